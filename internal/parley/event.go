@@ -1,0 +1,80 @@
+package parley
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event types. Every change is recorded as one or more events in the same
+// transaction; the log is the timeline, the realtime stream, the webhook
+// source and the audit trail.
+const (
+	EventConversationCreated = "conversation.created"
+	EventMessageReceived     = "message.received" // a customer message in
+	EventMessageSent         = "message.sent"     // an agent reply out
+	EventCommentAdded        = "comment.added"    // an internal comment
+	EventMentioned           = "user.mentioned"   // data: user_id, message_id
+	EventAssigned            = "conversation.assigned"
+	EventReassigned          = "conversation.reassigned"
+	EventUnassigned          = "conversation.unassigned"
+	EventClosed              = "conversation.closed"
+	EventReopened            = "conversation.reopened"
+	EventMoved               = "conversation.moved" // data: from, to, reason
+	EventConversationDeleted = "conversation.deleted"
+	EventContactCreated      = "contact.created"
+	EventContactBlocked      = "contact.blocked"
+	EventContactUnblocked    = "contact.unblocked"
+	EventUserCreated         = "user.created"
+	EventUserUpdated         = "user.updated"
+	EventAvailabilityChanged = "user.availability_changed"
+	EventTokenCreated        = "token.created"
+	EventTeamCreated         = "team.created"
+	EventTeamMembersChanged  = "team.members_changed"
+	EventInboxCreated        = "inbox.created"
+	EventInboxUpdated        = "inbox.updated"
+	EventInboxMembersChanged = "inbox.members_changed"
+	EventInboxDeleted        = "inbox.deleted"
+	EventChannelCreated      = "channel.created"
+	EventChannelUpdated      = "channel.updated"
+)
+
+// Event is one entry of the append-only log, ordered by Seq.
+type Event struct {
+	Seq            int64
+	Type           string
+	InboxID        *ID
+	ConversationID *ID
+	MessageID      *ID
+	ActorKind      ActorKind
+	ActorID        *ID
+	At             time.Time
+	Data           json.RawMessage
+}
+
+// NewEvent returns an event of type typ done by a at time at, with data
+// marshalled to JSON. Data must marshal; a failure is a programming error.
+func NewEvent(typ string, a Actor, at time.Time, data any) Event {
+	e := Event{Type: typ, ActorKind: a.Kind, At: at}
+	switch a.Kind {
+	case ActorUser:
+		id := a.UserID
+		e.ActorID = &id
+	}
+	if data == nil {
+		e.Data = json.RawMessage("{}")
+	} else {
+		b, err := json.Marshal(data)
+		if err != nil {
+			panic("parley: event data does not marshal: " + err.Error())
+		}
+		e.Data = b
+	}
+	return e
+}
+
+// In returns e scoped to the conversation c.
+func (e Event) In(c *Conversation) Event {
+	id, inbox := c.ID, c.InboxID
+	e.ConversationID, e.InboxID = &id, &inbox
+	return e
+}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	_ "modernc.org/sqlite/lib" // sqlite3 result codes
+)
+
+// dialect is everything that differs between the engines, each in one place:
+// connecting, migrations, error mapping and the event log's ordering lock.
+type dialect interface {
+	name() string
+	open(ctx context.Context, dsn string) (w, r *sql.DB, err error)
+	gooseDialect() goose.Dialect
+	// mapError translates constraint violations into domain errors.
+	mapError(err error) error
+	// lockEvents serialises event-appending transactions from this point to
+	// commit, so sequence numbers become visible in order.
+	lockEvents(ctx context.Context, tx *sql.Tx) error
+}
+
+// SQLite result codes for constraint violations (sqlite3.h).
+const (
+	sqliteConstraintForeignKey = 787
+	sqliteConstraintPrimaryKey = 1555
+	sqliteConstraintUnique     = 2067
+)
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string                { return "sqlite" }
+func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 }
+
+func (sqliteDialect) open(ctx context.Context, path string) (*sql.DB, *sql.DB, error) {
+	if path == "" {
+		return nil, nil, errors.New("store: no SQLite path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_time_format", "sqlite")
+	wq := url.Values{"_txlock": {"immediate"}}
+	for k, v := range q {
+		wq[k] = v
+	}
+	// The writer is one connection: SQLite has one writer anyway, and
+	// queueing in Go is cheaper than SQLITE_BUSY retries.
+	w, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	}
+	q.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, nil, fmt.Errorf("store: open sqlite readers: %w", err)
+	}
+	n := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return w, r, nil
+}
+
+func (sqliteDialect) mapError(err error) error {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		switch e.Code() {
+		case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
+			return conflict(err)
+		case sqliteConstraintForeignKey:
+			return invalidReference(err)
+		}
+	}
+	return err
+}
+
+// The single writer already orders commits.
+func (sqliteDialect) lockEvents(context.Context, *sql.Tx) error { return nil }
+
+type postgresDialect struct{}
+
+func (postgresDialect) name() string                { return "postgres" }
+func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
+
+func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(8)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	return db, db, nil
+}
+
+func (postgresDialect) mapError(err error) error {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		switch e.Code {
+		case "23505": // unique_violation
+			return conflict(err)
+		case "23503": // foreign_key_violation
+			return invalidReference(err)
+		}
+	}
+	return err
+}
+
+// eventLogLock is the advisory lock key that orders event appends.
+const eventLogLock = 0x7061726c6579 // "parley"
+
+// Sequence values are handed out at insert but become visible at commit, so
+// two writers could commit out of order and a reader could see 12 before 11.
+// Taking a transaction-level advisory lock just before inserting the events
+// makes "take a seq, commit" atomic with respect to other appenders.
+func (postgresDialect) lockEvents(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(eventLogLock))
+	if err != nil {
+		return fmt.Errorf("store: lock event log: %w", err)
+	}
+	return nil
+}
+
+// constraintError keeps the engine's error for logs while carrying a domain
+// error for callers: errors.As finds the *parley.Error, errors.Is the cause.
+type constraintError struct {
+	domain *parley.Error
+	cause  error
+}
+
+func (e *constraintError) Error() string   { return e.domain.Message + ": " + e.cause.Error() }
+func (e *constraintError) Unwrap() []error { return []error{e.domain, e.cause} }
+
+func conflict(err error) error {
+	return &constraintError{parley.Errorf(parley.ECONFLICT, "already exists"), err}
+}
+
+func invalidReference(err error) error {
+	return &constraintError{parley.Errorf(parley.EINVALID, "refers to something that does not exist"), err}
+}

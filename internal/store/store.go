@@ -1,0 +1,149 @@
+// Package store holds all of Parley's SQL, for SQLite and PostgreSQL, with one
+// SQL text for both engines. Reads go through a pool; writes go through InTx,
+// whose events are appended to the log in commit order and whose follow-up
+// work runs only after commit.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// querier is what both a pool and a transaction can do.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Q runs queries. The Store's Q reads from the reader pool; a Tx's Q runs
+// inside the transaction, so its reads see its own writes.
+type Q struct {
+	db querier
+	d  dialect
+}
+
+// Store is an open database.
+type Store struct {
+	Q
+	w        *sql.DB // the writer: one connection on SQLite
+	r        *sql.DB // the reader pool
+	onEvents func([]parley.Event)
+}
+
+// Options configure Open.
+type Options struct {
+	// URL is a postgres:// URL, or a path to the SQLite file (optionally
+	// prefixed with sqlite:).
+	URL string
+	// OnEvents, if set, is called after each commit with the events that
+	// transaction appended, in order.
+	OnEvents func([]parley.Event)
+}
+
+// Open connects to the database named by opts.URL and applies migrations.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	var (
+		d   dialect
+		err error
+		s   = &Store{onEvents: opts.OnEvents}
+	)
+	switch {
+	case strings.HasPrefix(opts.URL, "postgres://"), strings.HasPrefix(opts.URL, "postgresql://"):
+		d = postgresDialect{}
+	default:
+		d = sqliteDialect{}
+	}
+	s.w, s.r, err = d.open(ctx, strings.TrimPrefix(opts.URL, "sqlite:"))
+	if err != nil {
+		return nil, err
+	}
+	s.Q = Q{db: s.r, d: d}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Engine returns "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.d.name() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.w.PingContext(ctx) }
+
+// Tx is a write transaction. Events appended to it are written, in order and
+// under the log's ordering lock, just before commit.
+type Tx struct {
+	Q
+	tx     *sql.Tx
+	events []parley.Event
+	after  []func()
+}
+
+// AfterCommit registers fn to run after the transaction commits. It never runs
+// if the transaction rolls back.
+func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
+
+// Append records an event to be written with the transaction.
+func (tx *Tx) Append(e parley.Event) { tx.events = append(tx.events, e) }
+
+// InTx runs fn in a write transaction. If fn returns an error, the transaction
+// rolls back and the error is returned as is. Events appended by fn are written
+// last, then the transaction commits, then AfterCommit functions and the
+// store's OnEvents hook run.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", s.d.mapError(err))
+	}
+	tx := &Tx{Q: Q{db: sqlTx, d: s.d}, tx: sqlTx}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flushEvents(ctx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", s.d.mapError(err))
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	if s.onEvents != nil && len(tx.events) > 0 {
+		s.onEvents(tx.events)
+	}
+	return nil
+}
+
+// wrap maps engine errors to domain codes and adds a prefix.
+func (q *Q) wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("store: "+format+": %w", append(args, q.d.mapError(err))...)
+}
+
+// notFound turns sql.ErrNoRows into ENOTFOUND for kind, and wraps other errors.
+func (q *Q) notFound(err error, kind string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return parley.NotFound(kind)
+	}
+	return q.wrap(err, "%s", kind)
+}
