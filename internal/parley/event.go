@@ -59,6 +59,9 @@ func NewEvent(typ string, a Actor, at time.Time, data any) Event {
 	case ActorUser:
 		id := a.UserID
 		e.ActorID = &id
+	case ActorContact:
+		id := a.ContactID
+		e.ActorID = &id
 	}
 	if data == nil {
 		e.Data = json.RawMessage("{}")

@@ -233,9 +233,15 @@ const (
 // Parley itself (jobs, first start).
 type Actor struct {
 	Kind   ActorKind
-	UserID ID   // for ActorUser
-	Role   Role // for ActorUser
-	Name   string
+	UserID    ID   // for ActorUser
+	Role      Role // for ActorUser
+	ContactID ID   // for ActorContact
+	Name      string
+}
+
+// ContactActor returns the actor for a customer writing in.
+func ContactActor(c *Contact) Actor {
+	return Actor{Kind: ActorContact, ContactID: c.ID, Name: c.Name}
 }
 
 // System is the actor for work Parley does by itself.

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/jobs"
+	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/server"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/web"
+)
+
+// serve starts Parley and blocks until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	start := time.Now()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	if err := cfg.EnsureSecretKey(); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	orgs := org.New(st, nil)
+	setup, err := orgs.FirstStart(ctx, cfg.OrgName, cfg.AdminEmail)
+	if err != nil {
+		return fmt.Errorf("first start: %w", err)
+	}
+	conv := conversation.New(st, nil)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version}, server.Deps{
+		Log: log, Store: st, Conv: conv, Org: orgs, Sessions: auth.NewSessions(st, nil), Registry: reg, Web: web.Dist(),
+	})
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	jobs.Schedule(jobCtx, log, jobs.Task{Name: "trash purge", Every: time.Hour, Run: func(ctx context.Context) error {
+		n, err := conv.PurgeTrash(ctx)
+		if n > 0 {
+			log.Info("trash purged", "conversations", n)
+		}
+		return err
+	}})
+
+	log.Info("ready", "addr", ln.Addr().String(), "engine", st.Engine(), "version", version,
+		"startup", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "Parley is running at %s (%s)\n", cfg.BaseURL, st.Engine())
+	if setup.Admin != nil {
+		fmt.Fprintf(stdout, "Sign in as %s with this one-time link (valid %s):\n\n    %s/login/%s\n\n",
+			setup.Admin.Email, org.LoginLinkTTL, cfg.BaseURL, setup.LoginToken)
+		fmt.Fprintln(stdout, "Then set a password: parley user set-password --email "+setup.Admin.Email)
+	} else {
+		fmt.Fprintf(stdout, "Sign in at %s/\n", cfg.BaseURL)
+	}
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	stopJobs()
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// migrate applies migrations (Open does) and exits.
+func migrate(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "database is up to date (%s)\n", st.Engine())
+	return nil
+}

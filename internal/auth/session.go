@@ -1,0 +1,106 @@
+package auth
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// SessionTTL is how long a web session lasts.
+const SessionTTL = 30 * 24 * time.Hour
+
+// Sessions signs users in and recognises them again.
+type Sessions struct {
+	store *store.Store
+	now   func() time.Time
+	// dummy is a hash checked when the email is unknown, so a sign-in takes
+	// as long whether or not the account exists.
+	dummy string
+}
+
+// NewSessions returns a session service on s; nil now means the real clock.
+func NewSessions(s *store.Store, now func() time.Time) *Sessions {
+	if now == nil {
+		now = time.Now
+	}
+	dummy, _ := HashPassword("parley-dummy-password")
+	return &Sessions{store: s, now: now, dummy: dummy}
+}
+
+func (s *Sessions) clock() time.Time { return parley.Normalize(s.now()) }
+
+// Login checks an email and password and opens a session. It returns the
+// session token for the cookie and the user. Wrong credentials, whichever part
+// is wrong, are EUNAUTHORIZED.
+func (s *Sessions) Login(ctx context.Context, email, password string) (string, *parley.User, error) {
+	u, hash, err := s.store.UserByEmail(ctx, email)
+	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+		return "", nil, err
+	}
+	if u == nil || hash == "" {
+		CheckPassword(s.dummy, password)
+		return "", nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong email or password")
+	}
+	if !CheckPassword(hash, password) {
+		return "", nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong email or password")
+	}
+	token, err := s.open(ctx, u.ID)
+	return token, u, err
+}
+
+// UseLoginLink signs a user in with a one-time link and opens a session.
+func (s *Sessions) UseLoginLink(ctx context.Context, linkToken string) (string, *parley.User, error) {
+	var (
+		u     *parley.User
+		token string
+	)
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, err = tx.UseLoginLink(ctx, HashToken(linkToken), s.clock()); err != nil {
+			return err
+		}
+		token, err = s.openTx(ctx, tx, u.ID)
+		return err
+	})
+	return token, u, err
+}
+
+func (s *Sessions) open(ctx context.Context, userID parley.ID) (string, error) {
+	var token string
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		token, err = s.openTx(ctx, tx, userID)
+		return err
+	})
+	return token, err
+}
+
+func (s *Sessions) openTx(ctx context.Context, tx *store.Tx, userID parley.ID) (string, error) {
+	token, hash := NewToken("")
+	now := s.clock()
+	return token, tx.CreateSession(ctx, hash, userID, now, now.Add(SessionTTL))
+}
+
+// Logout ends a session.
+func (s *Sessions) Logout(ctx context.Context, token string) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, HashToken(token)) })
+}
+
+// Session returns the user of a session token, or EUNAUTHORIZED.
+func (s *Sessions) Session(ctx context.Context, token string) (*parley.User, error) {
+	if token == "" {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	return s.store.SessionUser(ctx, HashToken(token), s.clock())
+}
+
+// Bearer returns the user of an API token, or EUNAUTHORIZED.
+func (s *Sessions) Bearer(ctx context.Context, token string) (*parley.User, error) {
+	if !strings.HasPrefix(token, "prl_") {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "invalid API token")
+	}
+	return s.store.TokenUser(ctx, HashToken(token))
+}

@@ -1,0 +1,123 @@
+// Package config loads Parley's configuration from PARLEY_* environment
+// variables. Everything has a working default.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is Parley's configuration.
+type Config struct {
+	Listen      string // PARLEY_LISTEN
+	BaseURL     string // PARLEY_BASE_URL
+	DataDir     string // PARLEY_DATA_DIR
+	DatabaseURL string // PARLEY_DATABASE_URL: a postgres:// URL or a SQLite path
+	SecretKey   string // PARLEY_SECRET_KEY: hex; generated into the data dir if unset
+	AdminEmail  string // PARLEY_ADMIN_EMAIL: the admin made on first start
+	OrgName     string // PARLEY_ORG_NAME
+	LogFormat   string // PARLEY_LOG_FORMAT: text or json
+	LogLevel    string // PARLEY_LOG_LEVEL: debug, info, warn, error
+}
+
+// Load reads the configuration from getenv and validates it.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Listen:     get("PARLEY_LISTEN", "127.0.0.1:8080"),
+		DataDir:    get("PARLEY_DATA_DIR", "./data"),
+		SecretKey:  get("PARLEY_SECRET_KEY", ""),
+		AdminEmail: get("PARLEY_ADMIN_EMAIL", "admin@example.com"),
+		OrgName:    get("PARLEY_ORG_NAME", "My company"),
+		LogFormat:  get("PARLEY_LOG_FORMAT", "text"),
+		LogLevel:   get("PARLEY_LOG_LEVEL", "info"),
+	}
+	c.DatabaseURL = get("PARLEY_DATABASE_URL", filepath.Join(c.DataDir, "parley.db"))
+	c.BaseURL = strings.TrimRight(get("PARLEY_BASE_URL", "http://"+c.Listen), "/")
+	return c, c.Validate()
+}
+
+// Validate reports the first setting that cannot work, naming its variable.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("config: PARLEY_LISTEN %q: want host:port", c.Listen)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("config: PARLEY_BASE_URL %q: want an http(s) URL", c.BaseURL)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("config: PARLEY_LOG_FORMAT %q: want text or json", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("config: PARLEY_LOG_LEVEL %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.SecretKey != "" {
+		if b, err := hex.DecodeString(c.SecretKey); err != nil || len(b) < 32 {
+			return fmt.Errorf("config: PARLEY_SECRET_KEY: want at least 64 hex characters")
+		}
+	}
+	return nil
+}
+
+// EnsureSecretKey sets c.SecretKey from the data dir's secret.key, creating
+// that file with a random key on first start. A key set in the environment
+// wins.
+func (c *Config) EnsureSecretKey() error {
+	if c.SecretKey != "" {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key := strings.TrimSpace(string(b))
+		if raw, err := hex.DecodeString(key); err != nil || len(raw) < 32 {
+			return fmt.Errorf("config: %s is not a key: delete it to make a new one (signed links break)", path)
+		}
+		c.SecretKey = key
+		return nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	key := hex.EncodeToString(raw)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return c.EnsureSecretKey() // another process made it first
+		}
+		return fmt.Errorf("config: %w", err)
+	}
+	if _, err := f.WriteString(key + "\n"); err != nil {
+		f.Close()
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	c.SecretKey = key
+	return nil
+}

@@ -1,0 +1,194 @@
+// Package conversation holds the use-cases on conversations: receive a message
+// from any channel, reply, comment, assign, close, reopen, move, delete, block
+// a sender, bulk actions and the trash purge. Each is one transaction that
+// checks access through auth and appends its events to the log.
+package conversation
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Service runs the use-cases against a store.
+type Service struct {
+	store *store.Store
+	now   func() time.Time
+}
+
+// New returns a service on s. now is the clock; nil means the real one.
+func New(s *store.Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: s, now: now}
+}
+
+func (s *Service) clock() time.Time { return parley.Normalize(s.now()) }
+
+// Get returns a conversation the actor may read, or ENOTFOUND.
+func (s *Service) Get(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
+	return auth.Conversation(ctx, s.store, a, id, auth.Read)
+}
+
+// ListFilter selects conversations for List.
+type ListFilter struct {
+	InboxID   parley.ID // 0: every inbox the actor can read
+	Status    parley.Status
+	Placement parley.Placement // empty: inbox
+	After     *store.Cursor
+	Limit     int
+}
+
+// List returns a page of the conversations the actor may read, most recently
+// active first. An inbox the actor cannot read is ENOTFOUND.
+func (s *Service) List(ctx context.Context, a parley.Actor, f ListFilter) ([]parley.Conversation, error) {
+	var inboxes []parley.ID
+	if f.InboxID != 0 {
+		if err := auth.Inbox(ctx, s.store, a, f.InboxID, auth.Read); err != nil {
+			return nil, err
+		}
+		inboxes = []parley.ID{f.InboxID}
+	} else {
+		var err error
+		if inboxes, err = auth.ReadableInboxIDs(ctx, s.store, a); err != nil {
+			return nil, err
+		}
+	}
+	if f.Placement == "" {
+		f.Placement = parley.PlacementInbox
+	}
+	return s.store.Conversations(ctx, store.ConversationFilter{
+		InboxIDs: inboxes, Status: f.Status, Placement: f.Placement, After: f.After, Limit: f.Limit,
+	})
+}
+
+// Item is one entry of a timeline: an event, with its message when it has one.
+type Item struct {
+	parley.Event
+	Message *parley.Message
+}
+
+// Timeline returns up to limit timeline items of a conversation after seq.
+func (s *Service) Timeline(ctx context.Context, a parley.Actor, id parley.ID, after int64, limit int) ([]Item, error) {
+	if _, err := auth.Conversation(ctx, s.store, a, id, auth.Read); err != nil {
+		return nil, err
+	}
+	evs, err := s.store.ConversationEvents(ctx, id, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Item, len(evs))
+	var lo, hi parley.ID
+	for i, e := range evs {
+		items[i].Event = e
+		if m := e.MessageID; m != nil {
+			if lo == 0 || *m < lo {
+				lo = *m
+			}
+			hi = max(hi, *m)
+		}
+	}
+	if hi == 0 {
+		return items, nil
+	}
+	msgs, err := s.store.ConversationMessages(ctx, id, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		if m := items[i].MessageID; m != nil {
+			items[i].Message = msgs[*m]
+		}
+	}
+	return items, nil
+}
+
+// Body is the content of a reply or comment.
+type Body struct {
+	Text string
+	HTML string
+}
+
+// MaxBodyLength caps a message's text and HTML, in bytes.
+const MaxBodyLength = 512 << 10
+
+func (b Body) validate() error {
+	if strings.TrimSpace(b.Text) == "" && strings.TrimSpace(b.HTML) == "" {
+		return parley.Invalid("text", "text or html is required")
+	}
+	if len(b.Text) > MaxBodyLength {
+		return parley.Invalid("text", "is longer than %d bytes", MaxBodyLength)
+	}
+	if len(b.HTML) > MaxBodyLength {
+		return parley.Invalid("html", "is longer than %d bytes", MaxBodyLength)
+	}
+	return nil
+}
+
+// preview is the first line-folded characters of a message, for lists.
+func preview(b Body) string {
+	text := b.Text
+	if strings.TrimSpace(text) == "" {
+		text = stripTags(b.HTML)
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	const n = 200
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	r := []rune(text)
+	return string(r[:n-1]) + "…"
+}
+
+// stripTags removes markup crudely; it serves previews only, never display.
+func stripTags(html string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range html {
+		switch {
+		case r == '<':
+			in = true
+			b.WriteRune(' ')
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// mutate loads a conversation the actor may act on inside a transaction,
+// applies fn, saves it and appends fn's events. It is the shape of every
+// state change.
+func (s *Service) mutate(ctx context.Context, a parley.Actor, id parley.ID, fn func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error)) (*parley.Conversation, error) {
+	var out *parley.Conversation
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := auth.Conversation(ctx, tx, a, id, auth.Act)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		evs, err := fn(tx, c, now)
+		if err != nil {
+			return err
+		}
+		if len(evs) > 0 {
+			if err := tx.UpdateConversation(ctx, c); err != nil {
+				return err
+			}
+			for _, e := range evs {
+				tx.Append(e.In(c))
+			}
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,120 @@
+package conversation
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Reply stores an agent's reply to the customer. It reopens a closed
+// conversation (SPEC CNV-5). Delivery is the channel's business: the
+// message.sent event carries it (for the API channel, a webhook will). A
+// disabled channel sends nothing (ECONFLICT, SPEC CHN-1).
+func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Body) (*parley.Message, error) {
+	if err := b.validate(); err != nil {
+		return nil, err
+	}
+	var m *parley.Message
+	_, err := s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+		ch, err := tx.Channel(ctx, c.ChannelID)
+		if err != nil {
+			return nil, err
+		}
+		if !ch.Enabled {
+			return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name)
+		}
+		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
+			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return nil, err
+		}
+		var evs []parley.Event
+		if c.Status == parley.StatusClosed {
+			c.Status, c.ClosedAt = parley.StatusOpen, nil
+			evs = append(evs, parley.NewEvent(parley.EventReopened, a, now, map[string]string{"reason": "agent reply"}))
+		}
+		sent := parley.NewEvent(parley.EventMessageSent, a, now, map[string]any{
+			"channel_id": ch.ID, "delivery": ch.Kind,
+		})
+		sent.MessageID = &m.ID
+		c.Preview = preview(b)
+		c.LastActivityAt, c.LastAgentAt = now, &now
+		return append(evs, sent), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Comment stores an internal comment, never sent to the customer, and records
+// a mention event for each mentioned teammate who can see the conversation
+// (SPEC COL-1). A mention is "@" followed by a user's email or the part of it
+// before the "@".
+func (s *Service) Comment(ctx context.Context, a parley.Actor, id parley.ID, b Body) (*parley.Message, error) {
+	if err := b.validate(); err != nil {
+		return nil, err
+	}
+	var m *parley.Message
+	_, err := s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindComment, Direction: parley.Outbound,
+			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return nil, err
+		}
+		added := parley.NewEvent(parley.EventCommentAdded, a, now, nil)
+		added.MessageID = &m.ID
+		evs := []parley.Event{added}
+		mentioned, err := mentions(ctx, tx, c, b.Text+" "+stripTags(b.HTML))
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range mentioned {
+			e := parley.NewEvent(parley.EventMentioned, a, now, map[string]any{"user_id": u.ID, "message_id": m.ID})
+			e.MessageID = &m.ID
+			evs = append(evs, e)
+		}
+		c.LastActivityAt = now
+		return evs, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+var mentionPattern = regexp.MustCompile(`(?:^|[^\w.@+-])@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)`)
+
+// mentions returns the users mentioned in text who may read c, each once.
+func mentions(ctx context.Context, tx *store.Tx, c *parley.Conversation, text string) ([]parley.User, error) {
+	found := mentionPattern.FindAllStringSubmatch(text, -1)
+	if len(found) == 0 {
+		return nil, nil
+	}
+	users, err := tx.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []parley.User
+	seen := map[parley.ID]bool{}
+	for _, f := range found {
+		handle := strings.ToLower(strings.TrimRight(f[1], "."))
+		for _, u := range users {
+			local, _, _ := strings.Cut(u.Email, "@")
+			if seen[u.ID] || (u.Email != handle && local != handle) {
+				continue
+			}
+			if auth.Inbox(ctx, tx, parley.UserActor(&u), c.InboxID, auth.Read) != nil {
+				continue
+			}
+			seen[u.ID] = true
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,184 @@
+package conversation
+
+import (
+	"context"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Assignment names a conversation's new owner: a user, a team, both, or
+// neither (unassign).
+type Assignment struct {
+	UserID *parley.ID
+	TeamID *parley.ID
+}
+
+// Assign gives a conversation to a user who can act in its inbox, and/or a
+// team, or takes it away (SPEC CNV-4). It records assigned, reassigned or
+// unassigned with who it went from and to. An assignee who is not a member,
+// or a viewer, is EINVALID.
+func (s *Service) Assign(ctx context.Context, a parley.Actor, id parley.ID, to Assignment) (*parley.Conversation, error) {
+	return s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+		if to.UserID != nil {
+			u, err := tx.User(ctx, *to.UserID)
+			if err != nil {
+				return nil, parley.Invalid("user_id", "no such user")
+			}
+			if auth.Inbox(ctx, tx, parley.UserActor(u), c.InboxID, auth.Act) != nil {
+				return nil, parley.Invalid("user_id", "%s cannot act in this inbox: assign to a member who is not a viewer", u.Name)
+			}
+		}
+		if to.TeamID != nil {
+			if _, err := tx.Team(ctx, *to.TeamID); err != nil {
+				return nil, parley.Invalid("team_id", "no such team")
+			}
+		}
+		if sameID(c.AssigneeID, to.UserID) && sameID(c.TeamID, to.TeamID) {
+			return nil, nil
+		}
+		typ := parley.EventReassigned
+		switch {
+		case to.UserID == nil && to.TeamID == nil:
+			typ = parley.EventUnassigned
+		case c.AssigneeID == nil && c.TeamID == nil:
+			typ = parley.EventAssigned
+		}
+		e := parley.NewEvent(typ, a, now, map[string]any{
+			"from_user_id": c.AssigneeID, "to_user_id": to.UserID,
+			"from_team_id": c.TeamID, "to_team_id": to.TeamID,
+		})
+		c.AssigneeID, c.TeamID = to.UserID, to.TeamID
+		return []parley.Event{e}, nil
+	})
+}
+
+func sameID(a, b *parley.ID) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// Close marks a conversation resolved (SPEC CNV-5). Closing a closed one
+// changes nothing.
+func (s *Service) Close(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
+	return s.mutate(ctx, a, id, func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+		if c.Status == parley.StatusClosed {
+			return nil, nil
+		}
+		c.Status, c.ClosedAt = parley.StatusClosed, &now
+		return []parley.Event{parley.NewEvent(parley.EventClosed, a, now, nil)}, nil
+	})
+}
+
+// Reopen opens a closed conversation again. Reopening an open one changes
+// nothing.
+func (s *Service) Reopen(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
+	return s.mutate(ctx, a, id, func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+		if c.Status == parley.StatusOpen {
+			return nil, nil
+		}
+		c.Status, c.ClosedAt = parley.StatusOpen, nil
+		return []parley.Event{parley.NewEvent(parley.EventReopened, a, now, map[string]string{"reason": "agent"})}, nil
+	})
+}
+
+// Spam moves a conversation, and only it, to spam (SPEC CNV-8).
+func (s *Service) Spam(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
+	return s.move(ctx, a, id, parley.PlacementSpam, "")
+}
+
+// Trash moves a conversation to the trash, from which it is deleted for good
+// after parley.TrashRetention (SPEC CNV-9).
+func (s *Service) Trash(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
+	return s.move(ctx, a, id, parley.PlacementTrash, "")
+}
+
+// Restore moves a conversation from spam, trash or filtered back to the inbox.
+func (s *Service) Restore(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
+	return s.move(ctx, a, id, parley.PlacementInbox, "")
+}
+
+func (s *Service) move(ctx context.Context, a parley.Actor, id parley.ID, to parley.Placement, reason string) (*parley.Conversation, error) {
+	return s.mutate(ctx, a, id, func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+		return moveTo(a, c, to, reason, now), nil
+	})
+}
+
+// moveTo changes c's placement and returns the event, or nothing when c is
+// already there.
+func moveTo(a parley.Actor, c *parley.Conversation, to parley.Placement, reason string, now time.Time) []parley.Event {
+	if c.Placement == to {
+		return nil
+	}
+	e := parley.NewEvent(parley.EventMoved, a, now, map[string]string{"from": string(c.Placement), "to": string(to), "reason": reason})
+	c.Placement = to
+	c.TrashedAt = nil
+	if to == parley.PlacementTrash {
+		c.TrashedAt = &now
+	}
+	return []parley.Event{e}
+}
+
+// Delete deletes a conversation in the trash for good, with its messages; its
+// inbound items stay known, so a re-delivery is not imported again (SPEC
+// CNV-9). A conversation elsewhere is ECONFLICT.
+func (s *Service) Delete(ctx context.Context, a parley.Actor, id parley.ID) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := auth.Conversation(ctx, tx, a, id, auth.Act)
+		if err != nil {
+			return err
+		}
+		if c.Placement != parley.PlacementTrash {
+			return parley.Errorf(parley.ECONFLICT, "only a conversation in the trash can be deleted permanently")
+		}
+		return deleteConversation(ctx, tx, a, c, s.clock())
+	})
+}
+
+func deleteConversation(ctx context.Context, tx *store.Tx, a parley.Actor, c *parley.Conversation, now time.Time) error {
+	if err := tx.DeleteConversation(ctx, c.ID); err != nil {
+		return err
+	}
+	tx.Append(parley.NewEvent(parley.EventConversationDeleted, a, now, map[string]any{"trashed_at": c.TrashedAt}).In(c))
+	return nil
+}
+
+// PurgeTrash deletes for good every conversation that has been in the trash
+// longer than parley.TrashRetention, as the system, and returns how many.
+func (s *Service) PurgeTrash(ctx context.Context) (int, error) {
+	now := s.clock()
+	n := 0
+	for {
+		ids, err := s.store.TrashedBefore(ctx, now.Add(-parley.TrashRetention), 200)
+		if err != nil {
+			return n, err
+		}
+		for _, id := range ids {
+			deleted := false
+			err := s.store.InTx(ctx, func(tx *store.Tx) error {
+				c, err := tx.Conversation(ctx, id)
+				if err != nil {
+					return err
+				}
+				if c.Placement != parley.PlacementTrash || c.TrashedAt == nil || !c.TrashedAt.Before(now.Add(-parley.TrashRetention)) {
+					return nil // restored meanwhile
+				}
+				deleted = true
+				return deleteConversation(ctx, tx, parley.System, c, now)
+			})
+			if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+				return n, err
+			}
+			if err == nil && deleted {
+				n++
+			}
+		}
+		if len(ids) < 200 {
+			return n, nil
+		}
+	}
+}

@@ -1,0 +1,122 @@
+package org
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// NewChannel describes a channel to connect.
+type NewChannel struct {
+	Kind    parley.ChannelKind
+	Name    string
+	Enabled *bool // default true
+	Config  json.RawMessage
+}
+
+// CreateChannel connects a channel to an inbox (admins only, SPEC ORG-2).
+func (s *Service) CreateChannel(ctx context.Context, a parley.Actor, inboxID parley.ID, in NewChannel) (*parley.Channel, error) {
+	if err := auth.Admin(a); err != nil {
+		return nil, err
+	}
+	if !in.Kind.Valid() {
+		return nil, parley.Invalid("kind", "must be api, email, chat, form or call")
+	}
+	name := strings.TrimSpace(in.Name)
+	if name == "" || len([]rune(name)) > 100 {
+		return nil, parley.Invalid("name", "is required, up to 100 characters")
+	}
+	if err := validConfig(in.Config); err != nil {
+		return nil, err
+	}
+	c := &parley.Channel{InboxID: inboxID, Kind: in.Kind, Name: name, Enabled: in.Enabled == nil || *in.Enabled,
+		Config: in.Config, CreatedAt: s.clock()}
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Inbox(ctx, inboxID); err != nil {
+			return err
+		}
+		if err := tx.CreateChannel(ctx, c); err != nil {
+			return err
+		}
+		tx.Append(channelEvent(parley.EventChannelCreated, a, c, s))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ChannelPatch changes a channel; nil leaves a field as it is.
+type ChannelPatch struct {
+	Name    *string
+	Enabled *bool
+	Config  json.RawMessage
+}
+
+// UpdateChannel renames a channel, turns it on or off (SPEC CHN-1) or
+// replaces its config (admins only).
+func (s *Service) UpdateChannel(ctx context.Context, a parley.Actor, id parley.ID, p ChannelPatch) (*parley.Channel, error) {
+	if err := auth.Admin(a); err != nil {
+		return nil, err
+	}
+	if err := validConfig(p.Config); err != nil {
+		return nil, err
+	}
+	var out *parley.Channel
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.Channel(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.Name != nil {
+			name := strings.TrimSpace(*p.Name)
+			if name == "" || len([]rune(name)) > 100 {
+				return parley.Invalid("name", "is required, up to 100 characters")
+			}
+			c.Name = name
+		}
+		if p.Enabled != nil {
+			c.Enabled = *p.Enabled
+		}
+		if len(p.Config) > 0 {
+			c.Config = p.Config
+		}
+		if err := tx.UpdateChannel(ctx, c); err != nil {
+			return err
+		}
+		tx.Append(channelEvent(parley.EventChannelUpdated, a, c, s))
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+// Channels lists an inbox's channels for someone who can see the inbox.
+func (s *Service) Channels(ctx context.Context, a parley.Actor, inboxID parley.ID) ([]parley.Channel, error) {
+	if err := auth.Inbox(ctx, s.store, a, inboxID, auth.Read); err != nil {
+		return nil, err
+	}
+	return s.store.Channels(ctx, inboxID)
+}
+
+func channelEvent(typ string, a parley.Actor, c *parley.Channel, s *Service) parley.Event {
+	e := parley.NewEvent(typ, a, s.clock(), map[string]any{"channel_id": c.ID, "kind": c.Kind, "name": c.Name, "enabled": c.Enabled})
+	e.InboxID = &c.InboxID
+	return e
+}
+
+func validConfig(cfg json.RawMessage) error {
+	if len(cfg) == 0 {
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(cfg, &m); err != nil {
+		return parley.Invalid("config", "must be a JSON object")
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+// Package org holds the use-cases that set up the organisation: users and
+// their availability, API tokens, teams, inboxes with their members, channels,
+// and the first start. Each change is one transaction with its audit event.
+package org
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Service runs the organisation's use-cases against a store.
+type Service struct {
+	store *store.Store
+	now   func() time.Time
+}
+
+// New returns a service on s. now is the clock; nil means the real one.
+func New(s *store.Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: s, now: now}
+}
+
+func (s *Service) clock() time.Time { return parley.Normalize(s.now()) }
+
+// NewUser describes a user to create.
+type NewUser struct {
+	Email    string
+	Name     string
+	Role     parley.Role
+	Password string // optional: a user without one signs in by link
+	Routable *bool  // default true
+}
+
+// CreateUser adds a user (admins only). A taken email is ECONFLICT.
+func (s *Service) CreateUser(ctx context.Context, a parley.Actor, in NewUser) (*parley.User, error) {
+	if err := auth.Admin(a); err != nil {
+		return nil, err
+	}
+	email, err := normalizeEmail(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		return nil, parley.Invalid("name", "is required")
+	}
+	if !in.Role.Valid() {
+		return nil, parley.Invalid("role", "must be admin, agent or viewer")
+	}
+	hash := ""
+	if in.Password != "" {
+		if hash, err = hashPassword(in.Password); err != nil {
+			return nil, err
+		}
+	}
+	u := &parley.User{Email: email, Name: in.Name, Role: in.Role, Routable: in.Routable == nil || *in.Routable,
+		Availability: parley.Available, CreatedAt: s.clock()}
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUser(ctx, u, hash); err != nil {
+			if parley.ErrorCode(err) == parley.ECONFLICT {
+				return &parley.Error{Code: parley.ECONFLICT, Field: "email", Message: "a user with this email exists"}
+			}
+			return err
+		}
+		tx.Append(parley.NewEvent(parley.EventUserCreated, a, u.CreatedAt, map[string]any{"user_id": u.ID, "role": u.Role}))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// UserPatch changes some of a user's fields; nil leaves one as it is.
+type UserPatch struct {
+	Name     *string
+	Role     *parley.Role
+	Routable *bool
+}
+
+// UpdateUser changes a user: admins change anyone's fields; a user may change
+// their own name only.
+func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, p UserPatch) (*parley.User, error) {
+	self := a.Kind == parley.ActorUser && a.UserID == id
+	if auth.Admin(a) != nil && (!self || p.Role != nil || p.Routable != nil) {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "only admins can change other users, roles and seats")
+	}
+	if p.Name != nil && strings.TrimSpace(*p.Name) == "" {
+		return nil, parley.Invalid("name", "cannot be empty")
+	}
+	if p.Role != nil && !p.Role.Valid() {
+		return nil, parley.Invalid("role", "must be admin, agent or viewer")
+	}
+	return s.updateUser(ctx, a, id, func(u *parley.User) {
+		if p.Name != nil {
+			u.Name = strings.TrimSpace(*p.Name)
+		}
+		if p.Role != nil {
+			u.Role = *p.Role
+		}
+		if p.Routable != nil {
+			u.Routable = *p.Routable
+		}
+	}, parley.EventUserUpdated)
+}
+
+// SetAvailability sets the actor's own availability and their "reassign
+// replies when away" option (SPEC ORG-4).
+func (s *Service) SetAvailability(ctx context.Context, a parley.Actor, status parley.Availability, reassign bool) (*parley.User, error) {
+	if a.Kind != parley.ActorUser {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	if !status.Valid() {
+		return nil, parley.Invalid("status", "must be available or away")
+	}
+	return s.updateUser(ctx, a, a.UserID, func(u *parley.User) {
+		u.Availability, u.ReassignWhenAway = status, reassign
+	}, parley.EventAvailabilityChanged)
+}
+
+func (s *Service) updateUser(ctx context.Context, a parley.Actor, id parley.ID, change func(*parley.User), typ string) (*parley.User, error) {
+	var out *parley.User
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		change(u)
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		tx.Append(parley.NewEvent(typ, a, s.clock(), map[string]any{
+			"user_id": u.ID, "role": u.Role, "routable": u.Routable, "availability": u.Availability,
+			"reassign_when_away": u.ReassignWhenAway,
+		}))
+		out = u
+		return nil
+	})
+	return out, err
+}
+
+// Users lists every user; any signed-in user may, to assign and mention.
+func (s *Service) Users(ctx context.Context, a parley.Actor) ([]parley.User, error) {
+	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	return s.store.Users(ctx)
+}
+
+// SetPassword replaces a user's password (the command line's set-password).
+func (s *Service) SetPassword(ctx context.Context, a parley.Actor, email, password string) error {
+	if err := auth.Admin(a); err != nil {
+		return err
+	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return err
+	}
+	u, _, err := s.store.UserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, s.clock(), map[string]any{"user_id": u.ID, "password": "changed"}))
+		return nil
+	})
+}
+
+// CreateToken makes a personal API token for the actor, or for another user
+// when the actor is the system (the command line). The token is shown once.
+func (s *Service) CreateToken(ctx context.Context, a parley.Actor, userID parley.ID, name string) (string, error) {
+	if a.Kind != parley.ActorSystem && (a.Kind != parley.ActorUser || a.UserID != userID) {
+		return "", parley.Errorf(parley.EFORBIDDEN, "tokens are personal: create your own")
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "API token"
+	}
+	if len(name) > 100 {
+		return "", parley.Invalid("name", "is longer than 100 characters")
+	}
+	token, hash := auth.NewToken("prl_")
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		now := s.clock()
+		id, err := tx.CreateAPIToken(ctx, hash, userID, name, now)
+		if err != nil {
+			return err
+		}
+		tx.Append(parley.NewEvent(parley.EventTokenCreated, a, now, map[string]any{"user_id": userID, "token_id": id, "name": name}))
+		return nil
+	})
+	return token, err
+}
+
+func normalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s {
+		return "", parley.Invalid("email", "is not an email address")
+	}
+	return strings.ToLower(s), nil
+}
+
+func hashPassword(pw string) (string, error) {
+	if len([]rune(pw)) < auth.MinPasswordLength {
+		return "", parley.Invalid("password", "must be at least %d characters", auth.MinPasswordLength)
+	}
+	if len(pw) > 1024 {
+		return "", parley.Invalid("password", "is too long")
+	}
+	return auth.HashPassword(pw)
+}

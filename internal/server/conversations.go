@@ -1,0 +1,251 @@
+package server
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+type listConversationsInput struct {
+	Inbox     parley.ID `query:"inbox" doc:"Only this inbox; default every inbox you can see."`
+	Status    string    `query:"status" enum:"open,closed"`
+	Placement string    `query:"placement" enum:"inbox,filtered,spam,trash" doc:"Default inbox."`
+	Cursor    string    `query:"cursor" doc:"next_cursor of the previous page."`
+	Limit     int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
+}
+
+func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *listConversationsInput) (*body[listJSON[conversationJSON]], error) {
+	after, err := decodeCursor(in.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = 50
+	}
+	convs, err := s.conv.List(ctx, a, conversation.ListFilter{InboxID: in.Inbox, Status: parley.Status(in.Status),
+		Placement: parley.Placement(in.Placement), After: after, Limit: limit + 1})
+	if err != nil {
+		return nil, err
+	}
+	var next *string
+	if len(convs) > limit {
+		convs = convs[:limit]
+		last := convs[limit-1]
+		c := encodeCursor(store.Cursor{At: last.LastActivityAt, ID: last.ID})
+		next = &c
+	}
+	items, err := s.conversationViews(ctx, convs)
+	if err != nil {
+		return nil, err
+	}
+	out := list(items)
+	out.Body.NextCursor = next
+	return out, nil
+}
+
+func (s *Server) conversationViews(ctx context.Context, convs []parley.Conversation) ([]conversationJSON, error) {
+	var contacts []parley.ID
+	for _, c := range convs {
+		if c.ContactID != nil {
+			contacts = append(contacts, *c.ContactID)
+		}
+	}
+	n, err := s.names(ctx, contacts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]conversationJSON, len(convs))
+	for i := range convs {
+		out[i] = n.conversation(&convs[i])
+	}
+	return out, nil
+}
+
+func (s *Server) conversationOut(ctx context.Context, c *parley.Conversation) (*body[conversationJSON], error) {
+	views, err := s.conversationViews(ctx, []parley.Conversation{*c})
+	if err != nil {
+		return nil, err
+	}
+	return &body[conversationJSON]{views[0]}, nil
+}
+
+// Cursors are opaque to clients: base64 of "<unix micro>.<id>".
+func encodeCursor(c store.Cursor) string {
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d.%d", c.At.UnixMicro(), c.ID))
+}
+
+func decodeCursor(s string) (*store.Cursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bad := parley.Invalid("cursor", "is not a cursor this API gave out")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	at, id, ok := strings.Cut(string(b), ".")
+	if !ok {
+		return nil, bad
+	}
+	us, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil, bad
+	}
+	return &store.Cursor{At: time.UnixMicro(us).UTC(), ID: parley.ID(n)}, nil
+}
+
+func (s *Server) getConversation(ctx context.Context, a parley.Actor, in *idInput) (*body[conversationJSON], error) {
+	c, err := s.conv.Get(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.conversationOut(ctx, c)
+}
+
+// action adapts a use-case that changes a conversation to a route.
+func (s *Server) action(fn func(context.Context, parley.Actor, parley.ID) (*parley.Conversation, error)) func(context.Context, parley.Actor, *idInput) (*body[conversationJSON], error) {
+	return func(ctx context.Context, a parley.Actor, in *idInput) (*body[conversationJSON], error) {
+		c, err := fn(ctx, a, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return s.conversationOut(ctx, c)
+	}
+}
+
+func (s *Server) deleteConversation(ctx context.Context, a parley.Actor, in *idInput) (*struct{}, error) {
+	return nil, s.conv.Delete(ctx, a, in.ID)
+}
+
+type timelineInput struct {
+	ID     parley.ID `path:"id"`
+	Cursor string    `query:"cursor" doc:"next_cursor of the previous page."`
+	Limit  int       `query:"limit" minimum:"1" maximum:"500" default:"100"`
+}
+
+func (s *Server) timeline(ctx context.Context, a parley.Actor, in *timelineInput) (*body[listJSON[timelineItemJSON]], error) {
+	var after int64
+	if in.Cursor != "" {
+		var err error
+		if after, err = strconv.ParseInt(in.Cursor, 10, 64); err != nil || after < 0 {
+			return nil, parley.Invalid("cursor", "is not a cursor this API gave out")
+		}
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = 100
+	}
+	items, err := s.conv.Timeline(ctx, a, in.ID, after, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	var next *string
+	if len(items) > limit {
+		items = items[:limit]
+		c := strconv.FormatInt(items[limit-1].Seq, 10)
+		next = &c
+	}
+	var contacts []parley.ID
+	for _, it := range items {
+		if it.ActorKind == parley.ActorContact && it.ActorID != nil {
+			contacts = append(contacts, *it.ActorID)
+		}
+	}
+	n, err := s.names(ctx, contacts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]timelineItemJSON, len(items))
+	for i := range items {
+		out[i] = n.timelineItem(&items[i])
+	}
+	res := list(out)
+	res.Body.NextCursor = next
+	return res, nil
+}
+
+type bodyInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		Text string `json:"text,omitempty"`
+		HTML string `json:"html,omitempty"`
+	}
+}
+
+func (s *Server) reply(ctx context.Context, a parley.Actor, in *bodyInput) (*body[messageJSON], error) {
+	m, err := s.conv.Reply(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML})
+	if err != nil {
+		return nil, err
+	}
+	return &body[messageJSON]{*messageView(m)}, nil
+}
+
+func (s *Server) comment(ctx context.Context, a parley.Actor, in *bodyInput) (*body[messageJSON], error) {
+	m, err := s.conv.Comment(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML})
+	if err != nil {
+		return nil, err
+	}
+	return &body[messageJSON]{*messageView(m)}, nil
+}
+
+type assignInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		UserID *parley.ID `json:"user_id" nullable:"true" doc:"The new assignee, or null to unassign."`
+		TeamID *parley.ID `json:"team_id,omitempty" nullable:"true"`
+	}
+}
+
+func (s *Server) assign(ctx context.Context, a parley.Actor, in *assignInput) (*body[conversationJSON], error) {
+	c, err := s.conv.Assign(ctx, a, in.ID, conversation.Assignment{UserID: in.Body.UserID, TeamID: in.Body.TeamID})
+	if err != nil {
+		return nil, err
+	}
+	return s.conversationOut(ctx, c)
+}
+
+type bulkInput struct {
+	Body struct {
+		IDs    []parley.ID `json:"ids" minItems:"1" maxItems:"500"`
+		Action string      `json:"action" enum:"close,reopen,trash,spam,restore,assign"`
+		UserID *parley.ID  `json:"user_id,omitempty" nullable:"true" doc:"For assign: the assignee, or null to unassign."`
+		TeamID *parley.ID  `json:"team_id,omitempty" nullable:"true" doc:"For assign: the team."`
+	}
+}
+
+type bulkItemJSON struct {
+	ID     parley.ID `json:"id"`
+	OK     bool      `json:"ok"`
+	Status int       `json:"status" doc:"The HTTP status this item alone would have had."`
+	Error  string    `json:"error,omitempty"`
+}
+
+// bulk applies one action to many conversations, atomically per item, and
+// reports each (SPEC CNV-10). Items the caller cannot see are 404, as alone.
+func (s *Server) bulk(ctx context.Context, a parley.Actor, in *bulkInput) (*body[listJSON[bulkItemJSON]], error) {
+	res, err := s.conv.Bulk(ctx, a, in.Body.IDs, in.Body.Action, conversation.Assignment{UserID: in.Body.UserID, TeamID: in.Body.TeamID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bulkItemJSON, len(res))
+	for i, r := range res {
+		out[i] = bulkItemJSON{ID: r.ID, OK: r.Err == nil, Status: 200}
+		if r.Err != nil {
+			out[i].Status = statusOf(parley.ErrorCode(r.Err))
+			out[i].Error = parley.ErrorMessage(r.Err)
+			if out[i].Status >= 500 {
+				s.log.Error("bulk item", "id", r.ID, "err", r.Err)
+			}
+		}
+	}
+	return list(out), nil
+}

@@ -1,0 +1,117 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// routes is the table of contents: every route with its permission. "member"
+// routes are open to any signed-in user; the use-case then checks inbox
+// membership through auth, which answers 404 to outsiders.
+func (s *Server) routes(api huma.API, mux *http.ServeMux) {
+	// Session and self.
+	op(api, s, "login", "POST", "/api/v1/session", public, s.login, created)
+	op(api, s, "logout", "DELETE", "/api/v1/session", public, s.logout, noContent)
+	op(api, s, "getMe", "GET", "/api/v1/me", signedIn, s.me)
+	op(api, s, "setAvailability", "PUT", "/api/v1/me/availability", signedIn, s.setAvailability)
+	op(api, s, "createToken", "POST", "/api/v1/tokens", signedIn, s.createToken, created)
+	mux.HandleFunc("GET /login/{token}", s.loginLink)
+
+	// People.
+	op(api, s, "listUsers", "GET", "/api/v1/users", signedIn, s.listUsers)
+	op(api, s, "createUser", "POST", "/api/v1/users", admin, s.createUser, created)
+	op(api, s, "updateUser", "PATCH", "/api/v1/users/{id}", signedIn, s.updateUser) // self: name; admin: all
+	op(api, s, "listTeams", "GET", "/api/v1/teams", signedIn, s.listTeams)
+	op(api, s, "createTeam", "POST", "/api/v1/teams", admin, s.createTeam, created)
+	op(api, s, "setTeamMembers", "PUT", "/api/v1/teams/{id}/members", admin, s.setTeamMembers)
+
+	// Inboxes and channels.
+	op(api, s, "listInboxes", "GET", "/api/v1/inboxes", signedIn, s.listInboxes)
+	op(api, s, "createInbox", "POST", "/api/v1/inboxes", admin, s.createInbox, created)
+	op(api, s, "getInbox", "GET", "/api/v1/inboxes/{id}", member, s.getInbox)
+	op(api, s, "updateInbox", "PATCH", "/api/v1/inboxes/{id}", admin, s.updateInbox)
+	op(api, s, "deleteInbox", "DELETE", "/api/v1/inboxes/{id}", admin, s.deleteInbox, noContent)
+	op(api, s, "setInboxMembers", "PUT", "/api/v1/inboxes/{id}/members", admin, s.setInboxMembers)
+	op(api, s, "listChannels", "GET", "/api/v1/inboxes/{id}/channels", member, s.listChannels)
+	op(api, s, "createChannel", "POST", "/api/v1/inboxes/{id}/channels", admin, s.createChannel, created)
+	op(api, s, "updateChannel", "PATCH", "/api/v1/channels/{id}", admin, s.updateChannel)
+	op(api, s, "receiveMessage", "POST", "/api/v1/channels/{id}/messages", member, s.receiveMessage, created, maxBody(2<<20))
+
+	// Conversations.
+	op(api, s, "listConversations", "GET", "/api/v1/conversations", member, s.listConversations)
+	op(api, s, "bulkConversations", "POST", "/api/v1/conversations/bulk", member, s.bulk)
+	op(api, s, "getConversation", "GET", "/api/v1/conversations/{id}", member, s.getConversation)
+	op(api, s, "deleteConversation", "DELETE", "/api/v1/conversations/{id}", member, s.deleteConversation, noContent)
+	op(api, s, "getTimeline", "GET", "/api/v1/conversations/{id}/timeline", member, s.timeline)
+	op(api, s, "reply", "POST", "/api/v1/conversations/{id}/replies", member, s.reply, created, maxBody(2<<20))
+	op(api, s, "comment", "POST", "/api/v1/conversations/{id}/comments", member, s.comment, created, maxBody(2<<20))
+	op(api, s, "assign", "PUT", "/api/v1/conversations/{id}/assignee", member, s.assign)
+	op(api, s, "close", "POST", "/api/v1/conversations/{id}/close", member, s.action(s.conv.Close))
+	op(api, s, "reopen", "POST", "/api/v1/conversations/{id}/reopen", member, s.action(s.conv.Reopen))
+	op(api, s, "spam", "POST", "/api/v1/conversations/{id}/spam", member, s.action(s.conv.Spam))
+	op(api, s, "trash", "POST", "/api/v1/conversations/{id}/trash", member, s.action(s.conv.Trash))
+	op(api, s, "restore", "POST", "/api/v1/conversations/{id}/restore", member, s.action(s.conv.Restore))
+
+	// Contacts.
+	op(api, s, "getContact", "GET", "/api/v1/contacts/{id}", member, s.getContact)
+	op(api, s, "blockContact", "POST", "/api/v1/contacts/{id}/block", member, s.block)
+	op(api, s, "unblockContact", "POST", "/api/v1/contacts/{id}/unblock", member, s.unblock)
+
+	// Operations and the app.
+	mux.HandleFunc("GET /healthz", s.health)
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.Handle("/", s.app())
+}
+
+// who may call a route.
+type who int
+
+const (
+	public   who = iota // anyone
+	signedIn            // any signed-in user
+	member              // any signed-in user; the use-case checks inbox membership
+	admin               // admins only
+)
+
+// op registers a huma operation whose handler gets the actor, checks who may
+// call it, and maps domain errors to problems in one place.
+func op[I, O any](api huma.API, s *Server, id, method, path string, w who,
+	h func(context.Context, parley.Actor, *I) (*O, error), opts ...func(*huma.Operation)) {
+	o := huma.Operation{OperationID: id, Method: method, Path: path}
+	if w != public {
+		o.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
+		o.Errors = []int{http.StatusUnauthorized}
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	huma.Register(api, o, func(ctx context.Context, in *I) (*O, error) {
+		a, ok := parley.ActorFrom(ctx)
+		if w != public && !ok {
+			return nil, huma.NewError(http.StatusUnauthorized, "sign in first")
+		}
+		if w == admin {
+			if err := auth.Admin(a); err != nil {
+				return nil, s.problem(err)
+			}
+		}
+		out, err := h(ctx, a, in)
+		if err != nil {
+			return nil, s.problem(err)
+		}
+		return out, nil
+	})
+}
+
+func created(o *huma.Operation)   { o.DefaultStatus = http.StatusCreated }
+func noContent(o *huma.Operation) { o.DefaultStatus = http.StatusNoContent }
+
+func maxBody(n int64) func(*huma.Operation) {
+	return func(o *huma.Operation) { o.MaxBodyBytes = n }
+}

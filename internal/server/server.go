@@ -1,0 +1,192 @@
+// Package server is Parley's HTTP face: the REST API (huma, OpenAPI 3.1),
+// authentication middleware, health and metrics endpoints, and the embedded
+// web app. routes.go is its table of contents.
+package server
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Config is what the server needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public URL, used for cookies' Secure flag and links.
+	BaseURL string
+	Version string
+	// LoginLimit and LoginWindow bound sign-in attempts per email and per
+	// client address.
+	LoginLimit  int
+	LoginWindow time.Duration
+}
+
+// Server serves the API and the web app.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	store    *store.Store
+	conv     *conversation.Service
+	org      *org.Service
+	sessions *auth.Sessions
+	logins   *auth.Limiter
+	metrics  *metrics
+	web      fs.FS
+}
+
+// Deps are the server's collaborators.
+type Deps struct {
+	Log      *slog.Logger
+	Store    *store.Store
+	Conv     *conversation.Service
+	Org      *org.Service
+	Sessions *auth.Sessions
+	Registry *prometheus.Registry
+	Web      fs.FS
+}
+
+// New returns the server's handler.
+func New(cfg Config, d Deps) http.Handler {
+	if cfg.LoginLimit == 0 {
+		cfg.LoginLimit, cfg.LoginWindow = 10, 5*time.Minute
+	}
+	s := &Server{
+		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, sessions: d.Sessions,
+		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), metrics: newMetrics(d.Registry), web: d.Web,
+	}
+	mux := http.NewServeMux()
+	hc := huma.DefaultConfig("Parley API", cfg.Version)
+	hc.OpenAPIPath = "/api/v1/openapi"
+	hc.DocsPath = "/api/v1/docs"
+	hc.SchemasPath = "/api/v1/schemas"
+	hc.CreateHooks = nil // no $schema links in responses: clients get plain JSON
+	hc.Info.Description = "The Parley REST API. Authenticate with `Authorization: Bearer <token>` " +
+		"(create one with `parley token create` or POST /api/v1/tokens) or a session cookie."
+	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer":  {Type: "http", Scheme: "bearer"},
+		"session": {Type: "apiKey", In: "cookie", Name: sessionCookie},
+	}
+	api := humago.New(mux, hc)
+	s.routes(api, mux)
+
+	// instrument wraps the mux directly: the mux records the matched pattern
+	// on the request it is given, which the metrics label by.
+	h := s.metrics.instrument(mux)
+	h = s.authenticate(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	return s.recoverer(h)
+}
+
+// authenticate puts the actor of a session cookie or bearer token in the
+// request's context. Requests without credentials go on anonymous; a route
+// that needs a user refuses them. Invalid credentials are refused here.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var (
+			u   *parley.User
+			err error
+		)
+		if h := r.Header.Get("Authorization"); h != "" {
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				writeProblem(w, http.StatusUnauthorized, "use Authorization: Bearer <token>")
+				return
+			}
+			u, err = s.sessions.Bearer(r.Context(), strings.TrimSpace(token))
+		} else if c, cerr := r.Cookie(sessionCookie); cerr == nil && c.Value != "" {
+			u, err = s.sessions.Session(r.Context(), c.Value)
+			if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
+				// A stale cookie is no credential: go on anonymous, so the
+				// sign-in page and public routes still work.
+				u, err = nil, nil
+			}
+		}
+		switch {
+		case parley.ErrorCode(err) == parley.EUNAUTHORIZED:
+			writeProblem(w, http.StatusUnauthorized, parley.ErrorMessage(err))
+			return
+		case err != nil:
+			s.log.Error("authenticate", append(logAttrs(r), "err", err)...)
+			writeProblem(w, http.StatusServiceUnavailable, "cannot check credentials now")
+			return
+		}
+		if u != nil {
+			r = r.WithContext(parley.WithActor(r.Context(), parley.UserActor(u)))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", append(logAttrs(r), "panic", v)...)
+				writeProblem(w, http.StatusInternalServerError, "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	b, _ := jsonMarshal(map[string]any{"title": http.StatusText(status), "status": status, "detail": detail})
+	w.Write(b)
+}
+
+// health answers /healthz: the process is up.
+func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// ready answers /readyz: the database answers.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("not ready", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ready\n"))
+}
+
+// app serves the web app: its files, and index.html for every other path so
+// the app's own routes work on reload.
+func (s *Server) app() http.Handler {
+	files := http.FileServerFS(s.web)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeProblem(w, http.StatusNotFound, "no such API route")
+			return
+		}
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		if name != "" {
+			if _, err := fs.Stat(s.web, name); errors.Is(err, fs.ErrNotExist) {
+				r = r.Clone(r.Context())
+				r.URL.Path = "/"
+			}
+		}
+		files.ServeHTTP(w, r)
+	})
+}

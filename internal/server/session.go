@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"html/template"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+const sessionCookie = "parley_session"
+
+type loginInput struct {
+	Body struct {
+		Email    string `json:"email" maxLength:"320"`
+		Password string `json:"password" maxLength:"1024"`
+	}
+	remote string
+}
+
+// Resolve records the client's address for the sign-in limit.
+func (in *loginInput) Resolve(ctx huma.Context) []error {
+	in.remote = ctx.RemoteAddr()
+	return nil
+}
+
+type sessionOutput struct {
+	SetCookie http.Cookie `header:"Set-Cookie"`
+	Body      userJSON
+}
+
+// login signs in with email and password. Attempts are limited per email and
+// per client address (429 with Retry-After).
+func (s *Server) login(ctx context.Context, _ parley.Actor, in *loginInput) (*sessionOutput, error) {
+	host, _, err := net.SplitHostPort(in.remote)
+	if err != nil {
+		host = in.remote
+	}
+	for _, key := range []string{"email:" + strings.ToLower(strings.TrimSpace(in.Body.Email)), "ip:" + host} {
+		if ok, wait := s.logins.Allow(key); !ok {
+			return nil, retryAfter(huma.NewError(http.StatusTooManyRequests, "too many sign-in attempts; try again later"), wait)
+		}
+	}
+	token, u, err := s.sessions.Login(ctx, in.Body.Email, in.Body.Password)
+	if err != nil {
+		return nil, err
+	}
+	return &sessionOutput{SetCookie: s.cookie(token), Body: userView(u)}, nil
+}
+
+func (s *Server) cookie(token string) http.Cookie {
+	c := http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: strings.HasPrefix(s.cfg.BaseURL, "https://"), MaxAge: int(auth.SessionTTL.Seconds())}
+	if token == "" {
+		c.MaxAge = -1
+	}
+	return c
+}
+
+type logoutInput struct {
+	Session string `cookie:"parley_session"`
+}
+
+type logoutOutput struct {
+	SetCookie http.Cookie `header:"Set-Cookie"`
+}
+
+// logout ends the session of the cookie, if any, and clears the cookie.
+func (s *Server) logout(ctx context.Context, _ parley.Actor, in *logoutInput) (*logoutOutput, error) {
+	if in.Session != "" {
+		if err := s.sessions.Logout(ctx, in.Session); err != nil {
+			return nil, err
+		}
+	}
+	return &logoutOutput{SetCookie: s.cookie("")}, nil
+}
+
+type body[T any] struct{ Body T }
+
+func (s *Server) me(ctx context.Context, a parley.Actor, _ *struct{}) (*body[userJSON], error) {
+	u, err := s.store.User(ctx, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &body[userJSON]{userView(u)}, nil
+}
+
+var linkFailed = template.Must(template.New("").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Parley</title></head><body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto">
+<h1>This sign-in link does not work</h1><p>{{.}}</p>
+<p>An admin can set a password with <code>parley user set-password --email you@example.com</code>.</p></body></html>`))
+
+// loginLink signs in with a one-time link printed at first start, then goes
+// to the app.
+func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
+	token, _, err := s.sessions.UseLoginLink(r.Context(), r.PathValue("token"))
+	if err != nil {
+		status := statusOf(parley.ErrorCode(err))
+		if status == http.StatusInternalServerError {
+			s.log.Error("login link", "err", err)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		linkFailed.Execute(w, parley.ErrorMessage(err))
+		return
+	}
+	c := s.cookie(token)
+	http.SetCookie(w, &c)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}

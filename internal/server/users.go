@@ -1,0 +1,152 @@
+package server
+
+import (
+	"context"
+
+	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+type idInput struct {
+	ID parley.ID `path:"id"`
+}
+
+type listJSON[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor" nullable:"true"`
+}
+
+func list[T any](items []T) *body[listJSON[T]] {
+	if items == nil {
+		items = []T{}
+	}
+	return &body[listJSON[T]]{listJSON[T]{Items: items}}
+}
+
+func (s *Server) listUsers(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[userJSON]], error) {
+	users, err := s.org.Users(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]userJSON, len(users))
+	for i := range users {
+		out[i] = userView(&users[i])
+	}
+	return list(out), nil
+}
+
+type createUserInput struct {
+	Body struct {
+		Email    string      `json:"email" maxLength:"320"`
+		Name     string      `json:"name" maxLength:"100"`
+		Role     parley.Role `json:"role" enum:"admin,agent,viewer"`
+		Password string      `json:"password,omitempty" maxLength:"1024"`
+		Routable *bool       `json:"routable,omitempty"`
+	}
+}
+
+func (s *Server) createUser(ctx context.Context, a parley.Actor, in *createUserInput) (*body[userJSON], error) {
+	u, err := s.org.CreateUser(ctx, a, org.NewUser{Email: in.Body.Email, Name: in.Body.Name, Role: in.Body.Role,
+		Password: in.Body.Password, Routable: in.Body.Routable})
+	if err != nil {
+		return nil, err
+	}
+	return &body[userJSON]{userView(u)}, nil
+}
+
+type updateUserInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		Name     *string      `json:"name,omitempty" maxLength:"100"`
+		Role     *parley.Role `json:"role,omitempty" enum:"admin,agent,viewer"`
+		Routable *bool        `json:"routable,omitempty"`
+	}
+}
+
+func (s *Server) updateUser(ctx context.Context, a parley.Actor, in *updateUserInput) (*body[userJSON], error) {
+	u, err := s.org.UpdateUser(ctx, a, in.ID, org.UserPatch{Name: in.Body.Name, Role: in.Body.Role, Routable: in.Body.Routable})
+	if err != nil {
+		return nil, err
+	}
+	return &body[userJSON]{userView(u)}, nil
+}
+
+type availabilityInput struct {
+	Body struct {
+		Status           parley.Availability `json:"status" enum:"available,away"`
+		ReassignWhenAway bool                `json:"reassign_when_away,omitempty"`
+	}
+}
+
+func (s *Server) setAvailability(ctx context.Context, a parley.Actor, in *availabilityInput) (*body[userJSON], error) {
+	u, err := s.org.SetAvailability(ctx, a, in.Body.Status, in.Body.ReassignWhenAway)
+	if err != nil {
+		return nil, err
+	}
+	return &body[userJSON]{userView(u)}, nil
+}
+
+type tokenInput struct {
+	Body struct {
+		Name string `json:"name,omitempty" maxLength:"100"`
+	}
+}
+
+type tokenJSON struct {
+	Token string `json:"token" doc:"The token, shown once. Send it as Authorization: Bearer <token>."`
+	Name  string `json:"name"`
+}
+
+func (s *Server) createToken(ctx context.Context, a parley.Actor, in *tokenInput) (*body[tokenJSON], error) {
+	token, err := s.org.CreateToken(ctx, a, a.UserID, in.Body.Name)
+	if err != nil {
+		return nil, err
+	}
+	name := in.Body.Name
+	if name == "" {
+		name = "API token"
+	}
+	return &body[tokenJSON]{tokenJSON{Token: token, Name: name}}, nil
+}
+
+func (s *Server) listTeams(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[teamJSON]], error) {
+	teams, err := s.org.Teams(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]teamJSON, len(teams))
+	for i := range teams {
+		out[i] = teamView(&teams[i])
+	}
+	return list(out), nil
+}
+
+type createTeamInput struct {
+	Body struct {
+		Name    string      `json:"name" maxLength:"100"`
+		UserIDs []parley.ID `json:"user_ids,omitempty" maxItems:"1000"`
+	}
+}
+
+func (s *Server) createTeam(ctx context.Context, a parley.Actor, in *createTeamInput) (*body[teamJSON], error) {
+	t, err := s.org.CreateTeam(ctx, a, in.Body.Name, in.Body.UserIDs)
+	if err != nil {
+		return nil, err
+	}
+	return &body[teamJSON]{teamView(t)}, nil
+}
+
+type teamMembersInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		UserIDs []parley.ID `json:"user_ids" maxItems:"1000"`
+	}
+}
+
+func (s *Server) setTeamMembers(ctx context.Context, a parley.Actor, in *teamMembersInput) (*body[teamJSON], error) {
+	t, err := s.org.SetTeamMembers(ctx, a, in.ID, in.Body.UserIDs)
+	if err != nil {
+		return nil, err
+	}
+	return &body[teamJSON]{teamView(t)}, nil
+}

@@ -1,0 +1,255 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// The JSON the API answers with: snake_case, every object with an id.
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+type userJSON struct {
+	ID               parley.ID           `json:"id"`
+	Email            string              `json:"email"`
+	Name             string              `json:"name"`
+	Initials         string              `json:"initials"`
+	Role             parley.Role         `json:"role" enum:"admin,agent,viewer"`
+	Routable         bool                `json:"routable"`
+	Availability     parley.Availability `json:"availability" enum:"available,away"`
+	ReassignWhenAway bool                `json:"reassign_when_away"`
+	HasPassword      bool                `json:"has_password"`
+	CreatedAt        time.Time           `json:"created_at"`
+}
+
+func userView(u *parley.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Initials: initials(u.Name), Role: u.Role, Routable: u.Routable,
+		Availability: u.Availability, ReassignWhenAway: u.ReassignWhenAway, HasPassword: u.HasPassword, CreatedAt: u.CreatedAt}
+}
+
+// initials are what the list shows for an assignee: "Ana Lima" is "AL".
+func initials(name string) string {
+	var out []rune
+	start := true
+	for _, r := range name {
+		if r == ' ' || r == '-' {
+			start = true
+			continue
+		}
+		if start && len(out) < 2 {
+			out = append(out, r)
+		}
+		start = false
+	}
+	return string(out)
+}
+
+type teamJSON struct {
+	ID        parley.ID   `json:"id"`
+	Name      string      `json:"name"`
+	UserIDs   []parley.ID `json:"user_ids"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+func teamView(t *parley.Team) teamJSON {
+	return teamJSON{ID: t.ID, Name: t.Name, UserIDs: nonNil(t.MemberIDs), CreatedAt: t.CreatedAt}
+}
+
+type inboxJSON struct {
+	ID        parley.ID          `json:"id"`
+	Name      string             `json:"name"`
+	Slug      string             `json:"slug"`
+	Access    parley.InboxAccess `json:"access" enum:"everyone,specific"`
+	UserIDs   []parley.ID        `json:"user_ids"`
+	TeamIDs   []parley.ID        `json:"team_ids"`
+	Member    bool               `json:"member" doc:"Whether you are a member of this inbox, and so may act in it unless a viewer."`
+	CreatedAt time.Time          `json:"created_at"`
+}
+
+func inboxView(v *org.InboxView) inboxJSON {
+	return inboxJSON{ID: v.ID, Name: v.Name, Slug: v.Slug, Access: v.Access, UserIDs: nonNil(v.UserIDs),
+		TeamIDs: nonNil(v.TeamIDs), Member: v.Member, CreatedAt: v.CreatedAt}
+}
+
+type channelJSON struct {
+	ID        parley.ID          `json:"id"`
+	InboxID   parley.ID          `json:"inbox_id"`
+	Kind      parley.ChannelKind `json:"kind" enum:"api,email,chat,form,call"`
+	Name      string             `json:"name"`
+	Enabled   bool               `json:"enabled"`
+	Config    map[string]any     `json:"config"`
+	CreatedAt time.Time          `json:"created_at"`
+}
+
+func channelView(c *parley.Channel) channelJSON {
+	cfg := map[string]any{}
+	_ = json.Unmarshal(c.Config, &cfg)
+	return channelJSON{ID: c.ID, InboxID: c.InboxID, Kind: c.Kind, Name: c.Name, Enabled: c.Enabled, Config: cfg, CreatedAt: c.CreatedAt}
+}
+
+type contactJSON struct {
+	ID        parley.ID  `json:"id"`
+	Name      string     `json:"name"`
+	Email     string     `json:"email"`
+	Emails    []string   `json:"emails"`
+	Phone     string     `json:"phone"`
+	OwnerID   *parley.ID `json:"owner_id"`
+	Blocked   bool       `json:"blocked"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+func contactView(c *parley.Contact) contactJSON {
+	emails := c.Emails
+	if emails == nil {
+		emails = []string{}
+	}
+	return contactJSON{ID: c.ID, Name: c.Name, Email: c.Email, Emails: emails, Phone: c.Phone, OwnerID: c.OwnerID,
+		Blocked: c.BlockedAt != nil, CreatedAt: c.CreatedAt}
+}
+
+type refJSON struct {
+	ID       parley.ID `json:"id"`
+	Name     string    `json:"name"`
+	Email    string    `json:"email,omitempty"`
+	Initials string    `json:"initials,omitempty"`
+}
+
+type conversationJSON struct {
+	ID             parley.ID          `json:"id"`
+	InboxID        parley.ID          `json:"inbox_id"`
+	ChannelID      parley.ID          `json:"channel_id"`
+	Channel        parley.ChannelKind `json:"channel" enum:"api,email,chat,form,call"`
+	Status         parley.Status      `json:"status" enum:"open,closed"`
+	Placement      parley.Placement   `json:"placement" enum:"inbox,filtered,spam,trash"`
+	Subject        string             `json:"subject"`
+	Preview        string             `json:"preview"`
+	Contact        *refJSON           `json:"contact"`
+	Assignee       *refJSON           `json:"assignee"`
+	Team           *refJSON           `json:"team"`
+	CreatedAt      time.Time          `json:"created_at"`
+	LastActivityAt time.Time          `json:"last_activity_at"`
+	LastCustomerAt *time.Time         `json:"last_customer_at"`
+	LastAgentAt    *time.Time         `json:"last_agent_at"`
+	ClosedAt       *time.Time         `json:"closed_at"`
+	TrashedAt      *time.Time         `json:"trashed_at"`
+}
+
+// names resolves the people a page of conversations or a timeline mentions.
+type names struct {
+	users    map[parley.ID]parley.User
+	teams    map[parley.ID]string
+	contacts map[parley.ID]*parley.Contact
+}
+
+func (s *Server) names(ctx context.Context, contactIDs []parley.ID) (*names, error) {
+	n := &names{users: map[parley.ID]parley.User{}, teams: map[parley.ID]string{}}
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		n.users[u.ID] = u
+	}
+	teams, err := s.store.Teams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range teams {
+		n.teams[t.ID] = t.Name
+	}
+	if n.contacts, err = s.store.ContactsByID(ctx, contactIDs); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *names) conversation(c *parley.Conversation) conversationJSON {
+	out := conversationJSON{ID: c.ID, InboxID: c.InboxID, ChannelID: c.ChannelID, Channel: c.ChannelKind, Status: c.Status,
+		Placement: c.Placement, Subject: c.Subject, Preview: c.Preview, CreatedAt: c.CreatedAt, LastActivityAt: c.LastActivityAt,
+		LastCustomerAt: c.LastCustomerAt, LastAgentAt: c.LastAgentAt, ClosedAt: c.ClosedAt, TrashedAt: c.TrashedAt}
+	if c.ContactID != nil {
+		if ct, ok := n.contacts[*c.ContactID]; ok {
+			out.Contact = &refJSON{ID: ct.ID, Name: ct.Name, Email: ct.Email}
+		}
+	}
+	if c.AssigneeID != nil {
+		u := n.users[*c.AssigneeID]
+		out.Assignee = &refJSON{ID: *c.AssigneeID, Name: u.Name, Initials: initials(u.Name)}
+	}
+	if c.TeamID != nil {
+		out.Team = &refJSON{ID: *c.TeamID, Name: n.teams[*c.TeamID]}
+	}
+	return out
+}
+
+type actorJSON struct {
+	Kind parley.ActorKind `json:"kind" enum:"user,contact,system"`
+	ID   *parley.ID       `json:"id"`
+	Name string           `json:"name"`
+}
+
+func (n *names) actor(e *parley.Event) actorJSON {
+	a := actorJSON{Kind: e.ActorKind, ID: e.ActorID}
+	switch {
+	case e.ActorKind == parley.ActorSystem:
+		a.Name = "Parley"
+	case e.ActorID == nil:
+	case e.ActorKind == parley.ActorUser:
+		a.Name = n.users[*e.ActorID].Name
+	case e.ActorKind == parley.ActorContact:
+		if c, ok := n.contacts[*e.ActorID]; ok {
+			a.Name = c.Name
+			if a.Name == "" {
+				a.Name = c.Email
+			}
+		}
+	}
+	return a
+}
+
+type messageJSON struct {
+	ID             parley.ID          `json:"id"`
+	ConversationID parley.ID          `json:"conversation_id"`
+	Kind           parley.MessageKind `json:"kind" enum:"message,comment"`
+	Direction      parley.Direction   `json:"direction" enum:"in,out"`
+	AuthorID       *parley.ID         `json:"author_id"`
+	ContactID      *parley.ID         `json:"contact_id"`
+	Text           string             `json:"text"`
+	HTML           string             `json:"html"`
+	CreatedAt      time.Time          `json:"created_at"`
+}
+
+func messageView(m *parley.Message) *messageJSON {
+	if m == nil {
+		return nil
+	}
+	return &messageJSON{ID: m.ID, ConversationID: m.ConversationID, Kind: m.Kind, Direction: m.Direction, AuthorID: m.AuthorID,
+		ContactID: m.ContactID, Text: m.Text, HTML: m.HTML, CreatedAt: m.CreatedAt}
+}
+
+type timelineItemJSON struct {
+	Seq     int64          `json:"seq"`
+	Type    string         `json:"type"`
+	At      time.Time      `json:"at"`
+	Actor   actorJSON      `json:"actor"`
+	Data    map[string]any `json:"data"`
+	Message *messageJSON   `json:"message"`
+}
+
+func (n *names) timelineItem(it *conversation.Item) timelineItemJSON {
+	data := map[string]any{}
+	_ = json.Unmarshal(it.Data, &data)
+	return timelineItemJSON{Seq: it.Seq, Type: it.Type, At: it.At, Actor: n.actor(&it.Event), Data: data, Message: messageView(it.Message)}
+}
+
+func nonNil(ids []parley.ID) []parley.ID {
+	if ids == nil {
+		return []parley.ID{}
+	}
+	return ids
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+const channelColumns = `id, inbox_id, kind, name, enabled, config, created_at`
+
+func scanChannel(sc interface{ Scan(...any) error }, c *parley.Channel) error {
+	var config []byte
+	if err := sc.Scan(&c.ID, &c.InboxID, &c.Kind, &c.Name, &c.Enabled, &config, &c.CreatedAt); err != nil {
+		return err
+	}
+	c.Config = json.RawMessage(config)
+	return nil
+}
+
+func channelConfig(c *parley.Channel) string {
+	if len(c.Config) == 0 {
+		return "{}"
+	}
+	return string(c.Config)
+}
+
+// CreateChannel inserts c and sets c.ID.
+func (tx *Tx) CreateChannel(ctx context.Context, c *parley.Channel) error {
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO channels (inbox_id, kind, name, enabled, config, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		c.InboxID, c.Kind, c.Name, c.Enabled, channelConfig(c), c.CreatedAt).Scan(&c.ID)
+	return tx.wrap(err, "create channel")
+}
+
+// UpdateChannel saves a channel's name, enabled flag and config.
+func (tx *Tx) UpdateChannel(ctx context.Context, c *parley.Channel) error {
+	return tx.exec1(ctx, "channel", `UPDATE channels SET name = $2, enabled = $3, config = $4 WHERE id = $1`,
+		c.ID, c.Name, c.Enabled, channelConfig(c))
+}
+
+// Channel returns a channel, or ENOTFOUND.
+func (q *Q) Channel(ctx context.Context, id parley.ID) (*parley.Channel, error) {
+	var c parley.Channel
+	if err := scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE id = $1`, id), &c); err != nil {
+		return nil, q.notFound(err, "channel")
+	}
+	return &c, nil
+}
+
+// Channels returns an inbox's channels, oldest first.
+func (q *Q) Channels(ctx context.Context, inboxID parley.ID) ([]parley.Channel, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE inbox_id = $1 ORDER BY id`, inboxID)
+	if err != nil {
+		return nil, q.wrap(err, "channels")
+	}
+	defer rows.Close()
+	out := []parley.Channel{}
+	for rows.Next() {
+		var c parley.Channel
+		if err := scanChannel(rows, &c); err != nil {
+			return nil, q.wrap(err, "channels")
+		}
+		out = append(out, c)
+	}
+	return out, q.wrap(rows.Err(), "channels")
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// CreateContact inserts c with its emails (lowercased, primary first) and sets
+// c.ID. An email that belongs to another contact is ECONFLICT.
+func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, phone, owner_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		c.Name, c.Phone, c.OwnerID, c.CreatedAt).Scan(&c.ID)
+	if err != nil {
+		return tx.wrap(err, "create contact")
+	}
+	emails := c.Emails
+	if c.Email != "" && (len(emails) == 0 || !strings.EqualFold(emails[0], c.Email)) {
+		emails = append([]string{c.Email}, emails...)
+	}
+	c.Emails = nil
+	for _, e := range emails {
+		if err := tx.AddContactEmail(ctx, c, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddContactEmail adds an address to a contact. An address that belongs to
+// another contact is ECONFLICT.
+func (tx *Tx) AddContactEmail(ctx context.Context, c *parley.Contact, email string) error {
+	email = strings.ToLower(strings.TrimSpace(email))
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO contact_emails (email, contact_id, position) VALUES ($1, $2, $3)`,
+		email, c.ID, len(c.Emails))
+	if err != nil {
+		return tx.wrap(err, "contact %d email", c.ID)
+	}
+	c.Emails = append(c.Emails, email)
+	if c.Email == "" {
+		c.Email = email
+	}
+	return nil
+}
+
+// UpdateContact saves a contact's name and phone.
+func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
+	return tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, phone = $3, owner_id = $4 WHERE id = $1`,
+		c.ID, c.Name, c.Phone, c.OwnerID)
+}
+
+// SetContactBlocked blocks a contact from at, or unblocks it when at is nil.
+func (tx *Tx) SetContactBlocked(ctx context.Context, id parley.ID, at *time.Time) error {
+	return tx.exec1(ctx, "contact", `UPDATE contacts SET blocked_at = $2 WHERE id = $1`, id, at)
+}
+
+// Contact returns a contact with its emails, or ENOTFOUND.
+func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) {
+	var c parley.Contact
+	err := q.db.QueryRowContext(ctx, `SELECT id, name, phone, owner_id, blocked_at, created_at FROM contacts WHERE id = $1`, id).
+		Scan(&c.ID, &c.Name, &c.Phone, &c.OwnerID, &c.BlockedAt, &c.CreatedAt)
+	if err != nil {
+		return nil, q.notFound(err, "contact")
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT email FROM contact_emails WHERE contact_id = $1 ORDER BY position, email`, id)
+	if err != nil {
+		return nil, q.wrap(err, "contact %d emails", id)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, q.wrap(err, "contact %d emails", id)
+		}
+		c.Emails = append(c.Emails, e)
+	}
+	if len(c.Emails) > 0 {
+		c.Email = c.Emails[0]
+	}
+	return &c, q.wrap(rows.Err(), "contact %d emails", id)
+}
+
+// ContactByEmail returns the contact with an address, or ENOTFOUND.
+func (q *Q) ContactByEmail(ctx context.Context, email string) (*parley.Contact, error) {
+	var id parley.ID
+	err := q.db.QueryRowContext(ctx, `SELECT contact_id FROM contact_emails WHERE email = $1`,
+		strings.ToLower(strings.TrimSpace(email))).Scan(&id)
+	if err != nil {
+		return nil, q.notFound(err, "contact")
+	}
+	return q.Contact(ctx, id)
+}
+
+// ContactsByID returns the contacts with the given ids (name and primary
+// email only), by id.
+func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*parley.Contact, error) {
+	out := map[parley.ID]*parley.Contact{}
+	ids = dedupe(ids)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], ph[i] = id, fmt.Sprintf("$%d", i+1)
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT c.id, c.name, c.blocked_at, c.created_at,
+		COALESCE((SELECT e.email FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.position, e.email LIMIT 1), '')
+		FROM contacts c WHERE c.id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return nil, q.wrap(err, "contacts")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c parley.Contact
+		if err := rows.Scan(&c.ID, &c.Name, &c.BlockedAt, &c.CreatedAt, &c.Email); err != nil {
+			return nil, q.wrap(err, "contacts")
+		}
+		out[c.ID] = &c
+	}
+	return out, q.wrap(rows.Err(), "contacts")
+}

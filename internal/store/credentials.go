@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// Credentials are stored as hashes of random tokens: a stolen database does not
+// yield working sessions or API tokens.
+
+// CreateSession stores a session for a user.
+func (tx *Tx) CreateSession(ctx context.Context, tokenHash string, userID parley.ID, at, expires time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		tokenHash, userID, at, expires)
+	return tx.wrap(err, "create session")
+}
+
+// DeleteSession removes a session; removing a missing one is not an error.
+func (tx *Tx) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := tx.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+	return tx.wrap(err, "delete session")
+}
+
+// SessionUser returns the user of an unexpired session, or EUNAUTHORIZED.
+func (q *Q) SessionUser(ctx context.Context, tokenHash string, now time.Time) (*parley.User, error) {
+	return q.credentialUser(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, now)
+}
+
+// CreateAPIToken stores a personal API token and returns its id.
+func (tx *Tx) CreateAPIToken(ctx context.Context, tokenHash string, userID parley.ID, name string, at time.Time) (parley.ID, error) {
+	var id parley.ID
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		tokenHash, userID, name, at).Scan(&id)
+	return id, tx.wrap(err, "create token")
+}
+
+// TokenUser returns the user of an API token, or EUNAUTHORIZED.
+func (q *Q) TokenUser(ctx context.Context, tokenHash string) (*parley.User, error) {
+	return q.credentialUser(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1`, tokenHash)
+}
+
+// CreateLoginLink stores a one-time sign-in link for a user.
+func (tx *Tx) CreateLoginLink(ctx context.Context, tokenHash string, userID parley.ID, at, expires time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO login_links (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		tokenHash, userID, at, expires)
+	return tx.wrap(err, "create login link")
+}
+
+// UseLoginLink marks an unused, unexpired link as used and returns its user;
+// any other link is EUNAUTHORIZED. A link works once.
+func (tx *Tx) UseLoginLink(ctx context.Context, tokenHash string, now time.Time) (*parley.User, error) {
+	var userID parley.ID
+	err := tx.db.QueryRowContext(ctx, `UPDATE login_links SET used_at = $2
+		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`, tokenHash, now).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "this sign-in link is invalid, used or expired")
+	}
+	if err != nil {
+		return nil, tx.wrap(err, "use login link")
+	}
+	return tx.User(ctx, userID)
+}
+
+func (q *Q) credentialUser(ctx context.Context, query string, args ...any) (*parley.User, error) {
+	var u parley.User
+	if err := scanUser(q.db.QueryRowContext(ctx, query, args...), &u); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, parley.Errorf(parley.EUNAUTHORIZED, "invalid or expired credentials")
+		}
+		return nil, q.wrap(err, "credentials")
+	}
+	return &u, nil
+}

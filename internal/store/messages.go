@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+const messageColumns = `id, conversation_id, kind, direction, author_id, contact_id, text, html, created_at`
+
+func scanMessage(sc interface{ Scan(...any) error }, m *parley.Message) error {
+	return sc.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.AuthorID, &m.ContactID, &m.Text, &m.HTML, &m.CreatedAt)
+}
+
+// CreateMessage inserts m and sets m.ID.
+func (tx *Tx) CreateMessage(ctx context.Context, m *parley.Message) error {
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, author_id, contact_id, text, html, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		m.ConversationID, m.Kind, m.Direction, m.AuthorID, m.ContactID, m.Text, m.HTML, m.CreatedAt).Scan(&m.ID)
+	return tx.wrap(err, "create message")
+}
+
+// Message returns a message, or ENOTFOUND.
+func (q *Q) Message(ctx context.Context, id parley.ID) (*parley.Message, error) {
+	var m parley.Message
+	if err := scanMessage(q.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`, id), &m); err != nil {
+		return nil, q.notFound(err, "message")
+	}
+	return &m, nil
+}
+
+// ConversationMessages returns the messages of a conversation with ids in
+// [from, to], by id.
+func (q *Q) ConversationMessages(ctx context.Context, conversationID, from, to parley.ID) (map[parley.ID]*parley.Message, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE conversation_id = $1 AND id BETWEEN $2 AND $3`, conversationID, from, to)
+	if err != nil {
+		return nil, q.wrap(err, "messages")
+	}
+	defer rows.Close()
+	out := map[parley.ID]*parley.Message{}
+	for rows.Next() {
+		var m parley.Message
+		if err := scanMessage(rows, &m); err != nil {
+			return nil, q.wrap(err, "messages")
+		}
+		out[m.ID] = &m
+	}
+	return out, q.wrap(rows.Err(), "messages")
+}
+
+// InboundKey is what a dedupe key points at. A tombstone points at nothing:
+// its conversation was deleted.
+type InboundKey struct {
+	ConversationID *parley.ID
+	MessageID      *parley.ID
+}
+
+// Tombstone reports whether the item's conversation was deleted.
+func (k InboundKey) Tombstone() bool { return k.MessageID == nil }
+
+// InboundKey returns what a channel's dedupe key points at, or ENOTFOUND.
+func (q *Q) InboundKey(ctx context.Context, channelID parley.ID, key string) (*InboundKey, error) {
+	var k InboundKey
+	err := q.db.QueryRowContext(ctx, `SELECT conversation_id, message_id FROM inbound_keys WHERE channel_id = $1 AND dedupe_key = $2`,
+		channelID, key).Scan(&k.ConversationID, &k.MessageID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, parley.NotFound("inbound key")
+	}
+	if err != nil {
+		return nil, q.wrap(err, "inbound key")
+	}
+	return &k, nil
+}
+
+// PutInboundKey records a channel's dedupe key for a message. A key already
+// recorded is ECONFLICT: the item was received before.
+func (tx *Tx) PutInboundKey(ctx context.Context, channelID parley.ID, key string, m *parley.Message, at time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO inbound_keys (channel_id, dedupe_key, conversation_id, message_id, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, channelID, key, m.ConversationID, m.ID, at)
+	return tx.wrap(err, "inbound key")
+}

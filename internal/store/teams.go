@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// CreateTeam inserts t and sets t.ID. A taken name is ECONFLICT.
+func (tx *Tx) CreateTeam(ctx context.Context, t *parley.Team) error {
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id`,
+		t.Name, t.CreatedAt).Scan(&t.ID)
+	if err != nil {
+		return tx.wrap(err, "create team %q", t.Name)
+	}
+	return tx.SetTeamMembers(ctx, t.ID, t.MemberIDs)
+}
+
+// SetTeamMembers replaces a team's members. An unknown user is EINVALID.
+func (tx *Tx) SetTeamMembers(ctx context.Context, teamID parley.ID, userIDs []parley.ID) error {
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM team_members WHERE team_id = $1`, teamID); err != nil {
+		return tx.wrap(err, "team %d members", teamID)
+	}
+	for _, u := range dedupe(userIDs) {
+		if _, err := tx.db.ExecContext(ctx, `INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)`, teamID, u); err != nil {
+			return tx.wrap(err, "team %d member %d", teamID, u)
+		}
+	}
+	return nil
+}
+
+// Team returns a team with its members, or ENOTFOUND.
+func (q *Q) Team(ctx context.Context, id parley.ID) (*parley.Team, error) {
+	var t parley.Team
+	err := q.db.QueryRowContext(ctx, `SELECT id, name, created_at FROM teams WHERE id = $1`, id).
+		Scan(&t.ID, &t.Name, &t.CreatedAt)
+	if err != nil {
+		return nil, q.notFound(err, "team")
+	}
+	t.MemberIDs, err = q.ids(ctx, `SELECT user_id FROM team_members WHERE team_id = $1 ORDER BY user_id`, id)
+	return &t, err
+}
+
+// Teams returns every team with its members, by name.
+func (q *Q) Teams(ctx context.Context) ([]parley.Team, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT id, name, created_at FROM teams ORDER BY name, id`)
+	if err != nil {
+		return nil, q.wrap(err, "teams")
+	}
+	var out []parley.Team
+	for rows.Next() {
+		var t parley.Team
+		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt); err != nil {
+			rows.Close()
+			return nil, q.wrap(err, "teams")
+		}
+		out = append(out, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, q.wrap(err, "teams")
+	}
+	members, err := q.pairs(ctx, `SELECT team_id, user_id FROM team_members ORDER BY team_id, user_id`)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].MemberIDs = append([]parley.ID{}, members[out[i].ID]...)
+	}
+	return out, nil
+}
+
+// pairs reads two id columns into a map from the first to the seconds.
+func (q *Q) pairs(ctx context.Context, query string, args ...any) (map[parley.ID][]parley.ID, error) {
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, q.wrap(err, "pairs")
+	}
+	defer rows.Close()
+	out := map[parley.ID][]parley.ID{}
+	for rows.Next() {
+		var a, b parley.ID
+		if err := rows.Scan(&a, &b); err != nil {
+			return nil, q.wrap(err, "pairs")
+		}
+		out[a] = append(out[a], b)
+	}
+	return out, q.wrap(rows.Err(), "pairs")
+}
+
+func dedupe(ids []parley.ID) []parley.ID {
+	seen := make(map[parley.ID]bool, len(ids))
+	out := make([]parley.ID, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

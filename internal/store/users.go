@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+const userColumns = `id, email, name, role, routable, availability, reassign_when_away, password_hash <> '', created_at`
+
+func scanUser(sc interface{ Scan(...any) error }, u *parley.User) error {
+	return sc.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Routable, &u.Availability,
+		&u.ReassignWhenAway, &u.HasPassword, &u.CreatedAt)
+}
+
+// CreateUser inserts u (its email lowercased) with a password hash, which may
+// be empty, and sets u.ID. A taken email is ECONFLICT.
+func (tx *Tx) CreateUser(ctx context.Context, u *parley.User, passwordHash string) error {
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	const q = `
+		INSERT INTO users (email, name, role, password_hash, routable, availability, reassign_when_away, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		RETURNING id`
+	err := tx.db.QueryRowContext(ctx, q, u.Email, u.Name, u.Role, passwordHash, u.Routable,
+		u.Availability, u.ReassignWhenAway, u.CreatedAt).Scan(&u.ID)
+	u.HasPassword = passwordHash != ""
+	return tx.wrap(err, "create user %s", u.Email)
+}
+
+// UpdateUser saves u's name, role, routable flag and availability.
+func (tx *Tx) UpdateUser(ctx context.Context, u *parley.User) error {
+	const q = `
+		UPDATE users SET name = $2, role = $3, routable = $4, availability = $5, reassign_when_away = $6
+		WHERE id = $1`
+	return tx.exec1(ctx, "user", q, u.ID, u.Name, u.Role, u.Routable, u.Availability, u.ReassignWhenAway)
+}
+
+// SetPassword replaces a user's password hash.
+func (tx *Tx) SetPassword(ctx context.Context, id parley.ID, hash string) error {
+	return tx.exec1(ctx, "user", `UPDATE users SET password_hash = $2 WHERE id = $1`, id, hash)
+}
+
+// User returns a user by id, or ENOTFOUND.
+func (q *Q) User(ctx context.Context, id parley.ID) (*parley.User, error) {
+	var u parley.User
+	err := scanUser(q.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id), &u)
+	if err != nil {
+		return nil, q.notFound(err, "user")
+	}
+	return &u, nil
+}
+
+// UserByEmail returns a user and their password hash by email, or ENOTFOUND.
+func (q *Q) UserByEmail(ctx context.Context, email string) (*parley.User, string, error) {
+	var (
+		u    parley.User
+		hash string
+	)
+	row := q.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = $1`,
+		strings.ToLower(strings.TrimSpace(email)))
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Routable, &u.Availability,
+		&u.ReassignWhenAway, &u.HasPassword, &u.CreatedAt, &hash)
+	if err != nil {
+		return nil, "", q.notFound(err, "user")
+	}
+	return &u, hash, nil
+}
+
+// Users returns every user, by name.
+func (q *Q) Users(ctx context.Context) ([]parley.User, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name, id`)
+	if err != nil {
+		return nil, q.wrap(err, "users")
+	}
+	defer rows.Close()
+	var out []parley.User
+	for rows.Next() {
+		var u parley.User
+		if err := scanUser(rows, &u); err != nil {
+			return nil, q.wrap(err, "users")
+		}
+		out = append(out, u)
+	}
+	return out, q.wrap(rows.Err(), "users")
+}
+
+// CountUsers returns how many users exist.
+func (q *Q) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	return n, q.wrap(err, "count users")
+}
+
+// exec1 runs a statement that must touch exactly one row of kind, else
+// ENOTFOUND.
+func (q *Q) exec1(ctx context.Context, kind, query string, args ...any) error {
+	res, err := q.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return q.wrap(err, "%s", kind)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return q.wrap(err, "%s", kind)
+	}
+	if n == 0 {
+		return parley.NotFound(kind)
+	}
+	return nil
+}
+
+// ids reads a single column of ids.
+func (q *Q) ids(ctx context.Context, query string, args ...any) ([]parley.ID, error) {
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, q.wrap(err, "ids")
+	}
+	defer rows.Close()
+	out := []parley.ID{}
+	for rows.Next() {
+		var id parley.ID
+		if err := rows.Scan(&id); err != nil {
+			return nil, q.wrap(err, "ids")
+		}
+		out = append(out, id)
+	}
+	return out, q.wrap(rows.Err(), "ids")
+}
+
+// prefixed qualifies each column of a column list with a table alias.
+func prefixed(alias, columns string) string {
+	cols := strings.Split(columns, ", ")
+	for i, c := range cols {
+		cols[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
