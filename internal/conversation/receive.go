@@ -20,10 +20,13 @@ type Inbound struct {
 	ContactEmail string
 	ContactName  string
 	Subject      string
-	Body
+	Text         string
+	HTML         string
 	// ConversationID continues an existing conversation of the channel's inbox.
 	ConversationID parley.ID
 }
+
+func (in *Inbound) body() Body { return Body{Text: in.Text, HTML: in.HTML} }
 
 // Received says where an inbound message went.
 type Received struct {
@@ -55,7 +58,7 @@ func (in *Inbound) validate() error {
 	if len(in.Subject) > 1000 {
 		return parley.Invalid("subject", "is longer than 1000 characters")
 	}
-	return in.Body.validate()
+	return in.body().validate()
 }
 
 // Receive stores a customer message from a channel: it finds or creates the
@@ -181,7 +184,7 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel,
 	received.MessageID = &m.ID
 	evs = append(evs, received)
 
-	c.Preview = preview(in.Body)
+	c.Preview = preview(in.body())
 	c.LastActivityAt, c.LastCustomerAt = now, &now
 	if err := tx.UpdateConversation(ctx, c); err != nil {
 		return err

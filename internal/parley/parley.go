@@ -232,7 +232,7 @@ const (
 // Actor is who performs an action: a signed-in user, a contact writing in, or
 // Parley itself (jobs, first start).
 type Actor struct {
-	Kind   ActorKind
+	Kind      ActorKind
 	UserID    ID   // for ActorUser
 	Role      Role // for ActorUser
 	ContactID ID   // for ActorContact

@@ -181,7 +181,7 @@ type receivedOutput struct {
 func (s *Server) receiveMessage(ctx context.Context, a parley.Actor, in *receiveInput) (*receivedOutput, error) {
 	b := in.Body
 	msg := conversation.Inbound{ChannelID: in.ID, ClientID: b.ClientID, Subject: b.Subject,
-		Body: conversation.Body{Text: b.Text, HTML: b.HTML}, ConversationID: b.ConversationID}
+		Text: b.Text, HTML: b.HTML, ConversationID: b.ConversationID}
 	if b.Contact != nil {
 		msg.ContactEmail, msg.ContactName = b.Contact.Email, b.Contact.Name
 	}
