@@ -24,6 +24,11 @@ type Inbound struct {
 	HTML         string
 	// ConversationID continues an existing conversation of the channel's inbox.
 	ConversationID parley.ID
+	// NewConversation opens a conversation even when the contact has one on
+	// this channel. Without it, a message with no ConversationID continues
+	// the contact's latest conversation on the channel that is not in spam or
+	// trash, as a messaging app's thread does.
+	NewConversation bool
 }
 
 func (in *Inbound) body() Body { return Body{Text: in.Text, HTML: in.HTML} }
@@ -132,6 +137,17 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel,
 	contact, err := s.resolveContact(ctx, tx, in, c, now)
 	if err != nil {
 		return err
+	}
+	if c == nil && contact != nil && !in.NewConversation {
+		id, err := tx.LatestConversation(ctx, ch.ID, contact.ID)
+		switch {
+		case err == nil:
+			if c, err = tx.Conversation(ctx, id); err != nil {
+				return err
+			}
+		case parley.ErrorCode(err) != parley.ENOTFOUND:
+			return err
+		}
 	}
 	if c != nil && contact != nil && (c.ContactID == nil || *c.ContactID != contact.ID) {
 		// Never join a thread that belongs to a different customer.

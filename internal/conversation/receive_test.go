@@ -107,3 +107,40 @@ func TestReceiveRefuses(t *testing.T) {
 		}
 	})
 }
+
+func TestReceiveFollowsTheContactsThread(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		first := w.receive(w.supportAPI, conversation.Inbound{ContactEmail: "jo@example.org", Text: "one"}).ConversationID
+		if _, err := w.svc.Close(ctx, w.bob, first); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			name string
+			in   conversation.Inbound
+			same bool
+		}{
+			{"a closed thread continues and reopens", conversation.Inbound{ContactEmail: "jo@example.org"}, true},
+			{"another contact opens their own", conversation.Inbound{ContactEmail: "amy@example.org"}, false},
+			{"new_conversation opens one", conversation.Inbound{ContactEmail: "jo@example.org", NewConversation: true}, false},
+		}
+		for _, st := range steps {
+			got := w.receive(w.supportAPI, st.in).ConversationID
+			if (got == first) != st.same {
+				t.Errorf("%s: went to %d (first is %d)", st.name, got, first)
+			}
+		}
+		if c := w.get(first); c.Status != parley.StatusOpen {
+			t.Errorf("first conversation is %s, want reopened", c.Status)
+		}
+		// A thread in the trash is not continued: the customer starts afresh.
+		latest := w.receive(w.supportAPI, conversation.Inbound{ContactEmail: "jo@example.org"}).ConversationID
+		if _, err := w.svc.Trash(ctx, w.bob, latest); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.receive(w.supportAPI, conversation.Inbound{ContactEmail: "jo@example.org"}).ConversationID; got == latest {
+			t.Errorf("a message continued conversation %d in the trash", latest)
+		}
+	})
+}

@@ -81,7 +81,7 @@ func (w *world) receive(ch *parley.Channel, in conversation.Inbound) *conversati
 // open makes a new conversation from email in a channel and returns its id.
 func (w *world) open(ch *parley.Channel, email string) parley.ID {
 	w.t.Helper()
-	return w.receive(ch, conversation.Inbound{ContactEmail: email, Subject: "Order", Text: "Where is my order?"}).ConversationID
+	return w.receive(ch, conversation.Inbound{ContactEmail: email, Subject: "Order", Text: "Where is my order?", NewConversation: true}).ConversationID
 }
 
 func (w *world) get(id parley.ID) *parley.Conversation {

@@ -161,7 +161,8 @@ type receiveInput struct {
 		Subject        string    `json:"subject,omitempty" maxLength:"1000"`
 		Text           string    `json:"text,omitempty"`
 		HTML           string    `json:"html,omitempty"`
-		ConversationID parley.ID `json:"conversation_id,omitempty" doc:"Continue this conversation instead of opening one."`
+		ConversationID  parley.ID `json:"conversation_id,omitempty" doc:"Continue this conversation."`
+		NewConversation bool      `json:"new_conversation,omitempty" doc:"Open a new conversation. Without it or conversation_id, the message continues the contact's latest conversation on this channel (reopening it), unless that one is in spam or trash."`
 	}
 }
 
@@ -181,7 +182,7 @@ type receivedOutput struct {
 func (s *Server) receiveMessage(ctx context.Context, a parley.Actor, in *receiveInput) (*receivedOutput, error) {
 	b := in.Body
 	msg := conversation.Inbound{ChannelID: in.ID, ClientID: b.ClientID, Subject: b.Subject,
-		Text: b.Text, HTML: b.HTML, ConversationID: b.ConversationID}
+		Text: b.Text, HTML: b.HTML, ConversationID: b.ConversationID, NewConversation: b.NewConversation}
 	if b.Contact != nil {
 		msg.ContactEmail, msg.ContactName = b.Contact.Email, b.Contact.Name
 	}

@@ -147,3 +147,17 @@ func (q *Q) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]parley
 	return q.ids(ctx, `SELECT id FROM conversations WHERE placement = 'trash' AND trashed_at < $1 ORDER BY trashed_at, id LIMIT $2`,
 		t, limit)
 }
+
+// LatestConversation returns the id of a contact's most recently active
+// conversation on a channel that is in the inbox or filtered (not spam or
+// trash), or ENOTFOUND.
+func (q *Q) LatestConversation(ctx context.Context, channelID, contactID parley.ID) (parley.ID, error) {
+	var id parley.ID
+	err := q.db.QueryRowContext(ctx, `SELECT id FROM conversations
+		WHERE contact_id = $1 AND channel_id = $2 AND placement IN ('inbox', 'filtered')
+		ORDER BY last_activity_at DESC, id DESC LIMIT 1`, contactID, channelID).Scan(&id)
+	if err != nil {
+		return 0, q.notFound(err, "conversation")
+	}
+	return id, nil
+}

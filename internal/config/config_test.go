@@ -1,0 +1,57 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:8080" || c.BaseURL != "http://127.0.0.1:8080" || c.DatabaseURL != filepath.Join("data", "parley.db") {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestLoadRefuses(t *testing.T) {
+	for name, vars := range map[string]map[string]string{
+		"PARLEY_LISTEN":     {"PARLEY_LISTEN": "8080"},
+		"PARLEY_BASE_URL":   {"PARLEY_BASE_URL": "ftp://x"},
+		"PARLEY_LOG_FORMAT": {"PARLEY_LOG_FORMAT": "xml"},
+		"PARLEY_SECRET_KEY": {"PARLEY_SECRET_KEY": "short"},
+	} {
+		if _, err := config.Load(env(vars)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%v: error %v, want one naming %s", vars, err, name)
+		}
+	}
+}
+
+func TestSecretKeyIsMadeOnceAndKept(t *testing.T) {
+	dir := t.TempDir()
+	c, err := config.Load(env(map[string]string{"PARLEY_DATA_DIR": dir}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.EnsureSecretKey(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.SecretKey) != 64 {
+		t.Fatalf("key %q: want 64 hex characters", c.SecretKey)
+	}
+	st, err := os.Stat(filepath.Join(dir, "secret.key"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("secret.key: %v, mode %v; want 0600", err, st.Mode())
+	}
+	c2, _ := config.Load(env(map[string]string{"PARLEY_DATA_DIR": dir}))
+	if err := c2.EnsureSecretKey(); err != nil || c2.SecretKey != c.SecretKey {
+		t.Errorf("second start got key %q, %v; want the first start's", c2.SecretKey, err)
+	}
+}

@@ -1,0 +1,149 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/server"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// api is a running server on a store, with helpers to call it.
+type api struct {
+	t   *testing.T
+	url string
+	s   *store.Store
+	org *org.Service
+}
+
+func newAPI(t *testing.T, s *store.Store, cfg server.Config) *api {
+	t.Helper()
+	o := org.New(s, nil)
+	h := server.New(cfg, server.Deps{
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: s, Conv: conversation.New(s, nil), Org: o,
+		Sessions: auth.NewSessions(s, nil), Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &api{t: t, url: srv.URL, s: s, org: o}
+}
+
+// client calls the API as one user.
+type client struct {
+	api   *api
+	name  string
+	token string
+	http  *http.Client
+}
+
+// user creates a user with a password, and a client that uses a bearer token.
+func (a *api) user(name string, role parley.Role) (*client, parley.ID) {
+	a.t.Helper()
+	u, err := a.org.CreateUser(context.Background(), parley.System, org.NewUser{
+		Email: name + "@example.com", Name: name, Role: role, Password: "password-" + name})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	tok, err := a.org.CreateToken(context.Background(), parley.System, u.ID, "test")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return &client{api: a, name: name, token: tok, http: &http.Client{}}, u.ID
+}
+
+// browser returns a client that signs in with a password and a cookie.
+func (a *api) browser(email, password string) (*client, int) {
+	jar, _ := cookiejar.New(nil)
+	c := &client{api: a, name: email, http: &http.Client{Jar: jar}}
+	res := c.call("POST", "/api/v1/session", map[string]string{"email": email, "password": password})
+	return c, res.status
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   map[string]any
+	raw    []byte
+}
+
+func (r response) id() parley.ID { return parley.ID(r.num("id")) }
+
+func (r response) num(key string) float64 {
+	v, _ := r.body[key].(float64)
+	return v
+}
+
+func (r response) items() []map[string]any {
+	raw, _ := r.body["items"].([]any)
+	out := make([]map[string]any, len(raw))
+	for i, v := range raw {
+		out[i], _ = v.(map[string]any)
+	}
+	return out
+}
+
+// call sends a request; body may be nil, a string (sent as is) or a value
+// marshalled to JSON.
+func (c *client) call(method, path string, body any, headers ...string) response {
+	c.api.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			c.api.t.Fatal(err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, c.api.url+path, rd)
+	if err != nil {
+		c.api.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.api.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := response{status: res.StatusCode, header: res.Header, raw: raw}
+	_ = json.Unmarshal(raw, &out.body)
+	return out
+}
+
+// must calls and fails the test unless the status is want.
+func (c *client) must(want int, method, path string, body any) response {
+	c.api.t.Helper()
+	r := c.call(method, path, body)
+	if r.status != want {
+		c.api.t.Fatalf("%s %s %s: %d %s, want %d", c.name, method, path, r.status, r.raw, want)
+	}
+	return r
+}
+
+func path(format string, args ...any) string { return fmt.Sprintf("/api/v1"+format, args...) }
