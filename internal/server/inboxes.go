@@ -158,9 +158,9 @@ type receiveInput struct {
 			Email string `json:"email,omitempty" maxLength:"320"`
 			Name  string `json:"name,omitempty" maxLength:"200"`
 		} `json:"contact,omitempty"`
-		Subject        string    `json:"subject,omitempty" maxLength:"1000"`
-		Text           string    `json:"text,omitempty"`
-		HTML           string    `json:"html,omitempty"`
+		Subject         string    `json:"subject,omitempty" maxLength:"1000"`
+		Text            string    `json:"text,omitempty"`
+		HTML            string    `json:"html,omitempty"`
 		ConversationID  parley.ID `json:"conversation_id,omitempty" doc:"Continue this conversation."`
 		NewConversation bool      `json:"new_conversation,omitempty" doc:"Open a new conversation. Without it or conversation_id, the message continues the contact's latest conversation on this channel (reopening it), unless that one is in spam or trash."`
 	}

@@ -1,0 +1,106 @@
+package server_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/server"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+func TestSession(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", LoginLimit: 5, LoginWindow: time.Minute})
+		a.user("ana", parley.RoleAgent)
+
+		if _, status := a.browser("ana@example.com", "wrong password"); status != 401 {
+			t.Errorf("wrong password: %d, want 401", status)
+		}
+		if _, status := a.browser("nobody@example.com", "password-ana"); status != 401 {
+			t.Errorf("unknown email: %d, want 401", status)
+		}
+		b, status := a.browser("ANA@example.com", "password-ana")
+		if status != 201 {
+			t.Fatalf("sign in: %d, want 201", status)
+		}
+		me := b.must(200, "GET", path("/me"), nil)
+		if me.body["email"] != "ana@example.com" {
+			t.Errorf("me = %s", me.raw)
+		}
+		// The cookie is HttpOnly and SameSite; cross-site writes are refused.
+		res := b.call("POST", path("/tokens"), map[string]string{}, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
+		if res.status != http.StatusForbidden {
+			t.Errorf("cross-site POST with the session cookie: %d, want 403", res.status)
+		}
+		b.must(201, "POST", path("/tokens"), map[string]string{"name": "mine"})
+		b.must(204, "DELETE", path("/session"), nil)
+		b.must(401, "GET", path("/me"), nil)
+
+		// Sign-in attempts are limited per email: 429 with Retry-After.
+		var last response
+		for range 5 {
+			_, _ = a.browser("ana@example.com", "guess")
+		}
+		cl := &client{api: a, name: "guesser", http: &http.Client{}}
+		last = cl.call("POST", path("/session"), map[string]string{"email": "ana@example.com", "password": "password-ana"})
+		if last.status != http.StatusTooManyRequests || last.header.Get("Retry-After") == "" {
+			t.Errorf("sixth attempt: %d, Retry-After %q; want 429 with Retry-After", last.status, last.header.Get("Retry-After"))
+		}
+	})
+}
+
+func TestCookieFlags(t *testing.T) {
+	s := storetest.New(t, "sqlite", nil)
+	a := newAPI(t, s, server.Config{BaseURL: "https://parley.example.com"})
+	a.user("ana", parley.RoleAgent)
+	cl := &client{api: a, name: "raw", http: &http.Client{}}
+	res := cl.must(201, "POST", path("/session"), map[string]string{"email": "ana@example.com", "password": "password-ana"})
+	c := res.header.Get("Set-Cookie")
+	for _, want := range []string{"parley_session=", "HttpOnly", "SameSite=Lax", "Secure", "Path=/"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("Set-Cookie %q lacks %s", c, want)
+		}
+	}
+	if strings.Contains(string(res.raw), "password-ana") || strings.Contains(string(res.raw), "argon2") {
+		t.Errorf("the sign-in answer reveals the password or its hash: %s", res.raw)
+	}
+}
+
+func TestOperations(t *testing.T) {
+	s := storetest.New(t, "sqlite", nil)
+	a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", Version: "test"})
+	get := func(p string) (int, string) {
+		res, err := http.Get(a.url + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	for _, tt := range []struct {
+		path   string
+		status int
+		has    string
+	}{
+		{"/healthz", 200, "ok"},
+		{"/readyz", 200, "ready"},
+		{"/api/v1/openapi.json", 200, `"/api/v1/conversations/{id}/replies"`},
+		{"/api/v1/openapi.json", 200, `"openapi":"3.1.0"`},
+		{"/api/v1/docs", 200, "<html"},
+		{"/", 200, "<h1>app</h1>"},
+		{"/inbox/42", 200, "<h1>app</h1>"}, // the app's own routes survive a reload
+		{"/api/v1/nope", 404, "no such API route"},
+		{"/metrics", 200, "parley_http_requests_total"},
+	} {
+		status, body := get(tt.path)
+		if status != tt.status || !strings.Contains(body, tt.has) {
+			t.Errorf("GET %s: %d %.120q, want %d containing %q", tt.path, status, body, tt.status, tt.has)
+		}
+	}
+}
