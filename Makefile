@@ -2,7 +2,7 @@
 GO      ?= go
 BIN     := bin/parley
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-STATICCHECK_VERSION := 2026.2.2
+STATICCHECK_VERSION := v0.8.2
 
 .PHONY: run build test lint bench clean
 
