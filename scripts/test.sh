@@ -45,9 +45,10 @@ run_pg "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/log" -w \
 run_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres parley_test
 export PARLEY_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/parley_test?sslmode=disable"
 
-echo "== go vet"
+echo "== gofmt, go vet, staticcheck"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
 go vet ./...
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 echo "== go test (SQLite and PostgreSQL)"
 go test -count=1 -timeout 15m ./...
-echo "== staticcheck"
-go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
