@@ -9,9 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
@@ -108,10 +111,18 @@ func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 
 func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, error) {
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: open postgres: %w", err)
+		return nil, nil, fmt.Errorf("store: postgres URL: %w", err)
 	}
+	// pgx scans timestamptz into time.Local; Parley's times are UTC
+	// everywhere, so the API prints the same instant the same way on any
+	// server.
+	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(_ context.Context, c *pgx.Conn) error {
+		c.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
+			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
+		return nil
+	}))
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(8)
 	if err := db.PingContext(ctx); err != nil {
