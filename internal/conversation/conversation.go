@@ -36,38 +36,6 @@ func (s *Service) Get(ctx context.Context, a parley.Actor, id parley.ID) (*parle
 	return auth.Conversation(ctx, s.store, a, id, auth.Read)
 }
 
-// ListFilter selects conversations for List.
-type ListFilter struct {
-	InboxID   parley.ID // 0: every inbox the actor can read
-	Status    parley.Status
-	Placement parley.Placement // empty: inbox
-	After     *store.Cursor
-	Limit     int
-}
-
-// List returns a page of the conversations the actor may read, most recently
-// active first. An inbox the actor cannot read is ENOTFOUND.
-func (s *Service) List(ctx context.Context, a parley.Actor, f ListFilter) ([]parley.Conversation, error) {
-	var inboxes []parley.ID
-	if f.InboxID != 0 {
-		if err := auth.Inbox(ctx, s.store, a, f.InboxID, auth.Read); err != nil {
-			return nil, err
-		}
-		inboxes = []parley.ID{f.InboxID}
-	} else {
-		var err error
-		if inboxes, err = auth.ReadableInboxIDs(ctx, s.store, a); err != nil {
-			return nil, err
-		}
-	}
-	if f.Placement == "" {
-		f.Placement = parley.PlacementInbox
-	}
-	return s.store.Conversations(ctx, store.ConversationFilter{
-		InboxIDs: inboxes, Status: f.Status, Placement: f.Placement, After: f.After, Limit: f.Limit,
-	})
-}
-
 // Item is one entry of a timeline: an event, with its message when it has one.
 type Item struct {
 	parley.Event
@@ -117,6 +85,15 @@ type Body struct {
 
 // MaxBodyLength caps a message's text and HTML, in bytes.
 const MaxBodyLength = 512 << 10
+
+// withText fills Text from HTML when only HTML was given, so every message
+// has a text form for search, previews and plain-text channels.
+func (b Body) withText() Body {
+	if strings.TrimSpace(b.Text) == "" && b.HTML != "" {
+		b.Text = strings.Join(strings.Fields(stripTags(b.HTML)), " ")
+	}
+	return b
+}
 
 func (b Body) validate() error {
 	if strings.TrimSpace(b.Text) == "" && strings.TrimSpace(b.HTML) == "" {

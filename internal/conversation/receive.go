@@ -31,7 +31,7 @@ type Inbound struct {
 	NewConversation bool
 }
 
-func (in *Inbound) body() Body { return Body{Text: in.Text, HTML: in.HTML} }
+func (in *Inbound) body() Body { return Body{Text: in.Text, HTML: in.HTML}.withText() }
 
 // Received says where an inbound message went.
 type Received struct {
@@ -183,7 +183,7 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel,
 	}
 	m := &parley.Message{
 		ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound,
-		Text: in.Text, HTML: in.HTML, CreatedAt: now,
+		Text: in.body().Text, HTML: in.HTML, CreatedAt: now,
 	}
 	if contact != nil {
 		m.ContactID = &contact.ID

@@ -166,6 +166,8 @@ type Conversation struct {
 	InboxID        ID
 	ChannelID      ID
 	ChannelKind    ChannelKind
+	Bot            bool   // a chat still with a bot, before hand-off (SPEC CHT-14)
+	Origin         string // OriginCustomer or OriginAgent
 	ContactID      *ID
 	Subject        string
 	Preview        string

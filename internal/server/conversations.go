@@ -14,11 +14,30 @@ import (
 )
 
 type listConversationsInput struct {
-	Inbox     parley.ID `query:"inbox" doc:"Only this inbox; default every inbox you can see."`
-	Status    string    `query:"status" enum:"open,closed"`
-	Placement string    `query:"placement" enum:"inbox,filtered,spam,trash" doc:"Default inbox."`
-	Cursor    string    `query:"cursor" doc:"next_cursor of the previous page."`
-	Limit     int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Inbox       parley.ID `query:"inbox" doc:"Only this inbox; default every inbox you can see."`
+	View        string    `query:"view" doc:"open (default), mine, unassigned, channel:<email|chat|bots|forms|calls|api>, filtered, closed, sent, spam, trash, or all."`
+	Status      string    `query:"status" enum:"open,closed"`
+	Placement   string    `query:"placement" enum:"inbox,filtered,spam,trash"`
+	Channel     string    `query:"channel" enum:"email,chat,bots,forms,calls,api"`
+	Assignee    string    `query:"assignee" doc:"A user id, me, or none for unassigned."`
+	Team        parley.ID `query:"team"`
+	CreatedFrom time.Time `query:"created_from" doc:"RFC 3339; inclusive."`
+	CreatedTo   time.Time `query:"created_to" doc:"RFC 3339; exclusive."`
+	ActiveFrom  time.Time `query:"active_from" doc:"Last activity from, RFC 3339; inclusive."`
+	ActiveTo    time.Time `query:"active_to" doc:"Last activity before, RFC 3339; exclusive."`
+	Hide        []string  `query:"hide,explode:false" enum:"filtered,spam,trash" doc:"Placements to leave out, e.g. hide=filtered,trash."`
+	Sort        string    `query:"sort" enum:"newest,oldest" default:"newest"`
+	Q           string    `query:"q" maxLength:"200" doc:"Search subjects, messages, contact names and emails: words, \"quoted phrases\", prefix*. Results rank by relevance, then recency."`
+	Cursor      string    `query:"cursor" doc:"next_cursor of the previous page."`
+	Limit       int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = parley.Normalize(t)
+	return &t
 }
 
 func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *listConversationsInput) (*body[listJSON[conversationJSON]], error) {
@@ -30,8 +49,18 @@ func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *list
 	if limit == 0 {
 		limit = 50
 	}
-	convs, err := s.conv.List(ctx, a, conversation.ListFilter{InboxID: in.Inbox, Status: parley.Status(in.Status),
-		Placement: parley.Placement(in.Placement), After: after, Limit: limit + 1})
+	f := conversation.ListFilter{InboxID: in.Inbox, View: in.View, Status: parley.Status(in.Status),
+		Placement: parley.Placement(in.Placement), Channel: in.Channel, Assignee: in.Assignee, TeamID: in.Team,
+		CreatedFrom: timeOrNil(in.CreatedFrom), CreatedTo: timeOrNil(in.CreatedTo),
+		ActiveFrom: timeOrNil(in.ActiveFrom), ActiveTo: timeOrNil(in.ActiveTo),
+		Oldest: in.Sort == "oldest", Query: in.Q, After: after, Limit: limit + 1}
+	for _, h := range in.Hide {
+		f.Hide = append(f.Hide, parley.Placement(h))
+	}
+	if in.Q != "" {
+		f.Limit = limit // search results are one ranked page
+	}
+	convs, err := s.conv.List(ctx, a, f)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +71,7 @@ func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *list
 		c := encodeCursor(store.Cursor{At: last.LastActivityAt, ID: last.ID})
 		next = &c
 	}
-	items, err := s.conversationViews(ctx, convs)
+	items, err := s.conversationViews(ctx, a, convs)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +80,7 @@ func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *list
 	return out, nil
 }
 
-func (s *Server) conversationViews(ctx context.Context, convs []parley.Conversation) ([]conversationJSON, error) {
+func (s *Server) conversationViews(ctx context.Context, a parley.Actor, convs []parley.Conversation) ([]conversationJSON, error) {
 	var contacts []parley.ID
 	for _, c := range convs {
 		if c.ContactID != nil {
@@ -62,15 +91,20 @@ func (s *Server) conversationViews(ctx context.Context, convs []parley.Conversat
 	if err != nil {
 		return nil, err
 	}
+	unread, err := s.conv.Unread(ctx, a, convs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]conversationJSON, len(convs))
 	for i := range convs {
 		out[i] = n.conversation(&convs[i])
+		out[i].Unread = unread[convs[i].ID]
 	}
 	return out, nil
 }
 
-func (s *Server) conversationOut(ctx context.Context, c *parley.Conversation) (*body[conversationJSON], error) {
-	views, err := s.conversationViews(ctx, []parley.Conversation{*c})
+func (s *Server) conversationOut(ctx context.Context, a parley.Actor, c *parley.Conversation) (*body[conversationJSON], error) {
+	views, err := s.conversationViews(ctx, a, []parley.Conversation{*c})
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +142,7 @@ func (s *Server) getConversation(ctx context.Context, a parley.Actor, in *idInpu
 	if err != nil {
 		return nil, err
 	}
-	return s.conversationOut(ctx, c)
+	return s.conversationOut(ctx, a, c)
 }
 
 // action adapts a use-case that changes a conversation to a route.
@@ -118,8 +152,68 @@ func (s *Server) action(fn func(context.Context, parley.Actor, parley.ID) (*parl
 		if err != nil {
 			return nil, err
 		}
-		return s.conversationOut(ctx, c)
+		return s.conversationOut(ctx, a, c)
 	}
+}
+
+// markRead and markUnread set the caller's unread marker.
+func (s *Server) markRead(ctx context.Context, a parley.Actor, in *idInput) (*struct{}, error) {
+	return nil, s.conv.MarkRead(ctx, a, in.ID, true)
+}
+
+func (s *Server) markUnread(ctx context.Context, a parley.Actor, in *idInput) (*struct{}, error) {
+	return nil, s.conv.MarkRead(ctx, a, in.ID, false)
+}
+
+type viewsInput struct {
+	Inbox parley.ID `query:"inbox" doc:"Only this inbox; default every inbox you can see."`
+}
+
+type viewCountJSON struct {
+	ID    string `json:"id" doc:"The view, as given to GET /conversations?view=."`
+	Count int64  `json:"count"`
+}
+
+type assigneeCountJSON struct {
+	UserID   parley.ID `json:"user_id"`
+	Name     string    `json:"name"`
+	Initials string    `json:"initials"`
+	Open     int64     `json:"open"`
+}
+
+type viewsJSON struct {
+	Views      []viewCountJSON     `json:"views"`
+	Assignees  []assigneeCountJSON `json:"assignees" doc:"Open conversations per person, for the assignee filter."`
+	Unassigned int64               `json:"unassigned"`
+}
+
+// views answers the counts beside each view and each assignee (SPEC VEW-1).
+func (s *Server) views(ctx context.Context, a parley.Actor, in *viewsInput) (*body[viewsJSON], error) {
+	c, err := s.conv.Counts(ctx, a, in.Inbox)
+	if err != nil {
+		return nil, err
+	}
+	out := viewsJSON{Unassigned: c.Views[parley.ViewUnassigned]}
+	order := []string{parley.ViewOpen, parley.ViewMine, parley.ViewUnassigned}
+	for _, l := range parley.ChannelLabels {
+		order = append(order, parley.ViewChannelPrefix+l)
+	}
+	order = append(order, parley.ViewFiltered, parley.ViewClosed, parley.ViewSent, parley.ViewSpam, parley.ViewTrash)
+	for _, v := range order {
+		out.Views = append(out.Views, viewCountJSON{ID: v, Count: c.Views[v]})
+	}
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Assignees = []assigneeCountJSON{}
+	for _, u := range users {
+		if u.Role == parley.RoleViewer {
+			continue
+		}
+		out.Assignees = append(out.Assignees, assigneeCountJSON{UserID: u.ID, Name: u.Name, Initials: initials(u.Name), Open: c.Assignees[u.ID]})
+	}
+	return &body[viewsJSON]{out}, nil
 }
 
 func (s *Server) deleteConversation(ctx context.Context, a parley.Actor, in *idInput) (*struct{}, error) {
@@ -210,7 +304,7 @@ func (s *Server) assign(ctx context.Context, a parley.Actor, in *assignInput) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.conversationOut(ctx, c)
+	return s.conversationOut(ctx, a, c)
 }
 
 type bulkInput struct {

@@ -43,6 +43,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "receiveMessage", "POST", "/api/v1/channels/{id}/messages", member, s.receiveMessage, created, maxBody(2<<20))
 
 	// Conversations.
+	op(api, s, "listViews", "GET", "/api/v1/views", member, s.views)
 	op(api, s, "listConversations", "GET", "/api/v1/conversations", member, s.listConversations)
 	op(api, s, "bulkConversations", "POST", "/api/v1/conversations/bulk", member, s.bulk)
 	op(api, s, "getConversation", "GET", "/api/v1/conversations/{id}", member, s.getConversation)
@@ -50,6 +51,8 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "getTimeline", "GET", "/api/v1/conversations/{id}/timeline", member, s.timeline)
 	op(api, s, "reply", "POST", "/api/v1/conversations/{id}/replies", member, s.reply, created, maxBody(2<<20))
 	op(api, s, "comment", "POST", "/api/v1/conversations/{id}/comments", member, s.comment, created, maxBody(2<<20))
+	op(api, s, "markRead", "POST", "/api/v1/conversations/{id}/read", member, s.markRead, noContent)
+	op(api, s, "markUnread", "POST", "/api/v1/conversations/{id}/unread", member, s.markUnread, noContent)
 	op(api, s, "assign", "PUT", "/api/v1/conversations/{id}/assignee", member, s.assign)
 	op(api, s, "close", "POST", "/api/v1/conversations/{id}/close", member, s.action(s.conv.Close))
 	op(api, s, "reopen", "POST", "/api/v1/conversations/{id}/reopen", member, s.action(s.conv.Reopen))

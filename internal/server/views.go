@@ -124,6 +124,8 @@ type conversationJSON struct {
 	InboxID        parley.ID          `json:"inbox_id"`
 	ChannelID      parley.ID          `json:"channel_id"`
 	Channel        parley.ChannelKind `json:"channel" enum:"api,email,chat,form,call"`
+	ChannelLabel   string             `json:"channel_label" doc:"The per-channel view it is in: email, chat, bots, forms, calls or api."`
+	Unread         bool               `json:"unread" doc:"A customer message you have not read."`
 	Status         parley.Status      `json:"status" enum:"open,closed"`
 	Placement      parley.Placement   `json:"placement" enum:"inbox,filtered,spam,trash"`
 	Subject        string             `json:"subject"`
@@ -169,7 +171,8 @@ func (s *Server) names(ctx context.Context, contactIDs []parley.ID) (*names, err
 }
 
 func (n *names) conversation(c *parley.Conversation) conversationJSON {
-	out := conversationJSON{ID: c.ID, InboxID: c.InboxID, ChannelID: c.ChannelID, Channel: c.ChannelKind, Status: c.Status,
+	out := conversationJSON{ID: c.ID, InboxID: c.InboxID, ChannelID: c.ChannelID, Channel: c.ChannelKind,
+		ChannelLabel: parley.ChannelLabel(c.ChannelKind, c.Bot), Status: c.Status,
 		Placement: c.Placement, Subject: c.Subject, Preview: c.Preview, CreatedAt: c.CreatedAt, LastActivityAt: c.LastActivityAt,
 		LastCustomerAt: c.LastCustomerAt, LastAgentAt: c.LastAgentAt, ClosedAt: c.ClosedAt, TrashedAt: c.TrashedAt}
 	if c.ContactID != nil {

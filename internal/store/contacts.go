@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -27,7 +27,23 @@ func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
 			return err
 		}
 	}
-	return nil
+	return tx.indexContact(ctx, c)
+}
+
+// indexContact refreshes the text search finds a contact by: the name and
+// every address, whole and in parts ("jo.lima@example.org" is found by
+// "jo", "lima" and "example").
+func (tx *Tx) indexContact(ctx context.Context, c *parley.Contact) error {
+	parts := []string{c.Name}
+	for _, e := range c.Emails {
+		parts = append(parts, e, strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return r
+			}
+			return ' '
+		}, e))
+	}
+	return tx.exec1(ctx, "contact", `UPDATE contacts SET search_text = $2 WHERE id = $1`, c.ID, strings.Join(parts, " "))
 }
 
 // AddContactEmail adds an address to a contact. An address that belongs to
@@ -43,13 +59,16 @@ func (tx *Tx) AddContactEmail(ctx context.Context, c *parley.Contact, email stri
 	if c.Email == "" {
 		c.Email = email
 	}
-	return nil
+	return tx.indexContact(ctx, c)
 }
 
 // UpdateContact saves a contact's name and phone.
 func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
-	return tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, phone = $3, owner_id = $4 WHERE id = $1`,
-		c.ID, c.Name, c.Phone, c.OwnerID)
+	if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, phone = $3, owner_id = $4 WHERE id = $1`,
+		c.ID, c.Name, c.Phone, c.OwnerID); err != nil {
+		return err
+	}
+	return tx.indexContact(ctx, c)
 }
 
 // SetContactBlocked blocks a contact from at, or unblocks it when at is nil.
@@ -102,14 +121,10 @@ func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*p
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		args[i], ph[i] = id, fmt.Sprintf("$%d", i+1)
-	}
+	args, in := inList(ids, 0)
 	rows, err := q.db.QueryContext(ctx, `SELECT c.id, c.name, c.blocked_at, c.created_at,
 		COALESCE((SELECT e.email FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.position, e.email LIMIT 1), '')
-		FROM contacts c WHERE c.id IN (`+strings.Join(ph, ", ")+`)`, args...)
+		FROM contacts c WHERE c.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, q.wrap(err, "contacts")
 	}

@@ -2,53 +2,74 @@ package store
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const conversationColumns = `c.id, c.inbox_id, c.channel_id, ch.kind, c.contact_id, c.subject, c.preview,
-	c.status, c.placement, c.assignee_id, c.team_id, c.created_at, c.last_activity_at,
+const conversationColumns = `c.id, c.inbox_id, c.channel_id, c.channel_kind, c.bot, c.origin, c.contact_id,
+	c.subject, c.preview, c.status, c.placement, c.assignee_id, c.team_id, c.created_at, c.last_activity_at,
 	c.last_customer_at, c.last_agent_at, c.closed_at, c.trashed_at`
 
-const conversationFrom = ` FROM conversations c JOIN channels ch ON ch.id = c.channel_id`
+const conversationFrom = ` FROM conversations c`
 
 func scanConversation(sc interface{ Scan(...any) error }, c *parley.Conversation) error {
-	return sc.Scan(&c.ID, &c.InboxID, &c.ChannelID, &c.ChannelKind, &c.ContactID, &c.Subject, &c.Preview,
-		&c.Status, &c.Placement, &c.AssigneeID, &c.TeamID, &c.CreatedAt, &c.LastActivityAt,
+	return sc.Scan(&c.ID, &c.InboxID, &c.ChannelID, &c.ChannelKind, &c.Bot, &c.Origin, &c.ContactID,
+		&c.Subject, &c.Preview, &c.Status, &c.Placement, &c.AssigneeID, &c.TeamID, &c.CreatedAt, &c.LastActivityAt,
 		&c.LastCustomerAt, &c.LastAgentAt, &c.ClosedAt, &c.TrashedAt)
 }
 
-// CreateConversation inserts c and sets c.ID.
+// CreateConversation inserts c and sets c.ID. ChannelKind must be the
+// channel's kind; Origin defaults to the customer.
 func (tx *Tx) CreateConversation(ctx context.Context, c *parley.Conversation) error {
+	if c.Origin == "" {
+		c.Origin = parley.OriginCustomer
+	}
 	const q = `
-		INSERT INTO conversations (inbox_id, channel_id, contact_id, subject, preview, status, placement,
-			assignee_id, team_id, created_at, last_activity_at, last_customer_at, last_agent_at, closed_at, trashed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		INSERT INTO conversations (inbox_id, channel_id, channel_kind, bot, origin, contact_id, subject, preview,
+			status, placement, assignee_id, team_id, created_at, last_activity_at, last_customer_at, last_agent_at,
+			closed_at, trashed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 		RETURNING id`
-	err := tx.db.QueryRowContext(ctx, q, c.InboxID, c.ChannelID, c.ContactID, c.Subject, c.Preview, c.Status,
-		c.Placement, c.AssigneeID, c.TeamID, c.CreatedAt, c.LastActivityAt, c.LastCustomerAt, c.LastAgentAt,
-		c.ClosedAt, c.TrashedAt).Scan(&c.ID)
-	return tx.wrap(err, "create conversation")
+	err := tx.db.QueryRowContext(ctx, q, c.InboxID, c.ChannelID, c.ChannelKind, c.Bot, c.Origin, c.ContactID,
+		c.Subject, c.Preview, c.Status, c.Placement, c.AssigneeID, c.TeamID, c.CreatedAt, c.LastActivityAt,
+		c.LastCustomerAt, c.LastAgentAt, c.ClosedAt, c.TrashedAt).Scan(&c.ID)
+	if err != nil {
+		return tx.wrap(err, "create conversation")
+	}
+	tx.count(c, +1)
+	return nil
 }
 
-// UpdateConversation saves every mutable field of c.
+// UpdateConversation saves every mutable field of c and moves its counts.
 func (tx *Tx) UpdateConversation(ctx context.Context, c *parley.Conversation) error {
+	old, err := tx.Conversation(ctx, c.ID)
+	if err != nil {
+		return err
+	}
 	const q = `
 		UPDATE conversations SET contact_id = $2, subject = $3, preview = $4, status = $5, placement = $6,
 			assignee_id = $7, team_id = $8, last_activity_at = $9, last_customer_at = $10, last_agent_at = $11,
-			closed_at = $12, trashed_at = $13
+			closed_at = $12, trashed_at = $13, bot = $14
 		WHERE id = $1`
-	return tx.exec1(ctx, "conversation", q, c.ID, c.ContactID, c.Subject, c.Preview, c.Status, c.Placement,
-		c.AssigneeID, c.TeamID, c.LastActivityAt, c.LastCustomerAt, c.LastAgentAt, c.ClosedAt, c.TrashedAt)
+	if err := tx.exec1(ctx, "conversation", q, c.ID, c.ContactID, c.Subject, c.Preview, c.Status, c.Placement,
+		c.AssigneeID, c.TeamID, c.LastActivityAt, c.LastCustomerAt, c.LastAgentAt, c.ClosedAt, c.TrashedAt, c.Bot); err != nil {
+		return err
+	}
+	tx.count(old, -1)
+	tx.count(c, +1)
+	return nil
 }
 
 // DeleteConversation deletes a conversation and its messages for good, and
 // turns its inbound dedupe keys into tombstones so a re-delivery of the same
 // items is recognised and not imported again.
 func (tx *Tx) DeleteConversation(ctx context.Context, id parley.ID) error {
+	old, err := tx.Conversation(ctx, id)
+	if err != nil {
+		return err
+	}
+	tx.count(old, -1)
 	if _, err := tx.db.ExecContext(ctx, `UPDATE inbound_keys SET conversation_id = NULL, message_id = NULL WHERE conversation_id = $1`, id); err != nil {
 		return tx.wrap(err, "tombstone conversation %d", id)
 	}
@@ -65,73 +86,10 @@ func (q *Q) Conversation(ctx context.Context, id parley.ID) (*parley.Conversatio
 	return &c, nil
 }
 
-// ConversationFilter selects conversations for a list.
-type ConversationFilter struct {
-	InboxIDs  []parley.ID // required: the inboxes the reader may see
-	Status    parley.Status
-	Placement parley.Placement
-	ContactID parley.ID
-	// After is the keyset cursor: the last item of the previous page.
-	After *Cursor
-	Limit int
-}
-
-// Cursor is a position in a list ordered by last activity, newest first.
+// Cursor is a position in a list ordered by last activity.
 type Cursor struct {
 	At time.Time
 	ID parley.ID
-}
-
-// Conversations returns a page of conversations, most recently active first.
-func (q *Q) Conversations(ctx context.Context, f ConversationFilter) ([]parley.Conversation, error) {
-	if len(f.InboxIDs) == 0 {
-		return nil, nil
-	}
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	in := make([]string, len(f.InboxIDs))
-	for i, id := range f.InboxIDs {
-		in[i] = arg(id)
-	}
-	where = append(where, "c.inbox_id IN ("+strings.Join(in, ", ")+")")
-	if f.Status != "" {
-		where = append(where, "c.status = "+arg(f.Status))
-	}
-	if f.Placement != "" {
-		where = append(where, "c.placement = "+arg(f.Placement))
-	}
-	if f.ContactID != 0 {
-		where = append(where, "c.contact_id = "+arg(f.ContactID))
-	}
-	if f.After != nil {
-		where = append(where, "(c.last_activity_at, c.id) < ("+arg(f.After.At)+", "+arg(f.After.ID)+")")
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	query := `SELECT ` + conversationColumns + conversationFrom + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ` + arg(limit)
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, q.wrap(err, "conversations")
-	}
-	defer rows.Close()
-	var out []parley.Conversation
-	for rows.Next() {
-		var c parley.Conversation
-		if err := scanConversation(rows, &c); err != nil {
-			return nil, q.wrap(err, "conversations")
-		}
-		out = append(out, c)
-	}
-	return out, q.wrap(rows.Err(), "conversations")
 }
 
 // ContactConversationIDs returns the ids of a contact's conversations in

@@ -32,6 +32,8 @@ type dialect interface {
 	// lockEvents serialises event-appending transactions from this point to
 	// commit, so sequence numbers become visible in order.
 	lockEvents(ctx context.Context, tx *sql.Tx) error
+	// search returns the engine's full-text search (search.go).
+	search() searchSQL
 }
 
 // SQLite result codes for constraint violations (sqlite3.h).
@@ -44,6 +46,7 @@ const (
 type sqliteDialect struct{}
 
 func (sqliteDialect) name() string                { return "sqlite" }
+func (sqliteDialect) search() searchSQL           { return sqliteSearch }
 func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 }
 
 func (sqliteDialect) open(ctx context.Context, path string) (*sql.DB, *sql.DB, error) {
@@ -108,6 +111,7 @@ func (sqliteDialect) lockEvents(context.Context, *sql.Tx) error { return nil }
 type postgresDialect struct{}
 
 func (postgresDialect) name() string                { return "postgres" }
+func (postgresDialect) search() searchSQL           { return postgresSearch }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 
 func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, error) {

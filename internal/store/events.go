@@ -11,9 +11,11 @@ import (
 // flushEvents writes the transaction's events under the log's ordering lock,
 // as late as possible so the lock is held only until commit.
 func (tx *Tx) flushEvents(ctx context.Context) error {
-	if len(tx.events) == 0 {
+	if len(tx.events) == 0 && len(tx.counts) == 0 {
 		return nil
 	}
+	// Counts are applied under the same lock: they are per inbox and
+	// contended, and the lock already serialises the writers that touch them.
 	if err := tx.d.lockEvents(ctx, tx.tx); err != nil {
 		return err
 	}

@@ -92,6 +92,7 @@ type Tx struct {
 	Q
 	tx     *sql.Tx
 	events []parley.Event
+	counts map[countKey]int64
 	after  []func()
 }
 
@@ -117,6 +118,10 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	if err := tx.flushEvents(ctx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flushCounts(ctx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+type countKey struct {
+	inbox parley.ID
+	view  string
+}
+
+// count adds d to every count c is in. Deltas are applied at commit, under
+// the event log's lock, so concurrent writers never lose an update and the
+// counts never disagree with the rows.
+func (tx *Tx) count(c *parley.Conversation, d int64) {
+	if tx.counts == nil {
+		tx.counts = map[countKey]int64{}
+	}
+	for _, k := range c.CountKeys() {
+		tx.counts[countKey{c.InboxID, k}] += d
+	}
+}
+
+func (tx *Tx) flushCounts(ctx context.Context) error {
+	const q = `
+		INSERT INTO view_counts (inbox_id, view, count) VALUES ($1, $2, $3)
+		ON CONFLICT (inbox_id, view) DO UPDATE SET count = view_counts.count + excluded.count`
+	for k, d := range tx.counts {
+		if d == 0 {
+			continue
+		}
+		if _, err := tx.tx.ExecContext(ctx, q, k.inbox, k.view, d); err != nil {
+			return tx.wrap(err, "view count %s", k.view)
+		}
+	}
+	return nil
+}
+
+// ViewCounts returns the counts of the given inboxes, summed, by key (view
+// ids and parley.AssigneeCountKey keys). Missing keys are zero.
+func (q *Q) ViewCounts(ctx context.Context, inboxIDs []parley.ID) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(inboxIDs) == 0 {
+		return out, nil
+	}
+	args, in := inList(inboxIDs, 0)
+	rows, err := q.db.QueryContext(ctx, `SELECT view, SUM(count) FROM view_counts
+		WHERE inbox_id IN (`+in+`) GROUP BY view`, args...)
+	if err != nil {
+		return nil, q.wrap(err, "view counts")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k string
+			n int64
+		)
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, q.wrap(err, "view counts")
+		}
+		if n != 0 {
+			out[k] = n
+		}
+	}
+	return out, q.wrap(rows.Err(), "view counts")
+}
+
+// RecountViews computes every inbox's counts from the conversations
+// themselves: what view_counts must equal. It scans the table; tests and
+// repairs use it, never a request.
+func (q *Q) RecountViews(ctx context.Context) (map[parley.ID]map[string]int64, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom)
+	if err != nil {
+		return nil, q.wrap(err, "recount")
+	}
+	defer rows.Close()
+	out := map[parley.ID]map[string]int64{}
+	for rows.Next() {
+		var c parley.Conversation
+		if err := scanConversation(rows, &c); err != nil {
+			return nil, q.wrap(err, "recount")
+		}
+		if out[c.InboxID] == nil {
+			out[c.InboxID] = map[string]int64{}
+		}
+		for _, k := range c.CountKeys() {
+			out[c.InboxID][k]++
+		}
+	}
+	return out, q.wrap(rows.Err(), "recount")
+}
+
+// StoredViewCounts returns view_counts as stored, without zero rows.
+func (q *Q) StoredViewCounts(ctx context.Context) (map[parley.ID]map[string]int64, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT inbox_id, view, count FROM view_counts WHERE count <> 0`)
+	if err != nil {
+		return nil, q.wrap(err, "view counts")
+	}
+	defer rows.Close()
+	out := map[parley.ID]map[string]int64{}
+	for rows.Next() {
+		var (
+			id parley.ID
+			k  string
+			n  int64
+		)
+		if err := rows.Scan(&id, &k, &n); err != nil {
+			return nil, q.wrap(err, "view counts")
+		}
+		if out[id] == nil {
+			out[id] = map[string]int64{}
+		}
+		out[id][k] = n
+	}
+	return out, q.wrap(rows.Err(), "view counts")
+}
+
+// inList returns placeholders $from+1.. for ids and the matching args.
+func inList(ids []parley.ID, from int) ([]any, string) {
+	args := make([]any, len(ids))
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], ph[i] = id, fmt.Sprintf("$%d", from+i+1)
+	}
+	return args, strings.Join(ph, ", ")
+}

@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// SearchTerm is one part of a search: a word, a "quoted phrase" (several
+// words), or a prefix (a word ending in *).
+type SearchTerm struct {
+	Words  []string
+	Prefix bool
+}
+
+// Search limits.
+const (
+	MaxSearchLength = 200
+	MaxSearchTerms  = 12
+)
+
+// ParseSearch parses what a user typed into terms that all must match.
+// Words are runs of letters and digits, lowercased; anything else separates
+// them, so no input can inject search syntax. An unbalanced quote, an empty
+// query or one too long is EINVALID naming "q".
+func ParseSearch(s string) ([]SearchTerm, error) {
+	if len(s) > MaxSearchLength {
+		return nil, parley.Invalid("q", "is longer than %d characters", MaxSearchLength)
+	}
+	if strings.Count(s, `"`)%2 != 0 {
+		return nil, parley.Invalid("q", "has an unbalanced quote")
+	}
+	var terms []SearchTerm
+	for i, part := range strings.Split(s, `"`) {
+		if i%2 == 1 { // inside quotes: one phrase
+			if w := words(part); len(w) > 0 {
+				terms = append(terms, SearchTerm{Words: w})
+			}
+			continue
+		}
+		for _, f := range strings.Fields(part) {
+			w := words(f)
+			if len(w) == 0 {
+				continue
+			}
+			t := SearchTerm{Words: w}
+			if strings.HasSuffix(f, "*") {
+				if len(w) > 1 {
+					return nil, parley.Invalid("q", "a prefix* must be a single word")
+				}
+				t.Prefix = true
+			}
+			terms = append(terms, t)
+		}
+	}
+	switch {
+	case len(terms) == 0:
+		return nil, parley.Invalid("q", "has no word to search for")
+	case len(terms) > MaxSearchTerms:
+		return nil, parley.Invalid("q", "has more than %d terms", MaxSearchTerms)
+	}
+	return terms, nil
+}
+
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// Full-text search, per engine, in this one place: how a query is written
+// and the three candidate queries (messages, subjects, contacts). Each
+// returns conversation ids, most recent first, capped: ranking is bounded
+// by the cap however common a word is.
+type searchSQL struct {
+	render   func([]SearchTerm) string
+	messages string // $1 query, $2 cap → conversation_id
+	subjects string // $1 query, $2 cap → id
+	contacts string // $1 query, $2 cap → conversation id
+}
+
+var sqliteSearch = searchSQL{
+	render: func(terms []SearchTerm) string {
+		parts := make([]string, len(terms))
+		for i, t := range terms {
+			parts[i] = `"` + strings.Join(t.Words, " ") + `"`
+			if t.Prefix {
+				parts[i] += "*"
+			}
+		}
+		return strings.Join(parts, " ")
+	},
+	messages: `SELECT m.conversation_id FROM messages m WHERE m.id IN (
+		SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)`,
+	subjects: `SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH $1 ORDER BY rowid DESC LIMIT $2`,
+	contacts: `SELECT c.id FROM conversations c WHERE c.contact_id IN (
+		SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)
+		ORDER BY c.id DESC LIMIT $2`,
+}
+
+var postgresSearch = searchSQL{
+	render: func(terms []SearchTerm) string {
+		parts := make([]string, len(terms))
+		for i, t := range terms {
+			ws := make([]string, len(t.Words))
+			for j, w := range t.Words {
+				ws[j] = "'" + w + "'"
+			}
+			parts[i] = strings.Join(ws, " <-> ")
+			if t.Prefix {
+				parts[i] += ":*"
+			}
+			if len(ws) > 1 {
+				parts[i] = "(" + parts[i] + ")"
+			}
+		}
+		return strings.Join(parts, " & ")
+	},
+	messages: `SELECT conversation_id FROM messages WHERE search @@ to_tsquery('simple', $1) ORDER BY id DESC LIMIT $2`,
+	subjects: `SELECT id FROM conversations WHERE to_tsvector('simple', subject) @@ to_tsquery('simple', $1)
+		ORDER BY id DESC LIMIT $2`,
+	contacts: `SELECT c.id FROM conversations c WHERE c.contact_id IN (
+		SELECT id FROM contacts WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', $1)
+		ORDER BY id DESC LIMIT $2) ORDER BY c.id DESC LIMIT $2`,
+}
+
+// SearchHit is a conversation found by a search, with how it matched.
+type SearchHit struct {
+	Conversation parley.Conversation
+	Score        int
+}
+
+// Search finds conversations matching every term in their subject, contact
+// (name, emails) or messages, among the inboxes and placements given. The
+// candidates of each kind are the cap most recent; hits rank by relevance
+// (a subject or contact match weighs 3, each matching message 1, up to 5)
+// then recency.
+func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID, placements []parley.Placement, cap int) ([]SearchHit, error) {
+	if len(inboxIDs) == 0 {
+		return nil, nil
+	}
+	sq := q.d.search()
+	query := sq.render(terms)
+	scores := map[parley.ID]int{}
+	for _, src := range []struct {
+		sql    string
+		weight int
+		max    int
+	}{{sq.subjects, 3, 3}, {sq.contacts, 3, 3}, {sq.messages, 1, 5}} {
+		ids, err := q.ids(ctx, src.sql, query, cap)
+		if err != nil {
+			return nil, q.wrap(err, "search")
+		}
+		got := map[parley.ID]int{}
+		for _, id := range ids {
+			if got[id] < src.max {
+				got[id] += src.weight
+			}
+		}
+		for id, s := range got {
+			scores[id] += s
+		}
+	}
+	if len(scores) == 0 {
+		return nil, nil
+	}
+	ids := make([]parley.ID, 0, len(scores))
+	for id := range scores {
+		ids = append(ids, id)
+	}
+	convs, err := q.conversationsIn(ctx, ids, inboxIDs, placements)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]SearchHit, len(convs))
+	for i, c := range convs {
+		hits[i] = SearchHit{Conversation: c, Score: scores[c.ID]}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if !a.Conversation.LastActivityAt.Equal(b.Conversation.LastActivityAt) {
+			return a.Conversation.LastActivityAt.After(b.Conversation.LastActivityAt)
+		}
+		return a.Conversation.ID > b.Conversation.ID
+	})
+	return hits, nil
+}
+
+// conversationsIn loads the conversations among ids that are in the inboxes
+// and placements given.
+func (q *Q) conversationsIn(ctx context.Context, ids, inboxIDs []parley.ID, placements []parley.Placement) ([]parley.Conversation, error) {
+	args, idIn := inList(ids, 0)
+	inboxArgs, inboxIn := inList(inboxIDs, len(args))
+	args = append(args, inboxArgs...)
+	ph := make([]string, len(placements))
+	for i, p := range placements {
+		args = append(args, p)
+		ph[i] = fmt.Sprintf("$%d", len(args))
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom+` WHERE c.id IN (`+idIn+`)
+		AND c.inbox_id IN (`+inboxIn+`) AND c.placement IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return nil, q.wrap(err, "search")
+	}
+	defer rows.Close()
+	var out []parley.Conversation
+	for rows.Next() {
+		var c parley.Conversation
+		if err := scanConversation(rows, &c); err != nil {
+			return nil, q.wrap(err, "search")
+		}
+		out = append(out, c)
+	}
+	return out, q.wrap(rows.Err(), "search")
+}

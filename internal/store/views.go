@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// ViewQuery selects a page of conversations for a view with filters. The
+// use-case layer turns view names and filters into it.
+type ViewQuery struct {
+	InboxIDs   []parley.ID        // the inboxes to list: the reader may see them all
+	Placements []parley.Placement // at least one
+	Statuses   []parley.Status    // empty: open and closed
+	Origin     string             // "" or parley.OriginAgent / OriginCustomer
+	AssigneeID *parley.ID
+	Unassigned bool
+	TeamID     *parley.ID
+	Channel    parley.ChannelKind
+	Bot        *bool
+	// Date ranges, inclusive from, exclusive to.
+	CreatedFrom, CreatedTo *time.Time
+	ActiveFrom, ActiveTo   *time.Time
+	Oldest                 bool // oldest activity first
+	After                  *Cursor
+	Limit                  int
+}
+
+// ListView returns a page of conversations, most recently active first (or
+// oldest first). Each (inbox, placement, status) is its own branch, ordered
+// and limited on an index whose prefix is the branch's equalities, so every
+// view and filter is a bounded index range scan however large the table;
+// the branches are merged by UNION ALL.
+func (q *Q) ListView(ctx context.Context, v ViewQuery) ([]parley.Conversation, error) {
+	if len(v.InboxIDs) == 0 || len(v.Placements) == 0 {
+		return nil, nil
+	}
+	limit := v.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	var args []any
+	arg := func(x any) string {
+		args = append(args, x)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	// The shared conditions, bound once and reused by every branch.
+	var common []string
+	if v.Origin != "" {
+		common = append(common, "c.origin = "+arg(v.Origin))
+	}
+	switch {
+	case v.Unassigned:
+		common = append(common, "c.assignee_id IS NULL")
+	case v.AssigneeID != nil:
+		common = append(common, "c.assignee_id = "+arg(*v.AssigneeID))
+	}
+	if v.TeamID != nil {
+		common = append(common, "c.team_id = "+arg(*v.TeamID))
+	}
+	if v.Channel != "" {
+		common = append(common, "c.channel_kind = "+arg(v.Channel))
+	}
+	if v.Bot != nil {
+		common = append(common, "c.bot = "+arg(*v.Bot))
+	}
+	if v.CreatedFrom != nil {
+		common = append(common, "c.created_at >= "+arg(*v.CreatedFrom))
+	}
+	if v.CreatedTo != nil {
+		common = append(common, "c.created_at < "+arg(*v.CreatedTo))
+	}
+	if v.ActiveFrom != nil {
+		common = append(common, "c.last_activity_at >= "+arg(*v.ActiveFrom))
+	}
+	if v.ActiveTo != nil {
+		common = append(common, "c.last_activity_at < "+arg(*v.ActiveTo))
+	}
+	dir, cmp := "DESC", "<"
+	if v.Oldest {
+		dir, cmp = "ASC", ">"
+	}
+	if v.After != nil {
+		common = append(common, "(c.last_activity_at, c.id) "+cmp+" ("+arg(v.After.At)+", "+arg(v.After.ID)+")")
+	}
+	lim := arg(limit)
+	branchOrder := " ORDER BY c.last_activity_at " + dir + ", c.id " + dir + " LIMIT " + lim
+	mergeOrder := " ORDER BY last_activity_at " + dir + ", id " + dir + " LIMIT " + lim
+
+	// With an origin the index is (inbox, placement, origin, activity):
+	// status is a residual filter, not a branch.
+	statuses := v.Statuses
+	if len(statuses) == 0 {
+		statuses = []parley.Status{parley.StatusOpen, parley.StatusClosed}
+	}
+	branchStatuses := statuses
+	if v.Origin != "" {
+		if len(statuses) == 1 {
+			common = append(common, "c.status = "+arg(statuses[0]))
+		}
+		branchStatuses = []parley.Status{""}
+	}
+	placements := map[parley.Placement]string{}
+	for _, p := range v.Placements {
+		placements[p] = arg(p)
+	}
+	statusArgs := map[parley.Status]string{}
+	for _, s := range branchStatuses {
+		if s != "" {
+			statusArgs[s] = arg(s)
+		}
+	}
+	var branches []string
+	for _, inbox := range v.InboxIDs {
+		in := arg(inbox)
+		for _, p := range v.Placements {
+			for _, s := range branchStatuses {
+				where := []string{"c.inbox_id = " + in, "c.placement = " + placements[p]}
+				if s != "" {
+					where = append(where, "c.status = "+statusArgs[s])
+				}
+				where = append(where, common...)
+				branches = append(branches, `SELECT `+conversationColumns+conversationFrom+
+					` WHERE `+strings.Join(where, " AND ")+branchOrder)
+			}
+		}
+	}
+	query := branches[0]
+	if len(branches) > 1 {
+		parts := make([]string, len(branches))
+		for i, b := range branches {
+			parts[i] = fmt.Sprintf("SELECT * FROM (%s) b%d", b, i)
+		}
+		query = strings.Join(parts, " UNION ALL ") + mergeOrder
+	}
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, q.wrap(err, "list view")
+	}
+	defer rows.Close()
+	var out []parley.Conversation
+	for rows.Next() {
+		var c parley.Conversation
+		if err := scanConversation(rows, &c); err != nil {
+			return nil, q.wrap(err, "list view")
+		}
+		out = append(out, c)
+	}
+	return out, q.wrap(rows.Err(), "list view")
+}
+
+// MarkRead records that a user has read a conversation up to at.
+func (tx *Tx) MarkRead(ctx context.Context, userID, conversationID parley.ID, at time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO conversation_reads (user_id, conversation_id, read_at) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id, conversation_id) DO UPDATE SET read_at = excluded.read_at`, userID, conversationID, at)
+	return tx.wrap(err, "mark read")
+}
+
+// MarkUnread forgets that a user read a conversation.
+func (tx *Tx) MarkUnread(ctx context.Context, userID, conversationID parley.ID) error {
+	_, err := tx.db.ExecContext(ctx, `DELETE FROM conversation_reads WHERE user_id = $1 AND conversation_id = $2`, userID, conversationID)
+	return tx.wrap(err, "mark unread")
+}
+
+// ReadTimes returns when a user last read each of the conversations, for
+// those they have read.
+func (q *Q) ReadTimes(ctx context.Context, userID parley.ID, ids []parley.ID) (map[parley.ID]time.Time, error) {
+	out := map[parley.ID]time.Time{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args, in := inList(ids, 1)
+	rows, err := q.db.QueryContext(ctx, `SELECT conversation_id, read_at FROM conversation_reads
+		WHERE user_id = $1 AND conversation_id IN (`+in+`)`, append([]any{userID}, args...)...)
+	if err != nil {
+		return nil, q.wrap(err, "read times")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id parley.ID
+			at time.Time
+		)
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, q.wrap(err, "read times")
+		}
+		out[id] = at
+	}
+	return out, q.wrap(rows.Err(), "read times")
+}
+
+// Matches reports whether c satisfies v's conditions other than the inboxes,
+// the cursor and the limit: the same conditions ListView writes in SQL, for
+// candidates found another way (search).
+func (v ViewQuery) Matches(c *parley.Conversation) bool {
+	statusOK := len(v.Statuses) == 0
+	for _, s := range v.Statuses {
+		statusOK = statusOK || c.Status == s
+	}
+	placementOK := false
+	for _, p := range v.Placements {
+		placementOK = placementOK || c.Placement == p
+	}
+	switch {
+	case !statusOK, !placementOK:
+		return false
+	case v.Origin != "" && c.Origin != v.Origin:
+		return false
+	case v.Unassigned && c.AssigneeID != nil:
+		return false
+	case v.AssigneeID != nil && (c.AssigneeID == nil || *c.AssigneeID != *v.AssigneeID):
+		return false
+	case v.TeamID != nil && (c.TeamID == nil || *c.TeamID != *v.TeamID):
+		return false
+	case v.Channel != "" && c.ChannelKind != v.Channel:
+		return false
+	case v.Bot != nil && c.Bot != *v.Bot:
+		return false
+	case v.CreatedFrom != nil && c.CreatedAt.Before(*v.CreatedFrom):
+		return false
+	case v.CreatedTo != nil && !c.CreatedAt.Before(*v.CreatedTo):
+		return false
+	case v.ActiveFrom != nil && c.LastActivityAt.Before(*v.ActiveFrom):
+		return false
+	case v.ActiveTo != nil && !c.LastActivityAt.Before(*v.ActiveTo):
+		return false
+	}
+	return true
+}
