@@ -76,10 +76,11 @@ func (tx *Tx) DeleteConversation(ctx context.Context, id parley.ID) error {
 	return tx.exec1(ctx, "conversation", `DELETE FROM conversations WHERE id = $1`, id)
 }
 
-// Conversation returns a conversation, or ENOTFOUND.
+// Conversation returns a conversation, or ENOTFOUND. In a write transaction
+// it locks the row until commit.
 func (q *Q) Conversation(ctx context.Context, id parley.ID) (*parley.Conversation, error) {
 	var c parley.Conversation
-	row := q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+conversationFrom+` WHERE c.id = $1`, id)
+	row := q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+conversationFrom+` WHERE c.id = $1`+q.lock, id)
 	if err := scanConversation(row, &c); err != nil {
 		return nil, q.notFound(err, "conversation")
 	}

@@ -34,6 +34,8 @@ type dialect interface {
 	lockEvents(ctx context.Context, tx *sql.Tx) error
 	// search returns the engine's full-text search (search.go).
 	search() searchSQL
+	// rowLock is the clause that locks rows read in a write transaction.
+	rowLock() string
 }
 
 // SQLite result codes for constraint violations (sqlite3.h).
@@ -47,6 +49,7 @@ type sqliteDialect struct{}
 
 func (sqliteDialect) name() string                { return "sqlite" }
 func (sqliteDialect) search() searchSQL           { return sqliteSearch }
+func (sqliteDialect) rowLock() string             { return "" }
 func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 }
 
 func (sqliteDialect) open(ctx context.Context, path string) (*sql.DB, *sql.DB, error) {
@@ -112,6 +115,7 @@ type postgresDialect struct{}
 
 func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) search() searchSQL           { return postgresSearch }
+func (postgresDialect) rowLock() string             { return " FOR UPDATE" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 
 func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, error) {

@@ -26,6 +26,11 @@ type querier interface {
 type Q struct {
 	db querier
 	d  dialect
+	// lock is appended to the reads of rows a write transaction will change:
+	// " FOR UPDATE" in a PostgreSQL transaction, so two writers never both
+	// derive a change (and its count deltas) from the same old row. SQLite's
+	// single writer needs none.
+	lock string
 }
 
 // Store is an open database.
@@ -112,7 +117,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.d.mapError(err))
 	}
-	tx := &Tx{Q: Q{db: sqlTx, d: s.d}, tx: sqlTx}
+	tx := &Tx{Q: Q{db: sqlTx, d: s.d, lock: s.d.rowLock()}, tx: sqlTx}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
