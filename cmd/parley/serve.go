@@ -19,6 +19,8 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/web"
@@ -40,11 +42,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := cfg.EnsureSecretKey(); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL})
+	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, Log: log})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	hub := realtime.NewHub(st, log)
+	st.SetOnEvents(func([]parley.Event) { hub.Wake() })
 	orgs := org.New(st, nil)
 	setup, err := orgs.FirstStart(ctx, cfg.OrgName, cfg.AdminEmail)
 	if err != nil {
@@ -55,7 +59,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version}, server.Deps{
-		Log: log, Store: st, Conv: conv, Org: orgs, Sessions: auth.NewSessions(st, nil), Registry: reg, Web: web.Dist(),
+		Log: log, Store: st, Conv: conv, Org: orgs, Sessions: auth.NewSessions(st, nil), Registry: reg, Hub: hub, Web: web.Dist(),
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -68,6 +72,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
+	hubDone := make(chan error, 1)
+	go func() { hubDone <- hub.Run(jobCtx) }()
 	jobs.Schedule(jobCtx, log, jobs.Task{Name: "trash purge", Every: time.Hour, Run: func(ctx context.Context) error {
 		n, err := conv.PurgeTrash(ctx)
 		if n > 0 {
@@ -94,6 +100,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("shutting down")
 	stopJobs()
+	<-hubDone // closes the streams, so Shutdown does not wait for them
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {

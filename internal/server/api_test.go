@@ -18,6 +18,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -32,13 +33,33 @@ type api struct {
 
 func newAPI(t *testing.T, s *store.Store, cfg server.Config) *api {
 	t.Helper()
+	return newAPIWithHub(t, s, cfg, 0)
+}
+
+// newAPIWithHub starts the server with a running realtime hub whose
+// subscribers hold buffer events (0: the default).
+func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) *api {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	o := org.New(s, nil)
+	hub := realtime.NewHub(s, log)
+	if buffer > 0 {
+		hub.Buffer = buffer
+	}
+	s.SetOnEvents(func([]parley.Event) { hub.Wake() })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { hub.Run(ctx); close(done) }()
 	h := server.New(cfg, server.Deps{
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: s, Conv: conversation.New(s, nil), Org: o,
+		Log: log, Store: s, Conv: conversation.New(s, nil), Org: o, Hub: hub,
 		Sessions: auth.NewSessions(s, nil), Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
 	})
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		srv.Close()
+	})
 	return &api{t: t, url: srv.URL, s: s, org: o}
 }
 

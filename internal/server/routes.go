@@ -65,6 +65,10 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "blockContact", "POST", "/api/v1/contacts/{id}/block", member, s.block)
 	op(api, s, "unblockContact", "POST", "/api/v1/contacts/{id}/unblock", member, s.unblock)
 
+	// The realtime stream (a websocket, beside huma): member; each event is
+	// checked against the inboxes the user may read.
+	mux.HandleFunc("GET /api/v1/stream", s.stream)
+
 	// Operations and the app.
 	mux.HandleFunc("GET /healthz", s.health)
 	mux.HandleFunc("GET /readyz", s.ready)

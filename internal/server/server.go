@@ -20,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -44,6 +45,7 @@ type Server struct {
 	sessions *auth.Sessions
 	logins   *auth.Limiter
 	metrics  *metrics
+	hub      *realtime.Hub
 	web      fs.FS
 }
 
@@ -55,6 +57,7 @@ type Deps struct {
 	Org      *org.Service
 	Sessions *auth.Sessions
 	Registry *prometheus.Registry
+	Hub      *realtime.Hub
 	Web      fs.FS
 }
 
@@ -65,7 +68,7 @@ func New(cfg Config, d Deps) http.Handler {
 	}
 	s := &Server{
 		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, sessions: d.Sessions,
-		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), metrics: newMetrics(d.Registry), web: d.Web,
+		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), metrics: newMetrics(d.Registry), hub: d.Hub, web: d.Web,
 	}
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("Parley API", cfg.Version)

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -38,7 +39,9 @@ type Store struct {
 	Q
 	w        *sql.DB // the writer: one connection on SQLite
 	r        *sql.DB // the reader pool
+	url      string
 	onEvents func([]parley.Event)
+	logger   *slog.Logger
 }
 
 // Options configure Open.
@@ -49,6 +52,9 @@ type Options struct {
 	// OnEvents, if set, is called after each commit with the events that
 	// transaction appended, in order.
 	OnEvents func([]parley.Event)
+	// Log receives what the store cannot return to a caller (a dropped
+	// listener connection); nil discards it.
+	Log *slog.Logger
 }
 
 // Open connects to the database named by opts.URL and applies migrations.
@@ -56,8 +62,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	var (
 		d   dialect
 		err error
-		s   = &Store{onEvents: opts.OnEvents}
+		s   = &Store{url: opts.URL, onEvents: opts.OnEvents, logger: opts.Log}
 	)
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
 	switch {
 	case strings.HasPrefix(opts.URL, "postgres://"), strings.HasPrefix(opts.URL, "postgresql://"):
 		d = postgresDialect{}
@@ -83,6 +92,16 @@ func (s *Store) Close() error {
 		err = errors.Join(err, s.r.Close())
 	}
 	return err
+}
+
+// SetOnEvents replaces the hook called after each commit with its events.
+// Call it before the store is used concurrently.
+func (s *Store) SetOnEvents(fn func([]parley.Event)) { s.onEvents = fn }
+
+func (s *Store) log(err error) {
+	if err != nil {
+		s.logger.Warn("store", "err", err)
+	}
 }
 
 // Engine returns "sqlite" or "postgres".

@@ -1,0 +1,67 @@
+package realtime
+
+import (
+	"context"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// Viewer decides what one user may receive: the events and signals of the
+// inboxes they may read, and the organisation's events that are not about an
+// inbox, except other people's tokens.
+type Viewer struct {
+	actor    parley.Actor
+	m        auth.Memberships
+	readable map[parley.ID]bool
+}
+
+// NewViewer loads what a may read.
+func NewViewer(ctx context.Context, m auth.Memberships, a parley.Actor) (*Viewer, error) {
+	v := &Viewer{actor: a, m: m}
+	return v, v.Refresh(ctx)
+}
+
+// Refresh reloads the inboxes the user may read.
+func (v *Viewer) Refresh(ctx context.Context) error {
+	ids, err := auth.ReadableInboxIDs(ctx, v.m, v.actor)
+	if err != nil {
+		return err
+	}
+	v.readable = make(map[parley.ID]bool, len(ids))
+	for _, id := range ids {
+		v.readable[id] = true
+	}
+	return nil
+}
+
+// Sees reports whether the user may receive e.
+func (v *Viewer) Sees(e Event) bool {
+	if e.InboxID != nil {
+		return v.readable[*e.InboxID]
+	}
+	if e.Type == parley.EventTokenCreated {
+		return auth.Admin(v.actor) == nil || e.ActorID != nil && *e.ActorID == v.actor.UserID
+	}
+	return true
+}
+
+// SeesSignal reports whether the user may receive sig; nobody receives their
+// own.
+func (v *Viewer) SeesSignal(sig Signal) bool {
+	if sig.Actor.Kind == parley.ActorUser && sig.Actor.ID != nil && *sig.Actor.ID == v.actor.UserID {
+		return false
+	}
+	return v.readable[sig.InboxID]
+}
+
+// ChangesAccess reports whether e may change who reads which inbox, so
+// viewers must refresh after it.
+func ChangesAccess(e Event) bool {
+	switch e.Type {
+	case parley.EventInboxCreated, parley.EventInboxUpdated, parley.EventInboxMembersChanged, parley.EventInboxDeleted,
+		parley.EventTeamCreated, parley.EventTeamMembersChanged, parley.EventUserUpdated:
+		return true
+	}
+	return false
+}

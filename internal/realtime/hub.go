@@ -1,0 +1,265 @@
+// Package realtime streams the event log to clients: each node runs one Hub
+// that reads new events from the store, in order, and fans them out to its
+// subscribers; a client that reconnects replays what it missed from the log
+// itself, so nothing is lost or doubled. Ephemeral signals (typing, viewing)
+// ride along, never stored. Nodes on one PostgreSQL wake each other with
+// LISTEN/NOTIFY; no payload crosses nodes but signals.
+package realtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Event is a log event rendered once for every subscriber.
+type Event struct {
+	Seq     int64
+	Type    string
+	InboxID *parley.ID
+	ActorID *parley.ID
+	JSON    []byte // the object sent to clients
+}
+
+// Signal is an ephemeral notice: someone is typing in or viewing a
+// conversation. It is never stored.
+type Signal struct {
+	Type           string         `json:"type"` // typing, viewing, left
+	ConversationID parley.ID      `json:"conversation_id"`
+	InboxID        parley.ID      `json:"inbox_id"`
+	Actor          ActorJSON      `json:"actor"`
+	At             time.Time      `json:"at"`
+	Node           string         `json:"node,omitempty"` // the node that made it
+	Data           map[string]any `json:"data,omitempty"`
+}
+
+// Sub is one subscriber's feed. Events arrives in seq order; it is closed
+// when the subscriber was too slow to keep up (Overflowed reports it) or
+// unsubscribed.
+type Sub struct {
+	Events     chan Event
+	Signals    chan Signal
+	mu         sync.Mutex
+	overflowed bool
+}
+
+// Overflowed reports whether the hub dropped this subscriber for falling
+// behind.
+func (s *Sub) Overflowed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.overflowed
+}
+
+// Hub reads the log and fans it out on one node.
+type Hub struct {
+	store *store.Store
+	log   *slog.Logger
+	node  string
+	// Buffer is each subscriber's capacity in events before it is dropped.
+	Buffer int
+
+	wake chan struct{}
+
+	mu    sync.Mutex
+	head  int64
+	subs  map[*Sub]struct{}
+	ready chan struct{}
+	names *names
+}
+
+// NewHub returns a hub on s; Run starts it.
+func NewHub(s *store.Store, log *slog.Logger) *Hub {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return &Hub{store: s, log: log, node: hex.EncodeToString(b), Buffer: 1024,
+		wake: make(chan struct{}, 1), subs: map[*Sub]struct{}{}, ready: make(chan struct{}), names: newNames(s)}
+}
+
+// Wake tells the hub that new events may be in the log. It never blocks.
+func (h *Hub) Wake() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run reads the log from its current end and dispatches new events until ctx
+// ends. It listens for other nodes' commits and signals, and polls every
+// few seconds in case a notification was lost.
+func (h *Hub) Run(ctx context.Context) error {
+	head, err := h.store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.head = head
+	h.mu.Unlock()
+	close(h.ready)
+	go h.store.Listen(ctx, []string{store.EventsChannel, store.SignalsChannel}, h.Wake, func(channel, payload string) {
+		if channel == store.EventsChannel {
+			h.Wake()
+			return
+		}
+		var sig Signal
+		if json.Unmarshal([]byte(payload), &sig) == nil && sig.Node != h.node {
+			h.deliver(sig)
+		}
+	})
+	poll := time.NewTicker(3 * time.Second)
+	defer poll.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			h.closeAll()
+			return nil
+		case <-h.wake:
+		case <-poll.C:
+		}
+		if err := h.drain(ctx); err != nil && ctx.Err() == nil {
+			h.log.Warn("realtime: read the log", "err", err)
+		}
+	}
+}
+
+// drain dispatches every event after the head, in order.
+func (h *Hub) drain(ctx context.Context) error {
+	for {
+		h.mu.Lock()
+		head := h.head
+		h.mu.Unlock()
+		evs, err := h.store.EventsAfter(ctx, head, 500)
+		if err != nil || len(evs) == 0 {
+			return err
+		}
+		rendered, err := h.render(ctx, evs)
+		if err != nil {
+			return err
+		}
+		h.mu.Lock()
+		for _, e := range rendered {
+			for s := range h.subs {
+				select {
+				case s.Events <- e:
+				default:
+					h.drop(s, true)
+				}
+			}
+		}
+		h.head = evs[len(evs)-1].Seq
+		h.mu.Unlock()
+	}
+}
+
+// Subscribe adds a subscriber and returns it with the hub's head: every
+// event after the head will reach the subscriber, every one up to it must be
+// replayed from the log. It waits for the hub to start.
+func (h *Hub) Subscribe(ctx context.Context) (*Sub, int64, error) {
+	select {
+	case <-h.ready:
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	s := &Sub{Events: make(chan Event, h.Buffer), Signals: make(chan Signal, 64)}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.subs[s] = struct{}{}
+	return s, h.head, nil
+}
+
+// Unsubscribe removes a subscriber.
+func (h *Hub) Unsubscribe(s *Sub) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s]; ok {
+		h.drop(s, false)
+	}
+}
+
+// drop removes s and closes its feed; h.mu is held.
+func (h *Hub) drop(s *Sub, overflow bool) {
+	delete(h.subs, s)
+	s.mu.Lock()
+	s.overflowed = overflow
+	s.mu.Unlock()
+	close(s.Events)
+}
+
+func (h *Hub) closeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		h.drop(s, false)
+	}
+}
+
+// Replay calls fn with each event in (after, upto], in order, rendered.
+func (h *Hub) Replay(ctx context.Context, after, upto int64, fn func(Event) error) error {
+	for after < upto {
+		evs, err := h.store.EventsAfter(ctx, after, 500)
+		if err != nil {
+			return err
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		rendered, err := h.render(ctx, evs)
+		if err != nil {
+			return err
+		}
+		for _, e := range rendered {
+			if e.Seq > upto {
+				return nil
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+			after = e.Seq
+		}
+	}
+	return nil
+}
+
+// Signal sends an ephemeral signal to this node's subscribers and the other
+// nodes'.
+func (h *Hub) Signal(ctx context.Context, sig Signal) {
+	h.deliver(sig)
+	if h.store.Distributed() {
+		sig.Node = h.node
+		b, _ := json.Marshal(sig)
+		if err := h.store.Notify(ctx, store.SignalsChannel, string(b)); err != nil {
+			h.log.Warn("realtime: send signal", "err", err)
+		}
+	}
+}
+
+// deliver hands a signal to local subscribers; a full signal buffer drops
+// the signal, not the subscriber: signals are hints.
+func (h *Hub) deliver(sig Signal) {
+	sig.Node = ""
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		select {
+		case s.Signals <- sig:
+		default:
+		}
+	}
+}
+
+// Head returns the last seq dispatched.
+func (h *Hub) Head() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.head
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,103 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// ActorJSON names who did something.
+type ActorJSON struct {
+	Kind parley.ActorKind `json:"kind"`
+	ID   *parley.ID       `json:"id"`
+	Name string           `json:"name"`
+}
+
+// eventJSON is an event as clients receive it.
+type eventJSON struct {
+	Seq            int64           `json:"seq"`
+	Type           string          `json:"type"`
+	ConversationID *parley.ID      `json:"conversation_id"`
+	InboxID        *parley.ID      `json:"inbox_id"`
+	MessageID      *parley.ID      `json:"message_id,omitempty"`
+	Actor          ActorJSON       `json:"actor"`
+	At             time.Time       `json:"at"`
+	Data           json.RawMessage `json:"data"`
+}
+
+// names caches user names, refreshed when users change; contacts are looked
+// up per batch.
+type names struct {
+	store *store.Store
+	mu    sync.Mutex
+	users map[parley.ID]string
+}
+
+func newNames(s *store.Store) *names { return &names{store: s} }
+
+func (n *names) user(ctx context.Context, id parley.ID) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if _, ok := n.users[id]; !ok || n.users == nil {
+		users, err := n.store.Users(ctx)
+		if err == nil {
+			n.users = map[parley.ID]string{}
+			for _, u := range users {
+				n.users[u.ID] = u.Name
+			}
+		}
+	}
+	return n.users[id]
+}
+
+func (n *names) forget() {
+	n.mu.Lock()
+	n.users = nil
+	n.mu.Unlock()
+}
+
+func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
+	var contacts []parley.ID
+	for _, e := range evs {
+		if e.ActorKind == parley.ActorContact && e.ActorID != nil {
+			contacts = append(contacts, *e.ActorID)
+		}
+		switch e.Type {
+		case parley.EventUserCreated, parley.EventUserUpdated:
+			h.names.forget()
+		}
+	}
+	cs, err := h.store.ContactsByID(ctx, contacts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Event, len(evs))
+	for i, e := range evs {
+		a := ActorJSON{Kind: e.ActorKind, ID: e.ActorID}
+		switch {
+		case e.ActorKind == parley.ActorSystem:
+			a.Name = "Parley"
+		case e.ActorID == nil:
+		case e.ActorKind == parley.ActorUser:
+			a.Name = h.names.user(ctx, *e.ActorID)
+		case e.ActorKind == parley.ActorContact:
+			if c := cs[*e.ActorID]; c != nil {
+				a.Name = c.Name
+				if a.Name == "" {
+					a.Name = c.Email
+				}
+			}
+		}
+		b, err := json.Marshal(eventJSON{Seq: e.Seq, Type: e.Type, ConversationID: e.ConversationID, InboxID: e.InboxID,
+			MessageID: e.MessageID, Actor: a, At: e.At, Data: e.Data})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = Event{Seq: e.Seq, Type: e.Type, InboxID: e.InboxID, ActorID: e.ActorID, JSON: b}
+	}
+	return out, nil
+}

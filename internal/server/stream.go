@@ -1,0 +1,185 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/realtime"
+)
+
+// Close codes of the stream, beyond the standard ones.
+const (
+	closeTooSlow  = 4008 // the client fell behind: reconnect with resume_after
+	closeResumeAt = "resume_after="
+)
+
+// streamHello is the client's first message.
+type streamHello struct {
+	ResumeAfter *int64 `json:"resume_after"`
+}
+
+// streamSignal is a client's ephemeral signal.
+type streamSignal struct {
+	Type           string    `json:"type"` // typing, viewing, left
+	ConversationID parley.ID `json:"conversation_id"`
+}
+
+// stream serves GET /api/v1/stream (SPEC PLT-2): the client sends
+// {"resume_after": N} and receives every event after N it may see, then the
+// live ones, in order, without gaps or repeats; and ephemeral signals.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
+	a, ok := parley.ActorFrom(r.Context())
+	if !ok {
+		writeProblem(w, http.StatusUnauthorized, "sign in first")
+		return
+	}
+	conn, err := websocket.Accept(w, r, nil) // same-origin only for browsers
+	if err != nil {
+		return
+	}
+	conn.SetReadLimit(4096)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	if err := s.serveStream(ctx, conn, a); err != nil {
+		var ce closeError
+		if errors.As(err, &ce) {
+			conn.Close(ce.code, ce.reason)
+			return
+		}
+		if websocket.CloseStatus(err) == -1 && ctx.Err() == nil {
+			s.log.Debug("stream", "err", err)
+		}
+		conn.Close(websocket.StatusInternalError, "stream error")
+		return
+	}
+	conn.Close(websocket.StatusNormalClosure, "")
+}
+
+type closeError struct {
+	code   websocket.StatusCode
+	reason string
+}
+
+func (e closeError) Error() string { return e.reason }
+
+func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley.Actor) error {
+	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	_, raw, err := conn.Read(hctx)
+	cancel()
+	if err != nil {
+		return err
+	}
+	var hello streamHello
+	if err := json.Unmarshal(raw, &hello); err != nil || hello.ResumeAfter == nil || *hello.ResumeAfter < 0 {
+		return closeError{websocket.StatusPolicyViolation, `send {"resume_after": <seq>} first`}
+	}
+	sub, head, err := s.hub.Subscribe(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.hub.Unsubscribe(sub)
+	viewer, err := realtime.NewViewer(ctx, s.store, a)
+	if err != nil {
+		return err
+	}
+	last := *hello.ResumeAfter
+	send := func(e realtime.Event) error {
+		if e.Seq <= last {
+			return nil
+		}
+		if viewer.Sees(e) {
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := conn.Write(wctx, websocket.MessageText, e.JSON)
+			cancel()
+			if err != nil {
+				return err
+			}
+		}
+		last = e.Seq
+		if realtime.ChangesAccess(e) {
+			return viewer.Refresh(ctx)
+		}
+		return nil
+	}
+	if err := s.hub.Replay(ctx, last, head, send); err != nil {
+		return err
+	}
+
+	signals := make(chan streamSignal)
+	readErr := make(chan error, 1)
+	go func() {
+		for {
+			_, raw, err := conn.Read(ctx)
+			if err != nil {
+				readErr <- err
+				return
+			}
+			var sig streamSignal
+			if json.Unmarshal(raw, &sig) == nil {
+				select {
+				case signals <- sig:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	for {
+		select {
+		case e, ok := <-sub.Events:
+			if !ok {
+				if sub.Overflowed() {
+					return closeError{closeTooSlow, "too slow: reconnect with " + closeResumeAt + strconv.FormatInt(last, 10)}
+				}
+				return closeError{websocket.StatusGoingAway, "server shutting down: reconnect with " + closeResumeAt + strconv.FormatInt(last, 10)}
+			}
+			if err := send(e); err != nil {
+				return err
+			}
+		case sig := <-sub.Signals:
+			if viewer.SeesSignal(sig) {
+				b, _ := json.Marshal(sig)
+				wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				err := conn.Write(wctx, websocket.MessageText, b)
+				cancel()
+				if err != nil {
+					return err
+				}
+			}
+		case sig := <-signals:
+			s.signal(ctx, a, sig)
+		case err := <-readErr:
+			if websocket.CloseStatus(err) != -1 {
+				return nil // the client closed
+			}
+			return err
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// signal relays a client's typing or viewing signal about a conversation it
+// may read; anything else is ignored.
+func (s *Server) signal(ctx context.Context, a parley.Actor, in streamSignal) {
+	switch in.Type {
+	case "typing", "viewing", "left":
+	default:
+		return
+	}
+	c, err := auth.Conversation(ctx, s.store, a, in.ConversationID, auth.Read)
+	if err != nil {
+		return
+	}
+	id := a.UserID
+	s.hub.Signal(ctx, realtime.Signal{Type: in.Type, ConversationID: c.ID, InboxID: c.InboxID,
+		Actor: realtime.ActorJSON{Kind: parley.ActorUser, ID: &id, Name: a.Name}, At: parley.Now()})
+}
