@@ -48,6 +48,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer st.Close()
 	hub := realtime.NewHub(st, log)
+	hub.Poll = cfg.StreamPoll
 	st.SetOnEvents(func([]parley.Event) { hub.Wake() })
 	orgs := org.New(st, nil)
 	setup, err := orgs.FirstStart(ctx, cfg.OrgName, cfg.AdminEmail)

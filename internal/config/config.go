@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Config is Parley's configuration.
@@ -26,6 +27,9 @@ type Config struct {
 	OrgName     string // PARLEY_ORG_NAME
 	LogFormat   string // PARLEY_LOG_FORMAT: text or json
 	LogLevel    string // PARLEY_LOG_LEVEL: debug, info, warn, error
+	// StreamPoll is how often a node re-reads the event log in case a
+	// notification from another node was lost (PARLEY_STREAM_POLL).
+	StreamPoll time.Duration
 }
 
 // Load reads the configuration from getenv and validates it.
@@ -46,6 +50,11 @@ func Load(getenv func(string) string) (Config, error) {
 		LogLevel:   get("PARLEY_LOG_LEVEL", "info"),
 	}
 	c.DatabaseURL = get("PARLEY_DATABASE_URL", filepath.Join(c.DataDir, "parley.db"))
+	poll, err := time.ParseDuration(get("PARLEY_STREAM_POLL", "3s"))
+	if err != nil || poll <= 0 {
+		return c, fmt.Errorf("config: PARLEY_STREAM_POLL %q: want a duration such as 3s", getenv("PARLEY_STREAM_POLL"))
+	}
+	c.StreamPoll = poll
 	c.BaseURL = strings.TrimRight(get("PARLEY_BASE_URL", "http://"+c.Listen), "/")
 	return c, c.Validate()
 }

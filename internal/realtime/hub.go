@@ -66,6 +66,9 @@ type Hub struct {
 	node  string
 	// Buffer is each subscriber's capacity in events before it is dropped.
 	Buffer int
+	// Poll is how often the hub re-reads the log in case a notification was
+	// lost.
+	Poll time.Duration
 
 	wake chan struct{}
 
@@ -80,7 +83,7 @@ type Hub struct {
 func NewHub(s *store.Store, log *slog.Logger) *Hub {
 	b := make([]byte, 6)
 	rand.Read(b)
-	return &Hub{store: s, log: log, node: hex.EncodeToString(b), Buffer: 1024,
+	return &Hub{store: s, log: log, node: hex.EncodeToString(b), Buffer: 1024, Poll: 3 * time.Second,
 		wake: make(chan struct{}, 1), subs: map[*Sub]struct{}{}, ready: make(chan struct{}), names: newNames(s)}
 }
 
@@ -114,7 +117,7 @@ func (h *Hub) Run(ctx context.Context) error {
 			h.deliver(sig)
 		}
 	})
-	poll := time.NewTicker(3 * time.Second)
+	poll := time.NewTicker(h.Poll)
 	defer poll.Stop()
 	for {
 		select {
