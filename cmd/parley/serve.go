@@ -59,7 +59,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version}, server.Deps{
+	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version, APIRate: cfg.APIRate, APIBurst: cfg.APIBurst}, server.Deps{
 		Log: log, Store: st, Conv: conv, Org: orgs, Sessions: auth.NewSessions(st, nil), Registry: reg, Hub: hub, Web: web.Dist(),
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)

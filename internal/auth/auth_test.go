@@ -103,3 +103,30 @@ func TestLimiter(t *testing.T) {
 		t.Error("refused after the window moved on")
 	}
 }
+
+func TestBuckets(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := auth.NewBuckets(10, 5) // 10/s, burst 5
+	b.Now = func() time.Time { return now }
+	for i := range 5 {
+		if ok, _ := b.Take("a"); !ok {
+			t.Fatalf("burst request %d refused", i+1)
+		}
+	}
+	ok, wait := b.Take("a")
+	if ok || wait != 100*time.Millisecond {
+		t.Fatalf("6th at once: ok %v, wait %v; want refused, 100ms", ok, wait)
+	}
+	if ok, _ := b.Take("b"); !ok {
+		t.Error("another key was refused")
+	}
+	now = now.Add(250 * time.Millisecond) // 2.5 tokens back
+	for i := range 2 {
+		if ok, _ := b.Take("a"); !ok {
+			t.Errorf("refill: request %d refused", i+1)
+		}
+	}
+	if ok, _ := b.Take("a"); ok {
+		t.Error("more than the refill was allowed")
+	}
+}

@@ -47,3 +47,55 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	l.hits[key] = append(ts, now)
 	return true, 0
 }
+
+// Buckets is a token bucket per key: Rate requests per second sustained,
+// Burst at once. It keeps one API client from starving the others. Idle keys
+// are forgotten, so memory stays bounded by the active clients.
+type Buckets struct {
+	Rate  float64
+	Burst float64
+	Now   func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	sweep   time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// NewBuckets returns buckets of rate per second with a burst.
+func NewBuckets(rate, burst float64) *Buckets {
+	return &Buckets{Rate: rate, Burst: burst, Now: time.Now, buckets: map[string]*bucket{}}
+}
+
+// Take spends one token of key's bucket. When there is none it returns false
+// and how long until there is.
+func (b *Buckets) Take(key string) (bool, time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.Now()
+	full := time.Duration(b.Burst / b.Rate * float64(time.Second))
+	if now.Sub(b.sweep) > full {
+		for k, bk := range b.buckets {
+			if now.Sub(bk.at) > full {
+				delete(b.buckets, k)
+			}
+		}
+		b.sweep = now
+	}
+	bk, ok := b.buckets[key]
+	if !ok {
+		bk = &bucket{tokens: b.Burst, at: now}
+		b.buckets[key] = bk
+	}
+	bk.tokens = min(b.Burst, bk.tokens+now.Sub(bk.at).Seconds()*b.Rate)
+	bk.at = now
+	if bk.tokens < 1 {
+		return false, time.Duration((1 - bk.tokens) / b.Rate * float64(time.Second))
+	}
+	bk.tokens--
+	return true, 0
+}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -30,6 +31,9 @@ type Config struct {
 	// StreamPoll is how often a node re-reads the event log in case a
 	// notification from another node was lost (PARLEY_STREAM_POLL).
 	StreamPoll time.Duration
+	// APIRate and APIBurst bound each user's API requests per second, per
+	// node (PARLEY_API_RATE, PARLEY_API_BURST).
+	APIRate, APIBurst float64
 }
 
 // Load reads the configuration from getenv and validates it.
@@ -55,6 +59,16 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config: PARLEY_STREAM_POLL %q: want a duration such as 3s", getenv("PARLEY_STREAM_POLL"))
 	}
 	c.StreamPoll = poll
+	for _, v := range []struct {
+		key, def string
+		dst      *float64
+	}{{"PARLEY_API_RATE", "50", &c.APIRate}, {"PARLEY_API_BURST", "100", &c.APIBurst}} {
+		n, err := strconv.ParseFloat(get(v.key, v.def), 64)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("config: %s %q: want a positive number", v.key, getenv(v.key))
+		}
+		*v.dst = n
+	}
 	c.BaseURL = strings.TrimRight(get("PARLEY_BASE_URL", "http://"+c.Listen), "/")
 	return c, c.Validate()
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +34,10 @@ type Config struct {
 	// client address.
 	LoginLimit  int
 	LoginWindow time.Duration
+	// APIRate and APIBurst bound each user's API requests per second (a
+	// token bucket per user, per node); over it they get 429.
+	APIRate  float64
+	APIBurst float64
 }
 
 // Server serves the API and the web app.
@@ -44,6 +49,7 @@ type Server struct {
 	org      *org.Service
 	sessions *auth.Sessions
 	logins   *auth.Limiter
+	api      *auth.Buckets
 	metrics  *metrics
 	hub      *realtime.Hub
 	web      fs.FS
@@ -66,9 +72,12 @@ func New(cfg Config, d Deps) http.Handler {
 	if cfg.LoginLimit == 0 {
 		cfg.LoginLimit, cfg.LoginWindow = 10, 5*time.Minute
 	}
+	if cfg.APIRate == 0 {
+		cfg.APIRate, cfg.APIBurst = 50, 100
+	}
 	s := &Server{
 		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, sessions: d.Sessions,
-		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), metrics: newMetrics(d.Registry), hub: d.Hub, web: d.Web,
+		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), api: auth.NewBuckets(cfg.APIRate, cfg.APIBurst), metrics: newMetrics(d.Registry), hub: d.Hub, web: d.Web,
 	}
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("Parley API", cfg.Version)
@@ -127,6 +136,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		if u != nil {
+			if ok, wait := s.api.Take("user:" + strconv.FormatInt(int64(u.ID), 10)); !ok {
+				w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second)/time.Second))))
+				writeProblem(w, http.StatusTooManyRequests, "too many requests: slow down")
+				return
+			}
 			r = r.WithContext(parley.WithActor(r.Context(), parley.UserActor(u)))
 		}
 		next.ServeHTTP(w, r)

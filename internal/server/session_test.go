@@ -104,3 +104,20 @@ func TestOperations(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIRateLimit checks that one user over their rate gets 429 with
+// Retry-After, and nobody else is affected.
+func TestAPIRateLimit(t *testing.T) {
+	s := storetest.New(t, "sqlite", nil)
+	a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", APIRate: 1, APIBurst: 3})
+	ana, _ := a.user("ana", parley.RoleAgent)
+	bob, _ := a.user("bob", parley.RoleAgent)
+	for range 3 {
+		ana.must(200, "GET", path("/me"), nil)
+	}
+	res := ana.call("GET", path("/me"), nil)
+	if res.status != http.StatusTooManyRequests || res.header.Get("Retry-After") != "1" {
+		t.Errorf("4th request at once: %d, Retry-After %q; want 429, 1", res.status, res.header.Get("Retry-After"))
+	}
+	bob.must(200, "GET", path("/me"), nil)
+}
