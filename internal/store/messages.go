@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -82,4 +84,54 @@ func (tx *Tx) PutInboundKey(ctx context.Context, channelID parley.ID, key string
 	_, err := tx.db.ExecContext(ctx, `INSERT INTO inbound_keys (channel_id, dedupe_key, conversation_id, message_id, created_at)
 		VALUES ($1, $2, $3, $4, $5)`, channelID, key, m.ConversationID, m.ID, at)
 	return tx.wrap(err, "inbound key")
+}
+
+// InsertMessages inserts many messages in few statements, without returning
+// their ids: for imports and benchmark datasets. FTS5 flushes its index at
+// every statement, so one row per statement would cost a flush per row.
+func (tx *Tx) InsertMessages(ctx context.Context, ms []*parley.Message) error {
+	const (
+		cols  = 8
+		chunk = 100
+	)
+	statement := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`INSERT INTO messages (conversation_id, kind, direction, author_id, contact_id, text, html, created_at) VALUES `)
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", i*cols+1, i*cols+2, i*cols+3, i*cols+4, i*cols+5, i*cols+6, i*cols+7, i*cols+8)
+		}
+		return b.String()
+	}
+	var full *sql.Stmt // a long statement costs more to parse than to run: prepare it once
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for len(ms) > 0 {
+		n := min(len(ms), chunk)
+		args := make([]any, 0, n*cols)
+		for _, m := range ms[:n] {
+			args = append(args, m.ConversationID, m.Kind, m.Direction, m.AuthorID, m.ContactID, m.Text, m.HTML, m.CreatedAt)
+		}
+		var err error
+		if n == chunk {
+			if full == nil {
+				if full, err = tx.tx.PrepareContext(ctx, statement(chunk)); err != nil {
+					return tx.wrap(err, "insert messages")
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.db.ExecContext(ctx, statement(n), args...)
+		}
+		if err != nil {
+			return tx.wrap(err, "insert messages")
+		}
+		ms = ms[n:]
+	}
+	return nil
 }
