@@ -1,22 +1,340 @@
 package bench
 
 import (
+	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
 	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // RunOptions configure Run.
 type RunOptions struct {
 	Binary      string // the parley binary, to start servers
-	Dir         string
-	URL         string
-	DatabaseURL string
+	Dir         string // the dataset's directory
+	URL         string // a running server to load instead (loopback only)
+	DatabaseURL string // the dataset's database when it is not Dir's SQLite file
 	Dataset     *Dataset
 	Workloads   []string
-	Requests    int
+	Requests    int // per measured case
 	Out, Log    io.Writer
 }
 
-// Run is written next.
-func Run(ctx context.Context, o RunOptions) error { return errors.New("bench: not yet") }
+// Targets (BENCHMARKS.md).
+const (
+	targetW3     = 10 * time.Millisecond
+	targetW4     = 50 * time.Millisecond
+	capW4        = 250 * time.Millisecond
+	targetFind   = time.Second
+	targetReady  = 250 * time.Millisecond
+	targetIdleMB = 30
+)
+
+// Run starts a server on the dataset (or uses o.URL), runs the workloads
+// from this process and prints one table. Every loop is bounded in count
+// and time.
+func Run(ctx context.Context, o RunOptions) error {
+	if o.Requests <= 0 {
+		o.Requests = 200
+	}
+	if o.URL != "" {
+		u, err := url.Parse(o.URL)
+		if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
+			return fmt.Errorf("bench: --url must be on loopback")
+		}
+	}
+	db := o.DatabaseURL
+	if db == "" {
+		db = o.Dir + "/parley.db"
+	}
+	env := []string{"PARLEY_DATABASE_URL=" + db, "PARLEY_DATA_DIR=" + o.Dir}
+	want := func(w string) bool { return slices.Contains(o.Workloads, w) }
+	size := fmt.Sprintf("%dk", o.Dataset.Conversations/1000)
+	t := &table{}
+	fmt.Fprintf(o.Log, "bench: %d conversations, %d messages (%s)\n", o.Dataset.Conversations, o.Dataset.Messages, o.Dataset.Engine)
+
+	if want("W6") {
+		if err := w6Start(ctx, o, t); err != nil {
+			return err
+		}
+	}
+	var capacity float64
+	if want("W3") || want("W4") || want("W8") {
+		base, srv := o.URL, (*server)(nil)
+		if base == "" {
+			var err error
+			// Unlimited API rate: W3 and W4 measure latency, not the limiter.
+			srv, err = startServer(ctx, o.Binary, append(env, "PARLEY_API_RATE=1000000", "PARLEY_API_BURST=1000000"), o.Log)
+			if err != nil {
+				return err
+			}
+			base = srv.url
+		}
+		c := newClient(base)
+		if want("W3") {
+			fmt.Fprintln(o.Log, "bench: W3 views")
+			if err := w3Views(ctx, c, o, t, "W3@"+size); err != nil {
+				return err
+			}
+			if srv != nil && want("W6") {
+				if rss, err := srv.rss(); err == nil {
+					t.figure("W6", "RSS after W3@"+size, mib(rss), "", nil)
+				}
+			}
+		}
+		if want("W4") {
+			fmt.Fprintln(o.Log, "bench: W4 search")
+			if err := w4Search(ctx, c, o, t, "W4@"+size); err != nil {
+				return err
+			}
+		}
+		if want("W8") {
+			capacity = measureCapacity(ctx, c, o)
+		}
+		if srv != nil {
+			srv.stop()
+		}
+	}
+	if want("W8") {
+		fmt.Fprintln(o.Log, "bench: W8 flood")
+		if err := w8Flood(ctx, o, env, capacity, t); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(o.Out, "\nParley bench — %d conversations, %d messages, %s — %s\n\n", o.Dataset.Conversations,
+		o.Dataset.Messages, o.Dataset.Engine, time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	t.print(o.Out)
+	return nil
+}
+
+// client calls the API with keep-alive connections.
+type client struct {
+	base string
+	http *http.Client
+}
+
+func newClient(base string) *client {
+	tr := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}
+	return &client{base: base, http: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+}
+
+// do sends a request and returns the status, the decoded body and the time
+// from sending to the end of the body.
+func (c *client) do(ctx context.Context, token, method, path string, body any) (int, map[string]any, time.Duration, error) {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	began := time.Now()
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	took := time.Since(began)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return res.StatusCode, m, took, err
+}
+
+// measure calls path n times and returns the latencies; any answer but 200
+// is an error.
+func (c *client) measure(ctx context.Context, token, path string, n int) (sample, error) {
+	var s sample
+	deadline := time.Now().Add(2 * time.Minute)
+	for i := 0; i < n && time.Now().Before(deadline); i++ {
+		status, body, took, err := c.do(ctx, token, "GET", path, nil)
+		if err != nil {
+			return nil, err
+		}
+		if status != 200 {
+			return nil, fmt.Errorf("bench: GET %s: %d %v", path, status, body)
+		}
+		s = append(s, took)
+	}
+	return s, nil
+}
+
+// w3Views measures the first page and a page 1,000 conversations deep of
+// every view and of common filter combinations, as an admin who sees every
+// inbox (the most branches).
+func w3Views(ctx context.Context, c *client, o RunOptions, t *table, label string) error {
+	admin := o.Dataset.Tokens[0]
+	agent := o.Dataset.AgentIDs[2]
+	yearAgo := url.QueryEscape(time.Now().AddDate(-1, 0, 0).UTC().Format(time.RFC3339))
+	cases := []struct{ name, query string }{
+		{"open", "view=open"}, {"mine", "view=mine"}, {"unassigned", "view=unassigned"},
+		{"channel:email", "view=channel:email"}, {"channel:bots", "view=channel:bots"},
+		{"filtered", "view=filtered"}, {"closed", "view=closed"}, {"sent", "view=sent"},
+		{"spam", "view=spam"}, {"trash", "view=trash"},
+		{"open + assignee", fmt.Sprintf("view=open&assignee=%d", agent)},
+		{"open + email + unassigned", "view=open&channel=email&assignee=none"},
+		{"closed + team", "view=closed&team=1"},
+		{"closed + active last year", "view=closed&active_from=" + yearAgo},
+		{"open, oldest first", "view=open&sort=oldest"},
+		{"all, hide filtered+trash", "view=all&hide=filtered,trash"},
+		{"one inbox, open", "view=open&inbox=2"},
+	}
+	for _, cs := range cases {
+		path := "/api/v1/conversations?limit=50&" + cs.query
+		s, err := c.measure(ctx, admin, path, o.Requests)
+		if err != nil {
+			return err
+		}
+		t.latency(label, cs.name+", first page", s, targetW3)
+		// Walk 20 pages down and measure there.
+		cursor := ""
+		for range 20 {
+			_, body, _, err := c.do(ctx, admin, "GET", path+"&cursor="+cursor, nil)
+			if err != nil {
+				return err
+			}
+			next, _ := body["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if cursor != "" {
+			s, err := c.measure(ctx, admin, path+"&cursor="+cursor, o.Requests)
+			if err != nil {
+				return err
+			}
+			t.latency(label, cs.name+", page 21", s, targetW3)
+		}
+	}
+	s, err := c.measure(ctx, admin, "/api/v1/views", o.Requests)
+	if err != nil {
+		return err
+	}
+	t.latency(label, "counts (GET /views)", s, targetW3)
+	return nil
+}
+
+// w4Search measures searches of each kind while messages come in, and how
+// soon a committed message is found.
+func w4Search(ctx context.Context, c *client, o RunOptions, t *table, label string) error {
+	admin := o.Dataset.Tokens[0]
+	ingestCtx, stop := context.WithCancel(ctx)
+	var ingested atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // background ingest, 20 messages a second
+		defer wg.Done()
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-ingestCtx.Done():
+				return
+			case <-tick.C:
+			}
+			ch := o.Dataset.Channels[i%len(o.Dataset.Channels)]
+			status, _, _, err := c.do(ingestCtx, o.Dataset.Tokens[1], "POST", fmt.Sprintf("/api/v1/channels/%d/messages", ch), map[string]any{
+				"client_id": fmt.Sprintf("w4-%d-%d", time.Now().UnixNano(), i), "contact": map[string]string{"email": fmt.Sprintf("ingest%d@example.org", i%500)},
+				"text": "Hello, my order has not arrived and the tracking page shows nothing since Monday.",
+			})
+			if err == nil && status == 201 {
+				ingested.Add(1)
+			}
+		}
+	}()
+	defer func() { stop(); wg.Wait() }()
+	cases := []struct{ name, q string }{
+		{"rare word", o.Dataset.RareWord}, {"common word", "order"}, {"common word (fr)", "commande"},
+		{"two common words", "order please"}, {"phrase", `"thank you"`}, {"prefix", "refun*"},
+		{"contact name", "martin"}, {"email part", "gmail"}, {"no match", "xylophonist"},
+	}
+	for _, cs := range cases {
+		s, err := c.measure(ctx, admin, "/api/v1/conversations?limit=25&q="+url.QueryEscape(cs.q), o.Requests/2)
+		if err != nil {
+			return err
+		}
+		t.latency(label, cs.name+" ("+cs.q+")", s, targetW4)
+		ok := s.pct(100) <= capW4
+		t.figure(label, cs.name+": slowest", ms(s.pct(100)), "≤ "+capW4.String(), &ok)
+	}
+	// From the commit (the 201) to found by search.
+	var found sample
+	for i := range 20 {
+		word := fmt.Sprintf("zq%dx%d", time.Now().UnixNano()%1_000_000, i)
+		status, body, _, err := c.do(ctx, admin, "POST", fmt.Sprintf("/api/v1/channels/%d/messages", o.Dataset.Channels[0]), map[string]any{
+			"client_id": "find-" + word, "contact": map[string]string{"email": "finder@example.org"}, "text": "Reference " + word, "new_conversation": true,
+		})
+		if err != nil || status != 201 {
+			return fmt.Errorf("bench: post for search: %d %v %v", status, body, err)
+		}
+		committed := time.Now()
+		for time.Since(committed) < 5*time.Second {
+			_, res, _, err := c.do(ctx, admin, "GET", "/api/v1/conversations?q="+word, nil)
+			if err != nil {
+				return err
+			}
+			if items, _ := res["items"].([]any); len(items) > 0 {
+				found = append(found, time.Since(committed))
+				break
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	t.latency(label, "commit to searchable", found, targetFind)
+	t.figure(label, "background ingest", fmt.Sprintf("%d messages", ingested.Load()), "", nil)
+	return nil
+}
+
+// w6Start measures a cold start to ready and the idle memory of a server on
+// an empty SQLite database.
+func w6Start(ctx context.Context, o RunOptions, t *table) error {
+	var ready sample
+	var rss []int64
+	for range 5 {
+		dir, err := os.MkdirTemp("", "parley-w6-")
+		if err != nil {
+			return err
+		}
+		srv, err := startServer(ctx, o.Binary, []string{"PARLEY_DATA_DIR=" + dir, "PARLEY_DATABASE_URL=" + dir + "/parley.db"}, o.Log)
+		if err != nil {
+			return err
+		}
+		ready = append(ready, srv.ready)
+		time.Sleep(3 * time.Second)
+		if r, err := srv.rss(); err == nil {
+			rss = append(rss, r)
+		}
+		srv.stop()
+		os.RemoveAll(dir)
+	}
+	t.latency("W6", "cold start to ready (empty SQLite)", ready, targetReady)
+	slices.Sort(rss)
+	if len(rss) > 0 {
+		idle := rss[len(rss)/2]
+		ok := idle <= targetIdleMB<<20
+		t.figure("W6", "idle RSS (median of 5)", mib(idle), fmt.Sprintf("≤ %d MB", targetIdleMB), &ok)
+	}
+	return nil
+}
+
+// post sends one inbound message and returns the status and the ids.
+func post(ctx context.Context, c *client, token string, channel int64, clientID string) (int, map[string]any, time.Duration, error) {
+	return c.do(ctx, token, "POST", fmt.Sprintf("/api/v1/channels/%d/messages", channel), map[string]any{
+		"client_id": clientID, "contact": map[string]string{"email": "flood@example.org"}, "text": "flood " + clientID,
+	})
+}
+
