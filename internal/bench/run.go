@@ -337,4 +337,3 @@ func post(ctx context.Context, c *client, token string, channel int64, clientID 
 		"client_id": clientID, "contact": map[string]string{"email": "flood@example.org"}, "text": "flood " + clientID,
 	})
 }
-
