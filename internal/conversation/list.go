@@ -31,7 +31,7 @@ type ListFilter struct {
 }
 
 // SearchCap bounds the candidates of each kind a search ranks.
-const SearchCap = 2000
+const SearchCap = 500
 
 // List returns a page of the conversations the actor may read that match the
 // filter: a view's list by cursor, or search results by relevance then

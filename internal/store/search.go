@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -192,18 +192,16 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 }
 
 // conversationsIn loads the conversations among ids that are in the inboxes
-// and placements given.
+// and placements given. It selects by id alone, so the engine looks each up
+// by primary key; with the inbox in the query SQLite would rather scan an
+// inbox's index.
 func (q *Q) conversationsIn(ctx context.Context, ids, inboxIDs []parley.ID, placements []parley.Placement) ([]parley.Conversation, error) {
-	args, idIn := inList(ids, 0)
-	inboxArgs, inboxIn := inList(inboxIDs, len(args))
-	args = append(args, inboxArgs...)
-	ph := make([]string, len(placements))
-	for i, p := range placements {
-		args = append(args, p)
-		ph[i] = fmt.Sprintf("$%d", len(args))
+	inbox := make(map[parley.ID]bool, len(inboxIDs))
+	for _, id := range inboxIDs {
+		inbox[id] = true
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom+` WHERE c.id IN (`+idIn+`)
-		AND c.inbox_id IN (`+inboxIn+`) AND c.placement IN (`+strings.Join(ph, ", ")+`)`, args...)
+	args, idIn := inList(ids, 0)
+	rows, err := q.db.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom+` WHERE c.id IN (`+idIn+`)`, args...)
 	if err != nil {
 		return nil, q.wrap(err, "search")
 	}
@@ -214,7 +212,9 @@ func (q *Q) conversationsIn(ctx context.Context, ids, inboxIDs []parley.ID, plac
 		if err := scanConversation(rows, &c); err != nil {
 			return nil, q.wrap(err, "search")
 		}
-		out = append(out, c)
+		if inbox[c.InboxID] && slices.Contains(placements, c.Placement) {
+			out = append(out, c)
+		}
 	}
 	return out, q.wrap(rows.Err(), "search")
 }

@@ -182,19 +182,23 @@ func viewSQL(v ViewQuery) (string, []any) {
 					where = append(where, "c.status = "+statusArgs[s])
 				}
 				where = append(where, common...)
-				branches = append(branches, `SELECT `+conversationColumns+conversationFrom+
+				branches = append(branches, `SELECT c.id, c.last_activity_at FROM conversations c`+
 					` WHERE `+strings.Join(where, " AND ")+branchOrder)
 			}
 		}
 	}
-	query := branches[0]
+	// Branches read (activity, id) only, from the index itself; just the
+	// page's ids are joined back to their rows.
+	merged := branches[0]
 	if len(branches) > 1 {
 		parts := make([]string, len(branches))
 		for i, b := range branches {
-			parts[i] = fmt.Sprintf("SELECT * FROM (%s) b%d", b, i)
+			parts[i] = fmt.Sprintf("SELECT id, last_activity_at FROM (%s) b%d", b, i)
 		}
-		query = strings.Join(parts, " UNION ALL ") + mergeOrder
+		merged = strings.Join(parts, " UNION ALL ") + mergeOrder
 	}
+	query := `SELECT ` + conversationColumns + conversationFrom + ` JOIN (` + merged + `) m ON m.id = c.id` +
+		` ORDER BY m.last_activity_at ` + dir + `, m.id ` + dir
 	return query, args
 }
 
