@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -71,5 +70,3 @@ func (t *table) print(w io.Writer) {
 func boolp(b bool) *bool { return &b }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
-
-func joinf(format string, args ...any) string { return strings.TrimSpace(fmt.Sprintf(format, args...)) }

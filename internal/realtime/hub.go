@@ -12,7 +12,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -264,5 +263,3 @@ func (h *Hub) Head() int64 {
 	defer h.mu.Unlock()
 	return h.head
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
