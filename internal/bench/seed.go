@@ -167,7 +167,7 @@ func Seed(ctx context.Context, s *store.Store, o SeedOptions) (*Dataset, error) 
 				last := at.Add(time.Duration(n) * time.Minute)
 				c.LastActivityAt = last
 				c.LastCustomerAt = &last
-				c.Preview = texts[n-1][:min(len(texts[n-1]), 120)]
+				c.Preview = clip(texts[n-1], 120)
 				if err := tx.CreateConversation(ctx, c); err != nil {
 					return err
 				}

@@ -66,8 +66,8 @@ func (w *writer) sentence(words int) string {
 		}
 		b.WriteString(vocabulary[w.zipf.Uint64()])
 	}
-	s := b.String()
-	return strings.ToUpper(s[:1]) + s[1:] + "."
+	r := []rune(b.String())
+	return strings.ToUpper(string(r[:1])) + string(r[1:]) + "."
 }
 
 // message is a body of a few sentences, sometimes with an order number.
@@ -101,4 +101,10 @@ func (w *writer) person(n int) (name, email string) {
 func asciiOnly(s string) string {
 	r := strings.NewReplacer("é", "e", "è", "e", "ï", "i", "ô", "o", "ç", "c", "É", "E", "Ç", "C")
 	return r.Replace(s)
+}
+
+// clip returns at most n runes of s.
+func clip(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(len(r), n)])
 }
