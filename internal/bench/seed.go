@@ -156,8 +156,11 @@ func Seed(ctx context.Context, s *store.Store, o SeedOptions) (*Dataset, error) 
 				if w.rng.IntN(20) == 0 {
 					c.Origin = parley.OriginAgent
 				}
-				n := 1 + w.rng.IntN(2*perConv)
-				if made == o.Conversations-1 {
+				// About perConv each, every conversation at least one, and
+				// exactly o.Messages in all.
+				left := o.Conversations - made
+				n := min(1+w.rng.IntN(2*perConv), max(1, o.Messages-msgs-(left-1)))
+				if left == 1 {
 					n = max(1, o.Messages-msgs)
 				}
 				texts := make([]string, n)
