@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -71,15 +72,34 @@ func words(s string) []string {
 }
 
 // Full-text search, per engine, in this one place: how a query is written
-// and the three candidate queries (messages, subjects, contacts). Each
-// returns conversation ids, most recent first, capped: ranking is bounded
-// by the cap however common a word is.
+// and the candidate queries of each kind (messages, subjects, contacts).
+// Each returns conversation ids, most recent first, capped: ranking is
+// bounded by the cap however common a word is. A kind may have several
+// queries, tried in order until one finds searchEnough candidates (the last
+// one's answer stands).
 type searchSQL struct {
 	render   func([]SearchTerm) string
-	messages string // $1 query, $2 cap → conversation_id
-	subjects string // $1 query, $2 cap → id
-	contacts string // $1 query, $2 cap → conversation id
+	messages []string // $1 query, $2 cap → conversation_id
+	subjects []string // $1 query, $2 cap → id
+	contacts []string // $1 query, $2 cap → conversation id
 }
+
+// searchEnough is how many candidates of a kind end the search for them.
+const searchEnough = 20
+
+// searchBudget bounds each candidate query in time. A query over it is
+// interrupted and the search keeps what it had: the most recent matches,
+// or none of that kind. Three kinds at most two queries each stay under the
+// 250 ms a search may ever take.
+const searchBudget = 60 * time.Millisecond
+
+// On PostgreSQL no single plan is safe: walking the primary key backwards,
+// filtering, is instant for a common word but reads every row for a rare
+// one (0.5 s at a million messages); the GIN index is instant for a rare
+// word but must fetch every match of a common one (1 s). So: first filter
+// the 5,000 most recent rows (a few ms); fewer than
+// searchEnough matches there means a rare word, whose GIN bitmap is small.
+const pgWindow = "5000"
 
 var sqliteSearch = searchSQL{
 	render: func(terms []SearchTerm) string {
@@ -92,12 +112,14 @@ var sqliteSearch = searchSQL{
 		}
 		return strings.Join(parts, " ")
 	},
-	messages: `SELECT m.conversation_id FROM messages m WHERE m.id IN (
-		SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)`,
-	subjects: `SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH $1 ORDER BY rowid DESC LIMIT $2`,
-	contacts: `SELECT c.id FROM conversations c WHERE c.contact_id IN (
+	// FTS5 walks its index in rowid order and stops at the limit: one
+	// query serves rare and common words alike.
+	messages: []string{`SELECT m.conversation_id FROM messages m WHERE m.id IN (
+		SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)`},
+	subjects: []string{`SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH $1 ORDER BY rowid DESC LIMIT $2`},
+	contacts: []string{`SELECT c.id FROM conversations c WHERE c.contact_id IN (
 		SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)
-		ORDER BY c.id DESC LIMIT $2`,
+		ORDER BY c.id DESC LIMIT $2`},
 }
 
 var postgresSearch = searchSQL{
@@ -118,12 +140,27 @@ var postgresSearch = searchSQL{
 		}
 		return strings.Join(parts, " & ")
 	},
-	messages: `SELECT conversation_id FROM messages WHERE search @@ to_tsquery('simple', $1) ORDER BY id DESC LIMIT $2`,
-	subjects: `SELECT id FROM conversations WHERE to_tsvector('simple', subject) @@ to_tsquery('simple', $1)
-		ORDER BY id DESC LIMIT $2`,
-	contacts: `SELECT c.id FROM conversations c WHERE c.contact_id IN (
-		SELECT id FROM contacts WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', $1)
-		ORDER BY id DESC LIMIT $2) ORDER BY c.id DESC LIMIT $2`,
+	messages: []string{
+		`SELECT conversation_id FROM (SELECT id, conversation_id, search FROM messages ORDER BY id DESC LIMIT ` + pgWindow + `) r
+			WHERE search @@ to_tsquery('simple', $1) ORDER BY id DESC LIMIT $2`,
+		`WITH m AS MATERIALIZED (SELECT id, conversation_id FROM messages WHERE search @@ to_tsquery('simple', $1))
+			SELECT conversation_id FROM m ORDER BY id DESC LIMIT $2`,
+	},
+	subjects: []string{
+		`SELECT id FROM (SELECT id, search FROM conversations ORDER BY id DESC LIMIT ` + pgWindow + `) r
+			WHERE search @@ to_tsquery('simple', $1) ORDER BY id DESC LIMIT $2`,
+		`WITH m AS MATERIALIZED (SELECT id FROM conversations WHERE search @@ to_tsquery('simple', $1))
+			SELECT id FROM m ORDER BY id DESC LIMIT $2`,
+	},
+	contacts: []string{
+		`SELECT c.id FROM conversations c WHERE c.contact_id IN (
+			SELECT id FROM (SELECT id, search FROM contacts ORDER BY id DESC LIMIT ` + pgWindow + `) r
+			WHERE search @@ to_tsquery('simple', $1) ORDER BY id DESC LIMIT $2)
+			ORDER BY c.id DESC LIMIT $2`,
+		`WITH k AS MATERIALIZED (SELECT id FROM contacts WHERE search @@ to_tsquery('simple', $1))
+			SELECT c.id FROM conversations c WHERE c.contact_id IN (SELECT id FROM k ORDER BY id DESC LIMIT $2)
+			ORDER BY c.id DESC LIMIT $2`,
+	},
 }
 
 // SearchHit is a conversation found by a search, with how it matched.
@@ -145,13 +182,22 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 	query := sq.render(terms)
 	scores := map[parley.ID]int{}
 	for _, src := range []struct {
-		sql    string
-		weight int
-		max    int
+		queries []string
+		weight  int
+		max     int
 	}{{sq.subjects, 3, 3}, {sq.contacts, 3, 3}, {sq.messages, 1, 5}} {
-		ids, err := q.ids(ctx, src.sql, query, cap)
-		if err != nil {
-			return nil, q.wrap(err, "search")
+		var ids []parley.ID
+		for _, sql := range src.queries {
+			found, err := q.searchIDs(ctx, sql, query, cap)
+			if err != nil {
+				return nil, err
+			}
+			if len(found) >= len(ids) {
+				ids = found
+			}
+			if len(ids) >= searchEnough {
+				break
+			}
 		}
 		got := map[parley.ID]int{}
 		for _, id := range ids {
@@ -189,6 +235,33 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 		return a.Conversation.ID > b.Conversation.ID
 	})
 	return hits, nil
+}
+
+// searchIDs runs one candidate query within searchBudget and returns the ids
+// it read; a query that runs out of time returns what it had read, which is
+// not an error.
+func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.ID, error) {
+	qctx, cancel := context.WithTimeout(ctx, searchBudget)
+	defer cancel()
+	var out []parley.ID
+	rows, err := q.db.QueryContext(qctx, query, args...)
+	if err == nil {
+		for rows.Next() {
+			var id parley.ID
+			if err = rows.Scan(&id); err != nil {
+				break
+			}
+			out = append(out, id)
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		rows.Close()
+	}
+	if err != nil && qctx.Err() != nil && ctx.Err() == nil {
+		return out, nil // over budget: keep what was found
+	}
+	return out, q.wrap(err, "search")
 }
 
 // conversationsIn loads the conversations among ids that are in the inboxes
