@@ -98,9 +98,17 @@ func (h *Hub) Wake() {
 // ends. It listens for other nodes' commits and signals, and polls every
 // few seconds in case a notification was lost.
 func (h *Hub) Run(ctx context.Context) error {
+	// Until the hub knows where the log ends, subscribers wait: keep trying
+	// rather than leave them waiting for good.
 	head, err := h.store.LastSeq(ctx)
-	if err != nil {
-		return err
+	for backoff := 100 * time.Millisecond; err != nil; backoff = min(2*backoff, 5*time.Second) {
+		h.log.Warn("realtime: read the log's end", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		head, err = h.store.LastSeq(ctx)
 	}
 	h.mu.Lock()
 	h.head = head
