@@ -12,9 +12,30 @@ import (
 
 // ActorJSON names who did something.
 type ActorJSON struct {
-	Kind parley.ActorKind `json:"kind"`
+	Kind parley.ActorKind `json:"kind" enum:"user,contact,system"`
 	ID   *parley.ID       `json:"id"`
 	Name string           `json:"name"`
+}
+
+// Actor names who did e: a user by userName, a contact from contacts (by
+// name, else email), or Parley itself.
+func Actor(e *parley.Event, userName func(parley.ID) string, contacts map[parley.ID]*parley.Contact) ActorJSON {
+	a := ActorJSON{Kind: e.ActorKind, ID: e.ActorID}
+	switch {
+	case e.ActorKind == parley.ActorSystem:
+		a.Name = "Parley"
+	case e.ActorID == nil:
+	case e.ActorKind == parley.ActorUser:
+		a.Name = userName(*e.ActorID)
+	case e.ActorKind == parley.ActorContact:
+		if c := contacts[*e.ActorID]; c != nil {
+			a.Name = c.Name
+			if a.Name == "" {
+				a.Name = c.Email
+			}
+		}
+	}
+	return a
 }
 
 // eventJSON is an event as clients receive it.
@@ -77,21 +98,7 @@ func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
 	}
 	out := make([]Event, len(evs))
 	for i, e := range evs {
-		a := ActorJSON{Kind: e.ActorKind, ID: e.ActorID}
-		switch {
-		case e.ActorKind == parley.ActorSystem:
-			a.Name = "Parley"
-		case e.ActorID == nil:
-		case e.ActorKind == parley.ActorUser:
-			a.Name = h.names.user(ctx, *e.ActorID)
-		case e.ActorKind == parley.ActorContact:
-			if c := cs[*e.ActorID]; c != nil {
-				a.Name = c.Name
-				if a.Name == "" {
-					a.Name = c.Email
-				}
-			}
-		}
+		a := Actor(&e, func(id parley.ID) string { return h.names.user(ctx, id) }, cs)
 		b, err := json.Marshal(eventJSON{Seq: e.Seq, Type: e.Type, ConversationID: e.ConversationID, InboxID: e.InboxID,
 			MessageID: e.MessageID, Actor: a, At: e.At, Data: e.Data})
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/realtime"
 )
 
 // The JSON the API answers with: snake_case, every object with an id.
@@ -190,29 +191,8 @@ func (n *names) conversation(c *parley.Conversation) conversationJSON {
 	return out
 }
 
-type actorJSON struct {
-	Kind parley.ActorKind `json:"kind" enum:"user,contact,system"`
-	ID   *parley.ID       `json:"id"`
-	Name string           `json:"name"`
-}
-
-func (n *names) actor(e *parley.Event) actorJSON {
-	a := actorJSON{Kind: e.ActorKind, ID: e.ActorID}
-	switch {
-	case e.ActorKind == parley.ActorSystem:
-		a.Name = "Parley"
-	case e.ActorID == nil:
-	case e.ActorKind == parley.ActorUser:
-		a.Name = n.users[*e.ActorID].Name
-	case e.ActorKind == parley.ActorContact:
-		if c, ok := n.contacts[*e.ActorID]; ok {
-			a.Name = c.Name
-			if a.Name == "" {
-				a.Name = c.Email
-			}
-		}
-	}
-	return a
+func (n *names) actor(e *parley.Event) realtime.ActorJSON {
+	return realtime.Actor(e, func(id parley.ID) string { return n.users[id].Name }, n.contacts)
 }
 
 type messageJSON struct {
@@ -236,12 +216,12 @@ func messageView(m *parley.Message) *messageJSON {
 }
 
 type timelineItemJSON struct {
-	Seq     int64          `json:"seq"`
-	Type    string         `json:"type"`
-	At      time.Time      `json:"at"`
-	Actor   actorJSON      `json:"actor"`
-	Data    map[string]any `json:"data"`
-	Message *messageJSON   `json:"message"`
+	Seq     int64              `json:"seq"`
+	Type    string             `json:"type"`
+	At      time.Time          `json:"at"`
+	Actor   realtime.ActorJSON `json:"actor"`
+	Data    map[string]any     `json:"data"`
+	Message *messageJSON       `json:"message"`
 }
 
 func (n *names) timelineItem(it *conversation.Item) timelineItemJSON {
