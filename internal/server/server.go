@@ -34,8 +34,9 @@ type Config struct {
 	// client address.
 	LoginLimit  int
 	LoginWindow time.Duration
-	// APIRate and APIBurst bound each user's API requests per second (a
-	// token bucket per user, per node); over it they get 429.
+	// APIRate and APIBurst bound the API requests per second of each
+	// credential (a token bucket per API token or session, per node); over
+	// it, 429.
 	APIRate  float64
 	APIBurst float64
 }
@@ -107,19 +108,36 @@ func New(cfg Config, d Deps) http.Handler {
 // that needs a user refuses them. Invalid credentials are refused here.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var (
-			u   *parley.User
-			err error
-		)
+		var bearer, cookie string
 		if h := r.Header.Get("Authorization"); h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
 				writeProblem(w, http.StatusUnauthorized, "use Authorization: Bearer <token>")
 				return
 			}
-			u, err = s.sessions.Bearer(r.Context(), strings.TrimSpace(token))
-		} else if c, cerr := r.Cookie(sessionCookie); cerr == nil && c.Value != "" {
-			u, err = s.sessions.Session(r.Context(), c.Value)
+			bearer = strings.TrimSpace(token)
+		} else if c, err := r.Cookie(sessionCookie); err == nil {
+			cookie = c.Value
+		}
+		if bearer == "" && cookie == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		// The rate limit comes first, keyed by the credential itself, so a
+		// flooding client is refused without a database lookup.
+		if ok, wait := s.api.Take("cred:" + auth.HashToken(bearer+"\x00"+cookie)); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second)/time.Second))))
+			writeProblem(w, http.StatusTooManyRequests, "too many requests: slow down")
+			return
+		}
+		var (
+			u   *parley.User
+			err error
+		)
+		if bearer != "" {
+			u, err = s.sessions.Bearer(r.Context(), bearer)
+		} else {
+			u, err = s.sessions.Session(r.Context(), cookie)
 			if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
 				// A stale cookie is no credential: go on anonymous, so the
 				// sign-in page and public routes still work.
@@ -136,11 +154,6 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		if u != nil {
-			if ok, wait := s.api.Take("user:" + strconv.FormatInt(int64(u.ID), 10)); !ok {
-				w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second)/time.Second))))
-				writeProblem(w, http.StatusTooManyRequests, "too many requests: slow down")
-				return
-			}
 			r = r.WithContext(parley.WithActor(r.Context(), parley.UserActor(u)))
 		}
 		next.ServeHTTP(w, r)
