@@ -194,19 +194,29 @@ func TestStreamSlowClient(t *testing.T) {
 		if last >= end {
 			t.Fatalf("the slow client got everything (%d): it was not dropped", last)
 		}
-		conn = bob.dial(t, last)
-		defer conn.CloseNow()
-		for last < end {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			m, err := read(ctx, conn)
-			cancel()
-			if err != nil {
-				t.Fatalf("resuming at %d: %v", last, err)
+		// Resume as a client does: on another 4008 (the hub may still be
+		// dispatching the burst to a queue of one), resume again.
+		for attempt := 0; last < end; attempt++ {
+			if attempt == 20 {
+				t.Fatalf("not caught up after 20 resumptions: at %d of %d", last, end)
 			}
-			if m.Seq != last+1 {
-				t.Fatalf("resumed with %d after %d", m.Seq, last)
+			conn = bob.dial(t, last)
+			for last < end {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				m, err := read(ctx, conn)
+				cancel()
+				if websocket.CloseStatus(err) == 4008 {
+					break
+				}
+				if err != nil {
+					t.Fatalf("resuming at %d: %v", last, err)
+				}
+				if m.Seq != last+1 {
+					t.Fatalf("resumed with %d after %d", m.Seq, last)
+				}
+				last = m.Seq
 			}
-			last = m.Seq
+			conn.CloseNow()
 		}
 	})
 }
