@@ -12,28 +12,34 @@ import (
 // CreateContact inserts c with its emails (lowercased, primary first) and sets
 // c.ID. An email that belongs to another contact is ECONFLICT.
 func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, phone, owner_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		c.Name, c.Phone, c.OwnerID, c.CreatedAt).Scan(&c.ID)
-	if err != nil {
-		return tx.wrap(err, "create contact")
-	}
 	emails := c.Emails
 	if c.Email != "" && (len(emails) == 0 || !strings.EqualFold(emails[0], c.Email)) {
 		emails = append([]string{c.Email}, emails...)
 	}
-	c.Emails = nil
+	c.Email, c.Emails = "", nil
 	for _, e := range emails {
-		if err := tx.AddContactEmail(ctx, c, e); err != nil {
+		c.Emails = append(c.Emails, strings.ToLower(strings.TrimSpace(e)))
+	}
+	if len(c.Emails) > 0 {
+		c.Email = c.Emails[0]
+	}
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, phone, owner_id, search_text, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		c.Name, c.Phone, c.OwnerID, contactSearchText(c), c.CreatedAt).Scan(&c.ID)
+	if err != nil {
+		return tx.wrap(err, "create contact")
+	}
+	for i, e := range c.Emails {
+		if err := tx.insertEmail(ctx, c.ID, e, i); err != nil {
 			return err
 		}
 	}
-	return tx.indexContact(ctx, c)
+	return nil
 }
 
-// indexContact refreshes the text search finds a contact by: the name and
-// every address, whole and in parts ("jo.lima@example.org" is found by
-// "jo", "lima" and "example").
-func (tx *Tx) indexContact(ctx context.Context, c *parley.Contact) error {
+// contactSearchText is the text search finds a contact by: the name and
+// every address, whole and in parts ("jo.lima@example.org" is found by "jo",
+// "lima" and "example").
+func contactSearchText(c *parley.Contact) string {
 	parts := []string{c.Name}
 	for _, e := range c.Emails {
 		parts = append(parts, e, strings.Map(func(r rune) rune {
@@ -43,23 +49,18 @@ func (tx *Tx) indexContact(ctx context.Context, c *parley.Contact) error {
 			return ' '
 		}, e))
 	}
-	return tx.exec1(ctx, "contact", `UPDATE contacts SET search_text = $2 WHERE id = $1`, c.ID, strings.Join(parts, " "))
+	return strings.Join(parts, " ")
 }
 
-// AddContactEmail adds an address to a contact. An address that belongs to
-// another contact is ECONFLICT.
-func (tx *Tx) AddContactEmail(ctx context.Context, c *parley.Contact, email string) error {
-	email = strings.ToLower(strings.TrimSpace(email))
+// indexContact refreshes a contact's search text.
+func (tx *Tx) indexContact(ctx context.Context, c *parley.Contact) error {
+	return tx.exec1(ctx, "contact", `UPDATE contacts SET search_text = $2 WHERE id = $1`, c.ID, contactSearchText(c))
+}
+
+func (tx *Tx) insertEmail(ctx context.Context, contactID parley.ID, email string, position int) error {
 	_, err := tx.db.ExecContext(ctx, `INSERT INTO contact_emails (email, contact_id, position) VALUES ($1, $2, $3)`,
-		email, c.ID, len(c.Emails))
-	if err != nil {
-		return tx.wrap(err, "contact %d email", c.ID)
-	}
-	c.Emails = append(c.Emails, email)
-	if c.Email == "" {
-		c.Email = email
-	}
-	return tx.indexContact(ctx, c)
+		email, contactID, position)
+	return tx.wrap(err, "contact %d email", contactID)
 }
 
 // UpdateContact saves a contact's name and phone.
