@@ -106,3 +106,27 @@ func isMember(ctx context.Context, m Memberships, a parley.Actor, inboxID parley
 	}
 	return m.IsInboxMember(ctx, inboxID, a.UserID)
 }
+
+// Contact checks that a may do p to a contact whose conversations are
+// conversationIDs: an admin may; anyone else needs p in the inbox of one of
+// them. Whoever can read none of them gets ENOTFOUND; whoever can read one
+// but not act gets the EFORBIDDEN that says why.
+func Contact(ctx context.Context, m Memberships, a parley.Actor, conversationIDs []parley.ID, p Perm) error {
+	if Admin(a) == nil {
+		return nil
+	}
+	var denied error
+	for _, id := range conversationIDs {
+		_, err := Conversation(ctx, m, a, id, p)
+		if err == nil {
+			return nil
+		}
+		if parley.ErrorCode(err) != parley.ENOTFOUND {
+			denied = err
+		}
+	}
+	if denied != nil {
+		return denied
+	}
+	return parley.NotFound("contact")
+}

@@ -34,7 +34,7 @@ func (s *Service) setBlocked(ctx context.Context, a parley.Actor, contactID parl
 		if err != nil {
 			return err
 		}
-		if err := contactAccess(ctx, tx, a, convs); err != nil {
+		if err := auth.Contact(ctx, tx, a, convs, auth.Act); err != nil {
 			return err
 		}
 		now := s.clock()
@@ -75,29 +75,6 @@ func (s *Service) setBlocked(ctx context.Context, a parley.Actor, contactID parl
 	return out, err
 }
 
-// contactAccess checks that a may act on a contact: an admin, or someone who
-// may act in an inbox holding one of the contact's conversations. Whoever can
-// see none of them gets ENOTFOUND.
-func contactAccess(ctx context.Context, tx *store.Tx, a parley.Actor, convs []parley.ID) error {
-	if auth.Admin(a) == nil {
-		return nil
-	}
-	var denied error
-	for _, id := range convs {
-		_, err := auth.Conversation(ctx, tx, a, id, auth.Act)
-		if err == nil {
-			return nil
-		}
-		if parley.ErrorCode(err) != parley.ENOTFOUND {
-			denied = err
-		}
-	}
-	if denied != nil {
-		return denied
-	}
-	return parley.NotFound("contact")
-}
-
 // Contact returns a contact the actor may see: an admin, or someone who can
 // read one of the contact's conversations. Anyone else gets ENOTFOUND.
 func (s *Service) Contact(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Contact, error) {
@@ -105,17 +82,12 @@ func (s *Service) Contact(ctx context.Context, a parley.Actor, id parley.ID) (*p
 	if err != nil {
 		return nil, err
 	}
-	if auth.Admin(a) == nil {
-		return c, nil
-	}
 	convs, err := s.store.ContactConversationIDs(ctx, id, "")
 	if err != nil {
 		return nil, err
 	}
-	for _, cid := range convs {
-		if _, err := auth.Conversation(ctx, s.store, a, cid, auth.Read); err == nil {
-			return c, nil
-		}
+	if err := auth.Contact(ctx, s.store, a, convs, auth.Read); err != nil {
+		return nil, err
 	}
-	return nil, parley.NotFound("contact")
+	return c, nil
 }
