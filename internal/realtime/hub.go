@@ -264,10 +264,3 @@ func (h *Hub) deliver(sig Signal) {
 		}
 	}
 }
-
-// Head returns the last seq dispatched.
-func (h *Hub) Head() int64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.head
-}

@@ -13,8 +13,6 @@ import (
 
 // The JSON the API answers with: snake_case, every object with an id.
 
-func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
-
 type userJSON struct {
 	ID               parley.ID           `json:"id"`
 	Email            string              `json:"email"`
