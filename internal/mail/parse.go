@@ -20,20 +20,14 @@ import (
 
 	"github.com/jhillyerd/enmime/v2"
 	"github.com/jhillyerd/enmime/v2/dsn"
+	"github.com/parleyhq/parley/internal/parley"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 )
 
 // Address is a mailbox: a display name and an address, lower-cased.
-type Address struct {
-	Name  string `json:"name,omitempty"`
-	Email string `json:"email"`
-}
+type Address = parley.Mailbox
 
-// String formats a as a header value.
-func (a Address) String() string {
-	return (&netmail.Address{Name: a.Name, Address: a.Email}).String()
-}
 
 // Attachment is a file carried by a message. Inline parts (images shown in
 // the HTML body) have a ContentID.

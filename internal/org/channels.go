@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
@@ -105,7 +106,11 @@ func (s *Service) Channels(ctx context.Context, a parley.Actor, inboxID parley.I
 }
 
 func channelEvent(typ string, a parley.Actor, c *parley.Channel, s *Service) parley.Event {
-	e := parley.NewEvent(typ, a, s.clock(), map[string]any{"channel_id": c.ID, "kind": c.Kind, "name": c.Name, "enabled": c.Enabled})
+	return channelEventAt(typ, a, c, s.clock())
+}
+
+func channelEventAt(typ string, a parley.Actor, c *parley.Channel, now time.Time) parley.Event {
+	e := parley.NewEvent(typ, a, now, map[string]any{"channel_id": c.ID, "kind": c.Kind, "name": c.Name, "enabled": c.Enabled})
 	e.InboxID = &c.InboxID
 	return e
 }

@@ -78,6 +78,12 @@ func createInbox(ctx context.Context, tx *store.Tx, a parley.Actor, now time.Tim
 	e := parley.NewEvent(parley.EventInboxCreated, a, now, map[string]any{"name": ib.Name, "slug": ib.Slug, "access": ib.Access})
 	e.InboxID = &ib.ID
 	tx.Append(e)
+	// Every inbox receives mail at its own address (SPEC CHN-3).
+	ch := &parley.Channel{InboxID: ib.ID, Kind: parley.ChannelEmail, Name: "Email", Enabled: true, Builtin: true, CreatedAt: now}
+	if err := tx.CreateChannel(ctx, ch); err != nil {
+		return nil, err
+	}
+	tx.Append(channelEventAt(parley.EventChannelCreated, a, ch, now))
 	return ib, nil
 }
 

@@ -51,8 +51,9 @@ func TestFirstStart(t *testing.T) {
 			t.Errorf("inboxes = %+v, want Support open to everyone", inboxes)
 		}
 		chs, _ := s.Channels(ctx, inboxes[0].ID)
-		if len(chs) != 1 || chs[0].Kind != parley.ChannelAPI || !chs[0].Enabled {
-			t.Errorf("channels = %+v, want an enabled API channel", chs)
+		if len(chs) != 2 || chs[0].Kind != parley.ChannelEmail || !chs[0].Builtin || !chs[0].Enabled ||
+			chs[1].Kind != parley.ChannelAPI || chs[1].Builtin || !chs[1].Enabled {
+			t.Errorf("channels = %+v, want the built-in email channel and an API channel, enabled", chs)
 		}
 		// Users made before the first serve (the command line) mean no
 		// extra admin.

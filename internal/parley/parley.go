@@ -103,11 +103,14 @@ func (k ChannelKind) Valid() bool {
 // Channel is one way into an inbox. A disabled channel accepts nothing and
 // sends nothing (SPEC CHN-1).
 type Channel struct {
-	ID        ID
-	InboxID   ID
-	Kind      ChannelKind
-	Name      string
-	Enabled   bool
+	ID      ID
+	InboxID ID
+	Kind    ChannelKind
+	Name    string
+	Enabled bool
+	// Builtin marks an inbox's own email channel: the address
+	// <inbox-slug>@<mail-domain> received by the SMTP listener (SPEC CHN-3).
+	Builtin   bool
 	Config    json.RawMessage
 	CreatedAt time.Time
 }
@@ -211,6 +214,7 @@ type Message struct {
 	ContactID      *ID // the contact who wrote an inbound message
 	Text           string
 	HTML           string
+	Email          *Email // what an email carries besides its text
 	CreatedAt      time.Time
 }
 

@@ -7,11 +7,11 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const channelColumns = `id, inbox_id, kind, name, enabled, config, created_at`
+const channelColumns = `id, inbox_id, kind, name, enabled, builtin, config, created_at`
 
 func scanChannel(sc interface{ Scan(...any) error }, c *parley.Channel) error {
 	var config []byte
-	if err := sc.Scan(&c.ID, &c.InboxID, &c.Kind, &c.Name, &c.Enabled, &config, &c.CreatedAt); err != nil {
+	if err := sc.Scan(&c.ID, &c.InboxID, &c.Kind, &c.Name, &c.Enabled, &c.Builtin, &config, &c.CreatedAt); err != nil {
 		return err
 	}
 	c.Config = json.RawMessage(config)
@@ -27,9 +27,9 @@ func channelConfig(c *parley.Channel) string {
 
 // CreateChannel inserts c and sets c.ID.
 func (tx *Tx) CreateChannel(ctx context.Context, c *parley.Channel) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO channels (inbox_id, kind, name, enabled, config, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		c.InboxID, c.Kind, c.Name, c.Enabled, channelConfig(c), c.CreatedAt).Scan(&c.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO channels (inbox_id, kind, name, enabled, builtin, config, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		c.InboxID, c.Kind, c.Name, c.Enabled, c.Builtin, channelConfig(c), c.CreatedAt).Scan(&c.ID)
 	return tx.wrap(err, "create channel")
 }
 
@@ -64,4 +64,16 @@ func (q *Q) Channels(ctx context.Context, inboxID parley.ID) ([]parley.Channel, 
 		out = append(out, c)
 	}
 	return out, q.wrap(rows.Err(), "channels")
+}
+
+// BuiltinChannel returns the built-in email channel of the inbox with slug,
+// or ENOTFOUND.
+func (q *Q) BuiltinChannel(ctx context.Context, slug string) (*parley.Channel, error) {
+	var c parley.Channel
+	err := scanChannel(q.db.QueryRowContext(ctx, `SELECT `+prefixed("c.", channelColumns)+`
+		FROM channels c JOIN inboxes i ON i.id = c.inbox_id WHERE i.slug = $1 AND c.builtin`, slug), &c)
+	if err != nil {
+		return nil, q.notFound(err, "inbox address")
+	}
+	return &c, nil
 }

@@ -120,7 +120,7 @@ func (q *Q) StoredViewCounts(ctx context.Context) (map[parley.ID]map[string]int6
 }
 
 // inList returns placeholders $from+1.. for ids and the matching args.
-func inList(ids []parley.ID, from int) ([]any, string) {
+func inList[T any](ids []T, from int) ([]any, string) {
 	args := make([]any, len(ids))
 	ph := make([]string, len(ids))
 	for i, id := range ids {

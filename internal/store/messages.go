@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,17 +12,39 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const messageColumns = `id, conversation_id, kind, direction, author_id, contact_id, text, html, created_at`
+const messageColumns = `id, conversation_id, kind, direction, author_id, contact_id, text, html, email, created_at`
 
 func scanMessage(sc interface{ Scan(...any) error }, m *parley.Message) error {
-	return sc.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.AuthorID, &m.ContactID, &m.Text, &m.HTML, &m.CreatedAt)
+	var email string
+	if err := sc.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.AuthorID, &m.ContactID, &m.Text, &m.HTML, &email, &m.CreatedAt); err != nil {
+		return err
+	}
+	if email != "" {
+		m.Email = new(parley.Email)
+		if err := json.Unmarshal([]byte(email), m.Email); err != nil {
+			return fmt.Errorf("message %d: email: %w", m.ID, err)
+		}
+	}
+	return nil
+}
+
+func emailColumn(m *parley.Message) (string, error) {
+	if m.Email == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(m.Email)
+	return string(b), err
 }
 
 // CreateMessage inserts m and sets m.ID.
 func (tx *Tx) CreateMessage(ctx context.Context, m *parley.Message) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, author_id, contact_id, text, html, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		m.ConversationID, m.Kind, m.Direction, m.AuthorID, m.ContactID, m.Text, m.HTML, m.CreatedAt).Scan(&m.ID)
+	email, err := emailColumn(m)
+	if err != nil {
+		return fmt.Errorf("store: create message: %w", err)
+	}
+	err = tx.db.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, author_id, contact_id, text, html, email, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		m.ConversationID, m.Kind, m.Direction, m.AuthorID, m.ContactID, m.Text, m.HTML, email, m.CreatedAt).Scan(&m.ID)
 	return tx.wrap(err, "create message")
 }
 

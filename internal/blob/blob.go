@@ -1,0 +1,111 @@
+// Package blob stores attachment and raw-message content in a directory,
+// addressed by its SHA-256: the same file sent twice is kept once, and a key
+// names its content for good.
+package blob
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// Dir is a content-addressed store in a directory.
+type Dir struct{ root string }
+
+// Open returns the store in dir, creating it.
+func Open(dir string) (*Dir, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("blob: %w", err)
+	}
+	return &Dir{root: dir}, nil
+}
+
+// Key returns the key data is stored under.
+func Key(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+func (d *Dir) path(key string) (string, error) {
+	if len(key) != 64 {
+		return "", parley.NotFound("blob")
+	}
+	if _, err := hex.DecodeString(key); err != nil {
+		return "", parley.NotFound("blob")
+	}
+	return filepath.Join(d.root, key[:2], key[2:4], key), nil
+}
+
+// Put stores data and returns its key. It returns once the content is on
+// disk (written, synced and renamed into place, the directory synced), so a
+// transaction that records the key after Put never points at nothing.
+func (d *Dir) Put(data []byte) (string, error) {
+	key := Key(data)
+	p, _ := d.path(key)
+	if _, err := os.Stat(p); err == nil {
+		return key, nil
+	}
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("blob: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".put-*")
+	if err != nil {
+		return "", fmt.Errorf("blob: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op once renamed
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return "", fmt.Errorf("blob: write: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", fmt.Errorf("blob: sync: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("blob: %w", err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		return "", fmt.Errorf("blob: %w", err)
+	}
+	if df, err := os.Open(dir); err == nil {
+		err = df.Sync()
+		df.Close()
+		if err != nil {
+			return "", fmt.Errorf("blob: sync dir: %w", err)
+		}
+	}
+	return key, nil
+}
+
+// Open returns the content under key, or ENOTFOUND.
+func (d *Dir) Open(key string) (io.ReadCloser, error) {
+	p, err := d.path(key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if os.IsNotExist(err) {
+		return nil, parley.NotFound("blob")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("blob: %w", err)
+	}
+	return f, nil
+}
+
+// Read returns the content under key, or ENOTFOUND.
+func (d *Dir) Read(key string) ([]byte, error) {
+	r, err := d.Open(key)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}

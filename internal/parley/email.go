@@ -1,0 +1,72 @@
+package parley
+
+import "time"
+
+// Mailbox is an email address with its display name.
+type Mailbox struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email"`
+}
+
+// Email is what an email message carries besides its text: its headers,
+// how it was threaded, the quoted history folded under it, and where its
+// raw form is kept.
+type Email struct {
+	MessageID string    `json:"message_id"`
+	Subject   string    `json:"subject"`
+	From      Mailbox   `json:"from"`
+	To        []Mailbox `json:"to,omitempty"`
+	Cc        []Mailbox `json:"cc,omitempty"`
+	ReplyTo   []Mailbox `json:"reply_to,omitempty"`
+	Date      time.Time `json:"date"`
+	// ThreadRule names the rule that put the message in its conversation
+	// (mail.Rule*).
+	ThreadRule string `json:"thread_rule,omitempty"`
+	// Auto says why the message is auto-generated; such mail never
+	// triggers routing or an automatic reply.
+	Auto         string `json:"auto,omitempty"`
+	QuotedText   string `json:"quoted_text,omitempty"`
+	QuotedHTML   string `json:"quoted_html,omitempty"`
+	RemoteImages bool   `json:"remote_images,omitempty"`
+	// ForwardedBy is the teammate who forwarded the message into the
+	// inbox, when it is logged against the original sender (SPEC CHN-5).
+	ForwardedBy *Mailbox `json:"forwarded_by,omitempty"`
+	// Failure is set on a delivery failure report threaded to the
+	// message that failed.
+	Failure *DeliveryFailure `json:"failure,omitempty"`
+	// Raw is the blob key of the message as received.
+	Raw      string   `json:"raw,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// DeliveryFailure is a bounce: who could not be reached, and why.
+type DeliveryFailure struct {
+	MessageID  string   `json:"message_id,omitempty"`
+	Recipients []string `json:"recipients,omitempty"`
+	Reason     string   `json:"reason,omitempty"`
+}
+
+// Attachment is a file carried by a message; its content is a blob.
+type Attachment struct {
+	ID          ID
+	MessageID   ID
+	Name        string
+	ContentType string
+	Size        int64
+	Blob        string
+	ContentID   string // for inline images, referred to as cid: in the HTML
+	Inline      bool
+	CreatedAt   time.Time
+}
+
+// Quarantined is an inbound message that could not be read, kept raw with
+// the reason so nothing is lost and the messages behind it flow on.
+type Quarantined struct {
+	ID        ID
+	ChannelID *ID
+	Source    string // smtp, imap, api, import
+	Reason    string
+	Size      int64
+	Blob      string
+	CreatedAt time.Time
+}
