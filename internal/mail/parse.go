@@ -28,7 +28,6 @@ import (
 // Address is a mailbox: a display name and an address, lower-cased.
 type Address = parley.Mailbox
 
-
 // Attachment is a file carried by a message. Inline parts (images shown in
 // the HTML body) have a ContentID.
 type Attachment struct {
