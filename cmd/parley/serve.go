@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/jobs"
@@ -55,7 +56,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("first start: %w", err)
 	}
-	conv := conversation.New(st, nil)
+	blobs, err := blob.Open(cfg.BlobDir)
+	if err != nil {
+		return err
+	}
+	conv := conversation.New(st, conversation.Options{MailDomain: cfg.MailDomain, Blobs: blobs})
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -34,6 +34,23 @@ type Config struct {
 	// APIRate and APIBurst bound each user's API requests per second, per
 	// node (PARLEY_API_RATE, PARLEY_API_BURST).
 	APIRate, APIBurst float64
+	// MailDomain is the domain of every inbox's own address,
+	// <slug>@<domain> (PARLEY_MAIL_DOMAIN; default: the base URL's host,
+	// or localhost when that is an IP address).
+	MailDomain string
+	// SMTPAddr is where the built-in SMTP listener accepts mail
+	// (PARLEY_SMTP_ADDR); "off" turns it off.
+	SMTPAddr string
+	// SMTPCert and SMTPKey are PEM files; with them the listener offers
+	// STARTTLS (PARLEY_SMTP_TLS_CERT, PARLEY_SMTP_TLS_KEY).
+	SMTPCert, SMTPKey string
+	// MaxMessageBytes caps one inbound email, attachments included
+	// (PARLEY_MAX_MESSAGE_MB; default 35 MB: 25 MB of attachments once
+	// base64-encoded).
+	MaxMessageBytes int64
+	// BlobDir holds attachments and raw messages (PARLEY_BLOB_DIR;
+	// default <data dir>/blobs).
+	BlobDir string
 }
 
 // Load reads the configuration from getenv and validates it.
@@ -70,6 +87,15 @@ func Load(getenv func(string) string) (Config, error) {
 		*v.dst = n
 	}
 	c.BaseURL = strings.TrimRight(get("PARLEY_BASE_URL", "http://"+c.Listen), "/")
+	c.MailDomain = strings.ToLower(get("PARLEY_MAIL_DOMAIN", defaultMailDomain(c.BaseURL)))
+	c.SMTPAddr = get("PARLEY_SMTP_ADDR", "127.0.0.1:2525")
+	c.SMTPCert, c.SMTPKey = get("PARLEY_SMTP_TLS_CERT", ""), get("PARLEY_SMTP_TLS_KEY", "")
+	c.BlobDir = get("PARLEY_BLOB_DIR", filepath.Join(c.DataDir, "blobs"))
+	mb, err := strconv.ParseFloat(get("PARLEY_MAX_MESSAGE_MB", "35"), 64)
+	if err != nil || mb < 1 {
+		return c, fmt.Errorf("config: PARLEY_MAX_MESSAGE_MB %q: want a size in megabytes, at least 1", getenv("PARLEY_MAX_MESSAGE_MB"))
+	}
+	c.MaxMessageBytes = int64(mb * (1 << 20))
 	return c, c.Validate()
 }
 
@@ -91,12 +117,31 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("config: PARLEY_LOG_LEVEL %q: want debug, info, warn or error", c.LogLevel)
 	}
+	if c.SMTPAddr != "off" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			return fmt.Errorf("config: PARLEY_SMTP_ADDR %q: want host:port or off", c.SMTPAddr)
+		}
+	}
+	if (c.SMTPCert == "") != (c.SMTPKey == "") {
+		return fmt.Errorf("config: PARLEY_SMTP_TLS_CERT and PARLEY_SMTP_TLS_KEY go together")
+	}
+	if c.MailDomain == "" || strings.ContainsAny(c.MailDomain, "@ /:") {
+		return fmt.Errorf("config: PARLEY_MAIL_DOMAIN %q: want a domain such as mail.example.com", c.MailDomain)
+	}
 	if c.SecretKey != "" {
 		if b, err := hex.DecodeString(c.SecretKey); err != nil || len(b) < 32 {
 			return fmt.Errorf("config: PARLEY_SECRET_KEY: want at least 64 hex characters")
 		}
 	}
 	return nil
+}
+
+func defaultMailDomain(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Hostname() == "" || net.ParseIP(u.Hostname()) != nil {
+		return "localhost"
+	}
+	return u.Hostname()
 }
 
 // EnsureSecretKey sets c.SecretKey from the data dir's secret.key, creating

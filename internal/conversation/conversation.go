@@ -17,16 +17,31 @@ import (
 
 // Service runs the use-cases against a store.
 type Service struct {
-	store *store.Store
-	now   func() time.Time
+	store      *store.Store
+	now        func() time.Time
+	mailDomain string
+	blobs      Blobs
 }
 
-// New returns a service on s. now is the clock; nil means the real one.
-func New(s *store.Store, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Blobs keeps attachment and raw-message content; Put returns once it is on
+// disk.
+type Blobs interface {
+	Put(data []byte) (key string, err error)
+}
+
+// Options are a service's collaborators; every field has a working zero.
+type Options struct {
+	Now        func() time.Time // the clock; nil means the real one
+	MailDomain string           // the domain of inbox addresses (SPEC CHN-3)
+	Blobs      Blobs            // required to receive email
+}
+
+// New returns a service on s.
+func New(s *store.Store, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{store: s, now: now}
+	return &Service{store: s, now: o.Now, mailDomain: strings.ToLower(o.MailDomain), blobs: o.Blobs}
 }
 
 func (s *Service) clock() time.Time { return parley.Normalize(s.now()) }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
@@ -43,6 +44,7 @@ type world struct {
 	support, restricted  *parley.Inbox
 	supportAPI, restrAPI *parley.Channel
 	tier2                *parley.Team
+	blobs                *blob.Dir
 }
 
 func newWorld(t *testing.T, s *store.Store) *world {
@@ -59,7 +61,12 @@ func newWorld(t *testing.T, s *store.Store) *world {
 	w.restricted = f.Inbox("restricted", tier2, vic)
 	w.supportAPI = f.Channel(w.support, parley.ChannelAPI)
 	w.restrAPI = f.Channel(w.restricted, parley.ChannelAPI)
-	w.svc = conversation.New(s, w.clock.Now)
+	blobs, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.blobs = blobs
+	w.svc = conversation.New(s, conversation.Options{Now: w.clock.Now, MailDomain: "parley.test", Blobs: blobs})
 	return w
 }
 

@@ -1,6 +1,10 @@
 package parley
 
-import "time"
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
 
 // Mailbox is an email address with its display name.
 type Mailbox struct {
@@ -69,4 +73,26 @@ type Quarantined struct {
 	Size      int64
 	Blob      string
 	CreatedAt time.Time
+}
+
+// EmailSettings are an email channel's options, kept in its config.
+type EmailSettings struct {
+	// Address is the connected mailbox's own address; mail to it is not
+	// from a participant.
+	Address string `json:"address,omitempty"`
+	// ForwardsAs says whom a teammate's forward is logged against:
+	// "original" (the default: the sender inside the forward) or
+	// "forwarder" (SPEC CHN-5).
+	ForwardsAs string `json:"forwards_as,omitempty"`
+}
+
+// EmailSettings reads the channel's email options; a config that does not
+// hold them reads as the defaults.
+func (c *Channel) EmailSettings() EmailSettings {
+	var s EmailSettings
+	if len(c.Config) > 0 {
+		_ = json.Unmarshal(c.Config, &s)
+	}
+	s.Address = strings.ToLower(strings.TrimSpace(s.Address))
+	return s
 }

@@ -10,10 +10,12 @@ import (
 // source and the audit trail.
 const (
 	EventConversationCreated = "conversation.created"
-	EventMessageReceived     = "message.received" // a customer message in
-	EventMessageSent         = "message.sent"     // an agent reply out
-	EventCommentAdded        = "comment.added"    // an internal comment
-	EventMentioned           = "user.mentioned"   // data: user_id, message_id
+	EventMessageReceived     = "message.received"        // a customer message in
+	EventMessageSent         = "message.sent"            // an agent reply out
+	EventDeliveryFailed      = "message.delivery_failed" // a bounce, threaded to what failed
+	EventMailQuarantined     = "mail.quarantined"        // data: quarantine_id, channel_id, reason
+	EventCommentAdded        = "comment.added"           // an internal comment
+	EventMentioned           = "user.mentioned"          // data: user_id, message_id
 	EventAssigned            = "conversation.assigned"
 	EventReassigned          = "conversation.reassigned"
 	EventUnassigned          = "conversation.unassigned"

@@ -15,6 +15,7 @@ import (
 	"testing/fstest"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
@@ -47,11 +48,15 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 		hub.Buffer = buffer
 	}
 	s.SetOnEvents(func([]parley.Event) { hub.Wake() })
+	blobs, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { hub.Run(ctx); close(done) }()
 	h := server.New(cfg, server.Deps{
-		Log: log, Store: s, Conv: conversation.New(s, nil), Org: o, Hub: hub,
+		Log: log, Store: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
 		Sessions: auth.NewSessions(s, nil), Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
 	})
 	srv := httptest.NewServer(h)

@@ -83,7 +83,7 @@ func TestStreamResume(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		w := buildOrg(t, s)
 		bobID := parley.ID(w.bob.must(200, "GET", path("/me"), nil).num("id"))
-		conv := conversation.New(s, nil)
+		conv := conversation.New(s, conversation.Options{})
 		const pushes = 2400
 		written := make(chan struct{})
 		began := time.Now()

@@ -1,0 +1,463 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/mail"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Email is a raw email arriving through an email channel: the SMTP
+// listener, a connected mailbox, the API or an import.
+type Email struct {
+	ChannelID parley.ID
+	Raw       []byte
+	Source    string // smtp, imap, api, import
+	// Keys are dedupe keys besides the Message-ID, such as a connected
+	// mailbox's "imap:<uidvalidity>:<uid>".
+	Keys []string
+	// Recipients are the envelope recipients (SMTP RCPT TO), where a
+	// conversation's plus-address token may be when the headers hide it.
+	Recipients []string
+	// Import keeps the message's own date and leaves closed conversations
+	// closed: history, not new traffic.
+	Import bool
+}
+
+// EmailReceived says what became of an email.
+type EmailReceived struct {
+	ConversationID parley.ID
+	MessageID      parley.ID
+	// Rule is the threading rule that placed it (mail.Rule*).
+	Rule string
+	// Duplicate is true when the message was received before; Deleted when
+	// its conversation has since been deleted or it was quarantined, so it
+	// is acknowledged and not taken in again.
+	Duplicate, Deleted bool
+	// Quarantined is the id of the quarantine entry when it could not be
+	// read.
+	Quarantined parley.ID
+}
+
+// ReceiveEmail takes in one raw email: it parses it, classifies it, threads
+// it, resolves its contact and stores it with its attachments, all in one
+// transaction; what it returns without error is committed. A message that
+// cannot be parsed is quarantined (and that is not an error). A disabled
+// channel is ECONFLICT (SPEC CHN-1).
+func (s *Service) ReceiveEmail(ctx context.Context, a parley.Actor, in Email) (*EmailReceived, error) {
+	if s.blobs == nil {
+		return nil, fmt.Errorf("conversation: receive email: no blob store")
+	}
+	ch, err := s.emailChannel(ctx, a, in.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	rawKey, err := s.blobs.Put(in.Raw)
+	if err != nil {
+		return nil, err
+	}
+	m, perr := mail.Parse(in.Raw)
+	if perr != nil {
+		return s.quarantine(ctx, ch, in, rawKey, perr.Error())
+	}
+	atts := make([]parley.Attachment, len(m.Attachments))
+	for i, att := range m.Attachments {
+		key, err := s.blobs.Put(att.Data)
+		if err != nil {
+			return nil, err
+		}
+		atts[i] = parley.Attachment{Name: att.Name, ContentType: att.ContentType, Size: int64(len(att.Data)),
+			Blob: key, ContentID: att.ContentID, Inline: att.Inline}
+	}
+	keys := append([]string{"mid:" + m.MessageID}, in.Keys...)
+	var out EmailReceived
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
+		if dup, err := s.seen(ctx, tx, ch, keys, &out); err != nil || dup {
+			return err
+		}
+		return s.receiveEmail(ctx, tx, ch, in, m, rawKey, atts, keys, &out)
+	})
+	if parley.ErrorCode(err) == parley.ECONFLICT {
+		// A concurrent delivery of the same message won the race.
+		var dup EmailReceived
+		if ok, derr := s.seen(ctx, nil, ch, keys, &dup); derr == nil && ok {
+			return &dup, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// emailChannel loads an enabled email channel the actor may deliver to.
+func (s *Service) emailChannel(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Channel, error) {
+	ch, err := s.store.Channel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if auth.Admin(a) != nil {
+		if err := auth.Inbox(ctx, s.store, a, ch.InboxID, auth.Act); err != nil {
+			if parley.ErrorCode(err) == parley.ENOTFOUND {
+				return nil, parley.NotFound("channel")
+			}
+			return nil, err
+		}
+	}
+	if ch.Kind != parley.ChannelEmail {
+		return nil, parley.Invalid("channel", "is not an email channel")
+	}
+	if !ch.Enabled {
+		return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: it accepts no mail", ch.Name)
+	}
+	return ch, nil
+}
+
+// seen reports whether any of keys was received on the channel before,
+// filling out with the original, and records the keys that were missing so
+// the next delivery is recognised by any of them. With tx nil it only reads.
+func (s *Service) seen(ctx context.Context, tx *store.Tx, ch *parley.Channel, keys []string, out *EmailReceived) (bool, error) {
+	q := &s.store.Q
+	if tx != nil {
+		q = &tx.Q
+	}
+	var found *store.InboundKey
+	var missing []string
+	for _, k := range keys {
+		ik, err := q.InboundKey(ctx, ch.ID, k)
+		switch {
+		case err == nil:
+			if found == nil {
+				found = ik
+			}
+		case parley.ErrorCode(err) == parley.ENOTFOUND:
+			missing = append(missing, k)
+		default:
+			return false, err
+		}
+	}
+	if found == nil {
+		return false, nil
+	}
+	*out = EmailReceived{Duplicate: true, Deleted: found.Tombstone()}
+	if !found.Tombstone() {
+		out.ConversationID, out.MessageID = *found.ConversationID, *found.MessageID
+	}
+	if tx == nil {
+		return true, nil
+	}
+	now := s.clock()
+	for _, k := range missing {
+		var err error
+		if found.Tombstone() {
+			err = tx.PutTombstone(ctx, ch.ID, k, now)
+		} else {
+			err = tx.PutInboundKey(ctx, ch.ID, k, &parley.Message{ID: out.MessageID, ConversationID: out.ConversationID}, now)
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func (s *Service) quarantine(ctx context.Context, ch *parley.Channel, in Email, rawKey, reason string) (*EmailReceived, error) {
+	out := &EmailReceived{Deleted: true}
+	// Parse failed, so the bytes are the identity: the same broken message
+	// delivered again is recognised.
+	keys := append([]string{"raw:" + rawKey}, in.Keys...)
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		if dup, err := s.seen(ctx, tx, ch, keys, out); err != nil || dup {
+			return err
+		}
+		now := s.clock()
+		q := &parley.Quarantined{ChannelID: &ch.ID, Source: in.Source, Reason: reason, Size: int64(len(in.Raw)), Blob: rawKey, CreatedAt: now}
+		if err := tx.Quarantine(ctx, q); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := tx.PutTombstone(ctx, ch.ID, k, now); err != nil {
+				return err
+			}
+		}
+		e := parley.NewEvent(parley.EventMailQuarantined, parley.System, now, map[string]any{
+			"quarantine_id": q.ID, "channel_id": ch.ID, "source": in.Source, "reason": reason})
+		e.InboxID = &ch.InboxID
+		tx.Append(e)
+		out.Quarantined = q.ID
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Email, m *mail.Message,
+	rawKey string, atts []parley.Attachment, keys []string, out *EmailReceived) error {
+	now := s.clock()
+	at := now
+	if in.Import && !m.Date.IsZero() {
+		at = parley.Normalize(m.Date)
+	}
+	settings := ch.EmailSettings()
+	ours := func(email string) bool {
+		_, domain, _ := strings.Cut(email, "@")
+		return domain == s.mailDomain || email == settings.Address
+	}
+
+	// Whom the message is from: the original sender of a teammate's
+	// forward (SPEC CHN-5), nobody for a bounce, the From otherwise.
+	email := &parley.Email{
+		MessageID: m.MessageID, Subject: m.Subject, From: m.From, To: m.To, Cc: m.Cc, ReplyTo: m.ReplyTo,
+		Date: m.Date, Auto: m.Auto, Raw: rawKey, Warnings: m.Warnings,
+	}
+	sender := m.From
+	if m.Forwarded != nil && settings.ForwardsAs != "forwarder" {
+		if _, _, err := tx.UserByEmail(ctx, m.From.Email); err == nil {
+			sender, email.ForwardedBy = *m.Forwarded, &m.From
+		} else if parley.ErrorCode(err) != parley.ENOTFOUND {
+			return err
+		}
+	}
+	if m.Bounce != nil {
+		email.Failure = &parley.DeliveryFailure{MessageID: m.Bounce.MessageID, Recipients: m.Bounce.Recipients, Reason: m.Bounce.Reason}
+	}
+
+	c, rule, err := s.thread(ctx, tx, ch, in, m, sender.Email)
+	if err != nil {
+		return err
+	}
+	email.ThreadRule = rule
+
+	var contact *parley.Contact
+	switch {
+	case m.Bounce != nil && c != nil:
+		// A delivery failure is about the conversation, not from its
+		// customer: it is logged with no contact.
+	default:
+		contact, err = s.resolveContact(ctx, tx, Inbound{ContactEmail: sender.Email, ContactName: sender.Name}, nil, now)
+		if err != nil {
+			return err
+		}
+	}
+	actor := parley.System
+	if contact != nil {
+		actor = parley.ContactActor(contact)
+	}
+
+	var evs []parley.Event
+	if c == nil {
+		c = &parley.Conversation{
+			InboxID: ch.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Subject: truncate(m.Subject, 1000),
+			Status: parley.StatusOpen, Placement: parley.PlacementInbox, CreatedAt: at, LastActivityAt: at,
+		}
+		reason := m.FilterReason()
+		if contact != nil {
+			c.ContactID = &contact.ID
+			if contact.BlockedAt != nil {
+				reason = "sender blocked"
+			}
+		}
+		if reason != "" {
+			c.Placement = parley.PlacementFiltered
+		}
+		if in.Import {
+			c.Status, c.ClosedAt = parley.StatusClosed, &at
+		}
+		if err := tx.CreateConversation(ctx, c); err != nil {
+			return err
+		}
+		evs = append(evs, parley.NewEvent(parley.EventConversationCreated, actor, at, map[string]any{
+			"channel_id": ch.ID, "channel_kind": ch.Kind, "placement": c.Placement, "reason": reason,
+		}))
+	} else if c.Status == parley.StatusClosed && !in.Import && (m.Auto == "" || m.Bounce != nil) {
+		// A customer's new message reopens the thread (SPEC CNV-5); so does
+		// a bounce, which needs someone. An auto-reply does not.
+		reason := "customer message"
+		if m.Bounce != nil {
+			reason = "delivery failed"
+		}
+		c.Status, c.ClosedAt = parley.StatusOpen, nil
+		evs = append(evs, parley.NewEvent(parley.EventReopened, actor, now, map[string]string{"reason": reason}))
+	}
+
+	body := m.Body()
+	email.QuotedText, email.QuotedHTML, email.RemoteImages = body.QuotedText, body.QuotedHTML, body.RemoteImages
+	msg := &parley.Message{
+		ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound,
+		Text: truncate(body.Text, MaxBodyLength), HTML: truncate(body.HTML, MaxBodyLength), Email: email, CreatedAt: at,
+	}
+	if contact != nil {
+		msg.ContactID = &contact.ID
+	}
+	if err := tx.CreateMessage(ctx, msg); err != nil {
+		return err
+	}
+	for i := range atts {
+		atts[i].MessageID, atts[i].CreatedAt = msg.ID, now
+		if err := tx.CreateAttachment(ctx, &atts[i]); err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		if err := tx.PutInboundKey(ctx, ch.ID, k, msg, now); err != nil {
+			return err
+		}
+	}
+	threadKeys := []string{"mid:" + m.MessageID}
+	if m.ThreadIndex != "" {
+		threadKeys = append(threadKeys, "ti:"+m.ThreadIndex)
+	}
+	if err := tx.PutMailThreads(ctx, c.InboxID, c.ID, false, threadKeys...); err != nil {
+		return err
+	}
+	var people []string
+	for _, addr := range append(append([]parley.Mailbox{sender, m.From}, m.To...), m.Cc...) {
+		if addr.Email != "" && !ours(addr.Email) && !mail.RoleBased(addr.Email) {
+			people = append(people, addr.Email)
+		}
+	}
+	if m.Bounce == nil {
+		if err := tx.AddParticipants(ctx, c.ID, people...); err != nil {
+			return err
+		}
+	}
+
+	typ := parley.EventMessageReceived
+	if m.Bounce != nil {
+		typ = parley.EventDeliveryFailed
+	}
+	received := parley.NewEvent(typ, actor, at, map[string]any{"channel_id": ch.ID, "thread_rule": rule, "auto": m.Auto})
+	received.MessageID = &msg.ID
+	evs = append(evs, received)
+
+	if m.Bounce == nil && m.Auto == "" {
+		c.Preview = preview(Body{Text: msg.Text, HTML: msg.HTML})
+		c.LastCustomerAt = &at
+	}
+	if at.After(c.LastActivityAt) {
+		c.LastActivityAt = at
+	}
+	if err := tx.UpdateConversation(ctx, c); err != nil {
+		return err
+	}
+	for _, e := range evs {
+		tx.Append(e.In(c))
+	}
+	*out = EmailReceived{ConversationID: c.ID, MessageID: msg.ID, Rule: rule}
+	return nil
+}
+
+// thread finds the conversation a message belongs to, trying the rules in
+// order (mail.Rule*). A match joins only if the sender is the
+// conversation's contact or has been on its mail (a cc'd colleague);
+// anyone else starts their own conversation — two customers are never
+// merged. A conversation in the trash is not joined.
+func (s *Service) thread(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Email, m *mail.Message, sender string) (*parley.Conversation, string, error) {
+	refs := m.Referenced()
+	keys := make([]string, 0, len(refs)+1)
+	for _, r := range refs {
+		keys = append(keys, "mid:"+r)
+	}
+	if m.ThreadIndex != "" {
+		keys = append(keys, "ti:"+m.ThreadIndex)
+	}
+	found, err := tx.MailThreads(ctx, ch.InboxID, keys)
+	if err != nil {
+		return nil, "", err
+	}
+	try := func(id parley.ID, sameContactOnly bool) (*parley.Conversation, error) {
+		c, err := tx.Conversation(ctx, id)
+		if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && (c.InboxID != ch.InboxID || c.Placement == parley.PlacementTrash) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if m.Bounce != nil {
+			return c, nil // a bounce is sent by a mail server about our message
+		}
+		if c.ContactID != nil {
+			contact, err := tx.Contact(ctx, *c.ContactID)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range contact.Emails {
+				if e == sender {
+					return c, nil
+				}
+			}
+		}
+		if sameContactOnly {
+			return nil, nil
+		}
+		ok, err := tx.IsParticipant(ctx, c.ID, sender)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return c, nil
+	}
+	// Our own Message-IDs are unguessable: a reply that quotes one was
+	// sent something by us.
+	for _, r := range refs {
+		if t, ok := found["mid:"+r]; ok && t.Ours {
+			if c, err := try(t.ConversationID, false); err != nil || c != nil {
+				return c, mail.RuleOwnID, err
+			}
+		}
+	}
+	if m.Bounce != nil {
+		return nil, mail.RuleNew, nil // a bounce only ever threads to what we sent
+	}
+	inbox, err := tx.Inbox(ctx, ch.InboxID)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, token := range mail.Tokens(append(in.Recipients, m.Recipients()...), inbox.Slug, s.mailDomain) {
+		id, err := tx.ConversationByToken(ctx, ch.InboxID, token)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		if c, err := try(id, false); err != nil || c != nil {
+			return c, mail.RuleToken, err
+		}
+	}
+	for _, r := range refs {
+		if t, ok := found["mid:"+r]; ok && !t.Ours {
+			if c, err := try(t.ConversationID, false); err != nil || c != nil {
+				return c, mail.RuleReference, err
+			}
+		}
+	}
+	if t, ok := found["ti:"+m.ThreadIndex]; ok && m.ThreadIndex != "" {
+		if c, err := try(t.ConversationID, false); err != nil || c != nil {
+			return c, mail.RuleThreadIndex, err
+		}
+	}
+	if n := mail.SubjectNumber(m.Subject); n > 0 {
+		if c, err := try(parley.ID(n), true); err != nil || c != nil {
+			return c, mail.RuleSubject, err
+		}
+	}
+	return nil, mail.RuleNew, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
