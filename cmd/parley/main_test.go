@@ -54,6 +54,7 @@ func TestCommandLine(t *testing.T) {
 				"PARLEY_DATA_DIR":     t.TempDir(),
 				"PARLEY_DATABASE_URL": storetest.URL(t, engine),
 				"PARLEY_LISTEN":       addr,
+				"PARLEY_SMTP_ADDR":    freeAddr(t),
 				"PARLEY_ADMIN_EMAIL":  "boss@example.com",
 			}
 			getenv := func(k string) string { return vars[k] }

@@ -30,21 +30,30 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// startNode starts a separate parley serve process on url and returns its
-// address once it answers /readyz.
-func startNode(t *testing.T, url string) string {
+// node is a separate parley serve process.
+type node struct {
+	addr string // HTTP
+	cmd  *exec.Cmd
+}
+
+// startNode starts a parley serve process with env (KEY=value) on free
+// ports and returns once it answers /readyz. It is stopped at the end of
+// the test, if it is still running.
+func startNode(t *testing.T, env ...string) *node {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PARLEY_TEST_SERVE=1", "PARLEY_DATABASE_URL="+url, "PARLEY_LISTEN="+addr,
-		"PARLEY_DATA_DIR="+t.TempDir(), "PARLEY_LOG_LEVEL=warn",
-		"PARLEY_STREAM_POLL=1h") // only LISTEN/NOTIFY can carry events between the nodes
+	cmd.Env = append(append(os.Environ(), "PARLEY_TEST_SERVE=1", "PARLEY_LISTEN="+addr, "PARLEY_DATA_DIR="+t.TempDir(),
+		"PARLEY_SMTP_ADDR="+freeAddr(t), "PARLEY_LOG_LEVEL=warn"), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		if cmd.ProcessState != nil {
+			return // killed by the test
+		}
 		cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
@@ -60,7 +69,7 @@ func startNode(t *testing.T, url string) string {
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return addr
+				return &node{addr: addr, cmd: cmd}
 			}
 		}
 		if time.Now().After(deadline) {
@@ -68,6 +77,15 @@ func startNode(t *testing.T, url string) string {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// kill ends the process at once, as a crash or kill -9 would.
+func (n *node) kill(t *testing.T) {
+	t.Helper()
+	if err := n.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	n.cmd.Wait()
 }
 
 // TestTwoNodes runs two parley serve processes on one PostgreSQL database:
@@ -78,8 +96,9 @@ func TestTwoNodes(t *testing.T) {
 		t.Skip(storetest.PostgresEnv + " is not set: the multi-node test needs PostgreSQL")
 	}
 	url := storetest.URL(t, "postgres")
-	a := startNode(t, url)
-	b := startNode(t, url)
+	// Only LISTEN/NOTIFY can carry events between the nodes.
+	a := startNode(t, "PARLEY_DATABASE_URL="+url, "PARLEY_STREAM_POLL=1h").addr
+	b := startNode(t, "PARLEY_DATABASE_URL="+url, "PARLEY_STREAM_POLL=1h").addr
 
 	getenv := func(k string) string {
 		return map[string]string{"PARLEY_DATABASE_URL": url, "PARLEY_DATA_DIR": t.TempDir()}[k]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
+	psmtp "github.com/parleyhq/parley/internal/smtp"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/web"
@@ -76,6 +78,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
+	var mailLn *psmtp.Listener
+	smtpErr := make(chan error, 1)
+	if cfg.SMTPAddr != "off" {
+		if mailLn, err = startSMTP(cfg, st, conv, log, smtpErr); err != nil {
+			srv.Close()
+			return err
+		}
+	}
+
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	hubDone := make(chan error, 1)
@@ -91,6 +102,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("ready", "addr", ln.Addr().String(), "engine", st.Engine(), "version", version,
 		"startup", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "Parley is running at %s (%s)\n", cfg.BaseURL, st.Engine())
+	if mailLn != nil {
+		fmt.Fprintf(stdout, "Mail to <inbox>@%s is received on %s (SMTP)\n", cfg.MailDomain, cfg.SMTPAddr)
+	}
 	if setup.Admin != nil {
 		fmt.Fprintf(stdout, "Sign in as %s with this one-time link (valid %s):\n\n    %s/login/%s\n\n",
 			setup.Admin.Email, org.LoginLinkTTL, cfg.BaseURL, setup.LoginToken)
@@ -102,6 +116,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
+	case err := <-smtpErr:
+		return fmt.Errorf("smtp: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
@@ -109,10 +125,36 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	<-hubDone // closes the streams, so Shutdown does not wait for them
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if mailLn != nil {
+		// A message in DATA is either stored and answered, or dropped
+		// unanswered and sent again by its sender.
+		if err := mailLn.Shutdown(sctx); err != nil {
+			mailLn.Close()
+		}
+	}
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// startSMTP starts the built-in listener on cfg.SMTPAddr; its end is sent
+// on errc.
+func startSMTP(cfg config.Config, st *store.Store, conv *conversation.Service, log *slog.Logger, errc chan<- error) (*psmtp.Listener, error) {
+	l := &psmtp.Listener{Domain: cfg.MailDomain, Receiver: conv, Channels: st, Log: log, MaxMessageBytes: cfg.MaxMessageBytes}
+	if cfg.SMTPCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.SMTPCert, cfg.SMTPKey)
+		if err != nil {
+			return nil, fmt.Errorf("smtp: PARLEY_SMTP_TLS_CERT/KEY: %w", err)
+		}
+		l.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", cfg.SMTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("smtp: listen on PARLEY_SMTP_ADDR %s: %w", cfg.SMTPAddr, err)
+	}
+	go func() { errc <- l.Serve(ln) }()
+	return l, nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
