@@ -23,8 +23,8 @@ import (
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
-	psmtp "github.com/parleyhq/parley/internal/smtp"
 	"github.com/parleyhq/parley/internal/server"
+	psmtp "github.com/parleyhq/parley/internal/smtp"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/web"
 )
