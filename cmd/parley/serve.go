@@ -66,8 +66,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version, APIRate: cfg.APIRate, APIBurst: cfg.APIBurst}, server.Deps{
-		Log: log, Store: st, Conv: conv, Org: orgs, Sessions: auth.NewSessions(st, nil), Registry: reg, Hub: hub, Web: web.Dist(),
+	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version, APIRate: cfg.APIRate, APIBurst: cfg.APIBurst,
+		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes}, server.Deps{
+		Log: log, Store: st, Conv: conv, Org: orgs, Sessions: auth.NewSessions(st, nil), Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

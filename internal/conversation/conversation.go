@@ -51,10 +51,12 @@ func (s *Service) Get(ctx context.Context, a parley.Actor, id parley.ID) (*parle
 	return auth.Conversation(ctx, s.store, a, id, auth.Read)
 }
 
-// Item is one entry of a timeline: an event, with its message when it has one.
+// Item is one entry of a timeline: an event, with its message and the
+// message's attachments when it has one.
 type Item struct {
 	parley.Event
-	Message *parley.Message
+	Message     *parley.Message
+	Attachments []parley.Attachment
 }
 
 // Timeline returns up to limit timeline items of a conversation after seq.
@@ -84,12 +86,57 @@ func (s *Service) Timeline(ctx context.Context, a parley.Actor, id parley.ID, af
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]parley.ID, 0, len(msgs))
+	for id := range msgs {
+		ids = append(ids, id)
+	}
+	atts, err := s.store.MessageAttachments(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for i := range items {
 		if m := items[i].MessageID; m != nil {
-			items[i].Message = msgs[*m]
+			items[i].Message, items[i].Attachments = msgs[*m], atts[*m]
 		}
 	}
 	return items, nil
+}
+
+// Attachment returns an attachment of a message the actor may read, or
+// ENOTFOUND — the same for one that does not exist.
+func (s *Service) Attachment(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Attachment, error) {
+	att, err := s.store.Attachment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.store.Message(ctx, att.MessageID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.Conversation(ctx, s.store, a, m.ConversationID, auth.Read); err != nil {
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			return nil, parley.NotFound("attachment")
+		}
+		return nil, err
+	}
+	return att, nil
+}
+
+// Quarantine lists quarantined mail for admins, newest first, with ids
+// below before (0: from the newest).
+func (s *Service) Quarantine(ctx context.Context, a parley.Actor, before parley.ID, limit int) ([]parley.Quarantined, error) {
+	if err := auth.Admin(a); err != nil {
+		return nil, err
+	}
+	return s.store.QuarantineList(ctx, before, limit)
+}
+
+// Quarantined returns one quarantined message for an admin, or ENOTFOUND.
+func (s *Service) Quarantined(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Quarantined, error) {
+	if err := auth.Admin(a); err != nil {
+		return nil, err
+	}
+	return s.store.Quarantined(ctx, id)
 }
 
 // Body is the content of a reply or comment.

@@ -55,9 +55,12 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { hub.Run(ctx); close(done) }()
+	if cfg.MailDomain == "" {
+		cfg.MailDomain = "parley.test"
+	}
 	h := server.New(cfg, server.Deps{
 		Log: log, Store: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
-		Sessions: auth.NewSessions(s, nil), Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
+		Sessions: auth.NewSessions(s, nil), Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {

@@ -280,7 +280,7 @@ func (s *Server) reply(ctx context.Context, a parley.Actor, in *bodyInput) (*bod
 	if err != nil {
 		return nil, err
 	}
-	return &body[messageJSON]{*messageView(m)}, nil
+	return &body[messageJSON]{*messageView(m, nil)}, nil
 }
 
 func (s *Server) comment(ctx context.Context, a parley.Actor, in *bodyInput) (*body[messageJSON], error) {
@@ -288,7 +288,7 @@ func (s *Server) comment(ctx context.Context, a parley.Actor, in *bodyInput) (*b
 	if err != nil {
 		return nil, err
 	}
-	return &body[messageJSON]{*messageView(m)}, nil
+	return &body[messageJSON]{*messageView(m, nil)}, nil
 }
 
 type assignInput struct {

@@ -17,7 +17,7 @@ func (s *Server) listInboxes(ctx context.Context, a parley.Actor, _ *struct{}) (
 	}
 	out := make([]inboxJSON, len(views))
 	for i := range views {
-		out[i] = inboxView(&views[i])
+		out[i] = s.inboxView(&views[i])
 	}
 	return list(out), nil
 }
@@ -45,7 +45,7 @@ func (s *Server) inboxOut(ctx context.Context, a parley.Actor, id parley.ID) (*b
 	if err != nil {
 		return nil, err
 	}
-	return &body[inboxJSON]{inboxView(v)}, nil
+	return &body[inboxJSON]{s.inboxView(v)}, nil
 }
 
 func (s *Server) getInbox(ctx context.Context, a parley.Actor, in *idInput) (*body[inboxJSON], error) {

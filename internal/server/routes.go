@@ -41,6 +41,10 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "createChannel", "POST", "/api/v1/inboxes/{id}/channels", admin, s.createChannel, created)
 	op(api, s, "updateChannel", "PATCH", "/api/v1/channels/{id}", admin, s.updateChannel)
 	op(api, s, "receiveMessage", "POST", "/api/v1/channels/{id}/messages", member, s.receiveMessage, created, maxBody(2<<20))
+	op(api, s, "receiveMIME", "POST", "/api/v1/channels/{id}/mime", member, s.receiveMIME, created, maxBody(s.cfg.MaxMessageBytes))
+	op(api, s, "listQuarantine", "GET", "/api/v1/quarantine", admin, s.listQuarantine)
+	op(api, s, "getQuarantinedRaw", "GET", "/api/v1/quarantine/{id}/raw", admin, s.quarantinedRaw)
+	op(api, s, "getAttachment", "GET", "/api/v1/attachments/{id}", member, s.getAttachment)
 
 	// Conversations.
 	op(api, s, "listViews", "GET", "/api/v1/views", member, s.views)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -40,6 +41,10 @@ type Config struct {
 	// it, 429.
 	APIRate  float64
 	APIBurst float64
+	// MailDomain is the domain of inbox addresses, <slug>@<MailDomain>.
+	MailDomain string
+	// MaxMessageBytes caps raw mail posted to the API (default 35 MB).
+	MaxMessageBytes int64
 }
 
 // Server serves the API and the web app.
@@ -55,6 +60,7 @@ type Server struct {
 	metrics  *metrics
 	hub      *realtime.Hub
 	web      fs.FS
+	blobs    Blobs
 }
 
 // Deps are the server's collaborators.
@@ -67,6 +73,12 @@ type Deps struct {
 	Registry *prometheus.Registry
 	Hub      *realtime.Hub
 	Web      fs.FS
+	Blobs    Blobs
+}
+
+// Blobs reads attachment and raw-message content.
+type Blobs interface {
+	Open(key string) (io.ReadCloser, error)
 }
 
 // New returns the server's handler.
@@ -74,12 +86,16 @@ func New(cfg Config, d Deps) http.Handler {
 	if cfg.LoginLimit == 0 {
 		cfg.LoginLimit, cfg.LoginWindow = 10, 5*time.Minute
 	}
+	if cfg.MaxMessageBytes == 0 {
+		cfg.MaxMessageBytes = 35 << 20
+	}
 	if cfg.APIRate == 0 {
 		cfg.APIRate, cfg.APIBurst = 50, 100
 	}
 	s := &Server{
 		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, sessions: d.Sessions,
 		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), api: auth.NewBuckets(cfg.APIRate, cfg.APIBurst), metrics: newMetrics(d.Registry), hub: d.Hub, web: d.Web,
+		blobs: d.Blobs,
 	}
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("Parley API", cfg.Version)

@@ -3,6 +3,9 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"html"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/conversation"
@@ -67,12 +70,13 @@ type inboxJSON struct {
 	UserIDs   []parley.ID        `json:"user_ids"`
 	TeamIDs   []parley.ID        `json:"team_ids"`
 	Member    bool               `json:"member" doc:"Whether you are a member of this inbox, and so may act in it unless a viewer."`
+	Address   string             `json:"address" doc:"The inbox's own email address, received by Parley's SMTP listener; forward your support alias to it."`
 	CreatedAt time.Time          `json:"created_at"`
 }
 
-func inboxView(v *org.InboxView) inboxJSON {
+func (s *Server) inboxView(v *org.InboxView) inboxJSON {
 	return inboxJSON{ID: v.ID, Name: v.Name, Slug: v.Slug, Access: v.Access, UserIDs: nonNil(v.UserIDs),
-		TeamIDs: nonNil(v.TeamIDs), Member: v.Member, CreatedAt: v.CreatedAt}
+		TeamIDs: nonNil(v.TeamIDs), Member: v.Member, Address: v.Slug + "@" + s.cfg.MailDomain, CreatedAt: v.CreatedAt}
 }
 
 type channelJSON struct {
@@ -201,16 +205,44 @@ type messageJSON struct {
 	AuthorID       *parley.ID         `json:"author_id"`
 	ContactID      *parley.ID         `json:"contact_id"`
 	Text           string             `json:"text"`
-	HTML           string             `json:"html"`
+	HTML           string             `json:"html" doc:"Sanitised. In email, remote images are held back in data-remote-src until the reader loads them; inline images point at their attachment."`
+	Email          *parley.Email      `json:"email,omitempty" doc:"Email headers, threading rule, quoted history folded away, delivery failure."`
+	Attachments    []attachmentJSON   `json:"attachments"`
 	CreatedAt      time.Time          `json:"created_at"`
 }
 
-func messageView(m *parley.Message) *messageJSON {
+type attachmentJSON struct {
+	ID          parley.ID `json:"id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	Inline      bool      `json:"inline"`
+	URL         string    `json:"url"`
+}
+
+func messageView(m *parley.Message, atts []parley.Attachment) *messageJSON {
 	if m == nil {
 		return nil
 	}
-	return &messageJSON{ID: m.ID, ConversationID: m.ConversationID, Kind: m.Kind, Direction: m.Direction, AuthorID: m.AuthorID,
-		ContactID: m.ContactID, Text: m.Text, HTML: m.HTML, CreatedAt: m.CreatedAt}
+	out := &messageJSON{ID: m.ID, ConversationID: m.ConversationID, Kind: m.Kind, Direction: m.Direction, AuthorID: m.AuthorID,
+		ContactID: m.ContactID, Text: m.Text, HTML: m.HTML, CreatedAt: m.CreatedAt, Attachments: []attachmentJSON{}}
+	var cids []string
+	for _, a := range atts {
+		url := fmt.Sprintf("/api/v1/attachments/%d", a.ID)
+		out.Attachments = append(out.Attachments, attachmentJSON{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, Inline: a.Inline, URL: url})
+		if a.ContentID != "" {
+			cids = append(cids, `"cid:`+html.EscapeString(a.ContentID)+`"`, `"`+url+`"`)
+		}
+	}
+	if len(cids) > 0 {
+		out.HTML = strings.NewReplacer(cids...).Replace(out.HTML)
+	}
+	if m.Email != nil {
+		e := *m.Email
+		e.Raw = "" // a storage key, not for clients
+		out.Email = &e
+	}
+	return out
 }
 
 type timelineItemJSON struct {
@@ -225,7 +257,7 @@ type timelineItemJSON struct {
 func (n *names) timelineItem(it *conversation.Item) timelineItemJSON {
 	data := map[string]any{}
 	_ = json.Unmarshal(it.Data, &data)
-	return timelineItemJSON{Seq: it.Seq, Type: it.Type, At: it.At, Actor: n.actor(&it.Event), Data: data, Message: messageView(it.Message)}
+	return timelineItemJSON{Seq: it.Seq, Type: it.Type, At: it.At, Actor: n.actor(&it.Event), Data: data, Message: messageView(it.Message, it.Attachments)}
 }
 
 func nonNil(ids []parley.ID) []parley.ID {

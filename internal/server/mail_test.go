@@ -1,0 +1,127 @@
+package server_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+// emailChannel returns the built-in email channel of an inbox.
+func (w *orgWorld) emailChannel(inbox parley.ID) parley.ID {
+	w.a.t.Helper()
+	for _, ch := range w.admin.must(200, "GET", path("/inboxes/%d/channels", inbox), nil).items() {
+		if ch["kind"] == "email" {
+			return parley.ID(ch["id"].(float64))
+		}
+	}
+	w.a.t.Fatalf("inbox %d has no email channel", inbox)
+	return 0
+}
+
+func fixture(t *testing.T, name string) string {
+	raw, err := os.ReadFile("../mail/testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// TestEmailAPI posts raw mail into the VIP inbox, reads it back from the
+// timeline with its attachments, and tries the attachment and quarantine
+// routes as people who may not see them.
+func TestEmailAPI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		ch := w.emailChannel(w.vip)
+		mime := func(c *client, raw string) response {
+			return c.call("POST", path("/channels/%d/mime", ch), raw, "Content-Type", "message/rfc822")
+		}
+
+		for _, ib := range w.admin.must(200, "GET", path("/inboxes"), nil).items() {
+			if ib["address"] != ib["slug"].(string)+"@parley.test" {
+				t.Errorf("inbox %v: address %v, want <slug>@parley.test", ib["name"], ib["address"])
+			}
+		}
+
+		raw := fixture(t, "inline_images.eml")
+		first := mime(w.ana, raw)
+		if first.status != 201 || first.body["thread_rule"] != "new" {
+			t.Fatalf("post MIME: %d %s", first.status, first.raw)
+		}
+		if again := mime(w.ana, raw); again.status != 200 || again.body["duplicate"] != true || again.num("message_id") != first.num("message_id") {
+			t.Errorf("the same message again: %d %s, want 200 with the original", again.status, again.raw)
+		}
+		if got := mime(w.bob, raw); got.status != 404 {
+			t.Errorf("bob posting into VIP: %d, want 404", got.status)
+		}
+
+		conv := parley.ID(first.num("conversation_id"))
+		var msg map[string]any
+		for _, it := range w.ana.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
+			if m, ok := it["message"].(map[string]any); ok {
+				msg = m
+			}
+		}
+		atts, _ := msg["attachments"].([]any)
+		email, _ := msg["email"].(map[string]any)
+		if len(atts) != 2 || email == nil || email["subject"] != "Error screen" || email["raw"] != nil {
+			t.Fatalf("timeline message: %v", msg)
+		}
+		inline := atts[0].(map[string]any)
+		html := msg["html"].(string)
+		if !strings.Contains(html, `src="`+inline["url"].(string)+`"`) || strings.Contains(html, "cid:") {
+			t.Errorf("inline image not pointed at its attachment: %s", html)
+		}
+		if !strings.Contains(html, `data-remote-src="https://tracker.example/pixel.gif"`) || email["remote_images"] != true {
+			t.Errorf("remote image not held back: %s", html)
+		}
+
+		pdf := atts[1].(map[string]any)
+		url := strings.TrimPrefix(pdf["url"].(string), "/api/v1")
+		got := w.ana.call("GET", path("%s", url), nil)
+		if got.status != 200 || !strings.HasPrefix(string(got.raw), "%PDF") || got.header.Get("Content-Type") != "application/pdf" ||
+			!strings.HasPrefix(got.header.Get("Content-Disposition"), "attachment") || got.header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("download: %d %v %q", got.status, got.header, got.raw)
+		}
+		for _, who := range []*client{w.bob} {
+			if got := who.call("GET", path("%s", url), nil); got.status != 404 {
+				t.Errorf("%s downloading a VIP attachment: %d, want 404", who.name, got.status)
+			}
+		}
+		if got := w.ana.call("GET", path("/attachments/987654"), nil); got.status != 404 {
+			t.Errorf("a guessed attachment id: %d, want 404", got.status)
+		}
+
+		// Unreadable mail is quarantined, listed for admins only.
+		bad := mime(w.ana, fixture(t, "no_from.eml"))
+		if bad.status != 201 || bad.num("quarantine_id") == 0 {
+			t.Fatalf("broken mail: %d %s, want 201 with a quarantine id", bad.status, bad.raw)
+		}
+		if got := w.ana.call("GET", path("/quarantine"), nil); got.status != 403 {
+			t.Errorf("an agent listing the quarantine: %d, want 403", got.status)
+		}
+		q := w.admin.must(200, "GET", path("/quarantine"), nil).items()
+		if len(q) != 1 || !strings.Contains(q[0]["reason"].(string), "no sender") || q[0]["source"] != "api" {
+			t.Fatalf("quarantine: %v", q)
+		}
+		rawURL := strings.TrimPrefix(q[0]["raw_url"].(string), "/api/v1")
+		if got := w.admin.call("GET", path("%s", rawURL), nil); got.status != 200 || string(got.raw) != fixture(t, "no_from.eml") {
+			t.Errorf("quarantined raw: %d %q", got.status, got.raw)
+		}
+		if got := w.ana.call("GET", path("%s", rawURL), nil); got.status != 403 {
+			t.Errorf("an agent downloading quarantined mail: %d, want 403", got.status)
+		}
+
+		// Bad input names what is wrong.
+		if got := w.admin.call("POST", path("/channels/%d/mime", w.vipAPI), raw, "Content-Type", "message/rfc822"); got.status != 400 || !strings.Contains(string(got.raw), "email channel") {
+			t.Errorf("MIME into an API channel: %d %s, want 400", got.status, got.raw)
+		}
+		if got := w.admin.call("POST", path("/channels/%d/mime", ch), "", "Content-Type", "message/rfc822"); got.status != 400 {
+			t.Errorf("empty MIME: %d %s, want 400", got.status, got.raw)
+		}
+	})
+}
