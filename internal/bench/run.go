@@ -65,6 +65,12 @@ func Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 	}
+	if want("W1") && o.URL == "" {
+		fmt.Fprintln(o.Log, "bench: W1 email ingest")
+		if err := w1Ingest(ctx, o, env, t); err != nil {
+			return err
+		}
+	}
 	var capacity float64
 	if want("W3") || want("W4") || want("W8") {
 		base, srv := o.URL, (*server)(nil)

@@ -18,25 +18,37 @@ import (
 type server struct {
 	cmd   *exec.Cmd
 	url   string
+	smtp  string        // the SMTP listener's address
 	ready time.Duration // from exec to /readyz answering 200
+}
+
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }
 
 // startServer runs binary serve with env on a free loopback port.
 func startServer(ctx context.Context, binary string, env []string, log io.Writer) (*server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	smtpAddr, err := freePort()
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.CommandContext(ctx, binary, "serve")
-	cmd.Env = append(append(os.Environ(), env...), "PARLEY_LISTEN="+addr, "PARLEY_LOG_LEVEL=warn")
+	cmd.Env = append(append(os.Environ(), env...), "PARLEY_LISTEN="+addr, "PARLEY_SMTP_ADDR="+smtpAddr, "PARLEY_LOG_LEVEL=warn")
 	cmd.Stdout, cmd.Stderr = io.Discard, log
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &server{cmd: cmd, url: "http://" + addr}
+	s := &server{cmd: cmd, url: "http://" + addr, smtp: smtpAddr}
 	client := &http.Client{Timeout: time.Second}
 	for deadline := began.Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		res, err := client.Get(s.url + "/readyz")

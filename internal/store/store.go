@@ -42,6 +42,9 @@ type Store struct {
 	url      string
 	onEvents func([]parley.Event)
 	logger   *slog.Logger
+	// wstmts and rstmts cache prepared statements on SQLite (nil on
+	// PostgreSQL).
+	wstmts, rstmts *stmts
 }
 
 // Options configure Open.
@@ -82,11 +85,20 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if _, ok := d.(sqliteDialect); ok {
+		// Prepared after the migrations, which change the schema.
+		s.wstmts, s.rstmts = newStmts(s.w), newStmts(s.r)
+		s.Q.db = cachedDB{DB: s.r, c: s.rstmts}
+	}
 	return s, nil
 }
 
 // Close closes the connections.
 func (s *Store) Close() error {
+	if s.wstmts != nil {
+		s.wstmts.close()
+		s.rstmts.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -137,6 +149,10 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", s.d.mapError(err))
 	}
 	tx := &Tx{Q: Q{db: sqlTx, d: s.d, lock: s.d.rowLock()}, tx: sqlTx}
+	if s.wstmts != nil {
+		tx.Q.db = cachedTx{Tx: sqlTx, c: s.wstmts}
+		defer s.wstmts.prepareWanted(context.WithoutCancel(ctx))
+	}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err

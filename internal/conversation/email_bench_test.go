@@ -1,0 +1,28 @@
+package conversation_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+// BenchmarkReceiveEmail is W1's server side without the network: one new
+// customer email per iteration, on SQLite. Profile it with -cpuprofile.
+func BenchmarkReceiveEmail(b *testing.B) {
+	s := storetest.New(b, "sqlite", nil)
+	t := &testing.T{}
+	w := newMailWorld(t, s)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		raw := eml{from: fmt.Sprintf("\"b%d\" <b%d@senders.example>", i, i), id: fmt.Sprintf("b%d@senders.example", i),
+			subject: fmt.Sprintf("Order %d has not arrived", i), body: "Hello, my order has not arrived yet. Could you check?"}.raw()
+		if _, err := w.svc.ReceiveEmail(ctx, parley.System, conversation.Email{ChannelID: w.ch.ID, Raw: raw, Source: "bench"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
