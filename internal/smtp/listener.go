@@ -6,7 +6,9 @@ package smtp
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -158,10 +160,14 @@ func (s *session) Data(r io.Reader) error {
 	fmt.Fprintf(&raw, "Received: from %s (%s)\r\n\tby %s (Parley) with ESMTP;\r\n\t%s\r\n",
 		s.helo, s.remote, s.l.Domain, time.Now().UTC().Format(time.RFC1123Z))
 	raw.Write(body)
+	// The bytes as sent, without the trace headers that differ on each
+	// attempt, identify a retried message even when it cannot be parsed.
+	sum := sha256.Sum256(body)
+	key := "smtp:" + hex.EncodeToString(sum[:])
 	ctx := context.Background()
 	for _, ch := range s.order {
 		_, err := s.l.Receiver.ReceiveEmail(ctx, parley.System, conversation.Email{
-			ChannelID: ch.ID, Raw: raw.Bytes(), Source: "smtp", Recipients: s.rcpts[ch.ID],
+			ChannelID: ch.ID, Raw: raw.Bytes(), Source: "smtp", Recipients: s.rcpts[ch.ID], Keys: []string{key},
 		})
 		switch {
 		case parley.ErrorCode(err) == parley.ECONFLICT:

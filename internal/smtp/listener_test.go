@@ -139,6 +139,7 @@ func TestListener(t *testing.T) {
 				return r
 			}(), message("m7@x", "spam"), 452},
 			{"broken message is accepted and quarantined", []string{"support@parley.test"}, "To: support@parley.test\r\nSubject: no sender\r\n\r\nbody\r\n", 0},
+			{"the broken message sent again is recognised", []string{"support@parley.test"}, "To: support@parley.test\r\nSubject: no sender\r\n\r\nbody\r\n", 0},
 			{"the next one flows", []string{"support@parley.test"}, message("m8@x", "after the broken one"), 0},
 		}
 		for _, tt := range tests {
