@@ -1,6 +1,6 @@
-// Package jobs runs Parley's background work. This first part is the
-// scheduler of periodic tasks (the trash purge); the database-backed queue
-// for outbound mail and webhooks joins it.
+// Package jobs runs Parley's background work: periodic tasks (the trash
+// purge) and the database-backed queue (outbound mail, webhooks) whose jobs
+// are enqueued in the transaction that asks for them.
 package jobs
 
 import (

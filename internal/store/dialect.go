@@ -36,6 +36,9 @@ type dialect interface {
 	search() searchSQL
 	// rowLock is the clause that locks rows read in a write transaction.
 	rowLock() string
+	// claimLock is the clause with which workers claim jobs: rows another
+	// worker holds are skipped, not waited for.
+	claimLock() string
 }
 
 // SQLite result codes for constraint violations (sqlite3.h).
@@ -50,6 +53,7 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string                { return "sqlite" }
 func (sqliteDialect) search() searchSQL           { return sqliteSearch }
 func (sqliteDialect) rowLock() string             { return "" }
+func (sqliteDialect) claimLock() string           { return "" } // one writer: nothing to skip
 func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 }
 
 func (sqliteDialect) open(ctx context.Context, path string) (*sql.DB, *sql.DB, error) {
@@ -116,6 +120,7 @@ type postgresDialect struct{}
 func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) search() searchSQL           { return postgresSearch }
 func (postgresDialect) rowLock() string             { return " FOR UPDATE" }
+func (postgresDialect) claimLock() string           { return " FOR UPDATE SKIP LOCKED" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 
 func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, error) {
