@@ -214,7 +214,7 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, ch *parley.Cha
 	// forward (SPEC CHN-5), nobody for a bounce, the From otherwise.
 	email := &parley.Email{
 		MessageID: m.MessageID, Subject: m.Subject, From: m.From, To: m.To, Cc: m.Cc, ReplyTo: m.ReplyTo,
-		Date: m.Date, Auto: m.Auto, Raw: rawKey, Warnings: m.Warnings,
+		Date: m.Date, Auto: m.Auto, Raw: rawKey, Warnings: m.Warnings, References: m.References, ThreadIndex: m.ThreadIndex,
 	}
 	sender := m.From
 	if m.Forwarded != nil && settings.ForwardsAs != "forwarder" {

@@ -31,6 +31,12 @@ type permanent struct{ error }
 
 func (p permanent) Unwrap() error { return p.error }
 
+// IsPermanent reports whether err, or an error it wraps, is Permanent.
+func IsPermanent(err error) bool {
+	var p permanent
+	return errors.As(err, &p)
+}
+
 // Queue runs the database-backed jobs. Any number of nodes may run one:
 // a job is claimed for a lease, so exactly one worker has it at a time, and
 // a worker that dies mid-job leaves it to another when the lease ends.
@@ -134,8 +140,7 @@ func (q *Queue) run(ctx context.Context, j *store.Job) error {
 		if err == nil {
 			return tx.FinishJob(ctx, j.ID, store.JobDone, time.Time{}, "", now)
 		}
-		var p permanent
-		if !errors.As(err, &p) && j.Attempts < j.MaxAttempts {
+		if !IsPermanent(err) && j.Attempts < j.MaxAttempts {
 			q.log.Warn("jobs: attempt failed", "kind", j.Kind, "job", j.ID, "attempt", j.Attempts, "err", err)
 			return tx.FinishJob(ctx, j.ID, store.JobQueued, now.Add(q.Backoff(j.Attempts)), err.Error(), now)
 		}

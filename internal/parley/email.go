@@ -23,6 +23,12 @@ type Email struct {
 	Cc        []Mailbox `json:"cc,omitempty"`
 	ReplyTo   []Mailbox `json:"reply_to,omitempty"`
 	Date      time.Time `json:"date"`
+	// References is the thread chain the message carried; ThreadIndex
+	// Outlook's thread root. Replies continue both.
+	References  []string `json:"references,omitempty"`
+	ThreadIndex string   `json:"thread_index,omitempty"`
+	// Delivery is where an outbound email is: queued, sent or failed.
+	Delivery string `json:"delivery,omitempty"`
 	// ThreadRule names the rule that put the message in its conversation
 	// (mail.Rule*).
 	ThreadRule string `json:"thread_rule,omitempty"`
