@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto"
 	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,6 +24,7 @@ import (
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/jobs"
+	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
@@ -62,7 +67,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	conv := conversation.New(st, conversation.Options{MailDomain: cfg.MailDomain, Blobs: blobs})
+	queue := jobs.NewQueue(st, log, nil)
+	copts := conversation.Options{MailDomain: cfg.MailDomain, Blobs: blobs, Wake: queue.Wake}
+	if err := outboundMail(cfg, &copts); err != nil {
+		return err
+	}
+	conv := conversation.New(st, copts)
+	queue.Handle(conversation.JobSendMail, conv.SendMailJob())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -92,6 +103,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer stopJobs()
 	hubDone := make(chan error, 1)
 	go func() { hubDone <- hub.Run(jobCtx) }()
+	go queue.Run(jobCtx)
 	jobs.Schedule(jobCtx, log, jobs.Task{Name: "trash purge", Every: time.Hour, Run: func(ctx context.Context) error {
 		n, err := conv.PurgeTrash(ctx)
 		if n > 0 {
@@ -135,6 +147,40 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// outboundMail sets how outbound mail leaves: the relay and the DKIM key.
+func outboundMail(cfg config.Config, o *conversation.Options) error {
+	if cfg.SMTPRelay != "" {
+		sender, err := psmtp.ParseRelay(cfg.SMTPRelay)
+		if err != nil {
+			return fmt.Errorf("config: PARLEY_SMTP_RELAY: %w", err)
+		}
+		sender.LocalName = cfg.MailDomain
+		o.Mailer = sender
+	}
+	if cfg.DKIMKey != "" {
+		pemBytes, err := os.ReadFile(cfg.DKIMKey)
+		if err != nil {
+			return fmt.Errorf("config: PARLEY_DKIM_KEY: %w", err)
+		}
+		block, _ := pem.Decode(pemBytes)
+		if block == nil {
+			return fmt.Errorf("config: PARLEY_DKIM_KEY: not a PEM file")
+		}
+		key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+		if err != nil {
+			if key, err = x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
+				return fmt.Errorf("config: PARLEY_DKIM_KEY: want a PKCS#8 or PKCS#1 private key")
+			}
+		}
+		signer, ok := key.(crypto.Signer)
+		if !ok {
+			return fmt.Errorf("config: PARLEY_DKIM_KEY: the key cannot sign")
+		}
+		o.DKIM = &mail.DKIM{Domain: cfg.MailDomain, Selector: cfg.DKIMSelector, Key: signer}
 	}
 	return nil
 }

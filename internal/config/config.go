@@ -51,6 +51,13 @@ type Config struct {
 	// BlobDir holds attachments and raw messages (PARLEY_BLOB_DIR;
 	// default <data dir>/blobs).
 	BlobDir string
+	// SMTPRelay is the server outbound mail goes through:
+	// smtp://[user:pass@]host[:port] or smtps://… (PARLEY_SMTP_RELAY).
+	SMTPRelay string
+	// DKIMKey is a PEM private key (RSA or Ed25519) that signs outbound
+	// mail for the mail domain with DKIMSelector (PARLEY_DKIM_KEY,
+	// PARLEY_DKIM_SELECTOR, default "parley").
+	DKIMKey, DKIMSelector string
 }
 
 // Load reads the configuration from getenv and validates it.
@@ -91,6 +98,8 @@ func Load(getenv func(string) string) (Config, error) {
 	c.SMTPAddr = get("PARLEY_SMTP_ADDR", "127.0.0.1:2525")
 	c.SMTPCert, c.SMTPKey = get("PARLEY_SMTP_TLS_CERT", ""), get("PARLEY_SMTP_TLS_KEY", "")
 	c.BlobDir = get("PARLEY_BLOB_DIR", filepath.Join(c.DataDir, "blobs"))
+	c.SMTPRelay = get("PARLEY_SMTP_RELAY", "")
+	c.DKIMKey, c.DKIMSelector = get("PARLEY_DKIM_KEY", ""), get("PARLEY_DKIM_SELECTOR", "parley")
 	mb, err := strconv.ParseFloat(get("PARLEY_MAX_MESSAGE_MB", "35"), 64)
 	if err != nil || mb < 1 {
 		return c, fmt.Errorf("config: PARLEY_MAX_MESSAGE_MB %q: want a size in megabytes, at least 1", getenv("PARLEY_MAX_MESSAGE_MB"))

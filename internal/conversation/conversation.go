@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -21,6 +22,9 @@ type Service struct {
 	now        func() time.Time
 	mailDomain string
 	blobs      Blobs
+	mailer     Mailer
+	dkim       *mail.DKIM
+	wake       func()
 }
 
 // Blobs keeps attachment and raw-message content; Put returns once it is on
@@ -34,6 +38,9 @@ type Options struct {
 	Now        func() time.Time // the clock; nil means the real one
 	MailDomain string           // the domain of inbox addresses (SPEC CHN-3)
 	Blobs      Blobs            // required to receive email
+	Mailer     Mailer           // sends outbound email; nil: sending fails visibly
+	DKIM       *mail.DKIM       // signs outbound email when set
+	Wake       func()           // tells the job queue that work was enqueued
 }
 
 // New returns a service on s.
@@ -41,7 +48,11 @@ func New(s *store.Store, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{store: s, now: o.Now, mailDomain: strings.ToLower(o.MailDomain), blobs: o.Blobs}
+	if o.Wake == nil {
+		o.Wake = func() {}
+	}
+	return &Service{store: s, now: o.Now, mailDomain: strings.ToLower(o.MailDomain), blobs: o.Blobs,
+		mailer: o.Mailer, dkim: o.DKIM, wake: o.Wake}
 }
 
 func (s *Service) clock() time.Time { return parley.Normalize(s.now()) }

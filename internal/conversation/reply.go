@@ -31,8 +31,18 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 		}
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
 			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
+		if ch.Kind == parley.ChannelEmail {
+			if err := s.prepareEmail(ctx, tx, c, a, m, now); err != nil {
+				return nil, err
+			}
+		}
 		if err := tx.CreateMessage(ctx, m); err != nil {
 			return nil, err
+		}
+		if m.Email != nil {
+			if err := enqueueSend(ctx, tx, m, now); err != nil {
+				return nil, err
+			}
 		}
 		var evs []parley.Event
 		if c.Status == parley.StatusClosed {

@@ -12,7 +12,8 @@ const (
 	EventConversationCreated = "conversation.created"
 	EventMessageReceived     = "message.received"        // a customer message in
 	EventMessageSent         = "message.sent"            // an agent reply out
-	EventDeliveryFailed      = "message.delivery_failed" // a bounce, threaded to what failed
+	EventDeliveryFailed      = "message.delivery_failed" // a bounce, or sending gave up
+	EventDelivered           = "message.delivered"       // an outbound email was accepted by the next server
 	EventMailQuarantined     = "mail.quarantined"        // data: quarantine_id, channel_id, reason
 	EventCommentAdded        = "comment.added"           // an internal comment
 	EventMentioned           = "user.mentioned"          // data: user_id, message_id

@@ -158,3 +158,25 @@ func (tx *Tx) InsertMessages(ctx context.Context, ms []*parley.Message) error {
 	}
 	return nil
 }
+
+// LastInboundEmail returns the newest email a conversation received, or
+// ENOTFOUND.
+func (q *Q) LastInboundEmail(ctx context.Context, conversationID parley.ID) (*parley.Message, error) {
+	var m parley.Message
+	err := scanMessage(q.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE conversation_id = $1 AND direction = 'in' AND email <> '' ORDER BY id DESC LIMIT 1`, conversationID), &m)
+	if err != nil {
+		return nil, q.notFound(err, "email")
+	}
+	return &m, nil
+}
+
+// SetMessageEmail saves a message's email details (an outbound email's
+// delivery state).
+func (tx *Tx) SetMessageEmail(ctx context.Context, m *parley.Message) error {
+	email, err := emailColumn(m)
+	if err != nil {
+		return fmt.Errorf("store: message email: %w", err)
+	}
+	return tx.exec1(ctx, "message", `UPDATE messages SET email = $2 WHERE id = $1`, m.ID, email)
+}

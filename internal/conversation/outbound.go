@@ -1,0 +1,222 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/jobs"
+	"github.com/parleyhq/parley/internal/mail"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Mailer hands raw mail to the next server.
+type Mailer interface {
+	Send(ctx context.Context, from string, to []string, raw []byte) error
+}
+
+// JobSendMail is the job that sends one outbound email message.
+const JobSendMail = "mail.send"
+
+// sendAttempts is how often an email is tried before it is reported failed:
+// with the default backoff, about a day and a half.
+const sendAttempts = 12
+
+type sendMailJob struct {
+	MessageID parley.ID `json:"message_id"`
+}
+
+// prepareEmail makes m, a reply being written in tx, an email: recipients
+// from this conversation only (its contact, and whoever was on the last
+// email it received), our unguessable Message-ID continuing the thread,
+// the conversation's plus-address as Reply-To — and enqueues its sending.
+func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, m *parley.Message, now time.Time) error {
+	if c.ContactID == nil {
+		return parley.Invalid("conversation", "has no contact to write to")
+	}
+	contact, err := tx.Contact(ctx, *c.ContactID)
+	if err != nil {
+		return err
+	}
+	if contact.Email == "" {
+		return parley.Invalid("conversation", "the contact has no email address")
+	}
+	inbox, err := tx.Inbox(ctx, c.InboxID)
+	if err != nil {
+		return err
+	}
+	email := &parley.Email{
+		MessageID: mail.NewMessageID(s.mailDomain), Subject: replySubject(c.Subject), Date: now, Delivery: "queued",
+		To: []parley.Mailbox{{Name: contact.Name, Email: contact.Email}},
+	}
+	ours := func(addr string) bool { return strings.HasSuffix(addr, "@"+s.mailDomain) }
+	last, err := tx.LastInboundEmail(ctx, c.ID)
+	switch {
+	case err == nil:
+		email.References = append(append([]string(nil), last.Email.References...), last.Email.MessageID)
+		email.ThreadIndex = last.Email.ThreadIndex
+		seen := map[string]bool{contact.Email: true}
+		for _, p := range append(append([]parley.Mailbox{last.Email.From}, last.Email.To...), last.Email.Cc...) {
+			if !seen[p.Email] && !ours(p.Email) && !mail.RoleBased(p.Email) {
+				seen[p.Email] = true
+				email.Cc = append(email.Cc, p)
+			}
+		}
+	case parley.ErrorCode(err) != parley.ENOTFOUND:
+		return err
+	}
+	token, err := tx.MailToken(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		token = mail.NewToken()
+		if err := tx.SetMailToken(ctx, c.ID, token); err != nil {
+			return err
+		}
+	}
+	org, _, err := tx.OrgName(ctx)
+	if err != nil {
+		return err
+	}
+	author, err := tx.User(ctx, a.UserID)
+	if err != nil {
+		return err
+	}
+	// SPEC CHN-4: "Ana at Acme" from the inbox's address.
+	first, _, _ := strings.Cut(strings.TrimSpace(author.Name), " ")
+	email.From = parley.Mailbox{Name: first + " at " + org, Email: inbox.Slug + "@" + s.mailDomain}
+	email.ReplyTo = []parley.Mailbox{{Name: org, Email: inbox.Slug + "+" + token + "@" + s.mailDomain}}
+	m.Email = email
+
+	if err := tx.PutMailThreads(ctx, c.InboxID, c.ID, true, "mid:"+email.MessageID); err != nil {
+		return err
+	}
+	var people []string
+	for _, p := range append(append([]parley.Mailbox(nil), email.To...), email.Cc...) {
+		people = append(people, p.Email)
+	}
+	if err := tx.AddParticipants(ctx, c.ID, people...); err != nil {
+		return err
+	}
+	tx.AfterCommit(s.wake)
+	return nil
+}
+
+// enqueueSend queues the sending of m, once it has an id.
+func enqueueSend(ctx context.Context, tx *store.Tx, m *parley.Message, now time.Time) error {
+	payload, _ := json.Marshal(sendMailJob{MessageID: m.ID})
+	return tx.Enqueue(ctx, &store.Job{Kind: JobSendMail, Payload: payload, RunAt: now, MaxAttempts: sendAttempts, CreatedAt: now})
+}
+
+func replySubject(subject string) string {
+	base := mail.BaseSubject(subject)
+	if base == "" {
+		return "Re: your message"
+	}
+	return "Re: " + base
+}
+
+// SendMailJob is the handler of JobSendMail: it composes the message from
+// what was stored with it, signs it, and hands it to the mailer. The
+// outcome is recorded on the message and in the timeline.
+func (s *Service) SendMailJob() jobs.Handler {
+	return jobs.Handler{
+		Run: func(ctx context.Context, j *store.Job) error {
+			var p sendMailJob
+			if err := json.Unmarshal(j.Payload, &p); err != nil {
+				return jobs.Permanent(fmt.Errorf("send mail: payload: %w", err))
+			}
+			m, err := s.store.Message(ctx, p.MessageID)
+			if parley.ErrorCode(err) == parley.ENOTFOUND {
+				return nil // deleted with its conversation: nothing to send
+			}
+			if err != nil {
+				return err
+			}
+			if m.Email == nil || m.Email.Delivery == "sent" {
+				return nil
+			}
+			if s.mailer == nil {
+				return jobs.Permanent(fmt.Errorf("no way to send mail: set PARLEY_SMTP_RELAY"))
+			}
+			raw, err := s.compose(m)
+			if err != nil {
+				return jobs.Permanent(err)
+			}
+			var rcpts []string
+			for _, r := range append(append([]parley.Mailbox(nil), m.Email.To...), m.Email.Cc...) {
+				rcpts = append(rcpts, r.Email)
+			}
+			if err := s.mailer.Send(ctx, m.Email.From.Email, rcpts, raw); err != nil {
+				return err
+			}
+			return s.delivered(ctx, m, "sent", "")
+		},
+		Failed: func(ctx context.Context, tx *store.Tx, j *store.Job, cause error) error {
+			var p sendMailJob
+			if json.Unmarshal(j.Payload, &p) != nil {
+				return nil
+			}
+			m, err := tx.Message(ctx, p.MessageID)
+			if err != nil || m.Email == nil {
+				return nil
+			}
+			return s.recordDelivery(ctx, tx, m, "failed", cause.Error())
+		},
+	}
+}
+
+func (s *Service) compose(m *parley.Message) ([]byte, error) {
+	e := m.Email
+	out := mail.Outgoing{
+		MessageID: e.MessageID, From: e.From, To: e.To, Cc: e.Cc, Subject: e.Subject, Text: m.Text, HTML: m.HTML,
+		References: e.References, ThreadIndex: e.ThreadIndex, Date: e.Date,
+	}
+	if len(e.ReplyTo) > 0 {
+		out.ReplyTo = &e.ReplyTo[0]
+	}
+	if n := len(e.References); n > 0 {
+		out.InReplyTo = e.References[n-1]
+	}
+	raw, err := mail.Compose(out)
+	if err != nil {
+		return nil, err
+	}
+	if s.dkim != nil {
+		return s.dkim.Sign(raw)
+	}
+	return raw, nil
+}
+
+func (s *Service) delivered(ctx context.Context, m *parley.Message, state, reason string) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error { return s.recordDelivery(ctx, tx, m, state, reason) })
+}
+
+// recordDelivery saves where an outbound email is and tells the timeline.
+func (s *Service) recordDelivery(ctx context.Context, tx *store.Tx, m *parley.Message, state, reason string) error {
+	c, err := tx.Conversation(ctx, m.ConversationID)
+	if err != nil {
+		return err
+	}
+	e := *m.Email
+	e.Delivery = state
+	m.Email = &e
+	if state == "failed" {
+		e.Failure = &parley.DeliveryFailure{MessageID: e.MessageID, Reason: reason}
+	}
+	if err := tx.SetMessageEmail(ctx, m); err != nil {
+		return err
+	}
+	typ, data := parley.EventDelivered, map[string]any{"message_id": m.ID}
+	if state == "failed" {
+		typ, data["reason"] = parley.EventDeliveryFailed, reason
+	}
+	ev := parley.NewEvent(typ, parley.System, parley.Normalize(s.now()), data)
+	ev.MessageID = &m.ID
+	tx.Append(ev.In(c))
+	return nil
+}

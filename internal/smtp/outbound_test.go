@@ -1,0 +1,217 @@
+package smtp_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-msgauth/dkim"
+
+	"github.com/parleyhq/parley/internal/blob"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/jobs"
+	"github.com/parleyhq/parley/internal/mail"
+	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/smtp"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// outRig is an organisation whose replies go to a real SMTP server.
+type outRig struct {
+	t      *testing.T
+	s      *store.Store
+	conv   *conversation.Service
+	queue  *jobs.Queue
+	clock  *testClock
+	mta    *mta
+	ana    parley.Actor
+	ch     parley.ID // the inbox's email channel
+	lookup func(string) ([]string, error)
+}
+
+func newOutRig(t *testing.T, s *store.Store, configure func(*mta)) *outRig {
+	ctx := context.Background()
+	o := org.New(s, nil)
+	setup, err := o.FirstStart(ctx, "Acme", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := o.CreateUser(ctx, parley.System, org.NewUser{Email: "ana.lima@acme.example", Name: "Ana Lima", Role: parley.RoleAgent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chs, _ := s.Channels(ctx, setup.Inbox.ID)
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	g := &outRig{t: t, s: s, clock: &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, mta: startMTA(t, nil, configure),
+		ana: parley.UserActor(u), ch: chs[0].ID}
+	g.lookup = func(d string) ([]string, error) {
+		if d != "parley._domainkey.parley.test" {
+			return nil, fmt.Errorf("no record for %s", d)
+		}
+		return []string{"v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)}, nil
+	}
+	blobs, _ := blob.Open(t.TempDir())
+	g.queue = jobs.NewQueue(s, slog.New(slog.NewTextHandler(io.Discard, nil)), g.clock.Now)
+	g.queue.Backoff = func(n int) time.Duration { return time.Duration(n) * time.Minute }
+	g.conv = conversation.New(s, conversation.Options{Now: g.clock.Now, MailDomain: domain, Blobs: blobs,
+		Mailer: &smtp.Sender{Host: g.mta.addr}, DKIM: &mail.DKIM{Domain: domain, Selector: "parley", Key: key}, Wake: g.queue.Wake})
+	g.queue.Handle(conversation.JobSendMail, g.conv.SendMailJob())
+	return g
+}
+
+func (g *outRig) receive(raw string) *conversation.EmailReceived {
+	g.t.Helper()
+	r, err := g.conv.ReceiveEmail(context.Background(), parley.System, conversation.Email{ChannelID: g.ch, Raw: []byte(raw), Source: "test"})
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return r
+}
+
+func (g *outRig) reply(conv parley.ID, text string) *parley.Message {
+	g.t.Helper()
+	m, err := g.conv.Reply(context.Background(), g.ana, conv, conversation.Body{Text: text})
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return m
+}
+
+func (g *outRig) work() int {
+	g.t.Helper()
+	n, err := g.queue.RunDue(context.Background())
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return n
+}
+
+func customerMail(id, from, cc, subject, body string) string {
+	h := "From: " + from + "\r\nTo: support@parley.test\r\n"
+	if cc != "" {
+		h += "Cc: " + cc + "\r\n"
+	}
+	return h + "Subject: " + subject + "\r\nMessage-ID: <" + id + ">\r\nReferences: <root-" + id + ">\r\n" +
+		"Date: Mon, 2 Mar 2026 08:00:00 +0000\r\n\r\n" + body + "\r\n"
+}
+
+// TestReplyByEmail: an agent's reply goes out through a real SMTP server,
+// correctly threaded, signed and addressed to this conversation's people
+// only; the customer's answer to it comes back into the same conversation.
+func TestReplyByEmail(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		g := newOutRig(t, s, nil)
+		ctx := context.Background()
+		a := g.receive(customerMail("a1@client-a.example", "Héloïse <heloise@client-a.example>", "Cole <cole@client-a.example>", "Commande 1234", "Où est ma commande ?"))
+		b := g.receive(customerMail("b1@client-b.example", "Bo <bo@client-b.example>", "Secret Partner <partner@client-b.example>", "Invoice", "Wrong VAT"))
+
+		m := g.reply(a.ConversationID, "Elle part demain.")
+		if m.Email == nil || m.Email.Delivery != "queued" {
+			t.Fatalf("reply email = %+v, want queued", m.Email)
+		}
+		if n := g.work(); n != 1 {
+			t.Fatalf("ran %d jobs, want the send", n)
+		}
+		got := g.mta.deliveries()
+		if len(got) != 1 {
+			t.Fatalf("%d messages reached the server", len(got))
+		}
+		d := got[0]
+		if d.from != "support@parley.test" || strings.Join(d.to, ",") != "heloise@client-a.example,cole@client-a.example" {
+			t.Errorf("envelope from %s to %v", d.from, d.to)
+		}
+		sent, err := mail.Parse(d.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sent.From.Name != "Ana at Acme" || sent.From.Email != "support@parley.test" || sent.Subject != "Re: Commande 1234" {
+			t.Errorf("from %+v subject %q", sent.From, sent.Subject)
+		}
+		if strings.Join(sent.InReplyTo, " ") != "a1@client-a.example" || strings.Join(sent.References, " ") != "root-a1@client-a.example a1@client-a.example" {
+			t.Errorf("thread: in-reply-to %v references %v", sent.InReplyTo, sent.References)
+		}
+		if sent.MessageID != m.Email.MessageID || !strings.HasSuffix(sent.MessageID, "@parley.test") ||
+			len(sent.ReplyTo) != 1 || !strings.HasPrefix(sent.ReplyTo[0].Email, "support+") {
+			t.Errorf("message-id %s, reply-to %v", sent.MessageID, sent.ReplyTo)
+		}
+		for _, leak := range []string{"bo@client-b.example", "partner@client-b.example", "Wrong VAT", "Secret Partner"} {
+			if bytes.Contains(d.data, []byte(leak)) {
+				t.Errorf("conversation B's %q is in conversation A's mail", leak)
+			}
+		}
+		vs, err := dkim.VerifyWithOptions(bytes.NewReader(d.data), &dkim.VerifyOptions{LookupTXT: g.lookup})
+		if err != nil || len(vs) != 1 || vs[0].Err != nil {
+			t.Errorf("DKIM: %+v, %v", vs, err)
+		}
+		if msg, _ := s.Message(ctx, m.ID); msg.Email.Delivery != "sent" {
+			t.Errorf("delivery %q after the server accepted it, want sent", msg.Email.Delivery)
+		}
+
+		// The customer answers our message: same conversation.
+		back := g.receive("From: heloise@client-a.example\r\nTo: " + sent.ReplyTo[0].Email + "\r\nSubject: Re: Commande 1234\r\n" +
+			"Message-ID: <a2@client-a.example>\r\nIn-Reply-To: <" + sent.MessageID + ">\r\n\r\nMerci !\r\n")
+		if back.ConversationID != a.ConversationID || back.Rule != mail.RuleOwnID {
+			t.Errorf("the answer went to %d by %q, want %d by our Message-ID", back.ConversationID, back.Rule, a.ConversationID)
+		}
+		_ = b
+	})
+}
+
+// TestSendRetries: a server that says "try later" gets the message again
+// after the backoff; one that refuses for good ends it, visibly.
+func TestSendRetries(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, func(m *mta) { m.rcptCode = 451 })
+		a := g.receive(customerMail("a1@client.example", "jo@client.example", "", "Help", "Please"))
+		m := g.reply(a.ConversationID, "On it.")
+		if g.work() != 1 || len(g.mta.deliveries()) != 0 {
+			t.Fatal("first attempt should have been refused")
+		}
+		g.mta.mu.Lock()
+		g.mta.rcptCode = 0
+		g.mta.mu.Unlock()
+		if n := g.work(); n != 0 {
+			t.Errorf("retried at once (%d), want after the backoff", n)
+		}
+		g.clock.Advance(time.Minute)
+		if g.work() != 1 || len(g.mta.deliveries()) != 1 {
+			t.Fatalf("second attempt: %d delivered", len(g.mta.deliveries()))
+		}
+		if msg, _ := s.Message(ctx, m.ID); msg.Email.Delivery != "sent" {
+			t.Errorf("delivery %q", msg.Email.Delivery)
+		}
+
+		g.mta.mu.Lock()
+		g.mta.rcptCode = 550
+		g.mta.mu.Unlock()
+		m2 := g.reply(a.ConversationID, "One more thing.")
+		g.work()
+		msg, _ := s.Message(ctx, m2.ID)
+		evs, _ := s.ConversationEvents(ctx, a.ConversationID, 0, 100)
+		last := evs[len(evs)-1]
+		if msg.Email.Delivery != "failed" || msg.Email.Failure == nil || !strings.Contains(msg.Email.Failure.Reason, "550") ||
+			last.Type != parley.EventDeliveryFailed || last.MessageID == nil || *last.MessageID != m2.ID {
+			t.Errorf("after a 550: delivery %q %+v, last event %s", msg.Email.Delivery, msg.Email.Failure, last.Type)
+		}
+	})
+}
