@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/jobs"
-	"github.com/parleyhq/parley/internal/mail"
+	pmail "github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -33,7 +36,7 @@ type sendMailJob struct {
 // from this conversation only (its contact, and whoever was on the last
 // email it received), our unguessable Message-ID continuing the thread,
 // the conversation's plus-address as Reply-To — and enqueues its sending.
-func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, m *parley.Message, now time.Time) error {
+func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, m *parley.Message, now time.Time, cc []parley.Mailbox) error {
 	if c.ContactID == nil {
 		return parley.Invalid("conversation", "has no contact to write to")
 	}
@@ -49,7 +52,7 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 		return err
 	}
 	email := &parley.Email{
-		MessageID: mail.NewMessageID(s.mailDomain), Subject: replySubject(c.Subject), Date: now, Delivery: "queued",
+		MessageID: pmail.NewMessageID(s.mailDomain), Subject: replySubject(c.Subject), Date: now, Delivery: "queued",
 		To: []parley.Mailbox{{Name: contact.Name, Email: contact.Email}},
 	}
 	ours := func(addr string) bool { return strings.HasSuffix(addr, "@"+s.mailDomain) }
@@ -60,7 +63,7 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 		email.ThreadIndex = last.Email.ThreadIndex
 		seen := map[string]bool{contact.Email: true}
 		for _, p := range append(append([]parley.Mailbox{last.Email.From}, last.Email.To...), last.Email.Cc...) {
-			if !seen[p.Email] && !ours(p.Email) && !mail.RoleBased(p.Email) {
+			if !seen[p.Email] && !ours(p.Email) && !pmail.RoleBased(p.Email) {
 				seen[p.Email] = true
 				email.Cc = append(email.Cc, p)
 			}
@@ -68,12 +71,17 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 	case parley.ErrorCode(err) != parley.ENOTFOUND:
 		return err
 	}
+	for _, p := range cc {
+		if !slices.ContainsFunc(email.Cc, func(m parley.Mailbox) bool { return m.Email == p.Email }) && p.Email != contact.Email {
+			email.Cc = append(email.Cc, p)
+		}
+	}
 	token, err := tx.MailToken(ctx, c.ID)
 	if err != nil {
 		return err
 	}
 	if token == "" {
-		token = mail.NewToken()
+		token = pmail.NewToken()
 		if err := tx.SetMailToken(ctx, c.ID, token); err != nil {
 			return err
 		}
@@ -113,7 +121,7 @@ func enqueueSend(ctx context.Context, tx *store.Tx, m *parley.Message, now time.
 }
 
 func replySubject(subject string) string {
-	base := mail.BaseSubject(subject)
+	base := pmail.BaseSubject(subject)
 	if base == "" {
 		return "Re: your message"
 	}
@@ -172,7 +180,7 @@ func (s *Service) SendMailJob() jobs.Handler {
 
 func (s *Service) compose(m *parley.Message) ([]byte, error) {
 	e := m.Email
-	out := mail.Outgoing{
+	out := pmail.Outgoing{
 		MessageID: e.MessageID, From: e.From, To: e.To, Cc: e.Cc, Subject: e.Subject, Text: m.Text, HTML: m.HTML,
 		References: e.References, ThreadIndex: e.ThreadIndex, Date: e.Date,
 	}
@@ -182,7 +190,7 @@ func (s *Service) compose(m *parley.Message) ([]byte, error) {
 	if n := len(e.References); n > 0 {
 		out.InReplyTo = e.References[n-1]
 	}
-	raw, err := mail.Compose(out)
+	raw, err := pmail.Compose(out)
 	if err != nil {
 		return nil, err
 	}
@@ -219,4 +227,107 @@ func (s *Service) recordDelivery(ctx context.Context, tx *store.Tx, m *parley.Me
 	ev.MessageID = &m.ID
 	tx.Append(ev.In(c))
 	return nil
+}
+
+// NewEmail is an email an agent starts (SPEC CNV-13).
+type NewEmail struct {
+	InboxID parley.ID
+	To      parley.Mailbox
+	Cc      []parley.Mailbox
+	Subject string
+	Body
+}
+
+// maxCc bounds the copies of one new email.
+const maxCc = 20
+
+func (in *NewEmail) validate() error {
+	check := func(field string, m *parley.Mailbox) error {
+		m.Email = strings.ToLower(strings.TrimSpace(m.Email))
+		a, err := mail.ParseAddress(m.Email)
+		if err != nil || a.Address != m.Email {
+			return parley.Invalid(field, "is not an email address")
+		}
+		return nil
+	}
+	if err := check("to.email", &in.To); err != nil {
+		return err
+	}
+	if len(in.Cc) > maxCc {
+		return parley.Invalid("cc", "has more than %d addresses", maxCc)
+	}
+	for i := range in.Cc {
+		if err := check(fmt.Sprintf("cc[%d].email", i), &in.Cc[i]); err != nil {
+			return err
+		}
+	}
+	in.Subject = strings.TrimSpace(in.Subject)
+	if in.Subject == "" || len(in.Subject) > 1000 {
+		return parley.Invalid("subject", "is required, up to 1000 characters")
+	}
+	return in.Body.validate()
+}
+
+// SendEmail starts a conversation with an email from the inbox's own
+// address: it is the agent's (origin agent, so it shows in *sent*),
+// assigned to them, and its sending is queued like a reply's. The
+// inbox's email channel must be on (ECONFLICT otherwise).
+func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*parley.Conversation, *parley.Message, error) {
+	if err := in.validate(); err != nil {
+		return nil, nil, err
+	}
+	b := in.Body.withText()
+	var c *parley.Conversation
+	var m *parley.Message
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := auth.Inbox(ctx, tx, a, in.InboxID, auth.Act); err != nil {
+			return err
+		}
+		ch, err := tx.BuiltinChannelOf(ctx, in.InboxID)
+		if err != nil {
+			return err
+		}
+		if !ch.Enabled {
+			return parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name)
+		}
+		now := s.clock()
+		contact, err := s.resolveContact(ctx, tx, Inbound{ContactEmail: in.To.Email, ContactName: in.To.Name}, nil, now)
+		if err != nil {
+			return err
+		}
+		c = &parley.Conversation{InboxID: in.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Origin: parley.OriginAgent,
+			ContactID: &contact.ID, Subject: in.Subject, Status: parley.StatusOpen, Placement: parley.PlacementInbox,
+			AssigneeID: &a.UserID, CreatedAt: now, LastActivityAt: now, LastAgentAt: &now, Preview: preview(b)}
+		if err := tx.CreateConversation(ctx, c); err != nil {
+			return err
+		}
+		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
+			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
+		if err := s.prepareEmail(ctx, tx, c, a, m, now, in.Cc); err != nil {
+			return err
+		}
+		m.Email.Subject = in.Subject // a new thread, not a reply
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
+		if err := enqueueSend(ctx, tx, m, now); err != nil {
+			return err
+		}
+		sent := parley.NewEvent(parley.EventMessageSent, a, now, map[string]any{"channel_id": ch.ID, "delivery": ch.Kind})
+		sent.MessageID = &m.ID
+		for _, e := range []parley.Event{
+			parley.NewEvent(parley.EventConversationCreated, a, now, map[string]any{
+				"channel_id": ch.ID, "channel_kind": ch.Kind, "placement": c.Placement, "origin": c.Origin}),
+			parley.NewEvent(parley.EventAssigned, a, now, map[string]any{
+				"from_user_id": nil, "to_user_id": a.UserID, "from_team_id": nil, "to_team_id": nil}),
+			sent,
+		} {
+			tx.Append(e.In(c))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, m, nil
 }

@@ -140,3 +140,44 @@ func (s *Server) download(key, name, contentType string, inline bool) (*huma.Str
 		_, _ = io.Copy(ctx.BodyWriter(), f)
 	}}, nil
 }
+
+type mailboxJSON struct {
+	Email string `json:"email" maxLength:"320"`
+	Name  string `json:"name,omitempty" maxLength:"200"`
+}
+
+type sendEmailInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		To      mailboxJSON   `json:"to"`
+		Cc      []mailboxJSON `json:"cc,omitempty" maxItems:"20"`
+		Subject string        `json:"subject" maxLength:"1000"`
+		Text    string        `json:"text,omitempty"`
+		HTML    string        `json:"html,omitempty"`
+	}
+}
+
+type sentEmailJSON struct {
+	Conversation conversationJSON `json:"conversation"`
+	Message      messageJSON      `json:"message"`
+}
+
+// sendEmail starts a conversation with a new email from the inbox (SPEC
+// CNV-13); it shows in the sent view.
+func (s *Server) sendEmail(ctx context.Context, a parley.Actor, in *sendEmailInput) (*body[sentEmailJSON], error) {
+	b := in.Body
+	ne := conversation.NewEmail{InboxID: in.ID, To: parley.Mailbox{Email: b.To.Email, Name: b.To.Name}, Subject: b.Subject,
+		Body: conversation.Body{Text: b.Text, HTML: b.HTML}}
+	for _, c := range b.Cc {
+		ne.Cc = append(ne.Cc, parley.Mailbox{Email: c.Email, Name: c.Name})
+	}
+	c, m, err := s.conv.SendEmail(ctx, a, ne)
+	if err != nil {
+		return nil, err
+	}
+	cv, err := s.conversationOut(ctx, a, c)
+	if err != nil {
+		return nil, err
+	}
+	return &body[sentEmailJSON]{sentEmailJSON{Conversation: cv.Body, Message: *messageView(m, nil)}}, nil
+}

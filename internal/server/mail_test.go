@@ -125,3 +125,40 @@ func TestEmailAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestSendEmailAPI: the edges of starting a conversation by email.
+func TestSendEmailAPI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		vic, _ := w.a.user("vic", parley.RoleViewer)
+		ok := map[string]any{"to": map[string]string{"email": "lead@prospect.example"}, "subject": "Hello", "text": "Welcome"}
+		res := w.ana.must(201, "POST", path("/inboxes/%d/emails", w.sales), ok)
+		conv := res.body["conversation"].(map[string]any)
+		msg := res.body["message"].(map[string]any)
+		if conv["contact"].(map[string]any)["email"] != "lead@prospect.example" || msg["email"].(map[string]any)["delivery"] != "queued" {
+			t.Errorf("sent: %s", res.raw)
+		}
+		if items := w.ana.must(200, "GET", path("/conversations?view=sent"), nil).items(); len(items) != 1 {
+			t.Errorf("sent view has %d items, want 1", len(items))
+		}
+		for _, tt := range []struct {
+			who    *client
+			inbox  parley.ID
+			body   map[string]any
+			status int
+			field  string
+		}{
+			{w.bob, w.vip, ok, 404, ""},
+			{vic, w.sales, ok, 403, ""},
+			{w.ana, w.sales, map[string]any{"to": map[string]string{"email": "not an address"}, "subject": "x", "text": "y"}, 400, "to.email"},
+			{w.ana, w.sales, map[string]any{"to": map[string]string{"email": "a@b.example"}, "subject": " ", "text": "y"}, 400, "subject"},
+			{w.ana, w.sales, map[string]any{"to": map[string]string{"email": "a@b.example"}, "subject": "x"}, 400, "text"},
+			{w.ana, w.sales, map[string]any{"to": map[string]string{"email": "a@b.example"}, "cc": []map[string]string{{"email": "bad"}}, "subject": "x", "text": "y"}, 400, "cc[0].email"},
+		} {
+			got := tt.who.call("POST", path("/inboxes/%d/emails", tt.inbox), tt.body)
+			if got.status != tt.status || !strings.Contains(string(got.raw), tt.field) {
+				t.Errorf("%s → inbox %d %v: %d %s, want %d naming %q", tt.who.name, tt.inbox, tt.body, got.status, got.raw, tt.status, tt.field)
+			}
+		}
+	})
+}

@@ -41,6 +41,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "createChannel", "POST", "/api/v1/inboxes/{id}/channels", admin, s.createChannel, created)
 	op(api, s, "updateChannel", "PATCH", "/api/v1/channels/{id}", admin, s.updateChannel)
 	op(api, s, "receiveMessage", "POST", "/api/v1/channels/{id}/messages", member, s.receiveMessage, created, maxBody(2<<20))
+	op(api, s, "sendEmail", "POST", "/api/v1/inboxes/{id}/emails", member, s.sendEmail, created, maxBody(2<<20))
 	op(api, s, "receiveMIME", "POST", "/api/v1/channels/{id}/mime", member, s.receiveMIME, created, maxBody(s.cfg.MaxMessageBytes))
 	op(api, s, "listQuarantine", "GET", "/api/v1/quarantine", admin, s.listQuarantine)
 	op(api, s, "getQuarantinedRaw", "GET", "/api/v1/quarantine/{id}/raw", admin, s.quarantinedRaw)

@@ -215,3 +215,40 @@ func TestSendRetries(t *testing.T) {
 		}
 	})
 }
+
+// TestNewEmail: an agent starts a conversation by email (SPEC CNV-13); it
+// is in the sent view, goes out with its Cc, and the answer threads back.
+func TestNewEmail(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		ch, _ := s.Channel(ctx, g.ch)
+		c, m, err := g.conv.SendEmail(ctx, g.ana, conversation.NewEmail{InboxID: ch.InboxID,
+			To: parley.Mailbox{Email: "New.Lead@Prospect.example", Name: "Lee"}, Cc: []parley.Mailbox{{Email: "boss@prospect.example"}},
+			Subject: "Your trial", Body: conversation.Body{HTML: "<p>Welcome aboard!</p>"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Origin != parley.OriginAgent || c.AssigneeID == nil || *c.AssigneeID != g.ana.UserID {
+			t.Errorf("conversation %+v, want the agent's, assigned to them", c)
+		}
+		page, err := g.conv.List(ctx, g.ana, conversation.ListFilter{View: parley.ViewSent})
+		if err != nil || len(page) != 1 || page[0].ID != c.ID {
+			t.Errorf("sent view = %+v, %v", page, err)
+		}
+		g.work()
+		got := g.mta.deliveries()
+		if len(got) != 1 || strings.Join(got[0].to, ",") != "new.lead@prospect.example,boss@prospect.example" {
+			t.Fatalf("delivered %+v", got)
+		}
+		sent, _ := mail.Parse(got[0].data)
+		if sent.Subject != "Your trial" || len(sent.InReplyTo) != 0 || !strings.Contains(sent.Text, "Welcome aboard!") {
+			t.Errorf("sent %q, in-reply-to %v, text %q", sent.Subject, sent.InReplyTo, sent.Text)
+		}
+		back := g.receive("From: boss@prospect.example\r\nTo: support@parley.test\r\nSubject: Re: Your trial\r\n" +
+			"Message-ID: <boss-1@prospect.example>\r\nIn-Reply-To: <" + m.Email.MessageID + ">\r\n\r\nSounds good.\r\n")
+		if back.ConversationID != c.ID {
+			t.Errorf("the cc'd boss's answer went to %d, want %d", back.ConversationID, c.ID)
+		}
+	})
+}

@@ -77,3 +77,13 @@ func (q *Q) BuiltinChannel(ctx context.Context, slug string) (*parley.Channel, e
 	}
 	return &c, nil
 }
+
+// BuiltinChannelOf returns an inbox's built-in email channel, or ENOTFOUND.
+func (q *Q) BuiltinChannelOf(ctx context.Context, inboxID parley.ID) (*parley.Channel, error) {
+	var c parley.Channel
+	err := scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE inbox_id = $1 AND builtin`, inboxID), &c)
+	if err != nil {
+		return nil, q.notFound(err, "email channel")
+	}
+	return &c, nil
+}
