@@ -154,6 +154,9 @@ func (s *Service) Quarantined(ctx context.Context, a parley.Actor, id parley.ID)
 type Body struct {
 	Text string
 	HTML string
+	// Via sends a reply through another channel than the conversation's:
+	// "email" answers a chat or API conversation by email (SPEC CNV-12).
+	Via parley.ChannelKind
 }
 
 // MaxBodyLength caps a message's text and HTML, in bytes.

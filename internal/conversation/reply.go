@@ -26,6 +26,21 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 		if err != nil {
 			return nil, err
 		}
+		var evs []parley.Event
+		switch {
+		case b.Via == "" || b.Via == ch.Kind:
+		case b.Via == parley.ChannelEmail:
+			// Switch channel: the inbox's email channel sends it, and the
+			// customer's answer threads back into this conversation.
+			from := ch
+			if ch, err = tx.BuiltinChannelOf(ctx, c.InboxID); err != nil {
+				return nil, err
+			}
+			evs = append(evs, parley.NewEvent(parley.EventChannelSwitched, a, now, map[string]any{
+				"from_channel_id": from.ID, "from_kind": from.Kind, "to_channel_id": ch.ID, "to_kind": ch.Kind}))
+		default:
+			return nil, parley.Invalid("via", "can only be email")
+		}
 		if !ch.Enabled {
 			return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name)
 		}
@@ -44,7 +59,6 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 				return nil, err
 			}
 		}
-		var evs []parley.Event
 		if c.Status == parley.StatusClosed {
 			c.Status, c.ClosedAt = parley.StatusOpen, nil
 			evs = append(evs, parley.NewEvent(parley.EventReopened, a, now, map[string]string{"reason": "agent reply"}))

@@ -39,6 +39,7 @@ const (
 	EventInboxDeleted        = "inbox.deleted"
 	EventChannelCreated      = "channel.created"
 	EventChannelUpdated      = "channel.updated"
+	EventChannelSwitched     = "conversation.channel_switched" // a reply sent through another channel (SPEC CNV-12)
 )
 
 // Event is one entry of the append-only log, ordered by Seq.

@@ -275,8 +275,17 @@ type bodyInput struct {
 	}
 }
 
-func (s *Server) reply(ctx context.Context, a parley.Actor, in *bodyInput) (*body[messageJSON], error) {
-	m, err := s.conv.Reply(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML})
+type replyInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		Text string `json:"text,omitempty"`
+		HTML string `json:"html,omitempty"`
+		Via  string `json:"via,omitempty" enum:"email" doc:"Answer by email on a conversation from another channel (SPEC CNV-12); the contact must have an email address."`
+	}
+}
+
+func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*body[messageJSON], error) {
+	m, err := s.conv.Reply(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML, Via: parley.ChannelKind(in.Body.Via)})
 	if err != nil {
 		return nil, err
 	}

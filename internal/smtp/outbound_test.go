@@ -252,3 +252,49 @@ func TestNewEmail(t *testing.T) {
 		}
 	})
 }
+
+// TestSwitchChannel: a conversation from the API channel (a chat bridge)
+// answered by email stays one conversation when the customer answers the
+// email (SPEC CNV-12).
+func TestSwitchChannel(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		email, _ := s.Channel(ctx, g.ch)
+		chs, _ := s.Channels(ctx, email.InboxID)
+		api := chs[1]
+		in, err := g.conv.Receive(ctx, parley.System, conversation.Inbound{ChannelID: api.ID, ContactEmail: "sam@client.example", Text: "Hi from the chat"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := g.conv.Reply(ctx, g.ana, in.ConversationID, conversation.Body{Text: "Sending you the details by email.", Via: parley.ChannelEmail})
+		if err != nil || m.Email == nil {
+			t.Fatalf("reply via email: %+v, %v", m, err)
+		}
+		g.work()
+		if got := g.mta.deliveries(); len(got) != 1 || got[0].to[0] != "sam@client.example" {
+			t.Fatalf("delivered %+v", got)
+		}
+		back := g.receive("From: sam@client.example\r\nTo: support@parley.test\r\nSubject: Re: your message\r\n" +
+			"Message-ID: <sam-2@client.example>\r\nIn-Reply-To: <" + m.Email.MessageID + ">\r\n\r\nThanks!\r\n")
+		if back.ConversationID != in.ConversationID {
+			t.Errorf("the email answer went to %d, want the chat's %d", back.ConversationID, in.ConversationID)
+		}
+		evs, _ := s.ConversationEvents(ctx, in.ConversationID, 0, 100)
+		found := false
+		for _, e := range evs {
+			found = found || e.Type == parley.EventChannelSwitched
+		}
+		if !found {
+			t.Error("no channel_switched event in the timeline")
+		}
+
+		noEmail, _ := g.conv.Receive(ctx, parley.System, conversation.Inbound{ChannelID: api.ID, ContactName: "Anonymous", Text: "hi"})
+		if _, err := g.conv.Reply(ctx, g.ana, noEmail.ConversationID, conversation.Body{Text: "x", Via: parley.ChannelEmail}); parley.ErrorCode(err) != parley.EINVALID {
+			t.Errorf("email to a contact without an address: %v, want EINVALID", err)
+		}
+		if _, err := g.conv.Reply(ctx, g.ana, in.ConversationID, conversation.Body{Text: "x", Via: "fax"}); parley.ErrorField(err) != "via" {
+			t.Errorf("via fax: %v, want an error naming via", err)
+		}
+	})
+}
