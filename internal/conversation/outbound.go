@@ -33,8 +33,8 @@ type sendMailJob struct {
 }
 
 // prepareEmail makes m, a reply being written in tx, an email: recipients
-// from this conversation only (its contact, and whoever was on the last
-// email it received), our unguessable Message-ID continuing the thread,
+// from this conversation only (its contact, and whoever was on the
+// contact's last email), our unguessable Message-ID continuing the thread,
 // the conversation's plus-address as Reply-To — and enqueues its sending.
 func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, m *parley.Message, now time.Time, cc []parley.Mailbox) error {
 	if c.ContactID == nil {
@@ -56,7 +56,9 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 		To: []parley.Mailbox{{Name: contact.Name, Email: contact.Email}},
 	}
 	ours := func(addr string) bool { return strings.HasSuffix(addr, "@"+s.mailDomain) }
-	last, err := tx.LastInboundEmail(ctx, c.ID)
+	// Reply-all over the customer's own last email: whoever else wrote in
+	// last (a forward's recipient, say) is not copied on it.
+	last, err := tx.LastInboundEmail(ctx, c.ID, contact.ID)
 	switch {
 	case err == nil:
 		email.References = append(append([]string(nil), last.Email.References...), last.Email.MessageID)
@@ -76,6 +78,16 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 			email.Cc = append(email.Cc, p)
 		}
 	}
+	m.Email = email
+	return s.addressEmail(ctx, tx, c, a, inbox, m)
+}
+
+// addressEmail gives m.Email, already addressed, its sender (SPEC CHN-4:
+// "Ana at Acme" from the inbox's address), the conversation's plus-address
+// as Reply-To, and records our Message-ID and the recipients so their
+// answers thread back; the send is queued after the commit.
+func (s *Service) addressEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, inbox *parley.Inbox, m *parley.Message) error {
+	email := m.Email
 	token, err := tx.MailToken(ctx, c.ID)
 	if err != nil {
 		return err
@@ -94,11 +106,9 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 	if err != nil {
 		return err
 	}
-	// SPEC CHN-4: "Ana at Acme" from the inbox's address.
 	first, _, _ := strings.Cut(strings.TrimSpace(author.Name), " ")
 	email.From = parley.Mailbox{Name: first + " at " + org, Email: inbox.Slug + "@" + s.mailDomain}
 	email.ReplyTo = []parley.Mailbox{{Name: org, Email: inbox.Slug + "+" + token + "@" + s.mailDomain}}
-	m.Email = email
 
 	if err := tx.PutMailThreads(ctx, c.InboxID, c.ID, true, "mid:"+email.MessageID); err != nil {
 		return err

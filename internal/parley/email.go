@@ -2,6 +2,7 @@ package parley
 
 import (
 	"encoding/json"
+	"net/mail"
 	"strings"
 	"time"
 )
@@ -10,6 +11,11 @@ import (
 type Mailbox struct {
 	Name  string `json:"name,omitempty"`
 	Email string `json:"email"`
+}
+
+// String formats m as a header value: "Ana Lima <ana@example.com>".
+func (m Mailbox) String() string {
+	return (&mail.Address{Name: m.Name, Address: m.Email}).String()
 }
 
 // Email is what an email message carries besides its text: its headers,
@@ -29,6 +35,9 @@ type Email struct {
 	ThreadIndex string   `json:"thread_index,omitempty"`
 	// Delivery is where an outbound email is: queued, sent or failed.
 	Delivery string `json:"delivery,omitempty"`
+	// Forward marks the conversation sent on to someone outside (SPEC
+	// CNV-11), not a message to the customer.
+	Forward bool `json:"forward,omitempty"`
 	// ThreadRule names the rule that put the message in its conversation
 	// (mail.Rule*).
 	ThreadRule string `json:"thread_rule,omitempty"`

@@ -39,6 +39,7 @@ const (
 	EventInboxDeleted        = "inbox.deleted"
 	EventChannelCreated      = "channel.created"
 	EventChannelUpdated      = "channel.updated"
+	EventForwarded           = "conversation.forwarded"        // data: to (addresses), message_id
 	EventChannelSwitched     = "conversation.channel_switched" // a reply sent through another channel (SPEC CNV-12)
 )
 

@@ -32,6 +32,7 @@ func TestOutsiderGets404(t *testing.T) {
 			{"GET", "/conversations/%d/timeline", nil},
 			{"POST", "/conversations/%d/replies", map[string]string{"text": "x"}},
 			{"POST", "/conversations/%d/comments", map[string]string{"text": "x"}},
+			{"POST", "/conversations/%d/forwards", map[string]any{"to": []map[string]string{{"email": "x@y.example"}}}},
 			{"PUT", "/conversations/%d/assignee", map[string]any{"user_id": nil}},
 			{"POST", "/conversations/%d/close", nil},
 			{"POST", "/conversations/%d/reopen", nil},

@@ -181,3 +181,25 @@ func (s *Server) sendEmail(ctx context.Context, a parley.Actor, in *sendEmailInp
 	}
 	return &body[sentEmailJSON]{sentEmailJSON{Conversation: cv.Body, Message: *messageView(m, nil)}}, nil
 }
+
+type forwardInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		To   []mailboxJSON `json:"to" minItems:"1" maxItems:"20"`
+		Text string        `json:"text,omitempty" doc:"A note above the forwarded thread."`
+		HTML string        `json:"html,omitempty"`
+	}
+}
+
+// forward emails the conversation to people outside (SPEC CNV-11).
+func (s *Server) forward(ctx context.Context, a parley.Actor, in *forwardInput) (*body[messageJSON], error) {
+	f := conversation.Forward{Note: conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML}}
+	for _, t := range in.Body.To {
+		f.To = append(f.To, parley.Mailbox{Email: t.Email, Name: t.Name})
+	}
+	m, err := s.conv.Forward(ctx, a, in.ID, f)
+	if err != nil {
+		return nil, err
+	}
+	return &body[messageJSON]{*messageView(m, nil)}, nil
+}

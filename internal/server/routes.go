@@ -55,6 +55,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "deleteConversation", "DELETE", "/api/v1/conversations/{id}", member, s.deleteConversation, noContent)
 	op(api, s, "getTimeline", "GET", "/api/v1/conversations/{id}/timeline", member, s.timeline)
 	op(api, s, "reply", "POST", "/api/v1/conversations/{id}/replies", member, s.reply, created, maxBody(2<<20))
+	op(api, s, "forward", "POST", "/api/v1/conversations/{id}/forwards", member, s.forward, created, maxBody(2<<20))
 	op(api, s, "comment", "POST", "/api/v1/conversations/{id}/comments", member, s.comment, created, maxBody(2<<20))
 	op(api, s, "markRead", "POST", "/api/v1/conversations/{id}/read", member, s.markRead, noContent)
 	op(api, s, "markUnread", "POST", "/api/v1/conversations/{id}/unread", member, s.markUnread, noContent)

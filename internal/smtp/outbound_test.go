@@ -298,3 +298,79 @@ func TestSwitchChannel(t *testing.T) {
 		}
 	})
 }
+
+// TestForward: the thread goes to an outside address without internal
+// comments, the forward is in the timeline, and the answer comes back.
+func TestForward(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		a := g.receive(customerMail("a1@client.example", "Jo <jo@client.example>", "", "Broken invoice", "The VAT is counted twice."))
+		if _, err := g.conv.Comment(ctx, g.ana, a.ConversationID, conversation.Body{Text: "internal: customer is on the old plan"}); err != nil {
+			t.Fatal(err)
+		}
+		g.reply(a.ConversationID, "Looking into it.")
+		g.work()
+		m, err := g.conv.Forward(ctx, g.ana, a.ConversationID, conversation.Forward{
+			To: []parley.Mailbox{{Email: "billing@accountants.example"}}, Note: conversation.Body{Text: "Can you check this invoice?"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.work()
+		got := g.mta.deliveries()
+		if len(got) != 2 || strings.Join(got[1].to, ",") != "billing@accountants.example" {
+			t.Fatalf("delivered %+v", got)
+		}
+		fwd, _ := mail.Parse(got[1].data)
+		if fwd.Subject != "Fwd: Broken invoice" || !strings.Contains(fwd.Text, "Can you check this invoice?") ||
+			!strings.Contains(fwd.Text, "The VAT is counted twice.") || !strings.Contains(fwd.Text, "Looking into it.") {
+			t.Errorf("forward %q:\n%s", fwd.Subject, fwd.Text)
+		}
+		if bytes.Contains(got[1].data, []byte("old plan")) {
+			t.Error("an internal comment was forwarded")
+		}
+		if bytes.Contains(got[1].data, []byte("jo@client.example>\r\nTo")) || len(fwd.Cc) != 0 {
+			t.Error("the customer was copied on the forward")
+		}
+		evs, _ := s.ConversationEvents(ctx, a.ConversationID, 0, 100)
+		if last := evs[len(evs)-1]; last.Type != parley.EventDelivered {
+			t.Errorf("last event %s", last.Type)
+		}
+		forwarded := false
+		for _, e := range evs {
+			forwarded = forwarded || e.Type == parley.EventForwarded && e.MessageID != nil && *e.MessageID == m.ID
+		}
+		if !forwarded {
+			t.Error("no conversation.forwarded event")
+		}
+		back := g.receive("From: billing@accountants.example\r\nTo: support@parley.test\r\nSubject: Re: Fwd: Broken invoice\r\n" +
+			"Message-ID: <acc-1@accountants.example>\r\nIn-Reply-To: <" + m.Email.MessageID + ">\r\n\r\nFixed.\r\n")
+		if back.ConversationID != a.ConversationID {
+			t.Errorf("the accountant's answer went to %d, want %d", back.ConversationID, a.ConversationID)
+		}
+	})
+}
+
+// TestReplyAfterForward: once a forward's recipient has answered, the next
+// reply to the customer does not copy them.
+func TestReplyAfterForward(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		a := g.receive(customerMail("a1@client.example", "Jo <jo@client.example>", "Kim <kim@client.example>", "Invoice", "VAT twice"))
+		m, err := g.conv.Forward(ctx, g.ana, a.ConversationID, conversation.Forward{To: []parley.Mailbox{{Email: "billing@accountants.example"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.receive("From: billing@accountants.example\r\nTo: support@parley.test\r\nMessage-ID: <acc-1@accountants.example>\r\n" +
+			"In-Reply-To: <" + m.Email.MessageID + ">\r\n\r\nInternal: they are right.\r\n")
+		r := g.reply(a.ConversationID, "You are right, here is a corrected invoice.")
+		var got []string
+		for _, p := range append(r.Email.To, r.Email.Cc...) {
+			got = append(got, p.Email)
+		}
+		if strings.Join(got, ",") != "jo@client.example,kim@client.example" {
+			t.Errorf("reply to %v, want the customer and their cc only", got)
+		}
+	})
+}

@@ -159,12 +159,13 @@ func (tx *Tx) InsertMessages(ctx context.Context, ms []*parley.Message) error {
 	return nil
 }
 
-// LastInboundEmail returns the newest email a conversation received, or
-// ENOTFOUND.
-func (q *Q) LastInboundEmail(ctx context.Context, conversationID parley.ID) (*parley.Message, error) {
+// LastInboundEmail returns the newest email a conversation received from a
+// contact, or ENOTFOUND.
+func (q *Q) LastInboundEmail(ctx context.Context, conversationID, contactID parley.ID) (*parley.Message, error) {
 	var m parley.Message
 	err := scanMessage(q.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
-		WHERE conversation_id = $1 AND direction = 'in' AND email <> '' ORDER BY id DESC LIMIT 1`, conversationID), &m)
+		WHERE conversation_id = $1 AND contact_id = $2 AND direction = 'in' AND email <> '' ORDER BY id DESC LIMIT 1`,
+		conversationID, contactID), &m)
 	if err != nil {
 		return nil, q.notFound(err, "email")
 	}

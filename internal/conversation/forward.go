@@ -1,0 +1,154 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	pmail "github.com/parleyhq/parley/internal/mail"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Forward sends a conversation on to people outside (SPEC CNV-11).
+type Forward struct {
+	To   []parley.Mailbox
+	Note Body // optional, above the forwarded thread
+}
+
+func (f *Forward) validate() error {
+	if len(f.To) == 0 || len(f.To) > maxCc {
+		return parley.Invalid("to", "needs 1 to %d addresses", maxCc)
+	}
+	for i := range f.To {
+		f.To[i].Email = strings.ToLower(strings.TrimSpace(f.To[i].Email))
+		if a, err := mail.ParseAddress(f.To[i].Email); err != nil || a.Address != f.To[i].Email {
+			return parley.Invalid(fmt.Sprintf("to[%d].email", i), "is not an email address")
+		}
+	}
+	if strings.TrimSpace(f.Note.Text) != "" || strings.TrimSpace(f.Note.HTML) != "" {
+		return f.Note.validate()
+	}
+	return nil
+}
+
+// Forward emails the conversation — its customer messages and replies,
+// never internal comments — to outside addresses, with an optional note on
+// top, and records it in the timeline. Their answers come back into the
+// conversation.
+func (s *Service) Forward(ctx context.Context, a parley.Actor, id parley.ID, f Forward) (*parley.Message, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	note := f.Note.withText()
+	var m *parley.Message
+	_, err := s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+		ch, err := tx.BuiltinChannelOf(ctx, c.InboxID)
+		if err != nil {
+			return nil, err
+		}
+		if !ch.Enabled {
+			return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name)
+		}
+		inbox, err := tx.Inbox(ctx, c.InboxID)
+		if err != nil {
+			return nil, err
+		}
+		text, htm, err := s.forwardedThread(ctx, tx, c, note)
+		if err != nil {
+			return nil, err
+		}
+		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
+			AuthorID: &a.UserID, Text: truncate(text, MaxBodyLength), HTML: truncate(htm, MaxBodyLength), CreatedAt: now,
+			Email: &parley.Email{MessageID: pmail.NewMessageID(s.mailDomain), Subject: "Fwd: " + pmail.BaseSubject(c.Subject),
+				To: f.To, Date: now, Delivery: "queued", Forward: true}}
+		if err := s.addressEmail(ctx, tx, c, a, inbox, m); err != nil {
+			return nil, err
+		}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return nil, err
+		}
+		if err := enqueueSend(ctx, tx, m, now); err != nil {
+			return nil, err
+		}
+		to := make([]string, len(f.To))
+		for i, r := range f.To {
+			to[i] = r.Email
+		}
+		e := parley.NewEvent(parley.EventForwarded, a, now, map[string]any{"to": to})
+		e.MessageID = &m.ID
+		c.LastActivityAt = now
+		return []parley.Event{e}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// forwardedThread renders the note and the thread under it, oldest first,
+// as text and HTML.
+func (s *Service) forwardedThread(ctx context.Context, tx *store.Tx, c *parley.Conversation, note Body) (string, string, error) {
+	msgs, err := tx.ConversationMessages(ctx, c.ID, 0, 1<<62)
+	if err != nil {
+		return "", "", err
+	}
+	ids := make([]parley.ID, 0, len(msgs))
+	for id, m := range msgs {
+		if m.Kind == parley.KindMessage && (m.Email == nil || !m.Email.Forward) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	var t, h strings.Builder
+	t.WriteString(note.Text)
+	if note.HTML != "" {
+		h.WriteString(note.HTML)
+	} else if note.Text != "" {
+		fmt.Fprintf(&h, `<div style="white-space: pre-wrap">%s</div>`, html.EscapeString(note.Text))
+	}
+	fmt.Fprintf(&t, "\n\n---------- Forwarded conversation ----------\nSubject: %s\n", c.Subject)
+	fmt.Fprintf(&h, "<hr><p><b>Forwarded conversation</b><br>Subject: %s</p>", html.EscapeString(c.Subject))
+	for _, id := range ids {
+		m := msgs[id]
+		who, err := s.author(ctx, tx, m)
+		if err != nil {
+			return "", "", err
+		}
+		when := m.CreatedAt.Format("Mon, 2 Jan 2006 15:04 MST")
+		fmt.Fprintf(&t, "\nFrom: %s\nDate: %s\n\n%s\n", who, when, m.Text)
+		fmt.Fprintf(&h, "<p><b>From:</b> %s<br><b>Date:</b> %s</p>", html.EscapeString(who), when)
+		if m.HTML != "" {
+			fmt.Fprintf(&h, "<blockquote>%s</blockquote>", m.HTML) // sanitised when received or written
+		} else {
+			fmt.Fprintf(&h, `<blockquote style="white-space: pre-wrap">%s</blockquote>`, html.EscapeString(m.Text))
+		}
+	}
+	return t.String(), h.String(), nil
+}
+
+// author names who wrote a message, as a From line.
+func (s *Service) author(ctx context.Context, tx *store.Tx, m *parley.Message) (string, error) {
+	if m.Email != nil && m.Direction == parley.Inbound {
+		return m.Email.From.String(), nil
+	}
+	if m.ContactID != nil {
+		c, err := tx.Contact(ctx, *m.ContactID)
+		if err != nil {
+			return "", err
+		}
+		return parley.Mailbox{Name: c.Name, Email: c.Email}.String(), nil
+	}
+	if m.AuthorID != nil {
+		u, err := tx.User(ctx, *m.AuthorID)
+		if err != nil {
+			return "", err
+		}
+		return u.Name, nil
+	}
+	return "Parley", nil
+}
