@@ -66,7 +66,7 @@ func (s *Service) Forward(ctx context.Context, a parley.Actor, id parley.ID, f F
 			AuthorID: &a.UserID, Text: truncate(text, MaxBodyLength), HTML: truncate(htm, MaxBodyLength), CreatedAt: now,
 			Email: &parley.Email{MessageID: pmail.NewMessageID(s.mailDomain), Subject: "Fwd: " + pmail.BaseSubject(c.Subject),
 				To: f.To, Date: now, Delivery: "queued", Forward: true}}
-		if err := s.addressEmail(ctx, tx, c, a, inbox, m); err != nil {
+		if err := s.addressEmail(ctx, tx, c, ch, a, inbox, m); err != nil {
 			return nil, err
 		}
 		if err := tx.CreateMessage(ctx, m); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/mail"
 	"slices"
 	"strings"
@@ -36,7 +37,7 @@ type sendMailJob struct {
 // from this conversation only (its contact, and whoever was on the
 // contact's last email), our unguessable Message-ID continuing the thread,
 // the conversation's plus-address as Reply-To — and enqueues its sending.
-func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, m *parley.Message, now time.Time, cc []parley.Mailbox) error {
+func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, ch *parley.Channel, a parley.Actor, m *parley.Message, now time.Time, cc []parley.Mailbox) error {
 	if c.ContactID == nil {
 		return parley.Invalid("conversation", "has no contact to write to")
 	}
@@ -79,14 +80,47 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 		}
 	}
 	m.Email = email
-	return s.addressEmail(ctx, tx, c, a, inbox, m)
+	if err := s.addressEmail(ctx, tx, c, ch, a, inbox, m); err != nil {
+		return err
+	}
+	author, err := tx.User(ctx, a.UserID)
+	if err != nil {
+		return err
+	}
+	sign(m, ch.EmailSettings(), author)
+	return nil
+}
+
+// sign appends the channel's signature to a reply or new email, with the
+// agent's name in its tokens (SPEC CHN-4).
+func sign(m *parley.Message, set parley.EmailSettings, author *parley.User) {
+	if set.Signature == "" && set.SignatureHTML == "" {
+		return
+	}
+	full := strings.TrimSpace(author.Name)
+	first, last, _ := strings.Cut(full, " ")
+	r := strings.NewReplacer("{{agent.full_name}}", full, "{{agent.first_name}}", first, "{{agent.last_name}}", strings.TrimSpace(last))
+	rh := strings.NewReplacer("{{agent.full_name}}", html.EscapeString(full), "{{agent.first_name}}", html.EscapeString(first),
+		"{{agent.last_name}}", html.EscapeString(strings.TrimSpace(last)))
+	text := set.Signature
+	if text == "" {
+		text = pmail.PlainText(set.SignatureHTML)
+	}
+	m.Text += "\n\n-- \n" + r.Replace(text)
+	if m.HTML != "" {
+		sigHTML := set.SignatureHTML
+		if sigHTML == "" {
+			sigHTML = `<div style="white-space: pre-wrap">` + html.EscapeString(set.Signature) + `</div>`
+		}
+		m.HTML += `<div class="signature">` + rh.Replace(sigHTML) + `</div>`
+	}
 }
 
 // addressEmail gives m.Email, already addressed, its sender (SPEC CHN-4:
 // "Ana at Acme" from the inbox's address), the conversation's plus-address
 // as Reply-To, and records our Message-ID and the recipients so their
 // answers thread back; the send is queued after the commit.
-func (s *Service) addressEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, inbox *parley.Inbox, m *parley.Message) error {
+func (s *Service) addressEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, ch *parley.Channel, a parley.Actor, inbox *parley.Inbox, m *parley.Message) error {
 	email := m.Email
 	token, err := tx.MailToken(ctx, c.ID)
 	if err != nil {
@@ -106,8 +140,12 @@ func (s *Service) addressEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 	if err != nil {
 		return err
 	}
-	first, _, _ := strings.Cut(strings.TrimSpace(author.Name), " ")
-	email.From = parley.Mailbox{Name: first + " at " + org, Email: inbox.Slug + "@" + s.mailDomain}
+	name := org
+	if ch.EmailSettings().FromName != "company" {
+		first, _, _ := strings.Cut(strings.TrimSpace(author.Name), " ")
+		name = first + " at " + org
+	}
+	email.From = parley.Mailbox{Name: name, Email: inbox.Slug + "@" + s.mailDomain}
 	email.ReplyTo = []parley.Mailbox{{Name: org, Email: inbox.Slug + "+" + token + "@" + s.mailDomain}}
 
 	if err := tx.PutMailThreads(ctx, c.InboxID, c.ID, true, "mid:"+email.MessageID); err != nil {
@@ -313,7 +351,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		}
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
 			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
-		if err := s.prepareEmail(ctx, tx, c, a, m, now, in.Cc); err != nil {
+		if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, in.Cc); err != nil {
 			return err
 		}
 		m.Email.Subject = in.Subject // a new thread, not a reply

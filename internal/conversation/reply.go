@@ -47,7 +47,7 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
 			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
 		if ch.Kind == parley.ChannelEmail {
-			if err := s.prepareEmail(ctx, tx, c, a, m, now, nil); err != nil {
+			if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, nil); err != nil {
 				return nil, err
 			}
 		}

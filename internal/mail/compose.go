@@ -60,11 +60,7 @@ func Compose(o Outgoing) ([]byte, error) {
 	}
 	text := o.Text
 	if strings.TrimSpace(text) == "" && o.HTML != "" {
-		t, err := html2text.FromString(o.HTML, html2text.Options{PrettyTables: false})
-		if err != nil {
-			return nil, fmt.Errorf("mail: compose: plain part: %w", err)
-		}
-		text = t
+		text = PlainText(o.HTML)
 	}
 	b := enmime.Builder().From(o.From.Name, o.From.Email).Subject(o.Subject).Date(o.Date).
 		ToAddrs(netAddrs(o.To)).CCAddrs(netAddrs(o.Cc)).Text([]byte(text)).
@@ -107,6 +103,16 @@ func Compose(o Outgoing) ([]byte, error) {
 		return nil, fmt.Errorf("mail: compose: %w", err)
 	}
 	return out.Bytes(), nil
+}
+
+// PlainText renders HTML as readable plain text, for the plain part of
+// mail that was written in HTML.
+func PlainText(html string) string {
+	t, err := html2text.FromString(html)
+	if err != nil {
+		return html
+	}
+	return t
 }
 
 func netAddrs(as []Address) []netmail.Address {

@@ -31,7 +31,7 @@ func (s *Service) CreateChannel(ctx context.Context, a parley.Actor, inboxID par
 	if name == "" || len([]rune(name)) > 100 {
 		return nil, parley.Invalid("name", "is required, up to 100 characters")
 	}
-	if err := validConfig(in.Config); err != nil {
+	if err := validConfig(in.Kind, in.Config); err != nil {
 		return nil, err
 	}
 	c := &parley.Channel{InboxID: inboxID, Kind: in.Kind, Name: name, Enabled: in.Enabled == nil || *in.Enabled,
@@ -65,13 +65,13 @@ func (s *Service) UpdateChannel(ctx context.Context, a parley.Actor, id parley.I
 	if err := auth.Admin(a); err != nil {
 		return nil, err
 	}
-	if err := validConfig(p.Config); err != nil {
-		return nil, err
-	}
 	var out *parley.Channel
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.Channel(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := validConfig(c.Kind, p.Config); err != nil {
 			return err
 		}
 		if p.Name != nil {
@@ -115,13 +115,20 @@ func channelEventAt(typ string, a parley.Actor, c *parley.Channel, now time.Time
 	return e
 }
 
-func validConfig(cfg json.RawMessage) error {
+func validConfig(kind parley.ChannelKind, cfg json.RawMessage) error {
 	if len(cfg) == 0 {
 		return nil
 	}
 	var m map[string]any
 	if err := json.Unmarshal(cfg, &m); err != nil {
 		return parley.Invalid("config", "must be a JSON object")
+	}
+	if kind == parley.ChannelEmail {
+		var es parley.EmailSettings
+		if err := json.Unmarshal(cfg, &es); err != nil {
+			return parley.Invalid("config", "has an email setting of the wrong type")
+		}
+		return es.Validate()
 	}
 	return nil
 }

@@ -99,6 +99,34 @@ type EmailSettings struct {
 	// "original" (the default: the sender inside the forward) or
 	// "forwarder" (SPEC CHN-5).
 	ForwardsAs string `json:"forwards_as,omitempty"`
+	// FromName is how replies are signed in the From header: "agent" (the
+	// default: "Ana at Acme") or "company" ("Acme") (SPEC CHN-4).
+	FromName string `json:"from_name,omitempty"`
+	// Signature and SignatureHTML end every reply and new email sent from
+	// the channel; {{agent.full_name}}, {{agent.first_name}} and
+	// {{agent.last_name}} become the sender's name.
+	Signature     string `json:"signature,omitempty"`
+	SignatureHTML string `json:"signature_html,omitempty"`
+}
+
+// MaxSignature caps a signature, in bytes.
+const MaxSignature = 10 << 10
+
+// Validate reports the first setting that cannot work, naming it.
+func (s EmailSettings) Validate() error {
+	switch {
+	case s.ForwardsAs != "" && s.ForwardsAs != "original" && s.ForwardsAs != "forwarder":
+		return Invalid("config.forwards_as", "must be original or forwarder")
+	case s.FromName != "" && s.FromName != "agent" && s.FromName != "company":
+		return Invalid("config.from_name", "must be agent or company")
+	case len(s.Signature) > MaxSignature:
+		return Invalid("config.signature", "is longer than %d bytes", MaxSignature)
+	case len(s.SignatureHTML) > MaxSignature:
+		return Invalid("config.signature_html", "is longer than %d bytes", MaxSignature)
+	case s.Address != "" && !strings.Contains(s.Address, "@"):
+		return Invalid("config.address", "is not an email address")
+	}
+	return nil
 }
 
 // EmailSettings reads the channel's email options; a config that does not

@@ -374,3 +374,48 @@ func TestReplyAfterForward(t *testing.T) {
 		}
 	})
 }
+
+// TestSenderIdentity: the channel's from-name mode and signature, with the
+// agent's name in its tokens (SPEC CHN-4).
+func TestSenderIdentity(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		o := org.New(s, nil)
+		cfg := []byte(`{"from_name":"company","signature":"{{agent.first_name}} {{agent.last_name}}\nAcme support",` +
+			`"signature_html":"<p><b>{{agent.full_name}}</b> — Acme support</p>"}`)
+		if _, err := o.UpdateChannel(ctx, parley.System, g.ch, org.ChannelPatch{Config: cfg}); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []struct{ config, field string }{
+			{`{"from_name":"nobody"}`, "config.from_name"},
+			{`{"forwards_as":"x"}`, "config.forwards_as"},
+			{`{"signature":"` + strings.Repeat("x", parley.MaxSignature+1) + `"}`, "config.signature"},
+			{`{"signature":42}`, "config"},
+		} {
+			_, err := o.UpdateChannel(ctx, parley.System, g.ch, org.ChannelPatch{Config: []byte(bad.config)})
+			if parley.ErrorField(err) != bad.field {
+				t.Errorf("config %.40s: %v, want an error naming %s", bad.config, err, bad.field)
+			}
+		}
+		a := g.receive(customerMail("a1@client.example", "jo@client.example", "", "Help", "Please"))
+		g.conv.Reply(ctx, g.ana, a.ConversationID, conversation.Body{HTML: "<p>Done.</p>"})
+		if _, err := g.conv.Forward(ctx, g.ana, a.ConversationID, conversation.Forward{To: []parley.Mailbox{{Email: "x@partner.example"}}}); err != nil {
+			t.Fatal(err)
+		}
+		g.work()
+		got := g.mta.deliveries()
+		if len(got) != 2 {
+			t.Fatalf("%d delivered", len(got))
+		}
+		reply, _ := mail.Parse(got[0].data)
+		if reply.From.Name != "Acme" || !strings.Contains(reply.Text, "Ana Lima\nAcme support") ||
+			!strings.Contains(reply.HTML, "<b>Ana Lima</b> — Acme support") || strings.Contains(reply.HTML, "{{") {
+			t.Errorf("reply from %q\ntext %q\nhtml %q", reply.From.Name, reply.Text, reply.HTML)
+		}
+		// The forward quotes the signed reply, and adds no signature of its own.
+		if fwd, _ := mail.Parse(got[1].data); strings.Count(fwd.Text, "Acme support") != 1 {
+			t.Errorf("forward text %q, want the quoted reply's signature only", fwd.Text)
+		}
+	})
+}
