@@ -23,6 +23,7 @@ import (
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/imap"
 	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/org"
@@ -104,6 +105,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	hubDone := make(chan error, 1)
 	go func() { hubDone <- hub.Run(jobCtx) }()
 	go queue.Run(jobCtx)
+	mailboxes := &imap.Manager{Store: st, Receiver: conv, Log: log}
+	mailboxesDone := make(chan struct{})
+	go func() { mailboxes.Run(jobCtx); close(mailboxesDone) }()
 	jobs.Schedule(jobCtx, log, jobs.Task{Name: "trash purge", Every: time.Hour, Run: func(ctx context.Context) error {
 		n, err := conv.PurgeTrash(ctx)
 		if n > 0 {
@@ -136,6 +140,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("shutting down")
 	stopJobs()
 	<-hubDone // closes the streams, so Shutdown does not wait for them
+	<-mailboxesDone
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if mailLn != nil {

@@ -36,12 +36,13 @@ func (s *Service) CreateChannel(ctx context.Context, a parley.Actor, inboxID par
 	}
 	c := &parley.Channel{InboxID: inboxID, Kind: in.Kind, Name: name, Enabled: in.Enabled == nil || *in.Enabled,
 		Config: in.Config, CreatedAt: s.clock()}
+	c.Mailbox = mailboxOf(c)
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Inbox(ctx, inboxID); err != nil {
 			return err
 		}
 		if err := tx.CreateChannel(ctx, c); err != nil {
-			return err
+			return mailboxTaken(err)
 		}
 		tx.Append(channelEvent(parley.EventChannelCreated, a, c, s))
 		return nil
@@ -85,10 +86,11 @@ func (s *Service) UpdateChannel(ctx context.Context, a parley.Actor, id parley.I
 			c.Enabled = *p.Enabled
 		}
 		if len(p.Config) > 0 {
-			c.Config = p.Config
+			c.Config = keepPassword(c.Config, p.Config)
+			c.Mailbox = mailboxOf(c)
 		}
 		if err := tx.UpdateChannel(ctx, c); err != nil {
-			return err
+			return mailboxTaken(err)
 		}
 		tx.Append(channelEvent(parley.EventChannelUpdated, a, c, s))
 		out = c
@@ -131,4 +133,43 @@ func validConfig(kind parley.ChannelKind, cfg json.RawMessage) error {
 		return es.Validate()
 	}
 	return nil
+}
+
+// mailboxOf names the IMAP mailbox a channel connects, "" for none.
+func mailboxOf(c *parley.Channel) string {
+	if c.Kind != parley.ChannelEmail {
+		return ""
+	}
+	if set := c.EmailSettings(); set.IMAP != nil {
+		return set.IMAP.Mailbox()
+	}
+	return ""
+}
+
+func mailboxTaken(err error) error {
+	if parley.ErrorCode(err) == parley.ECONFLICT {
+		return &parley.Error{Code: parley.ECONFLICT, Field: "config.imap", Message: "this mailbox is already connected to a channel (SPEC CHN-2)"}
+	}
+	return err
+}
+
+// keepPassword carries the stored IMAP password into a new config that
+// leaves it out: clients never get it back, so they cannot send it.
+func keepPassword(old, next json.RawMessage) json.RawMessage {
+	var o, n map[string]any
+	if json.Unmarshal(old, &o) != nil || json.Unmarshal(next, &n) != nil {
+		return next
+	}
+	oi, _ := o["imap"].(map[string]any)
+	ni, _ := n["imap"].(map[string]any)
+	if oi == nil || ni == nil {
+		return next
+	}
+	if p, _ := ni["password"].(string); p == "" && oi["password"] != nil {
+		ni["password"] = oi["password"]
+		if b, err := json.Marshal(n); err == nil {
+			return b
+		}
+	}
+	return next
 }

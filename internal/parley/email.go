@@ -2,7 +2,10 @@ package parley
 
 import (
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -107,6 +110,65 @@ type EmailSettings struct {
 	// {{agent.last_name}} become the sender's name.
 	Signature     string `json:"signature,omitempty"`
 	SignatureHTML string `json:"signature_html,omitempty"`
+	// IMAP connects a shared mailbox to read (SPEC CHN-2).
+	IMAP *IMAPSettings `json:"imap,omitempty"`
+}
+
+// IMAPSettings say how to reach a connected mailbox.
+type IMAPSettings struct {
+	Host     string `json:"host"`
+	Port     int    `json:"port,omitempty"`     // default 993 (tls) or 143
+	Security string `json:"security,omitempty"` // tls (default), starttls, or none (loopback only)
+	Username string `json:"username"`
+	Password string `json:"password,omitempty"`
+	Folder   string `json:"folder,omitempty"` // default INBOX
+}
+
+// Normalize fills the defaults.
+func (s *IMAPSettings) Normalize() {
+	s.Host = strings.ToLower(strings.TrimSpace(s.Host))
+	if s.Security == "" {
+		s.Security = "tls"
+	}
+	if s.Port == 0 {
+		s.Port = 143
+		if s.Security == "tls" {
+			s.Port = 993
+		}
+	}
+	if s.Folder == "" {
+		s.Folder = "INBOX"
+	}
+}
+
+// Mailbox names the mailbox: connecting one twice is refused.
+func (s IMAPSettings) Mailbox() string {
+	s.Normalize()
+	return fmt.Sprintf("imap://%s@%s:%d/%s", strings.ToLower(s.Username), s.Host, s.Port, s.Folder)
+}
+
+// Addr is the server's host:port.
+func (s IMAPSettings) Addr() string {
+	s.Normalize()
+	return net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
+}
+
+func (s IMAPSettings) validate() error {
+	s.Normalize()
+	ip := net.ParseIP(s.Host)
+	switch {
+	case s.Host == "":
+		return Invalid("config.imap.host", "is required")
+	case s.Port < 1 || s.Port > 65535:
+		return Invalid("config.imap.port", "must be 1 to 65535")
+	case s.Security != "tls" && s.Security != "starttls" && s.Security != "none":
+		return Invalid("config.imap.security", "must be tls, starttls or none")
+	case s.Security == "none" && s.Host != "localhost" && (ip == nil || !ip.IsLoopback()):
+		return Invalid("config.imap.security", "none is only for a server on this machine: the password would cross the network in the clear")
+	case s.Username == "":
+		return Invalid("config.imap.username", "is required")
+	}
+	return nil
 }
 
 // MaxSignature caps a signature, in bytes.
@@ -125,6 +187,8 @@ func (s EmailSettings) Validate() error {
 		return Invalid("config.signature_html", "is longer than %d bytes", MaxSignature)
 	case s.Address != "" && !strings.Contains(s.Address, "@"):
 		return Invalid("config.address", "is not an email address")
+	case s.IMAP != nil:
+		return s.IMAP.validate()
 	}
 	return nil
 }

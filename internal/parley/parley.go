@@ -110,7 +110,9 @@ type Channel struct {
 	Enabled bool
 	// Builtin marks an inbox's own email channel: the address
 	// <inbox-slug>@<mail-domain> received by the SMTP listener (SPEC CHN-3).
-	Builtin   bool
+	Builtin bool
+	// Mailbox names the connected IMAP mailbox, unique across channels.
+	Mailbox   string
 	Config    json.RawMessage
 	CreatedAt time.Time
 }

@@ -100,7 +100,9 @@ func (s *Server) listChannels(ctx context.Context, a parley.Actor, in *idInput) 
 	}
 	out := make([]channelJSON, len(chs))
 	for i := range chs {
-		out[i] = channelView(&chs[i])
+		if out[i], err = s.channelView(ctx, &chs[i]); err != nil {
+			return nil, err
+		}
 	}
 	return list(out), nil
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -159,6 +160,41 @@ func TestSendEmailAPI(t *testing.T) {
 			if got.status != tt.status || !strings.Contains(string(got.raw), tt.field) {
 				t.Errorf("%s → inbox %d %v: %d %s, want %d naming %q", tt.who.name, tt.inbox, tt.body, got.status, got.raw, tt.status, tt.field)
 			}
+		}
+	})
+}
+
+// TestMailboxChannelAPI: connecting a mailbox through the API — its
+// password is never shown, survives edits that leave it out, and the same
+// mailbox cannot be connected twice.
+func TestMailboxChannelAPI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		imap := map[string]any{"host": "127.0.0.1", "port": 1143, "security": "none", "username": "support@acme.example", "password": "hunter2"}
+		ch := w.admin.must(201, "POST", path("/inboxes/%d/channels", w.sales), map[string]any{"kind": "email", "name": "Shared", "config": map[string]any{"imap": imap}})
+		if strings.Contains(string(ch.raw), "hunter2") {
+			t.Errorf("the password came back: %s", ch.raw)
+		}
+		id := ch.id()
+		w.admin.must(200, "PATCH", path("/channels/%d", id), map[string]any{"config": map[string]any{"imap": map[string]any{
+			"host": "127.0.0.1", "port": 1143, "security": "none", "username": "support@acme.example"}, "from_name": "company"}})
+		stored, _ := s.Channel(t.Context(), id)
+		if set := stored.EmailSettings(); set.IMAP == nil || set.IMAP.Password != "hunter2" || set.FromName != "company" {
+			t.Errorf("after an edit without the password: %s", stored.Config)
+		}
+		for _, c := range w.ana.must(200, "GET", path("/inboxes/%d/channels", w.sales), nil).items() {
+			if c["id"] == float64(id) && (c["mailbox"] == nil || strings.Contains(fmt.Sprint(c), "hunter2")) {
+				t.Errorf("channel as listed: %v", c)
+			}
+		}
+		again := w.admin.call("POST", path("/inboxes/%d/channels", w.vip), map[string]any{"kind": "email", "name": "Twice", "config": map[string]any{"imap": imap}})
+		if again.status != 409 || !strings.Contains(string(again.raw), "config.imap") {
+			t.Errorf("the same mailbox twice: %d %s, want 409 naming config.imap", again.status, again.raw)
+		}
+		bad := w.admin.call("POST", path("/inboxes/%d/channels", w.vip), map[string]any{"kind": "email", "name": "Clear",
+			"config": map[string]any{"imap": map[string]any{"host": "imap.example.com", "security": "none", "username": "x"}}})
+		if bad.status != 400 || !strings.Contains(string(bad.raw), "config.imap.security") {
+			t.Errorf("a password in the clear over the network: %d %s, want 400", bad.status, bad.raw)
 		}
 	})
 }

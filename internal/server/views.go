@@ -86,12 +86,36 @@ type channelJSON struct {
 	Name      string             `json:"name"`
 	Enabled   bool               `json:"enabled"`
 	Config    map[string]any     `json:"config"`
+	Mailbox   *mailboxStatusJSON `json:"mailbox,omitempty" doc:"A connected mailbox's sync status."`
 	CreatedAt time.Time          `json:"created_at"`
+}
+
+type mailboxStatusJSON struct {
+	SyncedAt  *time.Time `json:"synced_at" doc:"When the mailbox was last in step."`
+	LastError string     `json:"last_error" doc:"Why the last attempt failed; empty once it works again."`
+	ErrorAt   *time.Time `json:"error_at"`
+	LastUID   uint32     `json:"last_uid"`
+}
+
+// channelView shows a channel; a connected mailbox's status is read here.
+func (s *Server) channelView(ctx context.Context, c *parley.Channel) (channelJSON, error) {
+	out := channelView(c)
+	if c.Mailbox != "" {
+		st, err := s.store.MailboxState(ctx, c.ID)
+		if err != nil {
+			return out, err
+		}
+		out.Mailbox = &mailboxStatusJSON{SyncedAt: st.SyncedAt, LastError: st.LastError, ErrorAt: st.ErrorAt, LastUID: st.LastUID}
+	}
+	return out, nil
 }
 
 func channelView(c *parley.Channel) channelJSON {
 	cfg := map[string]any{}
 	_ = json.Unmarshal(c.Config, &cfg)
+	if imap, ok := cfg["imap"].(map[string]any); ok {
+		delete(imap, "password") // write-only
+	}
 	return channelJSON{ID: c.ID, InboxID: c.InboxID, Kind: c.Kind, Name: c.Name, Enabled: c.Enabled, Config: cfg, CreatedAt: c.CreatedAt}
 }
 

@@ -7,11 +7,11 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const channelColumns = `id, inbox_id, kind, name, enabled, builtin, config, created_at`
+const channelColumns = `id, inbox_id, kind, name, enabled, builtin, COALESCE(mailbox, ''), config, created_at`
 
 func scanChannel(sc interface{ Scan(...any) error }, c *parley.Channel) error {
 	var config []byte
-	if err := sc.Scan(&c.ID, &c.InboxID, &c.Kind, &c.Name, &c.Enabled, &c.Builtin, &config, &c.CreatedAt); err != nil {
+	if err := sc.Scan(&c.ID, &c.InboxID, &c.Kind, &c.Name, &c.Enabled, &c.Builtin, &c.Mailbox, &config, &c.CreatedAt); err != nil {
 		return err
 	}
 	c.Config = json.RawMessage(config)
@@ -27,16 +27,16 @@ func channelConfig(c *parley.Channel) string {
 
 // CreateChannel inserts c and sets c.ID.
 func (tx *Tx) CreateChannel(ctx context.Context, c *parley.Channel) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO channels (inbox_id, kind, name, enabled, builtin, config, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		c.InboxID, c.Kind, c.Name, c.Enabled, c.Builtin, channelConfig(c), c.CreatedAt).Scan(&c.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO channels (inbox_id, kind, name, enabled, builtin, mailbox, config, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		c.InboxID, c.Kind, c.Name, c.Enabled, c.Builtin, nullString(c.Mailbox), channelConfig(c), c.CreatedAt).Scan(&c.ID)
 	return tx.wrap(err, "create channel")
 }
 
 // UpdateChannel saves a channel's name, enabled flag and config.
 func (tx *Tx) UpdateChannel(ctx context.Context, c *parley.Channel) error {
-	return tx.exec1(ctx, "channel", `UPDATE channels SET name = $2, enabled = $3, config = $4 WHERE id = $1`,
-		c.ID, c.Name, c.Enabled, channelConfig(c))
+	return tx.exec1(ctx, "channel", `UPDATE channels SET name = $2, enabled = $3, mailbox = $4, config = $5 WHERE id = $1`,
+		c.ID, c.Name, c.Enabled, nullString(c.Mailbox), channelConfig(c))
 }
 
 // Channel returns a channel, or ENOTFOUND.
@@ -70,8 +70,8 @@ func (q *Q) Channels(ctx context.Context, inboxID parley.ID) ([]parley.Channel, 
 // or ENOTFOUND.
 func (q *Q) BuiltinChannel(ctx context.Context, slug string) (*parley.Channel, error) {
 	var c parley.Channel
-	err := scanChannel(q.db.QueryRowContext(ctx, `SELECT `+prefixed("c.", channelColumns)+`
-		FROM channels c JOIN inboxes i ON i.id = c.inbox_id WHERE i.slug = $1 AND c.builtin`, slug), &c)
+	err := scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+`
+		FROM channels WHERE inbox_id = (SELECT id FROM inboxes WHERE slug = $1) AND builtin`, slug), &c)
 	if err != nil {
 		return nil, q.notFound(err, "inbox address")
 	}
@@ -86,4 +86,11 @@ func (q *Q) BuiltinChannelOf(ctx context.Context, inboxID parley.ID) (*parley.Ch
 		return nil, q.notFound(err, "email channel")
 	}
 	return &c, nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -1,0 +1,309 @@
+package imap_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/parleyhq/parley/internal/blob"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/imap"
+	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+// server is go-imap's in-memory IMAP server on loopback, restartable on
+// the same address with the same mailboxes.
+type server struct {
+	t    *testing.T
+	mem  *imapmemserver.Server
+	user *imapmemserver.User
+	caps goimap.CapSet
+	addr string
+	srv  *imapserver.Server
+}
+
+func startServer(t *testing.T, caps goimap.CapSet) *server {
+	s := &server{t: t, mem: imapmemserver.New(), user: imapmemserver.NewUser("support@acme.example", "pw"), caps: caps}
+	s.mem.AddUser(s.user)
+	if err := s.user.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	s.start("127.0.0.1:0")
+	t.Cleanup(func() { s.srv.Close() })
+	return s
+}
+
+func (s *server) start(addr string) {
+	s.t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.addr = ln.Addr().String()
+	s.srv = imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return s.mem.NewSession(), nil, nil
+		},
+		Caps: s.caps, InsecureAuth: true, Logger: discard{},
+	})
+	go s.srv.Serve(ln)
+}
+
+type discard struct{}
+
+func (discard) Printf(string, ...any) {}
+func (discard) Println(...any)        {}
+
+// client is another mail client on the same mailbox.
+func (s *server) client() *imapclient.Client {
+	s.t.Helper()
+	c, err := imapclient.DialInsecure(s.addr, nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := c.Login("support@acme.example", "pw").Wait(); err != nil {
+		s.t.Fatal(err)
+	}
+	return c
+}
+
+func (s *server) deliver(raw string, flags ...goimap.Flag) {
+	s.t.Helper()
+	c := s.client()
+	defer c.Close()
+	cmd := c.Append("INBOX", int64(len(raw)), &goimap.AppendOptions{Flags: flags})
+	if _, err := io.WriteString(cmd, raw); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := cmd.Close(); err != nil {
+		s.t.Fatal(err)
+	}
+	if _, err := cmd.Wait(); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func msg(id, from, body string) string {
+	return fmt.Sprintf("From: %s\r\nTo: support@acme.example\r\nSubject: %s\r\nMessage-ID: <%s>\r\n\r\n%s\r\n", from, body, id, body)
+}
+
+type rig struct {
+	t    *testing.T
+	s    *store.Store
+	conv *conversation.Service
+	ch   *parley.Channel
+	root parley.Actor
+}
+
+func newRig(t *testing.T, s *store.Store, srv *server) *rig {
+	ctx := context.Background()
+	o := org.New(s, nil)
+	setup, err := o.FirstStart(ctx, "Acme", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(srv.addr)
+	cfg := fmt.Sprintf(`{"imap":{"host":%q,"port":%s,"security":"none","username":"support@acme.example","password":"pw"}}`, host, port)
+	ch, err := o.CreateChannel(ctx, parley.System, setup.Inbox.ID, org.NewChannel{Kind: parley.ChannelEmail, Name: "Shared mailbox", Config: []byte(cfg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same mailbox cannot be connected twice (SPEC CHN-2).
+	_, err = o.CreateChannel(ctx, parley.System, setup.Inbox.ID, org.NewChannel{Kind: parley.ChannelEmail, Name: "Again", Config: []byte(cfg)})
+	if parley.ErrorCode(err) != parley.ECONFLICT || parley.ErrorField(err) != "config.imap" {
+		t.Errorf("connecting the mailbox twice: %v, want ECONFLICT on config.imap", err)
+	}
+	blobs, _ := blob.Open(t.TempDir())
+	root, _ := o.CreateUser(ctx, parley.System, org.NewUser{Email: "root@acme.example", Name: "Root", Role: parley.RoleAdmin})
+	return &rig{t: t, s: s, ch: ch, root: parley.UserActor(root),
+		conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs})}
+}
+
+func (g *rig) run(poll time.Duration) context.CancelFunc {
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &imap.Manager{Store: g.s, Receiver: g.conv, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Poll: poll, Idle: 2 * time.Second}
+	done := make(chan struct{})
+	go func() { m.Run(ctx); close(done) }()
+	g.t.Cleanup(func() { cancel(); <-done })
+	return cancel
+}
+
+// texts returns the texts of every message received on the channel.
+func (g *rig) texts() []string {
+	var out []string
+	for _, c := range g.convs() {
+		evs, _ := g.s.ConversationEvents(context.Background(), c.ID, 0, 100)
+		for _, e := range evs {
+			if e.MessageID != nil {
+				m, _ := g.s.Message(context.Background(), *e.MessageID)
+				out = append(out, m.Text)
+			}
+		}
+	}
+	return out
+}
+
+func (g *rig) convs() []parley.Conversation {
+	cs, err := g.s.ListView(context.Background(), store.ViewQuery{InboxIDs: []parley.ID{g.ch.InboxID},
+		Placements: []parley.Placement{parley.PlacementInbox, parley.PlacementFiltered}, Oldest: true, Limit: 100})
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return cs
+}
+
+// waitFor polls until the channel's messages are want, in any order.
+func (g *rig) waitFor(within time.Duration, want ...string) {
+	g.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		got := g.texts()
+		if sameSet(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			st, _ := g.s.MailboxState(context.Background(), g.ch.ID)
+			g.t.Fatalf("messages %q, want %q (mailbox state %+v)", got, want, st)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	count := map[string]int{}
+	for _, s := range a {
+		count[s]++
+	}
+	for _, s := range b {
+		count[s]--
+	}
+	for _, n := range count {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestMailbox plays a connected mailbox's life against a real IMAP server
+// with IDLE: backlog, push, a message read elsewhere, a broken message, a
+// reconnect, a deleted conversation and a UIDVALIDITY change.
+func TestMailbox(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		srv := startServer(t, goimap.CapSet{goimap.CapIMAP4rev2: {}})
+		g := newRig(t, s, srv)
+		srv.deliver(msg("m1@x", "ana@client.example", "first"))
+		srv.deliver(msg("m2@x", "bob@client.example", "second"))
+
+		g.run(time.Hour) // no polling: new mail must come by IDLE
+		g.waitFor(5*time.Second, "first", "second")
+
+		srv.deliver(msg("m3@x", "cy@client.example", "pushed"))
+		g.waitFor(5*time.Second, "first", "second", "pushed")
+
+		// Read by another client first: \Seen does not hide it.
+		srv.deliver(msg("m4@x", "dee@client.example", "already read"), goimap.FlagSeen)
+		// A broken message is quarantined; the one behind it flows.
+		srv.deliver("To: support@acme.example\r\nSubject: no sender\r\n\r\nbody\r\n")
+		srv.deliver(msg("m5@x", "eve@client.example", "behind the broken one"))
+		g.waitFor(5*time.Second, "first", "second", "pushed", "already read", "behind the broken one")
+		if q, _ := s.QuarantineList(ctx, 0, 10); len(q) != 1 || q[0].Source != "imap" {
+			t.Errorf("quarantine = %+v", q)
+		}
+
+		// We never mark anything read.
+		c := srv.client()
+		if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		found, err := c.Search(&goimap.SearchCriteria{Flag: []goimap.Flag{goimap.FlagSeen}}, nil).Wait()
+		c.Close()
+		if err != nil || len(found.AllSeqNums()) != 1 {
+			t.Errorf("seen messages: %v (%v), want only the one read elsewhere", found, err)
+		}
+		st, _ := s.MailboxState(ctx, g.ch.ID)
+		if st.LastUID != 6 || st.SyncedAt == nil || st.LastError != "" {
+			t.Errorf("state %+v, want checkpoint at UID 6, synced, no error", st)
+		}
+
+		// The server goes away and comes back: the syncer reconnects.
+		srv.srv.Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for st, _ := s.MailboxState(ctx, g.ch.ID); st.LastError == ""; st, _ = s.MailboxState(ctx, g.ch.ID) {
+			if time.Now().After(deadline) {
+				t.Fatal("a lost connection left no error on the channel's status")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		srv.start(srv.addr)
+		srv.deliver(msg("m6@x", "fay@client.example", "after the outage"))
+		g.waitFor(10*time.Second, "first", "second", "pushed", "already read", "behind the broken one", "after the outage")
+
+		// A deleted conversation is not re-imported, even when the server
+		// renumbers the mailbox (UIDVALIDITY changes) and everything is
+		// looked at again.
+		first := g.convs()[0]
+		if _, err := g.conv.Trash(ctx, g.root, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := g.conv.Delete(ctx, g.root, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.user.Delete("INBOX"); err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.user.Create("INBOX", nil); err != nil {
+			t.Fatal(err)
+		}
+		srv.srv.Close() // clients had the old INBOX selected
+		srv.start(srv.addr)
+		for _, m := range [][3]string{{"m1@x", "ana@client.example", "first"}, {"m2@x", "bob@client.example", "second"}, {"m7@x", "gus@client.example", "renumbered"}} {
+			srv.deliver(msg(m[0], m[1], m[2]))
+		}
+		g.waitFor(10*time.Second, "second", "pushed", "already read", "behind the broken one", "after the outage", "renumbered")
+		if st, _ := s.MailboxState(ctx, g.ch.ID); st.LastUID != 3 {
+			t.Errorf("after the renumbering the checkpoint is %d, want 3", st.LastUID)
+		}
+	})
+}
+
+// TestMailboxPolling: a server without IDLE is polled; turning the channel
+// off stops reading (the mail stays on the server).
+func TestMailboxPolling(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		srv := startServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}})
+		g := newRig(t, s, srv)
+		g.run(200 * time.Millisecond)
+		srv.deliver(msg("p1@x", "ana@client.example", "polled"))
+		g.waitFor(5*time.Second, "polled")
+
+		off := false
+		if _, err := org.New(s, nil).UpdateChannel(ctx, parley.System, g.ch.ID, org.ChannelPatch{Enabled: &off}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(500 * time.Millisecond) // the manager sees the change
+		srv.deliver(msg("p2@x", "bob@client.example", "while off"))
+		time.Sleep(time.Second)
+		if got := g.texts(); strings.Join(got, ",") != "polled" {
+			t.Errorf("messages %q: a channel that is off read mail", got)
+		}
+	})
+}
