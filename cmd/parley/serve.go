@@ -58,7 +58,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer st.Close()
 	hub := realtime.NewHub(st, log)
 	hub.Poll = cfg.StreamPoll
-	st.SetOnEvents(func([]parley.Event) { hub.Wake() })
+	mailboxes := &imap.Manager{Store: st, Log: log}
+	st.SetOnEvents(func(evs []parley.Event) {
+		hub.Wake()
+		for _, e := range evs {
+			if e.Type == parley.EventChannelCreated || e.Type == parley.EventChannelUpdated {
+				mailboxes.Wake() // a mailbox connected, changed or turned off
+			}
+		}
+	})
 	orgs := org.New(st, nil)
 	setup, err := orgs.FirstStart(ctx, cfg.OrgName, cfg.AdminEmail)
 	if err != nil {
@@ -105,7 +113,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	hubDone := make(chan error, 1)
 	go func() { hubDone <- hub.Run(jobCtx) }()
 	go queue.Run(jobCtx)
-	mailboxes := &imap.Manager{Store: st, Receiver: conv, Log: log}
+	mailboxes.Receiver = conv
 	mailboxesDone := make(chan struct{})
 	go func() { mailboxes.Run(jobCtx); close(mailboxesDone) }()
 	jobs.Schedule(jobCtx, log, jobs.Task{Name: "trash purge", Every: time.Hour, Run: func(ctx context.Context) error {

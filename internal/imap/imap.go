@@ -55,6 +55,22 @@ type Manager struct {
 	owner string
 	mu    sync.Mutex
 	runs  map[parley.ID]*run
+	wake  chan struct{}
+	once  sync.Once
+}
+
+func (m *Manager) wakeCh() chan struct{} {
+	m.once.Do(func() { m.wake = make(chan struct{}, 1) })
+	return m.wake
+}
+
+// Wake makes the manager look at the channels now: call it when a channel
+// was created or changed on this node (other nodes notice within Poll).
+func (m *Manager) Wake() {
+	select {
+	case m.wakeCh() <- struct{}{}:
+	default:
+	}
 }
 
 type run struct {
@@ -106,6 +122,7 @@ func (m *Manager) Run(ctx context.Context) {
 			m.stopAll()
 			return
 		case <-tick.C:
+		case <-m.wakeCh():
 		}
 	}
 }
