@@ -37,6 +37,7 @@ Usage:
   parley user list
   parley user set-password --email E        (reads the password from stdin)
   parley token create --email E [--name N]  (prints a personal API token)
+  parley import mbox --inbox SLUG FILE      import a mailbox's history (threaded, deduplicated, closed)
   parley bench seed --conversations N [--messages M] [--dir D]   make a benchmark dataset
   parley bench [--dir D] [--workloads W3,W4,W6,W8]                 run the benchmarks (make bench)
   parley version
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCmd(ctx, args, getenv, stdin, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args, getenv, stdout, stderr)
 	case "version", "--version", "-v":
