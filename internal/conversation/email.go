@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -56,13 +58,21 @@ func (s *Service) ReceiveEmail(ctx context.Context, a parley.Actor, in Email) (*
 	if err != nil {
 		return nil, err
 	}
-	rawKey, err := s.blobs.Put(in.Raw)
-	if err != nil {
-		return nil, err
-	}
+	sum := sha256.Sum256(in.Raw)
+	rawKey := hex.EncodeToString(sum[:]) // the blob key, whether or not it is a blob
 	m, perr := mail.Parse(in.Raw)
 	if perr != nil {
+		if _, err := s.blobs.Put(in.Raw); err != nil {
+			return nil, err
+		}
 		return s.quarantine(ctx, ch, in, rawKey, perr.Error())
+	}
+	if len(in.Raw) > maxRawInline {
+		if _, err := s.blobs.Put(in.Raw); err != nil {
+			return nil, err
+		}
+	} else {
+		rawKey = "" // kept in the database with the message
 	}
 	atts := make([]parley.Attachment, len(m.Attachments))
 	for i, att := range m.Attachments {
@@ -93,6 +103,10 @@ func (s *Service) ReceiveEmail(ctx context.Context, a parley.Actor, in Email) (*
 	}
 	return &out, nil
 }
+
+// maxRawInline is the largest raw message kept in the database row rather
+// than as a blob: most mail, with no file to write and sync per message.
+const maxRawInline = 256 << 10
 
 // emailChannel loads an enabled email channel the actor may deliver to.
 func (s *Service) emailChannel(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Channel, error) {
@@ -297,6 +311,11 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, ch *parley.Cha
 	}
 	if err := tx.CreateMessage(ctx, msg); err != nil {
 		return err
+	}
+	if rawKey == "" {
+		if err := tx.PutRawMail(ctx, msg.ID, in.Raw); err != nil {
+			return err
+		}
 	}
 	for i := range atts {
 		atts[i].MessageID, atts[i].CreatedAt = msg.ID, now

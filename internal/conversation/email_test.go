@@ -186,6 +186,12 @@ func TestEmailLifecycle(t *testing.T) {
 		r1 := w.deliver(first)
 		c1 := r1.ConversationID
 
+		t.Run("the raw message is kept", func(t *testing.T) {
+			raw, err := s.RawMail(ctx, r1.MessageID)
+			if err != nil || string(raw) != string(first.raw()) {
+				t.Errorf("raw = %q, %v", raw, err)
+			}
+		})
 		t.Run("duplicate", func(t *testing.T) {
 			r := w.deliver(first)
 			if !r.Duplicate || r.ConversationID != c1 || r.MessageID != r1.MessageID {

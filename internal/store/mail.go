@@ -211,3 +211,16 @@ func (q *Q) Quarantined(ctx context.Context, id parley.ID) (*parley.Quarantined,
 	}
 	return &m, nil
 }
+
+// PutRawMail keeps a received message's raw form with it.
+func (tx *Tx) PutRawMail(ctx context.Context, messageID parley.ID, raw []byte) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO raw_mail (message_id, raw) VALUES ($1, $2)`, messageID, raw)
+	return tx.wrap(err, "raw mail")
+}
+
+// RawMail returns a message's raw form kept in the database, or ENOTFOUND.
+func (q *Q) RawMail(ctx context.Context, messageID parley.ID) ([]byte, error) {
+	var raw []byte
+	err := q.db.QueryRowContext(ctx, `SELECT raw FROM raw_mail WHERE message_id = $1`, messageID).Scan(&raw)
+	return raw, q.notFound(err, "raw mail")
+}
