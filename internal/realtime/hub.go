@@ -114,8 +114,8 @@ func (h *Hub) Run(ctx context.Context) error {
 	h.head = head
 	h.mu.Unlock()
 	close(h.ready)
-	go h.store.Listen(ctx, []string{store.EventsChannel, store.SignalsChannel}, h.Wake, func(channel, payload string) {
-		if channel == store.EventsChannel {
+	go h.store.Listen(ctx, []string{h.store.EventsChannel(), h.store.SignalsChannel()}, h.Wake, func(channel, payload string) {
+		if channel == h.store.EventsChannel() {
 			h.Wake()
 			return
 		}
@@ -245,7 +245,7 @@ func (h *Hub) Signal(ctx context.Context, sig Signal) {
 	if h.store.Distributed() {
 		sig.Node = h.node
 		b, _ := json.Marshal(sig)
-		if err := h.store.Notify(ctx, store.SignalsChannel, string(b)); err != nil {
+		if err := h.store.Notify(ctx, h.store.SignalsChannel(), string(b)); err != nil {
 			h.log.Warn("realtime: send signal", "err", err)
 		}
 	}

@@ -13,19 +13,28 @@ import (
 // Cross-node notification, in this one place. On PostgreSQL, a transaction
 // that appends events sends NOTIFY parley_events with its last seq; NOTIFY is
 // transactional, so nodes hear of exactly the commits. Ephemeral signals
-// (typing, viewing) go out on parley_signals. SQLite has one process: there
-// is nothing to notify.
+// (typing, viewing) go out on parley_signals. Notifications are per
+// database, not per schema: an installation in a schema other than public
+// suffixes its channels with the schema's name, so two installations (or
+// two tests) sharing a database never hear each other. SQLite has one
+// process: there is nothing to notify.
 const (
-	EventsChannel  = "parley_events"
-	SignalsChannel = "parley_signals"
+	eventsChannel  = "parley_events"
+	signalsChannel = "parley_signals"
 )
+
+// EventsChannel is the channel commits are announced on.
+func (s *Store) EventsChannel() string { return eventsChannel + s.channelSuffix }
+
+// SignalsChannel is the channel ephemeral signals travel on.
+func (s *Store) SignalsChannel() string { return signalsChannel + s.channelSuffix }
 
 // notifyEvents tells other nodes, at commit, that events up to seq exist.
 func (tx *Tx) notifyEvents(ctx context.Context, seq int64) error {
 	if tx.d.name() != "postgres" {
 		return nil
 	}
-	_, err := tx.tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, EventsChannel, strconv.FormatInt(seq, 10))
+	_, err := tx.tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, eventsChannel+tx.channelSuffix, strconv.FormatInt(seq, 10))
 	return tx.wrap(err, "notify")
 }
 

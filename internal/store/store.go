@@ -45,6 +45,7 @@ type Store struct {
 	// wstmts and rstmts cache prepared statements on SQLite (nil on
 	// PostgreSQL).
 	wstmts, rstmts *stmts
+	channelSuffix  string // see notify.go
 }
 
 // Options configure Open.
@@ -84,6 +85,16 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if _, ok := d.(postgresDialect); ok {
+		var schema string
+		if err := s.w.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		if schema != "public" {
+			s.channelSuffix = "_" + schema
+		}
 	}
 	if _, ok := d.(sqliteDialect); ok {
 		// Prepared after the migrations, which change the schema.
@@ -126,10 +137,11 @@ func (s *Store) Ping(ctx context.Context) error { return s.w.PingContext(ctx) }
 // under the log's ordering lock, just before commit.
 type Tx struct {
 	Q
-	tx     *sql.Tx
-	events []parley.Event
-	counts map[countKey]int64
-	after  []func()
+	tx            *sql.Tx
+	channelSuffix string
+	events        []parley.Event
+	counts        map[countKey]int64
+	after         []func()
 }
 
 // AfterCommit registers fn to run after the transaction commits. It never runs
@@ -148,7 +160,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.d.mapError(err))
 	}
-	tx := &Tx{Q: Q{db: sqlTx, d: s.d, lock: s.d.rowLock()}, tx: sqlTx}
+	tx := &Tx{Q: Q{db: sqlTx, d: s.d, lock: s.d.rowLock()}, tx: sqlTx, channelSuffix: s.channelSuffix}
 	if s.wstmts != nil {
 		tx.Q.db = cachedTx{Tx: sqlTx, c: s.wstmts}
 		defer s.wstmts.prepareWanted(context.WithoutCancel(ctx))
