@@ -25,6 +25,7 @@ type Service struct {
 	mailer     Mailer
 	dkim       *mail.DKIM
 	wake       func()
+	batch      batcher // group commit of received email
 }
 
 // Blobs keeps attachment and raw-message content; Put returns once it is on

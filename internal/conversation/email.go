@@ -84,13 +84,9 @@ func (s *Service) ReceiveEmail(ctx context.Context, a parley.Actor, in Email) (*
 			Blob: key, ContentID: att.ContentID, Inline: att.Inline}
 	}
 	keys := append([]string{"mid:" + m.MessageID}, in.Keys...)
-	var out EmailReceived
-	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		if dup, err := s.seen(ctx, tx, ch, keys, &out); err != nil || dup {
-			return err
-		}
-		return s.receiveEmail(ctx, tx, ch, in, m, rawKey, atts, keys, &out)
-	})
+	p := &pending{ch: ch, in: in, m: m, raw: rawKey, atts: atts, keys: keys, body: m.Body()}
+	s.ingest(p)
+	out, err := p.out, p.err
 	if parley.ErrorCode(err) == parley.ECONFLICT {
 		// A concurrent delivery of the same message won the race.
 		var dup EmailReceived
@@ -211,8 +207,8 @@ func (s *Service) quarantine(ctx context.Context, ch *parley.Channel, in Email, 
 	return out, nil
 }
 
-func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Email, m *mail.Message,
-	rawKey string, atts []parley.Attachment, keys []string, out *EmailReceived) error {
+func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, p *pending) error {
+	ch, in, m, rawKey, atts, keys, out, body := p.ch, p.in, p.m, p.raw, p.atts, p.keys, &p.out, p.body
 	now := s.clock()
 	at := now
 	if in.Import && !m.Date.IsZero() {
@@ -264,11 +260,17 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, ch *parley.Cha
 		actor = parley.ContactActor(contact)
 	}
 
+	text, htm := truncate(body.Text, MaxBodyLength), truncate(body.HTML, MaxBodyLength)
+	fromCustomer := m.Bounce == nil && m.Auto == ""
 	var evs []parley.Event
-	if c == nil {
+	created := c == nil
+	if created {
 		c = &parley.Conversation{
 			InboxID: ch.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Subject: truncate(m.Subject, 1000),
 			Status: parley.StatusOpen, Placement: parley.PlacementInbox, CreatedAt: at, LastActivityAt: at,
+		}
+		if fromCustomer {
+			c.Preview, c.LastCustomerAt = preview(Body{Text: text, HTML: htm}), &at
 		}
 		reason := m.FilterReason()
 		if contact != nil {
@@ -300,11 +302,10 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, ch *parley.Cha
 		evs = append(evs, parley.NewEvent(parley.EventReopened, actor, now, map[string]string{"reason": reason}))
 	}
 
-	body := m.Body()
 	email.QuotedText, email.QuotedHTML, email.RemoteImages = body.QuotedText, body.QuotedHTML, body.RemoteImages
 	msg := &parley.Message{
 		ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound,
-		Text: truncate(body.Text, MaxBodyLength), HTML: truncate(body.HTML, MaxBodyLength), Email: email, CreatedAt: at,
+		Text: text, HTML: htm, Email: email, CreatedAt: at,
 	}
 	if contact != nil {
 		msg.ContactID = &contact.ID
@@ -355,15 +356,17 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, ch *parley.Cha
 	received.MessageID = &msg.ID
 	evs = append(evs, received)
 
-	if m.Bounce == nil && m.Auto == "" {
-		c.Preview = preview(Body{Text: msg.Text, HTML: msg.HTML})
-		c.LastCustomerAt = &at
-	}
-	if at.After(c.LastActivityAt) {
-		c.LastActivityAt = at
-	}
-	if err := tx.UpdateConversation(ctx, c); err != nil {
-		return err
+	if !created {
+		// A new conversation was created whole; an existing one moves on.
+		if fromCustomer {
+			c.Preview, c.LastCustomerAt = preview(Body{Text: text, HTML: htm}), &at
+		}
+		if at.After(c.LastActivityAt) {
+			c.LastActivityAt = at
+		}
+		if err := tx.UpdateConversation(ctx, c); err != nil {
+			return err
+		}
 	}
 	for _, e := range evs {
 		tx.Append(e.In(c))

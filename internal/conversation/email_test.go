@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/conversation"
@@ -359,5 +360,48 @@ func TestEmailLifecycle(t *testing.T) {
 				t.Errorf("delivery to a channel that is off: %v, want ECONFLICT", err)
 			}
 		})
+	})
+}
+
+// TestEmailGroupCommit: many deliveries at once, some the same message
+// twice, land in shared transactions: each message is stored once, every
+// caller gets its own answer, and each conversation's timeline is whole.
+func TestEmailGroupCommit(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := newMailWorld(t, s)
+		ctx := context.Background()
+		const n = 60
+		results := make([]*conversation.EmailReceived, 2*n)
+		errs := make([]error, 2*n)
+		var wg sync.WaitGroup
+		for i := range 2 * n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				k := i % n // every message is sent twice
+				raw := eml{from: fmt.Sprintf("c%d@customers.example", k), id: fmt.Sprintf("g%d@customers.example", k)}.raw()
+				results[i], errs[i] = w.svc.ReceiveEmail(ctx, parley.System, conversation.Email{ChannelID: w.ch.ID, Raw: raw, Source: "test"})
+			}()
+		}
+		wg.Wait()
+		seen := map[parley.ID]int{}
+		for i, r := range results {
+			if errs[i] != nil {
+				t.Fatalf("delivery %d: %v", i, errs[i])
+			}
+			seen[r.MessageID]++
+			other := results[(i+n)%(2*n)]
+			if r.MessageID != other.MessageID || r.Duplicate == other.Duplicate {
+				t.Errorf("message %d: %+v and %+v, want one stored and one duplicate of it", i%n, r, other)
+			}
+		}
+		if len(seen) != n {
+			t.Errorf("%d messages stored, want %d", len(seen), n)
+		}
+		for _, r := range results[:n] {
+			if types := w.types(r.ConversationID); len(types) != 2 {
+				t.Errorf("conversation %d timeline %v, want created + received", r.ConversationID, types)
+			}
+		}
 	})
 }
