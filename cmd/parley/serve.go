@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"time"
 
@@ -99,6 +100,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
+	if addr := cfg.PProf; addr != "" {
+		// Profiling for operators, on its own (loopback) address only.
+		pm := http.NewServeMux()
+		pm.HandleFunc("/debug/pprof/", pprof.Index)
+		pm.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		go func() { log.Warn("pprof", "err", http.ListenAndServe(addr, pm)) }()
+	}
 	var mailLn *psmtp.Listener
 	smtpErr := make(chan error, 1)
 	if cfg.SMTPAddr != "off" {

@@ -72,7 +72,7 @@ func w1Ingest(ctx context.Context, o RunOptions, env []string, t *table) error {
 		ws.SetReadLimit(1 << 20)
 		return ws, ws.Write(sctx, websocket.MessageText, fmt.Appendf(nil, `{"resume_after": %d}`, after))
 	}
-	ws, err := dial(0)
+	ws, err := dial(-1) // from now: the client has the inbox already
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,11 @@ func w1Ingest(ctx context.Context, o RunOptions, env []string, t *table) error {
 				if sctx.Err() != nil {
 					return
 				}
-				if ws, err = dial(seq); err != nil {
+				from := seq
+				if from == 0 {
+					from = -1
+				}
+				if ws, err = dial(from); err != nil {
 					return
 				}
 				continue

@@ -58,6 +58,9 @@ type Config struct {
 	// mail for the mail domain with DKIMSelector (PARLEY_DKIM_KEY,
 	// PARLEY_DKIM_SELECTOR, default "parley").
 	DKIMKey, DKIMSelector string
+	// PProf is a loopback address serving Go's profiler at /debug/pprof/
+	// (PARLEY_PPROF; off when empty).
+	PProf string
 }
 
 // Load reads the configuration from getenv and validates it.
@@ -100,6 +103,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.BlobDir = get("PARLEY_BLOB_DIR", filepath.Join(c.DataDir, "blobs"))
 	c.SMTPRelay = get("PARLEY_SMTP_RELAY", "")
 	c.DKIMKey, c.DKIMSelector = get("PARLEY_DKIM_KEY", ""), get("PARLEY_DKIM_SELECTOR", "parley")
+	c.PProf = get("PARLEY_PPROF", "")
 	mb, err := strconv.ParseFloat(get("PARLEY_MAX_MESSAGE_MB", "35"), 64)
 	if err != nil || mb < 1 {
 		return c, fmt.Errorf("config: PARLEY_MAX_MESSAGE_MB %q: want a size in megabytes, at least 1", getenv("PARLEY_MAX_MESSAGE_MB"))
@@ -129,6 +133,12 @@ func (c Config) Validate() error {
 	if c.SMTPAddr != "off" {
 		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
 			return fmt.Errorf("config: PARLEY_SMTP_ADDR %q: want host:port or off", c.SMTPAddr)
+		}
+	}
+	if c.PProf != "" {
+		host, _, err := net.SplitHostPort(c.PProf)
+		if ip := net.ParseIP(host); err != nil || host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return fmt.Errorf("config: PARLEY_PPROF %q: want a loopback host:port (the profiler is not for the network)", c.PProf)
 		}
 	}
 	if (c.SMTPCert == "") != (c.SMTPKey == "") {

@@ -78,8 +78,8 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 		return err
 	}
 	var hello streamHello
-	if err := json.Unmarshal(raw, &hello); err != nil || hello.ResumeAfter == nil || *hello.ResumeAfter < 0 {
-		return closeError{websocket.StatusPolicyViolation, `send {"resume_after": <seq>} first`}
+	if err := json.Unmarshal(raw, &hello); err != nil || hello.ResumeAfter == nil || *hello.ResumeAfter < -1 {
+		return closeError{websocket.StatusPolicyViolation, `send {"resume_after": <seq>} first (-1: from now on)`}
 	}
 	sub, head, err := s.hub.Subscribe(ctx)
 	if err != nil {
@@ -91,6 +91,13 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 		return err
 	}
 	last := *hello.ResumeAfter
+	if last == -1 {
+		// Only what happens from now on: the hub may not have read the
+		// newest commits yet, so "now" is the log's head.
+		if last, err = s.store.LastSeq(ctx); err != nil {
+			return err
+		}
+	}
 	send := func(e realtime.Event) error {
 		if e.Seq <= last {
 			return nil

@@ -276,3 +276,41 @@ func TestStreamAccessAndSignals(t *testing.T) {
 		t.Errorf("ana heard %s", raw)
 	}
 }
+
+// TestStreamFromNow: resume_after -1 skips the history and streams what
+// happens next.
+func TestStreamFromNow(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		for i := range 50 {
+			w.push(w.salesAPI, fmt.Sprintf("old-%d", i), "jo@example.org", "before")
+		}
+		before, _ := s.LastSeq(t.Context())
+		conn := w.ana.dial(t, -1)
+		defer conn.CloseNow()
+		// The server subscribes as it reads the hello: push until the
+		// stream carries something. (A read that times out closes the
+		// connection, so one read waits while we push.)
+		got := make(chan streamMsg, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			m, err := read(ctx, conn)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- m
+		}()
+		for i := 0; ; i++ {
+			select {
+			case m := <-got:
+				if m.Seq <= before {
+					t.Errorf("got seq %d from the history (head was %d)", m.Seq, before)
+				}
+				return
+			case <-time.After(50 * time.Millisecond):
+				w.push(w.salesAPI, fmt.Sprintf("new-%d", i), "jo@example.org", "after")
+			}
+		}
+	})
+}
