@@ -28,17 +28,25 @@ const (
 // message comes from its own sender, whose name identifies it on the
 // stream.
 func w1Ingest(ctx context.Context, o RunOptions, env []string, t *table) error {
-	const (
-		rate     = targetW1Rate
-		duration = 10 * time.Second
-		senders  = 32 // SMTP connections: a sender waits for its 250
-	)
 	srv, err := startServer(ctx, o.Binary, append(env, "GOMAXPROCS=1", "PARLEY_MAIL_DOMAIN=bench.test",
 		"PARLEY_API_RATE=1000000", "PARLEY_API_BURST=1000000"), o.Log)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
+	// At the target rate, latency is what counts; at twice it, how much
+	// gets through (the headroom).
+	if err := w1Run(ctx, o, srv, targetW1Rate, t, true); err != nil {
+		return err
+	}
+	return w1Run(ctx, o, srv, 2*targetW1Rate, t, false)
+}
+
+func w1Run(ctx context.Context, o RunOptions, srv *server, rate int, t *table, latency bool) error {
+	const (
+		duration = 10 * time.Second
+		senders  = 32 // SMTP connections: a sender waits for its 250
+	)
 	token := o.Dataset.Tokens[0] // an admin's: sees every inbox
 	c := newClient(srv.url)
 	_, inboxes, _, err := c.do(ctx, token, "GET", "/api/v1/inboxes", nil)
@@ -54,7 +62,7 @@ func w1Ingest(ctx context.Context, o RunOptions, env []string, t *table) error {
 	run := make([]byte, 4)
 	_, _ = rand.Read(run)
 	prefix := "w1-" + hex.EncodeToString(run) + "-"
-	total := int(rate * duration.Seconds())
+	total := int(float64(rate) * duration.Seconds())
 	sent := make([]time.Time, total)
 	arrived := make([]time.Time, total)
 	var mu sync.Mutex
@@ -166,7 +174,7 @@ func w1Ingest(ctx context.Context, o RunOptions, env []string, t *table) error {
 	}
 	start := time.Now()
 	for i := range total {
-		due := start.Add(time.Duration(i) * time.Second / rate)
+		due := start.Add(time.Duration(i) * time.Second / time.Duration(rate))
 		time.Sleep(time.Until(due))
 		sent[i] = due
 		jobs <- i
@@ -205,10 +213,16 @@ func w1Ingest(ctx context.Context, o RunOptions, env []string, t *table) error {
 	}
 	mu.Unlock()
 	throughput := float64(len(s)) / last.Sub(start).Seconds()
-	t.latency("W1", fmt.Sprintf("SMTP → stream, %d msg/s offered, 1 core", rate), s, targetW1)
-	t.figure("W1", "throughput (delivered to the stream)", fmt.Sprintf("%.0f msg/s", throughput),
-		fmt.Sprintf("≥ %d msg/s", rate), boolp(throughput >= rate*0.98 && len(s) == total))
-	t.figure("W1", "refused or lost", fmt.Sprintf("%d refused, %d not streamed of %d", nRefused, total-len(s), total), "0", boolp(nRefused == 0 && len(s) == total))
+	offered := fmt.Sprintf("%d msg/s offered", rate)
+	if latency {
+		t.latency("W1", "SMTP → stream, "+offered+", 1 core", s, targetW1)
+		t.figure("W1", "throughput at "+offered, fmt.Sprintf("%.0f msg/s", throughput),
+			fmt.Sprintf("≥ %d msg/s", targetW1Rate), boolp(throughput >= targetW1Rate*0.98 && len(s) == total))
+	} else {
+		t.latency("W1", "SMTP → stream, "+offered+" (capacity)", s, 0)
+		t.figure("W1", "throughput at "+offered, fmt.Sprintf("%.0f msg/s", throughput), "", nil)
+	}
+	t.figure("W1", "refused or lost at "+offered, fmt.Sprintf("%d refused, %d not streamed of %d", nRefused, total-len(s), total), "0", boolp(nRefused == 0 && len(s) == total))
 	fmt.Fprintf(o.Log, "bench: W1: %d sent in %s, %d streamed\n", total, acked.Round(time.Millisecond), len(s))
 	return nil
 }
