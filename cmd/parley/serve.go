@@ -182,6 +182,11 @@ func outboundMail(cfg config.Config, o *conversation.Options) error {
 		sender.LocalName = cfg.MailDomain
 		o.Mailer = sender
 	}
+	o.MailerFor = func(set parley.SMTPSettings) conversation.Mailer {
+		s := psmtp.SenderFor(set)
+		s.LocalName = cfg.MailDomain
+		return s
+	}
 	if cfg.DKIMKey != "" {
 		pemBytes, err := os.ReadFile(cfg.DKIMKey)
 		if err != nil {

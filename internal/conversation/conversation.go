@@ -23,6 +23,7 @@ type Service struct {
 	mailDomain string
 	blobs      Blobs
 	mailer     Mailer
+	mailerFor  func(parley.SMTPSettings) Mailer
 	dkim       *mail.DKIM
 	wake       func()
 	batch      batcher // group commit of received email
@@ -40,8 +41,10 @@ type Options struct {
 	MailDomain string           // the domain of inbox addresses (SPEC CHN-3)
 	Blobs      Blobs            // required to receive email
 	Mailer     Mailer           // sends outbound email; nil: sending fails visibly
-	DKIM       *mail.DKIM       // signs outbound email when set
-	Wake       func()           // tells the job queue that work was enqueued
+	// MailerFor sends through a connected mailbox's own SMTP server.
+	MailerFor func(parley.SMTPSettings) Mailer
+	DKIM      *mail.DKIM // signs outbound email when set
+	Wake      func()     // tells the job queue that work was enqueued
 }
 
 // New returns a service on s.
@@ -53,7 +56,7 @@ func New(s *store.Store, o Options) *Service {
 		o.Wake = func() {}
 	}
 	return &Service{store: s, now: o.Now, mailDomain: strings.ToLower(o.MailDomain), blobs: o.Blobs,
-		mailer: o.Mailer, dkim: o.DKIM, wake: o.Wake}
+		mailer: o.Mailer, mailerFor: o.MailerFor, dkim: o.DKIM, wake: o.Wake}
 }
 
 func (s *Service) clock() time.Time { return parley.Normalize(s.now()) }

@@ -145,8 +145,15 @@ func (s *Service) addressEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 		first, _, _ := strings.Cut(strings.TrimSpace(author.Name), " ")
 		name = first + " at " + org
 	}
-	email.From = parley.Mailbox{Name: name, Email: inbox.Slug + "@" + s.mailDomain}
-	email.ReplyTo = []parley.Mailbox{{Name: org, Email: inbox.Slug + "+" + token + "@" + s.mailDomain}}
+	email.ChannelID = ch.ID
+	if set := ch.EmailSettings(); set.SMTP != nil && set.Address != "" {
+		// A connected mailbox sends as itself; the answer comes back to
+		// it and threads by our Message-ID.
+		email.From = parley.Mailbox{Name: name, Email: set.Address}
+	} else {
+		email.From = parley.Mailbox{Name: name, Email: inbox.Slug + "@" + s.mailDomain}
+		email.ReplyTo = []parley.Mailbox{{Name: org, Email: inbox.Slug + "+" + token + "@" + s.mailDomain}}
+	}
 
 	if err := tx.PutMailThreads(ctx, c.InboxID, c.ID, true, "mid:"+email.MessageID); err != nil {
 		return err
@@ -196,7 +203,19 @@ func (s *Service) SendMailJob() jobs.Handler {
 			if m.Email == nil || m.Email.Delivery == "sent" {
 				return nil
 			}
-			if s.mailer == nil {
+			mailer := s.mailer
+			if m.Email.ChannelID != 0 && s.mailerFor != nil {
+				ch, err := s.store.Channel(ctx, m.Email.ChannelID)
+				if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+					return err
+				}
+				if err == nil {
+					if set := ch.EmailSettings(); set.SMTP != nil {
+						mailer = s.mailerFor(*set.SMTP)
+					}
+				}
+			}
+			if mailer == nil {
 				return jobs.Permanent(fmt.Errorf("no way to send mail: set PARLEY_SMTP_RELAY"))
 			}
 			raw, err := s.compose(m)
@@ -207,7 +226,7 @@ func (s *Service) SendMailJob() jobs.Handler {
 			for _, r := range append(append([]parley.Mailbox(nil), m.Email.To...), m.Email.Cc...) {
 				rcpts = append(rcpts, r.Email)
 			}
-			if err := s.mailer.Send(ctx, m.Email.From.Email, rcpts, raw); err != nil {
+			if err := mailer.Send(ctx, m.Email.From.Email, rcpts, raw); err != nil {
 				return err
 			}
 			return s.delivered(ctx, m, "sent", "")

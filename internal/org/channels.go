@@ -153,20 +153,25 @@ func mailboxTaken(err error) error {
 	return err
 }
 
-// keepPassword carries the stored IMAP password into a new config that
+// keepPassword carries the stored IMAP and SMTP passwords into a new config that
 // leaves it out: clients never get it back, so they cannot send it.
 func keepPassword(old, next json.RawMessage) json.RawMessage {
 	var o, n map[string]any
 	if json.Unmarshal(old, &o) != nil || json.Unmarshal(next, &n) != nil {
 		return next
 	}
-	oi, _ := o["imap"].(map[string]any)
-	ni, _ := n["imap"].(map[string]any)
-	if oi == nil || ni == nil {
-		return next
+	changed := false
+	for _, server := range []string{"imap", "smtp"} {
+		oi, _ := o[server].(map[string]any)
+		ni, _ := n[server].(map[string]any)
+		if oi == nil || ni == nil {
+			continue
+		}
+		if p, _ := ni["password"].(string); p == "" && oi["password"] != nil {
+			ni["password"], changed = oi["password"], true
+		}
 	}
-	if p, _ := ni["password"].(string); p == "" && oi["password"] != nil {
-		ni["password"] = oi["password"]
+	if changed {
 		if b, err := json.Marshal(n); err == nil {
 			return b
 		}

@@ -41,6 +41,8 @@ type Email struct {
 	// Forward marks the conversation sent on to someone outside (SPEC
 	// CNV-11), not a message to the customer.
 	Forward bool `json:"forward,omitempty"`
+	// ChannelID is the channel an outbound email is sent through.
+	ChannelID ID `json:"channel_id,omitempty"`
 	// ThreadRule names the rule that put the message in its conversation
 	// (mail.Rule*).
 	ThreadRule string `json:"thread_rule,omitempty"`
@@ -112,6 +114,34 @@ type EmailSettings struct {
 	SignatureHTML string `json:"signature_html,omitempty"`
 	// IMAP connects a shared mailbox to read (SPEC CHN-2).
 	IMAP *IMAPSettings `json:"imap,omitempty"`
+	// SMTP is the mailbox's own server for sending: replies then go out
+	// from Address through it, instead of from the inbox's address
+	// through the relay.
+	SMTP *SMTPSettings `json:"smtp,omitempty"`
+}
+
+// SMTPSettings say how to send through a mailbox's own server.
+type SMTPSettings struct {
+	Host     string `json:"host"`
+	Port     int    `json:"port,omitempty"`     // default 465 (tls) or 587
+	Security string `json:"security,omitempty"` // tls (default), starttls, or none (loopback only)
+	Username string `json:"username,omitempty"`
+	Password string `json:"password,omitempty"`
+}
+
+func (s SMTPSettings) validate() error {
+	ip := net.ParseIP(strings.TrimSpace(s.Host))
+	switch {
+	case strings.TrimSpace(s.Host) == "":
+		return Invalid("config.smtp.host", "is required")
+	case s.Port < 0 || s.Port > 65535:
+		return Invalid("config.smtp.port", "must be 1 to 65535")
+	case s.Security != "" && s.Security != "tls" && s.Security != "starttls" && s.Security != "none":
+		return Invalid("config.smtp.security", "must be tls, starttls or none")
+	case s.Security == "none" && s.Host != "localhost" && (ip == nil || !ip.IsLoopback()):
+		return Invalid("config.smtp.security", "none is only for a server on this machine")
+	}
+	return nil
 }
 
 // IMAPSettings say how to reach a connected mailbox.
@@ -187,7 +217,14 @@ func (s EmailSettings) Validate() error {
 		return Invalid("config.signature_html", "is longer than %d bytes", MaxSignature)
 	case s.Address != "" && !strings.Contains(s.Address, "@"):
 		return Invalid("config.address", "is not an email address")
-	case s.IMAP != nil:
+	case s.SMTP != nil && s.Address == "":
+		return Invalid("config.address", "is required to send through the mailbox's own server: it is the From address")
+	case s.SMTP != nil:
+		if err := s.SMTP.validate(); err != nil {
+			return err
+		}
+	}
+	if s.IMAP != nil {
 		return s.IMAP.validate()
 	}
 	return nil

@@ -113,8 +113,10 @@ func (s *Server) channelView(ctx context.Context, c *parley.Channel) (channelJSO
 func channelView(c *parley.Channel) channelJSON {
 	cfg := map[string]any{}
 	_ = json.Unmarshal(c.Config, &cfg)
-	if imap, ok := cfg["imap"].(map[string]any); ok {
-		delete(imap, "password") // write-only
+	for _, server := range []string{"imap", "smtp"} {
+		if m, ok := cfg[server].(map[string]any); ok {
+			delete(m, "password") // write-only
+		}
 	}
 	return channelJSON{ID: c.ID, InboxID: c.InboxID, Kind: c.Kind, Name: c.Name, Enabled: c.Enabled, Config: cfg, CreatedAt: c.CreatedAt}
 }

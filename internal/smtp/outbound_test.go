@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -418,4 +419,48 @@ func TestSenderIdentity(t *testing.T) {
 			t.Errorf("forward text %q, want the quoted reply's signature only", fwd.Text)
 		}
 	})
+}
+
+// TestMailboxSendsAsItself: a connected mailbox with its own SMTP server
+// answers from its address through that server, not the relay.
+func TestMailboxSendsAsItself(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		own := startMTA(t, nil, nil)
+		host, port, _ := net.SplitHostPort(own.addr)
+		email, _ := s.Channel(ctx, g.ch)
+		ch, err := org.New(s, nil).CreateChannel(ctx, parley.System, email.InboxID, org.NewChannel{Kind: parley.ChannelEmail, Name: "support@acme.com",
+			Config: []byte(fmt.Sprintf(`{"address":"support@acme.com","smtp":{"host":%q,"port":%s,"security":"none"}}`, host, port))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.conv = conversation.New(s, conversation.Options{Now: g.clock.Now, MailDomain: domain, Blobs: mustBlobs(t),
+			Mailer: &smtp.Sender{Host: g.mta.addr}, Wake: g.queue.Wake,
+			MailerFor: func(set parley.SMTPSettings) conversation.Mailer { return smtp.SenderFor(set) }})
+		g.queue.Handle(conversation.JobSendMail, g.conv.SendMailJob())
+		g.ch = ch.ID
+		a := g.receive(customerMail("a1@client.example", "jo@client.example", "", "Hello", "Hi"))
+		g.reply(a.ConversationID, "Hello Jo")
+		g.work()
+		if got := g.mta.deliveries(); len(got) != 0 {
+			t.Errorf("the relay got %d messages, want none", len(got))
+		}
+		got := own.deliveries()
+		if len(got) != 1 || got[0].from != "support@acme.com" {
+			t.Fatalf("the mailbox's server got %+v", got)
+		}
+		sent, _ := mail.Parse(got[0].data)
+		if sent.From.Email != "support@acme.com" || len(sent.ReplyTo) != 0 {
+			t.Errorf("from %+v reply-to %v", sent.From, sent.ReplyTo)
+		}
+	})
+}
+
+func mustBlobs(t *testing.T) *blob.Dir {
+	b, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

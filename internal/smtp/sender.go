@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	gosmtp "github.com/emersion/go-smtp"
 
 	"github.com/parleyhq/parley/internal/jobs"
+	"github.com/parleyhq/parley/internal/parley"
 )
 
 // Sender hands outbound mail to an SMTP server: the relay
@@ -48,6 +50,17 @@ func ParseRelay(raw string) (*Sender, error) {
 		s.Password, _ = u.User.Password()
 	}
 	return s, nil
+}
+
+// SenderFor sends through a mailbox's own server (its channel's smtp
+// settings).
+func SenderFor(set parley.SMTPSettings) *Sender {
+	port := set.Port
+	if port == 0 {
+		port = map[bool]int{true: 465, false: 587}[set.Security == "" || set.Security == "tls"]
+	}
+	return &Sender{Host: net.JoinHostPort(set.Host, strconv.Itoa(port)), Implicit: set.Security == "" || set.Security == "tls",
+		Username: set.Username, Password: set.Password}
 }
 
 // Send delivers raw from the envelope sender to the recipients. A
