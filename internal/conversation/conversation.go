@@ -33,6 +33,7 @@ type Service struct {
 // disk.
 type Blobs interface {
 	Put(data []byte) (key string, err error)
+	Read(key string) ([]byte, error)
 }
 
 // Options are a service's collaborators; every field has a working zero.
@@ -161,6 +162,8 @@ type Body struct {
 	// Via sends a reply through another channel than the conversation's:
 	// "email" answers a chat or API conversation by email (SPEC CNV-12).
 	Via parley.ChannelKind
+	// Attachments are the author's uploads (see Upload) to send with it.
+	Attachments []parley.ID
 }
 
 // MaxBodyLength caps a message's text and HTML, in bytes.

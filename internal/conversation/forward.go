@@ -58,7 +58,7 @@ func (s *Service) Forward(ctx context.Context, a parley.Actor, id parley.ID, f F
 		if err != nil {
 			return nil, err
 		}
-		text, htm, err := s.forwardedThread(ctx, tx, c, note)
+		text, htm, forwarded, err := s.forwardedThread(ctx, tx, c, note)
 		if err != nil {
 			return nil, err
 		}
@@ -70,6 +70,9 @@ func (s *Service) Forward(ctx context.Context, a parley.Actor, id parley.ID, f F
 			return nil, err
 		}
 		if err := tx.CreateMessage(ctx, m); err != nil {
+			return nil, err
+		}
+		if err := forwardAttachments(ctx, tx, m, forwarded); err != nil {
 			return nil, err
 		}
 		if err := enqueueSend(ctx, tx, m, now); err != nil {
@@ -92,10 +95,10 @@ func (s *Service) Forward(ctx context.Context, a parley.Actor, id parley.ID, f F
 
 // forwardedThread renders the note and the thread under it, oldest first,
 // as text and HTML.
-func (s *Service) forwardedThread(ctx context.Context, tx *store.Tx, c *parley.Conversation, note Body) (string, string, error) {
+func (s *Service) forwardedThread(ctx context.Context, tx *store.Tx, c *parley.Conversation, note Body) (string, string, []parley.ID, error) {
 	msgs, err := tx.ConversationMessages(ctx, c.ID, 0, 1<<62)
 	if err != nil {
-		return "", "", err
+		return "", "", nil, err
 	}
 	ids := make([]parley.ID, 0, len(msgs))
 	for id, m := range msgs {
@@ -117,7 +120,7 @@ func (s *Service) forwardedThread(ctx context.Context, tx *store.Tx, c *parley.C
 		m := msgs[id]
 		who, err := s.author(ctx, tx, m)
 		if err != nil {
-			return "", "", err
+			return "", "", nil, err
 		}
 		when := m.CreatedAt.Format("Mon, 2 Jan 2006 15:04 MST")
 		fmt.Fprintf(&t, "\nFrom: %s\nDate: %s\n\n%s\n", who, when, m.Text)
@@ -128,7 +131,28 @@ func (s *Service) forwardedThread(ctx context.Context, tx *store.Tx, c *parley.C
 			fmt.Fprintf(&h, `<blockquote style="white-space: pre-wrap">%s</blockquote>`, html.EscapeString(m.Text))
 		}
 	}
-	return t.String(), h.String(), nil
+	return t.String(), h.String(), ids, nil
+}
+
+// forwardAttachments gives a forward the files of the messages it quotes
+// (not their inline images, which only made sense in their HTML).
+func forwardAttachments(ctx context.Context, tx *store.Tx, m *parley.Message, from []parley.ID) error {
+	atts, err := tx.MessageAttachments(ctx, from)
+	if err != nil {
+		return err
+	}
+	for _, id := range from {
+		for _, a := range atts[id] {
+			if a.Inline {
+				continue
+			}
+			c := &parley.Attachment{MessageID: m.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, Blob: a.Blob, CreatedAt: m.CreatedAt}
+			if err := tx.CreateAttachment(ctx, c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // author names who wrote a message, as a From line.

@@ -218,9 +218,9 @@ func (s *Service) SendMailJob() jobs.Handler {
 			if mailer == nil {
 				return jobs.Permanent(fmt.Errorf("no way to send mail: set PARLEY_SMTP_RELAY"))
 			}
-			raw, err := s.compose(m)
+			raw, err := s.compose(ctx, m)
 			if err != nil {
-				return jobs.Permanent(err)
+				return err
 			}
 			var rcpts []string
 			for _, r := range append(append([]parley.Mailbox(nil), m.Email.To...), m.Email.Cc...) {
@@ -245,11 +245,25 @@ func (s *Service) SendMailJob() jobs.Handler {
 	}
 }
 
-func (s *Service) compose(m *parley.Message) ([]byte, error) {
+// compose builds the message from what was stored with it: its own
+// attachments, and nothing from any other message.
+func (s *Service) compose(ctx context.Context, m *parley.Message) ([]byte, error) {
 	e := m.Email
 	out := pmail.Outgoing{
 		MessageID: e.MessageID, From: e.From, To: e.To, Cc: e.Cc, Subject: e.Subject, Text: m.Text, HTML: m.HTML,
 		References: e.References, ThreadIndex: e.ThreadIndex, Date: e.Date,
+	}
+	atts, err := s.store.MessageAttachments(ctx, []parley.ID{m.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range atts[m.ID] {
+		data, err := s.blobs.Read(a.Blob)
+		if err != nil {
+			return nil, fmt.Errorf("attachment %q: %w", a.Name, err)
+		}
+		out.Attachments = append(out.Attachments, pmail.Attachment{Name: a.Name, ContentType: a.ContentType,
+			ContentID: a.ContentID, Inline: a.Inline, Data: data})
 	}
 	if len(e.ReplyTo) > 0 {
 		out.ReplyTo = &e.ReplyTo[0]
@@ -259,7 +273,7 @@ func (s *Service) compose(m *parley.Message) ([]byte, error) {
 	}
 	raw, err := pmail.Compose(out)
 	if err != nil {
-		return nil, err
+		return nil, jobs.Permanent(err)
 	}
 	if s.dkim != nil {
 		return s.dkim.Sign(raw)
@@ -375,6 +389,9 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		}
 		m.Email.Subject = in.Subject // a new thread, not a reply
 		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
+		if err := attach(ctx, tx, a, m, in.Attachments); err != nil {
 			return err
 		}
 		if err := enqueueSend(ctx, tx, m, now); err != nil {

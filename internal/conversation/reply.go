@@ -54,6 +54,9 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 		if err := tx.CreateMessage(ctx, m); err != nil {
 			return nil, err
 		}
+		if err := attach(ctx, tx, a, m, b.Attachments); err != nil {
+			return nil, err
+		}
 		if m.Email != nil {
 			if err := enqueueSend(ctx, tx, m, now); err != nil {
 				return nil, err

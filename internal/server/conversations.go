@@ -281,15 +281,22 @@ type replyInput struct {
 		Text string `json:"text,omitempty"`
 		HTML string `json:"html,omitempty"`
 		Via  string `json:"via,omitempty" enum:"email" doc:"Answer by email on a conversation from another channel (SPEC CNV-12); the contact must have an email address."`
+		// Attachments are ids from POST /api/v1/uploads.
+		Attachments []parley.ID `json:"attachments,omitempty" maxItems:"20" doc:"Your uploads (POST /api/v1/uploads) to send with it."`
 	}
 }
 
 func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*body[messageJSON], error) {
-	m, err := s.conv.Reply(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML, Via: parley.ChannelKind(in.Body.Via)})
+	m, err := s.conv.Reply(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML, Via: parley.ChannelKind(in.Body.Via),
+		Attachments: in.Body.Attachments})
 	if err != nil {
 		return nil, err
 	}
-	return &body[messageJSON]{*messageView(m, nil)}, nil
+	atts, err := s.store.MessageAttachments(ctx, []parley.ID{m.ID})
+	if err != nil {
+		return nil, err
+	}
+	return &body[messageJSON]{*messageView(m, atts[m.ID])}, nil
 }
 
 func (s *Server) comment(ctx context.Context, a parley.Actor, in *bodyInput) (*body[messageJSON], error) {

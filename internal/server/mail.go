@@ -154,6 +154,8 @@ type sendEmailInput struct {
 		Subject string        `json:"subject" maxLength:"1000"`
 		Text    string        `json:"text,omitempty"`
 		HTML    string        `json:"html,omitempty"`
+		// Attachments are ids from POST /api/v1/uploads.
+		Attachments []parley.ID `json:"attachments,omitempty" maxItems:"20"`
 	}
 }
 
@@ -167,7 +169,7 @@ type sentEmailJSON struct {
 func (s *Server) sendEmail(ctx context.Context, a parley.Actor, in *sendEmailInput) (*body[sentEmailJSON], error) {
 	b := in.Body
 	ne := conversation.NewEmail{InboxID: in.ID, To: parley.Mailbox{Email: b.To.Email, Name: b.To.Name}, Subject: b.Subject,
-		Body: conversation.Body{Text: b.Text, HTML: b.HTML}}
+		Body: conversation.Body{Text: b.Text, HTML: b.HTML, Attachments: b.Attachments}}
 	for _, c := range b.Cc {
 		ne.Cc = append(ne.Cc, parley.Mailbox{Email: c.Email, Name: c.Name})
 	}
@@ -202,4 +204,27 @@ func (s *Server) forward(ctx context.Context, a parley.Actor, in *forwardInput) 
 		return nil, err
 	}
 	return &body[messageJSON]{*messageView(m, nil)}, nil
+}
+
+type uploadInput struct {
+	Name        string `query:"name" maxLength:"255" doc:"The file's name."`
+	ContentType string `header:"Content-Type"`
+	RawBody     []byte
+}
+
+type uploadJSON struct {
+	ID          parley.ID `json:"id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+}
+
+// upload keeps a file to attach to a reply or new email (send its bytes as
+// the body, its type as Content-Type, its name as ?name=).
+func (s *Server) upload(ctx context.Context, a parley.Actor, in *uploadInput) (*body[uploadJSON], error) {
+	u, err := s.conv.Upload(ctx, a, in.Name, in.ContentType, in.RawBody)
+	if err != nil {
+		return nil, err
+	}
+	return &body[uploadJSON]{uploadJSON{ID: u.ID, Name: u.Name, ContentType: u.ContentType, Size: u.Size}}, nil
 }

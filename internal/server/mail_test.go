@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
@@ -195,6 +196,53 @@ func TestMailboxChannelAPI(t *testing.T) {
 			"config": map[string]any{"imap": map[string]any{"host": "imap.example.com", "security": "none", "username": "x"}}})
 		if bad.status != 400 || !strings.Contains(string(bad.raw), "config.imap.security") {
 			t.Errorf("a password in the clear over the network: %d %s, want 400", bad.status, bad.raw)
+		}
+	})
+}
+
+// TestUploads: a file uploaded is its uploader's to attach, once; too big
+// is 413.
+func TestUploads(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		ch := w.emailChannel(w.sales)
+		conv := parley.ID(w.admin.call("POST", path("/channels/%d/mime", ch), fixture(t, "latin1.eml"), "Content-Type", "message/rfc822").num("conversation_id"))
+		png := "\\x89PNG fake image bytes"
+		up := w.ana.call("POST", path("/uploads?name=screen%%20shot.png"), png, "Content-Type", "image/png")
+		if up.status != 201 || up.body["name"] != "screen shot.png" || up.body["content_type"] != "image/png" || up.num("size") != float64(len(png)) {
+			t.Fatalf("upload: %d %s", up.status, up.raw)
+		}
+		if got := w.bob.call("POST", path("/conversations/%d/replies", conv), map[string]any{"text": "x", "attachments": []parley.ID{up.id()}}); got.status != 400 || !strings.Contains(string(got.raw), "attachments[0]") {
+			t.Errorf("bob attaching ana's upload: %d %s, want 400 naming attachments[0]", got.status, got.raw)
+		}
+		r := w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]any{"text": "See attached", "attachments": []parley.ID{up.id()}})
+		atts, _ := r.body["attachments"].([]any)
+		if len(atts) != 1 || atts[0].(map[string]any)["name"] != "screen shot.png" {
+			t.Fatalf("reply attachments: %v", atts)
+		}
+		url := strings.TrimPrefix(atts[0].(map[string]any)["url"].(string), "/api/v1")
+		if got := w.ana.call("GET", path("%s", url), nil); got.status != 200 || string(got.raw) != png {
+			t.Errorf("download: %d %q", got.status, got.raw)
+		}
+		if got := w.ana.call("POST", path("/conversations/%d/replies", conv), map[string]any{"text": "again", "attachments": []parley.ID{up.id()}}); got.status != 400 {
+			t.Errorf("an upload attached twice: %d, want 400", got.status)
+		}
+		if got := w.ana.call("POST", path("/uploads?name=x.bin"), "", "Content-Type", "application/octet-stream"); got.status != 400 {
+			t.Errorf("empty upload: %d %s", got.status, got.raw)
+		}
+		if got := w.ana.call("POST", path("/uploads"), "data", "Content-Type", "text/plain"); got.status != 400 || !strings.Contains(string(got.raw), "name") {
+			t.Errorf("upload without a name: %d %s", got.status, got.raw)
+		}
+	})
+}
+
+// TestUploadTooLarge: over the limit is 413, and nothing is kept.
+func TestUploadTooLarge(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", MaxMessageBytes: 1 << 10})
+		ana, _ := a.user("ana", parley.RoleAgent)
+		if got := ana.call("POST", path("/uploads?name=big.bin"), strings.Repeat("x", 2<<10), "Content-Type", "application/octet-stream"); got.status != 413 {
+			t.Errorf("an upload over the limit: %d %s, want 413", got.status, got.raw)
 		}
 	})
 }

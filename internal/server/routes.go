@@ -45,6 +45,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "receiveMIME", "POST", "/api/v1/channels/{id}/mime", member, s.receiveMIME, created, maxBody(s.cfg.MaxMessageBytes))
 	op(api, s, "listQuarantine", "GET", "/api/v1/quarantine", admin, s.listQuarantine)
 	op(api, s, "getQuarantinedRaw", "GET", "/api/v1/quarantine/{id}/raw", admin, s.quarantinedRaw)
+	op(api, s, "upload", "POST", "/api/v1/uploads", signedIn, s.upload, created, maxBody(s.cfg.MaxMessageBytes))
 	op(api, s, "getAttachment", "GET", "/api/v1/attachments/{id}", member, s.getAttachment)
 
 	// Conversations.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -463,4 +464,50 @@ func mustBlobs(t *testing.T) *blob.Dir {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestAttachmentsOut: a reply carries the agent's upload and nothing of the
+// customer's; a forward carries the thread's files, not inline images.
+func TestAttachmentsOut(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		raw, err := os.ReadFile("../mail/testdata/inline_images.eml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := g.receive(string(raw))
+		up, err := g.conv.Upload(ctx, g.ana, "label.pdf", "application/pdf", []byte("%PDF-1.4 return label"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.conv.Reply(ctx, g.ana, a.ConversationID, conversation.Body{Text: "Here is the label.", Attachments: []parley.ID{up.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.conv.Forward(ctx, g.ana, a.ConversationID, conversation.Forward{To: []parley.Mailbox{{Email: "dev@acme-partner.example"}}}); err != nil {
+			t.Fatal(err)
+		}
+		g.work()
+		got := g.mta.deliveries()
+		if len(got) != 2 {
+			t.Fatalf("%d delivered", len(got))
+		}
+		names := func(d delivery) []string {
+			m, err := mail.Parse(d.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, a := range m.Attachments {
+				out = append(out, a.Name+":"+string(a.Data[:4]))
+			}
+			return out
+		}
+		if got := names(got[0]); strings.Join(got, ",") != "label.pdf:%PDF" {
+			t.Errorf("reply attachments %v, want only the agent's label", got)
+		}
+		if got := names(got[1]); strings.Join(got, ",") != "log.pdf:%PDF,label.pdf:%PDF" {
+			t.Errorf("forward attachments %v, want the thread's files (the customer's log, the agent's label), not the inline screenshot", got)
+		}
+	})
 }

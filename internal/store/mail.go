@@ -224,3 +224,22 @@ func (q *Q) RawMail(ctx context.Context, messageID parley.ID) ([]byte, error) {
 	err := q.db.QueryRowContext(ctx, `SELECT raw FROM raw_mail WHERE message_id = $1`, messageID).Scan(&raw)
 	return raw, q.notFound(err, "raw mail")
 }
+
+// CreateUpload records a file a user uploaded and sets u.ID.
+func (tx *Tx) CreateUpload(ctx context.Context, userID parley.ID, u *parley.Attachment) error {
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO uploads (user_id, name, content_type, size, blob, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, userID, u.Name, u.ContentType, u.Size, u.Blob, u.CreatedAt).Scan(&u.ID)
+	return tx.wrap(err, "create upload")
+}
+
+// TakeUpload removes one of a user's uploads and returns it, or ENOTFOUND
+// (also for another user's).
+func (tx *Tx) TakeUpload(ctx context.Context, userID, id parley.ID) (*parley.Attachment, error) {
+	var u parley.Attachment
+	err := tx.db.QueryRowContext(ctx, `DELETE FROM uploads WHERE id = $1 AND user_id = $2
+		RETURNING id, name, content_type, size, blob, created_at`, id, userID).Scan(&u.ID, &u.Name, &u.ContentType, &u.Size, &u.Blob, &u.CreatedAt)
+	if err != nil {
+		return nil, tx.notFound(err, "upload")
+	}
+	return &u, nil
+}
