@@ -84,6 +84,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	conv := conversation.New(st, copts)
 	queue.Handle(conversation.JobSendMail, conv.SendMailJob())
+	queue.Handle(jobs.KindSystemMail, conv.SystemMailJob())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

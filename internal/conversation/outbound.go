@@ -150,6 +150,9 @@ func (s *Service) addressEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 		// A connected mailbox sends as itself; the answer comes back to
 		// it and threads by our Message-ID.
 		email.From = parley.Mailbox{Name: name, Email: set.Address}
+	} else if set.FromAddress != "" {
+		email.From = parley.Mailbox{Name: name, Email: set.FromAddress} // verified (SPEC CHN-3)
+		email.ReplyTo = []parley.Mailbox{{Name: org, Email: inbox.Slug + "+" + token + "@" + s.mailDomain}}
 	} else {
 		email.From = parley.Mailbox{Name: name, Email: inbox.Slug + "@" + s.mailDomain}
 		email.ReplyTo = []parley.Mailbox{{Name: org, Email: inbox.Slug + "+" + token + "@" + s.mailDomain}}
@@ -414,4 +417,32 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		return nil, nil, err
 	}
 	return c, m, nil
+}
+
+// SystemMailJob is the handler of jobs.KindSystemMail: mail Parley writes
+// itself, from noreply@<mail domain>, marked auto-generated so no
+// autoresponder answers it.
+func (s *Service) SystemMailJob() jobs.Handler {
+	return jobs.Handler{Run: func(ctx context.Context, j *store.Job) error {
+		var p struct{ To, Subject, Text string }
+		if err := json.Unmarshal(j.Payload, &p); err != nil || p.To == "" {
+			return jobs.Permanent(fmt.Errorf("system mail: payload %s", j.Payload))
+		}
+		if s.mailer == nil {
+			return jobs.Permanent(fmt.Errorf("no way to send mail: set PARLEY_SMTP_RELAY"))
+		}
+		from := parley.Mailbox{Name: "Parley", Email: "noreply@" + s.mailDomain}
+		raw, err := pmail.Compose(pmail.Outgoing{MessageID: pmail.NewMessageID(s.mailDomain), From: from,
+			To: []parley.Mailbox{{Email: p.To}}, Subject: p.Subject, Text: p.Text, Date: s.now(),
+			Headers: map[string]string{"Auto-Submitted": "auto-generated"}})
+		if err != nil {
+			return jobs.Permanent(err)
+		}
+		if s.dkim != nil {
+			if raw, err = s.dkim.Sign(raw); err != nil {
+				return err
+			}
+		}
+		return s.mailer.Send(ctx, from.Email, []string{p.To}, raw)
+	}}
 }

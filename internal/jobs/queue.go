@@ -13,6 +13,10 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
+// KindSystemMail is the job that sends an email Parley writes itself (a
+// confirmation link, a notification): payload {"to", "subject", "text"}.
+const KindSystemMail = "mail.system"
+
 // Handler does one kind of job.
 type Handler struct {
 	// Run does the work. An error means try again later, unless it is

@@ -35,7 +35,7 @@ func (s *Service) CreateChannel(ctx context.Context, a parley.Actor, inboxID par
 		return nil, err
 	}
 	c := &parley.Channel{InboxID: inboxID, Kind: in.Kind, Name: name, Enabled: in.Enabled == nil || *in.Enabled,
-		Config: in.Config, CreatedAt: s.clock()}
+		Config: keepPassword(json.RawMessage(`{}`), in.Config), CreatedAt: s.clock()}
 	c.Mailbox = mailboxOf(c)
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Inbox(ctx, inboxID); err != nil {
@@ -153,14 +153,24 @@ func mailboxTaken(err error) error {
 	return err
 }
 
-// keepPassword carries the stored IMAP and SMTP passwords into a new config that
-// leaves it out: clients never get it back, so they cannot send it.
+// keepPassword carries the stored IMAP and SMTP passwords into a new config
+// that leaves them out (clients never get them back, so they cannot send
+// them), and keeps the verified from-address whatever the new config says.
 func keepPassword(old, next json.RawMessage) json.RawMessage {
 	var o, n map[string]any
 	if json.Unmarshal(old, &o) != nil || json.Unmarshal(next, &n) != nil {
 		return next
 	}
 	changed := false
+	// The from-address changes only through its confirmation link.
+	if o["from_address"] != n["from_address"] {
+		if o["from_address"] == nil {
+			delete(n, "from_address")
+		} else {
+			n["from_address"] = o["from_address"]
+		}
+		changed = true
+	}
 	for _, server := range []string{"imap", "smtp"} {
 		oi, _ := o[server].(map[string]any)
 		ni, _ := n[server].(map[string]any)

@@ -104,6 +104,9 @@ type EmailSettings struct {
 	// "original" (the default: the sender inside the forward) or
 	// "forwarder" (SPEC CHN-5).
 	ForwardsAs string `json:"forwards_as,omitempty"`
+	// FromAddress is a custom address mail from the inbox is sent from,
+	// set only by following the confirmation link sent to it (SPEC CHN-3).
+	FromAddress string `json:"from_address,omitempty"`
 	// FromName is how replies are signed in the From header: "agent" (the
 	// default: "Ana at Acme") or "company" ("Acme") (SPEC CHN-4).
 	FromName string `json:"from_name,omitempty"`

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -227,4 +228,44 @@ func (s *Server) upload(ctx context.Context, a parley.Actor, in *uploadInput) (*
 		return nil, err
 	}
 	return &body[uploadJSON]{uploadJSON{ID: u.ID, Name: u.Name, ContentType: u.ContentType, Size: u.Size}}, nil
+}
+
+type fromAddressInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		Email string `json:"email" maxLength:"320"`
+	}
+}
+
+// requestFromAddress sends a confirmation link to a custom from-address
+// (SPEC CHN-3); the channel sends from it once the link is followed.
+func (s *Server) requestFromAddress(ctx context.Context, a parley.Actor, in *fromAddressInput) (*struct{}, error) {
+	return nil, s.org.RequestFromAddress(ctx, a, in.ID, in.Body.Email, s.cfg.BaseURL+"/verify-from/")
+}
+
+// verifyFromPage shows the confirmation button for a from-address link.
+// Following the link only shows it: mail scanners open links by themselves,
+// and an address must be confirmed by a person (POST).
+func (s *Server) verifyFromPage(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, `<!doctype html><title>Parley</title><form method="post" action="/verify-from/%s">`+
+		`<p>Confirm that mail from this inbox may be sent from your address.</p><button>Confirm</button></form>`,
+		html.EscapeString(r.PathValue("token")))
+}
+
+// verifyFrom confirms a from-address: the channel sends from it from now on.
+func (s *Server) verifyFrom(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	ch, err := s.org.VerifyFromAddress(r.Context(), r.PathValue("token"))
+	if err != nil {
+		status := statusOf(parley.ErrorCode(err))
+		if status == http.StatusInternalServerError {
+			s.log.Error("from-address link", "err", err)
+		}
+		w.WriteHeader(status)
+		fmt.Fprint(w, "<!doctype html><title>Parley</title><p>This confirmation link is unknown, used or expired.</p>")
+		return
+	}
+	fmt.Fprintf(w, "<!doctype html><title>Parley</title><p>Confirmed: %s now sends from %s.</p>",
+		html.EscapeString(ch.Name), html.EscapeString(ch.EmailSettings().FromAddress))
 }

@@ -246,3 +246,34 @@ func TestUploadTooLarge(t *testing.T) {
 		}
 	})
 }
+
+// TestFromAddressAPI: only admins ask for a from-address; following the
+// link only shows a button (scanners open links), and a bogus link
+// confirms nothing.
+func TestFromAddressAPI(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		ch := w.emailChannel(w.sales)
+		body := map[string]string{"email": "help@acme.example"}
+		if got := w.ana.call("POST", path("/channels/%d/from-address", ch), body); got.status != 403 {
+			t.Errorf("an agent asking: %d, want 403", got.status)
+		}
+		if got := w.admin.call("POST", path("/channels/%d/from-address", ch), map[string]string{"email": "not an address"}); got.status != 400 || !strings.Contains(string(got.raw), "email") {
+			t.Errorf("a bad address: %d %s, want 400 naming email", got.status, got.raw)
+		}
+		if got := w.admin.call("POST", path("/channels/%d/from-address", w.vipAPI), body); got.status != 400 {
+			t.Errorf("an API channel: %d %s, want 400", got.status, got.raw)
+		}
+		w.admin.must(204, "POST", path("/channels/%d/from-address", ch), body)
+		if got := w.admin.call("GET", "/verify-from/sometoken", nil); got.status != 200 || !strings.Contains(string(got.raw), `method="post"`) {
+			t.Errorf("the link's page: %d %s, want a form", got.status, got.raw)
+		}
+		if got := w.admin.call("POST", "/verify-from/sometoken", nil); got.status != 404 {
+			t.Errorf("a bogus link: %d, want 404", got.status)
+		}
+		stored, _ := s.Channel(t.Context(), ch)
+		if set := stored.EmailSettings(); set.FromAddress != "" {
+			t.Errorf("from-address set without confirmation: %q", set.FromAddress)
+		}
+	})
+}

@@ -77,6 +77,7 @@ func newOutRig(t *testing.T, s *store.Store, configure func(*mta)) *outRig {
 	g.conv = conversation.New(s, conversation.Options{Now: g.clock.Now, MailDomain: domain, Blobs: blobs,
 		Mailer: &smtp.Sender{Host: g.mta.addr}, DKIM: &mail.DKIM{Domain: domain, Selector: "parley", Key: key}, Wake: g.queue.Wake})
 	g.queue.Handle(conversation.JobSendMail, g.conv.SendMailJob())
+	g.queue.Handle(jobs.KindSystemMail, g.conv.SystemMailJob())
 	return g
 }
 
@@ -508,6 +509,60 @@ func TestAttachmentsOut(t *testing.T) {
 		}
 		if got := names(got[1]); strings.Join(got, ",") != "log.pdf:%PDF,label.pdf:%PDF" {
 			t.Errorf("forward attachments %v, want the thread's files (the customer's log, the agent's label), not the inline screenshot", got)
+		}
+	})
+}
+
+// TestFromAddress: a custom from-address is used only after the link sent
+// to it is followed (SPEC CHN-3), and cannot be set any other way.
+func TestFromAddress(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		o := org.New(s, g.clock.Now) // the queue runs on the test clock
+		if err := o.RequestFromAddress(ctx, g.ana, g.ch, "help@acme.com", "http://parley.test/verify-from/"); parley.ErrorCode(err) != parley.EFORBIDDEN {
+			t.Errorf("an agent asking: %v, want EFORBIDDEN", err)
+		}
+		if err := o.RequestFromAddress(ctx, parley.System, g.ch, "Help@Acme.com", "http://parley.test/verify-from/"); err != nil {
+			t.Fatal(err)
+		}
+		g.work()
+		got := g.mta.deliveries()
+		if len(got) != 1 || got[0].to[0] != "help@acme.com" {
+			t.Fatalf("confirmation: %+v", got)
+		}
+		confirm, _ := mail.Parse(got[0].data)
+		i := strings.Index(confirm.Text, "/verify-from/")
+		if i < 0 || confirm.Auto != mail.AutoSubmitted {
+			t.Fatalf("confirmation text %q, auto %q", confirm.Text, confirm.Auto)
+		}
+		token := strings.Fields(confirm.Text[i+len("/verify-from/"):])[0]
+
+		from := func() string {
+			a := g.receive(customerMail(fmt.Sprintf("x%d@client.example", len(g.mta.deliveries())), "jo@client.example", "", "Hi", "Hi"))
+			g.reply(a.ConversationID, "Hello")
+			g.work()
+			d := g.mta.deliveries()
+			m, _ := mail.Parse(d[len(d)-1].data)
+			return m.From.Email
+		}
+		if f := from(); f != "support@parley.test" {
+			t.Errorf("before confirming: from %s", f)
+		}
+		if _, err := o.UpdateChannel(ctx, parley.System, g.ch, org.ChannelPatch{Config: []byte(`{"from_address":"evil@elsewhere.example"}`)}); err != nil {
+			t.Fatal(err)
+		}
+		if f := from(); f != "support@parley.test" {
+			t.Errorf("from-address set by a config edit: from %s", f)
+		}
+		if _, err := o.VerifyFromAddress(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.VerifyFromAddress(ctx, token); parley.ErrorCode(err) != parley.ENOTFOUND {
+			t.Errorf("the link twice: %v, want ENOTFOUND", err)
+		}
+		if f := from(); f != "help@acme.com" {
+			t.Errorf("after confirming: from %s", f)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -93,4 +94,25 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// CreateFromVerification records a confirmation link sent to a
+// from-address.
+func (tx *Tx) CreateFromVerification(ctx context.Context, tokenHash string, channelID parley.ID, email string, at, expires time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO from_verifications (token_hash, channel_id, email, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5)`, tokenHash, channelID, email, at, expires)
+	return tx.wrap(err, "from verification")
+}
+
+// UseFromVerification consumes a confirmation link and returns what it
+// confirms, or ENOTFOUND when it is unknown, used or expired.
+func (tx *Tx) UseFromVerification(ctx context.Context, tokenHash string, now time.Time) (parley.ID, string, error) {
+	var ch parley.ID
+	var email string
+	err := tx.db.QueryRowContext(ctx, `UPDATE from_verifications SET used_at = $2
+		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING channel_id, email`, tokenHash, now).Scan(&ch, &email)
+	if err != nil {
+		return 0, "", tx.notFound(err, "confirmation link")
+	}
+	return ch, email, nil
 }

@@ -1,0 +1,88 @@
+package org
+
+import (
+	"context"
+	"encoding/json"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/jobs"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// FromLinkTTL is how long a from-address confirmation link works.
+const FromLinkTTL = 72 * time.Hour
+
+// RequestFromAddress sends a confirmation link to email; following it
+// (VerifyFromAddress) makes it the from-address of the email channel
+// (admins only, SPEC CHN-3). link is the link's base, to which the token is
+// appended.
+func (s *Service) RequestFromAddress(ctx context.Context, a parley.Actor, channelID parley.ID, email, link string) error {
+	if err := auth.Admin(a); err != nil {
+		return err
+	}
+	email = strings.ToLower(strings.TrimSpace(email))
+	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+		return parley.Invalid("email", "is not an email address")
+	}
+	token, hash := auth.NewToken("")
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		ch, err := tx.Channel(ctx, channelID)
+		if err != nil {
+			return err
+		}
+		if ch.Kind != parley.ChannelEmail {
+			return parley.Invalid("channel", "is not an email channel")
+		}
+		inbox, err := tx.Inbox(ctx, ch.InboxID)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		if err := tx.CreateFromVerification(ctx, hash, ch.ID, email, now, now.Add(FromLinkTTL)); err != nil {
+			return err
+		}
+		payload, _ := json.Marshal(map[string]string{
+			"to":      email,
+			"subject": "Confirm " + email + " as a sender for " + inbox.Name,
+			"text": "Someone asked Parley to send the " + inbox.Name + " inbox's mail from " + email + ".\n\n" +
+				"If that was you or your team, confirm it within " + FromLinkTTL.String() + ":\n\n    " + link + token + "\n\n" +
+				"If not, ignore this message: nothing changes.\n",
+		})
+		return tx.Enqueue(ctx, &store.Job{Kind: jobs.KindSystemMail, Payload: payload, RunAt: now, MaxAttempts: 6, CreatedAt: now})
+	})
+}
+
+// VerifyFromAddress follows a confirmation link: the address it was sent
+// to becomes its channel's from-address. An unknown, used or expired link
+// is ENOTFOUND.
+func (s *Service) VerifyFromAddress(ctx context.Context, token string) (*parley.Channel, error) {
+	var out *parley.Channel
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		now := s.clock()
+		id, email, err := tx.UseFromVerification(ctx, auth.HashToken(token), now)
+		if err != nil {
+			return err
+		}
+		ch, err := tx.Channel(ctx, id)
+		if err != nil {
+			return err
+		}
+		cfg := map[string]any{}
+		_ = json.Unmarshal(ch.Config, &cfg)
+		cfg["from_address"] = email
+		if ch.Config, err = json.Marshal(cfg); err != nil {
+			return err
+		}
+		if err := tx.UpdateChannel(ctx, ch); err != nil {
+			return err
+		}
+		tx.Append(channelEventAt(parley.EventChannelUpdated, parley.System, ch, now))
+		out = ch
+		return nil
+	})
+	return out, err
+}
