@@ -3,14 +3,26 @@ GO      ?= go
 BIN     := bin/parley
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 STATICCHECK_VERSION := v0.8.2
+WEB_DEPS := web/node_modules/.package-lock.json
+WEB_SRC  := $(shell find web/src web/index.html web/vite.config.ts -type f 2>/dev/null)
 
-.PHONY: run build test lint bench clean
+.PHONY: run build web test lint bench clean
 
 run: build
 	./$(BIN) serve
 
-build:
+# The web app is built into web/dist/app and embedded in the binary.
+build: web/dist/app/index.html
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/parley
+
+web: web/dist/app/index.html
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/app/index.html: $(WEB_DEPS) $(WEB_SRC)
+	cd web && npm run build
 
 test:
 	./scripts/test.sh
@@ -29,4 +41,4 @@ bench: build
 	./$(BIN) bench --dir data-bench/1000000 --workloads W3,W4
 
 clean:
-	rm -rf bin
+	rm -rf bin web/dist/app

@@ -23,6 +23,13 @@ if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
 fi
 PGBIN=$(pg_bin)
 
+# Browser tests drive Debian's Chromium; a downloaded browser cannot work here.
+if [ ! -x /usr/bin/chromium ]; then
+	echo "== installing Chromium"
+	apt_install chromium
+fi
+command -v npm >/dev/null || { echo "make test needs Node.js 20 and npm"; exit 1; }
+
 # PostgreSQL refuses to run as root: run it as the postgres system user then.
 run_pg() {
 	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -52,3 +59,18 @@ go vet ./...
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 echo "== go test (SQLite and PostgreSQL)"
 go test -count=1 -timeout 15m ./...
+
+echo "== web app: dependencies, types, unit tests"
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
+# The typed API client is generated from docs/openapi.json, which
+# TestOpenAPIDocument keeps equal to what the server serves.
+(cd web && npx openapi-typescript ../docs/openapi.json -o "$tmp/schema.d.ts" >/dev/null 2>&1)
+if ! diff -q "$tmp/schema.d.ts" web/src/lib/api/schema.d.ts >/dev/null; then
+	echo "web/src/lib/api/schema.d.ts is stale: run (cd web && npm run api-types)"
+	exit 1
+fi
+(cd web && npm run --silent check && npx vitest run)
+
+echo "== browser tests (Chromium, against parley serve)"
+make build
+(cd web && npx playwright test)

@@ -1,0 +1,34 @@
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { Parley, type User } from './server';
+
+export { expect };
+
+/** signIn opens a fresh browser context and signs in with a password. */
+export async function signIn(browser: Browser, parley: Parley, u: User, locale = 'en-US'): Promise<Page> {
+  const ctx = await browser.newContext({ locale, baseURL: parley.url });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error(`page error (${u.name}):`, e.message));
+  await page.goto('/');
+  await page.locator('input[type=email]').fill(u.email);
+  await page.locator('input[type=password]').fill(u.password);
+  await page.locator('button[type=submit]').click();
+  await expect(page.getByRole('navigation', { name: /inbox|boîte/i })).toBeVisible();
+  return page;
+}
+
+/** shot saves a screenshot of a main screen as a test artifact. */
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/screens/${name}.png` });
+}
+
+export const test = base.extend<object, { parley: Parley }>({
+  parley: [
+    async ({}, use) => {
+      const p = new Parley();
+      await p.start();
+      await use(p);
+      await p.stop();
+    },
+    { scope: 'worker' },
+  ],
+});

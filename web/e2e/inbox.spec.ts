@@ -1,0 +1,159 @@
+import { test, expect, signIn, shot } from './fixtures';
+
+test.describe('the inbox', () => {
+  test('sign in: a wrong password is refused, the right one opens the inbox', async ({ browser, parley }) => {
+    const ana = await parley.user('Ana Lopez');
+    const ctx = await browser.newContext({ baseURL: parley.url });
+    const page = await ctx.newPage();
+    await page.goto('/');
+    await shot(page, 'signin');
+    await page.locator('input[type=email]').fill(ana.email);
+    await page.locator('input[type=password]').fill('not-the-password');
+    await page.locator('button[type=submit]').click();
+    await expect(page.getByRole('alert')).toHaveText('That email and password do not match.');
+    await page.locator('input[type=password]').fill(ana.password);
+    await page.locator('button[type=submit]').click();
+    await expect(page.getByRole('navigation', { name: 'Inboxes and views' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { name: 'Sign in to your team inbox' })).toBeVisible();
+  });
+
+  test('a customer message appears live; an agent answers it on its channel and by email', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Live desk');
+    const ana = await parley.user('Ana Live');
+    const page = await signIn(browser, parley, ana);
+
+    // Written after the list loaded: it must arrive through the stream.
+    await expect(page.getByRole('heading', { name: 'All open' })).toBeVisible();
+    await expect(page.locator('.conversations')).toHaveAttribute('aria-busy', 'false');
+    await parley.push(inbox.channel, { email: 'paulo@client.test', name: 'Paulo Santos' }, 'Is the shop open on Sunday?');
+    const item = page.locator('.conversation', { hasText: 'Paulo Santos' });
+    await expect(item).toBeVisible();
+    await expect(item.getByTitle('Unread')).toBeVisible();
+    await item.getByRole('link').click();
+    await expect(page.getByRole('heading', { name: 'Is the shop open on Sunday?' })).toBeVisible();
+    await expect(item.getByTitle('Unread')).toHaveCount(0);
+
+    const box = page.getByRole('textbox', { name: 'Your reply' });
+    await box.fill('Yes, from 10 to 4.');
+    await box.press('Control+Enter');
+    await expect(page.getByRole('listitem', { name: 'Reply from Ana Live' })).toContainText('Yes, from 10 to 4.');
+    await expect(box).toHaveValue('');
+    await shot(page, 'thread-api');
+
+    // An email conversation: the reply goes out through SMTP, threaded.
+    const mid = await parley.mail(inbox.address, 'Zoe Martin <zoe@client.test>', 'Invoice question', 'Where is my invoice for March?');
+    const mail = page.locator('.conversation', { hasText: 'Zoe Martin' });
+    await mail.getByRole('link').click();
+    await expect(page.getByRole('heading', { name: 'Invoice question' })).toBeVisible();
+    await expect(page.getByRole('listitem', { name: 'Message from Zoe Martin' })).toContainText('Where is my invoice for March?');
+    await page.getByRole('textbox', { name: 'Your reply' }).fill('Here it is: it went out on the 2nd.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const out = await parley.sent((m) => m.subject === 'Re: Invoice question');
+    expect(out.to && 'value' in out.to ? out.to.value.map((a) => a.address) : []).toEqual(['zoe@client.test']);
+    expect(out.inReplyTo).toBe(mid);
+    expect(out.text).toContain('Here it is: it went out on the 2nd.');
+    await expect(page.locator('.chip.delivery')).toHaveText('Sent');
+    await shot(page, 'thread-email');
+  });
+
+  test('assign, close, reopen by the customer, trash, restore, block', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Ops desk');
+    const ana = await parley.user('Ana Ops');
+    const page = await signIn(browser, parley, ana);
+    const customer = { email: 'li@shop.test', name: 'Li Wei' };
+    const first = await parley.push(inbox.channel, customer, 'My parcel is late', 'Late parcel');
+    await page.goto(`/inbox/${inbox.id}/open/c/${first.conversation_id}`);
+    await expect(page.getByRole('heading', { name: 'Late parcel' })).toBeVisible();
+
+    await page.getByRole('combobox', { name: 'Assign' }).selectOption({ label: 'Ana Ops (me)' });
+    await expect(page.getByText('Ana Ops assigned this to Ana Ops')).toBeVisible();
+    await expect(page.locator('.conversation', { hasText: 'Li Wei' }).getByTitle('Assigned to Ana Ops')).toBeVisible();
+
+    await page.locator('body').press('e');
+    await expect(page.getByText('Ana Ops closed this')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Reopen' })).toBeVisible();
+
+    await parley.push(inbox.channel, customer, 'Any news?');
+    await expect(page.getByText('reopened this')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Close', exact: true })).toBeVisible();
+
+    await page.getByRole('combobox', { name: 'More actions' }).selectOption({ label: 'Move to trash' });
+    await expect(page.getByText('Ana Ops moved this to the trash')).toBeVisible();
+    await page.getByRole('link', { name: /^Trash/ }).click();
+    await page.locator('.conversation', { hasText: 'Li Wei' }).getByRole('link').click();
+    await page.getByRole('combobox', { name: 'More actions' }).selectOption({ label: 'Restore' });
+    await expect(page.getByText('Ana Ops restored this')).toBeVisible();
+
+    await page.getByRole('complementary', { name: 'Contact' }).getByRole('button', { name: 'Block sender' }).click();
+    await expect(page.getByRole('complementary', { name: 'Contact' }).getByText('Blocked')).toBeVisible();
+    const later = await parley.push(inbox.channel, customer, 'Hello again', 'Another thing');
+    const c = await parley.api('GET', `/conversations/${later.conversation_id}`);
+    expect(c.placement).toBe('filtered');
+    await page.getByRole('link', { name: /^Filtered/ }).click();
+    await expect(page.locator('.conversation', { hasText: 'Li Wei' }).first()).toBeVisible();
+  });
+
+  test('filters, search with highlighted matches, bulk close', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Search desk');
+    const ana = await parley.user('Ana Search');
+    const page = await signIn(browser, parley, ana);
+    const a = await parley.push(inbox.channel, { email: 'quokka@fans.test', name: 'Kim Quokka' }, 'A question about quokkas', 'Quokka care');
+    await parley.push(inbox.channel, { email: 'otter@fans.test', name: 'Sam Otter' }, 'Otters are great', 'Otter food');
+    await parley.push(inbox.channel, { email: 'lynx@fans.test', name: 'Lee Lynx' }, 'Lynx question', 'Lynx habitat');
+    await parley.api('PUT', `/conversations/${a.conversation_id}/assignee`, { user_id: ana.id });
+
+    await page.getByRole('combobox', { name: 'Inbox' }).selectOption({ label: 'Search desk' });
+    const list = page.locator('.conversations');
+    await expect(list.locator('.conversation')).toHaveCount(3);
+
+    await page.locator('body').press('/');
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill('quokkas');
+    await page.getByRole('searchbox', { name: 'Search conversations' }).press('Enter');
+    await expect(page.getByRole('heading', { name: 'Results for “quokkas”' })).toBeVisible();
+    await expect(list.locator('.conversation')).toHaveCount(1);
+    await expect(list.locator('mark').first()).toHaveText(/quokka/i);
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill('');
+    await expect(list.locator('.conversation')).toHaveCount(3);
+
+    await page.getByText('Filters').click();
+    await page.getByRole('combobox', { name: 'Assignee' }).selectOption({ label: 'Ana Search (1 open)' });
+    await expect(list.locator('.conversation')).toHaveCount(1);
+    await page.getByRole('combobox', { name: 'Assignee' }).selectOption('none');
+    await expect(list.locator('.conversation')).toHaveCount(2);
+    await shot(page, 'list-filtered');
+
+    await page.getByRole('checkbox', { name: 'Select all' }).check();
+    await page.getByRole('toolbar', { name: 'Actions on the selection' }).getByRole('button', { name: 'Close' }).click();
+    await expect(page.getByText('Done for 2 conversations')).toBeVisible();
+    await expect(list.locator('.conversation')).toHaveCount(0);
+    await page.getByRole('link', { name: /^Closed/ }).click();
+    await page.getByRole('combobox', { name: 'Assignee' }).selectOption('');
+    await expect(list.locator('.conversation')).toHaveCount(2);
+  });
+
+  test('a draft survives a reload; keyboard moves through the list', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Draft desk');
+    const ana = await parley.user('Ana Draft');
+    const page = await signIn(browser, parley, ana);
+    await parley.push(inbox.channel, { email: 'one@d.test', name: 'First Customer' }, 'first', 'First');
+    await parley.push(inbox.channel, { email: 'two@d.test', name: 'Second Customer' }, 'second', 'Second');
+    await page.getByRole('combobox', { name: 'Inbox' }).selectOption({ label: 'Draft desk' });
+    await expect(page.locator('.conversation')).toHaveCount(2);
+
+    await page.locator('body').press('j');
+    await expect(page.getByRole('heading', { name: 'Second', exact: true })).toBeVisible();
+    await page.locator('body').press('j');
+    await expect(page.getByRole('heading', { name: 'First', exact: true })).toBeVisible();
+    await page.locator('body').press('k');
+    await expect(page.getByRole('heading', { name: 'Second', exact: true })).toBeVisible();
+    await page.locator('body').press('r');
+    await expect(page.getByRole('textbox', { name: 'Your reply' })).toBeFocused();
+    await page.keyboard.type('Half-written answer');
+    await page.reload();
+    await expect(page.getByRole('textbox', { name: 'Your reply' })).toHaveValue('Half-written answer');
+    await page.locator('body').press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    await shot(page, 'shortcuts');
+  });
+});

@@ -1,0 +1,157 @@
+// A real Parley for browser tests: the binary started on a temporary SQLite
+// database, with a real SMTP server standing in for the outside world that
+// our mail is relayed to, and helpers that act through the public API.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import nodemailer from 'nodemailer';
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+export type User = { id: number; email: string; name: string; password: string };
+
+export class Parley {
+  url = '';
+  smtpPort = 0;
+  /** mail our server sent out, as the outside world received it. */
+  outbox: ParsedMail[] = [];
+  adminToken = '';
+  private proc?: ChildProcess;
+  private mta?: SMTPServer;
+  private dir = '';
+  private counter = 0;
+
+  async start() {
+    this.dir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+    const [http, smtp, relay] = await Promise.all([freePort(), freePort(), freePort()]);
+    this.url = `http://127.0.0.1:${http}`;
+    this.smtpPort = smtp;
+    this.mta = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData: (stream, _session, done) => {
+        simpleParser(stream)
+          .then((m) => {
+            this.outbox.push(m);
+            done();
+          })
+          .catch(done);
+      },
+    });
+    await new Promise<void>((ok) => this.mta!.listen(relay, '127.0.0.1', ok));
+
+    const bin = process.env.PARLEY_BIN ?? resolve(import.meta.dirname, '../../bin/parley');
+    this.proc = spawn(bin, ['serve'], {
+      env: {
+        ...process.env,
+        PARLEY_DATA_DIR: this.dir,
+        PARLEY_LISTEN: `127.0.0.1:${http}`,
+        PARLEY_BASE_URL: this.url,
+        PARLEY_SMTP_ADDR: `127.0.0.1:${smtp}`,
+        PARLEY_SMTP_RELAY: `smtp://127.0.0.1:${relay}`,
+        PARLEY_MAIL_DOMAIN: 'parley.test',
+        PARLEY_ORG_NAME: 'Acme',
+        PARLEY_STREAM_POLL: '1s',
+        PARLEY_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    this.proc.stderr!.on('data', (d) => (log += d));
+    const link = await new Promise<string>((ok, fail) => {
+      let out = '';
+      const timer = setTimeout(() => fail(new Error(`parley did not start:\n${out}\n${log}`)), 20_000);
+      this.proc!.stdout!.on('data', (d) => {
+        out += d;
+        const m = /(http:\/\/\S+\/login\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          ok(m[1]);
+        }
+      });
+      this.proc!.once('exit', (code) => fail(new Error(`parley exited ${code}:\n${out}\n${log}`)));
+    });
+    // The one-time link signs the admin in; the session makes a token.
+    const res = await fetch(link, { redirect: 'manual' });
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+    const tok = await fetch(`${this.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: this.url },
+      body: JSON.stringify({ name: 'e2e' }),
+    });
+    if (!tok.ok) throw new Error(`token: ${tok.status} ${await tok.text()}`);
+    this.adminToken = (await tok.json()).token;
+  }
+
+  async stop() {
+    this.proc?.kill('SIGTERM');
+    await new Promise<void>((ok) => (this.mta ? this.mta.close(() => ok()) : ok()));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** api calls the API as the admin (or with another token) and returns the JSON. */
+  async api<T = any>(method: string, path: string, body?: unknown, token = this.adminToken): Promise<T> {
+    const res = await fetch(`${this.url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** user makes a teammate with a password, unique to the call. */
+  async user(name: string, role: 'admin' | 'agent' | 'viewer' = 'agent'): Promise<User> {
+    const n = ++this.counter;
+    const email = `${name.toLowerCase().split(' ')[0]}${n}@acme.test`;
+    const password = `password-${name}-${n}`;
+    const u = await this.api('POST', '/users', { email, name, role, password });
+    return { id: u.id, email, name, password };
+  }
+
+  /** inbox makes an inbox with its API channel. */
+  async inbox(name: string, access: 'everyone' | 'specific' = 'everyone', userIDs: number[] = []) {
+    const ib = await this.api('POST', '/inboxes', { name, access, user_ids: userIDs });
+    const ch = await this.api('POST', `/inboxes/${ib.id}/channels`, { kind: 'api', name: `${name} chat` });
+    return { id: ib.id as number, slug: ib.slug as string, address: ib.address as string, channel: ch.id as number };
+  }
+
+  /** push is a customer message through an API channel. */
+  async push(channel: number, from: { email: string; name: string }, text: string, subject = '') {
+    return this.api('POST', `/channels/${channel}/messages`, { client_id: `c${++this.counter}-${Date.now()}`, contact: from, text, subject });
+  }
+
+  /** mail is a customer's email, delivered to our SMTP listener by a real SMTP client. */
+  async mail(to: string, from: string, subject: string, text: string, headers: Record<string, string> = {}) {
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: this.smtpPort, secure: false, ignoreTLS: true });
+    const info = await t.sendMail({ from, to, subject, text, headers });
+    t.close();
+    return info.messageId as string;
+  }
+
+  /** sent waits for mail to arrive at the outside world. */
+  async sent(match: (m: ParsedMail) => boolean, timeout = 15_000): Promise<ParsedMail> {
+    const end = Date.now() + timeout;
+    while (Date.now() < end) {
+      const m = this.outbox.find(match);
+      if (m) return m;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no such mail sent; outbox: ${this.outbox.map((m) => m.subject).join(', ')}`);
+  }
+}

@@ -1,0 +1,56 @@
+// The typed API client. Its types come from schema.d.ts, generated from the
+// server's OpenAPI document (npm run api-types); make test regenerates it
+// and fails when the two differ.
+import createClient from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+type S = components['schemas'];
+export type Conversation = S['ConversationJSON'];
+export type TimelineItem = S['TimelineItemJSON'];
+export type Message = S['MessageJSON'];
+export type User = S['UserJSON'];
+export type Inbox = S['InboxJSON'];
+export type Team = S['TeamJSON'];
+export type Contact = S['ContactJSON'];
+export type Channel = S['ChannelJSON'];
+export type Views = S['ViewsJSON'];
+export type Attachment = S['AttachmentJSON'];
+export type Ref = S['RefJSON'];
+export type BulkAction = S['BulkInputBody']['action'];
+export type ListQuery = NonNullable<paths['/api/v1/conversations']['get']['parameters']['query']>;
+
+export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+
+/** ApiError is a problem (RFC 9457) the server answered. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Problem = { detail?: string; title?: string; errors?: { location?: string; message?: string }[] | null };
+
+let onUnauthorized = () => {};
+
+/** whenSignedOut registers what happens when a call answers 401. */
+export function whenSignedOut(fn: () => void) {
+  onUnauthorized = fn;
+}
+
+/**
+ * ok unwraps an openapi-fetch result: the data, or an ApiError carrying the
+ * server's own words (and the field it names, if any).
+ */
+export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await p;
+  if (response.ok) return data as T;
+  if (response.status === 401) onUnauthorized();
+  const prob = (error ?? {}) as Problem;
+  const first = prob.errors?.[0];
+  const field = first?.location?.replace(/^body\./, '');
+  throw new ApiError(response.status, first?.message ?? prob.detail ?? prob.title ?? response.statusText, field);
+}

@@ -1,0 +1,151 @@
+// The app's state in one place: who is signed in, the people and inboxes
+// the screens name, the current place, the list, the open thread, the view
+// counts, presence and the realtime connection that keeps them fresh.
+import { api, ok, whenSignedOut, type Inbox, type Team, type User, type Views } from './api/client';
+import { List } from './list.svelte';
+import { Nav } from './nav.svelte';
+import { Presence } from './presence.svelte';
+import { Stream, type StreamEvent } from './stream.svelte';
+import { Thread } from './thread.svelte';
+import { notifyMention } from './notify';
+import { t } from './i18n/index.svelte';
+
+export type Toast = { id: number; text: string; kind: 'info' | 'error' };
+
+export class App {
+  me = $state<User | null>(null);
+  checked = $state(false);
+  users = $state<User[]>([]);
+  teams = $state<Team[]>([]);
+  inboxes = $state<Inbox[]>([]);
+  views = $state<Views | null>(null);
+  toasts = $state<Toast[]>([]);
+  nav = new Nav();
+  list = new List();
+  thread = new Thread();
+  presence = new Presence(() => this.me?.id);
+  stream = new Stream({
+    event: (e) => this.onEvent(e),
+    signal: (s) => this.presence.take(s),
+    resync: () => this.refreshAll(),
+  });
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  private toastID = 0;
+
+  constructor() {
+    whenSignedOut(() => this.signedOut());
+  }
+
+  /** start finds out whether someone is signed in, and loads the app if so. */
+  async start() {
+    try {
+      this.me = await ok(api.GET('/api/v1/me'));
+      await this.loadPeople();
+      this.stream.start();
+    } catch {
+      this.me = null;
+    } finally {
+      this.checked = true;
+    }
+  }
+
+  async signIn(email: string, password: string) {
+    await ok(api.POST('/api/v1/session', { body: { email, password } }));
+    await this.start();
+  }
+
+  async signOut() {
+    await api.DELETE('/api/v1/session');
+    this.signedOut();
+  }
+
+  private signedOut() {
+    this.stream.stop();
+    this.me = null;
+  }
+
+  async loadPeople() {
+    const [users, teams, inboxes] = await Promise.all([
+      ok(api.GET('/api/v1/users')),
+      ok(api.GET('/api/v1/teams')),
+      ok(api.GET('/api/v1/inboxes')),
+    ]);
+    this.users = users.items ?? [];
+    this.teams = teams.items ?? [];
+    this.inboxes = inboxes.items ?? [];
+  }
+
+  async loadViews() {
+    const inbox = this.nav.place.inbox ?? undefined;
+    this.views = await ok(api.GET('/api/v1/views', { params: { query: inbox ? { inbox } : {} } }));
+  }
+
+  refreshAll() {
+    if (!this.me) return;
+    this.list.load(this.nav.place);
+    this.loadViews().catch(() => {});
+    this.thread.refresh();
+  }
+
+  /** open shows a conversation; the list stops calling it unread. */
+  async open(id: number | null) {
+    if (await this.thread.open(id)) {
+      this.list.items = this.list.items.map((c) => (c.id === id && c.unread ? { ...c, unread: false } : c));
+    }
+  }
+
+  user(id: number | null | undefined): User | undefined {
+    return this.users.find((u) => u.id === id);
+  }
+
+  inbox(id: number | null | undefined): Inbox | undefined {
+    return this.inboxes.find((i) => i.id === id);
+  }
+
+  /** memberOf says whether I may act in an inbox (SPEC INB-2). */
+  memberOf(inboxID: number | undefined): boolean {
+    return !!this.inbox(inboxID)?.member && this.me?.role !== 'viewer';
+  }
+
+  toast(text: string, kind: Toast['kind'] = 'info') {
+    const id = ++this.toastID;
+    this.toasts = [...this.toasts, { id, text, kind }];
+    setTimeout(() => (this.toasts = this.toasts.filter((t) => t.id !== id)), kind === 'error' ? 8000 : 4000);
+  }
+
+  /** act runs an action, reports its failure, and refreshes what it changed. */
+  async act<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.toast((e as Error).message, 'error');
+      return undefined;
+    } finally {
+      this.soon();
+    }
+  }
+
+  private onEvent(e: StreamEvent) {
+    if (e.type.startsWith('user.') || e.type.startsWith('team.') || e.type.startsWith('inbox.')) {
+      this.loadPeople().catch(() => {});
+    }
+    if (e.type === 'user.mentioned' && e.data?.user_id === this.me?.id) {
+      this.toast(t('notify.mention.title', { name: e.actor.name }));
+      notifyMention(e, this);
+    }
+    if (e.conversation_id !== null && e.conversation_id === this.thread.id) {
+      if (e.type === 'message.sent') this.presence.replied(e.conversation_id, e.actor.id);
+      this.thread.refresh();
+    }
+    if (e.conversation_id !== null) this.soon();
+  }
+
+  /** soon refreshes the list and counts once a burst of events has passed. */
+  private soon() {
+    clearTimeout(this.pending);
+    this.pending = setTimeout(() => {
+      this.list.load(this.nav.place);
+      this.loadViews().catch(() => {});
+    }, 120);
+  }
+}

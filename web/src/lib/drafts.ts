@@ -1,0 +1,28 @@
+// Drafts survive a reload: what an agent typed is kept in the browser per
+// conversation and mode until it is sent.
+
+export type Draft = { text: string; attachments?: { id: number; name: string }[] };
+
+const key = (conversation: number, mode: string) => `parley.draft.${conversation}.${mode}`;
+
+export function loadDraft(conversation: number, mode: string, store: Storage = localStorage): Draft {
+  try {
+    const v = JSON.parse(store.getItem(key(conversation, mode)) ?? 'null');
+    if (v && typeof v.text === 'string') return v;
+  } catch {
+    // a damaged draft is no draft
+  }
+  return { text: '' };
+}
+
+export function saveDraft(conversation: number, mode: string, d: Draft, store: Storage = localStorage) {
+  if (!d.text && !d.attachments?.length) store.removeItem(key(conversation, mode));
+  else store.setItem(key(conversation, mode), JSON.stringify(d));
+}
+
+/** mentionAt finds an @mention being typed just before the caret. */
+export function mentionAt(text: string, caret: number): { start: number; query: string } | null {
+  const m = /(?:^|[^\w.@+-])@([\w.+-]*)$/.exec(text.slice(0, caret));
+  if (!m) return null;
+  return { start: caret - m[1].length - 1, query: m[1].toLowerCase() };
+}

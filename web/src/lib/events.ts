@@ -1,0 +1,43 @@
+// Timeline events in words (SPEC CNV-3): who did what, assignment history
+// inline.
+import type { TimelineItem } from './api/client';
+import type { App } from './app.svelte';
+import { t } from './i18n/index.svelte';
+
+const placements = ['inbox', 'filtered', 'spam', 'trash'] as const;
+
+export function describe(item: TimelineItem, app: App): string {
+  const d = (item.data ?? {}) as Record<string, unknown>;
+  const who = item.actor.kind === 'system' ? t('event.parley') : item.actor.name;
+  const person = (id: unknown) => (typeof id === 'number' ? (app.user(id)?.name ?? `#${id}`) : '');
+  const team = (id: unknown) => (typeof id === 'number' ? (app.teams.find((x) => x.id === id)?.name ?? `#${id}`) : '');
+  const target = () => [person(d.to_user_id), team(d.to_team_id)].filter(Boolean).join(' · ');
+  switch (item.type) {
+    case 'conversation.assigned':
+      return t('event.assigned', { who, to: target() });
+    case 'conversation.reassigned':
+      return t('event.reassigned', { who, to: target() });
+    case 'conversation.unassigned':
+      return t('event.unassigned', { who });
+    case 'conversation.closed':
+      return t('event.closed', { who });
+    case 'conversation.reopened':
+      return t('event.reopened', { who });
+    case 'conversation.moved': {
+      const to = placements.find((p) => p === d.to) ?? 'inbox';
+      return to === 'inbox' ? t('event.restored', { who }) : t(`event.moved.${to}`, { who });
+    }
+    case 'conversation.forwarded':
+      return t('event.forwarded', { who, to: Array.isArray(d.to) ? d.to.join(', ') : '' });
+    case 'conversation.channel_switched':
+      return t('event.switched', { who });
+    case 'contact.blocked':
+      return t('event.blocked', { who });
+    case 'contact.unblocked':
+      return t('event.unblocked', { who });
+    case 'message.delivery_failed':
+      return t('event.deliveryFailed', { reason: String(d.reason ?? '') });
+    default:
+      return '';
+  }
+}

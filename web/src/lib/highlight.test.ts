@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { highlight, words } from './highlight';
+
+describe('highlight', () => {
+  it.each([
+    ['Refund for order', 'refund', '<mark>Refund</mark> for order'],
+    ['<b>xy</b> & y', 'xy', '&lt;b&gt;<mark>xy</mark>&lt;/b&gt; &amp; y'],
+    ['nothing to see', '', 'nothing to see'],
+    ['Late parcel, late again', '"late parcel"', '<mark>Late</mark> <mark>parcel</mark>, <mark>late</mark> again'],
+    ['price (a+b)', 'a+b*', 'price (<mark>a+b</mark>)'],
+    ['Facturé deux fois', 'facturé', '<mark>Facturé</mark> deux fois'],
+  ])('%s / %s', (text, q, want) => {
+    expect(highlight(text, q)).toBe(want);
+  });
+  it('drops operators and one-letter words', () => {
+    expect(words('refund OR "late parcel" a prefix*')).toEqual(['refund', 'late', 'parcel', 'prefix']);
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import type { Conversation } from './api/client';
+import { merge, query } from './list.svelte';
+import { parse } from './nav.svelte';
+
+const c = (id: number) => ({ id }) as Conversation;
+
+describe('merge', () => {
+  it.each([
+    ['the fresh page is all there is', [3, 2, 1], [2, 1], false, [3, 2, 1]],
+    ['older pages follow the fresh one', [5, 4], [4, 3, 2, 1], true, [5, 4, 3, 2, 1]],
+    ['an item that moved to the top is not repeated', [2, 5], [5, 4, 3, 2, 1], true, [2, 5, 4, 3, 1]],
+    ['the fresh page ends on an unknown item: start over', [7, 6], [4, 3], true, [7, 6]],
+  ])('%s', (_, fresh, loaded, more, want) => {
+    expect(merge(fresh.map(c), loaded.map(c), more as boolean).map((x) => x.id)).toEqual(want);
+  });
+});
+
+describe('query', () => {
+  it('turns a place into list parameters', () => {
+    const q = query(parse('/inbox/4/mine', '?q=hello&channel=email&active_from=2026-11-01&active_to=2026-11-02'));
+    expect(q).toMatchObject({ inbox: 4, view: 'mine', q: 'hello', channel: 'email', limit: 50 });
+    expect(new Date(q.active_to!).getTime() - new Date(q.active_from!).getTime()).toBe(2 * 86400_000);
+  });
+});

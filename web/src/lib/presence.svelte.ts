@@ -1,0 +1,52 @@
+// Who else is looking at or answering a conversation (SPEC COL-2): ephemeral
+// signals from the stream, forgotten when they stop coming.
+import type { Signal } from './stream.svelte';
+
+const ttl = { viewing: 45_000, typing: 6_000 } as const;
+
+type Seen = { name: string; typingUntil: number; viewingUntil: number };
+
+export class Presence {
+  /** by conversation, then user id. */
+  private seen = $state<Record<number, Record<number, Seen>>>({});
+  now = $state(Date.now());
+
+  constructor(private me: () => number | undefined) {
+    setInterval(() => (this.now = Date.now()), 2_000);
+  }
+
+  take(s: Signal) {
+    const uid = s.actor.id;
+    if (uid === null || uid === this.me()) return;
+    const conv = (this.seen[s.conversation_id] ??= {});
+    const at = Date.now();
+    const cur = (conv[uid] ??= { name: s.actor.name, typingUntil: 0, viewingUntil: 0 });
+    if (s.type === 'left') {
+      delete conv[uid];
+    } else if (s.type === 'typing') {
+      cur.typingUntil = at + ttl.typing;
+      cur.viewingUntil = at + ttl.viewing;
+    } else {
+      cur.viewingUntil = at + ttl.viewing;
+    }
+    this.now = at;
+  }
+
+  /** replied forgets a teammate's typing once their reply arrived. */
+  replied(conversation: number, user: number | null) {
+    const cur = user === null ? undefined : this.seen[conversation]?.[user];
+    if (cur) cur.typingUntil = 0;
+  }
+
+  viewers(conversation: number): string[] {
+    return Object.values(this.seen[conversation] ?? {})
+      .filter((s) => s.viewingUntil > this.now)
+      .map((s) => s.name);
+  }
+
+  typists(conversation: number): string[] {
+    return Object.values(this.seen[conversation] ?? {})
+      .filter((s) => s.typingUntil > this.now)
+      .map((s) => s.name);
+  }
+}

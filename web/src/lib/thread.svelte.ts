@@ -1,0 +1,73 @@
+// The open conversation: its row, its timeline and its contact, refreshed
+// when the stream says it changed.
+import { api, ok, type Contact, type Conversation, type TimelineItem } from './api/client';
+
+export class Thread {
+  id = $state<number | null>(null);
+  conversation = $state<Conversation | null>(null);
+  items = $state<TimelineItem[]>([]);
+  contact = $state<Contact | null>(null);
+  error = $state('');
+  /** seenSeq is the newest timeline entry when the agent opened or last sent. */
+  seenSeq = $state(0);
+  private generation = 0;
+
+  /** open shows a conversation and marks it read; false when it was already open. */
+  async open(id: number | null): Promise<boolean> {
+    if (id === this.id) return false;
+    this.id = id;
+    this.conversation = null;
+    this.items = [];
+    this.contact = null;
+    this.error = '';
+    if (id) {
+      await this.refresh();
+      this.seenSeq = this.lastSeq();
+      if (!this.conversation) return false;
+      await api.POST('/api/v1/conversations/{id}/read', { params: { path: { id } } });
+      return true;
+    }
+    return false;
+  }
+
+  async refresh() {
+    const id = this.id;
+    if (!id) return;
+    const gen = ++this.generation;
+    try {
+      const [c, tl] = await Promise.all([
+        ok(api.GET('/api/v1/conversations/{id}', { params: { path: { id } } })),
+        ok(api.GET('/api/v1/conversations/{id}/timeline', { params: { path: { id }, query: { limit: 500 } } })),
+      ]);
+      if (gen !== this.generation) return;
+      this.conversation = c;
+      this.items = tl.items ?? [];
+      this.error = '';
+      if (c.contact && c.contact.id !== this.contact?.id) {
+        const contact = await ok(api.GET('/api/v1/contacts/{id}', { params: { path: { id: c.contact.id } } }));
+        if (gen === this.generation) this.contact = contact;
+      } else if (!c.contact) {
+        this.contact = null;
+      }
+    } catch (e) {
+      if (gen === this.generation) this.error = (e as Error).message;
+    }
+  }
+
+  async refreshContact() {
+    const id = this.contact?.id;
+    if (id) this.contact = await ok(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } }));
+  }
+
+  lastSeq(): number {
+    return this.items.reduce((m, i) => Math.max(m, i.seq), 0);
+  }
+
+  /** repliedSince names who answered the customer after seq (SPEC COL-2: warn before a double answer). */
+  repliedSince(seq: number, me: number): string | null {
+    for (const i of this.items) {
+      if (i.seq > seq && i.type === 'message.sent' && i.actor.id !== me) return i.actor.name;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,46 @@
+// The views of the sidebar (SPEC VEW-1), in the order they are shown.
+import type { Key } from './i18n/index.svelte';
+
+export const views: { id: string; label: Key; group: 'main' | 'channel' | 'more' }[] = [
+  { id: 'open', label: 'view.open', group: 'main' },
+  { id: 'mine', label: 'view.mine', group: 'main' },
+  { id: 'unassigned', label: 'view.unassigned', group: 'main' },
+  { id: 'channel:email', label: 'view.email', group: 'channel' },
+  { id: 'channel:chat', label: 'view.chat', group: 'channel' },
+  { id: 'channel:bots', label: 'view.bots', group: 'channel' },
+  { id: 'channel:forms', label: 'view.forms', group: 'channel' },
+  { id: 'channel:calls', label: 'view.calls', group: 'channel' },
+  { id: 'channel:api', label: 'view.api', group: 'channel' },
+  { id: 'filtered', label: 'view.filtered', group: 'more' },
+  { id: 'closed', label: 'view.closed', group: 'more' },
+  { id: 'sent', label: 'view.sent', group: 'more' },
+  { id: 'spam', label: 'view.spam', group: 'more' },
+  { id: 'trash', label: 'view.trash', group: 'more' },
+];
+
+export function viewLabel(id: string): Key {
+  return views.find((v) => v.id === id)?.label ?? 'view.open';
+}
+
+/** channelLabel names a conversation's channel_label (email, chat, bots, forms, calls, api). */
+export const channelLabel: Record<string, Key> = {
+  email: 'channel.email',
+  chat: 'channel.chat',
+  bots: 'channel.bots',
+  forms: 'channel.forms',
+  calls: 'channel.calls',
+  api: 'channel.api',
+};
+
+export const roleLabel: Record<'admin' | 'agent' | 'viewer', Key> = {
+  admin: 'role.admin',
+  agent: 'role.agent',
+  viewer: 'role.viewer',
+};
+
+export const placementLabel: Record<'inbox' | 'filtered' | 'spam' | 'trash', Key> = {
+  inbox: 'view.open',
+  filtered: 'view.filtered',
+  spam: 'view.spam',
+  trash: 'view.trash',
+};
