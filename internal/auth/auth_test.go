@@ -86,21 +86,22 @@ func TestLimiter(t *testing.T) {
 	l := auth.NewLimiter(3, time.Minute)
 	l.Now = func() time.Time { return now }
 	for i := range 3 {
-		if ok, _ := l.Allow("a"); !ok {
-			t.Fatalf("attempt %d refused", i+1)
+		if blocked, _ := l.Blocked("a"); blocked {
+			t.Fatalf("blocked after %d failures", i)
 		}
+		l.Fail("a")
 		now = now.Add(10 * time.Second)
 	}
-	ok, wait := l.Allow("a")
-	if ok || wait != 30*time.Second {
-		t.Fatalf("4th attempt: ok %v, wait %v; want refused, 30s until the first leaves the window", ok, wait)
+	blocked, wait := l.Blocked("a")
+	if !blocked || wait != 30*time.Second {
+		t.Fatalf("after 3 failures: blocked %v, wait %v; want blocked, 30s until the first leaves the window", blocked, wait)
 	}
-	if ok, _ := l.Allow("b"); !ok {
-		t.Error("another key was refused")
+	if blocked, _ := l.Blocked("b"); blocked {
+		t.Error("another key was blocked")
 	}
 	now = now.Add(30 * time.Second)
-	if ok, _ := l.Allow("a"); !ok {
-		t.Error("refused after the window moved on")
+	if blocked, _ := l.Blocked("a"); blocked {
+		t.Error("blocked after the window moved on")
 	}
 }
 

@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-// Limiter allows up to Max attempts per key in a sliding Window; it guards
-// sign-in against guessing. It is per process: several nodes each apply it.
+// Limiter refuses a key once it has failed Max times in a sliding Window; it
+// guards sign-in against guessing. Only failures count, so a team signing in
+// from one office address is never locked out by its own successes. It is
+// per process: several nodes each apply it.
 type Limiter struct {
 	Max    int
 	Window time.Duration
@@ -17,16 +19,33 @@ type Limiter struct {
 	sweep time.Time
 }
 
-// NewLimiter returns a limiter of max attempts per window.
+// NewLimiter returns a limiter of max failures per window.
 func NewLimiter(max int, window time.Duration) *Limiter {
 	return &Limiter{Max: max, Window: window, Now: time.Now, hits: map[string][]time.Time{}}
 }
 
-// Allow records an attempt for key. When the key is over its limit it
-// returns false and how long until the next attempt is allowed.
-func (l *Limiter) Allow(key string) (bool, time.Duration) {
+// Blocked reports whether key is over its limit, and if so how long until
+// its next attempt is allowed.
+func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	ts := l.recent(key)
+	if len(ts) >= l.Max {
+		return true, ts[0].Add(l.Window).Sub(l.Now())
+	}
+	return false, 0
+}
+
+// Fail records a failed attempt for key.
+func (l *Limiter) Fail(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.hits[key] = append(l.recent(key), l.Now())
+}
+
+// recent drops key's failures that left the window, and now and then every
+// idle key, so memory stays bounded by the keys that failed lately.
+func (l *Limiter) recent(key string) []time.Time {
 	now := l.Now()
 	if now.Sub(l.sweep) > l.Window {
 		for k, ts := range l.hits {
@@ -40,12 +59,8 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	for len(ts) > 0 && now.Sub(ts[0]) >= l.Window {
 		ts = ts[1:]
 	}
-	if len(ts) >= l.Max {
-		l.hits[key] = ts
-		return false, ts[0].Add(l.Window).Sub(now)
-	}
-	l.hits[key] = append(ts, now)
-	return true, 0
+	l.hits[key] = ts
+	return ts
 }
 
 // Buckets is a token bucket per key: Rate requests per second sustained,

@@ -55,12 +55,15 @@ type Server struct {
 	conv     *conversation.Service
 	org      *org.Service
 	sessions *auth.Sessions
-	logins   *auth.Limiter
-	api      *auth.Buckets
-	metrics  *metrics
-	hub      *realtime.Hub
-	web      fs.FS
-	blobs    Blobs
+	logins   *auth.Limiter // failed sign-ins per email
+	// loginsByIP allows more failures per address than per email: many
+	// people may sign in from one office.
+	loginsByIP *auth.Limiter
+	api        *auth.Buckets
+	metrics    *metrics
+	hub        *realtime.Hub
+	web        fs.FS
+	blobs      Blobs
 }
 
 // Deps are the server's collaborators.
@@ -94,7 +97,7 @@ func New(cfg Config, d Deps) http.Handler {
 	}
 	s := &Server{
 		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, sessions: d.Sessions,
-		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), api: auth.NewBuckets(cfg.APIRate, cfg.APIBurst), metrics: newMetrics(d.Registry), hub: d.Hub, web: d.Web,
+		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), loginsByIP: auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow), api: auth.NewBuckets(cfg.APIRate, cfg.APIBurst), metrics: newMetrics(d.Registry), hub: d.Hub, web: d.Web,
 		blobs: d.Blobs,
 	}
 	mux := http.NewServeMux()

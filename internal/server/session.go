@@ -34,20 +34,30 @@ type sessionOutput struct {
 	Body      userJSON
 }
 
-// login signs in with email and password. Attempts are limited per email and
-// per client address (429 with Retry-After).
+// login signs in with email and password. Failed attempts are limited per
+// email, and, more loosely (an office shares one address), per client
+// address: 429 with Retry-After.
 func (s *Server) login(ctx context.Context, _ parley.Actor, in *loginInput) (*sessionOutput, error) {
 	host, _, err := net.SplitHostPort(in.remote)
 	if err != nil {
 		host = in.remote
 	}
-	for _, key := range []string{"email:" + strings.ToLower(strings.TrimSpace(in.Body.Email)), "ip:" + host} {
-		if ok, wait := s.logins.Allow(key); !ok {
-			return nil, retryAfter(huma.NewError(http.StatusTooManyRequests, "too many sign-in attempts; try again later"), wait)
+	limits := []struct {
+		l   *auth.Limiter
+		key string
+	}{{s.logins, strings.ToLower(strings.TrimSpace(in.Body.Email))}, {s.loginsByIP, host}}
+	for _, lim := range limits {
+		if blocked, wait := lim.l.Blocked(lim.key); blocked {
+			return nil, retryAfter(huma.NewError(http.StatusTooManyRequests, "too many failed sign-ins; try again later"), wait)
 		}
 	}
 	token, u, err := s.sessions.Login(ctx, in.Body.Email, in.Body.Password)
 	if err != nil {
+		if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
+			for _, lim := range limits {
+				lim.l.Fail(lim.key)
+			}
+		}
 		return nil, err
 	}
 	return &sessionOutput{SetCookie: s.cookie(token), Body: userView(u)}, nil

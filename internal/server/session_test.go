@@ -51,6 +51,13 @@ func TestSession(t *testing.T) {
 		if last.status != http.StatusTooManyRequests || last.header.Get("Retry-After") == "" {
 			t.Errorf("sixth attempt: %d, Retry-After %q; want 429 with Retry-After", last.status, last.header.Get("Retry-After"))
 		}
+		// Successes do not count: a whole team signs in from one address.
+		a.user("bob", parley.RoleAgent)
+		for i := range 12 {
+			if _, status := a.browser("bob@example.com", "password-bob"); status != http.StatusCreated {
+				t.Fatalf("sign-in %d from the same address: %d, want 201", i+1, status)
+			}
+		}
 	})
 }
 
