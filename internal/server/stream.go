@@ -102,19 +102,23 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 		if e.Seq <= last {
 			return nil
 		}
-		if viewer.Sees(e) {
-			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			err := conn.Write(wctx, websocket.MessageText, e.JSON)
-			cancel()
-			if err != nil {
+		sees := viewer.Sees(e)
+		if realtime.ChangesAccess(e) {
+			// Whom it concerns hears of it, on either side: a user just
+			// let in and a user just shut out both learn to reload.
+			if err := viewer.Refresh(ctx); err != nil {
 				return err
 			}
+			sees = sees || viewer.Sees(e)
 		}
 		last = e.Seq
-		if realtime.ChangesAccess(e) {
-			return viewer.Refresh(ctx)
+		if !sees {
+			return nil
 		}
-		return nil
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := conn.Write(wctx, websocket.MessageText, e.JSON)
+		cancel()
+		return err
 	}
 	if err := s.hub.Replay(ctx, last, head, send); err != nil {
 		return err

@@ -314,3 +314,50 @@ func TestStreamFromNow(t *testing.T) {
 		}
 	})
 }
+
+// TestStreamAccessChanges: a user let into an inbox hears of it (so the app
+// can show it), then its conversations; a user shut out hears of that, and
+// then nothing more from it.
+func TestStreamAccessChanges(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		bob, bobID := w.a.user("bob2", parley.RoleAgent)
+		conn := bob.dial(t, -1)
+		defer conn.CloseNow()
+		time.Sleep(100 * time.Millisecond)
+
+		next := func(want string) streamMsg {
+			t.Helper()
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			for {
+				m, err := read(ctx, conn)
+				if err != nil {
+					t.Fatalf("waiting for %s: %v", want, err)
+				}
+				if m.Type == want {
+					return m
+				}
+			}
+		}
+		members := func(users ...parley.ID) {
+			w.admin.must(200, "PUT", path("/inboxes/%d/members", w.vip), map[string]any{"user_ids": users})
+		}
+		members(bobID)
+		if m := next(parley.EventInboxMembersChanged); m.InboxID == nil || *m.InboxID != w.vip {
+			t.Errorf("let in: %+v", m)
+		}
+		w.push(w.vipAPI, "in-1", "jo@example.org", "while a member")
+		next(parley.EventMessageReceived)
+
+		members(w.anaID)
+		if m := next(parley.EventInboxMembersChanged); m.InboxID == nil || *m.InboxID != w.vip {
+			t.Errorf("shut out: %+v", m)
+		}
+		w.push(w.vipAPI, "in-2", "jo@example.org", "after")
+		w.push(w.salesAPI, "in-3", "jo@example.org", "sales")
+		if m := next(parley.EventMessageReceived); m.InboxID == nil || *m.InboxID != w.sales {
+			t.Errorf("after being shut out, heard %+v", m)
+		}
+	})
+}
