@@ -67,7 +67,7 @@ test.describe('the inbox', () => {
     await expect(page.getByRole('heading', { name: 'Late parcel' })).toBeVisible();
 
     await page.getByRole('combobox', { name: 'Assign' }).selectOption({ label: 'Ana Ops (me)' });
-    await expect(page.getByText('Ana Ops assigned this to Ana Ops')).toBeVisible();
+    await expect(page.getByText('Ana Ops took this')).toBeVisible();
     await expect(page.locator('.conversation', { hasText: 'Li Wei' }).getByTitle('Assigned to Ana Ops')).toBeVisible();
 
     await page.locator('body').press('e');

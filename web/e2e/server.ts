@@ -32,6 +32,7 @@ export class Parley {
   private proc?: ChildProcess;
   private mta?: SMTPServer;
   private dir = '';
+  private env: Record<string, string> = {};
   private counter = 0;
 
   async start() {
@@ -54,37 +55,18 @@ export class Parley {
     });
     await new Promise<void>((ok) => this.mta!.listen(relay, '127.0.0.1', ok));
 
-    const bin = process.env.PARLEY_BIN ?? resolve(import.meta.dirname, '../../bin/parley');
-    this.proc = spawn(bin, ['serve'], {
-      env: {
-        ...process.env,
-        PARLEY_DATA_DIR: this.dir,
-        PARLEY_LISTEN: `127.0.0.1:${http}`,
-        PARLEY_BASE_URL: this.url,
-        PARLEY_SMTP_ADDR: `127.0.0.1:${smtp}`,
-        PARLEY_SMTP_RELAY: `smtp://127.0.0.1:${relay}`,
-        PARLEY_MAIL_DOMAIN: 'parley.test',
-        PARLEY_ORG_NAME: 'Acme',
-        PARLEY_STREAM_POLL: '1s',
-        PARLEY_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    this.proc.stderr!.on('data', (d) => (log += d));
-    const link = await new Promise<string>((ok, fail) => {
-      let out = '';
-      const timer = setTimeout(() => fail(new Error(`parley did not start:\n${out}\n${log}`)), 20_000);
-      this.proc!.stdout!.on('data', (d) => {
-        out += d;
-        const m = /(http:\/\/\S+\/login\/\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          ok(m[1]);
-        }
-      });
-      this.proc!.once('exit', (code) => fail(new Error(`parley exited ${code}:\n${out}\n${log}`)));
-    });
+    this.env = {
+      PARLEY_DATA_DIR: this.dir,
+      PARLEY_LISTEN: `127.0.0.1:${http}`,
+      PARLEY_BASE_URL: this.url,
+      PARLEY_SMTP_ADDR: `127.0.0.1:${smtp}`,
+      PARLEY_SMTP_RELAY: `smtp://127.0.0.1:${relay}`,
+      PARLEY_MAIL_DOMAIN: 'parley.test',
+      PARLEY_ORG_NAME: 'Acme',
+      PARLEY_STREAM_POLL: '1s',
+      PARLEY_LOG_LEVEL: 'warn',
+    };
+    const link = await this.spawn(true);
     // The one-time link signs the admin in; the session makes a token.
     const res = await fetch(link, { redirect: 'manual' });
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
@@ -95,6 +77,37 @@ export class Parley {
     });
     if (!tok.ok) throw new Error(`token: ${tok.status} ${await tok.text()}`);
     this.adminToken = (await tok.json()).token;
+  }
+
+  /** spawn starts parley serve; on first start it returns the sign-in link. */
+  private async spawn(first: boolean): Promise<string> {
+    const bin = process.env.PARLEY_BIN ?? resolve(import.meta.dirname, '../../bin/parley');
+    this.proc = spawn(bin, ['serve'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    this.proc.stderr!.on('data', (d) => (log += d));
+    return new Promise<string>((ok, fail) => {
+      let out = '';
+      const timer = setTimeout(() => fail(new Error(`parley did not start:\n${out}\n${log}`)), 20_000);
+      this.proc!.stdout!.on('data', (d) => {
+        out += d;
+        const m = first ? /(http:\/\/\S+\/login\/\S+)/.exec(out) : /Parley is running/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          ok(m[1] ?? '');
+        }
+      });
+      this.proc!.once('exit', (code) => fail(new Error(`parley exited ${code}:\n${out}\n${log}`)));
+    });
+  }
+
+  /** restart stops the server, runs meanwhile while it is down, and starts it again on the same data. */
+  async restart(meanwhile: () => Promise<void>) {
+    const p = this.proc!;
+    const exited = new Promise((ok) => p.once('exit', ok));
+    p.kill('SIGTERM');
+    await exited;
+    await meanwhile();
+    await this.spawn(false);
   }
 
   async stop() {
@@ -118,7 +131,8 @@ export class Parley {
   /** user makes a teammate with a password, unique to the call. */
   async user(name: string, role: 'admin' | 'agent' | 'viewer' = 'agent'): Promise<User> {
     const n = ++this.counter;
-    const email = `${name.toLowerCase().split(' ')[0]}${n}@acme.test`;
+    const local = name.toLowerCase().split(' ')[0].normalize('NFD').replace(/[^a-z]/g, '');
+    const email = `${local}${n}@acme.test`;
     const password = `password-${name}-${n}`;
     const u = await this.api('POST', '/users', { email, name, role, password });
     return { id: u.id, email, name, password };

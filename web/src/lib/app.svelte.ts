@@ -26,7 +26,11 @@ export class App {
   presence = new Presence(() => this.me?.id);
   stream = new Stream({
     event: (e) => this.onEvent(e),
-    signal: (s) => this.presence.take(s),
+    signal: (s) => {
+      // Someone new opened the conversation I am in: tell them I am here
+      // too, rather than leave them to my next heartbeat.
+      if (this.presence.take(s) && s.conversation_id === this.thread.id) this.stream.send('viewing', s.conversation_id);
+    },
     resync: () => this.refreshAll(),
   });
   private pending: ReturnType<typeof setTimeout> | undefined;
@@ -128,6 +132,8 @@ export class App {
   private onEvent(e: StreamEvent) {
     if (e.type.startsWith('user.') || e.type.startsWith('team.') || e.type.startsWith('inbox.')) {
       this.loadPeople().catch(() => {});
+      // Access may have changed: what the list shows may have too.
+      if (!e.type.startsWith('user.')) this.soon();
     }
     if (e.type === 'user.mentioned' && e.data?.user_id === this.me?.id) {
       this.toast(t('notify.mention.title', { name: e.actor.name }));

@@ -14,6 +14,7 @@ export function describe(item: TimelineItem, app: App): string {
   const target = () => [person(d.to_user_id), team(d.to_team_id)].filter(Boolean).join(' · ');
   switch (item.type) {
     case 'conversation.assigned':
+      if (d.to_user_id === item.actor.id && !d.to_team_id) return t('event.took', { who });
       return t('event.assigned', { who, to: target() });
     case 'conversation.reassigned':
       return t('event.reassigned', { who, to: target() });

@@ -15,11 +15,13 @@ export class Presence {
     setInterval(() => (this.now = Date.now()), 2_000);
   }
 
-  take(s: Signal) {
+  /** take records a signal; true when it shows someone who was not there. */
+  take(s: Signal): boolean {
     const uid = s.actor.id;
-    if (uid === null || uid === this.me()) return;
+    if (uid === null || uid === this.me()) return false;
     const conv = (this.seen[s.conversation_id] ??= {});
     const at = Date.now();
+    const arrived = s.type !== 'left' && !((conv[uid]?.viewingUntil ?? 0) > at);
     const cur = (conv[uid] ??= { name: s.actor.name, typingUntil: 0, viewingUntil: 0 });
     if (s.type === 'left') {
       delete conv[uid];
@@ -30,6 +32,7 @@ export class Presence {
       cur.viewingUntil = at + ttl.viewing;
     }
     this.now = at;
+    return arrived;
   }
 
   /** replied forgets a teammate's typing once their reply arrived. */

@@ -142,6 +142,7 @@ export const en = {
 
   'event.parley': 'Parley',
   'event.assigned': '{who} assigned this to {to}',
+  'event.took': '{who} took this',
   'event.reassigned': '{who} reassigned this to {to}',
   'event.unassigned': '{who} unassigned this',
   'event.closed': '{who} closed this',

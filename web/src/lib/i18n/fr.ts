@@ -140,6 +140,7 @@ export const fr: Record<Key, Message> = {
 
   'event.parley': 'Parley',
   'event.assigned': '{who} a attribué la conversation à {to}',
+  'event.took': '{who} a pris la conversation',
   'event.reassigned': '{who} a réattribué la conversation à {to}',
   'event.unassigned': '{who} a retiré l’attribution',
   'event.closed': '{who} a fermé la conversation',

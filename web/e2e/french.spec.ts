@@ -1,0 +1,91 @@
+import { test, expect, signIn, shot } from './fixtures';
+import { en, type Message } from '../src/lib/i18n/en';
+import { fr } from '../src/lib/i18n/fr';
+import type { Page } from '@playwright/test';
+
+// Words French uses too ("conversation") are no sign of English.
+const frenchWords = new Set(
+  Object.values(fr)
+    .flatMap((m) => (typeof m === 'string' ? [m] : [m.one ?? '', m.other]))
+    .flatMap((m) => m.toLowerCase().split(/[^\p{L}]+/u)),
+);
+
+// The English text that French screens must never show: every message
+// that differs between the two, cut at its placeholders.
+const english = [
+  ...new Set(
+    Object.entries(en).flatMap(([k, m]) => {
+      const forms = (x: Message) => (typeof x === 'string' ? [x] : [x.one ?? '', x.other]);
+      const f = forms(fr[k as keyof typeof en]);
+      return forms(m)
+        .filter((s) => !f.includes(s))
+        .flatMap((s) => s.split(/\{\w+\}/))
+        .map((s) => s.trim().replace(/[.…:?]+$/, ''))
+        .filter((s) => s.length >= 4 && !frenchWords.has(s.toLowerCase()));
+    }),
+  ),
+];
+
+async function untranslated(page: Page): Promise<string[]> {
+  const text = await page.locator('body').innerText();
+  const labels = await page.evaluate(() =>
+    [...document.querySelectorAll('[aria-label],[placeholder],[title]')]
+      .map((el) => [el.getAttribute('aria-label'), el.getAttribute('placeholder'), el.getAttribute('title')].join('\n'))
+      .join('\n'),
+  );
+  // "Admin" is the name of the user the first start made: data, not the app's words.
+  const all = `${text}\n${labels}`.replace(/\bAdmin\b/g, '');
+  return english.filter((s) => new RegExp(`(^|[^\\p{L}])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u').test(all));
+}
+
+test('the main flow in French shows no English', async ({ browser, parley }) => {
+  const inbox = await parley.inbox('Accueil');
+  const eva = await parley.user('Éva Durand');
+  const ctx = await browser.newContext({ locale: 'fr-FR', baseURL: parley.url });
+  const signin = await ctx.newPage();
+  await signin.goto('/');
+  await expect(signin.getByRole('heading', { name: 'Connectez-vous à votre boîte partagée' })).toBeVisible();
+  expect(await untranslated(signin)).toEqual([]);
+
+  const page = await signIn(browser, parley, eva, 'fr-FR');
+  await parley.push(inbox.channel, { email: 'elodie@client.test', name: 'Élodie Martin' }, 'Bonjour, ma commande est en retard.', 'Commande en retard');
+  await parley.mail(inbox.address, 'Jean Dupont <jean@client.test>', 'Facture', 'Où est ma facture ?');
+  const item = page.locator('.conversation', { hasText: 'Élodie Martin' });
+  await expect(item).toBeVisible();
+  await page.getByText('Filtres').click();
+  expect(await untranslated(page)).toEqual([]);
+  await shot(page, 'fr-list');
+
+  await item.getByRole('link').click();
+  await expect(page.getByRole('heading', { name: 'Commande en retard' })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Attribuer' }).selectOption({ label: 'Éva Durand (moi)' });
+  await expect(page.getByText('Éva Durand a pris la conversation')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Votre réponse' }).fill('Nous regardons cela tout de suite.');
+  await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await expect(page.getByRole('listitem', { name: 'Réponse de Éva Durand' })).toBeVisible();
+  await page.getByRole('button', { name: 'Fermer', exact: true }).click();
+  await expect(page.getByText('Éva Durand a fermé la conversation')).toBeVisible();
+  expect(await untranslated(page)).toEqual([]);
+  await shot(page, 'fr-thread');
+
+  await page.locator('.conversation', { hasText: 'Jean Dupont' }).getByRole('link').click();
+  await expect(page.getByRole('heading', { name: 'Facture' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Note interne' }).click();
+  expect(await untranslated(page)).toEqual([]);
+
+  await page.locator('body').press('?');
+  await expect(page.getByRole('dialog', { name: 'Raccourcis clavier' })).toBeVisible();
+  expect(await untranslated(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('link', { name: 'Paramètres' }).click();
+  await expect(page.getByRole('heading', { name: 'Profil', exact: true })).toBeVisible();
+  expect(await untranslated(page)).toEqual([]);
+  await shot(page, 'fr-settings');
+});
+
+test('the untranslated check can fail', async ({ browser, parley }) => {
+  const eva = await parley.user('Eve English');
+  const page = await signIn(browser, parley, eva, 'en-US');
+  expect(await untranslated(page)).toContain('Assigned to me');
+});

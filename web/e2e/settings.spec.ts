@@ -1,0 +1,48 @@
+import { test, expect, signIn, shot } from './fixtures';
+
+test.describe('settings', () => {
+  test('an inbox restricted to its members disappears for everyone else', async ({ browser, parley }) => {
+    const admin = await parley.user('Ada Admin', 'admin');
+    const ana = await parley.user('Ana Member');
+    const ned = await parley.user('Ned Outsider');
+    const adminPage = await signIn(browser, parley, admin);
+    const nedPage = await signIn(browser, parley, ned);
+
+    await adminPage.goto('/settings/inboxes');
+    await adminPage.getByRole('form', { name: 'New inbox' }).getByRole('textbox', { name: 'Name' }).fill('Private desk');
+    const create = adminPage.getByRole('form', { name: 'New inbox' });
+    await create.getByText('Specific users and teams').click();
+    await create.getByRole('group', { name: 'Members' }).getByLabel(ana.name).check();
+    await adminPage.getByRole('button', { name: 'Create inbox' }).click();
+    await expect(adminPage.getByRole('cell', { name: 'Private desk', exact: true })).toBeVisible();
+    await shot(adminPage, 'settings-inboxes');
+
+    const anaPage = await signIn(browser, parley, ana);
+    await expect(anaPage.getByRole('combobox', { name: 'Inbox' }).locator('option', { hasText: 'Private desk' })).toHaveCount(1);
+    await expect(nedPage.getByRole('combobox', { name: 'Inbox' }).locator('option', { hasText: 'Private desk' })).toHaveCount(0);
+
+    // Opened to everyone, then restricted again: Ned sees it come and go live.
+    await adminPage.getByRole('button', { name: 'Edit Private desk' }).click();
+    const form = adminPage.getByRole('form', { name: 'Edit Private desk' });
+    await form.getByText('Everyone', { exact: true }).click();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(nedPage.getByRole('combobox', { name: 'Inbox' }).locator('option', { hasText: 'Private desk' })).toHaveCount(1);
+    await adminPage.getByRole('button', { name: 'Edit Private desk' }).click();
+    await form.getByText('Specific users and teams').click();
+    await form.getByRole('group', { name: 'Members' }).getByLabel(ana.name).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(nedPage.getByRole('combobox', { name: 'Inbox' }).locator('option', { hasText: 'Private desk' })).toHaveCount(0);
+  });
+
+  test('agents see their profile only', async ({ browser, parley }) => {
+    const ana = await parley.user('Ana Profile');
+    const page = await signIn(browser, parley, ana);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expect(page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link')).toHaveText(['Profile']);
+    await page.goto('/settings/inboxes');
+    await expect(page.getByRole('heading', { name: 'Profile', exact: true })).toBeVisible();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Ana Renamed');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('navigation', { name: 'Inboxes and views' })).toContainText('Ana Renamed');
+  });
+});
