@@ -6,6 +6,8 @@ package conversation
 
 import (
 	"context"
+	"fmt"
+	netmail "net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -164,7 +166,13 @@ type Body struct {
 	Via parley.ChannelKind
 	// Attachments are the author's uploads (see Upload) to send with it.
 	Attachments []parley.ID
+	// Cc and Bcc are copies the agent adds to an email (SPEC CMP-1); Bcc
+	// recipients get the mail but appear in no header.
+	Cc, Bcc []parley.Mailbox
 }
+
+// maxCopies bounds the Cc and the Bcc of one email.
+const maxCopies = 20
 
 // MaxBodyLength caps a message's text and HTML, in bytes.
 const MaxBodyLength = 512 << 10
@@ -179,6 +187,16 @@ func (b Body) withText() Body {
 }
 
 func (b Body) validate() error {
+	for field, list := range map[string][]parley.Mailbox{"cc": b.Cc, "bcc": b.Bcc} {
+		if len(list) > maxCopies {
+			return parley.Invalid(field, "has more than %d addresses", maxCopies)
+		}
+		for i := range list {
+			if err := checkAddress(fmt.Sprintf("%s[%d].email", field, i), &list[i]); err != nil {
+				return err
+			}
+		}
+	}
 	if strings.TrimSpace(b.Text) == "" && strings.TrimSpace(b.HTML) == "" {
 		return parley.Invalid("text", "text or html is required")
 	}
@@ -187,6 +205,16 @@ func (b Body) validate() error {
 	}
 	if len(b.HTML) > MaxBodyLength {
 		return parley.Invalid("html", "is longer than %d bytes", MaxBodyLength)
+	}
+	return nil
+}
+
+// checkAddress normalises an email address, or says which field is not one.
+func checkAddress(field string, m *parley.Mailbox) error {
+	m.Email = strings.ToLower(strings.TrimSpace(m.Email))
+	a, err := netmail.ParseAddress(m.Email)
+	if err != nil || a.Address != m.Email {
+		return parley.Invalid(field, "is not an email address")
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -21,13 +20,12 @@ type Forward struct {
 }
 
 func (f *Forward) validate() error {
-	if len(f.To) == 0 || len(f.To) > maxCc {
-		return parley.Invalid("to", "needs 1 to %d addresses", maxCc)
+	if len(f.To) == 0 || len(f.To) > maxCopies {
+		return parley.Invalid("to", "needs 1 to %d addresses", maxCopies)
 	}
 	for i := range f.To {
-		f.To[i].Email = strings.ToLower(strings.TrimSpace(f.To[i].Email))
-		if a, err := mail.ParseAddress(f.To[i].Email); err != nil || a.Address != f.To[i].Email {
-			return parley.Invalid(fmt.Sprintf("to[%d].email", i), "is not an email address")
+		if err := checkAddress(fmt.Sprintf("to[%d].email", i), &f.To[i]); err != nil {
+			return err
 		}
 	}
 	if strings.TrimSpace(f.Note.Text) != "" || strings.TrimSpace(f.Note.HTML) != "" {

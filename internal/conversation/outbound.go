@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -37,7 +36,7 @@ type sendMailJob struct {
 // from this conversation only (its contact, and whoever was on the
 // contact's last email), our unguessable Message-ID continuing the thread,
 // the conversation's plus-address as Reply-To — and enqueues its sending.
-func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, ch *parley.Channel, a parley.Actor, m *parley.Message, now time.Time, cc []parley.Mailbox) error {
+func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, ch *parley.Channel, a parley.Actor, m *parley.Message, now time.Time, cc, bcc []parley.Mailbox) error {
 	if c.ContactID == nil {
 		return parley.Invalid("conversation", "has no contact to write to")
 	}
@@ -74,9 +73,18 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 	case parley.ErrorCode(err) != parley.ENOTFOUND:
 		return err
 	}
+	// The agent's own copies: each address once, wherever it is first.
+	has := func(addr string) bool {
+		return addr == contact.Email || slices.ContainsFunc(slices.Concat(email.Cc, email.Bcc), func(m parley.Mailbox) bool { return m.Email == addr })
+	}
 	for _, p := range cc {
-		if !slices.ContainsFunc(email.Cc, func(m parley.Mailbox) bool { return m.Email == p.Email }) && p.Email != contact.Email {
+		if !has(p.Email) {
 			email.Cc = append(email.Cc, p)
+		}
+	}
+	for _, p := range bcc {
+		if !has(p.Email) {
+			email.Bcc = append(email.Bcc, p)
 		}
 	}
 	m.Email = email
@@ -226,7 +234,7 @@ func (s *Service) SendMailJob() jobs.Handler {
 				return err
 			}
 			var rcpts []string
-			for _, r := range append(append([]parley.Mailbox(nil), m.Email.To...), m.Email.Cc...) {
+			for _, r := range slices.Concat(m.Email.To, m.Email.Cc, m.Email.Bcc) {
 				rcpts = append(rcpts, r.Email)
 			}
 			if err := mailer.Send(ctx, m.Email.From.Email, rcpts, raw); err != nil {
@@ -317,33 +325,13 @@ func (s *Service) recordDelivery(ctx context.Context, tx *store.Tx, m *parley.Me
 type NewEmail struct {
 	InboxID parley.ID
 	To      parley.Mailbox
-	Cc      []parley.Mailbox
 	Subject string
 	Body
 }
 
-// maxCc bounds the copies of one new email.
-const maxCc = 20
-
 func (in *NewEmail) validate() error {
-	check := func(field string, m *parley.Mailbox) error {
-		m.Email = strings.ToLower(strings.TrimSpace(m.Email))
-		a, err := mail.ParseAddress(m.Email)
-		if err != nil || a.Address != m.Email {
-			return parley.Invalid(field, "is not an email address")
-		}
-		return nil
-	}
-	if err := check("to.email", &in.To); err != nil {
+	if err := checkAddress("to.email", &in.To); err != nil {
 		return err
-	}
-	if len(in.Cc) > maxCc {
-		return parley.Invalid("cc", "has more than %d addresses", maxCc)
-	}
-	for i := range in.Cc {
-		if err := check(fmt.Sprintf("cc[%d].email", i), &in.Cc[i]); err != nil {
-			return err
-		}
 	}
 	in.Subject = strings.TrimSpace(in.Subject)
 	if in.Subject == "" || len(in.Subject) > 1000 {
@@ -387,7 +375,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		}
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
 			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
-		if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, in.Cc); err != nil {
+		if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, in.Cc, in.Bcc); err != nil {
 			return err
 		}
 		m.Email.Subject = in.Subject // a new thread, not a reply

@@ -47,9 +47,11 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
 			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
 		if ch.Kind == parley.ChannelEmail {
-			if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, nil); err != nil {
+			if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, b.Cc, b.Bcc); err != nil {
 				return nil, err
 			}
+		} else if len(b.Cc)+len(b.Bcc) > 0 {
+			return nil, parley.Invalid("cc", "only an email can be copied to others")
 		}
 		if err := tx.CreateMessage(ctx, m); err != nil {
 			return nil, err

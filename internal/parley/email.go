@@ -30,8 +30,10 @@ type Email struct {
 	From      Mailbox   `json:"from"`
 	To        []Mailbox `json:"to,omitempty"`
 	Cc        []Mailbox `json:"cc,omitempty"`
-	ReplyTo   []Mailbox `json:"reply_to,omitempty"`
-	Date      time.Time `json:"date"`
+	// Bcc are copies of an outbound email that appear in no header.
+	Bcc     []Mailbox `json:"bcc,omitempty"`
+	ReplyTo []Mailbox `json:"reply_to,omitempty"`
+	Date    time.Time `json:"date"`
 	// References is the thread chain the message carried; ThreadIndex
 	// Outlook's thread root. Replies continue both.
 	References  []string `json:"references,omitempty"`

@@ -283,12 +283,16 @@ type replyInput struct {
 		Via  string `json:"via,omitempty" enum:"email" doc:"Answer by email on a conversation from another channel (SPEC CNV-12); the contact must have an email address."`
 		// Attachments are ids from POST /api/v1/uploads.
 		Attachments []parley.ID `json:"attachments,omitempty" maxItems:"20" doc:"Your uploads (POST /api/v1/uploads) to send with it."`
+		// Cc and Bcc add copies to an email reply, beside whoever was on
+		// the customer's last email.
+		Cc  []mailboxJSON `json:"cc,omitempty" maxItems:"20" doc:"Email replies: more people to copy."`
+		Bcc []mailboxJSON `json:"bcc,omitempty" maxItems:"20" doc:"Email replies: copies that appear in no header."`
 	}
 }
 
 func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*body[messageJSON], error) {
 	m, err := s.conv.Reply(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML, Via: parley.ChannelKind(in.Body.Via),
-		Attachments: in.Body.Attachments})
+		Attachments: in.Body.Attachments, Cc: mailboxes(in.Body.Cc), Bcc: mailboxes(in.Body.Bcc)})
 	if err != nil {
 		return nil, err
 	}

@@ -147,11 +147,20 @@ type mailboxJSON struct {
 	Name  string `json:"name,omitempty" maxLength:"200"`
 }
 
+func mailboxes(in []mailboxJSON) []parley.Mailbox {
+	var out []parley.Mailbox
+	for _, m := range in {
+		out = append(out, parley.Mailbox{Email: m.Email, Name: m.Name})
+	}
+	return out
+}
+
 type sendEmailInput struct {
 	ID   parley.ID `path:"id"`
 	Body struct {
 		To      mailboxJSON   `json:"to"`
 		Cc      []mailboxJSON `json:"cc,omitempty" maxItems:"20"`
+		Bcc     []mailboxJSON `json:"bcc,omitempty" maxItems:"20" doc:"Copies that appear in no header."`
 		Subject string        `json:"subject" maxLength:"1000"`
 		Text    string        `json:"text,omitempty"`
 		HTML    string        `json:"html,omitempty"`
@@ -170,10 +179,7 @@ type sentEmailJSON struct {
 func (s *Server) sendEmail(ctx context.Context, a parley.Actor, in *sendEmailInput) (*body[sentEmailJSON], error) {
 	b := in.Body
 	ne := conversation.NewEmail{InboxID: in.ID, To: parley.Mailbox{Email: b.To.Email, Name: b.To.Name}, Subject: b.Subject,
-		Body: conversation.Body{Text: b.Text, HTML: b.HTML, Attachments: b.Attachments}}
-	for _, c := range b.Cc {
-		ne.Cc = append(ne.Cc, parley.Mailbox{Email: c.Email, Name: c.Name})
-	}
+		Body: conversation.Body{Text: b.Text, HTML: b.HTML, Attachments: b.Attachments, Cc: mailboxes(b.Cc), Bcc: mailboxes(b.Bcc)}}
 	c, m, err := s.conv.SendEmail(ctx, a, ne)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -227,8 +228,8 @@ func TestNewEmail(t *testing.T) {
 		g := newOutRig(t, s, nil)
 		ch, _ := s.Channel(ctx, g.ch)
 		c, m, err := g.conv.SendEmail(ctx, g.ana, conversation.NewEmail{InboxID: ch.InboxID,
-			To: parley.Mailbox{Email: "New.Lead@Prospect.example", Name: "Lee"}, Cc: []parley.Mailbox{{Email: "boss@prospect.example"}},
-			Subject: "Your trial", Body: conversation.Body{HTML: "<p>Welcome aboard!</p>"}})
+			To: parley.Mailbox{Email: "New.Lead@Prospect.example", Name: "Lee"}, Subject: "Your trial",
+			Body: conversation.Body{HTML: "<p>Welcome aboard!</p>", Cc: []parley.Mailbox{{Email: "boss@prospect.example"}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -563,6 +564,48 @@ func TestFromAddress(t *testing.T) {
 		}
 		if f := from(); f != "help@acme.com" {
 			t.Errorf("after confirming: from %s", f)
+		}
+	})
+}
+
+// TestReplyCopies: an agent's Cc joins the header beside the customer's own
+// copies; a Bcc gets the mail and is in no header; an address given twice is
+// sent once; a copy on a non-email reply is refused naming cc.
+func TestReplyCopies(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		got := g.receive(customerMail("cp1@client.example", "Jo <jo@client.example>", "pat@client.example", "Order", "Where is it?"))
+		_, err := g.conv.Reply(ctx, g.ana, got.ConversationID, conversation.Body{Text: "On its way",
+			Cc:  []parley.Mailbox{{Email: "Boss@Client.example"}, {Email: "pat@client.example"}},
+			Bcc: []parley.Mailbox{{Email: "audit@acme.example"}, {Email: "boss@client.example"}, {Email: "jo@client.example"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.work()
+		d := g.mta.deliveries()
+		if len(d) != 1 {
+			t.Fatalf("deliveries: %d", len(d))
+		}
+		rcpts := slices.Sorted(slices.Values(d[0].to))
+		if want := []string{"audit@acme.example", "boss@client.example", "jo@client.example", "pat@client.example"}; !slices.Equal(rcpts, want) {
+			t.Errorf("envelope: %v, want %v", rcpts, want)
+		}
+		m, _ := mail.Parse(d[0].data)
+		var cc []string
+		for _, a := range m.Cc {
+			cc = append(cc, a.Email)
+		}
+		if want := []string{"pat@client.example", "boss@client.example"}; !slices.Equal(cc, want) {
+			t.Errorf("Cc header: %v, want %v", cc, want)
+		}
+		if strings.Contains(strings.ToLower(string(d[0].data)), "audit@") || strings.Contains(string(d[0].data), "Bcc:") {
+			t.Errorf("the Bcc shows in the mail:\n%s", d[0].data)
+		}
+
+		bad := conversation.Body{Text: "x", Cc: []parley.Mailbox{{Email: "not an address"}}}
+		if _, err := g.conv.Reply(ctx, g.ana, got.ConversationID, bad); parley.ErrorCode(err) != parley.EINVALID || !strings.Contains(err.Error(), "cc[0].email") {
+			t.Errorf("a bad Cc: %v, want EINVALID naming cc[0].email", err)
 		}
 	})
 }

@@ -825,6 +825,7 @@ export interface components {
         };
         Email: {
             auto?: string;
+            bcc?: components["schemas"]["Mailbox"][] | null;
             cc?: components["schemas"]["Mailbox"][] | null;
             /** Format: int64 */
             channel_id?: number;
@@ -1061,6 +1062,10 @@ export interface components {
         ReplyInputBody: {
             /** @description Your uploads (POST /api/v1/uploads) to send with it. */
             attachments?: number[] | null;
+            /** @description Email replies: copies that appear in no header. */
+            bcc?: components["schemas"]["MailboxJSON"][] | null;
+            /** @description Email replies: more people to copy. */
+            cc?: components["schemas"]["MailboxJSON"][] | null;
             html?: string;
             text?: string;
             /**
@@ -1071,6 +1076,8 @@ export interface components {
         };
         SendEmailInputBody: {
             attachments?: number[] | null;
+            /** @description Copies that appear in no header. */
+            bcc?: components["schemas"]["MailboxJSON"][] | null;
             cc?: components["schemas"]["MailboxJSON"][] | null;
             html?: string;
             subject: string;
