@@ -26,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/imap"
 	"github.com/parleyhq/parley/internal/jobs"
+	"github.com/parleyhq/parley/internal/library"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
@@ -90,7 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version, APIRate: cfg.APIRate, APIBurst: cfg.APIBurst,
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes}, server.Deps{
-		Log: log, Store: st, Conv: conv, Org: orgs, Sessions: auth.NewSessions(st, nil), Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
+		Log: log, Store: st, Conv: conv, Org: orgs, Library: library.New(st, blobs, nil), Sessions: auth.NewSessions(st, nil), Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -100,6 +100,20 @@ func Admin(a parley.Actor) error {
 	return parley.Errorf(parley.EFORBIDDEN, "only admins can do this")
 }
 
+// Author checks that a may write what the whole team shares (templates,
+// snippets, articles, documents): anyone signed in but viewers.
+func Author(a parley.Actor) error {
+	switch {
+	case a.Kind == parley.ActorSystem:
+		return nil
+	case a.Kind != parley.ActorUser:
+		return parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	case a.Role == parley.RoleViewer:
+		return parley.Errorf(parley.EFORBIDDEN, "viewers cannot change what the team shares")
+	}
+	return nil
+}
+
 func isMember(ctx context.Context, m Memberships, a parley.Actor, inboxID parley.ID) (bool, error) {
 	if a.Kind != parley.ActorUser {
 		return false, nil

@@ -6,6 +6,7 @@ package org
 import (
 	"context"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 
@@ -81,13 +82,14 @@ func (s *Service) CreateUser(ctx context.Context, a parley.Actor, in NewUser) (*
 
 // UserPatch changes some of a user's fields; nil leaves one as it is.
 type UserPatch struct {
-	Name     *string
-	Role     *parley.Role
-	Routable *bool
+	Name        *string
+	Role        *parley.Role
+	Routable    *bool
+	MeetingLink *string // "" removes it
 }
 
 // UpdateUser changes a user: admins change anyone's fields; a user may change
-// their own name only.
+// their own name and meeting link only.
 func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, p UserPatch) (*parley.User, error) {
 	self := a.Kind == parley.ActorUser && a.UserID == id
 	if auth.Admin(a) != nil && (!self || p.Role != nil || p.Routable != nil) {
@@ -99,7 +101,17 @@ func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, 
 	if p.Role != nil && !p.Role.Valid() {
 		return nil, parley.Invalid("role", "must be admin, agent or viewer")
 	}
+	if p.MeetingLink != nil {
+		link := strings.TrimSpace(*p.MeetingLink)
+		if u, err := url.Parse(link); link != "" && (err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http" || len(link) > 2000) {
+			return nil, parley.Invalid("meeting_link", "must be an http or https address")
+		}
+		p.MeetingLink = &link
+	}
 	return s.updateUser(ctx, a, id, func(u *parley.User) {
+		if p.MeetingLink != nil {
+			u.MeetingLink = *p.MeetingLink
+		}
 		if p.Name != nil {
 			u.Name = strings.TrimSpace(*p.Name)
 		}

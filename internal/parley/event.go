@@ -39,6 +39,7 @@ const (
 	EventInboxDeleted        = "inbox.deleted"
 	EventChannelCreated      = "channel.created"
 	EventChannelUpdated      = "channel.updated"
+	EventLibraryChanged      = "library.changed"               // data: kind, id, action (created, updated, deleted)
 	EventForwarded           = "conversation.forwarded"        // data: to (addresses), message_id
 	EventChannelSwitched     = "conversation.channel_switched" // a reply sent through another channel (SPEC CNV-12)
 )

@@ -45,7 +45,10 @@ type User struct {
 	Availability     Availability
 	ReassignWhenAway bool
 	HasPassword      bool
-	CreatedAt        time.Time
+	// MeetingLink is the user's booking page, which the composer inserts
+	// (SPEC CMP-2).
+	MeetingLink string
+	CreatedAt   time.Time
 }
 
 // Team is a named group of users; a user may be in several (SPEC ORG-1).

@@ -17,6 +17,7 @@ import (
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/library"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
@@ -60,6 +61,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	}
 	h := server.New(cfg, server.Deps{
 		Log: log, Store: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
+		Library:  library.New(s, blobs, nil),
 		Sessions: auth.NewSessions(s, nil), Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
 	})
 	srv := httptest.NewServer(h)

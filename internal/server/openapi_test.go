@@ -38,6 +38,6 @@ func TestOpenAPIDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(want, doc.Bytes()) {
-		t.Errorf("%s differs from the served document: run go test ./internal/server -run TestOpenAPIDocument -update, then make -C web api-types", file)
+		t.Errorf("%s differs from the served document: run go test ./internal/server -run TestOpenAPIDocument -update, then (cd web && npm run api-types)", file)
 	}
 }

@@ -70,6 +70,16 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "trash", "POST", "/api/v1/conversations/{id}/trash", member, s.action(s.conv.Trash))
 	op(api, s, "restore", "POST", "/api/v1/conversations/{id}/restore", member, s.action(s.conv.Restore))
 
+	// What the composer inserts (SPEC CMP-2): anyone signed in reads,
+	// everyone but viewers writes (checked in library).
+	s.libraryRoutes(api, parley.LibraryTemplate, "templates")
+	s.libraryRoutes(api, parley.LibrarySnippet, "snippets")
+	s.libraryRoutes(api, parley.LibraryArticle, "articles")
+	op(api, s, "listDocuments", "GET", "/api/v1/documents", signedIn, s.listDocuments)
+	op(api, s, "addDocument", "POST", "/api/v1/documents", signedIn, s.addDocument, created, maxBody(s.cfg.MaxMessageBytes))
+	op(api, s, "deleteDocument", "DELETE", "/api/v1/documents/{id}", signedIn, s.deleteDocument, noContent)
+	op(api, s, "getSharedDocument", "GET", "/d/{token}", public, s.sharedDocument)
+
 	// Contacts.
 	op(api, s, "getContact", "GET", "/api/v1/contacts/{id}", member, s.getContact)
 	op(api, s, "blockContact", "POST", "/api/v1/contacts/{id}/block", member, s.block)

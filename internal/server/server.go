@@ -21,6 +21,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/library"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
@@ -54,6 +55,7 @@ type Server struct {
 	store    *store.Store
 	conv     *conversation.Service
 	org      *org.Service
+	library  *library.Service
 	sessions *auth.Sessions
 	logins   *auth.Limiter // failed sign-ins per email
 	// loginsByIP allows more failures per address than per email: many
@@ -72,6 +74,7 @@ type Deps struct {
 	Store    *store.Store
 	Conv     *conversation.Service
 	Org      *org.Service
+	Library  *library.Service
 	Sessions *auth.Sessions
 	Registry *prometheus.Registry
 	Hub      *realtime.Hub
@@ -96,7 +99,7 @@ func New(cfg Config, d Deps) http.Handler {
 		cfg.APIRate, cfg.APIBurst = 50, 100
 	}
 	s := &Server{
-		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, sessions: d.Sessions,
+		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, library: d.Library, sessions: d.Sessions,
 		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), loginsByIP: auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow), api: auth.NewBuckets(cfg.APIRate, cfg.APIBurst), metrics: newMetrics(d.Registry), hub: d.Hub, web: d.Web,
 		blobs: d.Blobs,
 	}

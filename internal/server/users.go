@@ -60,11 +60,13 @@ type updateUserInput struct {
 		Name     *string      `json:"name,omitempty" maxLength:"100"`
 		Role     *parley.Role `json:"role,omitempty" enum:"admin,agent,viewer"`
 		Routable *bool        `json:"routable,omitempty"`
+		// MeetingLink is the user's own to set; "" removes it.
+		MeetingLink *string `json:"meeting_link,omitempty" maxLength:"2000"`
 	}
 }
 
 func (s *Server) updateUser(ctx context.Context, a parley.Actor, in *updateUserInput) (*body[userJSON], error) {
-	u, err := s.org.UpdateUser(ctx, a, in.ID, org.UserPatch{Name: in.Body.Name, Role: in.Body.Role, Routable: in.Body.Routable})
+	u, err := s.org.UpdateUser(ctx, a, in.ID, org.UserPatch{Name: in.Body.Name, Role: in.Body.Role, Routable: in.Body.Routable, MeetingLink: in.Body.MeetingLink})
 	if err != nil {
 		return nil, err
 	}

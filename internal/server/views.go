@@ -26,12 +26,13 @@ type userJSON struct {
 	Availability     parley.Availability `json:"availability" enum:"available,away"`
 	ReassignWhenAway bool                `json:"reassign_when_away"`
 	HasPassword      bool                `json:"has_password"`
+	MeetingLink      string              `json:"meeting_link" doc:"The user's booking page, inserted by the composer."`
 	CreatedAt        time.Time           `json:"created_at"`
 }
 
 func userView(u *parley.User) userJSON {
 	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Initials: initials(u.Name), Role: u.Role, Routable: u.Routable,
-		Availability: u.Availability, ReassignWhenAway: u.ReassignWhenAway, HasPassword: u.HasPassword, CreatedAt: u.CreatedAt}
+		Availability: u.Availability, ReassignWhenAway: u.ReassignWhenAway, HasPassword: u.HasPassword, MeetingLink: u.MeetingLink, CreatedAt: u.CreatedAt}
 }
 
 // initials are what the list shows for an assignee: "Ana Lima" is "AL".
