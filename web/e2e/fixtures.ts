@@ -3,11 +3,14 @@ import { Parley, type User } from './server';
 
 export { expect };
 
+// Errors thrown in any page a test opened; the test fails on them.
+const pageErrors: string[] = [];
+
 /** signIn opens a fresh browser context and signs in with a password. */
 export async function signIn(browser: Browser, parley: Parley, u: User, locale = 'en-US'): Promise<Page> {
   const ctx = await browser.newContext({ locale, baseURL: parley.url });
   const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.error(`page error (${u.name}):`, e.message));
+  page.on('pageerror', (e) => pageErrors.push(`${u.name}: ${e.message}`));
   await page.goto('/');
   await page.locator('input[type=email]').fill(u.email);
   await page.locator('input[type=password]').fill(u.password);
@@ -21,7 +24,15 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}.png` });
 }
 
-export const test = base.extend<object, { parley: Parley }>({
+export const test = base.extend<{ noPageErrors: void }, { parley: Parley }>({
+  noPageErrors: [
+    async ({}, use) => {
+      pageErrors.length = 0;
+      await use();
+      expect(pageErrors, 'errors in the pages').toEqual([]);
+    },
+    { auto: true },
+  ],
   parley: [
     async ({}, use) => {
       const p = new Parley();

@@ -7,6 +7,7 @@ import { Nav } from './nav.svelte';
 import { Presence } from './presence.svelte';
 import { Stream, type StreamEvent } from './stream.svelte';
 import { Thread } from './thread.svelte';
+import { Library } from './library.svelte';
 import { notifyMention } from './notify';
 import { t } from './i18n/index.svelte';
 
@@ -24,6 +25,7 @@ export class App {
   list = new List();
   thread = new Thread();
   presence = new Presence(() => this.me?.id);
+  library = new Library();
   stream = new Stream({
     event: (e) => this.onEvent(e),
     signal: (s) => {
@@ -130,6 +132,7 @@ export class App {
   }
 
   private onEvent(e: StreamEvent) {
+    if (e.type === 'library.changed') this.library.changed();
     if (e.type.startsWith('user.') || e.type.startsWith('team.') || e.type.startsWith('inbox.')) {
       this.loadPeople().catch(() => {});
       // Access may have changed: what the list shows may have too.

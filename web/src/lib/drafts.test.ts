@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadDraft, mentionAt, saveDraft } from './drafts';
+import { loadDraft, triggerAt, saveDraft } from './drafts';
 
-describe('mentionAt', () => {
+describe('triggerAt', () => {
   it.each([
     ['@an', 3, { start: 0, query: 'an' }],
     ['hello @Bo', 9, { start: 6, query: 'bo' }],
@@ -9,7 +9,15 @@ describe('mentionAt', () => {
     ['@ana done', 9, null],
     ['x @', 3, { start: 2, query: '' }],
   ])('%s at %d', (text, caret, want) => {
-    expect(mentionAt(text, caret)).toEqual(want);
+    expect(triggerAt(text, caret)).toEqual(want);
+  });
+  it.each([
+    ['#than', 5, { start: 0, query: 'than' }],
+    ['Voir #réponse', 13, { start: 5, query: 'réponse' }],
+    ['issue#12', 8, null],
+    ['@ana', 4, null],
+  ])('# in %s', (text, caret, want) => {
+    expect(triggerAt(text, caret, '#')).toEqual(want);
   });
 });
 
