@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
@@ -90,4 +92,42 @@ func (s *Service) Contact(ctx context.Context, a parley.Actor, id parley.ID) (*p
 		return nil, err
 	}
 	return c, nil
+}
+
+// ContactConversations returns a contact's conversations that a may read,
+// most recently active first, up to limit (SPEC CRM-1: past conversations
+// in the sidebar). A contact a may not see is ENOTFOUND.
+func (s *Service) ContactConversations(ctx context.Context, a parley.Actor, contactID parley.ID, limit int) ([]parley.Conversation, error) {
+	if _, err := s.Contact(ctx, a, contactID); err != nil {
+		return nil, err
+	}
+	// Look further back than limit: some may be in inboxes a cannot read.
+	convs, err := s.store.ContactConversations(ctx, contactID, 4*limit)
+	if err != nil {
+		return nil, err
+	}
+	readable, err := auth.ReadableInboxIDs(ctx, s.store, a)
+	if err != nil {
+		return nil, err
+	}
+	out := convs[:0]
+	for _, c := range convs {
+		if slices.Contains(readable, c.InboxID) && len(out) < limit {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Dissociate takes the contact off a conversation (SPEC CRM-2): the thread
+// keeps its messages, and the contact's later mail no longer joins it.
+func (s *Service) Dissociate(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
+	return s.mutate(ctx, a, id, func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+		if c.ContactID == nil {
+			return nil, nil
+		}
+		was := *c.ContactID
+		c.ContactID = nil
+		return []parley.Event{parley.NewEvent(parley.EventContactDissociated, a, now, map[string]any{"contact_id": was})}, nil
+	})
 }

@@ -27,6 +27,7 @@ const (
 	EventContactCreated      = "contact.created"
 	EventContactBlocked      = "contact.blocked"
 	EventContactUnblocked    = "contact.unblocked"
+	EventContactDissociated  = "conversation.contact_dissociated" // data: contact_id (SPEC CRM-2)
 	EventUserCreated         = "user.created"
 	EventUserUpdated         = "user.updated"
 	EventAvailabilityChanged = "user.availability_changed"

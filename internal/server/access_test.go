@@ -39,6 +39,7 @@ func TestOutsiderGets404(t *testing.T) {
 			{"POST", "/conversations/%d/spam", nil},
 			{"POST", "/conversations/%d/trash", nil},
 			{"POST", "/conversations/%d/restore", nil},
+			{"DELETE", "/conversations/%d/contact", nil},
 			{"DELETE", "/conversations/%d", nil},
 		}
 		for _, r := range routes {
@@ -51,6 +52,7 @@ func TestOutsiderGets404(t *testing.T) {
 		}
 		for _, r := range []struct{ method, path string }{
 			{"GET", path("/contacts/%v", contact)},
+			{"GET", path("/contacts/%v/conversations", contact)},
 			{"POST", path("/contacts/%v/block", contact)},
 			{"POST", path("/contacts/%v/unblock", contact)},
 			{"GET", path("/inboxes/%d", w.vip)},

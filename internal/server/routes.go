@@ -69,6 +69,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "spam", "POST", "/api/v1/conversations/{id}/spam", member, s.action(s.conv.Spam))
 	op(api, s, "trash", "POST", "/api/v1/conversations/{id}/trash", member, s.action(s.conv.Trash))
 	op(api, s, "restore", "POST", "/api/v1/conversations/{id}/restore", member, s.action(s.conv.Restore))
+	op(api, s, "dissociateContact", "DELETE", "/api/v1/conversations/{id}/contact", member, s.dissociate)
 
 	// What the composer inserts (SPEC CMP-2): anyone signed in reads,
 	// everyone but viewers writes (checked in library).
@@ -82,6 +83,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 
 	// Contacts.
 	op(api, s, "getContact", "GET", "/api/v1/contacts/{id}", member, s.getContact)
+	op(api, s, "listContactConversations", "GET", "/api/v1/contacts/{id}/conversations", member, s.contactConversations)
 	op(api, s, "blockContact", "POST", "/api/v1/contacts/{id}/block", member, s.block)
 	op(api, s, "unblockContact", "POST", "/api/v1/contacts/{id}/unblock", member, s.unblock)
 

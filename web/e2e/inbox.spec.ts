@@ -156,4 +156,27 @@ test.describe('the inbox', () => {
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
     await shot(page, 'shortcuts');
   });
+
+  test('the contact sidebar: past conversations; dissociating keeps the messages', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Contact desk');
+    const ana = await parley.user('Ana Contact');
+    const customer = { email: 'nora@c.test', name: 'Nora Quinn' };
+    await parley.push(inbox.channel, customer, 'About my first order', 'First order');
+    const second = await parley.api('POST', `/channels/${inbox.channel}/messages`, {
+      client_id: 'second-order', contact: customer, subject: 'Second order', text: 'And the second one', new_conversation: true,
+    });
+    const page = await signIn(browser, parley, ana);
+    await page.goto(`/inbox/all/open/c/${second.conversation_id}`);
+    const side = page.getByRole('complementary', { name: 'Contact' });
+    await expect(side.getByRole('heading', { name: 'Nora Quinn' })).toBeVisible();
+    await side.getByRole('link', { name: /First order/ }).click();
+    await expect(page.getByRole('heading', { name: 'First order' })).toBeVisible();
+    await page.goBack();
+    await expect(page.getByRole('heading', { name: 'Second order' })).toBeVisible();
+
+    await side.getByRole('button', { name: 'Dissociate contact' }).click();
+    await expect(page.getByText('Ana Contact dissociated the contact')).toBeVisible();
+    await expect(side).toContainText('No contact on this conversation.');
+    await expect(page.getByRole('listitem', { name: /^Message from/ })).toContainText('And the second one');
+  });
 });

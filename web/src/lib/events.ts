@@ -32,6 +32,8 @@ export function describe(item: TimelineItem, app: App): string {
       return t('event.forwarded', { who, to: Array.isArray(d.to) ? d.to.join(', ') : '' });
     case 'conversation.channel_switched':
       return t('event.switched', { who });
+    case 'conversation.contact_dissociated':
+      return t('event.dissociated', { who });
     case 'contact.blocked':
       return t('event.blocked', { who });
     case 'contact.unblocked':
