@@ -189,6 +189,38 @@ func (s *Service) SetPassword(ctx context.Context, a parley.Actor, email, passwo
 	})
 }
 
+// ChangePassword sets the actor's own password. Whoever has one must give
+// it (current); a user who signed in by link and has none sets a first one.
+// A wrong current password is EINVALID naming current_password (not
+// EUNAUTHORIZED: the session is fine).
+func (s *Service) ChangePassword(ctx context.Context, a parley.Actor, current, next string) error {
+	if a.Kind != parley.ActorUser {
+		return parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	u, err := s.store.User(ctx, a.UserID)
+	if err != nil {
+		return err
+	}
+	_, hash, err := s.store.UserByEmail(ctx, u.Email)
+	if err != nil {
+		return err
+	}
+	if hash != "" && !auth.CheckPassword(hash, current) {
+		return parley.Invalid("current_password", "is not your password")
+	}
+	newHash, err := hashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, u.ID, newHash); err != nil {
+			return err
+		}
+		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, s.clock(), map[string]any{"user_id": u.ID, "password": "changed"}))
+		return nil
+	})
+}
+
 // CreateToken makes a personal API token for the actor, or for another user
 // when the actor is the system (the command line). The token is shown once.
 func (s *Service) CreateToken(ctx context.Context, a parley.Actor, userID parley.ID, name string) (string, error) {

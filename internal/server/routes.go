@@ -19,6 +19,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "logout", "DELETE", "/api/v1/session", public, s.logout, noContent)
 	op(api, s, "getMe", "GET", "/api/v1/me", signedIn, s.me)
 	op(api, s, "setAvailability", "PUT", "/api/v1/me/availability", signedIn, s.setAvailability)
+	op(api, s, "changePassword", "PUT", "/api/v1/me/password", signedIn, s.changePassword, noContent)
 	op(api, s, "createToken", "POST", "/api/v1/tokens", signedIn, s.createToken, created)
 	mux.HandleFunc("GET /login/{token}", s.loginLink)
 

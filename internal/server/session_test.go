@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/store"
@@ -127,4 +128,29 @@ func TestAPIRateLimit(t *testing.T) {
 		t.Errorf("4th request at once: %d, Retry-After %q; want 429, 1", res.status, res.header.Get("Retry-After"))
 	}
 	bob.must(200, "GET", path("/me"), nil)
+}
+
+// TestChangePassword: a user who signed in by link sets a first password;
+// changing it needs the current one; a short one is refused naming it.
+func TestChangePassword(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1"})
+		u, err := a.org.CreateUser(t.Context(), parley.System, org.NewUser{Email: "link@example.com", Name: "Link", Role: parley.RoleAgent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _ := a.org.CreateToken(t.Context(), parley.System, u.ID, "t")
+		c := &client{api: a, name: "link", token: tok, http: &http.Client{}}
+		if got := c.call("PUT", path("/me/password"), map[string]string{"password": "short"}); got.status != 400 || !strings.Contains(string(got.raw), "password") {
+			t.Errorf("a short password: %d %s", got.status, got.raw)
+		}
+		c.must(204, "PUT", path("/me/password"), map[string]string{"password": "first-password-1"})
+		if got := c.call("PUT", path("/me/password"), map[string]string{"password": "second-password-2"}); got.status != 400 || !strings.Contains(string(got.raw), "current_password") {
+			t.Errorf("without the current one: %d %s", got.status, got.raw)
+		}
+		c.must(204, "PUT", path("/me/password"), map[string]string{"current_password": "first-password-1", "password": "second-password-2"})
+		if _, status := a.browser("link@example.com", "second-password-2"); status != 201 {
+			t.Errorf("signing in with the new password: %d", status)
+		}
+	})
 }

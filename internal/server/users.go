@@ -152,3 +152,15 @@ func (s *Server) setTeamMembers(ctx context.Context, a parley.Actor, in *teamMem
 	}
 	return &body[teamJSON]{teamView(t)}, nil
 }
+
+type passwordInput struct {
+	Body struct {
+		CurrentPassword string `json:"current_password,omitempty" maxLength:"1024" doc:"Required when you have a password."`
+		Password        string `json:"password" maxLength:"1024"`
+	}
+}
+
+// changePassword sets the caller's own password.
+func (s *Server) changePassword(ctx context.Context, a parley.Actor, in *passwordInput) (*struct{}, error) {
+	return nil, s.org.ChangePassword(ctx, a, in.Body.CurrentPassword, in.Body.Password)
+}

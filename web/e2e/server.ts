@@ -1,7 +1,7 @@
 // A real Parley for browser tests: the binary started on a temporary SQLite
 // database, with a real SMTP server standing in for the outside world that
 // our mail is relayed to, and helpers that act through the public API.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,9 @@ export class Parley {
   /** mail our server sent out, as the outside world received it. */
   outbox: ParsedMail[] = [];
   adminToken = '';
+  /** firstLink is the one-time sign-in link the first start printed. */
+  firstLink = '';
+  private bin = process.env.PARLEY_BIN ?? resolve(import.meta.dirname, '../../bin/parley');
   private proc?: ChildProcess;
   private mta?: SMTPServer;
   private dir = '';
@@ -66,23 +69,21 @@ export class Parley {
       PARLEY_STREAM_POLL: '1s',
       PARLEY_LOG_LEVEL: 'warn',
     };
-    const link = await this.spawn(true);
-    // The one-time link signs the admin in; the session makes a token.
-    const res = await fetch(link, { redirect: 'manual' });
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-    const tok = await fetch(`${this.url}/api/v1/tokens`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', origin: this.url },
-      body: JSON.stringify({ name: 'e2e' }),
-    });
-    if (!tok.ok) throw new Error(`token: ${tok.status} ${await tok.text()}`);
-    this.adminToken = (await tok.json()).token;
+    this.firstLink = await this.spawn(true);
+    // The admin's token comes from the command line, so the one-time link
+    // stays unused for the test that follows it.
+    this.adminToken = execFileSync(this.bin, ['token', 'create', '--email', 'admin@example.com'], {
+      env: { ...process.env, ...this.env },
+    })
+      .toString()
+      .trim()
+      .split('\n')
+      .pop()!;
   }
 
   /** spawn starts parley serve; on first start it returns the sign-in link. */
   private async spawn(first: boolean): Promise<string> {
-    const bin = process.env.PARLEY_BIN ?? resolve(import.meta.dirname, '../../bin/parley');
-    this.proc = spawn(bin, ['serve'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(this.bin, ['serve'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     this.proc.stderr!.on('data', (d) => (log += d));
     return new Promise<string>((ok, fail) => {

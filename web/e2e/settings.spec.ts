@@ -1,6 +1,25 @@
 import { test, expect, signIn, shot } from './fixtures';
 
 test.describe('settings', () => {
+  test('the first start’s one-time link signs the admin in, who sets a password', async ({ browser, parley }) => {
+    const ctx = await browser.newContext({ baseURL: parley.url });
+    const page = await ctx.newPage();
+    await page.goto(parley.firstLink);
+    await expect(page.getByRole('navigation', { name: 'Inboxes and views' })).toBeVisible();
+    await page.goto('/settings/profile');
+    await page.getByRole('textbox', { name: 'New password (8 characters or more)' }).fill('admin-password-1');
+    await page.getByRole('button', { name: 'Set a password' }).click();
+    await expect(page.getByText('Password saved.')).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(parley.firstLink);
+    await expect(page.getByText('This sign-in link does not work')).toBeVisible();
+    await page.goto('/');
+    await page.locator('input[type=email]').fill('admin@example.com');
+    await page.locator('input[type=password]').fill('admin-password-1');
+    await page.locator('button[type=submit]').click();
+    await expect(page.getByRole('navigation', { name: 'Inboxes and views' })).toBeVisible();
+  });
+
   test('an inbox restricted to its members disappears for everyone else', async ({ browser, parley }) => {
     const admin = await parley.user('Ada Admin', 'admin');
     const ana = await parley.user('Ana Member');

@@ -42,12 +42,14 @@ export function whenSignedOut(fn: () => void) {
 }
 
 /**
- * ok unwraps an openapi-fetch result: the data, or an ApiError carrying the
- * server's own words (and the field it names, if any).
+ * ok unwraps an openapi-fetch result: the data (true for 204), or an
+ * ApiError carrying the server's own words (and the field it names, if any).
  */
 export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await p;
-  if (response.ok) return data as T;
+  // A success without content (204) is true, so callers can tell it from
+  // a failure, which app.act reports as undefined.
+  if (response.ok) return (data ?? true) as T;
   if (response.status === 401) onUnauthorized();
   const prob = (error ?? {}) as Problem;
   const first = prob.errors?.[0];
