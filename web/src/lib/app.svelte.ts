@@ -46,7 +46,9 @@ export class App {
   async start() {
     try {
       this.me = await ok(api.GET('/api/v1/me'));
-      await this.loadPeople();
+      // The shell shows now and loads its list; people and inboxes, which
+      // only name things in it, arrive beside it.
+      this.loadPeople().catch((e) => this.toast(e.message, 'error'));
       this.stream.start();
     } catch {
       this.me = null;
