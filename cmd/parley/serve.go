@@ -79,6 +79,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	queue := jobs.NewQueue(st, log, nil)
+	orgs.Blobs = blobs
 	copts := conversation.Options{MailDomain: cfg.MailDomain, Blobs: blobs, Wake: queue.Wake}
 	if err := outboundMail(cfg, &copts); err != nil {
 		return err

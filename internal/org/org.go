@@ -5,6 +5,7 @@ package org
 
 import (
 	"context"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"strings"
@@ -17,6 +18,10 @@ import (
 
 // Service runs the organisation's use-cases against a store.
 type Service struct {
+	// Blobs keeps users' pictures; without it, SetAvatar is EUNAVAILABLE.
+	Blobs interface {
+		Put(data []byte) (string, error)
+	}
 	store *store.Store
 	now   func() time.Time
 }
@@ -167,6 +172,14 @@ func (s *Service) Users(ctx context.Context, a parley.Actor) ([]parley.User, err
 	return s.store.Users(ctx)
 }
 
+// User returns a user to anyone signed in, or ENOTFOUND.
+func (s *Service) User(ctx context.Context, a parley.Actor, id parley.ID) (*parley.User, error) {
+	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	return s.store.User(ctx, id)
+}
+
 // SetPassword replaces a user's password (the command line's set-password).
 func (s *Service) SetPassword(ctx context.Context, a parley.Actor, email, password string) error {
 	if err := auth.Admin(a); err != nil {
@@ -187,6 +200,38 @@ func (s *Service) SetPassword(ctx context.Context, a parley.Actor, email, passwo
 		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, s.clock(), map[string]any{"user_id": u.ID, "password": "changed"}))
 		return nil
 	})
+}
+
+// MaxAvatarBytes bounds a user's picture.
+const MaxAvatarBytes = 2 << 20
+
+// SetAvatar sets the actor's own picture, a PNG, JPEG, GIF or WebP image
+// (told by its bytes, not by what the client says); nil data removes it.
+func (s *Service) SetAvatar(ctx context.Context, a parley.Actor, data []byte) (*parley.User, error) {
+	if a.Kind != parley.ActorUser {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	var key, typ string
+	if data != nil {
+		switch typ = http.DetectContentType(data); typ {
+		case "image/png", "image/jpeg", "image/gif", "image/webp":
+		default:
+			return nil, parley.Invalid("body", "is not a PNG, JPEG, GIF or WebP image")
+		}
+		if len(data) > MaxAvatarBytes {
+			return nil, parley.Invalid("body", "is larger than %d MB", MaxAvatarBytes>>20)
+		}
+		if s.Blobs == nil {
+			return nil, parley.Errorf(parley.EUNAVAILABLE, "pictures are not available on this server")
+		}
+		var err error
+		if key, err = s.Blobs.Put(data); err != nil {
+			return nil, err
+		}
+	}
+	return s.updateUser(ctx, a, a.UserID, func(u *parley.User) {
+		u.AvatarBlob, u.AvatarType = key, typ
+	}, parley.EventUserUpdated)
 }
 
 // ChangePassword sets the actor's own password. Whoever has one must give

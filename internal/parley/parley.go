@@ -48,7 +48,9 @@ type User struct {
 	// MeetingLink is the user's booking page, which the composer inserts
 	// (SPEC CMP-2).
 	MeetingLink string
-	CreatedAt   time.Time
+	// AvatarBlob and AvatarType are the user's picture, if any.
+	AvatarBlob, AvatarType string
+	CreatedAt              time.Time
 }
 
 // Team is a named group of users; a user may be in several (SPEC ORG-1).

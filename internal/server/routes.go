@@ -20,6 +20,8 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "getMe", "GET", "/api/v1/me", signedIn, s.me)
 	op(api, s, "setAvailability", "PUT", "/api/v1/me/availability", signedIn, s.setAvailability)
 	op(api, s, "changePassword", "PUT", "/api/v1/me/password", signedIn, s.changePassword, noContent)
+	op(api, s, "setAvatar", "PUT", "/api/v1/me/avatar", signedIn, s.setAvatar, maxBody(2<<20+1024))
+	op(api, s, "removeAvatar", "DELETE", "/api/v1/me/avatar", signedIn, s.removeAvatar)
 	op(api, s, "createToken", "POST", "/api/v1/tokens", signedIn, s.createToken, created)
 	mux.HandleFunc("GET /login/{token}", s.loginLink)
 
@@ -27,6 +29,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "listUsers", "GET", "/api/v1/users", signedIn, s.listUsers)
 	op(api, s, "createUser", "POST", "/api/v1/users", admin, s.createUser, created)
 	op(api, s, "updateUser", "PATCH", "/api/v1/users/{id}", signedIn, s.updateUser) // self: name; admin: all
+	op(api, s, "getAvatar", "GET", "/api/v1/users/{id}/avatar", signedIn, s.avatar)
 	op(api, s, "listTeams", "GET", "/api/v1/teams", signedIn, s.listTeams)
 	op(api, s, "createTeam", "POST", "/api/v1/teams", admin, s.createTeam, created)
 	op(api, s, "setTeamMembers", "PUT", "/api/v1/teams/{id}/members", admin, s.setTeamMembers)

@@ -154,3 +154,36 @@ func TestChangePassword(t *testing.T) {
 		}
 	})
 }
+
+// TestAvatar: a picture is an image told by its bytes, served to anyone
+// signed in, gone when removed.
+func TestAvatar(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1"})
+		ana, anaID := a.user("ana", parley.RoleAgent)
+		bob, _ := a.user("bob", parley.RoleViewer)
+		png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+		if got := ana.call("PUT", path("/me/avatar"), "<svg onload=alert(1)>", "Content-Type", "image/png"); got.status != 400 {
+			t.Errorf("an SVG said to be a PNG: %d %s", got.status, got.raw)
+		}
+		me := ana.call("PUT", path("/me/avatar"), png, "Content-Type", "application/octet-stream")
+		url, _ := me.body["avatar_url"].(string)
+		if me.status != 200 || !strings.HasPrefix(url, path("/users/%d/avatar?v=", anaID)) {
+			t.Fatalf("set: %d %s", me.status, me.raw)
+		}
+		got := bob.call("GET", url, nil)
+		if got.status != 200 || string(got.raw) != png || got.header.Get("Content-Type") != "image/png" {
+			t.Errorf("served: %d %v", got.status, got.header)
+		}
+		anon := &client{api: a, name: "anyone", http: &http.Client{}}
+		if got := anon.call("GET", url, nil); got.status != 401 {
+			t.Errorf("signed out: %d", got.status)
+		}
+		if me := ana.must(200, "DELETE", path("/me/avatar"), nil); me.body["avatar_url"] != nil {
+			t.Errorf("after removing: %s", me.raw)
+		}
+		if got := bob.call("GET", url, nil); got.status != 404 {
+			t.Errorf("a removed picture: %d", got.status)
+		}
+	})
+}

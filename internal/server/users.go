@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
@@ -163,4 +164,41 @@ type passwordInput struct {
 // changePassword sets the caller's own password.
 func (s *Server) changePassword(ctx context.Context, a parley.Actor, in *passwordInput) (*struct{}, error) {
 	return nil, s.org.ChangePassword(ctx, a, in.Body.CurrentPassword, in.Body.Password)
+}
+
+type avatarInput struct {
+	RawBody []byte
+}
+
+// setAvatar sets the caller's picture from the image in the body.
+func (s *Server) setAvatar(ctx context.Context, a parley.Actor, in *avatarInput) (*body[userJSON], error) {
+	if len(in.RawBody) == 0 {
+		return nil, parley.Invalid("body", "is empty: send the image's bytes")
+	}
+	u, err := s.org.SetAvatar(ctx, a, in.RawBody)
+	if err != nil {
+		return nil, err
+	}
+	return &body[userJSON]{userView(u)}, nil
+}
+
+// removeAvatar removes the caller's picture.
+func (s *Server) removeAvatar(ctx context.Context, a parley.Actor, _ *struct{}) (*body[userJSON], error) {
+	u, err := s.org.SetAvatar(ctx, a, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &body[userJSON]{userView(u)}, nil
+}
+
+// avatar serves a user's picture to anyone signed in.
+func (s *Server) avatar(ctx context.Context, a parley.Actor, in *idInput) (*huma.StreamResponse, error) {
+	u, err := s.org.User(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if u.AvatarBlob == "" {
+		return nil, parley.NotFound("picture")
+	}
+	return s.download(u.AvatarBlob, "avatar", u.AvatarType, true)
 }

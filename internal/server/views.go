@@ -27,12 +27,20 @@ type userJSON struct {
 	ReassignWhenAway bool                `json:"reassign_when_away"`
 	HasPassword      bool                `json:"has_password"`
 	MeetingLink      string              `json:"meeting_link" doc:"The user's booking page, inserted by the composer."`
+	AvatarURL        *string             `json:"avatar_url" doc:"The user's picture; null when they have none."`
 	CreatedAt        time.Time           `json:"created_at"`
 }
 
 func userView(u *parley.User) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Initials: initials(u.Name), Role: u.Role, Routable: u.Routable,
+	v := userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Initials: initials(u.Name), Role: u.Role, Routable: u.Routable,
 		Availability: u.Availability, ReassignWhenAway: u.ReassignWhenAway, HasPassword: u.HasPassword, MeetingLink: u.MeetingLink, CreatedAt: u.CreatedAt}
+	if u.AvatarBlob != "" {
+		// The blob's key in the address: a new picture is a new address, so
+		// browsers may keep one for long.
+		url := fmt.Sprintf("/api/v1/users/%d/avatar?v=%.12s", u.ID, u.AvatarBlob)
+		v.AvatarURL = &url
+	}
+	return v
 }
 
 // initials are what the list shows for an assignee: "Ana Lima" is "AL".

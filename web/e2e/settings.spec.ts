@@ -63,5 +63,14 @@ test.describe('settings', () => {
     await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Ana Renamed');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByRole('navigation', { name: 'Inboxes and views' })).toContainText('Ana Renamed');
+
+    // A 1×1 PNG as the picture: it shows in the sidebar, and goes.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await page.getByText('Choose a picture').locator('input[type=file]').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    const picture = page.getByRole('navigation', { name: 'Inboxes and views' }).locator('img.avatar');
+    await expect(picture).toHaveAttribute('src', /\/api\/v1\/users\/\d+\/avatar\?v=/);
+    expect(await picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    await page.getByRole('button', { name: 'Remove the picture' }).click();
+    await expect(picture).toHaveCount(0);
   });
 });
