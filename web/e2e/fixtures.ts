@@ -24,7 +24,11 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}.png` });
 }
 
-export const test = base.extend<{ noPageErrors: void }, { parley: Parley }>({
+export const test = base.extend<{ noPageErrors: void }, { parley: Parley; ownServer: boolean }>({
+  // test.use({ ownServer: true }) gives a file a server of its own (a worker
+  // fixture option: files that differ in it never share a worker), for
+  // checks that read whole screens and must not see other tests' data.
+  ownServer: [false, { scope: 'worker', option: true }],
   noPageErrors: [
     async ({}, use) => {
       pageErrors.length = 0;
@@ -34,7 +38,8 @@ export const test = base.extend<{ noPageErrors: void }, { parley: Parley }>({
     { auto: true },
   ],
   parley: [
-    async ({}, use) => {
+    async ({ ownServer }, use) => {
+      void ownServer;
       const p = new Parley();
       await p.start();
       await use(p);

@@ -26,6 +26,8 @@ const english = [
   ),
 ];
 
+test.use({ ownServer: true });
+
 async function untranslated(page: Page): Promise<string[]> {
   const text = await page.locator('body').innerText();
   const labels = await page.evaluate(() =>
