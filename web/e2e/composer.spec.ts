@@ -7,16 +7,16 @@ test.describe('the composer', () => {
     await parley.api('POST', '/snippets', { title: 'Thanks', shortcut: 'thanks', body: 'Thank you {{contact.first_name}}!' });
     await parley.api('POST', '/articles', { title: 'How returns work', url: 'https://help.acme.test/returns' });
     await parley.api('PATCH', `/users/${ana.id}`, { meeting_link: 'https://cal.acme.test/ana' });
-    const mid = await parley.mail(inbox.address, 'Zoe Martin <zoe@client.test>', 'Broken mug', 'It arrived broken.');
+    const mid = await parley.mail(inbox.address, 'Zed Potter <zed@mugs.test>', 'Broken mug', 'It arrived broken.');
 
     const page = await signIn(browser, parley, ana);
-    await page.locator('.conversation', { hasText: 'Zoe Martin' }).getByRole('link').click();
+    await page.locator('.conversation', { hasText: 'Zed Potter' }).getByRole('link').click();
     const box = page.getByRole('textbox', { name: 'Your reply' });
     await box.click();
     await page.keyboard.type('#than');
     await expect(page.getByRole('listbox', { name: 'Snippets' })).toContainText('#thanks');
     await page.keyboard.press('Enter');
-    await expect(box).toContainText('Thank you Zoe!');
+    await expect(box).toContainText('Thank you Zed!');
     await expect(box).not.toContainText('#than');
 
     await page.keyboard.type(' See ');
@@ -38,7 +38,7 @@ test.describe('the composer', () => {
     expect(out.inReplyTo).toBe(mid);
     expect(out.html).toContain('href="https://help.acme.test/returns"');
     expect(out.html).toContain('href="https://cal.acme.test/ana"');
-    expect(out.text).toContain('Thank you Zoe!');
+    expect(out.text).toContain('Thank you Zed!');
     expect(out.cc && 'value' in out.cc ? out.cc.value.map((a) => a.address) : []).toEqual(['boss@client.test']);
     expect(JSON.stringify(out.headers)).not.toContain('audit@acme.test');
     await expect(page.getByRole('combobox', { name: 'Assign' })).toHaveValue(String(ana.id));

@@ -43,7 +43,7 @@ test.describe('the inbox', () => {
 
     // An email conversation: the reply goes out through SMTP, threaded.
     const mid = await parley.mail(inbox.address, 'Zoe Martin <zoe@client.test>', 'Invoice question', 'Where is my invoice for March?');
-    const mail = page.locator('.conversation', { hasText: 'Zoe Martin' });
+    const mail = page.locator('.conversation', { hasText: 'Invoice question' });
     await mail.getByRole('link').click();
     await expect(page.getByRole('heading', { name: 'Invoice question' })).toBeVisible();
     await expect(page.getByRole('listitem', { name: 'Message from Zoe Martin' })).toContainText('Where is my invoice for March?');
