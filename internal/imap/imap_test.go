@@ -238,10 +238,24 @@ func TestMailbox(t *testing.T) {
 		if err != nil || len(found.AllSeqNums()) != 1 {
 			t.Errorf("seen messages: %v (%v), want only the one read elsewhere", found, err)
 		}
-		st, _ := s.MailboxState(ctx, g.ch.ID)
-		if st.LastUID != 6 || st.SyncedAt == nil || st.LastError != "" {
-			t.Errorf("state %+v, want checkpoint at UID 6, synced, no error", st)
+		// The checkpoint moves just after each commit: wait for it.
+		waitState := func(want string, ok func(*store.MailboxState) bool) {
+			t.Helper()
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				st, _ := s.MailboxState(ctx, g.ch.ID)
+				if ok(st) {
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("state %+v, want %s", st, want)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
 		}
+		waitState("checkpoint at UID 6, synced, no error", func(st *store.MailboxState) bool {
+			return st.LastUID == 6 && st.SyncedAt != nil && st.LastError == ""
+		})
 
 		// The server goes away and comes back: the syncer reconnects.
 		srv.srv.Close()
@@ -278,15 +292,7 @@ func TestMailbox(t *testing.T) {
 			srv.deliver(msg(m[0], m[1], m[2]))
 		}
 		g.waitFor(10*time.Second, "second", "pushed", "already read", "behind the broken one", "after the outage", "renumbered")
-		// The checkpoint moves just after the commit that made the
-		// conversation visible: wait for it rather than race it.
-		deadline = time.Now().Add(5 * time.Second)
-		for st, _ := s.MailboxState(ctx, g.ch.ID); st.LastUID != 3; st, _ = s.MailboxState(ctx, g.ch.ID) {
-			if time.Now().After(deadline) {
-				t.Fatalf("after the renumbering the checkpoint is %d, want 3", st.LastUID)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		waitState("after the renumbering, checkpoint at UID 3", func(st *store.MailboxState) bool { return st.LastUID == 3 })
 	})
 }
 
