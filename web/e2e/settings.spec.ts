@@ -69,7 +69,7 @@ test.describe('settings', () => {
     await page.getByText('Choose a picture').locator('input[type=file]').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
     const picture = page.getByRole('navigation', { name: 'Inboxes and views' }).locator('img.avatar');
     await expect(picture).toHaveAttribute('src', /\/api\/v1\/users\/\d+\/avatar\?v=/);
-    expect(await picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
     await page.getByRole('button', { name: 'Remove the picture' }).click();
     await expect(picture).toHaveCount(0);
   });
