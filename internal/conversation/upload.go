@@ -3,10 +3,6 @@ package conversation
 import (
 	"context"
 	"fmt"
-	"mime"
-	"path"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
@@ -22,17 +18,9 @@ func (s *Service) Upload(ctx context.Context, a parley.Actor, name, contentType 
 	if a.Kind != parley.ActorUser {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "only people upload files")
 	}
-	if len(data) == 0 {
-		return nil, parley.Invalid("body", "is empty: send the file's bytes")
-	}
-	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), `\`, "/"))
-	if name == "" || name == "." || name == "/" || !utf8.ValidString(name) || len(name) > 255 {
-		return nil, parley.Invalid("name", "is required: the file's name, up to 255 bytes")
-	}
-	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
-		contentType = mt
-	} else {
-		contentType = "application/octet-stream"
+	name, contentType, err := parley.File(name, contentType, data)
+	if err != nil {
+		return nil, err
 	}
 	key, err := s.blobs.Put(data)
 	if err != nil {

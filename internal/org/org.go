@@ -193,11 +193,16 @@ func (s *Service) SetPassword(ctx context.Context, a parley.Actor, email, passwo
 	if err != nil {
 		return err
 	}
+	return s.setPassword(ctx, a, u.ID, hash)
+}
+
+// setPassword stores a password hash with the event that says it changed.
+func (s *Service) setPassword(ctx context.Context, a parley.Actor, userID parley.ID, hash string) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SetPassword(ctx, u.ID, hash); err != nil {
+		if err := tx.SetPassword(ctx, userID, hash); err != nil {
 			return err
 		}
-		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, s.clock(), map[string]any{"user_id": u.ID, "password": "changed"}))
+		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, s.clock(), map[string]any{"user_id": userID, "password": "changed"}))
 		return nil
 	})
 }
@@ -257,13 +262,7 @@ func (s *Service) ChangePassword(ctx context.Context, a parley.Actor, current, n
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SetPassword(ctx, u.ID, newHash); err != nil {
-			return err
-		}
-		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, s.clock(), map[string]any{"user_id": u.ID, "password": "changed"}))
-		return nil
-	})
+	return s.setPassword(ctx, a, u.ID, newHash)
 }
 
 // CreateToken makes a personal API token for the actor, or for another user
