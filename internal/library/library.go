@@ -7,13 +7,10 @@ package library
 import (
 	"context"
 	"fmt"
-	"mime"
 	"net/url"
-	"path"
-	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
+	"unicode"
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
@@ -49,7 +46,18 @@ const (
 	maxURL   = 2000
 )
 
-var shortcutPattern = regexp.MustCompile(`^[\p{L}\p{N}_-]{1,40}$`)
+// validShortcut: 1 to 40 letters, digits, - or _ (a loop, not a regexp:
+// Unicode classes compile to a megabyte held for the process's life).
+func validShortcut(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' {
+			return false
+		}
+		n++
+	}
+	return n >= 1 && n <= 40
+}
 
 // validate normalises it and names the first field that is wrong for its kind.
 func validate(it *parley.LibraryItem) error {
@@ -64,7 +72,7 @@ func validate(it *parley.LibraryItem) error {
 		return parley.Invalid("title", "is required, up to %d bytes", maxTitle)
 	case len(it.Body) > maxBody:
 		return parley.Invalid("body", "is longer than %d bytes", maxBody)
-	case it.Kind == parley.LibrarySnippet && !shortcutPattern.MatchString(it.Shortcut):
+	case it.Kind == parley.LibrarySnippet && !validShortcut(it.Shortcut):
 		return parley.Invalid("shortcut", "is required: up to 40 letters, digits, - or _")
 	case it.Kind != parley.LibrarySnippet && it.Shortcut != "":
 		return parley.Invalid("shortcut", "is only for snippets")
@@ -201,17 +209,9 @@ func (s *Service) AddDocument(ctx context.Context, a parley.Actor, name, content
 	if err := auth.Author(a); err != nil {
 		return nil, err
 	}
-	if len(data) == 0 {
-		return nil, parley.Invalid("body", "is empty: send the file's bytes")
-	}
-	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), `\`, "/"))
-	if name == "" || name == "." || name == "/" || !utf8.ValidString(name) || len(name) > 255 {
-		return nil, parley.Invalid("name", "is required: the file's name, up to 255 bytes")
-	}
-	if mt, _, err := mime.ParseMediaType(contentType); err == nil {
-		contentType = mt
-	} else {
-		contentType = "application/octet-stream"
+	name, contentType, err := parley.File(name, contentType, data)
+	if err != nil {
+		return nil, err
 	}
 	key, err := s.blobs.Put(data)
 	if err != nil {
