@@ -6,7 +6,25 @@ test.describe('working together', () => {
     const ana = await parley.user('Ana Mention');
     const bob = await parley.user('Bob Mention');
     const anaPage = await signIn(browser, parley, ana);
-    const bobPage = await signIn(browser, parley, bob);
+    const bobPage = await signIn(browser, parley, bob, 'en-US', async (ctx) => {
+      // Bob allowed notifications and is in another window: record what
+      // the app shows him (a fake only of the browser's Notification).
+      await ctx.addInitScript(() => {
+        const shown: { title: string; body?: string }[] = [];
+        (window as unknown as { shown: typeof shown }).shown = shown;
+        class Recorder {
+          static permission = 'granted';
+          static requestPermission = async () => 'granted';
+          onclick: (() => void) | null = null;
+          constructor(title: string, opts?: { body?: string }) {
+            shown.push({ title, body: opts?.body });
+          }
+          close() {}
+        }
+        Object.defineProperty(window, 'Notification', { value: Recorder });
+        document.hasFocus = () => false;
+      });
+    });
     const r = await parley.push(inbox.channel, { email: 'vip@big.test', name: 'Very Important' }, 'We need a quote', 'Quote');
     await anaPage.goto(`/inbox/all/open/c/${r.conversation_id}`);
 
@@ -21,6 +39,9 @@ test.describe('working together', () => {
     await expect(anaPage.getByRole('listitem', { name: 'Internal note from Ana Mention' })).toContainText('please?');
 
     await expect(bobPage.getByRole('status').getByText('Ana Mention mentioned you')).toBeVisible();
+    expect(await bobPage.evaluate(() => (window as unknown as { shown: unknown[] }).shown)).toEqual([
+      { title: 'Ana Mention mentioned you', body: 'Open Parley to read the note.' },
+    ]);
     await bobPage.goto(`/inbox/all/open/c/${r.conversation_id}`);
     await expect(bobPage.getByRole('listitem', { name: 'Internal note from Ana Mention' })).toBeVisible();
     await shot(anaPage, 'thread-note');

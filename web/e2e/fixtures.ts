@@ -1,4 +1,4 @@
-import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { Parley, type User } from './server';
 
 export { expect };
@@ -7,8 +7,9 @@ export { expect };
 const pageErrors: string[] = [];
 
 /** signIn opens a fresh browser context and signs in with a password. */
-export async function signIn(browser: Browser, parley: Parley, u: User, locale = 'en-US'): Promise<Page> {
+export async function signIn(browser: Browser, parley: Parley, u: User, locale = 'en-US', prepare?: (ctx: BrowserContext) => Promise<void>): Promise<Page> {
   const ctx = await browser.newContext({ locale, baseURL: parley.url });
+  await prepare?.(ctx);
   const page = await ctx.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${u.name}: ${e.message}`));
   await page.goto('/');

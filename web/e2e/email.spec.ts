@@ -1,0 +1,72 @@
+import { test, expect, signIn, shot } from './fixtures';
+
+test.describe('email', () => {
+  test('HTML mail shows sanitised in a sandbox, quoted history folded, remote images held back', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Html desk');
+    const ana = await parley.user('Ana Html');
+    const html =
+      '<p>Hello, <b>the app crashes</b> on start.</p><img src="https://tracker.example/pixel.gif" alt="">' +
+      '<script>document.title="pwned"</script><a href="https://example.com" onclick="alert(1)">details</a>' +
+      '<div class="gmail_quote">On Mon, Support wrote:<blockquote>Have you tried turning it off and on again?</blockquote></div>';
+    await parley.mail(inbox.address, 'Hal Crash <hal@crash.test>', 'It crashes', 'Hello, the app crashes on start.', {}, html);
+    const page = await signIn(browser, parley, ana);
+    await page.locator('.conversation', { hasText: 'Hal Crash' }).getByRole('link').click();
+    const frame = page.frameLocator('iframe[title="Email content"]');
+    await expect(frame.locator('b')).toHaveText('the app crashes');
+    await expect(frame.locator('script')).toHaveCount(0);
+    await expect(frame.locator('a')).not.toHaveAttribute('onclick', /.*/);
+    await expect(frame.locator('body')).not.toContainText('turning it off and on');
+    await expect(frame.locator('img')).not.toHaveAttribute('src', /tracker/);
+    await expect(frame.locator('img')).toHaveAttribute('data-remote-src', 'https://tracker.example/pixel.gif');
+
+    await page.getByRole('button', { name: 'Show quoted text' }).click();
+    await expect(frame.locator('body')).toContainText('Have you tried turning it off and on again?');
+    await page.getByRole('button', { name: 'Load remote images' }).click();
+    await expect(frame.locator('img').first()).toHaveAttribute('src', 'https://tracker.example/pixel.gif');
+    await shot(page, 'thread-html');
+  });
+
+  test('a new email goes out from the inbox and its conversation is in Sent', async ({ browser, parley }) => {
+    await parley.inbox('Outreach');
+    const ana = await parley.user('Ana Outreach');
+    const page = await signIn(browser, parley, ana);
+    await page.getByRole('button', { name: 'New email' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New email' });
+    await dialog.getByRole('combobox', { name: 'From' }).selectOption({ label: 'Outreach <outreach@parley.test>' });
+    await dialog.getByRole('textbox', { name: 'To' }).fill('lead@prospect.test');
+    await dialog.getByRole('textbox', { name: 'Subject' }).fill('Your trial');
+    await dialog.getByRole('textbox', { name: 'Message' }).fill('Welcome aboard!');
+    await shot(page, 'compose');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByRole('heading', { name: 'Your trial' })).toBeVisible();
+    await expect(page.getByRole('link', { name: /^Sent/ })).toHaveAttribute('aria-current', 'page');
+    await expect(page.locator('.conversation', { hasText: 'Your trial' })).toBeVisible();
+    const out = await parley.sent((m) => m.subject === 'Your trial');
+    expect(out.text).toContain('Welcome aboard!');
+    expect(out.from && 'value' in out.from ? out.from.value[0].address : '').toBe('outreach@parley.test');
+  });
+
+  test('a channel turned off in settings refuses mail; the signature goes on replies', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Switch desk');
+    const admin = await parley.user('Ada Switch', 'admin');
+    const page = await signIn(browser, parley, admin);
+    await page.goto('/settings/channels');
+    await page.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'Switch desk' });
+    await expect(page.getByText(inbox.address)).toBeVisible();
+    const email = page.getByRole('region', { name: 'Email' });
+    await email.getByRole('textbox', { name: 'Team signature' }).fill('{{agent.first_name}} from Switch');
+    await email.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Saved.')).toBeVisible();
+    await shot(page, 'settings-channels');
+
+    const mid = await parley.mail(inbox.address, 'Sig Test <sig@t.test>', 'Signature', 'Hi');
+    const conv = (await parley.api('GET', `/conversations?inbox=${inbox.id}`)).items[0];
+    await parley.api('POST', `/conversations/${conv.id}/replies`, { text: 'Hello' });
+    const out = await parley.sent((m) => m.inReplyTo === mid);
+    expect(out.text).toContain('Admin from Switch'); // the API's admin replied
+
+    await email.getByRole('switch').uncheck();
+    await expect(email.getByText('Off', { exact: true })).toBeVisible();
+    await expect(parley.mail(inbox.address, 'Late <late@t.test>', 'Refused', 'x')).rejects.toThrow(/550/);
+  });
+});
