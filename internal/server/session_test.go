@@ -3,6 +3,7 @@ package server_test
 import (
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"strings"
 	"testing"
 	"time"
@@ -184,6 +185,36 @@ func TestAvatar(t *testing.T) {
 		}
 		if got := bob.call("GET", url, nil); got.status != 404 {
 			t.Errorf("a removed picture: %d", got.status)
+		}
+	})
+}
+
+// TestInvite: an admin's invitation is a one-time link that signs the user
+// in; agents cannot invite.
+func TestInvite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1"})
+		admin, _ := a.user("root", parley.RoleAdmin)
+		ana, _ := a.user("ana", parley.RoleAgent)
+		newbie := admin.must(201, "POST", path("/users"), map[string]any{"email": "new@example.com", "name": "New", "role": "agent"})
+		if got := ana.call("POST", path("/users/%d/invitation", newbie.id()), nil); got.status != 403 {
+			t.Errorf("an agent inviting: %d", got.status)
+		}
+		inv := admin.must(201, "POST", path("/users/%d/invitation", newbie.id()), nil)
+		link, _ := inv.body["link"].(string)
+		if !strings.HasPrefix(link, "http://127.0.0.1/login/") {
+			t.Fatalf("link %q", link)
+		}
+		jar, _ := cookiejar.New(nil)
+		c := &client{api: a, name: "new", http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		if got := c.call("GET", strings.TrimPrefix(link, "http://127.0.0.1"), nil); got.status != http.StatusSeeOther {
+			t.Fatalf("following the link: %d %s", got.status, got.raw)
+		}
+		if me := c.must(200, "GET", path("/me"), nil); me.body["email"] != "new@example.com" {
+			t.Errorf("signed in as %v", me.body["email"])
+		}
+		if got := c.call("GET", strings.TrimPrefix(link, "http://127.0.0.1"), nil); got.status == http.StatusSeeOther {
+			t.Error("the link worked twice")
 		}
 	})
 }

@@ -202,3 +202,16 @@ func (s *Server) avatar(ctx context.Context, a parley.Actor, in *idInput) (*huma
 	}
 	return s.download(u.AvatarBlob, "avatar", u.AvatarType, true)
 }
+
+type invitationJSON struct {
+	Link string `json:"link" doc:"A one-time sign-in link, also mailed to the user; it works for 7 days."`
+}
+
+// invite mails a user a one-time sign-in link and returns it.
+func (s *Server) invite(ctx context.Context, a parley.Actor, in *idInput) (*body[invitationJSON], error) {
+	link, err := s.org.Invite(ctx, a, in.ID, s.cfg.BaseURL+"/login/")
+	if err != nil {
+		return nil, err
+	}
+	return &body[invitationJSON]{invitationJSON{Link: link}}, nil
+}

@@ -73,4 +73,25 @@ test.describe('settings', () => {
     await page.getByRole('button', { name: 'Remove the picture' }).click();
     await expect(picture).toHaveCount(0);
   });
+
+  test('an admin adds a teammate without a password: the invitation goes by email and signs them in', async ({ browser, parley }) => {
+    const admin = await parley.user('Ada Invite', 'admin');
+    const page = await signIn(browser, parley, admin);
+    await page.goto('/settings/people');
+    const form = page.getByRole('form', { name: 'Add a teammate' });
+    await form.getByRole('textbox', { name: 'Name' }).fill('Nina Newcomer');
+    await form.getByRole('textbox', { name: 'Email' }).fill('nina@acme.test');
+    await form.getByRole('button', { name: 'Add', exact: true }).click();
+    const status = page.getByRole('status').filter({ hasText: 'Nina Newcomer was sent a sign-in link' });
+    const link = (await status.locator('code').textContent())!.trim();
+    expect(link).toMatch(/\/login\//);
+    const mail = await parley.sent((m) => m.subject === "You are invited to Acme's team inbox");
+    expect(mail.text).toContain(link);
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+
+    const ctx = await browser.newContext({ baseURL: parley.url });
+    const nina = await ctx.newPage();
+    await nina.goto(link);
+    await expect(nina.getByRole('navigation', { name: 'Inboxes and views' })).toContainText('Nina Newcomer');
+  });
 });
