@@ -364,7 +364,7 @@ export const en = {
   'people.addButton': 'Add',
   'people.added': '{name} added.',
   'people.invite': 'Invite again',
-  'people.inviteNamed': 'Send {name} a new invitation',
+  'people.inviteNamed': 'Invite again: {name}',
   'people.invited': '{name} was sent a sign-in link by email. You can also give it to them yourself; it works once, for 7 days:',
   'people.teams': 'Teams',
   'people.noTeams': 'No team yet.',

@@ -362,7 +362,7 @@ export const fr: Record<Key, Message> = {
   'people.addButton': 'Ajouter',
   'people.added': '{name} ajouté.',
   'people.invite': 'Inviter à nouveau',
-  'people.inviteNamed': 'Envoyer une nouvelle invitation à {name}',
+  'people.inviteNamed': 'Inviter à nouveau : {name}',
   'people.invited': '{name} a reçu un lien de connexion par e-mail. Vous pouvez aussi le lui transmettre vous-même ; il sert une fois, pendant 7 jours :',
   'people.teams': 'Équipes',
   'people.noTeams': 'Aucune équipe pour l’instant.',
