@@ -144,7 +144,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if setup.Admin != nil {
 		fmt.Fprintf(stdout, "Sign in as %s with this one-time link (valid %s):\n\n    %s/login/%s\n\n",
 			setup.Admin.Email, org.LoginLinkTTL, cfg.BaseURL, setup.LoginToken)
-		fmt.Fprintln(stdout, "Then set a password: parley user set-password --email "+setup.Admin.Email)
+		fmt.Fprintln(stdout, "Then set a password in Settings → Profile (or: parley user set-password --email "+setup.Admin.Email+")")
 	} else {
 		fmt.Fprintf(stdout, "Sign in at %s/\n", cfg.BaseURL)
 	}

@@ -23,7 +23,8 @@ type Setup struct {
 // FirstStart makes an empty database ready (SPEC INB-1): it creates the
 // organisation with a default inbox and its API channel if there is no
 // organisation, and, if adminEmail is set and there are no users, an admin
-// without a password and a one-time sign-in link for them. Every start and
+// without a password and a one-time sign-in link for them (again on later
+// starts while that admin is the only user and has no password). Every start and
 // command may call it; on a ready database it does nothing, and concurrent
 // starts on one database create everything once.
 func (s *Service) FirstStart(ctx context.Context, orgName, adminEmail string) (*Setup, error) {
@@ -50,8 +51,30 @@ func (s *Service) FirstStart(ctx context.Context, orgName, adminEmail string) (*
 		if adminEmail == "" {
 			return nil
 		}
-		if n, err := tx.CountUsers(ctx); err != nil || n > 0 {
+		n, err := tx.CountUsers(ctx)
+		if err != nil {
 			return err
+		}
+		if n > 0 {
+			// A first start that failed after this (the port taken, say)
+			// lost its link: while the only user is the admin, still
+			// without a password, each start gives them a fresh one.
+			if n != 1 {
+				return nil
+			}
+			admin, hash, err := tx.UserByEmail(ctx, adminEmail)
+			if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && hash != "" {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			token, linkHash := auth.NewToken("")
+			if err := tx.CreateLoginLink(ctx, linkHash, admin.ID, now, now.Add(LoginLinkTTL)); err != nil {
+				return err
+			}
+			out.Admin, out.LoginToken = admin, token
+			return nil
 		}
 		email, err := normalizeEmail(adminEmail)
 		if err != nil {
