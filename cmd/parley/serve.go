@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -53,11 +54,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := cfg.EnsureSecretKey(); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, Log: log})
+	secret, err := hex.DecodeString(cfg.SecretKey)
+	if err != nil {
+		return fmt.Errorf("PARLEY_SECRET_KEY: %w", err)
+	}
+	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, Log: log, Secret: secret})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if n, err := st.SealSecrets(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("sealed mailbox passwords stored in the clear", "channels", n)
+	}
 	hub := realtime.NewHub(st, log)
 	hub.Poll = cfg.StreamPoll
 	mailboxes := &imap.Manager{Store: st, Log: log}

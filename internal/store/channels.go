@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -10,40 +11,50 @@ import (
 
 const channelColumns = `id, inbox_id, kind, name, enabled, builtin, COALESCE(mailbox, ''), config, created_at`
 
-func scanChannel(sc interface{ Scan(...any) error }, c *parley.Channel) error {
+func (q *Q) scanChannel(sc interface{ Scan(...any) error }, c *parley.Channel) error {
 	var config []byte
 	if err := sc.Scan(&c.ID, &c.InboxID, &c.Kind, &c.Name, &c.Enabled, &c.Builtin, &c.Mailbox, &config, &c.CreatedAt); err != nil {
 		return err
 	}
-	c.Config = json.RawMessage(config)
+	c.Config = json.RawMessage(q.openConfig(config))
 	return nil
 }
 
-func channelConfig(c *parley.Channel) string {
+// channelConfig is c's config as stored: "{}" when empty, secrets sealed.
+func (q *Q) channelConfig(c *parley.Channel) (string, error) {
 	if len(c.Config) == 0 {
-		return "{}"
+		return "{}", nil
 	}
-	return string(c.Config)
+	sealed, err := q.sealConfig(c.Config)
+	return string(sealed), err
 }
 
 // CreateChannel inserts c and sets c.ID.
 func (tx *Tx) CreateChannel(ctx context.Context, c *parley.Channel) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO channels (inbox_id, kind, name, enabled, builtin, mailbox, config, created_at)
+	config, err := tx.channelConfig(c)
+	if err != nil {
+		return tx.wrap(err, "create channel")
+	}
+	err = tx.db.QueryRowContext(ctx, `INSERT INTO channels (inbox_id, kind, name, enabled, builtin, mailbox, config, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		c.InboxID, c.Kind, c.Name, c.Enabled, c.Builtin, nullString(c.Mailbox), channelConfig(c), c.CreatedAt).Scan(&c.ID)
+		c.InboxID, c.Kind, c.Name, c.Enabled, c.Builtin, nullString(c.Mailbox), config, c.CreatedAt).Scan(&c.ID)
 	return tx.wrap(err, "create channel")
 }
 
 // UpdateChannel saves a channel's name, enabled flag and config.
 func (tx *Tx) UpdateChannel(ctx context.Context, c *parley.Channel) error {
+	config, err := tx.channelConfig(c)
+	if err != nil {
+		return tx.wrap(err, "channel %d", c.ID)
+	}
 	return tx.exec1(ctx, "channel", `UPDATE channels SET name = $2, enabled = $3, mailbox = $4, config = $5 WHERE id = $1`,
-		c.ID, c.Name, c.Enabled, nullString(c.Mailbox), channelConfig(c))
+		c.ID, c.Name, c.Enabled, nullString(c.Mailbox), config)
 }
 
 // Channel returns a channel, or ENOTFOUND.
 func (q *Q) Channel(ctx context.Context, id parley.ID) (*parley.Channel, error) {
 	var c parley.Channel
-	if err := scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE id = $1`, id), &c); err != nil {
+	if err := q.scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE id = $1`, id), &c); err != nil {
 		return nil, q.notFound(err, "channel")
 	}
 	return &c, nil
@@ -59,7 +70,7 @@ func (q *Q) Channels(ctx context.Context, inboxID parley.ID) ([]parley.Channel, 
 	out := []parley.Channel{}
 	for rows.Next() {
 		var c parley.Channel
-		if err := scanChannel(rows, &c); err != nil {
+		if err := q.scanChannel(rows, &c); err != nil {
 			return nil, q.wrap(err, "channels")
 		}
 		out = append(out, c)
@@ -71,7 +82,7 @@ func (q *Q) Channels(ctx context.Context, inboxID parley.ID) ([]parley.Channel, 
 // or ENOTFOUND.
 func (q *Q) BuiltinChannel(ctx context.Context, slug string) (*parley.Channel, error) {
 	var c parley.Channel
-	err := scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+`
+	err := q.scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+`
 		FROM channels WHERE inbox_id = (SELECT id FROM inboxes WHERE slug = $1) AND builtin`, slug), &c)
 	if err != nil {
 		return nil, q.notFound(err, "inbox address")
@@ -82,7 +93,7 @@ func (q *Q) BuiltinChannel(ctx context.Context, slug string) (*parley.Channel, e
 // BuiltinChannelOf returns an inbox's built-in email channel, or ENOTFOUND.
 func (q *Q) BuiltinChannelOf(ctx context.Context, inboxID parley.ID) (*parley.Channel, error) {
 	var c parley.Channel
-	err := scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE inbox_id = $1 AND builtin`, inboxID), &c)
+	err := q.scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE inbox_id = $1 AND builtin`, inboxID), &c)
 	if err != nil {
 		return nil, q.notFound(err, "email channel")
 	}
@@ -115,4 +126,54 @@ func (tx *Tx) UseFromVerification(ctx context.Context, tokenHash string, now tim
 		return 0, "", tx.notFound(err, "confirmation link")
 	}
 	return ch, email, nil
+}
+
+// SealSecrets seals the channel secrets stored before this server had a
+// key (or before sealing existed) and returns how many channels changed.
+func (s *Store) SealSecrets(ctx context.Context) (int, error) {
+	if s.secrets == nil {
+		return 0, nil
+	}
+	type row struct {
+		id     parley.ID
+		config []byte
+	}
+	var clear []row
+	rows, err := s.w.QueryContext(ctx, `SELECT id, config FROM channels WHERE kind = 'email'`)
+	if err != nil {
+		return 0, s.wrap(err, "channel secrets")
+	}
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.config); err != nil {
+			rows.Close()
+			return 0, s.wrap(err, "channel secrets")
+		}
+		if _, unchanged, _ := mapSecrets(r.config, func(v string) (string, error) {
+			if strings.HasPrefix(v, sealedPrefix) {
+				return v, nil
+			}
+			return "", nil
+		}); !unchanged {
+			clear = append(clear, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, s.wrap(err, "channel secrets")
+	}
+	for _, r := range clear {
+		err := s.InTx(ctx, func(tx *Tx) error {
+			sealed, err := tx.sealConfig(r.config)
+			if err != nil {
+				return err
+			}
+			_, err = tx.db.ExecContext(ctx, `UPDATE channels SET config = $2 WHERE id = $1`, r.id, string(sealed))
+			return tx.wrap(err, "channel %d secrets", r.id)
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(clear), nil
 }

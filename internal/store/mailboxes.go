@@ -97,7 +97,7 @@ func (q *Q) EmailChannels(ctx context.Context) ([]parley.Channel, error) {
 	var out []parley.Channel
 	for rows.Next() {
 		var c parley.Channel
-		if err := scanChannel(rows, &c); err != nil {
+		if err := q.scanChannel(rows, &c); err != nil {
 			return nil, q.wrap(err, "email channels")
 		}
 		out = append(out, c)

@@ -27,6 +27,8 @@ type querier interface {
 type Q struct {
 	db querier
 	d  dialect
+	// secrets seals channel secrets (secrets.go); nil stores them as given.
+	secrets *sealer
 	// lock is appended to the reads of rows a write transaction will change:
 	// " FOR UPDATE" in a PostgreSQL transaction, so two writers never both
 	// derive a change (and its count deltas) from the same old row. SQLite's
@@ -59,6 +61,9 @@ type Options struct {
 	// Log receives what the store cannot return to a caller (a dropped
 	// listener connection); nil discards it.
 	Log *slog.Logger
+	// Secret is the server's secret key; channel secrets are sealed with
+	// a key derived from it (secrets.go). Nil stores them in the clear.
+	Secret []byte
 }
 
 // Open connects to the database named by opts.URL and applies migrations.
@@ -81,7 +86,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Q = Q{db: s.r, d: d}
+	secrets, err := newSealer(opts.Secret)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: secret key: %w", err)
+	}
+	s.Q = Q{db: s.r, d: d, secrets: secrets}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -160,7 +170,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.d.mapError(err))
 	}
-	tx := &Tx{Q: Q{db: sqlTx, d: s.d, lock: s.d.rowLock()}, tx: sqlTx, channelSuffix: s.channelSuffix}
+	tx := &Tx{Q: Q{db: sqlTx, d: s.d, lock: s.d.rowLock(), secrets: s.secrets}, tx: sqlTx, channelSuffix: s.channelSuffix}
 	if s.wstmts != nil {
 		tx.Q.db = cachedTx{Tx: sqlTx, c: s.wstmts}
 		defer s.wstmts.prepareWanted(context.WithoutCancel(ctx))

@@ -1,0 +1,15 @@
+package store
+
+import (
+	"context"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// RawChannelConfig is a channel's config as the database holds it, for
+// tests that check what is stored.
+func (s *Store) RawChannelConfig(ctx context.Context, id parley.ID) (string, error) {
+	var config string
+	err := s.w.QueryRowContext(ctx, `SELECT config FROM channels WHERE id = $1`, id).Scan(&config)
+	return config, err
+}
