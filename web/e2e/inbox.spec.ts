@@ -84,6 +84,13 @@ test.describe('the inbox', () => {
     await page.locator('.conversation', { hasText: 'Li Wei' }).getByRole('link').click();
     await page.getByRole('combobox', { name: 'More actions' }).selectOption({ label: 'Restore' });
     await expect(page.getByText('Ana Ops restored this')).toBeVisible();
+    await page.getByRole('link', { name: /^All open/ }).click();
+    await page.locator('.conversation', { hasText: 'Li Wei' }).getByRole('link').click();
+    await page.getByRole('combobox', { name: 'More actions' }).selectOption({ label: 'Mark as unread' });
+    await expect(page.locator('.conversation', { hasText: 'Li Wei' }).getByTitle('Unread')).toBeVisible();
+    await page.reload();
+    await expect(page.locator('.conversation', { hasText: 'Li Wei' }).getByTitle('Unread')).toBeVisible();
+    await page.locator('.conversation', { hasText: 'Li Wei' }).getByRole('link').click();
 
     await page.getByRole('complementary', { name: 'Contact' }).getByRole('button', { name: 'Block sender' }).click();
     await expect(page.getByRole('complementary', { name: 'Contact' }).getByText('Blocked')).toBeVisible();
@@ -178,5 +185,19 @@ test.describe('the inbox', () => {
     await expect(page.getByText('Ana Contact dissociated the contact')).toBeVisible();
     await expect(side).toContainText('No contact on this conversation.');
     await expect(page.getByRole('listitem', { name: /^Message from/ })).toContainText('And the second one');
+  });
+
+  test('a conversation in the trash can be deleted for good', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Bin desk');
+    const ana = await parley.user('Ana Bin');
+    const r = await parley.push(inbox.channel, { email: 'gone@bin.test', name: 'Gone Soon' }, 'Delete me', 'Spam-ish');
+    await parley.api('POST', `/conversations/${r.conversation_id}/trash`);
+    const page = await signIn(browser, parley, ana);
+    await page.goto(`/inbox/${inbox.id}/trash/c/${r.conversation_id}`);
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('combobox', { name: 'More actions' }).selectOption({ label: 'Delete for good' });
+    await expect(page.getByText('Pick a conversation to read it.')).toBeVisible();
+    await expect(page.locator('.conversation', { hasText: 'Gone Soon' })).toHaveCount(0);
+    await expect(parley.api('GET', `/conversations/${r.conversation_id}`)).rejects.toThrow(/404/);
   });
 });

@@ -111,6 +111,9 @@ export const en = {
   'action.block': 'Block sender',
   'action.unblock': 'Unblock sender',
   'action.forward': 'Forward',
+  'action.unread': 'Mark as unread',
+  'action.delete': 'Delete for good',
+  'action.deleteConfirm': 'Delete this conversation and its messages for good? This cannot be undone.',
   'assign.nobody': 'Unassigned',
   'assign.me': '{name} (me)',
 

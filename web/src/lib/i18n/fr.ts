@@ -109,6 +109,9 @@ export const fr: Record<Key, Message> = {
   'action.block': 'Bloquer l’expéditeur',
   'action.unblock': 'Débloquer l’expéditeur',
   'action.forward': 'Transférer',
+  'action.unread': 'Marquer comme non lue',
+  'action.delete': 'Supprimer définitivement',
+  'action.deleteConfirm': 'Supprimer définitivement cette conversation et ses messages ? C’est irréversible.',
   'assign.nobody': 'Non attribuée',
   'assign.me': '{name} (moi)',
 
