@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/jobs"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -45,13 +46,8 @@ func (s *Service) RequestFromAddress(ctx context.Context, a parley.Actor, channe
 		if err := tx.CreateFromVerification(ctx, hash, ch.ID, email, now, now.Add(FromLinkTTL)); err != nil {
 			return err
 		}
-		payload, _ := json.Marshal(map[string]string{
-			"to":      email,
-			"subject": "Confirm " + email + " as a sender for " + inbox.Name,
-			"text": "Someone asked Parley to send the " + inbox.Name + " inbox's mail from " + email + ".\n\n" +
-				"If that was you or your team, confirm it within " + FromLinkTTL.String() + ":\n\n    " + link + token + "\n\n" +
-				"If not, ignore this message: nothing changes.\n",
-		})
+		mail := notify.FromAddress(actorLocale(ctx, tx, a), inbox.Name, email, link+token, FromLinkTTL)
+		payload, _ := json.Marshal(map[string]string{"to": email, "subject": mail.Subject, "text": mail.Text})
 		return tx.Enqueue(ctx, &store.Job{Kind: jobs.KindSystemMail, Payload: payload, RunAt: now, MaxAttempts: 6, CreatedAt: now})
 	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/jobs"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -36,12 +37,9 @@ func (s *Service) Invite(ctx context.Context, a parley.Actor, userID parley.ID, 
 		if err := tx.CreateLoginLink(ctx, hash, u.ID, now, now.Add(InvitationTTL)); err != nil {
 			return err
 		}
-		payload, _ := json.Marshal(map[string]string{
-			"to":      u.Email,
-			"subject": "You are invited to " + org + "'s team inbox",
-			"text": "Hello " + u.Name + ",\n\nYou have been invited to answer " + org + "'s customers with Parley.\n\n" +
-				"Sign in with this link within 7 days (it works once; then set a password in your profile):\n\n    " + link + "\n",
-		})
+		// Written in the language of whoever invites: they likely share it.
+		mail := notify.Invitation(actorLocale(ctx, tx, a), org, u.Name, link, InvitationTTL)
+		payload, _ := json.Marshal(map[string]string{"to": u.Email, "subject": mail.Subject, "text": mail.Text})
 		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, now, map[string]any{"user_id": u.ID, "invited": true}))
 		return tx.Enqueue(ctx, &store.Job{Kind: jobs.KindSystemMail, Payload: payload, RunAt: now, MaxAttempts: 6, CreatedAt: now})
 	})
@@ -49,4 +47,17 @@ func (s *Service) Invite(ctx context.Context, a parley.Actor, userID parley.ID, 
 		return "", err
 	}
 	return link, nil
+}
+
+// actorLocale is the language a user acting works in ("" for the system,
+// which notify reads as English).
+func actorLocale(ctx context.Context, tx *store.Tx, a parley.Actor) string {
+	if a.Kind != parley.ActorUser {
+		return ""
+	}
+	u, err := tx.User(ctx, a.UserID)
+	if err != nil {
+		return ""
+	}
+	return u.Locale
 }

@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -91,10 +93,11 @@ type UserPatch struct {
 	Role        *parley.Role
 	Routable    *bool
 	MeetingLink *string // "" removes it
+	Locale      *string // en or fr (SPEC PLT-6)
 }
 
 // UpdateUser changes a user: admins change anyone's fields; a user may change
-// their own name and meeting link only.
+// their own name, meeting link and language only.
 func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, p UserPatch) (*parley.User, error) {
 	self := a.Kind == parley.ActorUser && a.UserID == id
 	if auth.Admin(a) != nil && (!self || p.Role != nil || p.Routable != nil) {
@@ -106,6 +109,9 @@ func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, 
 	if p.Role != nil && !p.Role.Valid() {
 		return nil, parley.Invalid("role", "must be admin, agent or viewer")
 	}
+	if p.Locale != nil && !slices.Contains(notify.Locales, *p.Locale) {
+		return nil, parley.Invalid("locale", "must be one of %s", strings.Join(notify.Locales, ", "))
+	}
 	if p.MeetingLink != nil {
 		link := strings.TrimSpace(*p.MeetingLink)
 		if u, err := url.Parse(link); link != "" && (err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http" || len(link) > 2000) {
@@ -116,6 +122,9 @@ func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, 
 	return s.updateUser(ctx, a, id, func(u *parley.User) {
 		if p.MeetingLink != nil {
 			u.MeetingLink = *p.MeetingLink
+		}
+		if p.Locale != nil {
+			u.Locale = *p.Locale
 		}
 		if p.Name != nil {
 			u.Name = strings.TrimSpace(*p.Name)

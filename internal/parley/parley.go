@@ -50,7 +50,10 @@ type User struct {
 	MeetingLink string
 	// AvatarBlob and AvatarType are the user's picture, if any.
 	AvatarBlob, AvatarType string
-	CreatedAt              time.Time
+	// Locale is the language the user works in ("en", "fr"); empty until
+	// their app says.
+	Locale    string
+	CreatedAt time.Time
 }
 
 // Team is a named group of users; a user may be in several (SPEC ORG-1).

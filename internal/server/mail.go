@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -253,25 +252,19 @@ func (s *Server) requestFromAddress(ctx context.Context, a parley.Actor, in *fro
 // Following the link only shows it: mail scanners open links by themselves,
 // and an address must be confirmed by a person (POST).
 func (s *Server) verifyFromPage(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprintf(w, `<!doctype html><title>Parley</title><form method="post" action="/verify-from/%s">`+
-		`<p>Confirm that mail from this inbox may be sent from your address.</p><button>Confirm</button></form>`,
-		html.EscapeString(r.PathValue("token")))
+	page(w, r, http.StatusOK, "from_confirm", nil)
 }
 
 // verifyFrom confirms a from-address: the channel sends from it from now on.
 func (s *Server) verifyFrom(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	ch, err := s.org.VerifyFromAddress(r.Context(), r.PathValue("token"))
 	if err != nil {
 		status := statusOf(parley.ErrorCode(err))
 		if status == http.StatusInternalServerError {
 			s.log.Error("from-address link", "err", err)
 		}
-		w.WriteHeader(status)
-		fmt.Fprint(w, "<!doctype html><title>Parley</title><p>This confirmation link is unknown, used or expired.</p>")
+		page(w, r, status, "from_unknown", nil)
 		return
 	}
-	fmt.Fprintf(w, "<!doctype html><title>Parley</title><p>Confirmed: %s now sends from %s.</p>",
-		html.EscapeString(ch.Name), html.EscapeString(ch.EmailSettings().FromAddress))
+	page(w, r, http.StatusOK, "from_confirmed", map[string]string{"channel": ch.Name, "email": ch.EmailSettings().FromAddress})
 }

@@ -268,6 +268,9 @@ func TestFromAddressAPI(t *testing.T) {
 		if got := w.admin.call("GET", "/verify-from/sometoken", nil); got.status != 200 || !strings.Contains(string(got.raw), `method="post"`) {
 			t.Errorf("the link's page: %d %s, want a form", got.status, got.raw)
 		}
+		if got := w.admin.call("GET", "/verify-from/sometoken", nil, "Accept-Language", "fr-FR,fr;q=0.9"); !strings.Contains(string(got.raw), `<html lang="fr">`) || !strings.Contains(string(got.raw), "Confirmer") {
+			t.Errorf("the link's page in French: %s", got.raw)
+		}
 		if got := w.admin.call("POST", "/verify-from/sometoken", nil); got.status != 404 {
 			t.Errorf("a bogus link: %d, want 404", got.status)
 		}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"html/template"
 	"net"
 	"net/http"
 	"strings"
@@ -100,11 +99,6 @@ func (s *Server) me(ctx context.Context, a parley.Actor, _ *struct{}) (*body[use
 	return &body[userJSON]{userView(u)}, nil
 }
 
-var linkFailed = template.Must(template.New("").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Parley</title></head><body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto">
-<h1>This sign-in link does not work</h1><p>{{.}}</p>
-<p>An admin can set a password with <code>parley user set-password --email you@example.com</code>.</p></body></html>`))
-
 // loginLink signs in with a one-time link printed at first start, then goes
 // to the app.
 func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
@@ -114,9 +108,7 @@ func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
 		if status == http.StatusInternalServerError {
 			s.log.Error("login link", "err", err)
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
-		linkFailed.Execute(w, parley.ErrorMessage(err))
+		page(w, r, status, "link_failed", map[string]string{"reason": parley.ErrorMessage(err)})
 		return
 	}
 	c := s.cookie(token)

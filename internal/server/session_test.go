@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -194,7 +196,10 @@ func TestAvatar(t *testing.T) {
 func TestInvite(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1"})
-		admin, _ := a.user("root", parley.RoleAdmin)
+		if _, err := a.org.FirstStart(t.Context(), "Acme", ""); err != nil {
+			t.Fatal(err)
+		}
+		admin, rootID := a.user("root", parley.RoleAdmin)
 		ana, _ := a.user("ana", parley.RoleAgent)
 		newbie := admin.must(201, "POST", path("/users"), map[string]any{"email": "new@example.com", "name": "New", "role": "agent"})
 		if got := ana.call("POST", path("/users/%d/invitation", newbie.id()), nil); got.status != 403 {
@@ -215,6 +220,27 @@ func TestInvite(t *testing.T) {
 		}
 		if got := c.call("GET", strings.TrimPrefix(link, "http://127.0.0.1"), nil); got.status == http.StatusSeeOther {
 			t.Error("the link worked twice")
+		}
+
+		// The mail is written in the inviting admin's language (SPEC PLT-6).
+		if got := admin.call("PATCH", path("/users/%d", rootID), map[string]string{"locale": "de"}); got.status != 400 || !strings.Contains(string(got.raw), "locale") {
+			t.Errorf("an unknown locale: %d %s", got.status, got.raw)
+		}
+		admin.must(200, "PATCH", path("/users/%d", rootID), map[string]string{"locale": "fr"})
+		admin.must(201, "POST", path("/users/%d/invitation", newbie.id()), nil)
+		jobs, err := s.ClaimJobs(t.Context(), time.Now().Add(time.Hour), time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var subjects []string
+		for _, j := range jobs {
+			var p struct{ Subject string }
+			json.Unmarshal(j.Payload, &p)
+			subjects = append(subjects, p.Subject)
+		}
+		slices.Sort(subjects)
+		if want := []string{"Vous êtes invité dans la boîte partagée de Acme", "You are invited to Acme's team inbox"}; !slices.Equal(subjects, want) {
+			t.Errorf("invitation subjects %q, want %q", subjects, want)
 		}
 	})
 }

@@ -63,11 +63,14 @@ type updateUserInput struct {
 		Routable *bool        `json:"routable,omitempty"`
 		// MeetingLink is the user's own to set; "" removes it.
 		MeetingLink *string `json:"meeting_link,omitempty" maxLength:"2000"`
+		// Locale is the user's own to set: the mail Parley writes them, or
+		// on their behalf, uses it.
+		Locale *string `json:"locale,omitempty" enum:"en,fr"`
 	}
 }
 
 func (s *Server) updateUser(ctx context.Context, a parley.Actor, in *updateUserInput) (*body[userJSON], error) {
-	u, err := s.org.UpdateUser(ctx, a, in.ID, org.UserPatch{Name: in.Body.Name, Role: in.Body.Role, Routable: in.Body.Routable, MeetingLink: in.Body.MeetingLink})
+	u, err := s.org.UpdateUser(ctx, a, in.ID, org.UserPatch{Name: in.Body.Name, Role: in.Body.Role, Routable: in.Body.Routable, MeetingLink: in.Body.MeetingLink, Locale: in.Body.Locale})
 	if err != nil {
 		return nil, err
 	}

@@ -28,12 +28,13 @@ type userJSON struct {
 	HasPassword      bool                `json:"has_password"`
 	MeetingLink      string              `json:"meeting_link" doc:"The user's booking page, inserted by the composer."`
 	AvatarURL        *string             `json:"avatar_url" doc:"The user's picture; null when they have none."`
+	Locale           string              `json:"locale" doc:"The language the user works in (en, fr); empty until their app says."`
 	CreatedAt        time.Time           `json:"created_at"`
 }
 
 func userView(u *parley.User) userJSON {
 	v := userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Initials: initials(u.Name), Role: u.Role, Routable: u.Routable,
-		Availability: u.Availability, ReassignWhenAway: u.ReassignWhenAway, HasPassword: u.HasPassword, MeetingLink: u.MeetingLink, CreatedAt: u.CreatedAt}
+		Availability: u.Availability, ReassignWhenAway: u.ReassignWhenAway, HasPassword: u.HasPassword, MeetingLink: u.MeetingLink, Locale: u.Locale, CreatedAt: u.CreatedAt}
 	if u.AvatarBlob != "" {
 		// The blob's key in the address: a new picture is a new address, so
 		// browsers may keep one for long.

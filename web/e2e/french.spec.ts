@@ -86,6 +86,21 @@ test('the main flow in French shows no English', async ({ browser, parley }) => 
   await shot(page, 'fr-settings');
 });
 
+test('an admin working in French invites in French', async ({ browser, parley }) => {
+  const admin = await parley.user('Adèle Admin', 'admin');
+  const page = await signIn(browser, parley, admin, 'fr-FR');
+  await expect.poll(async () => (await parley.api('GET', '/users')).items.find((u: { id: number }) => u.id === admin.id).locale).toBe('fr');
+  await page.goto('/settings/people');
+  const form = page.getByRole('form', { name: 'Ajouter un collègue' });
+  await form.getByRole('textbox', { name: 'Nom' }).fill('Noé Nouveau');
+  await form.getByRole('textbox', { name: 'E-mail' }).fill('noe@acme.test');
+  await form.getByRole('button', { name: 'Ajouter', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Noé Nouveau a reçu un lien' })).toBeVisible();
+  expect(await untranslated(page)).toEqual([]);
+  const mail = await parley.sent((m) => m.subject === 'Vous êtes invité dans la boîte partagée de Acme');
+  expect(mail.text).toContain('Bonjour Noé Nouveau');
+});
+
 test('the untranslated check can fail', async ({ browser, parley }) => {
   const eva = await parley.user('Eve English');
   const page = await signIn(browser, parley, eva, 'en-US');

@@ -9,7 +9,7 @@ import { Stream, type StreamEvent } from './stream.svelte';
 import { Thread } from './thread.svelte';
 import { Library } from './library.svelte';
 import { notifyMention } from './notify';
-import { t } from './i18n/index.svelte';
+import { chosen, i18n, onLocaleChange, t, type Locale } from './i18n/index.svelte';
 
 export type Toast = { id: number; text: string; kind: 'info' | 'error' };
 
@@ -40,12 +40,25 @@ export class App {
 
   constructor() {
     whenSignedOut(() => this.signedOut());
+    onLocaleChange((l) => this.saveLocale(l));
+  }
+
+  /** saveLocale tells the server the user's language: the mail Parley writes for them uses it. */
+  private saveLocale(l: Locale) {
+    const me = this.me;
+    if (!me || me.locale === l) return;
+    ok(api.PATCH('/api/v1/users/{id}', { params: { path: { id: me.id } }, body: { locale: l } }))
+      .then((u) => (this.me = u))
+      .catch(() => {});
   }
 
   /** start finds out whether someone is signed in, and loads the app if so. */
   async start() {
     try {
       this.me = await ok(api.GET('/api/v1/me'));
+      // The language follows the user across devices unless this device chose one.
+      if (this.me.locale && !chosen() && this.me.locale !== i18n.locale) i18n.locale = this.me.locale as Locale;
+      else this.saveLocale(i18n.locale);
       // The shell shows now and loads its list; people and inboxes, which
       // only name things in it, arrive beside it.
       this.loadPeople().catch((e) => this.toast(e.message, 'error'));

@@ -1432,6 +1432,8 @@ export interface components {
             name?: string;
         };
         UpdateUserInputBody: {
+            /** @enum {string} */
+            locale?: "en" | "fr";
             meeting_link?: string;
             name?: string;
             /** @enum {string} */
@@ -1458,6 +1460,8 @@ export interface components {
             /** Format: int64 */
             id: number;
             initials: string;
+            /** @description The language the user works in (en, fr); empty until their app says. */
+            locale: string;
             /** @description The user's booking page, inserted by the composer. */
             meeting_link: string;
             name: string;

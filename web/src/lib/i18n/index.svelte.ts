@@ -20,6 +20,18 @@ function detect(): Locale {
 }
 
 let current = $state<Locale>(detect());
+let changed: (l: Locale) => void = () => {};
+
+/** onLocaleChange registers what happens when the user picks a language. */
+export function onLocaleChange(fn: (l: Locale) => void) {
+  changed = fn;
+}
+
+/** chosen says whether the user picked the language on this device. */
+export function chosen(): boolean {
+  const saved = globalThis.localStorage?.getItem('parley.locale');
+  return saved === 'en' || saved === 'fr';
+}
 
 /** locale is the language the app speaks; setting it is remembered. */
 export const i18n = {
@@ -30,6 +42,7 @@ export const i18n = {
     current = l;
     globalThis.localStorage?.setItem('parley.locale', l);
     if (globalThis.document) document.documentElement.lang = l;
+    changed(l);
   },
 };
 
