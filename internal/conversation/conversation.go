@@ -177,9 +177,14 @@ const maxCopies = 20
 // MaxBodyLength caps a message's text and HTML, in bytes.
 const MaxBodyLength = 512 << 10
 
-// withText fills Text from HTML when only HTML was given, so every message
-// has a text form for search, previews and plain-text channels.
-func (b Body) withText() Body {
+// normalized makes a body ready to store: its HTML passed through the mail
+// policy (no scripts, forms or handlers, whoever wrote it: an agent, an API
+// client), and Text filled from HTML when only HTML was given, so every
+// message has a text form for search, previews and plain-text channels.
+func (b Body) normalized() Body {
+	if b.HTML != "" {
+		b.HTML = mail.Clean(b.HTML)
+	}
 	if strings.TrimSpace(b.Text) == "" && b.HTML != "" {
 		b.Text = strings.Join(strings.Fields(stripTags(b.HTML)), " ")
 	}

@@ -42,7 +42,7 @@ func (s *Service) Forward(ctx context.Context, a parley.Actor, id parley.ID, f F
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	note := f.Note.withText()
+	note := f.Note.normalized()
 	var m *parley.Message
 	_, err := s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		ch, err := tx.BuiltinChannelOf(ctx, c.InboxID)

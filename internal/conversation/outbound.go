@@ -348,7 +348,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 	if err := in.validate(); err != nil {
 		return nil, nil, err
 	}
-	b := in.Body.withText()
+	b := in.Body.normalized()
 	var c *parley.Conversation
 	var m *parley.Message
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {

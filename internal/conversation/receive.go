@@ -31,7 +31,7 @@ type Inbound struct {
 	NewConversation bool
 }
 
-func (in *Inbound) body() Body { return Body{Text: in.Text, HTML: in.HTML}.withText() }
+func (in *Inbound) body() Body { return Body{Text: in.Text, HTML: in.HTML}.normalized() }
 
 // Received says where an inbound message went.
 type Received struct {
@@ -79,6 +79,8 @@ func (s *Service) Receive(ctx context.Context, a parley.Actor, in Inbound) (*Rec
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
+	b := in.body()
+	in.Text, in.HTML = b.Text, b.HTML // normalized once, stored as such
 	var out Received
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		ch, err := tx.Channel(ctx, in.ChannelID)
@@ -183,7 +185,7 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel,
 	}
 	m := &parley.Message{
 		ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound,
-		Text: in.body().Text, HTML: in.HTML, CreatedAt: now,
+		Text: in.Text, HTML: in.HTML, CreatedAt: now,
 	}
 	if contact != nil {
 		m.ContactID = &contact.ID
@@ -200,7 +202,7 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel,
 	received.MessageID = &m.ID
 	evs = append(evs, received)
 
-	c.Preview = preview(in.body())
+	c.Preview = preview(Body{Text: in.Text, HTML: in.HTML})
 	c.LastActivityAt, c.LastCustomerAt = now, &now
 	if err := tx.UpdateConversation(ctx, c); err != nil {
 		return err

@@ -19,7 +19,7 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
-	b = b.withText()
+	b = b.normalized()
 	var m *parley.Message
 	_, err := s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		ch, err := tx.Channel(ctx, c.ChannelID)
@@ -90,7 +90,7 @@ func (s *Service) Comment(ctx context.Context, a parley.Actor, id parley.ID, b B
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
-	b = b.withText()
+	b = b.normalized()
 	var m *parley.Message
 	_, err := s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindComment, Direction: parley.Outbound,

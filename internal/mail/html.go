@@ -27,6 +27,13 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
+// Clean passes HTML that Parley stores and sends (an agent's reply, an API
+// client's message) through the same policy as received mail, keeping its
+// images as they are.
+func Clean(raw string) string {
+	return strings.TrimSpace(policy.Sanitize(raw))
+}
+
 // Sanitize makes an email's HTML safe to show inside the app. Remote images
 // are held back: their address moves to data-remote-src, so nothing is
 // fetched (no tracking pixel fires) until the agent chooses to load them.

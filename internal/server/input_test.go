@@ -153,3 +153,30 @@ func TestPagination(t *testing.T) {
 		}
 	})
 }
+
+// TestHTMLCleanedOnTheWayIn: HTML from an API client's message and from an
+// agent's reply is stored without scripts or handlers.
+func TestHTMLCleanedOnTheWayIn(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		bad := `<p onmouseover="steal()">Hello <b>team</b></p><script>steal()</script>`
+		in := w.admin.must(201, "POST", path("/channels/%d/messages", w.salesAPI), map[string]any{
+			"client_id": "html-1", "contact": map[string]string{"email": "jo@example.org"}, "html": bad})
+		conv := parley.ID(in.num("conversation_id"))
+		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]string{"html": bad})
+		var n int
+		for _, it := range w.ana.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
+			m, ok := it["message"].(map[string]any)
+			if !ok {
+				continue
+			}
+			n++
+			if h := m["html"].(string); strings.Contains(h, "steal") || !strings.Contains(h, "<b>team</b>") || m["text"] != "Hello team" {
+				t.Errorf("%s stored as %q / %q", it["type"], h, m["text"])
+			}
+		}
+		if n != 2 {
+			t.Errorf("%d messages, want 2", n)
+		}
+	})
+}
