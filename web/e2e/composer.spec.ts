@@ -28,6 +28,12 @@ test.describe('the composer', () => {
     await page.getByRole('tab', { name: 'Meeting link' }).click();
     await page.getByRole('button', { name: /My meeting link/ }).click();
 
+    await page.getByText('Attach', { exact: true }).locator('..').locator('input[type=file]').setInputFiles({
+      name: 'return-label.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 return label'),
+    });
+    await expect(page.getByRole('button', { name: 'Remove return-label.pdf' })).toBeVisible();
     await page.getByRole('button', { name: 'Cc/Bcc' }).click();
     await page.getByRole('textbox', { name: 'Cc', exact: true }).fill('boss@client.test');
     await page.getByRole('textbox', { name: 'Bcc' }).fill('audit@acme.test');
@@ -41,6 +47,9 @@ test.describe('the composer', () => {
     expect(out.text).toContain('Thank you Zed!');
     expect(out.cc && 'value' in out.cc ? out.cc.value.map((a) => a.address) : []).toEqual(['boss@client.test']);
     expect(JSON.stringify(out.headers)).not.toContain('audit@acme.test');
+    expect(out.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([
+      ['return-label.pdf', 'application/pdf', '%PDF-1.4 return label'],
+    ]);
     await expect(page.getByRole('combobox', { name: 'Assign' })).toHaveValue(String(ana.id));
     await expect(page.getByText('Ana Composer took this')).toBeVisible();
   });
