@@ -29,6 +29,7 @@ func (f *Forward) validate() error {
 		}
 	}
 	if strings.TrimSpace(f.Note.Text) != "" || strings.TrimSpace(f.Note.HTML) != "" {
+		f.Note = f.Note.normalized()
 		return f.Note.validate()
 	}
 	return nil
@@ -42,7 +43,7 @@ func (s *Service) Forward(ctx context.Context, a parley.Actor, id parley.ID, f F
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	note := f.Note.normalized()
+	note := f.Note
 	var m *parley.Message
 	_, err := s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		ch, err := tx.BuiltinChannelOf(ctx, c.InboxID)

@@ -337,6 +337,7 @@ func (in *NewEmail) validate() error {
 	if in.Subject == "" || len(in.Subject) > 1000 {
 		return parley.Invalid("subject", "is required, up to 1000 characters")
 	}
+	in.Body = in.Body.normalized()
 	return in.Body.validate()
 }
 
@@ -348,7 +349,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 	if err := in.validate(); err != nil {
 		return nil, nil, err
 	}
-	b := in.Body.normalized()
+	b := in.Body
 	var c *parley.Conversation
 	var m *parley.Message
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {

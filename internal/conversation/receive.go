@@ -31,7 +31,6 @@ type Inbound struct {
 	NewConversation bool
 }
 
-func (in *Inbound) body() Body { return Body{Text: in.Text, HTML: in.HTML}.normalized() }
 
 // Received says where an inbound message went.
 type Received struct {
@@ -63,7 +62,7 @@ func (in *Inbound) validate() error {
 	if len(in.Subject) > 1000 {
 		return parley.Invalid("subject", "is longer than 1000 characters")
 	}
-	return in.body().validate()
+	return Body{Text: in.Text, HTML: in.HTML}.validate()
 }
 
 // Receive stores a customer message from a channel: it finds or creates the
@@ -76,11 +75,11 @@ func (in *Inbound) validate() error {
 // The actor is who pushes the message: an admin, or a member who may act in
 // the channel's inbox.
 func (s *Service) Receive(ctx context.Context, a parley.Actor, in Inbound) (*Received, error) {
+	b := Body{Text: in.Text, HTML: in.HTML}.normalized()
+	in.Text, in.HTML = b.Text, b.HTML // normalized once, validated and stored as such
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	b := in.body()
-	in.Text, in.HTML = b.Text, b.HTML // normalized once, stored as such
 	var out Received
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		ch, err := tx.Channel(ctx, in.ChannelID)

@@ -16,10 +16,10 @@ import (
 // message.sent event carries it (for the API channel, a webhook will). A
 // disabled channel sends nothing (ECONFLICT, SPEC CHN-1).
 func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Body) (*parley.Message, error) {
+	b = b.normalized() // before validating: cleaning may leave nothing
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
-	b = b.normalized()
 	var m *parley.Message
 	_, err := s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		ch, err := tx.Channel(ctx, c.ChannelID)
@@ -87,10 +87,10 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 // (SPEC COL-1). A mention is "@" followed by a user's email or the part of it
 // before the "@".
 func (s *Service) Comment(ctx context.Context, a parley.Actor, id parley.ID, b Body) (*parley.Message, error) {
+	b = b.normalized() // before validating: cleaning may leave nothing
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
-	b = b.normalized()
 	var m *parley.Message
 	_, err := s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindComment, Direction: parley.Outbound,

@@ -178,5 +178,11 @@ func TestHTMLCleanedOnTheWayIn(t *testing.T) {
 		if n != 2 {
 			t.Errorf("%d messages, want 2", n)
 		}
+		// Nothing left once cleaned is no message.
+		for _, p := range []string{path("/conversations/%d/replies", conv), path("/conversations/%d/comments", conv)} {
+			if got := w.ana.call("POST", p, map[string]string{"html": "<script>steal()</script>"}); got.status != 400 || !strings.Contains(string(got.raw), "text") {
+				t.Errorf("POST %s with only a script: %d %s, want 400 naming text", p, got.status, got.raw)
+			}
+		}
 	})
 }
