@@ -31,7 +31,6 @@ type Inbound struct {
 	NewConversation bool
 }
 
-
 // Received says where an inbound message went.
 type Received struct {
 	ConversationID parley.ID
