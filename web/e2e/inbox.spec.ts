@@ -200,4 +200,23 @@ test.describe('the inbox', () => {
     await expect(page.locator('.conversation', { hasText: 'Gone Soon' })).toHaveCount(0);
     await expect(parley.api('GET', `/conversations/${r.conversation_id}`)).rejects.toThrow(/404/);
   });
+
+  test('signing out leaves nothing for the next person in the tab', async ({ browser, parley }) => {
+    const ana = await parley.user('Ana Secret');
+    const ned = await parley.user('Ned Next');
+    const inbox = await parley.inbox('Secret desk', 'specific', [ana.id]);
+    await parley.push(inbox.channel, { email: 'whistle@blower.test', name: 'Wendy Whistle' }, 'Top secret', 'Top secret');
+    const page = await signIn(browser, parley, ana);
+    await page.locator('.conversation', { hasText: 'Wendy Whistle' }).getByRole('link').click();
+    await expect(page.getByRole('heading', { name: 'Top secret' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('input[type=email]').fill(ned.email);
+    await page.locator('input[type=password]').fill(ned.password);
+    await page.locator('button[type=submit]').click();
+    await expect(page.getByRole('navigation', { name: 'Inboxes and views' })).toContainText('Ned Next');
+    await expect(page.locator('.conversations')).toHaveAttribute('aria-busy', 'false');
+    await expect(page.getByText('Wendy Whistle')).toHaveCount(0);
+    await expect(page.getByText('Top secret')).toHaveCount(0);
+    await expect(page.getByRole('combobox', { name: 'Inbox' }).locator('option', { hasText: 'Secret desk' })).toHaveCount(0);
+  });
 });

@@ -83,6 +83,13 @@ export class App {
   private signedOut() {
     this.stream.stop();
     this.me = null;
+    // Nothing of this user's stays for whoever signs in next in this tab.
+    this.list.reset();
+    this.thread.open(null);
+    this.views = null;
+    this.users = [];
+    this.inboxes = [];
+    this.teams = [];
   }
 
   async loadPeople() {

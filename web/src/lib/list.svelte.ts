@@ -85,6 +85,16 @@ export class List {
     }
   }
 
+  /** reset forgets everything, as when the user signs out. */
+  reset() {
+    this.generation++;
+    this.items = [];
+    this.cursor = null;
+    this.key = '';
+    this.selected = new Set();
+    this.error = '';
+  }
+
   toggle(id: number) {
     const s = new Set(this.selected);
     if (s.has(id)) s.delete(id);

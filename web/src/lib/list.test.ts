@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from './api/client';
-import { merge, query } from './list.svelte';
+import { List, merge, query } from './list.svelte';
 import { parse } from './nav.svelte';
 
 const c = (id: number) => ({ id }) as Conversation;
@@ -21,5 +21,16 @@ describe('query', () => {
     const q = query(parse('/inbox/4/mine', '?q=hello&channel=email&active_from=2026-11-01&active_to=2026-11-02'));
     expect(q).toMatchObject({ inbox: 4, view: 'mine', q: 'hello', channel: 'email', limit: 50 });
     expect(new Date(q.active_to!).getTime() - new Date(q.active_from!).getTime()).toBe(2 * 86400_000);
+  });
+});
+
+describe('List.reset', () => {
+  it('forgets the items, the cursor and the selection', () => {
+    const l = new List();
+    l.items = [c(1), c(2)];
+    l.cursor = 'abc';
+    l.selected = new Set([1]);
+    l.reset();
+    expect([l.items, l.cursor, l.selected.size]).toEqual([[], null, 0]);
   });
 });
