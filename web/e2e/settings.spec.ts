@@ -94,4 +94,17 @@ test.describe('settings', () => {
     await nina.goto(link);
     await expect(nina.getByRole('navigation', { name: 'Inboxes and views' })).toContainText('Nina Newcomer');
   });
+
+  test('taken out of an inbox, an agent stops seeing the conversation open on their screen', async ({ browser, parley }) => {
+    const ana = await parley.user('Ana Removed');
+    const inbox = await parley.inbox('Closing desk', 'specific', [ana.id]);
+    const r = await parley.push(inbox.channel, { email: 'x@closing.test', name: 'Xavier Closing' }, 'Confidential matter', 'Confidential');
+    const page = await signIn(browser, parley, ana);
+    await page.goto(`/inbox/all/open/c/${r.conversation_id}`);
+    await expect(page.getByRole('heading', { name: 'Confidential' })).toBeVisible();
+    await parley.api('PUT', `/inboxes/${inbox.id}/members`, { user_ids: [] });
+    await expect(page.getByRole('heading', { name: 'Confidential' })).toHaveCount(0);
+    await expect(page.getByText('Confidential matter')).toHaveCount(0);
+    await expect(page.locator('.conversation', { hasText: 'Xavier Closing' })).toHaveCount(0);
+  });
 });

@@ -157,8 +157,11 @@ export class App {
     if (e.type === 'library.changed') this.library.changed();
     if (e.type.startsWith('user.') || e.type.startsWith('team.') || e.type.startsWith('inbox.')) {
       this.loadPeople().catch(() => {});
-      // Access may have changed: what the list shows may have too.
-      if (!e.type.startsWith('user.')) this.soon();
+      // Access may have changed: what the list and the open thread show may have too.
+      if (!e.type.startsWith('user.')) {
+        this.soon();
+        this.thread.refresh();
+      }
     }
     if (e.type === 'user.mentioned' && e.data?.user_id === this.me?.id) {
       this.toast(t('notify.mention.title', { name: e.actor.name }));

@@ -1,6 +1,6 @@
 // The open conversation: its row, its timeline and its contact, refreshed
 // when the stream says it changed.
-import { api, ok, type Contact, type Conversation, type TimelineItem } from './api/client';
+import { api, ok, type ApiError, type Contact, type Conversation, type TimelineItem } from './api/client';
 
 export class Thread {
   id = $state<number | null>(null);
@@ -50,7 +50,14 @@ export class Thread {
         this.contact = null;
       }
     } catch (e) {
-      if (gen === this.generation) this.error = (e as Error).message;
+      if (gen !== this.generation) return;
+      this.error = (e as Error).message;
+      if ((e as ApiError).status === 404) {
+        // Gone, or no longer mine to see (access taken away): show none of it.
+        this.conversation = null;
+        this.items = [];
+        this.contact = null;
+      }
     }
   }
 
