@@ -35,13 +35,16 @@ export class Thread {
     if (!id) return;
     const gen = ++this.generation;
     try {
-      const [c, tl] = await Promise.all([
+      // Only what came after the newest entry shown: a long thread is read
+      // once, then grows.
+      const after = this.lastSeq();
+      const [c, fresh] = await Promise.all([
         ok(api.GET('/api/v1/conversations/{id}', { params: { path: { id } } })),
-        ok(api.GET('/api/v1/conversations/{id}/timeline', { params: { path: { id }, query: { limit: 500 } } })),
+        timelineAfter(id, after),
       ]);
       if (gen !== this.generation) return;
       this.conversation = c;
-      this.items = tl.items ?? [];
+      this.items = after ? grow(this.items, fresh) : fresh;
       this.error = '';
       if (c.contact && c.contact.id !== this.contact?.id) {
         const contact = await ok(api.GET('/api/v1/contacts/{id}', { params: { path: { id: c.contact.id } } }));
@@ -77,4 +80,34 @@ export class Thread {
     }
     return null;
   }
+}
+
+/** pageLimit is the most entries one timeline request asks for. */
+const pageLimit = 500;
+
+/** timelineAfter reads a conversation's timeline after seq, every page of it. */
+async function timelineAfter(id: number, seq: number): Promise<TimelineItem[]> {
+  const out: TimelineItem[] = [];
+  let cursor: string | undefined = seq ? String(seq) : undefined;
+  for (;;) {
+    const page = await ok(api.GET('/api/v1/conversations/{id}/timeline', { params: { path: { id }, query: { limit: pageLimit, cursor } } }));
+    out.push(...(page.items ?? []));
+    if (!page.next_cursor) return out;
+    cursor = page.next_cursor;
+  }
+}
+
+/**
+ * grow appends new entries to a timeline. A new entry that carries a message
+ * already shown (its delivery, say) brings that message's current state to
+ * the entry that shows it.
+ */
+export function grow(items: TimelineItem[], fresh: TimelineItem[]): TimelineItem[] {
+  if (!fresh.length) return items;
+  const latest = new Map(fresh.filter((i) => i.message).map((i) => [i.message!.id, i.message!]));
+  const seen = new Set(items.map((i) => i.seq));
+  return [
+    ...items.map((i) => (i.message && latest.has(i.message.id) ? { ...i, message: latest.get(i.message.id)! } : i)),
+    ...fresh.filter((i) => !seen.has(i.seq)),
+  ];
 }
