@@ -5,7 +5,14 @@ test.describe('the inbox', () => {
     const ana = await parley.user('Ana Lopez');
     const ctx = await browser.newContext({ baseURL: parley.url });
     const page = await ctx.newPage();
+    // A server that answers 502 (restarting behind a proxy) is not a
+    // signed-out user: the app says so and tries again.
+    let failures = 2;
+    await page.route('**/api/v1/me', (route) => (failures-- > 0 ? route.fulfill({ status: 502, body: 'bad gateway' }) : route.continue()));
     await page.goto('/');
+    await expect(page.getByRole('alert')).toHaveText('Parley cannot be reached. Trying again…');
+    await expect(page.getByRole('heading', { name: 'Sign in to your team inbox' })).toBeVisible({ timeout: 15_000 });
+    await page.unroute('**/api/v1/me');
     await shot(page, 'signin');
     await page.locator('input[type=email]').fill(ana.email);
     await page.locator('input[type=password]').fill('not-the-password');

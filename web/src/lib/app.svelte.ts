@@ -1,7 +1,7 @@
 // The app's state in one place: who is signed in, the people and inboxes
 // the screens name, the current place, the list, the open thread, the view
 // counts, presence and the realtime connection that keeps them fresh.
-import { api, ok, whenSignedOut, type Inbox, type Team, type User, type Views } from './api/client';
+import { api, ok, whenSignedOut, type ApiError, type Inbox, type Team, type User, type Views } from './api/client';
 import { List } from './list.svelte';
 import { Nav } from './nav.svelte';
 import { Presence } from './presence.svelte';
@@ -16,6 +16,8 @@ export type Toast = { id: number; text: string; kind: 'info' | 'error' };
 export class App {
   me = $state<User | null>(null);
   checked = $state(false);
+  /** unreachable is set while the server does not answer at start. */
+  unreachable = $state(false);
   users = $state<User[]>([]);
   teams = $state<Team[]>([]);
   inboxes = $state<Inbox[]>([]);
@@ -63,11 +65,18 @@ export class App {
       // only name things in it, arrive beside it.
       this.loadPeople().catch((e) => this.toast(e.message, 'error'));
       this.stream.start();
-    } catch {
+    } catch (e) {
       this.me = null;
-    } finally {
-      this.checked = true;
+      if ((e as ApiError).status !== 401) {
+        // Not a signed-out user: a server that is down or restarting.
+        // Say so and try again, rather than ask for a password.
+        this.unreachable = true;
+        setTimeout(() => this.start(), 2000);
+        return;
+      }
     }
+    this.unreachable = false;
+    this.checked = true;
   }
 
   async signIn(email: string, password: string) {

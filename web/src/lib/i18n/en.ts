@@ -6,6 +6,7 @@ export type Message = string | { one?: string; other: string };
 export const en = {
   'app.title': 'Parley',
   'app.loading': 'Loading…',
+  'app.unreachable': 'Parley cannot be reached. Trying again…',
   'time.now': 'now',
   'locale.label': 'Language',
 

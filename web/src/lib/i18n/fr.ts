@@ -4,6 +4,7 @@ import type { Key, Message } from './en';
 export const fr: Record<Key, Message> = {
   'app.title': 'Parley',
   'app.loading': 'Chargement…',
+  'app.unreachable': 'Parley est injoignable. Nouvel essai en cours…',
   'time.now': 'à l’instant',
   'locale.label': 'Langue',
 
