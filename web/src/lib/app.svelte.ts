@@ -180,15 +180,28 @@ export class App {
       if (e.type === 'message.sent') this.presence.replied(e.conversation_id, e.actor.id);
       this.thread.refresh();
     }
-    if (e.conversation_id !== null) this.soon();
+    if (affectsList(e, this.nav.place.inbox)) this.soon();
   }
 
-  /** soon refreshes the list and counts once a burst of events has passed. */
+  /**
+   * soon refreshes the list and counts shortly, at most four times a second
+   * however busy the inbox: a steady stream of events delays nothing.
+   */
   private soon() {
-    clearTimeout(this.pending);
+    if (this.pending) return;
     this.pending = setTimeout(() => {
+      this.pending = undefined;
       this.list.load(this.nav.place);
       this.loadViews().catch(() => {});
-    }, 120);
+    }, 250);
   }
+}
+
+/** Events that change no conversation's place in a list, nor any count. */
+const quiet = new Set(['message.delivered', 'user.mentioned', 'mail.quarantined', 'library.changed']);
+
+/** affectsList says whether e may change the list or counts shown for inbox (null: all). */
+export function affectsList(e: StreamEvent, inbox: number | null): boolean {
+  if (e.conversation_id === null || quiet.has(e.type)) return false;
+  return inbox === null || e.inbox_id === inbox;
 }
