@@ -19,6 +19,7 @@ export const views: { id: string; label: Key; group: 'main' | 'channel' | 'more'
 ];
 
 export function viewLabel(id: string): Key {
+  if (id === 'all') return 'view.all'; // reached from a contact's past conversations
   return views.find((v) => v.id === id)?.label ?? 'view.open';
 }
 

@@ -132,7 +132,6 @@ export const en = {
   'entry.in': 'Message from {name}',
   'entry.out': 'Reply from {name}',
   'entry.comment': 'Internal note from {name}',
-  'entry.event': '{name}',
   'entry.internal': 'Internal',
   'entry.to': 'To:',
   'entry.attachments': 'Attachments',

@@ -130,7 +130,6 @@ export const fr: Record<Key, Message> = {
   'entry.in': 'Message de {name}',
   'entry.out': 'Réponse de {name}',
   'entry.comment': 'Note interne de {name}',
-  'entry.event': '{name}',
   'entry.internal': 'Interne',
   'entry.to': 'À :',
   'entry.attachments': 'Pièces jointes',
