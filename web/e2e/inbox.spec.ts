@@ -226,4 +226,19 @@ test.describe('the inbox', () => {
     await expect(page.getByText('Top secret')).toHaveCount(0);
     await expect(page.getByRole('combobox', { name: 'Inbox' }).locator('option', { hasText: 'Secret desk' })).toHaveCount(0);
   });
+
+  test('a conversation goes to a team, and keeps it when a person takes it', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Team desk');
+    const ana = await parley.user('Ana Team');
+    await parley.api('POST', '/teams', { name: 'Billing', user_ids: [ana.id] });
+    const r = await parley.push(inbox.channel, { email: 'inv@team.test', name: 'Ivy Invoice' }, 'Wrong invoice', 'Invoice');
+    const page = await signIn(browser, parley, ana);
+    await page.goto(`/inbox/all/open/c/${r.conversation_id}`);
+    await page.getByRole('combobox', { name: 'Team' }).selectOption({ label: 'Billing' });
+    await expect(page.getByText('Ana Team assigned this to Billing')).toBeVisible();
+    await page.getByRole('combobox', { name: 'Assign' }).selectOption({ label: 'Ana Team (me)' });
+    await expect(page.getByText('Ana Team reassigned this to Ana Team · Billing')).toBeVisible();
+    const c = await parley.api('GET', `/conversations/${r.conversation_id}`);
+    expect([c.assignee?.id, c.team?.name]).toEqual([ana.id, 'Billing']);
+  });
 });

@@ -11,6 +11,7 @@ function fakeApp(q = '') {
     nav: { place: { ...parse('/inbox/all/open', q ? `?q=${q}` : ''), conversation: 7 }, go: () => {} },
     list: { selected: new Set<number>(), toggle: () => {} },
     presence: { typists: (id: number) => (id === 8 ? ['Bob'] : []) },
+    inbox: (id: number) => (id === 1 ? { id: 1, name: 'Support' } : undefined),
   };
 }
 
@@ -47,6 +48,7 @@ describe('ConversationItem', () => {
     expect(screen.getByText('Email')).toBeTruthy();
     expect(screen.getByText('replying…')).toBeTruthy();
     expect(container.querySelector('li')!.classList.contains('unread')).toBe(true);
+    expect(screen.getByText('Support')).toBeTruthy(); // all inboxes: the row says which
   });
 
   it('speaks French, and says closed', () => {

@@ -115,6 +115,8 @@ export const en = {
   'action.unread': 'Mark as unread',
   'action.delete': 'Delete for good',
   'action.deleteConfirm': 'Delete this conversation and its messages for good? This cannot be undone.',
+  'action.team': 'Team',
+  'assign.noTeam': 'No team',
   'assign.nobody': 'Unassigned',
   'assign.me': '{name} (me)',
 

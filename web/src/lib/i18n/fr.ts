@@ -113,6 +113,8 @@ export const fr: Record<Key, Message> = {
   'action.unread': 'Marquer comme non lue',
   'action.delete': 'Supprimer définitivement',
   'action.deleteConfirm': 'Supprimer définitivement cette conversation et ses messages ? C’est irréversible.',
+  'action.team': 'Équipe',
+  'assign.noTeam': 'Aucune équipe',
   'assign.nobody': 'Non attribuée',
   'assign.me': '{name} (moi)',
 
