@@ -69,4 +69,32 @@ test.describe('email', () => {
     await expect(email.getByText('Off', { exact: true })).toBeVisible();
     await expect(parley.mail(inbox.address, 'Late <late@t.test>', 'Refused', 'x')).rejects.toThrow(/550/);
   });
+
+  test('connecting a mailbox in settings: its sync status shows, its password never comes back', async ({ browser, parley }) => {
+    await parley.inbox('Mailbox desk');
+    const admin = await parley.user('Ada Mailbox', 'admin');
+    const page = await signIn(browser, parley, admin);
+    await page.goto('/settings/channels');
+    await page.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'Mailbox desk' });
+    await page.getByRole('button', { name: 'Connect a mailbox' }).click();
+    const form = page.locator('.card').filter({ has: page.getByRole('group', { name: 'Mailbox' }) }).last();
+    await form.getByRole('textbox', { name: 'Name', exact: true }).fill('Shared mailbox');
+    await form.getByRole('textbox', { name: 'Mailbox address' }).fill('help@mailbox.test');
+    const imap = form.locator('.server').first();
+    await imap.getByRole('textbox', { name: 'Server' }).fill('127.0.0.1');
+    await imap.getByRole('spinbutton', { name: 'Port' }).fill('9'); // nothing listens there
+    await imap.getByRole('combobox', { name: 'Security' }).selectOption('none');
+    await imap.getByRole('textbox', { name: 'Username' }).fill('help');
+    await imap.getByLabel('Password').fill('mailbox-secret');
+    await form.getByRole('button', { name: 'Connect a mailbox' }).click();
+    const card = page.getByRole('region', { name: 'Shared mailbox' });
+    await expect(card).toBeVisible();
+    await expect(async () => {
+      await page.reload();
+      await page.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'Mailbox desk' });
+      await expect(card.getByText(/^Cannot sync: /)).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    await shot(page, 'settings-mailbox');
+    expect(await page.content()).not.toContain('mailbox-secret');
+  });
 });
