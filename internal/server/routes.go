@@ -28,7 +28,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	// People.
 	op(api, s, "listUsers", "GET", "/api/v1/users", signedIn, s.listUsers)
 	op(api, s, "createUser", "POST", "/api/v1/users", admin, s.createUser, created)
-	op(api, s, "updateUser", "PATCH", "/api/v1/users/{id}", signedIn, s.updateUser) // self: name; admin: all
+	op(api, s, "updateUser", "PATCH", "/api/v1/users/{id}", signedIn, s.updateUser) // self: name, meeting link, language; admin: all
 	op(api, s, "getAvatar", "GET", "/api/v1/users/{id}/avatar", signedIn, s.avatar)
 	op(api, s, "inviteUser", "POST", "/api/v1/users/{id}/invitation", admin, s.invite, created)
 	op(api, s, "listTeams", "GET", "/api/v1/teams", signedIn, s.listTeams)
