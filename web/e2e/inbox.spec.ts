@@ -131,6 +131,15 @@ test.describe('the inbox', () => {
     await expect(list.locator('.conversation')).toHaveCount(3);
 
     await page.getByText('Filters').click();
+    // A date range: nothing was active after tomorrow; everything today.
+    const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Active from').fill(day(1));
+    await expect(list.locator('.conversation')).toHaveCount(0);
+    await page.getByLabel('Active from').fill(day(-1));
+    await page.getByLabel('Active until').fill(day(0));
+    await expect(list.locator('.conversation')).toHaveCount(3);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByText('Filters').click();
     await page.getByRole('combobox', { name: 'Assignee' }).selectOption({ label: 'Ana Search (1 open)' });
     await expect(list.locator('.conversation')).toHaveCount(1);
     await page.getByRole('combobox', { name: 'Assignee' }).selectOption('none');
