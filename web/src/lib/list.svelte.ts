@@ -16,8 +16,13 @@ export function query(p: Place): ListQuery {
   if (f.channel) q.channel = f.channel;
   if (f.assignee) q.assignee = f.assignee;
   if (f.team) q.team = f.team;
-  if (f.active_from) q.active_from = new Date(f.active_from).toISOString();
-  if (f.active_to) q.active_to = new Date(new Date(f.active_to).getTime() + 86400_000).toISOString();
+  // Dates are the agent's days: from the start of the first, to the end of the last, local time.
+  if (f.active_from) q.active_from = new Date(`${f.active_from}T00:00`).toISOString();
+  if (f.active_to) {
+    const end = new Date(`${f.active_to}T00:00`);
+    end.setDate(end.getDate() + 1);
+    q.active_to = end.toISOString();
+  }
   if (f.sort) q.sort = f.sort;
   if (f.hide?.length) q.hide = f.hide;
   return q;

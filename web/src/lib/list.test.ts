@@ -21,6 +21,9 @@ describe('query', () => {
     const q = query(parse('/inbox/4/mine', '?q=hello&channel=email&active_from=2026-11-01&active_to=2026-11-02'));
     expect(q).toMatchObject({ inbox: 4, view: 'mine', q: 'hello', channel: 'email', limit: 50 });
     expect(new Date(q.active_to!).getTime() - new Date(q.active_from!).getTime()).toBe(2 * 86400_000);
+    // The agent's own midnight, not UTC's.
+    expect(new Date(q.active_from!).getHours()).toBe(0);
+    expect(new Date(q.active_from!).getDate()).toBe(1);
   });
 });
 
