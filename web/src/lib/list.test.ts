@@ -20,10 +20,11 @@ describe('query', () => {
   it('turns a place into list parameters', () => {
     const q = query(parse('/inbox/4/mine', '?q=hello&channel=email&active_from=2026-11-01&active_to=2026-11-02'));
     expect(q).toMatchObject({ inbox: 4, view: 'mine', q: 'hello', channel: 'email', limit: 50 });
-    expect(new Date(q.active_to!).getTime() - new Date(q.active_from!).getTime()).toBe(2 * 86400_000);
-    // The agent's own midnight, not UTC's.
-    expect(new Date(q.active_from!).getHours()).toBe(0);
-    expect(new Date(q.active_from!).getDate()).toBe(1);
+    // The agent's own days (here with a DST change in New York): from the
+    // first's midnight to the midnight after the last, local time.
+    const from = new Date(q.active_from!);
+    const to = new Date(q.active_to!);
+    expect([from.getDate(), from.getHours(), to.getDate(), to.getHours()]).toEqual([1, 0, 3, 0]);
   });
 });
 
