@@ -54,5 +54,7 @@ export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Re
   const prob = (error ?? {}) as Problem;
   const first = prob.errors?.[0];
   const field = first?.location?.replace(/^body\./, '');
-  throw new ApiError(response.status, first?.message ?? prob.detail ?? prob.title ?? response.statusText, field);
+  // The field named, then what is wrong with it ("cc[0].email is not an email address").
+  const message = first?.message ? (field ? `${field} ${first.message}` : first.message) : (prob.detail ?? prob.title ?? response.statusText);
+  throw new ApiError(response.status, message, field);
 }
