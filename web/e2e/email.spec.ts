@@ -97,4 +97,23 @@ test.describe('email', () => {
     await shot(page, 'settings-mailbox');
     expect(await page.content()).not.toContain('mailbox-secret');
   });
+
+  test('an image attached to a mail shows as a thumbnail; a PDF as a download', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Photo desk');
+    const ana = await parley.user('Ana Photo');
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await parley.mail(inbox.address, 'Pia Photo <pia@photo.test>', 'Broken screen', 'See the photo.', {}, undefined, [
+      { filename: 'screen.png', content: png, contentType: 'image/png' },
+      { filename: 'receipt.pdf', content: Buffer.from('%PDF-1.4 receipt'), contentType: 'application/pdf' },
+    ]);
+    const page = await signIn(browser, parley, ana);
+    await page.locator('.conversation', { hasText: 'Pia Photo' }).getByRole('link').click();
+    const files = page.getByRole('list', { name: 'Attachments' });
+    const thumb = files.getByRole('img', { name: 'screen.png' });
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    await expect(files.getByRole('img')).toHaveCount(1);
+    const download = page.waitForEvent('download');
+    await files.getByRole('link', { name: 'receipt.pdf' }).click();
+    expect((await download).suggestedFilename()).toBe('receipt.pdf');
+  });
 });

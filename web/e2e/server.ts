@@ -152,9 +152,17 @@ export class Parley {
   }
 
   /** mail is a customer's email, delivered to our SMTP listener by a real SMTP client. */
-  async mail(to: string, from: string, subject: string, text: string, headers: Record<string, string> = {}, html?: string) {
+  async mail(
+    to: string,
+    from: string,
+    subject: string,
+    text: string,
+    headers: Record<string, string> = {},
+    html?: string,
+    attachments: { filename: string; content: Buffer; contentType: string }[] = [],
+  ) {
     const t = nodemailer.createTransport({ host: '127.0.0.1', port: this.smtpPort, secure: false, ignoreTLS: true });
-    const info = await t.sendMail({ from, to, subject, text, html, headers });
+    const info = await t.sendMail({ from, to, subject, text, html, headers, attachments });
     t.close();
     return info.messageId as string;
   }
