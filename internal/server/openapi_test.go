@@ -15,9 +15,9 @@ import (
 var update = flag.Bool("update", false, "rewrite docs/openapi.json")
 
 // TestOpenAPIDocument keeps docs/openapi.json equal to what the server
-// serves. The web app's typed client is generated from that file, and
-// make test regenerates it and fails on a difference: a route or field the
-// API changes without the app following fails the build.
+// serves. The web app's API types are generated from that file at every
+// build and type check: a route or field the API changes without the app
+// following fails them.
 func TestOpenAPIDocument(t *testing.T) {
 	a := newAPI(t, storetest.New(t, "sqlite", nil), server.Config{Version: "1"})
 	c := &client{api: a, name: "anyone", http: &http.Client{}}
@@ -38,6 +38,6 @@ func TestOpenAPIDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(want, doc.Bytes()) {
-		t.Errorf("%s differs from the served document: run go test ./internal/server -run TestOpenAPIDocument -update, then (cd web && npm run api-types)", file)
+		t.Errorf("%s differs from the served document: run go test ./internal/server -run TestOpenAPIDocument -update", file)
 	}
 }

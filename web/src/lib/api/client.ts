@@ -1,6 +1,6 @@
 // The typed API client. Its types come from schema.d.ts, generated from the
-// server's OpenAPI document (npm run api-types); make test regenerates it
-// and fails when the two differ.
+// server's OpenAPI document (docs/openapi.json) before every build, dev
+// server and type check (npm run api-types); it is not committed.
 import createClient from 'openapi-fetch';
 import type { components, paths } from './schema';
 
