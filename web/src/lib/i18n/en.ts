@@ -349,6 +349,7 @@ export const en = {
   'channels.fromAddressIs': 'Mail goes out from {email}.',
   'channels.verify': 'Send a confirmation link',
   'channels.verifySent': 'A confirmation link was sent to {email}.',
+  'channels.apiHint': 'Bridge a messaging app (SMS, WhatsApp, Slack…): push its messages here with an API token, and read the replies from the realtime stream (/api/v1/stream).',
   'channels.quarantine': 'Quarantine',
   'channels.quarantineEmpty': 'No unreadable mail.',
   'channels.when': 'Received',

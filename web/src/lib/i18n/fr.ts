@@ -347,6 +347,7 @@ export const fr: Record<Key, Message> = {
   'channels.fromAddressIs': 'Le courrier part de {email}.',
   'channels.verify': 'Envoyer un lien de confirmation',
   'channels.verifySent': 'Un lien de confirmation a été envoyé à {email}.',
+  'channels.apiHint': 'Reliez une messagerie (SMS, WhatsApp, Slack…) : envoyez ses messages ici avec un jeton d’API, et lisez les réponses sur le flux temps réel (/api/v1/stream).',
   'channels.quarantine': 'Quarantaine',
   'channels.quarantineEmpty': 'Aucun message illisible.',
   'channels.when': 'Reçu',
