@@ -107,4 +107,19 @@ test.describe('settings', () => {
     await expect(page.getByText('Confidential matter')).toHaveCount(0);
     await expect(page.locator('.conversation', { hasText: 'Xavier Closing' })).toHaveCount(0);
   });
+
+  test('a viewer reads but cannot act', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Viewer desk');
+    const vic = await parley.user('Vic Viewer', 'viewer');
+    const r = await parley.push(inbox.channel, { email: 'v@viewer.test', name: 'Val Viewed' }, 'Just looking', 'Looking');
+    const page = await signIn(browser, parley, vic);
+    await page.goto(`/inbox/all/open/c/${r.conversation_id}`);
+    await expect(page.getByRole('listitem', { name: 'Message from Val Viewed' })).toBeVisible();
+    await expect(page.getByRole('textbox', { name: 'Your reply' })).toBeDisabled();
+    await expect(page.getByRole('textbox', { name: 'Your reply' })).toHaveAttribute('placeholder', 'As a viewer you can read but not answer.');
+    await expect(page.getByRole('combobox', { name: 'Assign' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Close', exact: true })).toBeDisabled();
+    await page.locator('.conversation', { hasText: 'Val Viewed' }).getByRole('checkbox').check();
+    await expect(page.getByRole('toolbar', { name: 'Actions on the selection' })).toHaveCount(0);
+  });
 });

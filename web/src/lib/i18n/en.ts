@@ -171,6 +171,7 @@ export const en = {
   'composer.replyPlaceholder': 'Write your reply…',
   'composer.commentPlaceholder': 'Only your team sees this. @ mentions a teammate.',
   'composer.notMember': 'You are not a member of this inbox, so you can read but not answer.',
+  'composer.viewer': 'As a viewer you can read but not answer.',
   'composer.mentions': 'Teammates to mention',
   'composer.attach': 'Attach',
   'composer.remove': 'Remove {name}',

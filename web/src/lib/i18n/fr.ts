@@ -169,6 +169,7 @@ export const fr: Record<Key, Message> = {
   'composer.replyPlaceholder': 'Écrivez votre réponse…',
   'composer.commentPlaceholder': 'Seule votre équipe la voit. @ mentionne un collègue.',
   'composer.notMember': 'Vous n’êtes pas membre de cette boîte : vous pouvez lire mais pas répondre.',
+  'composer.viewer': 'En tant que lecteur, vous pouvez lire mais pas répondre.',
   'composer.mentions': 'Collègues à mentionner',
   'composer.attach': 'Joindre',
   'composer.remove': 'Retirer {name}',
