@@ -69,6 +69,11 @@ test.describe('working together', () => {
     await expect(anaPage.getByRole('listitem', { name: 'Reply from Bob Typing' })).toBeVisible();
     await anaPage.getByRole('button', { name: 'Send', exact: true }).click();
     await expect(anaPage.getByRole('alert')).toContainText('Bob Typing replied while you were writing.');
+    // More happens in the conversation meanwhile: the warning and Ana's words stay.
+    await parley.api('POST', `/conversations/${r.conversation_id}/comments`, { text: 'noted' });
+    await expect(anaPage.getByRole('listitem', { name: /^Internal note from/ })).toBeVisible();
+    await expect(anaPage.getByRole('alert')).toContainText('Bob Typing replied while you were writing.');
+    await expect(anaPage.getByRole('textbox', { name: 'Your reply' })).toHaveValue('Hello from Ana');
     await anaPage.getByRole('button', { name: 'Send anyway' }).click();
     await expect(anaPage.getByRole('listitem', { name: 'Reply from Ana Typing' })).toBeVisible();
   });
