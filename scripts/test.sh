@@ -67,6 +67,7 @@ echo "== web app: dependencies, types, unit tests"
 # server serves: an API change the app does not follow fails the type check.
 (cd web && npm run --silent check && npx vitest run)
 
-echo "== browser tests (Chromium, against parley serve)"
+echo "== browser tests (Chromium, against parley serve on SQLite, then on PostgreSQL)"
 make build
 (cd web && npx playwright test)
+(cd web && E2E_DATABASE_URL="$PARLEY_TEST_POSTGRES_URL" npx playwright test)

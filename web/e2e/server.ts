@@ -36,6 +36,7 @@ export class Parley {
   private mta?: SMTPServer;
   private dir = '';
   private env: Record<string, string> = {};
+  private schema = '';
   private counter = 0;
 
   async start() {
@@ -58,7 +59,18 @@ export class Parley {
     });
     await new Promise<void>((ok) => this.mta!.listen(relay, '127.0.0.1', ok));
 
+    // E2E_DATABASE_URL runs the server on PostgreSQL instead, in a schema of
+    // its own (make test runs the browser tests on both engines).
+    const pg = process.env.E2E_DATABASE_URL;
+    if (pg) {
+      this.schema = `e2e_${Math.random().toString(36).slice(2, 10)}`;
+      execFileSync('psql', [pg, '-q', '-c', `CREATE SCHEMA ${this.schema}`]);
+      const u = new URL(pg);
+      u.searchParams.set('search_path', this.schema);
+      this.env.PARLEY_DATABASE_URL = u.toString();
+    }
     this.env = {
+      ...this.env,
       PARLEY_DATA_DIR: this.dir,
       PARLEY_LISTEN: `127.0.0.1:${http}`,
       PARLEY_BASE_URL: this.url,
@@ -112,8 +124,14 @@ export class Parley {
   }
 
   async stop() {
-    this.proc?.kill('SIGTERM');
+    const p = this.proc;
+    if (p && p.exitCode === null) {
+      const exited = new Promise((ok) => p.once('exit', ok));
+      p.kill('SIGTERM');
+      await exited;
+    }
     await new Promise<void>((ok) => (this.mta ? this.mta.close(() => ok()) : ok()));
+    if (this.schema) execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-q', '-c', `DROP SCHEMA ${this.schema} CASCADE`]);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
