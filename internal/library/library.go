@@ -135,6 +135,18 @@ type Patch struct {
 	Title, Shortcut, Subject, Body, URL *string
 }
 
+// Apply sets the fields of it that p gives.
+func (p Patch) Apply(it *parley.LibraryItem) {
+	for _, f := range []struct {
+		to   *string
+		from *string
+	}{{&it.Title, p.Title}, {&it.Shortcut, p.Shortcut}, {&it.Subject, p.Subject}, {&it.Body, p.Body}, {&it.URL, p.URL}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+}
+
 // Update changes an item of kind (ENOTFOUND for another kind's id).
 func (s *Service) Update(ctx context.Context, a parley.Actor, kind parley.LibraryKind, id parley.ID, p Patch) (*parley.LibraryItem, error) {
 	if err := auth.Author(a); err != nil {
@@ -149,14 +161,7 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, kind parley.Librar
 		if it.Kind != kind {
 			return parley.NotFound(string(kind))
 		}
-		for _, f := range []struct {
-			to   *string
-			from *string
-		}{{&it.Title, p.Title}, {&it.Shortcut, p.Shortcut}, {&it.Subject, p.Subject}, {&it.Body, p.Body}, {&it.URL, p.URL}} {
-			if f.from != nil {
-				*f.to = *f.from
-			}
-		}
+		p.Apply(it)
 		if err := validate(it); err != nil {
 			return err
 		}

@@ -68,16 +68,8 @@ func (s *Server) libraryRoutes(api huma.API, kind parley.LibraryKind, plural str
 		return list(out), nil
 	})
 	op(api, s, "create_"+string(kind), "POST", base, signedIn, func(ctx context.Context, a parley.Actor, in *libraryCreateInput) (*body[libraryItemJSON], error) {
-		p := in.Body.patch()
 		it := parley.LibraryItem{Kind: kind}
-		for _, f := range []struct {
-			to   *string
-			from *string
-		}{{&it.Title, p.Title}, {&it.Shortcut, p.Shortcut}, {&it.Subject, p.Subject}, {&it.Body, p.Body}, {&it.URL, p.URL}} {
-			if f.from != nil {
-				*f.to = *f.from
-			}
-		}
+		in.Body.patch().Apply(&it)
 		made, err := s.library.Create(ctx, a, it)
 		if err != nil {
 			return nil, err
