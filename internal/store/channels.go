@@ -1,9 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -136,7 +136,7 @@ func (s *Store) SealSecrets(ctx context.Context) (int, error) {
 	}
 	type row struct {
 		id     parley.ID
-		config []byte
+		sealed []byte
 	}
 	var clear []row
 	rows, err := s.w.QueryContext(ctx, `SELECT id, config FROM channels WHERE kind = 'email'`)
@@ -144,18 +144,22 @@ func (s *Store) SealSecrets(ctx context.Context) (int, error) {
 		return 0, s.wrap(err, "channel secrets")
 	}
 	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.config); err != nil {
+		var (
+			id     parley.ID
+			config []byte
+		)
+		if err := rows.Scan(&id, &config); err != nil {
 			rows.Close()
 			return 0, s.wrap(err, "channel secrets")
 		}
-		if _, unchanged, _ := mapSecrets(r.config, func(v string) (string, error) {
-			if strings.HasPrefix(v, sealedPrefix) {
-				return v, nil
-			}
-			return "", nil
-		}); !unchanged {
-			clear = append(clear, r)
+		// sealConfig gives back the very bytes when there was nothing to seal.
+		sealed, err := s.sealConfig(config)
+		if err != nil {
+			rows.Close()
+			return 0, s.wrap(err, "channel %d secrets", id)
+		}
+		if !bytes.Equal(sealed, config) {
+			clear = append(clear, row{id, sealed})
 		}
 	}
 	rows.Close()
@@ -164,11 +168,7 @@ func (s *Store) SealSecrets(ctx context.Context) (int, error) {
 	}
 	for _, r := range clear {
 		err := s.InTx(ctx, func(tx *Tx) error {
-			sealed, err := tx.sealConfig(r.config)
-			if err != nil {
-				return err
-			}
-			_, err = tx.db.ExecContext(ctx, `UPDATE channels SET config = $2 WHERE id = $1`, r.id, string(sealed))
+			_, err := tx.db.ExecContext(ctx, `UPDATE channels SET config = $2 WHERE id = $1`, r.id, string(r.sealed))
 			return tx.wrap(err, "channel %d secrets", r.id)
 		})
 		if err != nil {

@@ -65,12 +65,12 @@ func (s *sealer) open(v string) (string, error) {
 	return string(plain), nil
 }
 
-// mapSecrets returns config with f applied to each secret present in it;
-// unchanged is true when f changed none.
-func mapSecrets(config []byte, f func(string) (string, error)) ([]byte, bool, error) {
+// mapSecrets returns config with f applied to each secret present in it:
+// config itself, the same bytes, when f changed none.
+func mapSecrets(config []byte, f func(string) (string, error)) ([]byte, error) {
 	var cfg map[string]any
 	if len(config) == 0 || json.Unmarshal(config, &cfg) != nil {
-		return config, true, nil
+		return config, nil
 	}
 	changed := false
 	for _, path := range secretFields {
@@ -81,7 +81,7 @@ func mapSecrets(config []byte, f func(string) (string, error)) ([]byte, bool, er
 		}
 		nv, err := f(v)
 		if err != nil {
-			return config, true, err
+			return config, err
 		}
 		if nv != v {
 			sub[path[1]] = nv
@@ -89,10 +89,9 @@ func mapSecrets(config []byte, f func(string) (string, error)) ([]byte, bool, er
 		}
 	}
 	if !changed {
-		return config, true, nil
+		return config, nil
 	}
-	out, err := json.Marshal(cfg)
-	return out, false, err
+	return json.Marshal(cfg)
 }
 
 // sealConfig seals the secrets of a config about to be stored; without a
@@ -101,20 +100,19 @@ func (q *Q) sealConfig(config []byte) ([]byte, error) {
 	if q.secrets == nil {
 		return config, nil
 	}
-	out, _, err := mapSecrets(config, func(v string) (string, error) {
+	return mapSecrets(config, func(v string) (string, error) {
 		if strings.HasPrefix(v, sealedPrefix) {
 			return v, nil
 		}
 		return q.secrets.seal(v), nil
 	})
-	return out, err
 }
 
 // openConfig opens the secrets of a stored config. One that cannot be
 // opened (no key, another key) is left out, so the channel still reads and
 // its mailbox reports a failed login until the password is entered again.
 func (q *Q) openConfig(config []byte) []byte {
-	out, _, _ := mapSecrets(config, func(v string) (string, error) {
+	out, _ := mapSecrets(config, func(v string) (string, error) {
 		if !strings.HasPrefix(v, sealedPrefix) {
 			return v, nil // stored before sealing, or without a key
 		}
