@@ -58,12 +58,17 @@ func write(key, locale string, values map[string]string) Mail {
 	if !ok {
 		m = catalogue[key][Locales[0]]
 	}
+	r := filler(values)
+	return Mail{Subject: r.Replace(m.subject), Text: r.Replace(m.text)}
+}
+
+// filler replaces each {name} with its value.
+func filler(values map[string]string) *strings.Replacer {
 	pairs := make([]string, 0, 2*len(values))
 	for k, v := range values {
 		pairs = append(pairs, "{"+k+"}", v)
 	}
-	r := strings.NewReplacer(pairs...)
-	return Mail{Subject: r.Replace(m.subject), Text: r.Replace(m.text)}
+	return strings.NewReplacer(pairs...)
 }
 
 // Invitation is the mail that brings a new teammate in with a one-time link.
@@ -104,10 +109,6 @@ func Page(locale, key string, values map[string]string) (title, text, button str
 	if !ok {
 		p = pages[key][Locales[0]]
 	}
-	pairs := make([]string, 0, 2*len(values))
-	for k, v := range values {
-		pairs = append(pairs, "{"+k+"}", v)
-	}
-	r := strings.NewReplacer(pairs...)
+	r := filler(values)
 	return r.Replace(p[0]), r.Replace(p[1]), p[2]
 }
