@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"crypto"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
@@ -16,6 +18,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -79,7 +82,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			}
 		}
 	})
+	// One bound on password hashes for the whole process: sign-ins and
+	// password changes share it.
+	passwords := auth.NewHasher(auth.DefaultHashes())
 	orgs := org.New(st, nil)
+	orgs.Passwords = passwords
 	setup, err := orgs.FirstStart(ctx, cfg.OrgName, cfg.AdminEmail)
 	if err != nil {
 		return fmt.Errorf("first start: %w", err)
@@ -100,9 +107,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	sessions := auth.NewSessions(st, nil)
+	sessions.Passwords = passwords
+	files := openFiles(log)
 	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version, APIRate: cfg.APIRate, APIBurst: cfg.APIBurst,
-		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes}, server.Deps{
-		Log: log, Store: st, Conv: conv, Org: orgs, Library: library.New(st, blobs, nil), Sessions: auth.NewSessions(st, nil), Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
+		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
+		DeviceKey: deriveKey(secret, "parley device cookies"),
+		// Streams may hold half the descriptors; the rest answer requests,
+		// mail and the database.
+		MaxStreams: max(100, files/2)}, server.Deps{
+		Log: log, Store: st, Conv: conv, Org: orgs, Library: library.New(st, blobs, nil), Sessions: sessions, Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -266,4 +280,26 @@ func migrate(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 	defer st.Close()
 	fmt.Fprintf(stdout, "database is up to date (%s)\n", st.Engine())
 	return nil
+}
+
+// deriveKey returns a key for one purpose from the server's secret, so no
+// two uses share a key.
+func deriveKey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+// openFiles returns how many files the process may open. Go raises the soft
+// limit to the hard one at start; it is logged because a low hard limit
+// (ulimit -Hn) caps the realtime streams a node can hold.
+func openFiles(log *slog.Logger) int {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		log.Warn("open files limit unknown", "err", err)
+		return 1024
+	}
+	n := int(min(lim.Cur, 1<<20))
+	log.Info("open files limit", "files", n, "streams", max(100, n/2))
+	return n
 }

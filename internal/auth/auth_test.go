@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 	"time"
@@ -85,23 +86,116 @@ func TestLimiter(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := auth.NewLimiter(3, time.Minute)
 	l.Now = func() time.Time { return now }
-	for i := range 3 {
-		if blocked, _ := l.Blocked("a"); blocked {
-			t.Fatalf("blocked after %d failures", i)
+	try := func(key string) time.Duration {
+		t.Helper()
+		ok, wait := l.Try(key)
+		if ok != (wait == 0) {
+			t.Fatalf("Try(%q) = %v, %v", key, ok, wait)
 		}
-		l.Fail("a")
-		now = now.Add(10 * time.Second)
+		return wait
 	}
-	blocked, wait := l.Blocked("a")
-	if !blocked || wait != 30*time.Second {
-		t.Fatalf("after 3 failures: blocked %v, wait %v; want blocked, 30s until the first leaves the window", blocked, wait)
+	// Three free attempts, counted when they begin: a burst at one instant
+	// gets no more than the free ones.
+	for i := range 3 {
+		if wait := try("a"); wait != 0 {
+			t.Fatalf("attempt %d refused, wait %v", i+1, wait)
+		}
 	}
-	if blocked, _ := l.Blocked("b"); blocked {
-		t.Error("another key was blocked")
+	for range 5 {
+		if wait := try("a"); wait != time.Second {
+			t.Fatalf("fourth attempt at once: wait %v, want 1s", wait)
+		}
 	}
-	now = now.Add(30 * time.Second)
+	if wait := try("b"); wait != 0 {
+		t.Error("another key was refused")
+	}
+	// Then delays doubling from the last attempt: 1s, 2s, 4s…
+	for _, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		now = now.Add(want - time.Millisecond)
+		if wait := try("a"); wait != time.Millisecond {
+			t.Fatalf("a millisecond early: wait %v", wait)
+		}
+		now = now.Add(time.Millisecond)
+		if wait := try("a"); wait != 0 {
+			t.Fatalf("after %v: still waiting %v", want, wait)
+		}
+	}
+	// A success gives its attempt back: the next wait is the last one's.
+	l.Forgive("a")
+	now = now.Add(4 * time.Second)
+	if wait := try("a"); wait != 0 {
+		t.Fatalf("after a forgiven attempt: wait %v", wait)
+	}
+	// Delays grow but never exceed the window: the owner is never walled
+	// out for longer.
+	longest := time.Duration(0)
+	for range 40 {
+		_, wait := l.Blocked("a")
+		longest = max(longest, wait)
+		now = now.Add(wait)
+		if w := try("a"); w != 0 {
+			t.Fatalf("refused after waiting as told: %v", w)
+		}
+	}
+	if longest < 16*time.Second || longest > time.Minute {
+		t.Errorf("the longest wait was %v, want it to have grown, up to the window (1m)", longest)
+	}
+	now = now.Add(time.Minute)
 	if blocked, _ := l.Blocked("a"); blocked {
 		t.Error("blocked after the window moved on")
+	}
+	// A one-time link lifts it all.
+	try("a")
+	try("a")
+	try("a")
+	l.Reset("a")
+	if blocked, _ := l.Blocked("a"); blocked {
+		t.Error("blocked after Reset")
+	}
+}
+
+func TestDevices(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	d := auth.NewDevices([]byte("key one, thirty-two bytes long!!"), func() time.Time { return now })
+	c := d.Issue("Ana@Example.com")
+	id, ok := d.Known(c, "ana@example.com")
+	if !ok || id == "" {
+		t.Fatalf("a cookie is not known for its own email")
+	}
+	if id2, _ := d.Known(d.Issue("ana@example.com"), "ana@example.com"); id2 == id {
+		t.Error("two devices share an id")
+	}
+	body, mac, _ := strings.Cut(c, ".")
+	flip := func(s string) string {
+		b := []byte(s)
+		if b[3] == 'A' {
+			b[3] = 'B'
+		} else {
+			b[3] = 'A'
+		}
+		return string(b)
+	}
+	for _, tt := range []struct {
+		name, value, email string
+		now                time.Time
+		key                string
+	}{
+		{"another email", c, "bob@example.com", now, ""},
+		{"a changed body", flip(body) + "." + mac, "ana@example.com", now, ""},
+		{"a changed signature", body + "." + flip(mac), "ana@example.com", now, ""},
+		{"no signature", body, "ana@example.com", now, ""},
+		{"empty", "", "ana@example.com", now, ""},
+		{"expired", c, "ana@example.com", now.Add(auth.DeviceTTL + time.Second), ""},
+		{"another server's key", c, "ana@example.com", now, "key two, thirty-two bytes long!!"},
+	} {
+		dd := d
+		if tt.key != "" || !tt.now.Equal(now) {
+			at := tt.now
+			dd = auth.NewDevices([]byte(cmp.Or(tt.key, "key one, thirty-two bytes long!!")), func() time.Time { return at })
+		}
+		if _, ok := dd.Known(tt.value, tt.email); ok {
+			t.Errorf("%s: known", tt.name)
+		}
 	}
 }
 

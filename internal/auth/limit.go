@@ -5,12 +5,17 @@ import (
 	"time"
 )
 
-// Limiter refuses a key once it has failed Max times in a sliding Window; it
-// guards sign-in against guessing. Only failures count, so a team signing in
-// from one office address is never locked out by its own successes. It is
-// per process: several nodes each apply it.
+// Limiter guards sign-in against guessing with progressive delays rather
+// than a hard wall. A key may fail Free times in a sliding Window; after
+// that each further attempt must wait, from the key's last attempt, Delay,
+// then twice that, and so on up to Window. Attempts are counted when they
+// begin (Try), before the password is checked, so concurrent guesses cannot
+// overtake the count; a success gives its attempt back (Forgive), so a team
+// signing in from one office is never slowed by its own successes. It is per
+// process: several nodes each apply it.
 type Limiter struct {
-	Max    int
+	Free   int
+	Delay  time.Duration
 	Window time.Duration
 	Now    func() time.Time
 
@@ -19,31 +24,66 @@ type Limiter struct {
 	sweep time.Time
 }
 
-// NewLimiter returns a limiter of max failures per window.
-func NewLimiter(max int, window time.Duration) *Limiter {
-	return &Limiter{Max: max, Window: window, Now: time.Now, hits: map[string][]time.Time{}}
+// NewLimiter returns a limiter of free failures per window, then delays
+// doubling from one second.
+func NewLimiter(free int, window time.Duration) *Limiter {
+	return &Limiter{Free: free, Delay: time.Second, Window: window, Now: time.Now, hits: map[string][]time.Time{}}
 }
 
-// Blocked reports whether key is over its limit, and if so how long until
-// its next attempt is allowed.
+// Try counts an attempt for key, unless key must wait: then it returns false
+// and how long until its next attempt is allowed.
+func (l *Limiter) Try(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.Now()
+	ts := l.recent(key)
+	if wait := l.wait(ts, now); wait > 0 {
+		return false, wait
+	}
+	l.hits[key] = append(ts, now)
+	return true, 0
+}
+
+// Blocked reports whether key must wait before its next attempt, and how
+// long, without counting one.
 func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ts := l.recent(key)
-	if len(ts) >= l.Max {
-		return true, ts[0].Add(l.Window).Sub(l.Now())
-	}
-	return false, 0
+	wait := l.wait(l.recent(key), l.Now())
+	return wait > 0, wait
 }
 
-// Fail records a failed attempt for key.
-func (l *Limiter) Fail(key string) {
+// wait is how long a key with attempts ts must wait at now.
+func (l *Limiter) wait(ts []time.Time, now time.Time) time.Duration {
+	over := len(ts) - l.Free
+	if over < 0 {
+		return 0
+	}
+	d := l.Window
+	if over < 30 && l.Delay<<over < l.Window {
+		d = l.Delay << over
+	}
+	return max(0, ts[len(ts)-1].Add(d).Sub(now))
+}
+
+// Forgive gives back one attempt of key: it succeeded.
+func (l *Limiter) Forgive(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.hits[key] = append(l.recent(key), l.Now())
+	if ts := l.hits[key]; len(ts) > 0 {
+		l.hits[key] = ts[:len(ts)-1]
+	}
 }
 
-// recent drops key's failures that left the window, and now and then every
+// Reset forgets every attempt of key: its owner proved who they are another
+// way (a one-time link).
+func (l *Limiter) Reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.hits, key)
+}
+
+// recent drops key's attempts that left the window, and now and then every
 // idle key, so memory stays bounded by the keys that failed lately.
 func (l *Limiter) recent(key string) []time.Time {
 	now := l.Now()
@@ -58,6 +98,10 @@ func (l *Limiter) recent(key string) []time.Time {
 	ts := l.hits[key]
 	for len(ts) > 0 && now.Sub(ts[0]) >= l.Window {
 		ts = ts[1:]
+	}
+	if len(ts) == 0 {
+		delete(l.hits, key)
+		return nil
 	}
 	l.hits[key] = ts
 	return ts

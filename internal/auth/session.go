@@ -14,8 +14,11 @@ const SessionTTL = 30 * 24 * time.Hour
 
 // Sessions signs users in and recognises them again.
 type Sessions struct {
-	store *store.Store
-	now   func() time.Time
+	// Passwords bounds the password checks in flight; share it with every
+	// other user of passwords in the process.
+	Passwords *Hasher
+	store     *store.Store
+	now       func() time.Time
 }
 
 // dummyHash is checked when the email is unknown or has no password, so a
@@ -28,24 +31,28 @@ func NewSessions(s *store.Store, now func() time.Time) *Sessions {
 	if now == nil {
 		now = time.Now
 	}
-	return &Sessions{store: s, now: now}
+	return &Sessions{Passwords: NewHasher(DefaultHashes()), store: s, now: now}
 }
 
 func (s *Sessions) clock() time.Time { return parley.Normalize(s.now()) }
 
 // Login checks an email and password and opens a session. It returns the
 // session token for the cookie and the user. Wrong credentials, whichever part
-// is wrong, are EUNAUTHORIZED.
+// is wrong, are EUNAUTHORIZED; EUNAVAILABLE when too many passwords are
+// being checked at once.
 func (s *Sessions) Login(ctx context.Context, email, password string) (string, *parley.User, error) {
 	u, hash, err := s.store.UserByEmail(ctx, email)
 	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
 		return "", nil, err
 	}
 	if u == nil || hash == "" {
-		CheckPassword(dummyHash, password)
-		return "", nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong email or password")
+		hash = dummyHash
 	}
-	if !CheckPassword(hash, password) {
+	ok, err := s.Passwords.Check(ctx, hash, password)
+	if err != nil {
+		return "", nil, err
+	}
+	if !ok || u == nil || hash == dummyHash {
 		return "", nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong email or password")
 	}
 	token, err := s.open(ctx, u.ID)
@@ -85,9 +92,28 @@ func (s *Sessions) openTx(ctx context.Context, tx *store.Tx, userID parley.ID) (
 	return token, tx.CreateSession(ctx, hash, userID, now, now.Add(SessionTTL))
 }
 
-// Logout ends a session.
+// Logout ends a session; the event it records ends the streams opened
+// with it. Ending a session that is gone already is not an error.
 func (s *Sessions) Logout(ctx context.Context, token string) error {
-	return s.store.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, HashToken(token)) })
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		userID, err := tx.DeleteSession(ctx, HashToken(token))
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		tx.Append(SessionsEnded(userID, "signed_out", s.clock()))
+		return nil
+	})
+}
+
+// SessionsEnded is the event that says some of a user's sessions ended, for
+// a reason (signed_out, password_changed): their streams check their
+// credentials again, and those that no longer work are closed.
+func SessionsEnded(userID parley.ID, reason string, at time.Time) parley.Event {
+	return parley.NewEvent(parley.EventSessionEnded, parley.Actor{Kind: parley.ActorUser, UserID: userID}, at,
+		map[string]any{"user_id": userID, "reason": reason})
 }
 
 // Session returns the user of a session token, or EUNAUTHORIZED.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -61,6 +62,10 @@ type Config struct {
 	// PProf is a loopback address serving Go's profiler at /debug/pprof/
 	// (PARLEY_PPROF; off when empty).
 	PProf string
+	// TrustedProxies are the reverse proxies in front of Parley, as
+	// addresses or CIDR blocks (PARLEY_TRUSTED_PROXIES, comma-separated):
+	// their X-Forwarded-For names the client that per-address limits count.
+	TrustedProxies []netip.Prefix
 }
 
 // Load reads the configuration from getenv and validates it.
@@ -109,6 +114,20 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config: PARLEY_MAX_MESSAGE_MB %q: want a size in megabytes, at least 1", getenv("PARLEY_MAX_MESSAGE_MB"))
 	}
 	c.MaxMessageBytes = int64(mb * (1 << 20))
+	for _, v := range strings.Split(get("PARLEY_TRUSTED_PROXIES", ""), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return c, fmt.Errorf("config: PARLEY_TRUSTED_PROXIES %q: want addresses or CIDR blocks, comma-separated", v)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
 	return c, c.Validate()
 }
 

@@ -23,14 +23,29 @@ func TestLoadDefaults(t *testing.T) {
 
 func TestLoadRefuses(t *testing.T) {
 	for name, vars := range map[string]map[string]string{
-		"PARLEY_LISTEN":     {"PARLEY_LISTEN": "8080"},
-		"PARLEY_BASE_URL":   {"PARLEY_BASE_URL": "ftp://x"},
-		"PARLEY_LOG_FORMAT": {"PARLEY_LOG_FORMAT": "xml"},
-		"PARLEY_SECRET_KEY": {"PARLEY_SECRET_KEY": "short"},
+		"PARLEY_LISTEN":          {"PARLEY_LISTEN": "8080"},
+		"PARLEY_BASE_URL":        {"PARLEY_BASE_URL": "ftp://x"},
+		"PARLEY_LOG_FORMAT":      {"PARLEY_LOG_FORMAT": "xml"},
+		"PARLEY_SECRET_KEY":      {"PARLEY_SECRET_KEY": "short"},
+		"PARLEY_TRUSTED_PROXIES": {"PARLEY_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
 	} {
 		if _, err := config.Load(env(vars)); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%v: error %v, want one naming %s", vars, err, name)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"PARLEY_TRUSTED_PROXIES": " 127.0.0.1, 10.1.2.3/8 ,::1,"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if want := "127.0.0.1/32 10.0.0.0/8 ::1/128"; strings.Join(got, " ") != want {
+		t.Errorf("TrustedProxies = %v, want %s", got, want)
 	}
 }
 

@@ -24,8 +24,10 @@ type Service struct {
 	Blobs interface {
 		Put(data []byte) (string, error)
 	}
-	store *store.Store
-	now   func() time.Time
+	// Passwords bounds the password hashes in flight; share the sign-in's.
+	Passwords *auth.Hasher
+	store     *store.Store
+	now       func() time.Time
 }
 
 // New returns a service on s. now is the clock; nil means the real one.
@@ -33,7 +35,7 @@ func New(s *store.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: s, now: now}
+	return &Service{Passwords: auth.NewHasher(auth.DefaultHashes()), store: s, now: now}
 }
 
 func (s *Service) clock() time.Time { return parley.Normalize(s.now()) }
@@ -65,7 +67,7 @@ func (s *Service) CreateUser(ctx context.Context, a parley.Actor, in NewUser) (*
 	}
 	hash := ""
 	if in.Password != "" {
-		if hash, err = hashPassword(in.Password); err != nil {
+		if hash, err = s.hashPassword(ctx, in.Password); err != nil {
 			return nil, err
 		}
 	}
@@ -194,7 +196,7 @@ func (s *Service) SetPassword(ctx context.Context, a parley.Actor, email, passwo
 	if err := auth.Admin(a); err != nil {
 		return err
 	}
-	hash, err := hashPassword(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -202,16 +204,30 @@ func (s *Service) SetPassword(ctx context.Context, a parley.Actor, email, passwo
 	if err != nil {
 		return err
 	}
-	return s.setPassword(ctx, a, u.ID, hash)
+	return s.setPassword(ctx, a, u.ID, hash, "")
 }
 
-// setPassword stores a password hash with the event that says it changed.
-func (s *Service) setPassword(ctx context.Context, a parley.Actor, userID parley.ID, hash string) error {
+// setPassword stores a password hash with the event that says it changed,
+// and ends the user's sessions but the one of keepSession (a session token;
+// "" keeps none): whoever knew the old password is signed out.
+func (s *Service) setPassword(ctx context.Context, a parley.Actor, userID parley.ID, hash, keepSession string) error {
+	keep := ""
+	if keepSession != "" {
+		keep = auth.HashToken(keepSession)
+	}
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, userID, hash); err != nil {
 			return err
 		}
-		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, s.clock(), map[string]any{"user_id": userID, "password": "changed"}))
+		now := s.clock()
+		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, now, map[string]any{"user_id": userID, "password": "changed"}))
+		n, err := tx.DeleteSessions(ctx, userID, keep)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			tx.Append(auth.SessionsEnded(userID, "password_changed", now))
+		}
 		return nil
 	})
 }
@@ -251,8 +267,10 @@ func (s *Service) SetAvatar(ctx context.Context, a parley.Actor, data []byte) (*
 // ChangePassword sets the actor's own password. Whoever has one must give
 // it (current); a user who signed in by link and has none sets a first one.
 // A wrong current password is EINVALID naming current_password (not
-// EUNAUTHORIZED: the session is fine).
-func (s *Service) ChangePassword(ctx context.Context, a parley.Actor, current, next string) error {
+// EUNAUTHORIZED: the session is fine). Every other session of the user's
+// ends; keepSession, the session token the change was made with, if any,
+// stays.
+func (s *Service) ChangePassword(ctx context.Context, a parley.Actor, current, next, keepSession string) error {
 	if a.Kind != parley.ActorUser {
 		return parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
 	}
@@ -264,40 +282,20 @@ func (s *Service) ChangePassword(ctx context.Context, a parley.Actor, current, n
 	if err != nil {
 		return err
 	}
-	if hash != "" && !auth.CheckPassword(hash, current) {
-		return parley.Invalid("current_password", "is not your password")
-	}
-	newHash, err := hashPassword(next)
-	if err != nil {
-		return err
-	}
-	return s.setPassword(ctx, a, u.ID, newHash)
-}
-
-// CreateToken makes a personal API token for the actor, or for another user
-// when the actor is the system (the command line). The token is shown once.
-func (s *Service) CreateToken(ctx context.Context, a parley.Actor, userID parley.ID, name string) (string, error) {
-	if a.Kind != parley.ActorSystem && (a.Kind != parley.ActorUser || a.UserID != userID) {
-		return "", parley.Errorf(parley.EFORBIDDEN, "tokens are personal: create your own")
-	}
-	name = strings.TrimSpace(name)
-	if name == "" {
-		name = "API token"
-	}
-	if len(name) > 100 {
-		return "", parley.Invalid("name", "is longer than 100 characters")
-	}
-	token, hash := auth.NewToken("prl_")
-	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		now := s.clock()
-		id, err := tx.CreateAPIToken(ctx, hash, userID, name, now)
+	if hash != "" {
+		ok, err := s.Passwords.Check(ctx, hash, current)
 		if err != nil {
 			return err
 		}
-		tx.Append(parley.NewEvent(parley.EventTokenCreated, a, now, map[string]any{"user_id": userID, "token_id": id, "name": name}))
-		return nil
-	})
-	return token, err
+		if !ok {
+			return parley.Invalid("current_password", "is not your password")
+		}
+	}
+	newHash, err := s.hashPassword(ctx, next)
+	if err != nil {
+		return err
+	}
+	return s.setPassword(ctx, a, u.ID, newHash, keepSession)
 }
 
 func normalizeEmail(s string) (string, error) {
@@ -309,12 +307,12 @@ func normalizeEmail(s string) (string, error) {
 	return strings.ToLower(s), nil
 }
 
-func hashPassword(pw string) (string, error) {
+func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
 	if len([]rune(pw)) < auth.MinPasswordLength {
 		return "", parley.Invalid("password", "must be at least %d characters", auth.MinPasswordLength)
 	}
 	if len(pw) > 1024 {
 		return "", parley.Invalid("password", "is too long")
 	}
-	return auth.HashPassword(pw)
+	return s.Passwords.Hash(ctx, pw)
 }

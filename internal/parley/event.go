@@ -32,6 +32,8 @@ const (
 	EventUserUpdated         = "user.updated"
 	EventAvailabilityChanged = "user.availability_changed"
 	EventTokenCreated        = "token.created"
+	EventTokenRevoked        = "token.revoked" // data: user_id, token_id
+	EventSessionEnded        = "session.ended" // data: user_id, reason (signed_out, password_changed)
 	EventTeamCreated         = "team.created"
 	EventTeamMembersChanged  = "team.members_changed"
 	EventInboxCreated        = "inbox.created"

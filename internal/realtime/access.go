@@ -18,12 +18,14 @@ type Viewer struct {
 
 // NewViewer loads what a may read.
 func NewViewer(ctx context.Context, m auth.Memberships, a parley.Actor) (*Viewer, error) {
-	v := &Viewer{actor: a, m: m}
-	return v, v.Refresh(ctx)
+	v := &Viewer{m: m}
+	return v, v.Refresh(ctx, a)
 }
 
-// Refresh reloads the inboxes the user may read.
-func (v *Viewer) Refresh(ctx context.Context) error {
+// Refresh reloads the inboxes the user may read, as a, the user as they are
+// now (their role may have changed).
+func (v *Viewer) Refresh(ctx context.Context, a parley.Actor) error {
+	v.actor = a
 	ids, err := auth.ReadableInboxIDs(ctx, v.m, v.actor)
 	if err != nil {
 		return err
@@ -40,8 +42,11 @@ func (v *Viewer) Sees(e Event) bool {
 	if e.InboxID != nil {
 		return v.readable[*e.InboxID]
 	}
-	if e.Type == parley.EventTokenCreated {
+	switch e.Type {
+	case parley.EventTokenCreated:
 		return auth.Admin(v.actor) == nil || e.ActorID != nil && *e.ActorID == v.actor.UserID
+	case parley.EventSessionEnded, parley.EventTokenRevoked:
+		return e.UserID != nil && *e.UserID == v.actor.UserID
 	}
 	return true
 }
@@ -53,6 +58,17 @@ func (v *Viewer) SeesSignal(sig Signal) bool {
 		return false
 	}
 	return v.readable[sig.InboxID]
+}
+
+// EndsCredentials reports whether e may have ended a credential of user's
+// or changed what they are (their role): streams of theirs check theirs
+// again.
+func EndsCredentials(e Event, user parley.ID) bool {
+	switch e.Type {
+	case parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventUserUpdated:
+		return e.UserID != nil && *e.UserID == user
+	}
+	return false
 }
 
 // ChangesAccess reports whether e may change who reads which inbox, so

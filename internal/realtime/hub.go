@@ -25,7 +25,8 @@ type Event struct {
 	Type    string
 	InboxID *parley.ID
 	ActorID *parley.ID
-	JSON    []byte // the object sent to clients
+	UserID  *parley.ID // the user an event about a user concerns (data.user_id)
+	JSON    []byte     // the object sent to clients
 }
 
 // Signal is an ephemeral notice: someone is typing in or viewing a

@@ -104,7 +104,24 @@ func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = Event{Seq: e.Seq, Type: e.Type, InboxID: e.InboxID, ActorID: e.ActorID, JSON: b}
+		out[i] = Event{Seq: e.Seq, Type: e.Type, InboxID: e.InboxID, ActorID: e.ActorID, UserID: subjectUser(&e), JSON: b}
 	}
 	return out, nil
+}
+
+// subjectUser returns the user an event about users concerns, from its
+// data's user_id.
+func subjectUser(e *parley.Event) *parley.ID {
+	switch e.Type {
+	case parley.EventUserCreated, parley.EventUserUpdated, parley.EventSessionEnded, parley.EventTokenCreated, parley.EventTokenRevoked:
+	default:
+		return nil
+	}
+	var d struct {
+		UserID *parley.ID `json:"user_id"`
+	}
+	if json.Unmarshal(e.Data, &d) != nil {
+		return nil
+	}
+	return d.UserID
 }

@@ -23,6 +23,8 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "setAvatar", "PUT", "/api/v1/me/avatar", signedIn, s.setAvatar, maxBody(2<<20+1024))
 	op(api, s, "removeAvatar", "DELETE", "/api/v1/me/avatar", signedIn, s.removeAvatar)
 	op(api, s, "createToken", "POST", "/api/v1/tokens", signedIn, s.createToken, created)
+	op(api, s, "listTokens", "GET", "/api/v1/tokens", signedIn, s.listTokens)
+	op(api, s, "revokeToken", "DELETE", "/api/v1/tokens/{id}", signedIn, s.revokeToken, noContent)
 	mux.HandleFunc("GET /login/{token}", s.loginLink)
 
 	// People.

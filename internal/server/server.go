@@ -5,12 +5,14 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -34,9 +36,11 @@ type Config struct {
 	BaseURL string
 	Version string
 	// LoginLimit and LoginWindow bound sign-in attempts per email and per
-	// client address.
+	// client address: LoginLimit free ones in the window, then delays
+	// doubling from LoginDelay (default 1s).
 	LoginLimit  int
 	LoginWindow time.Duration
+	LoginDelay  time.Duration
 	// APIRate and APIBurst bound the API requests per second of each
 	// credential (a token bucket per API token or session, per node); over
 	// it, 429.
@@ -46,6 +50,17 @@ type Config struct {
 	MailDomain string
 	// MaxMessageBytes caps raw mail posted to the API (default 35 MB).
 	MaxMessageBytes int64
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client; per-address limits count by that client.
+	TrustedProxies []netip.Prefix
+	// DeviceKey signs the cookies that mark browsers that signed in before
+	// (every node needs the same); nil makes a random one.
+	DeviceKey []byte
+	// MaxStreams caps the realtime streams open on this node, so the
+	// process keeps file descriptors to answer other requests with;
+	// StreamsPerUser caps one user's.
+	MaxStreams     int
+	StreamsPerUser int
 }
 
 // Server serves the API and the web app.
@@ -57,11 +72,18 @@ type Server struct {
 	org      *org.Service
 	library  *library.Service
 	sessions *auth.Sessions
-	logins   *auth.Limiter // failed sign-ins per email
+	logins   *auth.Limiter // sign-ins per email
 	// loginsByIP allows more failures per address than per email: many
 	// people may sign in from one office.
-	loginsByIP *auth.Limiter
-	api        *auth.Buckets
+	loginsByIP     *auth.Limiter
+	loginsByDevice *auth.Limiter // sign-ins from a browser known to the account
+	devices        *auth.Devices
+	// badCredentials counts unknown API tokens per client address; anonymous
+	// is a token bucket per address for requests without credentials.
+	badCredentials *auth.Limiter
+	anonymous      *auth.Buckets
+	api            *auth.Buckets
+	streams        *streamCount
 	metrics    *metrics
 	hub        *realtime.Hub
 	web        fs.FS
@@ -98,10 +120,33 @@ func New(cfg Config, d Deps) http.Handler {
 	if cfg.APIRate == 0 {
 		cfg.APIRate, cfg.APIBurst = 50, 100
 	}
+	if cfg.LoginDelay == 0 {
+		cfg.LoginDelay = time.Second
+	}
+	if cfg.DeviceKey == nil {
+		cfg.DeviceKey = make([]byte, 32)
+		rand.Read(cfg.DeviceKey)
+	}
+	if cfg.MaxStreams == 0 {
+		cfg.MaxStreams = 10000
+	}
+	if cfg.StreamsPerUser == 0 {
+		cfg.StreamsPerUser = 32
+	}
 	s := &Server{
 		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, library: d.Library, sessions: d.Sessions,
-		logins: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow), loginsByIP: auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow), api: auth.NewBuckets(cfg.APIRate, cfg.APIBurst), metrics: newMetrics(d.Registry), hub: d.Hub, web: d.Web,
-		blobs: d.Blobs,
+		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
+		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
+		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
+		devices:        auth.NewDevices(cfg.DeviceKey, nil),
+		badCredentials: auth.NewLimiter(20, time.Minute),
+		anonymous:      auth.NewBuckets(20, 200),
+		api:            auth.NewBuckets(cfg.APIRate, cfg.APIBurst),
+		streams:        newStreamCount(cfg.MaxStreams, cfg.StreamsPerUser),
+		metrics:        newMetrics(d.Registry), hub: d.Hub, web: d.Web, blobs: d.Blobs,
+	}
+	for _, l := range []*auth.Limiter{s.logins, s.loginsByIP, s.loginsByDevice} {
+		l.Delay = cfg.LoginDelay
 	}
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("Parley API", cfg.Version)
@@ -126,11 +171,15 @@ func New(cfg Config, d Deps) http.Handler {
 	return s.recoverer(h)
 }
 
-// authenticate puts the actor of a session cookie or bearer token in the
-// request's context. Requests without credentials go on anonymous; a route
-// that needs a user refuses them. Invalid credentials are refused here.
+// authenticate puts the actor of a session cookie or bearer token, and the
+// client's address, in the request's context. Requests without credentials
+// go on anonymous, within a rate per address; a route that needs a user
+// refuses them. Invalid credentials are refused here, and an address that
+// keeps presenting them is refused before its credentials are looked up.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		addr := s.clientAddress(r)
+		r = r.WithContext(context.WithValue(r.Context(), clientKey{}, addr))
 		var bearer, cookie string
 		if h := r.Header.Get("Authorization"); h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")
@@ -143,32 +192,40 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			cookie = c.Value
 		}
 		if bearer == "" && cookie == "" {
-			next.ServeHTTP(w, r)
+			if s.limitAnonymous(w, r, addr) {
+				next.ServeHTTP(w, r)
+			}
 			return
 		}
-		// The rate limit comes first, keyed by the credential itself, so a
-		// flooding client is refused without a database lookup.
+		// The rate limits come first, so a flooding client is refused
+		// without a database lookup: an address that keeps sending unknown
+		// API tokens, for a while, then each credential's own rate. (A
+		// stale cookie is not a failure: it only goes on anonymous.)
+		if blocked, wait := s.badCredentials.Blocked(addr); blocked && bearer != "" {
+			tooMany(w, wait, "too many invalid credentials from this address: slow down")
+			return
+		}
 		if ok, wait := s.api.Take("cred:" + auth.HashToken(bearer+"\x00"+cookie)); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second)/time.Second))))
-			writeProblem(w, http.StatusTooManyRequests, "too many requests: slow down")
+			tooMany(w, wait, "too many requests: slow down")
 			return
 		}
-		var (
-			u   *parley.User
-			err error
-		)
-		if bearer != "" {
-			u, err = s.sessions.Bearer(r.Context(), bearer)
-		} else {
-			u, err = s.sessions.Session(r.Context(), cookie)
+		cred := credential{bearer: bearer, cookie: cookie}
+		u, err := s.credentialUser(r.Context(), cred)
+		if cookie != "" {
 			if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
-				// A stale cookie is no credential: go on anonymous, so the
-				// sign-in page and public routes still work.
-				u, err = nil, nil
+				// A stale cookie is no credential: forget it and go on
+				// anonymous, so the sign-in page and public routes work.
+				c := s.cookie("")
+				http.SetCookie(w, &c)
+				if s.limitAnonymous(w, r, addr) {
+					next.ServeHTTP(w, r)
+				}
+				return
 			}
 		}
 		switch {
 		case parley.ErrorCode(err) == parley.EUNAUTHORIZED:
+			s.badCredentials.Try(addr)
 			writeProblem(w, http.StatusUnauthorized, parley.ErrorMessage(err))
 			return
 		case err != nil:
@@ -176,11 +233,43 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			writeProblem(w, http.StatusServiceUnavailable, "cannot check credentials now")
 			return
 		}
-		if u != nil {
-			r = r.WithContext(parley.WithActor(r.Context(), parley.UserActor(u)))
-		}
-		next.ServeHTTP(w, r)
+		ctx := parley.WithActor(r.Context(), parley.UserActor(u))
+		ctx = context.WithValue(ctx, credentialKey{}, cred)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// limitAnonymous spends one of addr's anonymous requests, or answers 429
+// and returns false. The app's own files are free: they cost nothing to
+// serve, and a whole office opening the sign-in page at nine must not be
+// refused.
+func (s *Server) limitAnonymous(w http.ResponseWriter, r *http.Request, addr string) bool {
+	if s.isAppFile(r) {
+		return true
+	}
+	if ok, wait := s.anonymous.Take(addr); !ok {
+		tooMany(w, wait, "too many requests from this address: slow down")
+		return false
+	}
+	return true
+}
+
+// isAppFile reports whether r asks for one of the web app's own files.
+func (s *Server) isAppFile(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	if name == "" {
+		return true
+	}
+	_, err := fs.Stat(s.web, name)
+	return err == nil
+}
+
+func tooMany(w http.ResponseWriter, wait time.Duration, detail string) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second)/time.Second))))
+	writeProblem(w, http.StatusTooManyRequests, detail)
 }
 
 func (s *Server) recoverer(next http.Handler) http.Handler {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 
@@ -12,54 +11,72 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const sessionCookie = "parley_session"
+const (
+	sessionCookie = "parley_session"
+	deviceCookie  = "parley_device"
+)
 
 type loginInput struct {
 	Body struct {
 		Email    string `json:"email" maxLength:"320"`
 		Password string `json:"password" maxLength:"1024"`
 	}
-	remote string
-}
-
-// Resolve records the client's address for the sign-in limit.
-func (in *loginInput) Resolve(ctx huma.Context) []error {
-	in.remote = ctx.RemoteAddr()
-	return nil
+	Device string `cookie:"parley_device" doc:"Set by a previous sign-in in this browser."`
 }
 
 type sessionOutput struct {
-	SetCookie http.Cookie `header:"Set-Cookie"`
+	SetCookie []http.Cookie `header:"Set-Cookie"`
 	Body      userJSON
 }
 
-// login signs in with email and password. Failed attempts are limited per
-// email, and, more loosely (an office shares one address), per client
-// address: 429 with Retry-After.
+// A limit on sign-in attempts and the key it counts by.
+type attempt struct {
+	l   *auth.Limiter
+	key string
+}
+
+// login signs in with email and password. Attempts are counted before the
+// password is checked: per email and, more loosely (an office shares one
+// address), per client address; past the free ones, each must wait longer
+// (429 with Retry-After). A browser that signed in as this email before
+// (its device cookie) is counted on its own instead, so a stranger's guesses
+// never lock the user out of their usual browser.
 func (s *Server) login(ctx context.Context, _ parley.Actor, in *loginInput) (*sessionOutput, error) {
-	host, _, err := net.SplitHostPort(in.remote)
-	if err != nil {
-		host = in.remote
+	email := strings.ToLower(strings.TrimSpace(in.Body.Email))
+	attempts := []attempt{{s.logins, email}, {s.loginsByIP, clientAddr(ctx)}}
+	if id, ok := s.devices.Known(in.Device, email); ok {
+		attempts = []attempt{{s.loginsByDevice, id}}
 	}
-	limits := []struct {
-		l   *auth.Limiter
-		key string
-	}{{s.logins, strings.ToLower(strings.TrimSpace(in.Body.Email))}, {s.loginsByIP, host}}
-	for _, lim := range limits {
-		if blocked, wait := lim.l.Blocked(lim.key); blocked {
+	forgive := func(as []attempt) {
+		for _, a := range as {
+			a.l.Forgive(a.key)
+		}
+	}
+	for i, a := range attempts {
+		if ok, wait := a.l.Try(a.key); !ok {
+			forgive(attempts[:i])
 			return nil, retryAfter(huma.NewError(http.StatusTooManyRequests, "too many failed sign-ins; try again later"), wait)
 		}
 	}
-	token, u, err := s.sessions.Login(ctx, in.Body.Email, in.Body.Password)
+	token, u, err := s.sessions.Login(ctx, email, in.Body.Password)
 	if err != nil {
-		if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
-			for _, lim := range limits {
-				lim.l.Fail(lim.key)
-			}
+		if parley.ErrorCode(err) != parley.EUNAUTHORIZED {
+			forgive(attempts) // not a guess: the server could not check it
+		}
+		if parley.ErrorCode(err) == parley.EUNAVAILABLE {
+			return nil, retryAfter(s.problem(err), auth.Busy)
 		}
 		return nil, err
 	}
-	return &sessionOutput{SetCookie: s.cookie(token), Body: userView(u)}, nil
+	forgive(attempts)
+	return &sessionOutput{SetCookie: []http.Cookie{s.cookie(token), s.deviceCookie(email)}, Body: userView(u)}, nil
+}
+
+// deviceCookie marks this browser as one that signed in as email; only the
+// sign-in route reads it.
+func (s *Server) deviceCookie(email string) http.Cookie {
+	return http.Cookie{Name: deviceCookie, Value: s.devices.Issue(email), Path: "/api/v1/session", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(s.cfg.BaseURL, "https://"), MaxAge: int(auth.DeviceTTL.Seconds())}
 }
 
 func (s *Server) cookie(token string) http.Cookie {
@@ -102,7 +119,7 @@ func (s *Server) me(ctx context.Context, a parley.Actor, _ *struct{}) (*body[use
 // loginLink signs in with a one-time link printed at first start, then goes
 // to the app.
 func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
-	token, _, err := s.sessions.UseLoginLink(r.Context(), r.PathValue("token"))
+	token, u, err := s.sessions.UseLoginLink(r.Context(), r.PathValue("token"))
 	if err != nil {
 		status := statusOf(parley.ErrorCode(err))
 		if status == http.StatusInternalServerError {
@@ -111,7 +128,26 @@ func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
 		page(w, r, status, "link_failed", map[string]string{"reason": parley.ErrorMessage(err)})
 		return
 	}
-	c := s.cookie(token)
+	// The link proves who this is: it lifts the account's sign-in delays
+	// and makes this browser a known one.
+	s.logins.Reset(u.Email)
+	c, d := s.cookie(token), s.deviceCookie(u.Email)
 	http.SetCookie(w, &c)
+	http.SetCookie(w, &d)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+type credentialKey struct{}
+
+// credential is what a request authenticated with: an API token or a
+// session cookie.
+type credential struct{ bearer, cookie string }
+
+// credentialUser returns the user of c as they are now, or EUNAUTHORIZED
+// when c no longer works.
+func (s *Server) credentialUser(ctx context.Context, c credential) (*parley.User, error) {
+	if c.bearer != "" {
+		return s.sessions.Bearer(ctx, c.bearer)
+	}
+	return s.sessions.Session(ctx, c.cookie)
 }

@@ -17,8 +17,9 @@ import (
 
 // Close codes of the stream, beyond the standard ones.
 const (
-	closeTooSlow  = 4008 // the client fell behind: reconnect with resume_after
-	closeResumeAt = "resume_after="
+	closeSignedOut = 4001 // the stream's credential ended: sign in again
+	closeTooSlow   = 4008 // the client fell behind: reconnect with resume_after
+	closeResumeAt  = "resume_after="
 )
 
 // streamHello is the client's first message.
@@ -41,6 +42,17 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusUnauthorized, "sign in first")
 		return
 	}
+	if ok, userFull := s.streams.acquire(a.UserID); !ok {
+		if userFull {
+			tooMany(w, time.Minute, "too many open streams for this user: close some")
+		} else {
+			w.Header().Set("Retry-After", "10")
+			writeProblem(w, http.StatusServiceUnavailable, "too many open streams on this server: try again later")
+		}
+		return
+	}
+	defer s.streams.release(a.UserID)
+	cred, _ := r.Context().Value(credentialKey{}).(credential)
 	conn, err := websocket.Accept(w, r, nil) // same-origin only for browsers
 	if err != nil {
 		return
@@ -48,7 +60,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(4096)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	if err := s.serveStream(ctx, conn, a); err != nil {
+	if err := s.serveStream(ctx, conn, a, cred); err != nil {
 		var ce closeError
 		if errors.As(err, &ce) {
 			conn.Close(ce.code, ce.reason)
@@ -70,7 +82,7 @@ type closeError struct {
 
 func (e closeError) Error() string { return e.reason }
 
-func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley.Actor) error {
+func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley.Actor, cred credential) error {
 	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	_, raw, err := conn.Read(hctx)
 	cancel()
@@ -103,10 +115,20 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 			return nil
 		}
 		sees := viewer.Sees(e)
-		if realtime.ChangesAccess(e) {
+		if realtime.ChangesAccess(e) || realtime.EndsCredentials(e, a.UserID) {
 			// Whom it concerns hears of it, on either side: a user just
-			// let in and a user just shut out both learn to reload.
-			if err := viewer.Refresh(ctx); err != nil {
+			// let in and a user just shut out both learn to reload. The
+			// credential is checked again too: a session that ended, or
+			// a role that changed, takes effect on open streams at once.
+			u, err := s.credentialUser(ctx, cred)
+			if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
+				return closeError{closeSignedOut, "signed out: sign in again"}
+			}
+			if err != nil {
+				return err
+			}
+			a = parley.UserActor(u)
+			if err := viewer.Refresh(ctx, a); err != nil {
 				return err
 			}
 			sees = sees || viewer.Sees(e)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"github.com/danielgtaylor/huma/v2"
+	"time"
 
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
@@ -115,6 +116,28 @@ func (s *Server) createToken(ctx context.Context, a parley.Actor, in *tokenInput
 	return &body[tokenJSON]{tokenJSON{Token: token, Name: name}}, nil
 }
 
+type tokenInfoJSON struct {
+	ID        parley.ID `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (s *Server) listTokens(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[tokenInfoJSON]], error) {
+	tokens, err := s.org.Tokens(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tokenInfoJSON, len(tokens))
+	for i, t := range tokens {
+		out[i] = tokenInfoJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt}
+	}
+	return list(out), nil
+}
+
+func (s *Server) revokeToken(ctx context.Context, a parley.Actor, in *idInput) (*struct{}, error) {
+	return nil, s.org.RevokeToken(ctx, a, in.ID)
+}
+
 func (s *Server) listTeams(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[teamJSON]], error) {
 	teams, err := s.org.Teams(ctx, a)
 	if err != nil {
@@ -164,9 +187,11 @@ type passwordInput struct {
 	}
 }
 
-// changePassword sets the caller's own password.
+// changePassword sets the caller's own password and signs out the caller's
+// other sessions.
 func (s *Server) changePassword(ctx context.Context, a parley.Actor, in *passwordInput) (*struct{}, error) {
-	return nil, s.org.ChangePassword(ctx, a, in.Body.CurrentPassword, in.Body.Password)
+	cred, _ := ctx.Value(credentialKey{}).(credential)
+	return nil, s.org.ChangePassword(ctx, a, in.Body.CurrentPassword, in.Body.Password, cred.cookie)
 }
 
 type avatarInput struct {

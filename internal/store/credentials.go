@@ -19,10 +19,26 @@ func (tx *Tx) CreateSession(ctx context.Context, tokenHash string, userID parley
 	return tx.wrap(err, "create session")
 }
 
-// DeleteSession removes a session; removing a missing one is not an error.
-func (tx *Tx) DeleteSession(ctx context.Context, tokenHash string) error {
-	_, err := tx.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
-	return tx.wrap(err, "delete session")
+// DeleteSession removes a session and returns its user; removing a missing
+// one is ENOTFOUND.
+func (tx *Tx) DeleteSession(ctx context.Context, tokenHash string) (parley.ID, error) {
+	var userID parley.ID
+	err := tx.db.QueryRowContext(ctx, `DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id`, tokenHash).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, parley.Errorf(parley.ENOTFOUND, "no such session")
+	}
+	return userID, tx.wrap(err, "delete session")
+}
+
+// DeleteSessions removes a user's sessions but the one of keepHash (""
+// keeps none) and says how many it removed.
+func (tx *Tx) DeleteSessions(ctx context.Context, userID parley.ID, keepHash string) (int64, error) {
+	res, err := tx.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keepHash)
+	if err != nil {
+		return 0, tx.wrap(err, "delete sessions")
+	}
+	n, err := res.RowsAffected()
+	return n, tx.wrap(err, "delete sessions")
 }
 
 // SessionUser returns the user of an unexpired session, or EUNAUTHORIZED.
@@ -37,6 +53,44 @@ func (tx *Tx) CreateAPIToken(ctx context.Context, tokenHash string, userID parle
 	err := tx.db.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 		tokenHash, userID, name, at).Scan(&id)
 	return id, tx.wrap(err, "create token")
+}
+
+// APIToken is a personal API token as its owner sees it: never the token.
+type APIToken struct {
+	ID        parley.ID
+	Name      string
+	CreatedAt time.Time
+}
+
+// APITokens lists a user's tokens, newest first.
+func (q *Q) APITokens(ctx context.Context, userID parley.ID) ([]APIToken, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, q.wrap(err, "tokens")
+	}
+	defer rows.Close()
+	var out []APIToken
+	for rows.Next() {
+		var t APIToken
+		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt); err != nil {
+			return nil, q.wrap(err, "tokens")
+		}
+		out = append(out, t)
+	}
+	return out, q.wrap(rows.Err(), "tokens")
+}
+
+// DeleteAPIToken removes a user's token; another user's, or none, is
+// ENOTFOUND.
+func (tx *Tx) DeleteAPIToken(ctx context.Context, id, userID parley.ID) error {
+	res, err := tx.db.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1 AND user_id = $2`, id, userID)
+	if err != nil {
+		return tx.wrap(err, "delete token")
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return parley.Errorf(parley.ENOTFOUND, "no such token")
+	}
+	return nil
 }
 
 // TokenUser returns the user of an API token, or EUNAUTHORIZED.
