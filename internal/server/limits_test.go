@@ -190,4 +190,3 @@ func (c *client) dialStatus(t *testing.T) int {
 	res.Body.Close()
 	return res.StatusCode
 }
-

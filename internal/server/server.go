@@ -84,10 +84,10 @@ type Server struct {
 	anonymous      *auth.Buckets
 	api            *auth.Buckets
 	streams        *streamCount
-	metrics    *metrics
-	hub        *realtime.Hub
-	web        fs.FS
-	blobs      Blobs
+	metrics        *metrics
+	hub            *realtime.Hub
+	web            fs.FS
+	blobs          Blobs
 }
 
 // Deps are the server's collaborators.
