@@ -28,6 +28,10 @@ const JobSendMail = "mail.send"
 // with the default backoff, about a day and a half.
 const sendAttempts = 12
 
+// MaxCopies is the most people a reply copies from the customer's last
+// email, as the API caps the copies an agent adds.
+const MaxCopies = 20
+
 type sendMailJob struct {
 	MessageID parley.ID `json:"message_id"`
 }
@@ -69,6 +73,12 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 				seen[p.Email] = true
 				email.Cc = append(email.Cc, p)
 			}
+		}
+		// A mass-copied email is a mailing or an abuse, never a
+		// conversation to copy back: past MaxCopies nobody is copied, and
+		// the reply says how many were left out.
+		if len(email.Cc) > MaxCopies {
+			email.Uncopied, email.Cc = len(email.Cc), nil
 		}
 	case parley.ErrorCode(err) != parley.ENOTFOUND:
 		return err

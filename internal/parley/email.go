@@ -38,6 +38,9 @@ type Email struct {
 	// Outlook's thread root. Replies continue both.
 	References  []string `json:"references,omitempty"`
 	ThreadIndex string   `json:"thread_index,omitempty"`
+	// Uncopied counts the people on the customer's last email that a reply
+	// did not copy: they were more than a reply copies.
+	Uncopied int `json:"uncopied,omitempty"`
 	// Delivery is where an outbound email is: queued, sent or failed.
 	Delivery string `json:"delivery,omitempty"`
 	// Forward marks the conversation sent on to someone outside (SPEC

@@ -36,6 +36,7 @@ export class App {
       if (this.presence.take(s) && s.conversation_id === this.thread.id) this.stream.send('viewing', s.conversation_id);
     },
     resync: () => this.refreshAll(),
+    ended: () => this.signedOut(),
   });
   private pending: ReturnType<typeof setTimeout> | undefined;
   private toastID = 0;

@@ -26,6 +26,8 @@ type Handlers = {
   signal: (s: Signal) => void;
   /** resync runs after every (re)connection: refetch what is on screen. */
   resync: () => void;
+  /** ended runs when the server closed the stream because its session or token ended. */
+  ended?: () => void;
 };
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'stopped';
@@ -119,6 +121,12 @@ export class Stream {
     ws.onclose = (c) => {
       if (this.ws !== ws || this.stopped) return;
       this.ws = null;
+      if (c.code === 4001) {
+        // Signed out (elsewhere, or by a password change): no use reconnecting.
+        this.stop();
+        this.handlers.ended?.();
+        return;
+      }
       // 4008 and 1001 carry "resume_after=N": trust our own count, which
       // is the same or later.
       this.status = 'reconnecting';

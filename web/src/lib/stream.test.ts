@@ -31,14 +31,16 @@ class FakeSocket {
 describe('Stream', () => {
   let events: number[];
   let resyncs: number;
+  let ended: number;
   let s: Stream;
   beforeEach(() => {
     vi.useFakeTimers();
     FakeSocket.all = [];
     events = [];
     resyncs = 0;
+    ended = 0;
     s = new Stream(
-      { event: (e: StreamEvent) => events.push(e.seq), signal: () => {}, resync: () => resyncs++ },
+      { event: (e: StreamEvent) => events.push(e.seq), signal: () => {}, resync: () => resyncs++, ended: () => ended++ },
       'ws://test/api/v1/stream',
       () => new FakeSocket() as unknown as WebSocket,
     );
@@ -90,5 +92,14 @@ describe('Stream', () => {
     vi.setSystemTime(Date.now() + 60_000); // the clock jumps; timers did not run
     vi.advanceTimersByTime(5_000);
     expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it('stops, and says so, when the server ends it for a session that ended (4001)', () => {
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].close(4001);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(ended).toBe(1);
+    expect(s.status).toBe('stopped');
   });
 });
