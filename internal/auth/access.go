@@ -92,6 +92,20 @@ func ReadableInboxIDs(ctx context.Context, m Memberships, a parley.Actor) ([]par
 	return nil, nil
 }
 
+// Readable returns whether a may read an inbox, as a function over the
+// inboxes ReadableInboxIDs lists.
+func Readable(ctx context.Context, m Memberships, a parley.Actor) (func(parley.ID) bool, error) {
+	ids, err := ReadableInboxIDs(ctx, m, a)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[parley.ID]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return func(id parley.ID) bool { return set[id] }, nil
+}
+
 // Admin checks that a is an admin (SPEC ORG-2: settings, inboxes, channels).
 func Admin(a parley.Actor) error {
 	if a.Kind == parley.ActorSystem || a.Kind == parley.ActorUser && a.Role == parley.RoleAdmin {

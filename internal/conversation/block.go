@@ -10,9 +10,11 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
-// Block blocks a sender (SPEC CNV-7): their conversations in the inbox move to
-// *filtered*, and every future message from them lands there. Blocking is for
-// the whole organisation, as a sender is. The actor must be able to act in an
+// Block blocks a sender (SPEC CNV-7): their conversations in the inboxes the
+// actor may act in move to *filtered*, and every future message from them
+// lands there. Blocking is for the whole organisation, as a sender is;
+// threads of inboxes the actor cannot act in stay where they are, for their
+// members to judge. The actor must be able to act in an
 // inbox where the contact has a conversation, or be an admin; a contact they
 // cannot see is ENOTFOUND.
 func (s *Service) Block(ctx context.Context, a parley.Actor, contactID parley.ID) (*parley.Contact, error) {
@@ -39,9 +41,13 @@ func (s *Service) setBlocked(ctx context.Context, a parley.Actor, contactID parl
 		if err := auth.Contact(ctx, tx, a, convs, auth.Act); err != nil {
 			return err
 		}
+		readable, err := auth.Readable(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		out = contact.Seen(readable)
 		now := s.clock()
 		if block == (contact.BlockedAt != nil) {
-			out = contact
 			return nil
 		}
 		typ := parley.EventContactUnblocked
@@ -56,8 +62,13 @@ func (s *Service) setBlocked(ctx context.Context, a parley.Actor, contactID parl
 		tx.Append(parley.NewEvent(typ, a, now, map[string]any{"contact_id": contactID}))
 		if block {
 			for _, id := range convs {
-				c, err := tx.Conversation(ctx, id)
-				if err != nil {
+				// The block is the organisation's, for the sender's future
+				// messages; the threads it moves now are only those of
+				// inboxes the blocker may act in. Others are their members'.
+				c, err := auth.Conversation(ctx, tx, a, id, auth.Act)
+				if code := parley.ErrorCode(err); code == parley.ENOTFOUND || code == parley.EFORBIDDEN {
+					continue
+				} else if err != nil {
 					return err
 				}
 				if c.Placement != parley.PlacementInbox {
@@ -71,7 +82,7 @@ func (s *Service) setBlocked(ctx context.Context, a parley.Actor, contactID parl
 				}
 			}
 		}
-		out = contact
+		out.BlockedAt = contact.BlockedAt
 		return nil
 	})
 	return out, err
@@ -91,7 +102,11 @@ func (s *Service) Contact(ctx context.Context, a parley.Actor, id parley.ID) (*p
 	if err := auth.Contact(ctx, s.store, a, convs, auth.Read); err != nil {
 		return nil, err
 	}
-	return c, nil
+	readable, err := auth.Readable(ctx, s.store, a)
+	if err != nil {
+		return nil, err
+	}
+	return c.Seen(readable), nil
 }
 
 // ContactConversations returns a contact's conversations that a may read,

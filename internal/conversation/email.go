@@ -250,7 +250,7 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, p *pending) er
 		// A delivery failure is about the conversation, not from its
 		// customer: it is logged with no contact.
 	default:
-		contact, err = s.resolveContact(ctx, tx, Inbound{ContactEmail: sender.Email, ContactName: sender.Name}, nil, now)
+		contact, err = s.resolveContact(ctx, tx, Inbound{ContactEmail: sender.Email, ContactName: sender.Name}, nil, ch.InboxID, now)
 		if err != nil {
 			return err
 		}

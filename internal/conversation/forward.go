@@ -117,7 +117,7 @@ func (s *Service) forwardedThread(ctx context.Context, tx *store.Tx, c *parley.C
 	fmt.Fprintf(&h, "<hr><p><b>Forwarded conversation</b><br>Subject: %s</p>", html.EscapeString(c.Subject))
 	for _, id := range ids {
 		m := msgs[id]
-		who, err := s.author(ctx, tx, m)
+		who, err := s.author(ctx, tx, m, c.InboxID)
 		if err != nil {
 			return "", "", nil, err
 		}
@@ -154,8 +154,9 @@ func forwardAttachments(ctx context.Context, tx *store.Tx, m *parley.Message, fr
 	return nil
 }
 
-// author names who wrote a message, as a From line.
-func (s *Service) author(ctx context.Context, tx *store.Tx, m *parley.Message) (string, error) {
+// author names who wrote a message of a conversation in inbox, as a From
+// line.
+func (s *Service) author(ctx context.Context, tx *store.Tx, m *parley.Message, inbox parley.ID) (string, error) {
 	if m.Email != nil && m.Direction == parley.Inbound {
 		return m.Email.From.String(), nil
 	}
@@ -164,6 +165,7 @@ func (s *Service) author(ctx context.Context, tx *store.Tx, m *parley.Message) (
 		if err != nil {
 			return "", err
 		}
+		c = c.Seen(func(id parley.ID) bool { return id == inbox })
 		return parley.Mailbox{Name: c.Name, Email: c.Email}.String(), nil
 	}
 	if m.AuthorID != nil {

@@ -57,7 +57,7 @@ func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 	}
 	email := &parley.Email{
 		MessageID: pmail.NewMessageID(s.mailDomain), Subject: replySubject(c.Subject), Date: now, Delivery: "queued",
-		To: []parley.Mailbox{{Name: contact.Name, Email: contact.Email}},
+		To: []parley.Mailbox{{Name: contact.Seen(func(id parley.ID) bool { return id == c.InboxID }).Name, Email: contact.Email}},
 	}
 	ours := func(addr string) bool { return strings.HasSuffix(addr, "@"+s.mailDomain) }
 	// Reply-all over the customer's own last email: whoever else wrote in
@@ -374,7 +374,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 			return parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name)
 		}
 		now := s.clock()
-		contact, err := s.resolveContact(ctx, tx, Inbound{ContactEmail: in.To.Email, ContactName: in.To.Name}, nil, now)
+		contact, err := s.resolveContact(ctx, tx, Inbound{ContactEmail: in.To.Email, ContactName: in.To.Name}, nil, ch.InboxID, now)
 		if err != nil {
 			return err
 		}

@@ -134,7 +134,7 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel,
 			return parley.Invalid("conversation_id", "no such conversation in this channel's inbox")
 		}
 	}
-	contact, err := s.resolveContact(ctx, tx, in, c, now)
+	contact, err := s.resolveContact(ctx, tx, in, c, ch.InboxID, now)
 	if err != nil {
 		return err
 	}
@@ -214,8 +214,9 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel,
 
 // resolveContact finds the sender by email or creates them. A message that
 // continues a conversation without naming a sender is the conversation's
-// contact's.
-func (s *Service) resolveContact(ctx context.Context, tx *store.Tx, in Inbound, c *parley.Conversation, now time.Time) (*parley.Contact, error) {
+// contact's. A name the message gives, when the contact has none, is
+// recorded as learnt in inbox: only its readers see it.
+func (s *Service) resolveContact(ctx context.Context, tx *store.Tx, in Inbound, c *parley.Conversation, inbox parley.ID, now time.Time) (*parley.Contact, error) {
 	if in.ContactEmail == "" && c != nil {
 		if c.ContactID == nil {
 			return nil, nil
@@ -226,7 +227,7 @@ func (s *Service) resolveContact(ctx context.Context, tx *store.Tx, in Inbound, 
 		contact, err := tx.ContactByEmail(ctx, in.ContactEmail)
 		if err == nil {
 			if contact.Name == "" && in.ContactName != "" {
-				contact.Name = in.ContactName
+				contact.Name, contact.NameInbox = in.ContactName, &inbox
 				if err := tx.UpdateContact(ctx, contact); err != nil {
 					return nil, err
 				}
@@ -238,6 +239,9 @@ func (s *Service) resolveContact(ctx context.Context, tx *store.Tx, in Inbound, 
 		}
 	}
 	contact := &parley.Contact{Name: in.ContactName, Email: in.ContactEmail, CreatedAt: now}
+	if contact.Name != "" {
+		contact.NameInbox = &inbox
+	}
 	if err := tx.CreateContact(ctx, contact); err != nil {
 		return nil, err
 	}

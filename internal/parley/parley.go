@@ -127,14 +127,29 @@ type Channel struct {
 
 // Contact is a customer (SPEC CRM-1).
 type Contact struct {
-	ID        ID
-	Name      string
+	ID   ID
+	Name string
+	// NameInbox is the inbox whose message gave the name; nil when a
+	// person set it. Only those who may read that inbox see the name:
+	// contacts are shared, inboxes may be restricted.
+	NameInbox *ID
 	Email     string   // the primary address
 	Emails    []string // every known address, primary first
 	Phone     string
 	OwnerID   *ID
 	BlockedAt *time.Time
 	CreatedAt time.Time
+}
+
+// Seen returns the contact as someone who may read the inboxes readable
+// says may see it: without its name when that came from another inbox.
+func (c *Contact) Seen(readable func(inbox ID) bool) *Contact {
+	if c.NameInbox == nil || readable(*c.NameInbox) {
+		return c
+	}
+	seen := *c
+	seen.Name = ""
+	return &seen
 }
 
 // Status is whether a conversation needs work (SPEC CNV-2).

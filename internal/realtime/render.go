@@ -17,9 +17,9 @@ type ActorJSON struct {
 	Name string           `json:"name"`
 }
 
-// Actor names who did e: a user by userName, a contact from contacts (by
+// Actor names who did e: a user by userName, a contact by contact (by
 // name, else email), or Parley itself.
-func Actor(e *parley.Event, userName func(parley.ID) string, contacts map[parley.ID]*parley.Contact) ActorJSON {
+func Actor(e *parley.Event, userName func(parley.ID) string, contact func(parley.ID) *parley.Contact) ActorJSON {
 	a := ActorJSON{Kind: e.ActorKind, ID: e.ActorID}
 	switch {
 	case e.ActorKind == parley.ActorSystem:
@@ -28,7 +28,7 @@ func Actor(e *parley.Event, userName func(parley.ID) string, contacts map[parley
 	case e.ActorKind == parley.ActorUser:
 		a.Name = userName(*e.ActorID)
 	case e.ActorKind == parley.ActorContact:
-		if c := contacts[*e.ActorID]; c != nil {
+		if c := contact(*e.ActorID); c != nil {
 			a.Name = c.Name
 			if a.Name == "" {
 				a.Name = c.Email
@@ -98,7 +98,16 @@ func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
 	}
 	out := make([]Event, len(evs))
 	for i, e := range evs {
-		a := Actor(&e, func(id parley.ID) string { return h.names.user(ctx, id) }, cs)
+		// One rendering serves every subscriber of the event's inbox, who
+		// may not read the inbox a contact's name was learnt in: the name
+		// shows in events of that inbox only.
+		inEvent := func(inbox parley.ID) bool { return e.InboxID != nil && *e.InboxID == inbox }
+		a := Actor(&e, func(id parley.ID) string { return h.names.user(ctx, id) }, func(id parley.ID) *parley.Contact {
+			if c := cs[id]; c != nil {
+				return c.Seen(inEvent)
+			}
+			return nil
+		})
 		b, err := json.Marshal(eventJSON{Seq: e.Seq, Type: e.Type, ConversationID: e.ConversationID, InboxID: e.InboxID,
 			MessageID: e.MessageID, Actor: a, At: e.At, Data: e.Data})
 		if err != nil {

@@ -87,7 +87,7 @@ func (s *Server) conversationViews(ctx context.Context, a parley.Actor, convs []
 			contacts = append(contacts, *c.ContactID)
 		}
 	}
-	n, err := s.names(ctx, contacts)
+	n, err := s.names(ctx, a, contacts)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (s *Server) timeline(ctx context.Context, a parley.Actor, in *timelineInput
 			contacts = append(contacts, *it.ActorID)
 		}
 	}
-	n, err := s.names(ctx, contacts)
+	n, err := s.names(ctx, a, contacts)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
 )
@@ -187,7 +188,8 @@ type names struct {
 	contacts map[parley.ID]*parley.Contact
 }
 
-func (s *Server) names(ctx context.Context, contactIDs []parley.ID) (*names, error) {
+// names loads the people a page mentions, contacts as a sees them.
+func (s *Server) names(ctx context.Context, a parley.Actor, contactIDs []parley.ID) (*names, error) {
 	n := &names{users: map[parley.ID]parley.User{}, teams: map[parley.ID]string{}}
 	users, err := s.store.Users(ctx)
 	if err != nil {
@@ -205,6 +207,13 @@ func (s *Server) names(ctx context.Context, contactIDs []parley.ID) (*names, err
 	}
 	if n.contacts, err = s.store.ContactsByID(ctx, contactIDs); err != nil {
 		return nil, err
+	}
+	readable, err := auth.Readable(ctx, s.store, a)
+	if err != nil {
+		return nil, err
+	}
+	for id, c := range n.contacts {
+		n.contacts[id] = c.Seen(readable)
 	}
 	return n, nil
 }
@@ -230,7 +239,7 @@ func (n *names) conversation(c *parley.Conversation) conversationJSON {
 }
 
 func (n *names) actor(e *parley.Event) realtime.ActorJSON {
-	return realtime.Actor(e, func(id parley.ID) string { return n.users[id].Name }, n.contacts)
+	return realtime.Actor(e, func(id parley.ID) string { return n.users[id].Name }, func(id parley.ID) *parley.Contact { return n.contacts[id] })
 }
 
 type messageJSON struct {

@@ -23,8 +23,8 @@ func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
 	if len(c.Emails) > 0 {
 		c.Email = c.Emails[0]
 	}
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, phone, owner_id, search_text, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		c.Name, c.Phone, c.OwnerID, contactSearchText(c), c.CreatedAt).Scan(&c.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, name_inbox_id, phone, owner_id, search_text, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		c.Name, c.NameInbox, c.Phone, c.OwnerID, contactSearchText(c), c.CreatedAt).Scan(&c.ID)
 	if err != nil {
 		return tx.wrap(err, "create contact")
 	}
@@ -63,10 +63,11 @@ func (tx *Tx) insertEmail(ctx context.Context, contactID parley.ID, email string
 	return tx.wrap(err, "contact %d email", contactID)
 }
 
-// UpdateContact saves a contact's name and phone.
+// UpdateContact saves a contact's name (and where it came from), phone and
+// owner.
 func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
-	if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, phone = $3, owner_id = $4 WHERE id = $1`,
-		c.ID, c.Name, c.Phone, c.OwnerID); err != nil {
+	if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, name_inbox_id = $3, phone = $4, owner_id = $5 WHERE id = $1`,
+		c.ID, c.Name, c.NameInbox, c.Phone, c.OwnerID); err != nil {
 		return err
 	}
 	return tx.indexContact(ctx, c)
@@ -80,8 +81,8 @@ func (tx *Tx) SetContactBlocked(ctx context.Context, id parley.ID, at *time.Time
 // Contact returns a contact with its emails, or ENOTFOUND.
 func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) {
 	var c parley.Contact
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, phone, owner_id, blocked_at, created_at FROM contacts WHERE id = $1`, id).
-		Scan(&c.ID, &c.Name, &c.Phone, &c.OwnerID, &c.BlockedAt, &c.CreatedAt)
+	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, phone, owner_id, blocked_at, created_at FROM contacts WHERE id = $1`, id).
+		Scan(&c.ID, &c.Name, &c.NameInbox, &c.Phone, &c.OwnerID, &c.BlockedAt, &c.CreatedAt)
 	if err != nil {
 		return nil, q.notFound(err, "contact")
 	}
@@ -114,8 +115,8 @@ func (q *Q) ContactByEmail(ctx context.Context, email string) (*parley.Contact, 
 	return q.Contact(ctx, id)
 }
 
-// ContactsByID returns the contacts with the given ids (name and primary
-// email only), by id.
+// ContactsByID returns the contacts with the given ids (name, its inbox
+// and the primary email only), by id.
 func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*parley.Contact, error) {
 	out := map[parley.ID]*parley.Contact{}
 	ids = dedupe(ids)
@@ -123,7 +124,7 @@ func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*p
 		return out, nil
 	}
 	args, in := inList(ids, 0)
-	rows, err := q.db.QueryContext(ctx, `SELECT c.id, c.name, c.blocked_at, c.created_at,
+	rows, err := q.db.QueryContext(ctx, `SELECT c.id, c.name, c.name_inbox_id, c.blocked_at, c.created_at,
 		COALESCE((SELECT e.email FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.position, e.email LIMIT 1), '')
 		FROM contacts c WHERE c.id IN (`+in+`)`, args...)
 	if err != nil {
@@ -132,7 +133,7 @@ func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*p
 	defer rows.Close()
 	for rows.Next() {
 		var c parley.Contact
-		if err := rows.Scan(&c.ID, &c.Name, &c.BlockedAt, &c.CreatedAt, &c.Email); err != nil {
+		if err := rows.Scan(&c.ID, &c.Name, &c.NameInbox, &c.BlockedAt, &c.CreatedAt, &c.Email); err != nil {
 			return nil, q.wrap(err, "contacts")
 		}
 		out[c.ID] = &c
