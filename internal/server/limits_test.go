@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -123,6 +124,12 @@ func TestAnonymousLimits(t *testing.T) {
 		t.Fatalf("sign in from the flooding address: %d", status)
 	}
 	browser.must(200, "GET", path("/me"), nil)
+
+	// A stale session cookie goes on anonymous, and is cleared.
+	stale := random.call("GET", path("/me"), nil, "Authorization", "", "Cookie", "parley_session=stale")
+	if c := stale.header.Get("Set-Cookie"); stale.status != http.StatusUnauthorized || !strings.Contains(c, "parley_session=;") || !strings.Contains(c, "Max-Age=0") {
+		t.Errorf("a stale cookie: %d, Set-Cookie %q; want 401 and the cookie cleared", stale.status, c)
+	}
 
 	anon := &client{api: a, name: "anonymous", http: &http.Client{}}
 	got = map[int]int{}
