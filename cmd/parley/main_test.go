@@ -51,11 +51,12 @@ func TestCommandLine(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			addr := freeAddr(t)
 			vars := map[string]string{
-				"PARLEY_DATA_DIR":     t.TempDir(),
-				"PARLEY_DATABASE_URL": storetest.URL(t, engine),
-				"PARLEY_LISTEN":       addr,
-				"PARLEY_SMTP_ADDR":    freeAddr(t),
-				"PARLEY_ADMIN_EMAIL":  "boss@example.com",
+				"PARLEY_DATA_DIR":      t.TempDir(),
+				"PARLEY_DATABASE_URL":  storetest.URL(t, engine),
+				"PARLEY_LISTEN":        addr,
+				"PARLEY_SMTP_ADDR":     freeAddr(t),
+				"PARLEY_ADMIN_EMAIL":   "boss@example.com",
+				"PARLEY_METRICS_TOKEN": "metrics-0123456789abcdef",
 			}
 			getenv := func(k string) string { return vars[k] }
 			cli := func(stdin string, args ...string) (string, error) {
@@ -124,6 +125,21 @@ func TestCommandLine(t *testing.T) {
 			}
 			if _, err := cli("new-passw0rd-123\n", "user", "set-password", "--email", "boss@example.com"); err != nil {
 				t.Errorf("set-password: %v", err)
+			}
+			// PARLEY_METRICS_TOKEN guards /metrics.
+			for authorization, want := range map[string]int{"": 401, "Bearer " + strings.TrimSpace(token): 401, "Bearer metrics-0123456789abcdef": 200} {
+				req, _ := http.NewRequest("GET", "http://"+addr+"/metrics", nil)
+				if authorization != "" {
+					req.Header.Set("Authorization", authorization)
+				}
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				if res.StatusCode != want {
+					t.Errorf("/metrics with %q: %d, want %d", authorization, res.StatusCode, want)
+				}
 			}
 			if got, err := cli("", "version"); err != nil || !strings.HasPrefix(got, "parley ") {
 				t.Errorf("version: %q, %v", got, err)

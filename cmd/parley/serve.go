@@ -112,7 +112,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	files := openFiles(log)
 	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version, APIRate: cfg.APIRate, APIBurst: cfg.APIBurst,
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
-		DeviceKey: deriveKey(secret, "parley device cookies"),
+		MetricsToken: cfg.MetricsToken,
+		DeviceKey:    deriveKey(secret, "parley device cookies"),
 		// Streams may hold half the descriptors; the rest answer requests,
 		// mail and the database.
 		MaxStreams: max(100, files/2)}, server.Deps{

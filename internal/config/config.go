@@ -66,6 +66,10 @@ type Config struct {
 	// addresses or CIDR blocks (PARLEY_TRUSTED_PROXIES, comma-separated):
 	// their X-Forwarded-For names the client that per-address limits count.
 	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token that /metrics requires
+	// (PARLEY_METRICS_TOKEN); without it /metrics is open to anyone who
+	// can reach the listen address.
+	MetricsToken string
 }
 
 // Load reads the configuration from getenv and validates it.
@@ -109,6 +113,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.SMTPRelay = get("PARLEY_SMTP_RELAY", "")
 	c.DKIMKey, c.DKIMSelector = get("PARLEY_DKIM_KEY", ""), get("PARLEY_DKIM_SELECTOR", "parley")
 	c.PProf = get("PARLEY_PPROF", "")
+	c.MetricsToken = get("PARLEY_METRICS_TOKEN", "")
 	mb, err := strconv.ParseFloat(get("PARLEY_MAX_MESSAGE_MB", "35"), 64)
 	if err != nil || mb < 1 {
 		return c, fmt.Errorf("config: PARLEY_MAX_MESSAGE_MB %q: want a size in megabytes, at least 1", getenv("PARLEY_MAX_MESSAGE_MB"))
@@ -166,6 +171,10 @@ func (c Config) Validate() error {
 	if c.MailDomain == "" || strings.ContainsAny(c.MailDomain, "@ /:") {
 		return fmt.Errorf("config: PARLEY_MAIL_DOMAIN %q: want a domain such as mail.example.com", c.MailDomain)
 	}
+	if c.MetricsToken != "" && (len(c.MetricsToken) < 16 || strings.ContainsFunc(c.MetricsToken, notTokenChar)) {
+		// Never echo the token: it is a secret.
+		return fmt.Errorf("config: PARLEY_METRICS_TOKEN: want at least 16 printable characters without spaces (openssl rand -hex 32 makes one)")
+	}
 	if c.SecretKey != "" {
 		if b, err := hex.DecodeString(c.SecretKey); err != nil || len(b) < 32 {
 			return fmt.Errorf("config: PARLEY_SECRET_KEY: want at least 64 hex characters")
@@ -173,6 +182,10 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// notTokenChar reports a character that cannot be sent in an
+// Authorization header's token.
+func notTokenChar(r rune) bool { return r <= ' ' || r >= 0x7f }
 
 func defaultMailDomain(baseURL string) string {
 	u, err := url.Parse(baseURL)
@@ -186,6 +199,10 @@ func defaultMailDomain(baseURL string) string {
 // that file with a random key on first start. A key set in the environment
 // wins.
 func (c *Config) EnsureSecretKey() error {
+	if c.MetricsToken != "" && (len(c.MetricsToken) < 16 || strings.ContainsFunc(c.MetricsToken, notTokenChar)) {
+		// Never echo the token: it is a secret.
+		return fmt.Errorf("config: PARLEY_METRICS_TOKEN: want at least 16 printable characters without spaces (openssl rand -hex 32 makes one)")
+	}
 	if c.SecretKey != "" {
 		return nil
 	}

@@ -23,13 +23,15 @@ func TestLoadDefaults(t *testing.T) {
 
 func TestLoadRefuses(t *testing.T) {
 	for name, vars := range map[string]map[string]string{
-		"PARLEY_LISTEN":          {"PARLEY_LISTEN": "8080"},
-		"PARLEY_BASE_URL":        {"PARLEY_BASE_URL": "ftp://x"},
-		"PARLEY_LOG_FORMAT":      {"PARLEY_LOG_FORMAT": "xml"},
-		"PARLEY_SECRET_KEY":      {"PARLEY_SECRET_KEY": "short"},
-		"PARLEY_TRUSTED_PROXIES": {"PARLEY_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
+		"PARLEY_LISTEN":                     {"PARLEY_LISTEN": "8080"},
+		"PARLEY_BASE_URL":                   {"PARLEY_BASE_URL": "ftp://x"},
+		"PARLEY_LOG_FORMAT":                 {"PARLEY_LOG_FORMAT": "xml"},
+		"PARLEY_SECRET_KEY":                 {"PARLEY_SECRET_KEY": "short"},
+		"PARLEY_TRUSTED_PROXIES":            {"PARLEY_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
+		"PARLEY_METRICS_TOKEN too short":    {"PARLEY_METRICS_TOKEN": "short"},
+		"PARLEY_METRICS_TOKEN with a space": {"PARLEY_METRICS_TOKEN": "0123456789 abcdef"},
 	} {
-		if _, err := config.Load(env(vars)); err == nil || !strings.Contains(err.Error(), name) {
+		if _, err := config.Load(env(vars)); err == nil || !strings.Contains(err.Error(), strings.Fields(name)[0]) {
 			t.Errorf("%v: error %v, want one naming %s", vars, err, name)
 		}
 	}
@@ -46,6 +48,17 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	if want := "127.0.0.1/32 10.0.0.0/8 ::1/128"; strings.Join(got, " ") != want {
 		t.Errorf("TrustedProxies = %v, want %s", got, want)
+	}
+}
+
+func TestMetricsToken(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.MetricsToken != "" {
+		t.Errorf("by default: token %q, %v; want none (/metrics open)", c.MetricsToken, err)
+	}
+	c, err = config.Load(env(map[string]string{"PARLEY_METRICS_TOKEN": " 0123456789abcdef0123 "}))
+	if err != nil || c.MetricsToken != "0123456789abcdef0123" {
+		t.Errorf("token %q, %v; want 0123456789abcdef0123", c.MetricsToken, err)
 	}
 }
 

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,6 +38,35 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// guardMetrics makes /metrics require Authorization: Bearer <token> when a
+// token is set (PARLEY_METRICS_TOKEN); without one, /metrics is open. It
+// runs before authenticate, which takes any bearer for an API token: once
+// checked, the header is removed and the scrape goes on anonymous.
+func guardMetrics(next http.Handler, token string) http.Handler {
+	if token == "" {
+		return next
+	}
+	// Comparing digests compares equal lengths: the time taken says
+	// nothing about the token, not even its length.
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got := sha256.Sum256([]byte(strings.TrimSpace(bearer)))
+		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			writeProblem(w, http.StatusUnauthorized, "metrics need Authorization: Bearer <PARLEY_METRICS_TOKEN>")
+			return
+		}
+		r = r.Clone(r.Context())
+		r.Header.Del("Authorization")
+		next.ServeHTTP(w, r)
+	})
 }
 
 type statusWriter struct {

@@ -102,6 +102,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.health)
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.HandleFunc("GET /api/v1/docs", s.docs)
 	mux.Handle("/", s.app())
 }
 

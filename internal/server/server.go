@@ -61,6 +61,8 @@ type Config struct {
 	// StreamsPerUser caps one user's.
 	MaxStreams     int
 	StreamsPerUser int
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 }
 
 // Server serves the API and the web app.
@@ -151,7 +153,7 @@ func New(cfg Config, d Deps) http.Handler {
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("Parley API", cfg.Version)
 	hc.OpenAPIPath = "/api/v1/openapi"
-	hc.DocsPath = "/api/v1/docs"
+	hc.DocsPath = "" // our own page (docs.go): huma's loads its script from a CDN
 	hc.SchemasPath = "/api/v1/schemas"
 	hc.CreateHooks = nil // no $schema links in responses: clients get plain JSON
 	hc.Info.Description = "The Parley REST API. Authenticate with `Authorization: Bearer <token>` " +
@@ -167,8 +169,9 @@ func New(cfg Config, d Deps) http.Handler {
 	// on the request it is given, which the metrics label by.
 	h := s.metrics.instrument(mux)
 	h = s.authenticate(h)
+	h = guardMetrics(h, cfg.MetricsToken) // before authenticate, which would take its bearer for an API token
 	h = http.NewCrossOriginProtection().Handler(h)
-	return s.recoverer(h)
+	return secureHeaders(s.recoverer(h))
 }
 
 // authenticate puts the actor of a session cookie or bearer token, and the

@@ -4,25 +4,40 @@ test.describe('email', () => {
   test('HTML mail shows sanitised in a sandbox, quoted history folded, remote images held back', async ({ browser, parley }) => {
     const inbox = await parley.inbox('Html desk');
     const ana = await parley.user('Ana Html');
+    // The frame inherits the app's Content-Security-Policy: the mail's
+    // inline styles, data: images and (once allowed) remote images must
+    // still show.
+    const dot = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
     const html =
-      '<p>Hello, <b>the app crashes</b> on start.</p><img src="https://tracker.example/pixel.gif" alt="">' +
+      '<p>Hello, <b>the app crashes</b> on start.</p><img src="https://tracker.example/pixel.gif" alt="pixel">' +
+      `<p style="color: rgb(200, 30, 30)">Red alert</p><img src="data:image/png;base64,${dot}" alt="dot">` +
       '<script>document.title="pwned"</script><a href="https://example.com" onclick="alert(1)">details</a>' +
       '<div class="gmail_quote">On Mon, Support wrote:<blockquote>Have you tried turning it off and on again?</blockquote></div>';
     await parley.mail(inbox.address, 'Hal Crash <hal@crash.test>', 'It crashes', 'Hello, the app crashes on start.', {}, html);
-    const page = await signIn(browser, parley, ana);
+    const page = await signIn(browser, parley, ana, 'en-US', async (ctx) => {
+      // The remote image's server, which the test stands in for.
+      await ctx.route('https://tracker.example/**', (route) =>
+        route.fulfill({ contentType: 'image/gif', body: Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64') }),
+      );
+    });
     await page.locator('.conversation', { hasText: 'Hal Crash' }).getByRole('link').click();
     const frame = page.frameLocator('iframe[title="Email content"]');
+    const loaded = (img: HTMLImageElement) => img.complete && img.naturalWidth;
     await expect(frame.locator('b')).toHaveText('the app crashes');
+    await expect(frame.getByText('Red alert')).toHaveCSS('color', 'rgb(200, 30, 30)');
+    await expect.poll(() => frame.getByAltText('dot').evaluate(loaded)).toBe(1);
     await expect(frame.locator('script')).toHaveCount(0);
     await expect(frame.locator('a')).not.toHaveAttribute('onclick', /.*/);
     await expect(frame.locator('body')).not.toContainText('turning it off and on');
-    await expect(frame.locator('img')).not.toHaveAttribute('src', /tracker/);
-    await expect(frame.locator('img')).toHaveAttribute('data-remote-src', 'https://tracker.example/pixel.gif');
+    const pixel = frame.getByAltText('pixel');
+    await expect(pixel).not.toHaveAttribute('src', /tracker/);
+    await expect(pixel).toHaveAttribute('data-remote-src', 'https://tracker.example/pixel.gif');
 
     await page.getByRole('button', { name: 'Show quoted text' }).click();
     await expect(frame.locator('body')).toContainText('Have you tried turning it off and on again?');
     await page.getByRole('button', { name: 'Load remote images' }).click();
-    await expect(frame.locator('img').first()).toHaveAttribute('src', 'https://tracker.example/pixel.gif');
+    await expect(pixel).toHaveAttribute('src', 'https://tracker.example/pixel.gif');
+    await expect.poll(() => pixel.evaluate(loaded)).toBe(1);
     await shot(page, 'thread-html');
   });
 

@@ -25,7 +25,10 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}.png` });
 }
 
-export const test = base.extend<{ noPageErrors: void }, { parley: Parley; ownServer: boolean }>({
+export const test = base.extend<
+  { noPageErrors: void; noPolicyViolations: void; expectedViolations: RegExp[] },
+  { parley: Parley; ownServer: boolean }
+>({
   // test.use({ ownServer: true }) gives a file a server of its own (a worker
   // fixture option: files that differ in it never share a worker), for
   // checks that read whole screens and must not see other tests' data.
@@ -35,6 +38,35 @@ export const test = base.extend<{ noPageErrors: void }, { parley: Parley; ownSer
       pageErrors.length = 0;
       await use();
       expect(pageErrors, 'errors in the pages').toEqual([]);
+    },
+    { auto: true },
+  ],
+  // Content Security Policy violations in any page of any context a test
+  // opens (frames included: the email frame inherits the app's policy)
+  // fail the test: the policy must not break the app (issue 10). Chromium
+  // reports each one on the console. test.use({ expectedViolations }) lets
+  // through those a test provokes on purpose.
+  expectedViolations: [[], { option: true }],
+  noPolicyViolations: [
+    async ({ browser, expectedViolations }, use) => {
+      const violations: string[] = [];
+      const newContext = browser.newContext;
+      browser.newContext = async function (this: Browser, options) {
+        const ctx = await newContext.call(this, options);
+        ctx.on('console', (m) => {
+          const text = m.text();
+          if (/Content Security Policy/i.test(text) && !expectedViolations.some((re) => re.test(text))) {
+            violations.push(`${m.location().url}: ${text}`);
+          }
+        });
+        return ctx;
+      };
+      try {
+        await use();
+      } finally {
+        browser.newContext = newContext;
+      }
+      expect(violations, 'Content Security Policy violations').toEqual([]);
     },
     { auto: true },
   ],
