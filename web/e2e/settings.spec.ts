@@ -7,7 +7,7 @@ test.describe('settings', () => {
     await page.goto(parley.firstLink);
     await expect(page.getByRole('navigation', { name: 'Inboxes and views' })).toBeVisible();
     await page.goto('/settings/profile');
-    await page.getByRole('textbox', { name: 'New password (8 characters or more)' }).fill('admin-password-1');
+    await page.getByRole('textbox', { name: 'New password (10 characters or more)' }).fill('admin-password-1');
     await page.getByRole('button', { name: 'Set a password' }).click();
     await expect(page.getByText('Password saved.')).toBeVisible();
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -273,7 +273,7 @@ export const en = {
   'profile.notifyOn': 'Desktop notifications are on.',
   'profile.password': 'Password',
   'profile.currentPassword': 'Current password',
-  'profile.newPassword': 'New password (8 characters or more)',
+  'profile.newPassword': 'New password (10 characters or more)',
   'profile.changePassword': 'Change password',
   'profile.setPassword': 'Set a password',
   'profile.passwordChanged': 'Password saved.',

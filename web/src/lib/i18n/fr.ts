@@ -271,7 +271,7 @@ export const fr: Record<Key, Message> = {
   'profile.notifyOn': 'Les notifications de bureau sont activées.',
   'profile.password': 'Mot de passe',
   'profile.currentPassword': 'Mot de passe actuel',
-  'profile.newPassword': 'Nouveau mot de passe (8 caractères ou plus)',
+  'profile.newPassword': 'Nouveau mot de passe (10 caractères ou plus)',
   'profile.changePassword': 'Changer le mot de passe',
   'profile.setPassword': 'Définir un mot de passe',
   'profile.passwordChanged': 'Mot de passe enregistré.',
