@@ -113,8 +113,9 @@ func (s *Service) forwardedThread(ctx context.Context, tx *store.Tx, c *parley.C
 	} else if note.Text != "" {
 		fmt.Fprintf(&h, `<div style="white-space: pre-wrap">%s</div>`, html.EscapeString(note.Text))
 	}
-	fmt.Fprintf(&t, "\n\n---------- Forwarded conversation ----------\nSubject: %s\n", c.Subject)
-	fmt.Fprintf(&h, "<hr><p><b>Forwarded conversation</b><br>Subject: %s</p>", html.EscapeString(c.Subject))
+	subject := pmail.SingleLine(c.Subject)
+	fmt.Fprintf(&t, "\n\n---------- Forwarded conversation ----------\nSubject: %s\n", subject)
+	fmt.Fprintf(&h, "<hr><p><b>Forwarded conversation</b><br>Subject: %s</p>", html.EscapeString(subject))
 	for _, id := range ids {
 		m := msgs[id]
 		who, err := s.author(ctx, tx, m, c.InboxID)
@@ -154,11 +155,12 @@ func forwardAttachments(ctx context.Context, tx *store.Tx, m *parley.Message, fr
 	return nil
 }
 
-// author names who wrote a message of a conversation in inbox, as a From
-// line.
+// author names who wrote a message of a conversation in inbox, for a From
+// line of text: one line whatever the stored name holds, and not encoded as
+// in a header.
 func (s *Service) author(ctx context.Context, tx *store.Tx, m *parley.Message, inbox parley.ID) (string, error) {
 	if m.Email != nil && m.Direction == parley.Inbound {
-		return m.Email.From.String(), nil
+		return textMailbox(m.Email.From), nil
 	}
 	if m.ContactID != nil {
 		c, err := tx.Contact(ctx, *m.ContactID)
@@ -166,14 +168,27 @@ func (s *Service) author(ctx context.Context, tx *store.Tx, m *parley.Message, i
 			return "", err
 		}
 		c = c.Seen(func(id parley.ID) bool { return id == inbox })
-		return parley.Mailbox{Name: c.Name, Email: c.Email}.String(), nil
+		return textMailbox(parley.Mailbox{Name: c.Name, Email: c.Email}), nil
 	}
 	if m.AuthorID != nil {
 		u, err := tx.User(ctx, *m.AuthorID)
 		if err != nil {
 			return "", err
 		}
-		return u.Name, nil
+		return pmail.SingleLine(u.Name), nil
 	}
 	return "Parley", nil
+}
+
+// textMailbox writes a mailbox as a reader expects it in text: "Jo Durand
+// <jo@example.com>".
+func textMailbox(m parley.Mailbox) string {
+	name := pmail.SingleLine(m.Name)
+	switch {
+	case name == "":
+		return m.Email
+	case m.Email == "":
+		return name
+	}
+	return name + " <" + m.Email + ">"
 }

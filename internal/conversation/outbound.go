@@ -115,7 +115,7 @@ func sign(m *parley.Message, set parley.EmailSettings, author *parley.User) {
 	if set.Signature == "" && set.SignatureHTML == "" {
 		return
 	}
-	full := strings.TrimSpace(author.Name)
+	full := pmail.SingleLine(author.Name)
 	first, last, _ := strings.Cut(full, " ")
 	r := strings.NewReplacer("{{agent.full_name}}", full, "{{agent.first_name}}", first, "{{agent.last_name}}", strings.TrimSpace(last))
 	rh := strings.NewReplacer("{{agent.full_name}}", html.EscapeString(full), "{{agent.first_name}}", html.EscapeString(first),
@@ -160,7 +160,7 @@ func (s *Service) addressEmail(ctx context.Context, tx *store.Tx, c *parley.Conv
 	}
 	name := org
 	if ch.EmailSettings().FromName != "company" {
-		first, _, _ := strings.Cut(strings.TrimSpace(author.Name), " ")
+		first, _, _ := strings.Cut(pmail.SingleLine(author.Name), " ")
 		name = first + " at " + org
 	}
 	email.ChannelID = ch.ID

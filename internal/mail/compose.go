@@ -54,31 +54,36 @@ func NewToken() string {
 
 // Compose builds the MIME message: multipart/alternative with a plain part
 // (derived from the HTML when not given), inline images and attachments.
+// Names and the subject are made one line (see SingleLine); In-Reply-To and
+// References keep only the ids that can be written as they are (see
+// writableID), as no id may be encoded.
 func Compose(o Outgoing) ([]byte, error) {
-	if o.MessageID == "" {
-		return nil, fmt.Errorf("mail: compose: no Message-ID")
+	if o.MessageID == "" || !writableID(o.MessageID) {
+		return nil, fmt.Errorf("mail: compose: bad Message-ID %q", o.MessageID)
 	}
 	text := o.Text
 	if strings.TrimSpace(text) == "" && o.HTML != "" {
 		text = PlainText(o.HTML)
 	}
-	b := enmime.Builder().From(o.From.Name, o.From.Email).Subject(o.Subject).Date(o.Date).
+	b := enmime.Builder().From(SingleLine(o.From.Name), o.From.Email).Subject(SingleLine(o.Subject)).Date(o.Date).
 		ToAddrs(netAddrs(o.To)).CCAddrs(netAddrs(o.Cc)).Text([]byte(text)).
 		Header("Message-ID", "<"+o.MessageID+">")
 	if o.HTML != "" {
 		b = b.HTML([]byte(o.HTML))
 	}
 	if o.ReplyTo != nil {
-		b = b.ReplyTo(o.ReplyTo.Name, o.ReplyTo.Email)
+		b = b.ReplyTo(SingleLine(o.ReplyTo.Name), o.ReplyTo.Email)
 	}
-	if o.InReplyTo != "" {
+	if writableID(o.InReplyTo) {
 		b = b.Header("In-Reply-To", "<"+o.InReplyTo+">")
 	}
-	if len(o.References) > 0 {
-		refs := make([]string, len(o.References))
-		for i, r := range o.References {
-			refs[i] = "<" + r + ">"
+	var refs []string
+	for _, r := range o.References {
+		if writableID(r) {
+			refs = append(refs, "<"+r+">")
 		}
+	}
+	if len(refs) > 0 {
 		b = b.Header("References", strings.Join(refs, " "))
 	}
 	if o.ThreadIndex != "" {
@@ -118,9 +123,52 @@ func PlainText(html string) string {
 func netAddrs(as []Address) []netmail.Address {
 	out := make([]netmail.Address, len(as))
 	for i, a := range as {
-		out[i] = netmail.Address{Name: a.Name, Address: a.Email}
+		out[i] = netmail.Address{Name: SingleLine(a.Name), Address: a.Email}
 	}
 	return out
+}
+
+// SingleLine makes s, a name or a subject, one line for a header or a line
+// of text: each run of line breaks (CR, LF, and the other vertical
+// separators) becomes one space. A stored name may hold line breaks (an
+// encoded word in a sender's header can carry them); in text they would
+// split the line, and in a header be encoded and come back as several.
+func SingleLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\v\f\u0085\u2028\u2029") {
+		return s
+	}
+	var b strings.Builder
+	space := true // at the start, or after a space
+	for _, r := range s {
+		switch r {
+		case '\r', '\n', '\v', '\f', '\u0085', '\u2028', '\u2029':
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		b.WriteRune(r)
+		space = r == ' ' || r == '\t'
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// writableID reports whether a Message-ID can go into a header as it is.
+// A msg-id is ASCII (RFC 5322 §3.6.4): printable, without spaces, one token
+// between angle brackets, and it cannot be folded, so it must fit a header
+// line (998 characters). enmime would encode anything else, which no reader
+// matches against the id it sent; such an id is left out instead.
+func writableID(id string) bool {
+	if id == "" || len(id) > 900 || !strings.Contains(id, "@") {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c <= ' ' || c > '~' || c == '<' || c == '>' {
+			return false
+		}
+	}
+	return true
 }
 
 // DKIM signs outgoing mail for a domain.

@@ -103,3 +103,88 @@ func TestNewMessageID(t *testing.T) {
 		t.Errorf("ids %q %q", a, b)
 	}
 }
+
+func TestSingleLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"Ana Lima":                   "Ana Lima",
+		"Ana\r\nBcc: x@example.org":  "Ana Bcc: x@example.org",
+		"Ana \n\n Lima":              "Ana  Lima",
+		"\r\nAna\rLima\v\f\u2028X\n": "Ana Lima X",
+		"Ana\u0085Lima\u2029":        "Ana Lima",
+	} {
+		if got := SingleLine(in); got != want {
+			t.Errorf("SingleLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestComposeOneLineNames: a name or subject with line breaks in it goes
+// out as one line, and comes back as one.
+func TestComposeOneLineNames(t *testing.T) {
+	raw, err := Compose(Outgoing{MessageID: NewMessageID("acme.test"), Date: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC),
+		From:    Address{Name: "Ana\r\nBcc: all@example.org", Email: "ana@acme.test"},
+		ReplyTo: &Address{Name: "Acme\nSupport", Email: "support@acme.test"},
+		To:      []Address{{Name: "Jo\rDurand", Email: "jo@client.example"}},
+		Cc:      []Address{{Name: "Cole\u2028Lee", Email: "cole@client.example"}},
+		Subject: "Re: Order\r\nX-Injected: yes", Text: "Hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(raw)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, raw)
+	}
+	got := []string{m.From.Name, m.ReplyTo[0].Name, m.To[0].Name, m.Cc[0].Name, m.Subject}
+	want := []string{"Ana Bcc: all@example.org", "Acme Support", "Jo Durand", "Cole Lee", "Re: Order X-Injected: yes"}
+	if !slices.Equal(got, want) {
+		t.Errorf("names and subject %q, want %q\n%s", got, want, raw)
+	}
+}
+
+// TestComposeMessageIDs: In-Reply-To and References carry the ids as they
+// are, however odd, when RFC 5322 allows them, and never encoded: an id it
+// does not allow is left out.
+func TestComposeMessageIDs(t *testing.T) {
+	long := strings.Repeat("x", 300) + "@example.com"
+	tests := []struct {
+		id   string
+		keep bool
+	}{
+		{"plain.1234@client.example", true},
+		{"odd!#$%&'*+/=?^_`{|}~.id@client.example", true},
+		{"=?utf-8?q?x=0D=0Ay?=@client.example", true},
+		{"a.b@[192.0.2.1]", true},
+		{long, true},
+		{"héloïse@client.example", false},
+		{"two words@client.example", false},
+		{"line\r\nbreak@client.example", false},
+		{"tab\there@client.example", false},
+		{"no-at-sign", false},
+		{"a<b>@client.example", false},
+		{strings.Repeat("y", 1000) + "@example.com", false},
+	}
+	for _, tt := range tests {
+		first := "root@client.example"
+		raw, err := Compose(Outgoing{MessageID: NewMessageID("acme.test"), From: Address{Email: "ana@acme.test"},
+			To: []Address{{Email: "jo@client.example"}}, Subject: "Re: Order", Text: "Hello", Date: time.Now(),
+			InReplyTo: tt.id, References: []string{first, tt.id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		header, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+		if bytes.Contains(header, []byte("=?utf-8?")) && !strings.Contains(tt.id, "=?utf-8?") {
+			t.Errorf("%q: a header was encoded:\n%s", tt.id, header)
+		}
+		m, err := Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRefs, wantReply := []string{first}, []string(nil)
+		if tt.keep {
+			wantRefs, wantReply = []string{first, tt.id}, []string{tt.id}
+		}
+		if !slices.Equal(m.References, wantRefs) || !slices.Equal(m.InReplyTo, wantReply) {
+			t.Errorf("%q: references %q, in-reply-to %q; want %q, %q\n%s", tt.id, m.References, m.InReplyTo, wantRefs, wantReply, header)
+		}
+	}
+}

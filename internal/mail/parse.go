@@ -82,11 +82,16 @@ type Message struct {
 // Parse reads a raw message. It is tolerant: bad charsets, missing
 // boundaries and broken encodings are repaired where a reader would see the
 // text, and noted in Warnings. It fails only when there is no message to
-// keep — no header, no sender — and the caller quarantines the raw bytes with
-// the error as the reason.
+// keep — no header, no sender — or when its MIME structure is deeper or has
+// more parts than real mail (see mimeLimits), and the caller quarantines the
+// raw bytes with the error as the reason.
 func Parse(raw []byte) (*Message, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, fmt.Errorf("empty message")
+	}
+	// Before enmime, whose time on deep or wide structures is not linear.
+	if err := checkStructure(raw, defaultMIMELimits()); err != nil {
+		return nil, err
 	}
 	env, err := parser.ReadEnvelope(bytes.NewReader(raw))
 	if err != nil {
@@ -95,11 +100,13 @@ func Parse(raw []byte) (*Message, error) {
 	if len(env.GetHeaderKeys()) == 0 {
 		return nil, fmt.Errorf("no header")
 	}
+	// Message-IDs are read as they are written: RFC 2047 does not apply to
+	// them, and "=?" is legal in one.
 	m := &Message{
 		Subject:     decodeHeader(env.GetHeader("Subject")),
-		MessageID:   firstID(env.GetHeader("Message-Id")),
-		InReplyTo:   messageIDs(env.GetHeader("In-Reply-To")),
-		References:  messageIDs(env.GetHeader("References")),
+		MessageID:   firstID(env.Root.Header.Get("Message-Id")),
+		InReplyTo:   messageIDs(env.Root.Header.Get("In-Reply-To")),
+		References:  messageIDs(env.Root.Header.Get("References")),
 		ThreadIndex: threadRoot(env.GetHeader("Thread-Index")),
 		Text:        strings.TrimSpace(normalizeNewlines(toUTF8(env.Text))),
 		HTML:        strings.TrimSpace(toUTF8(env.HTML)),

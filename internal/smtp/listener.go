@@ -18,7 +18,6 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
-	"golang.org/x/net/netutil"
 
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/parley"
@@ -38,16 +37,25 @@ type Channels interface {
 // Listener accepts mail for <inbox-slug>@<domain> and
 // <inbox-slug>+<token>@<domain>. It answers 250 only once the message is
 // committed; a failure to store is a temporary 451, so the sender keeps the
-// message and tries again.
+// message and tries again. A connection over MaxConnections or
+// MaxConnectionsPerClient is answered 421 and closed at once, and one that
+// sends no command within FirstCommandTimeout is dropped: clients that hold
+// connections without sending mail cannot shut others out.
 type Listener struct {
 	Domain          string
 	Receiver        Receiver
 	Channels        Channels
 	Log             *slog.Logger
 	MaxMessageBytes int64
-	MaxRecipients   int         // per message; default 50
-	MaxConnections  int         // at once; default 100
-	TLS             *tls.Config // offers STARTTLS when set
+	MaxRecipients   int // per message; default 50
+	MaxConnections  int // at once; default 100
+	// MaxConnectionsPerClient caps the connections at once from one IPv4
+	// address or IPv6 /64; default 10.
+	MaxConnectionsPerClient int
+	// FirstCommandTimeout is how long a new connection may stay silent;
+	// default 30 s. After its first command, it may idle 2 minutes.
+	FirstCommandTimeout time.Duration
+	TLS                 *tls.Config // offers STARTTLS when set
 
 	srv *gosmtp.Server
 }
@@ -60,6 +68,12 @@ func (l *Listener) Serve(ln net.Listener) error {
 	if l.MaxConnections == 0 {
 		l.MaxConnections = 100
 	}
+	if l.MaxConnectionsPerClient == 0 {
+		l.MaxConnectionsPerClient = 10
+	}
+	if l.FirstCommandTimeout == 0 {
+		l.FirstCommandTimeout = 30 * time.Second
+	}
 	s := gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
 		return &session{l: l, remote: c.Conn().RemoteAddr().String(), helo: c.Hostname()}, nil
 	}))
@@ -71,7 +85,7 @@ func (l *Listener) Serve(ln net.Listener) error {
 	s.EnableSMTPUTF8 = true
 	s.ErrorLog = slog.NewLogLogger(l.Log.Handler(), slog.LevelWarn)
 	l.srv = s
-	err := s.Serve(netutil.LimitListener(ln, l.MaxConnections))
+	err := s.Serve(newLimitListener(ln, l.MaxConnections, l.MaxConnectionsPerClient, l.FirstCommandTimeout))
 	if errors.Is(err, gosmtp.ErrServerClosed) {
 		return nil
 	}

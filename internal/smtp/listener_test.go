@@ -248,3 +248,36 @@ func TestStartTLS(t *testing.T) {
 		}
 	})
 }
+
+// TestDeepMIMEQuarantined: a message nested 10,000 levels deep is taken
+// (250), quarantined with the reason rather than read, and the next
+// message flows.
+func TestDeepMIMEQuarantined(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		g := newRig(t, s)
+		addr, _ := g.listen(g.conv, func(l *smtp.Listener) { l.MaxMessageBytes = 2 << 20 })
+		var b strings.Builder
+		b.WriteString("From: Ana <ana@customer.example>\r\nTo: support@parley.test\r\nSubject: Deep\r\n" +
+			"Message-ID: <deep@x>\r\nMIME-Version: 1.0\r\n")
+		for i := range 10000 {
+			fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", i, i)
+		}
+		b.WriteString("Content-Type: text/plain\r\n\r\ndeep inside\r\n")
+		for i := 9999; i >= 0; i-- {
+			fmt.Fprintf(&b, "--b%d--\r\n", i)
+		}
+		if err := send(addr, "ana@customer.example", []string{"support@parley.test"}, b.String()); err != nil {
+			t.Fatalf("deep message: %v, want 250", err)
+		}
+		q, err := s.QuarantineList(context.Background(), 0, 10)
+		if err != nil || len(q) != 1 || q[0].Source != "smtp" || q[0].Reason != "MIME nesting deeper than 16 levels" {
+			t.Fatalf("quarantine = %+v, %v; want the deep message, with the reason", q, err)
+		}
+		if err := send(addr, "ana@customer.example", []string{"support@parley.test"}, message("next@x", "after the deep one")); err != nil {
+			t.Fatalf("next message: %v", err)
+		}
+		if got := g.messages(); len(got) != 1 || got[0] != "after the deep one" {
+			t.Errorf("stored %q, want the next message only", got)
+		}
+	})
+}
