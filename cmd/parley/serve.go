@@ -126,7 +126,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	// HTTP connections leave 512 descriptors (or half) in reserve for the
+	// database, mail and attachments: past that, 503 at once.
+	go func() { errc <- srv.Serve(server.LimitListener(ln, max(files/2, files-512))) }()
 
 	if addr := cfg.PProf; addr != "" {
 		// Profiling for operators, on its own (loopback) address only.
