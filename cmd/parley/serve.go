@@ -114,9 +114,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
 		MetricsToken: cfg.MetricsToken,
 		DeviceKey:    deriveKey(secret, "parley device cookies"),
-		// Streams may hold half the descriptors; the rest answer requests,
-		// mail and the database.
-		MaxStreams: max(100, files/2)}, server.Deps{
+		// Streams may hold half the HTTP connections: the rest always
+		// answer requests.
+		MaxStreams: max(50, httpConns(files)/2)}, server.Deps{
 		Log: log, Store: st, Conv: conv, Org: orgs, Library: library.New(st, blobs, nil), Sessions: sessions, Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -126,9 +126,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
-	// HTTP connections leave 512 descriptors (or half) in reserve for the
-	// database, mail and attachments: past that, 503 at once.
-	go func() { errc <- srv.Serve(server.LimitListener(ln, max(files/2, files-512))) }()
+	go func() { errc <- srv.Serve(server.LimitListener(ln, httpConns(files))) }()
 
 	if addr := cfg.PProf; addr != "" {
 		// Profiling for operators, on its own (loopback) address only.
@@ -303,6 +301,11 @@ func openFiles(log *slog.Logger) int {
 		return 1024
 	}
 	n := int(min(lim.Cur, 1<<20))
-	log.Info("open files limit", "files", n, "streams", max(100, n/2))
+	log.Info("open files limit", "files", n, "connections", httpConns(n), "streams", max(50, httpConns(n)/2))
 	return n
 }
+
+// httpConns is how many HTTP connections a node holds at once with files
+// open files: 512 descriptors (or half) stay in reserve for the database,
+// mail and attachments.
+func httpConns(files int) int { return max(files/2, files-512) }

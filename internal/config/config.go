@@ -63,8 +63,9 @@ type Config struct {
 	// (PARLEY_PPROF; off when empty).
 	PProf string
 	// TrustedProxies are the reverse proxies in front of Parley, as
-	// addresses or CIDR blocks (PARLEY_TRUSTED_PROXIES, comma-separated):
-	// their X-Forwarded-For names the client that per-address limits count.
+	// addresses or CIDR blocks (PARLEY_TRUSTED_PROXIES, comma-separated;
+	// default loopback): their X-Forwarded-For names the client that
+	// per-address limits count.
 	TrustedProxies []netip.Prefix
 	// MetricsToken, when set, is the bearer token that /metrics requires
 	// (PARLEY_METRICS_TOKEN); without it /metrics is open to anyone who
@@ -119,7 +120,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config: PARLEY_MAX_MESSAGE_MB %q: want a size in megabytes, at least 1", getenv("PARLEY_MAX_MESSAGE_MB"))
 	}
 	c.MaxMessageBytes = int64(mb * (1 << 20))
-	for _, v := range strings.Split(get("PARLEY_TRUSTED_PROXIES", ""), ",") {
+	// Loopback by default: Parley listens there, and what connects from
+	// the same machine is the proxy in front of it.
+	for _, v := range strings.Split(get("PARLEY_TRUSTED_PROXIES", "127.0.0.0/8, ::1"), ",") {
 		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
@@ -199,10 +202,6 @@ func defaultMailDomain(baseURL string) string {
 // that file with a random key on first start. A key set in the environment
 // wins.
 func (c *Config) EnsureSecretKey() error {
-	if c.MetricsToken != "" && (len(c.MetricsToken) < 16 || strings.ContainsFunc(c.MetricsToken, notTokenChar)) {
-		// Never echo the token: it is a secret.
-		return fmt.Errorf("config: PARLEY_METRICS_TOKEN: want at least 16 printable characters without spaces (openssl rand -hex 32 makes one)")
-	}
 	if c.SecretKey != "" {
 		return nil
 	}

@@ -38,7 +38,11 @@ func TestLoadRefuses(t *testing.T) {
 }
 
 func TestTrustedProxies(t *testing.T) {
-	c, err := config.Load(env(map[string]string{"PARLEY_TRUSTED_PROXIES": " 127.0.0.1, 10.1.2.3/8 ,::1,"}))
+	c, err := config.Load(env(nil))
+	if err != nil || len(c.TrustedProxies) != 2 || c.TrustedProxies[0].String() != "127.0.0.0/8" || c.TrustedProxies[1].String() != "::1/128" {
+		t.Errorf("by default: %v, %v; want loopback", c.TrustedProxies, err)
+	}
+	c, err = config.Load(env(map[string]string{"PARLEY_TRUSTED_PROXIES": " 127.0.0.1, 10.1.2.3/8 ,::1,"}))
 	if err != nil {
 		t.Fatal(err)
 	}

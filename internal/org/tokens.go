@@ -29,9 +29,11 @@ func (s *Service) CreateToken(ctx context.Context, a parley.Actor, userID parley
 	}
 	token, hash := auth.NewToken("prl_")
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		// Counted in the transaction: on SQLite writes are serial; on
-		// PostgreSQL two creations at the same instant may both pass, which
-		// overshoots by one, harmlessly.
+		// Counted with the user's row held: two creations at once count
+		// one after the other.
+		if err := tx.LockUser(ctx, userID); err != nil {
+			return err
+		}
 		held, err := tx.APITokens(ctx, userID)
 		if err != nil {
 			return err

@@ -31,18 +31,27 @@ func (s *Server) clientAddress(r *http.Request) string {
 		return host
 	}
 	ip = ip.Unmap()
-	if s.trusted(ip) {
-		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	forwarded := r.Header.Values("X-Forwarded-For")
+	switch {
+	case len(forwarded) == 0:
+	case s.trusted(ip):
+		hops := strings.Split(strings.Join(forwarded, ","), ",")
 		for i := len(hops) - 1; i >= 0; i-- {
-			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-			if err != nil {
+			hop, ok := parseHop(hops[i])
+			if !ok {
 				break
 			}
-			ip = hop.Unmap()
+			ip = hop
 			if !s.trusted(ip) {
 				break
 			}
 		}
+	default:
+		// A proxy Parley was not told of: every client counts as it.
+		s.untrustedProxy.Do(func() {
+			s.log.Warn("X-Forwarded-For from an address not in PARLEY_TRUSTED_PROXIES: if it is your proxy, add it, "+
+				"or every client behind it shares one address's limits", "peer", ip.String())
+		})
 	}
 	if ip.Is6() {
 		p, _ := ip.Prefix(64)
@@ -58,4 +67,17 @@ func (s *Server) trusted(ip netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, with or without a
+// port.
+func parseHop(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	return netip.Addr{}, false
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,19 @@ func TestContactAcrossInboxes(t *testing.T) {
 				break
 			}
 		}
+		// What bob writes to the customer or forwards does not carry the
+		// name either: a reply's To, a forwarded thread's From lines.
+		reply := w.bob.must(201, "POST", path("/conversations/%d/replies", conv), map[string]any{"text": "Hi", "via": "email"})
+		leaks("a reply by email", reply)
+		if to, _ := reply.body["email"].(map[string]any)["to"].([]any); len(to) != 1 || !strings.Contains(fmt.Sprint(to[0]), "jo@example.org") {
+			t.Errorf("the reply goes to %v, want jo@example.org", to)
+		}
+		leaks("a forward", w.bob.must(201, "POST", path("/conversations/%d/forwards", conv), map[string]any{
+			"to": []map[string]string{{"email": "partner@example.net"}}, "text": "FYI"}))
+		for _, p := range []string{path("/conversations/%d/timeline", conv)} {
+			leaks("GET "+p+" after the reply and forward", w.bob.must(200, "GET", p, nil))
+		}
+
 		// A VIP member sees the name.
 		if got := w.ana.must(200, "GET", path("/contacts/%d", contactID), nil); got.body["name"] != secret {
 			t.Errorf("ana's view of the contact: %s", got.raw)

@@ -131,6 +131,15 @@ func TestAnonymousLimits(t *testing.T) {
 		t.Errorf("a stale cookie: %d, Set-Cookie %q; want 401 and the cookie cleared", stale.status, c)
 	}
 
+	// Random cookies from one address: looked up at most 60 a minute.
+	got = map[int]int{}
+	for i := range 80 {
+		got[random.call("GET", path("/me"), nil, "Authorization", "", "Cookie", fmt.Sprintf("parley_session=guess%d", i)).status]++
+	}
+	if got[http.StatusTooManyRequests] < 15 {
+		t.Errorf("80 random cookies: %v; want the ones past 60 refused", got)
+	}
+
 	anon := &client{api: a, name: "anonymous", http: &http.Client{}}
 	got = map[int]int{}
 	for range 400 {
@@ -178,6 +187,20 @@ func TestStreamAndTokenCaps(t *testing.T) {
 	bob.must(404, "DELETE", path("/tokens/%d", int64(tokens[0]["id"].(float64))), nil)
 	ana.must(204, "DELETE", path("/tokens/%d", int64(tokens[0]["id"].(float64))), nil)
 	ana.must(201, "POST", path("/tokens"), map[string]string{"name": "room again"})
+}
+
+// TestStreamNodeCap: past the node's streams, 503 with Retry-After, so the
+// connections left answer requests.
+func TestStreamNodeCap(t *testing.T) {
+	s := storetest.New(t, "sqlite", nil)
+	a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", MaxStreams: 1})
+	ana, _ := a.user("ana", parley.RoleAgent)
+	bob, _ := a.user("bob", parley.RoleAgent)
+	defer ana.dial(t, -1).CloseNow()
+	if status := bob.dialStatus(t); status != http.StatusServiceUnavailable {
+		t.Errorf("a stream past the node's cap: %d, want 503", status)
+	}
+	bob.must(200, "GET", path("/me"), nil)
 }
 
 // dialStatus tries to open the stream and returns the HTTP status of the

@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -61,6 +62,10 @@ type Config struct {
 	// StreamsPerUser caps one user's.
 	MaxStreams     int
 	StreamsPerUser int
+	// StreamRecheck is how often a stream checks that its credential still
+	// works, for sessions that expire (default 5 minutes); events end
+	// streams of sessions that end otherwise at once.
+	StreamRecheck time.Duration
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
 }
@@ -83,9 +88,12 @@ type Server struct {
 	// badCredentials counts unknown API tokens per client address; anonymous
 	// is a token bucket per address for requests without credentials.
 	badCredentials *auth.Limiter
+	staleCookies   *auth.Limiter
 	anonymous      *auth.Buckets
-	api            *auth.Buckets
+	api            *auth.Buckets // per credential
+	users          *auth.Buckets // per user, whatever their credentials
 	streams        *streamCount
+	untrustedProxy sync.Once // warns once of X-Forwarded-For from an unknown proxy
 	metrics        *metrics
 	hub            *realtime.Hub
 	web            fs.FS
@@ -135,6 +143,9 @@ func New(cfg Config, d Deps) http.Handler {
 	if cfg.StreamsPerUser == 0 {
 		cfg.StreamsPerUser = 32
 	}
+	if cfg.StreamRecheck == 0 {
+		cfg.StreamRecheck = 5 * time.Minute
+	}
 	s := &Server{
 		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, library: d.Library, sessions: d.Sessions,
 		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
@@ -143,7 +154,9 @@ func New(cfg Config, d Deps) http.Handler {
 		devices:        auth.NewDevices(cfg.DeviceKey, nil),
 		badCredentials: auth.NewLimiter(20, time.Minute),
 		anonymous:      auth.NewBuckets(20, 200),
+		staleCookies:   auth.NewLimiter(60, time.Minute),
 		api:            auth.NewBuckets(cfg.APIRate, cfg.APIBurst),
+		users:          auth.NewBuckets(2*cfg.APIRate, 2*cfg.APIBurst),
 		streams:        newStreamCount(cfg.MaxStreams, cfg.StreamsPerUser),
 		metrics:        newMetrics(d.Registry), hub: d.Hub, web: d.Web, blobs: d.Blobs,
 	}
@@ -202,9 +215,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		// The rate limits come first, so a flooding client is refused
 		// without a database lookup: an address that keeps sending unknown
-		// API tokens, for a while, then each credential's own rate. (A
-		// stale cookie is not a failure: it only goes on anonymous.)
-		if blocked, wait := s.badCredentials.Blocked(addr); blocked && bearer != "" {
+		// API tokens (or stale cookies, counted apart), for a while, then
+		// each credential's own rate.
+		bad := s.badCredentials
+		if cookie != "" {
+			bad = s.staleCookies
+		}
+		if blocked, wait := bad.Blocked(addr); blocked {
 			tooMany(w, wait, "too many invalid credentials from this address: slow down")
 			return
 		}
@@ -218,6 +235,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
 				// A stale cookie is no credential: forget it and go on
 				// anonymous, so the sign-in page and public routes work.
+				// A browser sends it a few times before it is forgotten;
+				// an address that sends many is guessing.
+				s.staleCookies.Try(addr)
 				c := s.cookie("")
 				http.SetCookie(w, &c)
 				if s.limitAnonymous(w, r, addr) {
@@ -234,6 +254,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		case err != nil:
 			s.log.Error("authenticate", append(logAttrs(r), "err", err)...)
 			writeProblem(w, http.StatusServiceUnavailable, "cannot check credentials now")
+			return
+		}
+		// Each user has a rate of their own too, so that minting tokens or
+		// signing in again does not multiply it.
+		if ok, wait := s.users.Take(strconv.FormatInt(int64(u.ID), 10)); !ok {
+			tooMany(w, wait, "too many requests: slow down")
 			return
 		}
 		ctx := parley.WithActor(r.Context(), parley.UserActor(u))

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -122,7 +123,7 @@ func TestAPIRateLimit(t *testing.T) {
 	s := storetest.New(t, "sqlite", nil)
 	a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", APIRate: 1, APIBurst: 3})
 	ana, _ := a.user("ana", parley.RoleAgent)
-	bob, _ := a.user("bob", parley.RoleAgent)
+	bob, bobID := a.user("bob", parley.RoleAgent)
 	for range 3 {
 		ana.must(200, "GET", path("/me"), nil)
 	}
@@ -131,6 +132,21 @@ func TestAPIRateLimit(t *testing.T) {
 		t.Errorf("4th request at once: %d, Retry-After %q; want 429, 1", res.status, res.header.Get("Retry-After"))
 	}
 	bob.must(200, "GET", path("/me"), nil)
+
+	// Bob's other tokens share his own rate (twice a credential's): minting
+	// tokens does not multiply it.
+	got := map[int]int{}
+	for i := range 8 {
+		tok, err := a.org.CreateToken(t.Context(), parley.System, bobID, fmt.Sprint("extra ", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra := &client{api: a, name: "bob's extra", token: tok, http: &http.Client{}}
+		got[extra.call("GET", path("/me"), nil).status]++
+	}
+	if got[http.StatusTooManyRequests] == 0 || got[http.StatusOK] > 6 {
+		t.Errorf("bob through 8 fresh tokens at once: %v; want his own rate (burst 6) to refuse some", got)
+	}
 }
 
 // TestChangePassword: a user who signed in by link sets a first password;
@@ -154,6 +170,15 @@ func TestChangePassword(t *testing.T) {
 		c.must(204, "PUT", path("/me/password"), map[string]string{"current_password": "first-password-1", "password": "second-password-2"})
 		if _, status := a.browser("link@example.com", "second-password-2"); status != 201 {
 			t.Errorf("signing in with the new password: %d", status)
+		}
+		// Guessing the current password through a stolen token counts as
+		// sign-ins do: 10 free, then waits.
+		got := map[int]int{}
+		for range 15 {
+			got[c.call("PUT", path("/me/password"), map[string]string{"current_password": "guess-guess", "password": "third-password-3"}).status]++
+		}
+		if got[http.StatusBadRequest] > 10 || got[http.StatusTooManyRequests] < 5 {
+			t.Errorf("15 wrong current passwords: %v; want at most 10 checked, then 429", got)
 		}
 	})
 }

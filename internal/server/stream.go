@@ -98,10 +98,6 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 		return err
 	}
 	defer s.hub.Unsubscribe(sub)
-	viewer, err := realtime.NewViewer(ctx, s.store, a)
-	if err != nil {
-		return err
-	}
 	last := *hello.ResumeAfter
 	if last == -1 {
 		// Only what happens from now on: the hub may not have read the
@@ -110,24 +106,43 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 			return err
 		}
 	}
+	// The credential is checked again now that every later event will
+	// reach this stream: a sign-out committed while the client said hello
+	// is seen here, one committed after, as its event.
+	recheck := func() error {
+		u, err := s.credentialUser(ctx, cred)
+		if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
+			return closeError{closeSignedOut, "signed out: sign in again"}
+		}
+		if err != nil {
+			return err
+		}
+		a = parley.UserActor(u)
+		return nil
+	}
+	if err := recheck(); err != nil {
+		return err
+	}
+	viewer, err := realtime.NewViewer(ctx, s.store, a)
+	if err != nil {
+		return err
+	}
 	send := func(e realtime.Event) error {
 		if e.Seq <= last {
 			return nil
 		}
 		sees := viewer.Sees(e)
-		if realtime.ChangesAccess(e) || realtime.EndsCredentials(e, a.UserID) {
-			// Whom it concerns hears of it, on either side: a user just
-			// let in and a user just shut out both learn to reload. The
-			// credential is checked again too: a session that ended, or
-			// a role that changed, takes effect on open streams at once.
-			u, err := s.credentialUser(ctx, cred)
-			if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
-				return closeError{closeSignedOut, "signed out: sign in again"}
-			}
-			if err != nil {
+		ends, changes := realtime.EndsCredentials(e, a.UserID), realtime.ChangesAccess(e)
+		if ends {
+			// A session that ended, or a role that changed, takes effect
+			// on open streams at once.
+			if err := recheck(); err != nil {
 				return err
 			}
-			a = parley.UserActor(u)
+		}
+		if ends || changes {
+			// Whom it concerns hears of it, on either side: a user just
+			// let in and a user just shut out both learn to reload.
 			if err := viewer.Refresh(ctx, a); err != nil {
 				return err
 			}
@@ -165,8 +180,16 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 			}
 		}
 	}()
+	// Sessions also end by expiring, which no event says: look again now
+	// and then.
+	again := time.NewTicker(s.cfg.StreamRecheck)
+	defer again.Stop()
 	for {
 		select {
+		case <-again.C:
+			if err := recheck(); err != nil {
+				return err
+			}
 		case e, ok := <-sub.Events:
 			if !ok {
 				if sub.Overflowed() {

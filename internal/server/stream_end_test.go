@@ -11,12 +11,14 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
-// dialCookie opens the stream as a browser signed in with a cookie.
-func (c *client) dialCookie(t *testing.T) *websocket.Conn {
+// dialCookie opens the stream as a browser signed in with a cookie,
+// resuming after seq.
+func (c *client) dialCookie(t *testing.T, after int64) *websocket.Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -26,7 +28,7 @@ func (c *client) dialCookie(t *testing.T) *websocket.Conn {
 		t.Fatalf("dial: %v", err)
 	}
 	conn.SetReadLimit(1 << 20)
-	if err := conn.Write(ctx, websocket.MessageText, []byte(`{"resume_after": -1}`)); err != nil {
+	if err := conn.Write(ctx, websocket.MessageText, fmt.Appendf(nil, `{"resume_after": %d}`, after)); err != nil {
 		t.Fatalf("hello: %v", err)
 	}
 	return conn
@@ -59,10 +61,20 @@ func until(t *testing.T, conn *websocket.Conn, want string) (streamMsg, websocke
 func TestStreamEndsWithAccess(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		w := buildOrg(t, s)
+		// Streams resume after the log's head when dialled, so nothing the
+		// test does next can slip before the server has them listening.
+		head := func() int64 {
+			t.Helper()
+			n, err := s.LastSeq(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
 
 		t.Run("demoted", func(t *testing.T) {
 			boss, bossID := w.a.user("boss", parley.RoleAdmin)
-			conn := boss.dial(t, -1)
+			conn := boss.dial(t, head())
 			defer conn.CloseNow()
 			w.push(w.vipAPI, "d-1", "jo@example.org", "an admin sees every inbox")
 			if m, code := until(t, conn, parley.EventMessageReceived); code != -1 || *m.InboxID != w.vip {
@@ -83,7 +95,7 @@ func TestStreamEndsWithAccess(t *testing.T) {
 				t.Fatalf("sign in: %d", status)
 			}
 			other, _ := w.a.browser("dana@example.com", "password-dana")
-			conn, stays := b.dialCookie(t), other.dialCookie(t)
+			conn, stays := b.dialCookie(t, head()), other.dialCookie(t, head())
 			defer conn.CloseNow()
 			defer stays.CloseNow()
 			b.must(204, "DELETE", path("/session"), nil)
@@ -100,7 +112,7 @@ func TestStreamEndsWithAccess(t *testing.T) {
 			w.a.user("eve", parley.RoleAgent)
 			changer, _ := w.a.browser("eve@example.com", "password-eve")
 			elsewhere, _ := w.a.browser("eve@example.com", "password-eve")
-			mine, theirs := changer.dialCookie(t), elsewhere.dialCookie(t)
+			mine, theirs := changer.dialCookie(t, head()), elsewhere.dialCookie(t, head())
 			defer mine.CloseNow()
 			defer theirs.CloseNow()
 			changer.must(204, "PUT", path("/me/password"), map[string]string{"current_password": "password-eve", "password": "a new password for eve"})
@@ -119,7 +131,7 @@ func TestStreamEndsWithAccess(t *testing.T) {
 			fay, _ := w.a.user("fay", parley.RoleAgent)
 			spare := &client{api: w.a, name: "fay's spare", http: &http.Client{}}
 			spare.token = fay.must(201, "POST", path("/tokens"), map[string]string{"name": "spare"}).body["token"].(string)
-			conn, stays := spare.dial(t, -1), fay.dial(t, -1)
+			conn, stays := spare.dial(t, head()), fay.dial(t, head())
 			defer conn.CloseNow()
 			defer stays.CloseNow()
 			var id any
@@ -137,5 +149,47 @@ func TestStreamEndsWithAccess(t *testing.T) {
 				t.Errorf("fay's other stream: %+v, close %d; want it open, told of the revocation", m, code)
 			}
 		})
+
+		t.Run("signed out while saying hello", func(t *testing.T) {
+			w.a.user("gus", parley.RoleAgent)
+			b, _ := w.a.browser("gus@example.com", "password-gus")
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			// The stream is accepted with a working cookie; the session
+			// ends before the client's first message.
+			conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(w.a.url, "http")+"/api/v1/stream", &websocket.DialOptions{HTTPClient: b.http})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.CloseNow()
+			b.must(204, "DELETE", path("/session"), nil)
+			if err := conn.Write(ctx, websocket.MessageText, []byte(`{"resume_after": -1}`)); err != nil {
+				t.Fatal(err)
+			}
+			if _, code := until(t, conn, "never"); code != 4001 {
+				t.Errorf("a stream whose session ended before it listened: close %d, want 4001", code)
+			}
+		})
 	})
+}
+
+// TestStreamSessionExpires: a session that ends with no event (it expired)
+// closes its streams at the next periodic check.
+func TestStreamSessionExpires(t *testing.T) {
+	s := storetest.New(t, "sqlite", nil)
+	a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", StreamRecheck: 20 * time.Millisecond})
+	_, halID := a.user("hal", parley.RoleAgent)
+	b, _ := a.browser("hal@example.com", "password-hal")
+	conn := b.dialCookie(t, 0)
+	defer conn.CloseNow()
+	// The session goes with no event, as an expired one does.
+	if err := s.InTx(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.DeleteSessions(context.Background(), halID, "")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, code := until(t, conn, "never"); code != 4001 {
+		t.Errorf("an expired session's stream: close %d, want 4001", code)
+	}
 }

@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
-	"github.com/danielgtaylor/huma/v2"
+	"net/http"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -188,10 +191,26 @@ type passwordInput struct {
 }
 
 // changePassword sets the caller's own password and signs out the caller's
-// other sessions.
+// other sessions. Checking the current password is a guess like a sign-in's,
+// and counts with the account's sign-ins: a stolen session cannot be used
+// to guess the password faster.
 func (s *Server) changePassword(ctx context.Context, a parley.Actor, in *passwordInput) (*struct{}, error) {
+	u, err := s.store.User(ctx, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if ok, wait := s.logins.Try(u.Email); !ok {
+		return nil, retryAfter(huma.NewError(http.StatusTooManyRequests, "too many wrong passwords; try again later"), wait)
+	}
 	cred, _ := ctx.Value(credentialKey{}).(credential)
-	return nil, s.org.ChangePassword(ctx, a, in.Body.CurrentPassword, in.Body.Password, cred.cookie)
+	err = s.org.ChangePassword(ctx, a, in.Body.CurrentPassword, in.Body.Password, cred.cookie)
+	if parley.ErrorField(err) != "current_password" {
+		s.logins.Forgive(u.Email) // not a wrong guess
+	}
+	if parley.ErrorCode(err) == parley.EUNAVAILABLE {
+		return nil, retryAfter(s.problem(err), auth.Busy)
+	}
+	return nil, err
 }
 
 type avatarInput struct {

@@ -87,7 +87,11 @@ func (tx *Tx) DeleteAPIToken(ctx context.Context, id, userID parley.ID) error {
 	if err != nil {
 		return tx.wrap(err, "delete token")
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return tx.wrap(err, "delete token")
+	}
+	if n == 0 {
 		return parley.Errorf(parley.ENOTFOUND, "no such token")
 	}
 	return nil

@@ -138,3 +138,11 @@ func prefixed(alias, columns string) string {
 	}
 	return strings.Join(cols, ", ")
 }
+
+// LockUser holds the user's row until the transaction ends, so that checks
+// of what the user holds (their tokens) and the writes that follow are not
+// interleaved with another transaction's on PostgreSQL. (SQLite runs one
+// writer at a time anyway.)
+func (tx *Tx) LockUser(ctx context.Context, id parley.ID) error {
+	return tx.exec1(ctx, "user", `UPDATE users SET email = email WHERE id = $1`, id)
+}
