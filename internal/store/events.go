@@ -59,11 +59,16 @@ func (q *Q) EventsAfter(ctx context.Context, after int64, limit int) ([]parley.E
 }
 
 // ConversationEvents returns up to limit events of a conversation with seq
-// greater than after, in order: the conversation's timeline.
+// greater than after, in order: the conversation's timeline. It starts at
+// the conversation's creation: SQLite gives the id of the newest
+// conversation deleted for good to the next one, and the log keeps the old
+// one's events under it, which may belong to another inbox.
 func (q *Q) ConversationEvents(ctx context.Context, id parley.ID, after int64, limit int) ([]parley.Event, error) {
 	const query = `SELECT ` + eventColumns + ` FROM events
-		WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`
-	return q.events(ctx, query, id, after, limit)
+		WHERE conversation_id = $1 AND seq > $2
+		AND seq >= COALESCE((SELECT MAX(seq) FROM events WHERE conversation_id = $1 AND type = $4), 0)
+		ORDER BY seq LIMIT $3`
+	return q.events(ctx, query, id, after, limit, parley.EventConversationCreated)
 }
 
 // LastSeq returns the highest sequence number written, or 0.
