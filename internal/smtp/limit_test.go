@@ -81,7 +81,7 @@ func sendFrom(t *testing.T, addr, from, msg string) error {
 func TestConnectionCaps(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		g := newRig(t, s)
-		addr, _ := g.listen(g.conv, nil) // defaults: 100 at once, 10 per client
+		addr, _ := g.listen(g.conv, nil) // defaults: 200 at once, 50 per client
 		greeted, refused := 0, 0
 		for range 200 {
 			c, r, line := dialFrom(t, addr, "127.0.0.1")
@@ -95,8 +95,8 @@ func TestConnectionCaps(t *testing.T) {
 				t.Fatalf("connection %d: %q", greeted+refused+1, line)
 			}
 		}
-		if greeted != 10 || refused != 190 {
-			t.Errorf("%d greeted, %d refused; want 10 and 190", greeted, refused)
+		if greeted != 50 || refused != 150 {
+			t.Errorf("%d greeted, %d refused; want 50 and 150", greeted, refused)
 		}
 		if err := sendFrom(t, addr, "127.0.0.2", message("other@x", "from someone else")); err != nil {
 			t.Fatalf("another sender: %v", err)

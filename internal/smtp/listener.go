@@ -48,9 +48,10 @@ type Listener struct {
 	Log             *slog.Logger
 	MaxMessageBytes int64
 	MaxRecipients   int // per message; default 50
-	MaxConnections  int // at once; default 100
+	MaxConnections  int // at once; default 200
 	// MaxConnectionsPerClient caps the connections at once from one IPv4
-	// address or IPv6 /64; default 10.
+	// address or IPv6 /64; default 50, as Postfix's own: a mail relay
+	// forwarding a busy inbox sends on many connections at once.
 	MaxConnectionsPerClient int
 	// FirstCommandTimeout is how long a new connection may stay silent;
 	// default 30 s. After its first command, it may idle 2 minutes.
@@ -66,10 +67,10 @@ func (l *Listener) Serve(ln net.Listener) error {
 		l.MaxRecipients = 50
 	}
 	if l.MaxConnections == 0 {
-		l.MaxConnections = 100
+		l.MaxConnections = 200
 	}
 	if l.MaxConnectionsPerClient == 0 {
-		l.MaxConnectionsPerClient = 10
+		l.MaxConnectionsPerClient = 50
 	}
 	if l.FirstCommandTimeout == 0 {
 		l.FirstCommandTimeout = 30 * time.Second
