@@ -186,7 +186,9 @@ func (b Body) normalized() Body {
 		b.HTML = mail.Clean(b.HTML)
 	}
 	if strings.TrimSpace(b.Text) == "" && b.HTML != "" {
-		b.Text = strings.Join(strings.Fields(stripTags(b.HTML)), " ")
+		// The text form reads as the HTML does: it is an email's text
+		// part, and what plain-text channels show.
+		b.Text = mail.PlainText(b.HTML)
 	}
 	return b
 }

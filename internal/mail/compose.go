@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
-	"github.com/inbucket/html2text"
 	"github.com/jhillyerd/enmime/v2"
 )
 
@@ -108,16 +107,6 @@ func Compose(o Outgoing) ([]byte, error) {
 		return nil, fmt.Errorf("mail: compose: %w", err)
 	}
 	return out.Bytes(), nil
-}
-
-// PlainText renders HTML as readable plain text, for the plain part of
-// mail that was written in HTML.
-func PlainText(html string) string {
-	t, err := html2text.FromString(html)
-	if err != nil {
-		return html
-	}
-	return t
 }
 
 func netAddrs(as []Address) []netmail.Address {
