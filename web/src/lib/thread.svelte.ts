@@ -11,6 +11,7 @@ export class Thread {
   /** seenSeq is the newest timeline entry when the agent opened or last sent. */
   seenSeq = $state(0);
   private generation = 0;
+  private latest: Promise<void> = Promise.resolve();
 
   /** open shows a conversation and marks it read; false when it was already open. */
   async open(id: number | null): Promise<boolean> {
@@ -21,7 +22,12 @@ export class Thread {
     this.contact = null;
     this.error = '';
     if (id) {
-      await this.refresh();
+      // Another refresh may start meanwhile (the stream connecting at
+      // start-up refreshes everything) and supersede this one: wait for
+      // the newest, or a conversation opened by its URL is never marked read.
+      this.refresh();
+      await this.settled();
+      if (this.id !== id) return false;
       this.seenSeq = this.lastSeq();
       if (!this.conversation) return false;
       await api.POST('/api/v1/conversations/{id}/read', { params: { path: { id } } });
@@ -30,7 +36,22 @@ export class Thread {
     return false;
   }
 
-  async refresh() {
+  /** refresh reads the open conversation again; the newest call wins. */
+  refresh(): Promise<void> {
+    this.latest = this.load();
+    return this.latest;
+  }
+
+  /** settled waits for the newest refresh, however many start meanwhile. */
+  private async settled() {
+    let p: Promise<void>;
+    do {
+      p = this.latest;
+      await p;
+    } while (p !== this.latest);
+  }
+
+  private async load() {
     const id = this.id;
     if (!id) return;
     const gen = ++this.generation;
