@@ -13,7 +13,7 @@ import (
 type Viewer struct {
 	actor    parley.Actor
 	m        auth.Memberships
-	readable map[parley.ID]bool
+	readable func(parley.ID) bool
 }
 
 // NewViewer loads what a may read.
@@ -25,22 +25,18 @@ func NewViewer(ctx context.Context, m auth.Memberships, a parley.Actor) (*Viewer
 // Refresh reloads the inboxes the user may read, as a, the user as they are
 // now (their role may have changed).
 func (v *Viewer) Refresh(ctx context.Context, a parley.Actor) error {
-	v.actor = a
-	ids, err := auth.ReadableInboxIDs(ctx, v.m, v.actor)
+	readable, err := auth.Readable(ctx, v.m, a)
 	if err != nil {
 		return err
 	}
-	v.readable = make(map[parley.ID]bool, len(ids))
-	for _, id := range ids {
-		v.readable[id] = true
-	}
+	v.actor, v.readable = a, readable
 	return nil
 }
 
 // Sees reports whether the user may receive e.
 func (v *Viewer) Sees(e Event) bool {
 	if e.InboxID != nil {
-		return v.readable[*e.InboxID]
+		return v.readable(*e.InboxID)
 	}
 	switch e.Type {
 	case parley.EventTokenCreated:
@@ -57,7 +53,7 @@ func (v *Viewer) SeesSignal(sig Signal) bool {
 	if sig.Actor.Kind == parley.ActorUser && sig.Actor.ID != nil && *sig.Actor.ID == v.actor.UserID {
 		return false
 	}
-	return v.readable[sig.InboxID]
+	return v.readable(sig.InboxID)
 }
 
 // EndsCredentials reports whether e may have ended a credential of user's
