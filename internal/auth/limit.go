@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -105,6 +106,18 @@ func (l *Limiter) recent(key string) []time.Time {
 	}
 	l.hits[key] = ts
 	return ts
+}
+
+// AddressKey is the key per-address limits count a client by: its IPv4
+// address, or the /64 of its IPv6 address, the block one subscriber
+// usually holds, so that rotating addresses within it escapes no limit.
+func AddressKey(ip netip.Addr) string {
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
 }
 
 // Buckets is a token bucket per key: Rate requests per second sustained,

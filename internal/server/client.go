@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/parleyhq/parley/internal/auth"
 )
 
 type clientKey struct{}
@@ -18,9 +20,7 @@ func clientAddr(ctx context.Context) string {
 
 // clientAddress is the address per-address limits count by: the peer, or,
 // when the peer is a trusted proxy (Config.TrustedProxies), the nearest
-// address in X-Forwarded-For that is not one. An IPv6 client counts by its
-// /64, the block one subscriber usually holds, so rotating addresses within
-// it does not escape a limit.
+// address in X-Forwarded-For that is not one, keyed by auth.AddressKey.
 func (s *Server) clientAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -53,11 +53,7 @@ func (s *Server) clientAddress(r *http.Request) string {
 				"or every client behind it shares one address's limits", "peer", ip.String())
 		})
 	}
-	if ip.Is6() {
-		p, _ := ip.Prefix(64)
-		return p.String()
-	}
-	return ip.String()
+	return auth.AddressKey(ip)
 }
 
 func (s *Server) trusted(ip netip.Addr) bool {

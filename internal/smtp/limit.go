@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
 )
 
 // limitListener caps the connections open at once, in all and per client,
@@ -82,19 +84,13 @@ func (l *limitListener) release(client string) {
 	}
 }
 
-// clientKey names the client a connection counts against: its IPv4
-// address, or its IPv6 /64, which one host commonly holds whole.
+// clientKey is the per-client key of a connection's peer.
 func clientKey(a net.Addr) string {
 	ap, err := netip.ParseAddrPort(a.String())
 	if err != nil {
 		return a.String()
 	}
-	ip := ap.Addr().Unmap()
-	if ip.Is4() {
-		return ip.String()
-	}
-	p, _ := ip.Prefix(64)
-	return p.String()
+	return auth.AddressKey(ap.Addr())
 }
 
 // limitedConn is an accepted connection: it gives its slot back when
