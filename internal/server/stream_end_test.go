@@ -16,24 +16,6 @@ import (
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
-// dialCookie opens the stream as a browser signed in with a cookie,
-// resuming after seq.
-func (c *client) dialCookie(t *testing.T, after int64) *websocket.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(c.api.url, "http")+"/api/v1/stream",
-		&websocket.DialOptions{HTTPClient: c.http})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	conn.SetReadLimit(1 << 20)
-	if err := conn.Write(ctx, websocket.MessageText, fmt.Appendf(nil, `{"resume_after": %d}`, after)); err != nil {
-		t.Fatalf("hello: %v", err)
-	}
-	return conn
-}
-
 // until reads conn until an event of type want, and returns it; or the
 // close status if the stream closes first.
 func until(t *testing.T, conn *websocket.Conn, want string) (streamMsg, websocket.StatusCode) {
@@ -95,7 +77,7 @@ func TestStreamEndsWithAccess(t *testing.T) {
 				t.Fatalf("sign in: %d", status)
 			}
 			other, _ := w.a.browser("dana@example.com", "password-dana")
-			conn, stays := b.dialCookie(t, head()), other.dialCookie(t, head())
+			conn, stays := b.dial(t, head()), other.dial(t, head())
 			defer conn.CloseNow()
 			defer stays.CloseNow()
 			b.must(204, "DELETE", path("/session"), nil)
@@ -112,7 +94,7 @@ func TestStreamEndsWithAccess(t *testing.T) {
 			w.a.user("eve", parley.RoleAgent)
 			changer, _ := w.a.browser("eve@example.com", "password-eve")
 			elsewhere, _ := w.a.browser("eve@example.com", "password-eve")
-			mine, theirs := changer.dialCookie(t, head()), elsewhere.dialCookie(t, head())
+			mine, theirs := changer.dial(t, head()), elsewhere.dial(t, head())
 			defer mine.CloseNow()
 			defer theirs.CloseNow()
 			changer.must(204, "PUT", path("/me/password"), map[string]string{"current_password": "password-eve", "password": "a new password for eve"})
@@ -180,7 +162,7 @@ func TestStreamSessionExpires(t *testing.T) {
 	a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", StreamRecheck: 20 * time.Millisecond})
 	_, halID := a.user("hal", parley.RoleAgent)
 	b, _ := a.browser("hal@example.com", "password-hal")
-	conn := b.dialCookie(t, 0)
+	conn := b.dial(t, 0)
 	defer conn.CloseNow()
 	// The session goes with no event, as an expired one does.
 	if err := s.InTx(context.Background(), func(tx *store.Tx) error {

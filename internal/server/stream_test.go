@@ -29,13 +29,17 @@ type streamMsg struct {
 	} `json:"actor"`
 }
 
-// dial opens the stream as c, resuming after seq.
+// dial opens the stream as c, with its token or else its browser's cookie,
+// resuming after seq.
 func (c *client) dial(t *testing.T, after int64) *websocket.Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(c.api.url, "http")+"/api/v1/stream",
-		&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + c.token}}})
+	opts := &websocket.DialOptions{HTTPClient: c.http}
+	if c.token != "" {
+		opts.HTTPHeader = http.Header{"Authorization": {"Bearer " + c.token}}
+	}
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(c.api.url, "http")+"/api/v1/stream", opts)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
