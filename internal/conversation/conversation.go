@@ -221,7 +221,7 @@ func checkAddress(field string, m *parley.Mailbox) error {
 	m.Email = strings.ToLower(strings.TrimSpace(m.Email))
 	a, err := netmail.ParseAddress(m.Email)
 	if err != nil || a.Address != m.Email {
-		return parley.Invalid(field, "is not an email address")
+		return parley.Invalid(field, "is not an email address").Because("email_invalid")
 	}
 	return nil
 }

@@ -235,7 +235,8 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, p *pending) er
 		}
 	}
 	if m.Bounce != nil {
-		email.Failure = &parley.DeliveryFailure{MessageID: m.Bounce.MessageID, Recipients: m.Bounce.Recipients, Reason: m.Bounce.Reason}
+		email.Failure = &parley.DeliveryFailure{MessageID: m.Bounce.MessageID, Recipients: m.Bounce.Recipients,
+			Code: FailedBounced, Reason: m.Bounce.Reason}
 	}
 
 	c, rule, err := s.thread(ctx, tx, ch, in, m, sender.Email)
@@ -348,11 +349,11 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, p *pending) er
 		}
 	}
 
-	typ := parley.EventMessageReceived
+	typ, data := parley.EventMessageReceived, map[string]any{"channel_id": ch.ID, "thread_rule": rule, "auto": m.Auto}
 	if m.Bounce != nil {
-		typ = parley.EventDeliveryFailed
+		typ, data["code"], data["reason"] = parley.EventDeliveryFailed, FailedBounced, m.Bounce.Reason
 	}
-	received := parley.NewEvent(typ, actor, at, map[string]any{"channel_id": ch.ID, "thread_rule": rule, "auto": m.Auto})
+	received := parley.NewEvent(typ, actor, at, data)
 	received.MessageID = &msg.ID
 	evs = append(evs, received)
 

@@ -51,7 +51,7 @@ func (s *Service) Forward(ctx context.Context, a parley.Actor, id parley.ID, f F
 			return nil, err
 		}
 		if !ch.Enabled {
-			return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name)
+			return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name).Because("channel_off")
 		}
 		inbox, err := tx.Inbox(ctx, c.InboxID)
 		if err != nil {

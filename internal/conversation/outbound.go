@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"slices"
@@ -42,14 +43,14 @@ type sendMailJob struct {
 // the conversation's plus-address as Reply-To — and enqueues its sending.
 func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, ch *parley.Channel, a parley.Actor, m *parley.Message, now time.Time, cc, bcc []parley.Mailbox) error {
 	if c.ContactID == nil {
-		return parley.Invalid("conversation", "has no contact to write to")
+		return parley.Invalid("conversation", "has no contact to write to").Because("no_contact")
 	}
 	contact, err := tx.Contact(ctx, *c.ContactID)
 	if err != nil {
 		return err
 	}
 	if contact.Email == "" {
-		return parley.Invalid("conversation", "the contact has no email address")
+		return parley.Invalid("conversation", "the contact has no email address").Because("contact_no_email")
 	}
 	inbox, err := tx.Inbox(ctx, c.InboxID)
 	if err != nil {
@@ -237,7 +238,7 @@ func (s *Service) SendMailJob() jobs.Handler {
 				}
 			}
 			if mailer == nil {
-				return jobs.Permanent(fmt.Errorf("no way to send mail: set PARLEY_SMTP_RELAY"))
+				return jobs.Permanent(errNoRelay)
 			}
 			raw, err := s.compose(ctx, m)
 			if err != nil {
@@ -250,7 +251,7 @@ func (s *Service) SendMailJob() jobs.Handler {
 			if err := mailer.Send(ctx, m.Email.From.Email, rcpts, raw); err != nil {
 				return err
 			}
-			return s.delivered(ctx, m, "sent", "")
+			return s.delivered(ctx, m, "sent", nil)
 		},
 		Failed: func(ctx context.Context, tx *store.Tx, j *store.Job, cause error) error {
 			var p sendMailJob
@@ -261,7 +262,7 @@ func (s *Service) SendMailJob() jobs.Handler {
 			if err != nil || m.Email == nil {
 				return nil
 			}
-			return s.recordDelivery(ctx, tx, m, "failed", cause.Error())
+			return s.recordDelivery(ctx, tx, m, "failed", cause)
 		},
 	}
 }
@@ -302,12 +303,34 @@ func (s *Service) compose(ctx context.Context, m *parley.Message) ([]byte, error
 	return raw, nil
 }
 
-func (s *Service) delivered(ctx context.Context, m *parley.Message, state, reason string) error {
-	return s.store.InTx(ctx, func(tx *store.Tx) error { return s.recordDelivery(ctx, tx, m, state, reason) })
+func (s *Service) delivered(ctx context.Context, m *parley.Message, state string, cause error) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error { return s.recordDelivery(ctx, tx, m, state, cause) })
+}
+
+// errNoRelay is why nothing can be sent when no relay is configured.
+var errNoRelay = errors.New("no way to send mail: set PARLEY_SMTP_RELAY")
+
+// Why an email was not delivered, as the apps name it to say it in the
+// agent's language (SPEC PLT-6); the error itself stays as the detail.
+const (
+	FailedNoRelay     = "no_relay"    // Parley has no way to send mail
+	FailedRefused     = "refused"     // the receiving server refused it for good
+	FailedUnreachable = "unreachable" // every attempt failed; it was never accepted
+	FailedBounced     = "bounced"     // accepted, then returned by a bounce
+)
+
+func failedBecause(cause error) string {
+	switch {
+	case errors.Is(cause, errNoRelay):
+		return FailedNoRelay
+	case jobs.IsPermanent(cause):
+		return FailedRefused
+	}
+	return FailedUnreachable
 }
 
 // recordDelivery saves where an outbound email is and tells the timeline.
-func (s *Service) recordDelivery(ctx context.Context, tx *store.Tx, m *parley.Message, state, reason string) error {
+func (s *Service) recordDelivery(ctx context.Context, tx *store.Tx, m *parley.Message, state string, cause error) error {
 	c, err := tx.Conversation(ctx, m.ConversationID)
 	if err != nil {
 		return err
@@ -316,14 +339,14 @@ func (s *Service) recordDelivery(ctx context.Context, tx *store.Tx, m *parley.Me
 	e.Delivery = state
 	m.Email = &e
 	if state == "failed" {
-		e.Failure = &parley.DeliveryFailure{MessageID: e.MessageID, Reason: reason}
+		e.Failure = &parley.DeliveryFailure{MessageID: e.MessageID, Code: failedBecause(cause), Reason: cause.Error()}
 	}
 	if err := tx.SetMessageEmail(ctx, m); err != nil {
 		return err
 	}
 	typ, data := parley.EventDelivered, map[string]any{"message_id": m.ID}
 	if state == "failed" {
-		typ, data["reason"] = parley.EventDeliveryFailed, reason
+		typ, data["code"], data["reason"] = parley.EventDeliveryFailed, e.Failure.Code, e.Failure.Reason
 	}
 	ev := parley.NewEvent(typ, parley.System, parley.Normalize(s.now()), data)
 	ev.MessageID = &m.ID
@@ -371,7 +394,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 			return err
 		}
 		if !ch.Enabled {
-			return parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name)
+			return parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name).Because("channel_off")
 		}
 		now := s.clock()
 		contact, err := s.resolveContact(ctx, tx, Inbound{ContactEmail: in.To.Email, ContactName: in.To.Name}, nil, ch.InboxID, now)
@@ -428,7 +451,7 @@ func (s *Service) SystemMailJob() jobs.Handler {
 			return jobs.Permanent(fmt.Errorf("system mail: payload %s", j.Payload))
 		}
 		if s.mailer == nil {
-			return jobs.Permanent(fmt.Errorf("no way to send mail: set PARLEY_SMTP_RELAY"))
+			return jobs.Permanent(errNoRelay)
 		}
 		from := parley.Mailbox{Name: "Parley", Email: "noreply@" + s.mailDomain}
 		raw, err := pmail.Compose(pmail.Outgoing{MessageID: pmail.NewMessageID(s.mailDomain), From: from,

@@ -52,7 +52,7 @@ func (in *Inbound) validate() error {
 	if in.ContactEmail != "" {
 		addr, err := mail.ParseAddress(in.ContactEmail)
 		if err != nil || addr.Address != in.ContactEmail {
-			return parley.Invalid("contact.email", "is not an email address")
+			return parley.Invalid("contact.email", "is not an email address").Because("email_invalid")
 		}
 	}
 	if in.ContactEmail == "" && in.ContactName == "" && in.ConversationID == 0 {

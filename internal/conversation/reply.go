@@ -42,7 +42,7 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 			return nil, parley.Invalid("via", "can only be email")
 		}
 		if !ch.Enabled {
-			return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name)
+			return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name).Because("channel_off")
 		}
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
 			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}

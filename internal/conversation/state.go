@@ -28,7 +28,7 @@ func (s *Service) Assign(ctx context.Context, a parley.Actor, id parley.ID, to A
 				return nil, parley.Invalid("user_id", "no such user")
 			}
 			if auth.Inbox(ctx, tx, parley.UserActor(u), c.InboxID, auth.Act) != nil {
-				return nil, parley.Invalid("user_id", "%s cannot act in this inbox: assign to a member who is not a viewer", u.Name)
+				return nil, parley.Invalid("user_id", "%s cannot act in this inbox: assign to a member who is not a viewer", u.Name).Because("assignee_viewer")
 			}
 		}
 		if to.TeamID != nil {

@@ -203,7 +203,7 @@ func changed(a parley.Actor, now time.Time, kind parley.LibraryKind, id parley.I
 
 func shortcutTaken(err error, shortcut string) error {
 	if parley.ErrorCode(err) == parley.ECONFLICT {
-		return &parley.Error{Code: parley.ECONFLICT, Field: "shortcut", Message: fmt.Sprintf("#%s is already a snippet's shortcut", shortcut)}
+		return &parley.Error{Code: parley.ECONFLICT, Field: "shortcut", Message: fmt.Sprintf("#%s is already a snippet's shortcut", shortcut), Reason: "shortcut_taken"}
 	}
 	return err
 }

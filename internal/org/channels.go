@@ -148,7 +148,7 @@ func mailboxOf(c *parley.Channel) string {
 
 func mailboxTaken(err error) error {
 	if parley.ErrorCode(err) == parley.ECONFLICT {
-		return &parley.Error{Code: parley.ECONFLICT, Field: "config.imap", Message: "this mailbox is already connected to a channel (SPEC CHN-2)"}
+		return &parley.Error{Code: parley.ECONFLICT, Field: "config.imap", Message: "this mailbox is already connected to a channel (SPEC CHN-2)", Reason: "mailbox_taken"}
 	}
 	return err
 }

@@ -27,7 +27,7 @@ func (s *Service) RequestFromAddress(ctx context.Context, a parley.Actor, channe
 	}
 	email = strings.ToLower(strings.TrimSpace(email))
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
-		return parley.Invalid("email", "is not an email address")
+		return parley.Invalid("email", "is not an email address").Because("email_invalid")
 	}
 	token, hash := auth.NewToken("")
 	return s.store.InTx(ctx, func(tx *store.Tx) error {

@@ -222,7 +222,7 @@ func (s *Service) DeleteInbox(ctx context.Context, a parley.Actor, id parley.ID,
 			return err
 		}
 		if strings.TrimSpace(confirm) != ib.Name {
-			return parley.Invalid("name", "type the inbox's name, %q, to confirm", ib.Name)
+			return parley.Invalid("name", "type the inbox's name, %q, to confirm", ib.Name).Because("confirm_name")
 		}
 		if err := tx.DeleteInbox(ctx, id); err != nil {
 			return err

@@ -76,7 +76,7 @@ func (s *Service) CreateUser(ctx context.Context, a parley.Actor, in NewUser) (*
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateUser(ctx, u, hash); err != nil {
 			if parley.ErrorCode(err) == parley.ECONFLICT {
-				return &parley.Error{Code: parley.ECONFLICT, Field: "email", Message: "a user with this email exists"}
+				return &parley.Error{Code: parley.ECONFLICT, Field: "email", Message: "a user with this email exists", Reason: "email_taken"}
 			}
 			return err
 		}
@@ -288,7 +288,7 @@ func (s *Service) ChangePassword(ctx context.Context, a parley.Actor, current, n
 			return err
 		}
 		if !ok {
-			return parley.Invalid("current_password", "is not your password")
+			return parley.Invalid("current_password", "is not your password").Because("password_wrong")
 		}
 	}
 	newHash, err := s.hashPassword(ctx, next)
@@ -302,14 +302,14 @@ func normalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s {
-		return "", parley.Invalid("email", "is not an email address")
+		return "", parley.Invalid("email", "is not an email address").Because("email_invalid")
 	}
 	return strings.ToLower(s), nil
 }
 
 func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
 	if len([]rune(pw)) < auth.MinPasswordLength {
-		return "", parley.Invalid("password", "must be at least %d characters", auth.MinPasswordLength)
+		return "", parley.Invalid("password", "must be at least %d characters", auth.MinPasswordLength).Because("password_short")
 	}
 	if len(pw) > 1024 {
 		return "", parley.Invalid("password", "is too long")

@@ -65,7 +65,7 @@ func (s *Service) Teams(ctx context.Context, a parley.Actor) ([]parley.Team, err
 func teamError(err error) error {
 	switch parley.ErrorCode(err) {
 	case parley.ECONFLICT:
-		return &parley.Error{Code: parley.ECONFLICT, Field: "name", Message: "a team with this name exists"}
+		return &parley.Error{Code: parley.ECONFLICT, Field: "name", Message: "a team with this name exists", Reason: "name_taken"}
 	case parley.EINVALID:
 		return parley.Invalid("user_ids", "names a user that does not exist")
 	}

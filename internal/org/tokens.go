@@ -39,7 +39,7 @@ func (s *Service) CreateToken(ctx context.Context, a parley.Actor, userID parley
 			return err
 		}
 		if len(held) >= MaxTokens {
-			return parley.Errorf(parley.ECONFLICT, "you hold %d API tokens, the most allowed: revoke one first", MaxTokens)
+			return parley.Errorf(parley.ECONFLICT, "you hold %d API tokens, the most allowed: revoke one first", MaxTokens).Because("too_many_tokens")
 		}
 		now := s.clock()
 		id, err := tx.CreateAPIToken(ctx, hash, userID, name, now)

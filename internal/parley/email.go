@@ -72,7 +72,10 @@ type Email struct {
 type DeliveryFailure struct {
 	MessageID  string   `json:"message_id,omitempty"`
 	Recipients []string `json:"recipients,omitempty"`
-	Reason     string   `json:"reason,omitempty"`
+	// Code names why, for people (no_relay, refused, unreachable, bounced);
+	// Reason is the technical detail.
+	Code   string `json:"code,omitempty"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // Attachment is a file carried by a message; its content is a blob.

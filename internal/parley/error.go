@@ -30,6 +30,18 @@ type Error struct {
 	Message string
 	// Field names the offending input, when there is one.
 	Field string
+	// Reason names this error for the apps that show it to people, which
+	// say it in their language (SPEC PLT-6): a stable word such as
+	// "no_contact". Empty for errors a person is not expected to meet; the
+	// apps then speak from the code.
+	Reason string
+}
+
+// Because returns a copy of e with its reason set.
+func (e *Error) Because(reason string) *Error {
+	c := *e
+	c.Reason = reason
+	return &c
 }
 
 func (e *Error) Error() string {
@@ -75,6 +87,15 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// ErrorReason returns the reason of err's *Error, if any.
+func ErrorReason(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
 }
 
 // ErrorField returns the field named by err's *Error, if any.

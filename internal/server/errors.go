@@ -77,7 +77,21 @@ func (s *Server) problem(err error) error {
 	if f := parley.ErrorField(err); f != "" {
 		details = append(details, &huma.ErrorDetail{Location: "body." + f, Message: parley.ErrorMessage(err)})
 	}
-	return huma.NewError(status, parley.ErrorMessage(err), details...)
+	out := huma.NewError(status, parley.ErrorMessage(err), details...)
+	if m, ok := out.(*huma.ErrorModel); ok {
+		m.Type = problemType(parley.ErrorReason(err))
+	}
+	return out
+}
+
+// problemType is the RFC 9457 type of a problem: a URN naming its reason,
+// from which the apps choose what to say (the detail stays in English, for
+// logs and the curious).
+func problemType(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return "urn:parley:problem:" + reason
 }
 
 // retryAfter adds a Retry-After header to a 429.

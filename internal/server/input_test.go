@@ -23,27 +23,28 @@ func TestBadInput(t *testing.T) {
 			body         any
 			status       int
 			location     string // the field named, if any
+			reason       string // the problem's type names it, for the apps to say it in their language
 		}{
-			{"unknown field", "POST", c + "/replies", map[string]any{"text": "x", "bogus": "secret-value"}, 400, "body.bogus"},
-			{"malformed json", "POST", c + "/replies", `{"text": "x"`, 400, "body"},
-			{"wrong type", "POST", path("/teams"), map[string]any{"name": 5}, 400, "body.name"},
-			{"missing field", "POST", path("/teams"), map[string]any{}, 400, "body"}, // huma: "expected required property name to be present"
-			{"empty reply", "POST", c + "/replies", map[string]any{"text": "  "}, 400, "body.text"},
-			{"bad email", "POST", path("/users"), map[string]any{"email": "nope", "name": "N", "role": "agent"}, 400, "body.email"},
-			{"bad role", "POST", path("/users"), map[string]any{"email": "n@example.com", "name": "N", "role": "owner"}, 400, "body.role"},
-			{"short password", "POST", path("/users"), map[string]any{"email": "n@example.com", "name": "N", "role": "agent", "password": "short"}, 400, "body.password"},
-			{"bad cursor", "GET", path("/conversations?cursor=zzz"), nil, 400, "body.cursor"},
-			{"bad status", "GET", path("/conversations?status=maybe"), nil, 400, "query.status"},
-			{"bad bulk action", "POST", path("/conversations/bulk"), map[string]any{"ids": []int{1}, "action": "explode"}, 400, "body.action"},
-			{"empty bulk", "POST", path("/conversations/bulk"), map[string]any{"ids": []int{}, "action": "close"}, 400, "body.ids"},
-			{"assign to a stranger", "PUT", c + "/assignee", map[string]any{"user_id": 9999}, 400, "body.user_id"},
-			{"too large", "POST", path("/channels/%d/messages", w.salesAPI), map[string]any{"contact": map[string]string{"email": "a@example.org"}, "text": strings.Repeat("x", 3<<20)}, 413, ""},
-			{"missing conversation", "GET", path("/conversations/424242"), nil, 404, ""},
-			{"missing channel", "PATCH", path("/channels/424242"), map[string]any{"enabled": false}, 404, ""},
-			{"taken email", "POST", path("/users"), map[string]any{"email": "ana@example.com", "name": "A", "role": "agent"}, 409, "body.email"},
-			{"taken team name", "POST", path("/teams"), map[string]any{"name": "Tier2"}, 409, "body.name"},
-			{"delete outside trash", "DELETE", c, nil, 409, ""},
-			{"wrong inbox name", "DELETE", path("/inboxes/%d", w.sales), map[string]any{"name": "sales"}, 400, "body.name"},
+			{"unknown field", "POST", c + "/replies", map[string]any{"text": "x", "bogus": "secret-value"}, 400, "body.bogus", ""},
+			{"malformed json", "POST", c + "/replies", `{"text": "x"`, 400, "body", ""},
+			{"wrong type", "POST", path("/teams"), map[string]any{"name": 5}, 400, "body.name", ""},
+			{"missing field", "POST", path("/teams"), map[string]any{}, 400, "body", ""}, // huma: "expected required property name to be present"
+			{"empty reply", "POST", c + "/replies", map[string]any{"text": "  "}, 400, "body.text", ""},
+			{"bad email", "POST", path("/users"), map[string]any{"email": "nope", "name": "N", "role": "agent"}, 400, "body.email", "email_invalid"},
+			{"bad role", "POST", path("/users"), map[string]any{"email": "n@example.com", "name": "N", "role": "owner"}, 400, "body.role", ""},
+			{"short password", "POST", path("/users"), map[string]any{"email": "n@example.com", "name": "N", "role": "agent", "password": "short"}, 400, "body.password", "password_short"},
+			{"bad cursor", "GET", path("/conversations?cursor=zzz"), nil, 400, "body.cursor", ""},
+			{"bad status", "GET", path("/conversations?status=maybe"), nil, 400, "query.status", ""},
+			{"bad bulk action", "POST", path("/conversations/bulk"), map[string]any{"ids": []int{1}, "action": "explode"}, 400, "body.action", ""},
+			{"empty bulk", "POST", path("/conversations/bulk"), map[string]any{"ids": []int{}, "action": "close"}, 400, "body.ids", ""},
+			{"assign to a stranger", "PUT", c + "/assignee", map[string]any{"user_id": 9999}, 400, "body.user_id", ""},
+			{"too large", "POST", path("/channels/%d/messages", w.salesAPI), map[string]any{"contact": map[string]string{"email": "a@example.org"}, "text": strings.Repeat("x", 3<<20)}, 413, "", ""},
+			{"missing conversation", "GET", path("/conversations/424242"), nil, 404, "", ""},
+			{"missing channel", "PATCH", path("/channels/424242"), map[string]any{"enabled": false}, 404, "", ""},
+			{"taken email", "POST", path("/users"), map[string]any{"email": "ana@example.com", "name": "A", "role": "agent"}, 409, "body.email", "email_taken"},
+			{"taken team name", "POST", path("/teams"), map[string]any{"name": "Tier2"}, 409, "body.name", "name_taken"},
+			{"delete outside trash", "DELETE", c, nil, 409, "", ""},
+			{"wrong inbox name", "DELETE", path("/inboxes/%d", w.sales), map[string]any{"name": "sales"}, 400, "body.name", "confirm_name"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +62,9 @@ func TestBadInput(t *testing.T) {
 				}
 				if tt.location != "" && !strings.Contains(string(got.raw), `"location":"`+tt.location+`"`) {
 					t.Errorf("%s does not name %s", got.raw, tt.location)
+				}
+				if want := `"type":"urn:parley:problem:` + tt.reason + `"`; tt.reason != "" && !strings.Contains(string(got.raw), want) {
+					t.Errorf("%s has no %s", got.raw, want)
 				}
 				if strings.Contains(string(got.raw), "secret-value") || len(got.raw) > 4096 {
 					t.Errorf("the error echoes the input: %.200s", got.raw)

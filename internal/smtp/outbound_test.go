@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -214,8 +215,35 @@ func TestSendRetries(t *testing.T) {
 		evs, _ := s.ConversationEvents(ctx, a.ConversationID, 0, 100)
 		last := evs[len(evs)-1]
 		if msg.Email.Delivery != "failed" || msg.Email.Failure == nil || !strings.Contains(msg.Email.Failure.Reason, "550") ||
+			msg.Email.Failure.Code != conversation.FailedRefused ||
 			last.Type != parley.EventDeliveryFailed || last.MessageID == nil || *last.MessageID != m2.ID {
 			t.Errorf("after a 550: delivery %q %+v, last event %s", msg.Email.Delivery, msg.Email.Failure, last.Type)
+		}
+		// The apps say why in the agent's language, from the code; the
+		// server's words are the detail.
+		var data struct{ Code, Reason string }
+		if err := json.Unmarshal(last.Data, &data); err != nil || data.Code != conversation.FailedRefused || !strings.Contains(data.Reason, "550") {
+			t.Errorf("delivery_failed data %s (%v), want code refused and the 550 as reason", last.Data, err)
+		}
+	})
+}
+
+// TestSendWithoutRelay: with no way to send mail, a reply fails at once,
+// named no_relay for the apps to explain in the agent's language.
+func TestSendWithoutRelay(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		g := newOutRig(t, s, nil)
+		blobs, _ := blob.Open(t.TempDir())
+		g.conv = conversation.New(s, conversation.Options{Now: g.clock.Now, MailDomain: "parley.test", Blobs: blobs, Wake: g.queue.Wake})
+		g.queue.Handle(conversation.JobSendMail, g.conv.SendMailJob())
+		a := g.receive(customerMail("r1@client.example", "jo@client.example", "", "Help", "Please"))
+		m := g.reply(a.ConversationID, "On it.")
+		g.work()
+		msg, _ := s.Message(ctx, m.ID)
+		if msg.Email.Delivery != "failed" || msg.Email.Failure == nil || msg.Email.Failure.Code != conversation.FailedNoRelay ||
+			!strings.Contains(msg.Email.Failure.Reason, "PARLEY_SMTP_RELAY") {
+			t.Errorf("delivery %q %+v, want failed with no_relay", msg.Email.Delivery, msg.Email.Failure)
 		}
 	})
 }

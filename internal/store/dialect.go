@@ -186,7 +186,7 @@ func (e *constraintError) Error() string   { return e.domain.Message + ": " + e.
 func (e *constraintError) Unwrap() []error { return []error{e.domain, e.cause} }
 
 func conflict(err error) error {
-	return &constraintError{parley.Errorf(parley.ECONFLICT, "already exists"), err}
+	return &constraintError{parley.Errorf(parley.ECONFLICT, "already exists").Because("exists"), err}
 }
 
 func invalidReference(err error) error {

@@ -33,7 +33,7 @@ func ParseSearch(s string) ([]SearchTerm, error) {
 		return nil, parley.Invalid("q", "is longer than %d characters", MaxSearchLength)
 	}
 	if strings.Count(s, `"`)%2 != 0 {
-		return nil, parley.Invalid("q", "has an unbalanced quote")
+		return nil, parley.Invalid("q", "has an unbalanced quote").Because("search_syntax")
 	}
 	var terms []SearchTerm
 	for i, part := range strings.Split(s, `"`) {
@@ -51,7 +51,7 @@ func ParseSearch(s string) ([]SearchTerm, error) {
 			t := SearchTerm{Words: w}
 			if strings.HasSuffix(f, "*") {
 				if len(w) > 1 {
-					return nil, parley.Invalid("q", "a prefix* must be a single word")
+					return nil, parley.Invalid("q", "a prefix* must be a single word").Because("search_syntax")
 				}
 				t.Prefix = true
 			}
@@ -60,7 +60,7 @@ func ParseSearch(s string) ([]SearchTerm, error) {
 	}
 	switch {
 	case len(terms) == 0:
-		return nil, parley.Invalid("q", "has no word to search for")
+		return nil, parley.Invalid("q", "has no word to search for").Because("search_syntax")
 	case len(terms) > MaxSearchTerms:
 		return nil, parley.Invalid("q", "has more than %d terms", MaxSearchTerms)
 	}

@@ -74,6 +74,12 @@ test.describe('accessibility', () => {
     await expect(item).toBeVisible();
     await page.getByRole('button', { name: 'Menu' }).click();
     await expect(page.getByRole('link', { name: /^Assigned to me/ })).toBeInViewport();
+    // The menu button sits beside the logo, never on it.
+    const toggle = (await page.getByRole('button', { name: 'Menu' }).boundingBox())!;
+    const brand = (await page.locator('.sidebar .brand').boundingBox())!;
+    const logo = (await page.locator('.sidebar .brand .logo').boundingBox())!;
+    expect(toggle.x + toggle.width <= logo.x || toggle.y + toggle.height <= brand.y, 'menu button over the logo').toBe(true);
+    await shot(page, 'phone-menu');
     expect(await violations(page), 'phone').toEqual([]);
   });
 });

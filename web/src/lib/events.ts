@@ -2,7 +2,7 @@
 // inline.
 import type { TimelineItem } from './api/client';
 import type { App } from './app.svelte';
-import { t } from './i18n/index.svelte';
+import { t, type Key } from './i18n/index.svelte';
 
 const placements = ['inbox', 'filtered', 'spam', 'trash'] as const;
 
@@ -39,8 +39,15 @@ export function describe(item: TimelineItem, app: App): string {
     case 'contact.unblocked':
       return t('event.unblocked', { who });
     case 'message.delivery_failed':
-      return t('event.deliveryFailed', { reason: String(d.reason ?? '') });
+      return t('event.deliveryFailed', { reason: t(deliveryError(d.code)) });
     default:
       return '';
   }
+}
+
+const deliveryErrors = ['no_relay', 'refused', 'unreachable', 'bounced'];
+
+/** deliveryError is the catalogue's words for why an email was not delivered. */
+function deliveryError(code: unknown): Key {
+  return deliveryErrors.includes(String(code)) ? (`deliveryError.${code}` as Key) : 'deliveryError.unknown';
 }

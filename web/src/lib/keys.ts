@@ -35,17 +35,20 @@ export const shortcuts: Record<string, (app: App) => void> = {
   '/': () => focus('search'),
 };
 
-/** The list shown by the ? overlay: keys and their message keys. */
+/**
+ * The list shown by the ? overlay: keys and their message keys. A key
+ * with a name of its own is a message too: French says Entrée and Échap.
+ */
 export const shortcutHelp = [
   ['j / k', 'keys.move'],
-  ['Enter', 'keys.open'],
+  ['key.enter', 'keys.open'],
   ['r', 'keys.reply'],
   ['c', 'keys.comment'],
   ['a', 'keys.assign'],
   ['e', 'keys.close'],
   ['#', 'keys.trash'],
   ['/', 'keys.search'],
-  ['Ctrl/⌘ + Enter', 'keys.send'],
+  ['key.ctrlEnter', 'keys.send'],
   ['?', 'keys.help'],
-  ['Esc', 'keys.escape'],
+  ['key.escape', 'keys.escape'],
 ] as const;

@@ -3,6 +3,7 @@
 // server and type check (npm run api-types); it is not committed.
 import createClient from 'openapi-fetch';
 import type { components, paths } from './schema';
+import { explain, reasonOf, type Problem } from './problem';
 
 type S = components['schemas'];
 export type Conversation = S['ConversationJSON'];
@@ -21,18 +22,22 @@ export type ListQuery = NonNullable<paths['/api/v1/conversations']['get']['param
 
 export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
 
-/** ApiError is a problem (RFC 9457) the server answered. */
+/**
+ * ApiError is a problem (RFC 9457) the server answered: its message is in
+ * the app's language, detail is the server's own words (for the curious and
+ * for a bug report).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly field?: string,
+    readonly detail?: string,
+    readonly reason?: string,
   ) {
     super(message);
   }
 }
-
-type Problem = { detail?: string; title?: string; errors?: { location?: string; message?: string }[] | null };
 
 let onUnauthorized = () => {};
 
@@ -43,7 +48,8 @@ export function whenSignedOut(fn: () => void) {
 
 /**
  * ok unwraps an openapi-fetch result: the data (true for 204), or an
- * ApiError carrying the server's own words (and the field it names, if any).
+ * ApiError saying what went wrong in the catalogue's words, with the
+ * server's own (and the field it names, if any) as its detail.
  */
 export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await p;
@@ -55,6 +61,7 @@ export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Re
   const first = prob.errors?.[0];
   const field = first?.location?.replace(/^body\./, '');
   // The field named, then what is wrong with it ("cc[0].email is not an email address").
-  const message = first?.message ? (field ? `${field} ${first.message}` : first.message) : (prob.detail ?? prob.title ?? response.statusText);
-  throw new ApiError(response.status, message, field);
+  const detail = first?.message ? (field ? `${field} ${first.message}` : first.message) : (prob.detail ?? prob.title ?? response.statusText);
+  const reason = reasonOf(prob);
+  throw new ApiError(response.status, explain(response.status, reason, field), field, detail, reason);
 }

@@ -15,6 +15,18 @@ describe('catalogues', () => {
       expect(placeholders(fr[k as keyof typeof en]), k).toEqual(placeholders(m));
     }
   });
+  // A French message the same as the English is usually one nobody
+  // translated ("Routable" was): only words French shares may be.
+  it('French translates every message but the words both languages share', () => {
+    const shared = new Set(['Parley', 'Cc', 'Message', 'Menu', 'Chat', 'Bots', 'Bot', 'Agent', 'Conversation',
+      'Articles', 'Documents', 'Contact', 'Port', 'Source', '{count} conversation', '{count} conversations']);
+    for (const [k, m] of Object.entries(en)) {
+      const f = fr[k as keyof typeof en];
+      const forms = (x: typeof m) => (typeof x === 'string' ? [x] : [x.one ?? '', x.other]);
+      if (JSON.stringify(f) !== JSON.stringify(m)) continue;
+      for (const s of forms(m)) expect(shared.has(s), `${k}: "${s}" is not translated`).toBe(true);
+    }
+  });
   it('no message is empty', () => {
     for (const cat of [en, fr]) {
       for (const [k, m] of Object.entries(cat)) expect(typeof m === 'string' ? m : m.other, k).not.toBe('');
