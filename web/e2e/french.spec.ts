@@ -106,3 +106,60 @@ test('the untranslated check can fail', async ({ browser, parley }) => {
   const page = await signIn(browser, parley, eva, 'en-US');
   expect(await untranslated(page)).toContain('Assigned to me');
 });
+
+// Every screen an admin reaches, in French: no English from the catalogue,
+// and never the server's own words for a refusal (SPEC PLT-6).
+test('every screen in French, refusals included, speaks French', async ({ browser, parley }) => {
+  const inbox = await parley.inbox('Ventes');
+  const admin = await parley.user('Inès Admin', 'admin');
+  await parley.push(inbox.channel, { email: 'lea@client.test', name: 'Léa Petit' }, 'Bonjour, un devis ?', 'Devis');
+  const page = await signIn(browser, parley, admin, 'fr-FR');
+  // What the server said when it refused, in its own words: never on screen.
+  const refusals: string[] = [];
+  page.on('response', async (r) => {
+    if (r.status() < 400 || !r.url().includes('/api/')) return;
+    const p = await r.json().catch(() => null);
+    for (const s of [p?.detail, ...(p?.errors ?? []).map((e: { message?: string }) => e.message)]) if (s) refusals.push(s);
+  });
+  const check = async (where: string) => {
+    expect(await untranslated(page), where).toEqual([]);
+    const text = await page.locator('body').innerText();
+    expect(refusals.filter((s) => text.includes(s)), `${where}: the server's words on screen`).toEqual([]);
+  };
+
+  await expect(page.locator('.conversation', { hasText: 'Léa Petit' })).toBeVisible();
+  for (const link of await page.getByRole('navigation', { name: 'Boîtes et vues' }).getByRole('link').all()) {
+    const name = await link.innerText();
+    await link.click();
+    await page.waitForLoadState('networkidle');
+    await check(`view ${name}`);
+  }
+
+  // A search the server cannot read, and a conversation that is not there.
+  await page.goto('/');
+  await page.getByRole('searchbox').fill('"devis');
+  await page.getByRole('searchbox').press('Enter');
+  await expect(page.getByRole('alert')).toContainText('Cette recherche est illisible');
+  await check('a search refused');
+  await page.goto('/inbox/all/open/999999');
+  await page.waitForLoadState('networkidle');
+  await check('a conversation that is not there');
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Nouvel e-mail' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await check('new email');
+  await page.keyboard.press('Escape');
+
+  for (const section of await page.evaluate(() => [...document.querySelectorAll('a[href^="/settings/"]')].map((a) => a.getAttribute('href')!))) {
+    await page.goto(section);
+    await expect(page.getByRole('navigation', { name: 'Sections des paramètres' })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    await check(section);
+    for (const link of await page.getByRole('navigation', { name: 'Sections des paramètres' }).getByRole('link').all()) {
+      await link.click();
+      await page.waitForLoadState('networkidle');
+      await check(`settings ${await link.innerText()}`);
+    }
+  }
+});
