@@ -39,7 +39,8 @@ func (s *Sessions) clock() time.Time { return parley.Normalize(s.now()) }
 // Login checks an email and password and opens a session. It returns the
 // session token for the cookie and the user. Wrong credentials, whichever part
 // is wrong, are EUNAUTHORIZED; EUNAVAILABLE when too many passwords are
-// being checked at once.
+// being checked at once. A deactivated user who gives the right password is
+// told so (EFORBIDDEN): only they can know the account exists.
 func (s *Sessions) Login(ctx context.Context, email, password string) (string, *parley.User, error) {
 	u, hash, err := s.store.UserByEmail(ctx, email)
 	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
@@ -55,11 +56,19 @@ func (s *Sessions) Login(ctx context.Context, email, password string) (string, *
 	if !ok || u == nil || hash == dummyHash {
 		return "", nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong email or password")
 	}
+	if !u.Active() {
+		return "", nil, ErrDeactivated
+	}
 	token, err := s.open(ctx, u.ID)
 	return token, u, err
 }
 
-// UseLoginLink signs a user in with a one-time link and opens a session.
+// ErrDeactivated is the answer to a deactivated user signing in.
+var ErrDeactivated = parley.Errorf(parley.EFORBIDDEN, "this account is deactivated: ask an admin to reactivate it")
+
+// UseLoginLink signs a user in with a one-time link and opens a session. A
+// link that is unknown, used or expired is EUNAUTHORIZED; a deactivated
+// user's is EFORBIDDEN.
 func (s *Sessions) UseLoginLink(ctx context.Context, linkToken string) (string, *parley.User, error) {
 	var (
 		u     *parley.User
@@ -69,6 +78,9 @@ func (s *Sessions) UseLoginLink(ctx context.Context, linkToken string) (string, 
 		var err error
 		if u, err = tx.UseLoginLink(ctx, HashToken(linkToken), s.clock()); err != nil {
 			return err
+		}
+		if !u.Active() {
+			return ErrDeactivated
 		}
 		token, err = s.openTx(ctx, tx, u.ID)
 		return err

@@ -27,6 +27,9 @@ func (s *Service) Assign(ctx context.Context, a parley.Actor, id parley.ID, to A
 			if err != nil {
 				return nil, parley.Invalid("user_id", "no such user")
 			}
+			if !u.Active() {
+				return nil, parley.Invalid("user_id", "%s is deactivated: assign to an active teammate", u.Name)
+			}
 			if auth.Inbox(ctx, tx, parley.UserActor(u), c.InboxID, auth.Act) != nil {
 				return nil, parley.Invalid("user_id", "%s cannot act in this inbox: assign to a member who is not a viewer", u.Name).Because("assignee_viewer")
 			}

@@ -43,6 +43,16 @@ var catalogue = map[string]map[string]message{
 			"Bonjour {name},\n\nVous êtes invité à répondre aux clients de {org} avec Parley.\n\n" +
 				"Connectez-vous avec ce lien d'ici {days} jours (il ne sert qu'une fois ; définissez ensuite un mot de passe dans votre profil) :\n\n    {link}\n"},
 	},
+	"password_reset": {
+		"en": {"Reset your {org} Parley password",
+			"Hello {name},\n\nSomeone asked to reset the password of your Parley account at {org}.\n\n" +
+				"If that was you, choose a new password with this link within {minutes} minutes (it works once):\n\n    {link}\n\n" +
+				"If not, ignore this message: your password stays as it is.\n"},
+		"fr": {"Réinitialisez votre mot de passe Parley chez {org}",
+			"Bonjour {name},\n\nQuelqu'un a demandé à réinitialiser le mot de passe de votre compte Parley chez {org}.\n\n" +
+				"Si c'est vous, choisissez un nouveau mot de passe avec ce lien d'ici {minutes} minutes (il ne sert qu'une fois) :\n\n    {link}\n\n" +
+				"Sinon, ignorez ce message : votre mot de passe ne change pas.\n"},
+	},
 	"from_address": {
 		"en": {"Confirm {email} as a sender for {inbox}",
 			"Someone asked Parley to send the {inbox} inbox's mail from {email}.\n\n" +
@@ -76,6 +86,11 @@ func Invitation(locale, org, name, link string, valid time.Duration) Mail {
 	return write("invitation", locale, map[string]string{"org": org, "name": name, "link": link, "days": strconv.Itoa(int(valid.Hours() / 24))})
 }
 
+// PasswordReset is the mail with a single-use link to set a new password.
+func PasswordReset(locale, org, name, link string, valid time.Duration) Mail {
+	return write("password_reset", locale, map[string]string{"org": org, "name": name, "link": link, "minutes": strconv.Itoa(int(valid.Minutes()))})
+}
+
 // FromAddress asks the owner of an address to confirm an inbox sends from it.
 func FromAddress(locale, inbox, email, link string, valid time.Duration) Mail {
 	return write("from_address", locale, map[string]string{"inbox": inbox, "email": email, "link": link, "hours": strconv.Itoa(int(valid.Hours()))})
@@ -85,8 +100,8 @@ func FromAddress(locale, inbox, email, link string, valid time.Duration) Mail {
 // mail): title, text and, for a form, its button.
 var pages = map[string]map[string][3]string{
 	"link_failed": {
-		"en": {"This sign-in link does not work", "{reason} Ask an admin for a new invitation, or sign in with your password.", ""},
-		"fr": {"Ce lien de connexion ne fonctionne pas", "{reason} Demandez une nouvelle invitation à un administrateur, ou connectez-vous avec votre mot de passe.", ""},
+		"en": {"This sign-in link does not work", "It was already used or has expired: each link works once. Sign in with your password, or ask for a new link by email if you have none or forgot it.", ""},
+		"fr": {"Ce lien de connexion ne fonctionne pas", "Il a déjà servi ou a expiré : chaque lien ne fonctionne qu'une fois. Connectez-vous avec votre mot de passe, ou demandez un nouveau lien par e-mail si vous n'en avez pas ou l'avez oublié.", ""},
 	},
 	"from_confirm": {
 		"en": {"Confirm this sender address", "Confirm that mail from this inbox may be sent from your address.", "Confirm"},
@@ -100,6 +115,24 @@ var pages = map[string]map[string][3]string{
 		"en": {"This confirmation link does not work", "It is unknown, already used or expired. Ask for a new one from the inbox's settings.", ""},
 		"fr": {"Ce lien de confirmation ne fonctionne pas", "Il est inconnu, déjà utilisé ou expiré. Demandez-en un nouveau depuis les paramètres de la boîte.", ""},
 	},
+}
+
+// signInLinks are the ways on from a page about a sign-in link that failed:
+// the sign-in page, and its "Forgot password?" form, which mails a new link.
+var signInLinks = map[string][]Link{
+	"en": {{"/", "Sign in"}, {"/?forgot", "Email me a new link"}},
+	"fr": {{"/", "Se connecter"}, {"/?forgot", "Recevoir un nouveau lien par e-mail"}},
+}
+
+// Link is a link a page offers: where it goes and its text.
+type Link struct{ Href, Text string }
+
+// PageLinks are the links a page offers, in a locale, besides Parley's home.
+func PageLinks(locale, key string) []Link {
+	if key != "link_failed" {
+		return nil
+	}
+	return signInLinks[Locale(locale)]
 }
 
 // Page is a page the server shows, in a locale: its title, text and button

@@ -96,14 +96,23 @@ type UserPatch struct {
 	Routable    *bool
 	MeetingLink *string // "" removes it
 	Locale      *string // en or fr (SPEC PLT-6)
+	// Active false deactivates the user (a leaver): their sessions and API
+	// tokens stop at once, they cannot sign in, be assigned or routed to,
+	// and their conversations stay. True reactivates them.
+	Active *bool
 }
 
 // UpdateUser changes a user: admins change anyone's fields; a user may change
-// their own name, meeting link and language only.
+// their own name, meeting link and language only. Leaving no active admin
+// (by deactivating or demoting the last) is ECONFLICT; an admin cannot
+// deactivate themselves (EINVALID).
 func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, p UserPatch) (*parley.User, error) {
 	self := a.Kind == parley.ActorUser && a.UserID == id
-	if auth.Admin(a) != nil && (!self || p.Role != nil || p.Routable != nil) {
+	if auth.Admin(a) != nil && (!self || p.Role != nil || p.Routable != nil || p.Active != nil) {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "only admins can change other users, roles and seats")
+	}
+	if self && p.Active != nil && !*p.Active {
+		return nil, parley.Invalid("active", "you cannot deactivate yourself: ask another admin")
 	}
 	if p.Name != nil && strings.TrimSpace(*p.Name) == "" {
 		return nil, parley.Invalid("name", "cannot be empty")
@@ -137,6 +146,14 @@ func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, 
 		if p.Routable != nil {
 			u.Routable = *p.Routable
 		}
+		if p.Active != nil && *p.Active != u.Active() {
+			if *p.Active {
+				u.DeactivatedAt = nil
+			} else {
+				now := s.clock()
+				u.DeactivatedAt = &now
+			}
+		}
 	}, parley.EventUserUpdated)
 }
 
@@ -154,6 +171,10 @@ func (s *Service) SetAvailability(ctx context.Context, a parley.Actor, status pa
 	}, parley.EventAvailabilityChanged)
 }
 
+// updateUser applies change to a user in one transaction. A change that
+// takes away an active admin is checked, with the organisation held, to
+// leave one; a deactivation ends the user's sessions, and the event it
+// records closes their streams.
 func (s *Service) updateUser(ctx context.Context, a parley.Actor, id parley.ID, change func(*parley.User), typ string) (*parley.User, error) {
 	var out *parley.User
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
@@ -161,14 +182,37 @@ func (s *Service) updateUser(ctx context.Context, a parley.Actor, id parley.ID, 
 		if err != nil {
 			return err
 		}
+		wasAdmin, wasActive := u.Role == parley.RoleAdmin && u.Active(), u.Active()
 		change(u)
+		lostAdmin := wasAdmin && (u.Role != parley.RoleAdmin || !u.Active())
+		if lostAdmin {
+			if err := tx.LockOrg(ctx); err != nil {
+				return err
+			}
+		}
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		tx.Append(parley.NewEvent(typ, a, s.clock(), map[string]any{
+		if lostAdmin {
+			n, err := tx.CountActiveAdmins(ctx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return parley.Errorf(parley.ECONFLICT, "%s is the last active admin: make someone else an admin first", u.Name)
+			}
+		}
+		now := s.clock()
+		tx.Append(parley.NewEvent(typ, a, now, map[string]any{
 			"user_id": u.ID, "role": u.Role, "routable": u.Routable, "availability": u.Availability,
-			"reassign_when_away": u.ReassignWhenAway,
+			"reassign_when_away": u.ReassignWhenAway, "active": u.Active(),
 		}))
+		if wasActive && !u.Active() {
+			if _, err := tx.DeleteSessions(ctx, u.ID, ""); err != nil {
+				return err
+			}
+			tx.Append(auth.SessionsEnded(u.ID, "deactivated", now))
+		}
 		out = u
 		return nil
 	})
@@ -211,25 +255,29 @@ func (s *Service) SetPassword(ctx context.Context, a parley.Actor, email, passwo
 // and ends the user's sessions but the one of keepSession (a session token;
 // "" keeps none): whoever knew the old password is signed out.
 func (s *Service) setPassword(ctx context.Context, a parley.Actor, userID parley.ID, hash, keepSession string) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		return s.setPasswordTx(ctx, tx, a, userID, hash, keepSession)
+	})
+}
+
+func (s *Service) setPasswordTx(ctx context.Context, tx *store.Tx, a parley.Actor, userID parley.ID, hash, keepSession string) error {
 	keep := ""
 	if keepSession != "" {
 		keep = auth.HashToken(keepSession)
 	}
-	return s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SetPassword(ctx, userID, hash); err != nil {
-			return err
-		}
-		now := s.clock()
-		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, now, map[string]any{"user_id": userID, "password": "changed"}))
-		n, err := tx.DeleteSessions(ctx, userID, keep)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			tx.Append(auth.SessionsEnded(userID, "password_changed", now))
-		}
-		return nil
-	})
+	if err := tx.SetPassword(ctx, userID, hash); err != nil {
+		return err
+	}
+	now := s.clock()
+	tx.Append(parley.NewEvent(parley.EventUserUpdated, a, now, map[string]any{"user_id": userID, "password": "changed"}))
+	n, err := tx.DeleteSessions(ctx, userID, keep)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		tx.Append(auth.SessionsEnded(userID, "password_changed", now))
+	}
+	return nil
 }
 
 // MaxAvatarBytes bounds a user's picture.

@@ -71,3 +71,46 @@ func teamError(err error) error {
 	}
 	return err
 }
+
+// RenameTeam changes a team's name (admins only). A taken name is
+// ECONFLICT; a missing team ENOTFOUND.
+func (s *Service) RenameTeam(ctx context.Context, a parley.Actor, id parley.ID, name string) (*parley.Team, error) {
+	if err := auth.Admin(a); err != nil {
+		return nil, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 100 {
+		return nil, parley.Invalid("name", "is required, up to 100 characters")
+	}
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RenameTeam(ctx, id, name); err != nil {
+			return teamError(err)
+		}
+		tx.Append(parley.NewEvent(parley.EventTeamUpdated, a, s.clock(), map[string]any{"team_id": id, "name": name}))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Team(ctx, id)
+}
+
+// DeleteTeam removes a team (admins only): its members stay users, inboxes
+// it opened stay open to their other members, and conversations assigned to
+// it keep their assignee but no team. A missing team is ENOTFOUND.
+func (s *Service) DeleteTeam(ctx context.Context, a parley.Actor, id parley.ID) error {
+	if err := auth.Admin(a); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		t, err := tx.Team(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteTeam(ctx, id); err != nil {
+			return err
+		}
+		tx.Append(parley.NewEvent(parley.EventTeamDeleted, a, s.clock(), map[string]any{"team_id": id, "name": t.Name}))
+		return nil
+	})
+}

@@ -33,9 +33,12 @@ const (
 	EventAvailabilityChanged = "user.availability_changed"
 	EventTokenCreated        = "token.created"
 	EventTokenRevoked        = "token.revoked" // data: user_id, token_id
-	EventSessionEnded        = "session.ended" // data: user_id, reason (signed_out, password_changed)
+	EventSessionEnded        = "session.ended" // data: user_id, reason (signed_out, password_changed, deactivated)
 	EventTeamCreated         = "team.created"
 	EventTeamMembersChanged  = "team.members_changed"
+	EventTeamUpdated         = "team.updated" // data: team_id, name
+	EventTeamDeleted         = "team.deleted" // data: team_id, name
+	EventOrgUpdated          = "org.updated"  // data: name
 	EventInboxCreated        = "inbox.created"
 	EventInboxUpdated        = "inbox.updated"
 	EventInboxMembersChanged = "inbox.members_changed"

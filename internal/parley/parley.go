@@ -52,9 +52,15 @@ type User struct {
 	AvatarBlob, AvatarType string
 	// Locale is the language the user works in ("en", "fr"); empty until
 	// their app says.
-	Locale    string
-	CreatedAt time.Time
+	Locale string
+	// DeactivatedAt is when an admin deactivated the user (a leaver): they
+	// cannot sign in, be assigned or routed to; their conversations stay.
+	DeactivatedAt *time.Time
+	CreatedAt     time.Time
 }
+
+// Active reports whether the user may sign in and work.
+func (u *User) Active() bool { return u.DeactivatedAt == nil }
 
 // Team is a named group of users; a user may be in several (SPEC ORG-1).
 type Team struct {

@@ -72,7 +72,7 @@ func EndsCredentials(e Event, user parley.ID) bool {
 func ChangesAccess(e Event) bool {
 	switch e.Type {
 	case parley.EventInboxCreated, parley.EventInboxUpdated, parley.EventInboxMembersChanged, parley.EventInboxDeleted,
-		parley.EventTeamCreated, parley.EventTeamMembersChanged, parley.EventUserUpdated:
+		parley.EventTeamCreated, parley.EventTeamMembersChanged, parley.EventTeamDeleted, parley.EventUserUpdated:
 		return true
 	}
 	return false

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/blob"
@@ -60,10 +61,14 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	if cfg.MailDomain == "" {
 		cfg.MailDomain = "parley.test"
 	}
+	// A busy machine must not turn a password check into a 503: the tests
+	// count answers. (The hasher's own test covers the wait.)
+	sessions := auth.NewSessions(s, nil)
+	sessions.Passwords.Wait = time.Minute
 	h := server.New(cfg, server.Deps{
 		Log: log, Store: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
 		Library:  library.New(s, blobs, nil),
-		Sessions: auth.NewSessions(s, nil), Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
+		Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {

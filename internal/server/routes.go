@@ -26,16 +26,22 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "listTokens", "GET", "/api/v1/tokens", signedIn, s.listTokens)
 	op(api, s, "revokeToken", "DELETE", "/api/v1/tokens/{id}", signedIn, s.revokeToken, noContent)
 	mux.HandleFunc("GET /login/{token}", s.loginLink)
+	op(api, s, "requestPasswordReset", "POST", "/api/v1/password-reset", public, s.requestPasswordReset, accepted)
+	op(api, s, "resetPassword", "PUT", "/api/v1/password-reset", public, s.resetPassword, noContent)
+	op(api, s, "getOrganization", "GET", "/api/v1/organization", signedIn, s.organization)
+	op(api, s, "updateOrganization", "PATCH", "/api/v1/organization", admin, s.renameOrganization)
 
 	// People.
 	op(api, s, "listUsers", "GET", "/api/v1/users", signedIn, s.listUsers)
 	op(api, s, "createUser", "POST", "/api/v1/users", admin, s.createUser, created)
-	op(api, s, "updateUser", "PATCH", "/api/v1/users/{id}", signedIn, s.updateUser) // self: name, meeting link, language; admin: all
+	op(api, s, "updateUser", "PATCH", "/api/v1/users/{id}", signedIn, s.updateUser) // self: name, meeting link, language; admin: all, active
 	op(api, s, "getAvatar", "GET", "/api/v1/users/{id}/avatar", signedIn, s.avatar)
 	op(api, s, "inviteUser", "POST", "/api/v1/users/{id}/invitation", admin, s.invite, created)
 	op(api, s, "listTeams", "GET", "/api/v1/teams", signedIn, s.listTeams)
 	op(api, s, "createTeam", "POST", "/api/v1/teams", admin, s.createTeam, created)
 	op(api, s, "setTeamMembers", "PUT", "/api/v1/teams/{id}/members", admin, s.setTeamMembers)
+	op(api, s, "updateTeam", "PATCH", "/api/v1/teams/{id}", admin, s.renameTeam)
+	op(api, s, "deleteTeam", "DELETE", "/api/v1/teams/{id}", admin, s.deleteTeam, noContent)
 
 	// Inboxes and channels.
 	op(api, s, "listInboxes", "GET", "/api/v1/inboxes", signedIn, s.listInboxes)
@@ -148,6 +154,7 @@ func op[I, O any](api huma.API, s *Server, id, method, path string, w who,
 
 func created(o *huma.Operation)   { o.DefaultStatus = http.StatusCreated }
 func noContent(o *huma.Operation) { o.DefaultStatus = http.StatusNoContent }
+func accepted(o *huma.Operation)  { o.DefaultStatus = http.StatusAccepted }
 
 func maxBody(n int64) func(*huma.Operation) {
 	return func(o *huma.Operation) { o.MaxBodyBytes = n }

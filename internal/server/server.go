@@ -85,6 +85,9 @@ type Server struct {
 	loginsByIP     *auth.Limiter
 	loginsByDevice *auth.Limiter // sign-ins from a browser known to the account
 	devices        *auth.Devices
+	// resets and resetsByIP bound password reset mails per address asked
+	// for and per client address: each request counts, none is forgiven.
+	resets, resetsByIP *auth.Limiter
 	// badCredentials counts unknown API tokens per client address; anonymous
 	// is a token bucket per address for requests without credentials.
 	badCredentials *auth.Limiter
@@ -152,6 +155,8 @@ func New(cfg Config, d Deps) http.Handler {
 		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
 		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		devices:        auth.NewDevices(cfg.DeviceKey, nil),
+		resets:         auth.NewLimiter(3, time.Hour),
+		resetsByIP:     auth.NewLimiter(10, time.Hour),
 		badCredentials: auth.NewLimiter(20, time.Minute),
 		anonymous:      auth.NewBuckets(20, 200),
 		staleCookies:   auth.NewLimiter(60, time.Minute),
@@ -163,6 +168,7 @@ func New(cfg Config, d Deps) http.Handler {
 	for _, l := range []*auth.Limiter{s.logins, s.loginsByIP, s.loginsByDevice} {
 		l.Delay = cfg.LoginDelay
 	}
+	s.resets.Delay, s.resetsByIP.Delay = 5*time.Minute, 5*time.Minute
 	mux := http.NewServeMux()
 	hc := huma.DefaultConfig("Parley API", cfg.Version)
 	hc.OpenAPIPath = "/api/v1/openapi"

@@ -125,7 +125,7 @@ func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
 		if status == http.StatusInternalServerError {
 			s.log.Error("login link", "err", err)
 		}
-		page(w, r, status, "link_failed", map[string]string{"reason": parley.ErrorMessage(err)})
+		page(w, r, status, "link_failed", nil)
 		return
 	}
 	// The link proves who this is: it lifts the account's sign-in delays

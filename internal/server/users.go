@@ -70,11 +70,15 @@ type updateUserInput struct {
 		// Locale is the user's own to set: the mail Parley writes them, or
 		// on their behalf, uses it.
 		Locale *string `json:"locale,omitempty" enum:"en,fr"`
+		// Active false deactivates the user (admins only): their sessions
+		// and API tokens stop at once; their conversations stay.
+		Active *bool `json:"active,omitempty" doc:"Admins only. false deactivates the user (a leaver): their sessions and API tokens stop at once, they cannot sign in or be assigned, their conversations stay. true reactivates them. The last active admin cannot be deactivated."`
 	}
 }
 
 func (s *Server) updateUser(ctx context.Context, a parley.Actor, in *updateUserInput) (*body[userJSON], error) {
-	u, err := s.org.UpdateUser(ctx, a, in.ID, org.UserPatch{Name: in.Body.Name, Role: in.Body.Role, Routable: in.Body.Routable, MeetingLink: in.Body.MeetingLink, Locale: in.Body.Locale})
+	u, err := s.org.UpdateUser(ctx, a, in.ID, org.UserPatch{Name: in.Body.Name, Role: in.Body.Role, Routable: in.Body.Routable, MeetingLink: in.Body.MeetingLink,
+		Locale: in.Body.Locale, Active: in.Body.Active})
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +185,26 @@ func (s *Server) setTeamMembers(ctx context.Context, a parley.Actor, in *teamMem
 		return nil, err
 	}
 	return &body[teamJSON]{teamView(t)}, nil
+}
+
+type renameTeamInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		Name string `json:"name" maxLength:"100"`
+	}
+}
+
+func (s *Server) renameTeam(ctx context.Context, a parley.Actor, in *renameTeamInput) (*body[teamJSON], error) {
+	t, err := s.org.RenameTeam(ctx, a, in.ID, in.Body.Name)
+	if err != nil {
+		return nil, err
+	}
+	return &body[teamJSON]{teamView(t)}, nil
+}
+
+// deleteTeam removes a team; its members and their conversations stay.
+func (s *Server) deleteTeam(ctx context.Context, a parley.Actor, in *idInput) (*struct{}, error) {
+	return nil, s.org.DeleteTeam(ctx, a, in.ID)
 }
 
 type passwordInput struct {

@@ -30,12 +30,15 @@ type userJSON struct {
 	MeetingLink      string              `json:"meeting_link" doc:"The user's booking page, inserted by the composer."`
 	AvatarURL        *string             `json:"avatar_url" doc:"The user's picture; null when they have none."`
 	Locale           string              `json:"locale" doc:"The language the user works in (en, fr); empty until their app says."`
+	Active           bool                `json:"active" doc:"False once an admin deactivated the user: they cannot sign in or be assigned; their conversations stay."`
+	DeactivatedAt    *time.Time          `json:"deactivated_at" nullable:"true"`
 	CreatedAt        time.Time           `json:"created_at"`
 }
 
 func userView(u *parley.User) userJSON {
 	v := userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Initials: initials(u.Name), Role: u.Role, Routable: u.Routable,
-		Availability: u.Availability, ReassignWhenAway: u.ReassignWhenAway, HasPassword: u.HasPassword, MeetingLink: u.MeetingLink, Locale: u.Locale, CreatedAt: u.CreatedAt}
+		Availability: u.Availability, ReassignWhenAway: u.ReassignWhenAway, HasPassword: u.HasPassword, MeetingLink: u.MeetingLink, Locale: u.Locale,
+		Active: u.Active(), DeactivatedAt: u.DeactivatedAt, CreatedAt: u.CreatedAt}
 	if u.AvatarBlob != "" {
 		// The blob's key in the address: a new picture is a new address, so
 		// browsers may keep one for long.

@@ -41,10 +41,11 @@ func (tx *Tx) DeleteSessions(ctx context.Context, userID parley.ID, keepHash str
 	return n, tx.wrap(err, "delete sessions")
 }
 
-// SessionUser returns the user of an unexpired session, or EUNAUTHORIZED.
+// SessionUser returns the active user of an unexpired session, or
+// EUNAUTHORIZED.
 func (q *Q) SessionUser(ctx context.Context, tokenHash string, now time.Time) (*parley.User, error) {
 	return q.credentialUser(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, now)
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL`, tokenHash, now)
 }
 
 // CreateAPIToken stores a personal API token and returns its id.
@@ -97,10 +98,10 @@ func (tx *Tx) DeleteAPIToken(ctx context.Context, id, userID parley.ID) error {
 	return nil
 }
 
-// TokenUser returns the user of an API token, or EUNAUTHORIZED.
+// TokenUser returns the active user of an API token, or EUNAUTHORIZED.
 func (q *Q) TokenUser(ctx context.Context, tokenHash string) (*parley.User, error) {
 	return q.credentialUser(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1`, tokenHash)
+		WHERE t.token_hash = $1 AND u.deactivated_at IS NULL`, tokenHash)
 }
 
 // CreateLoginLink stores a one-time sign-in link for a user.
@@ -134,4 +135,26 @@ func (q *Q) credentialUser(ctx context.Context, query string, args ...any) (*par
 		return nil, q.wrap(err, "credentials")
 	}
 	return &u, nil
+}
+
+// CreatePasswordReset stores a password reset link for a user.
+func (tx *Tx) CreatePasswordReset(ctx context.Context, tokenHash string, userID parley.ID, at, expires time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		tokenHash, userID, at, expires)
+	return tx.wrap(err, "create password reset")
+}
+
+// UsePasswordReset marks an unused, unexpired reset link as used and
+// returns its user; any other link is EUNAUTHORIZED. A link works once.
+func (tx *Tx) UsePasswordReset(ctx context.Context, tokenHash string, now time.Time) (*parley.User, error) {
+	var userID parley.ID
+	err := tx.db.QueryRowContext(ctx, `UPDATE password_resets SET used_at = $2
+		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`, tokenHash, now).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "this reset link is invalid, used or expired")
+	}
+	if err != nil {
+		return nil, tx.wrap(err, "use password reset")
+	}
+	return tx.User(ctx, userID)
 }

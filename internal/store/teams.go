@@ -99,3 +99,16 @@ func dedupe(ids []parley.ID) []parley.ID {
 	}
 	return out
 }
+
+// RenameTeam changes a team's name. A taken name is ECONFLICT, a missing
+// team ENOTFOUND.
+func (tx *Tx) RenameTeam(ctx context.Context, id parley.ID, name string) error {
+	return tx.exec1(ctx, "team", `UPDATE teams SET name = $2 WHERE id = $1`, id, name)
+}
+
+// DeleteTeam removes a team: its memberships and inbox accesses go with it,
+// and conversations assigned to it are left without a team. A missing team
+// is ENOTFOUND.
+func (tx *Tx) DeleteTeam(ctx context.Context, id parley.ID) error {
+	return tx.exec1(ctx, "team", `DELETE FROM teams WHERE id = $1`, id)
+}

@@ -7,11 +7,11 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const userColumns = `id, email, name, role, routable, availability, reassign_when_away, password_hash <> '', meeting_link, avatar_blob, avatar_type, locale, created_at`
+const userColumns = `id, email, name, role, routable, availability, reassign_when_away, password_hash <> '', meeting_link, avatar_blob, avatar_type, locale, deactivated_at, created_at`
 
 func scanUser(sc interface{ Scan(...any) error }, u *parley.User) error {
 	return sc.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Routable, &u.Availability,
-		&u.ReassignWhenAway, &u.HasPassword, &u.MeetingLink, &u.AvatarBlob, &u.AvatarType, &u.Locale, &u.CreatedAt)
+		&u.ReassignWhenAway, &u.HasPassword, &u.MeetingLink, &u.AvatarBlob, &u.AvatarType, &u.Locale, &u.DeactivatedAt, &u.CreatedAt)
 }
 
 // CreateUser inserts u (its email lowercased) with a password hash, which may
@@ -29,14 +29,21 @@ func (tx *Tx) CreateUser(ctx context.Context, u *parley.User, passwordHash strin
 }
 
 // UpdateUser saves u's name, role, routable flag, availability, meeting link,
-// avatar and locale.
+// avatar, locale and deactivation.
 func (tx *Tx) UpdateUser(ctx context.Context, u *parley.User) error {
 	const q = `
 		UPDATE users SET name = $2, role = $3, routable = $4, availability = $5, reassign_when_away = $6, meeting_link = $7,
-			avatar_blob = $8, avatar_type = $9, locale = $10
+			avatar_blob = $8, avatar_type = $9, locale = $10, deactivated_at = $11
 		WHERE id = $1`
 	return tx.exec1(ctx, "user", q, u.ID, u.Name, u.Role, u.Routable, u.Availability, u.ReassignWhenAway, u.MeetingLink,
-		u.AvatarBlob, u.AvatarType, u.Locale)
+		u.AvatarBlob, u.AvatarType, u.Locale, u.DeactivatedAt)
+}
+
+// CountActiveAdmins returns how many admins are not deactivated.
+func (q *Q) CountActiveAdmins(ctx context.Context) (int, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND deactivated_at IS NULL`).Scan(&n)
+	return n, q.wrap(err, "count admins")
 }
 
 // SetPassword replaces a user's password hash.
@@ -63,7 +70,7 @@ func (q *Q) UserByEmail(ctx context.Context, email string) (*parley.User, string
 	row := q.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = $1`,
 		strings.ToLower(strings.TrimSpace(email)))
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Routable, &u.Availability,
-		&u.ReassignWhenAway, &u.HasPassword, &u.MeetingLink, &u.AvatarBlob, &u.AvatarType, &u.Locale, &u.CreatedAt, &hash)
+		&u.ReassignWhenAway, &u.HasPassword, &u.MeetingLink, &u.AvatarBlob, &u.AvatarType, &u.Locale, &u.DeactivatedAt, &u.CreatedAt, &hash)
 	if err != nil {
 		return nil, "", q.notFound(err, "user")
 	}
