@@ -154,7 +154,7 @@ func Seed(ctx context.Context, s *store.Store, o SeedOptions) (*Dataset, error) 
 					c.Bot = true
 				}
 				if w.rng.IntN(20) == 0 {
-					c.Origin = parley.OriginAgent
+					c.Origin, c.LastSentAt = parley.OriginAgent, &at // in Sent
 				}
 				// About perConv each, every conversation at least one, and
 				// exactly o.Messages in all.

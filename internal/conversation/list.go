@@ -15,7 +15,7 @@ import (
 // ListFilter selects conversations (SPEC VEW-1..4).
 type ListFilter struct {
 	InboxID   parley.ID // 0: every inbox the actor can read
-	View      string    // a parley.View*, "channel:<label>" or "all"; default open ("all" when searching)
+	View      string    // a parley.View*, "channel:<label>" or "all"; default open (parley.ViewAll when searching)
 	Status    parley.Status
 	Placement parley.Placement
 	Channel   string // a channel label: email, chat, bots, forms, calls, api
@@ -58,10 +58,20 @@ func (s *Service) List(ctx context.Context, a parley.Actor, f ListFilter) ([]par
 	if err != nil {
 		return nil, err
 	}
+	mentioned := map[parley.ID]time.Time{}
+	if v.MentionOf != nil {
+		ids := make([]parley.ID, len(hits))
+		for i, h := range hits {
+			ids[i] = h.Conversation.ID
+		}
+		if mentioned, err = s.store.MentionTimes(ctx, *v.MentionOf, ids); err != nil {
+			return nil, err
+		}
+	}
 	limit := max(f.Limit, 1)
 	var out []parley.Conversation
 	for _, h := range hits {
-		if v.Matches(&h.Conversation) {
+		if _, ok := mentioned[h.Conversation.ID]; (ok || v.MentionOf == nil) && v.Matches(&h.Conversation) {
 			out = append(out, h.Conversation)
 			if len(out) == limit {
 				break
@@ -85,21 +95,47 @@ func (s *Service) readable(ctx context.Context, a parley.Actor, inboxID parley.I
 
 var allPlacements = []parley.Placement{parley.PlacementInbox, parley.PlacementFiltered, parley.PlacementSpam, parley.PlacementTrash}
 
+// Cursor is where the page that ends with c stops, for the next page of f:
+// Sent pages by the latest email sent, every other view by last activity.
+func (f ListFilter) Cursor(c *parley.Conversation) store.Cursor {
+	if f.View == parley.ViewSent && f.Query == "" && c.LastSentAt != nil {
+		return store.Cursor{At: *c.LastSentAt, ID: c.ID}
+	}
+	return store.Cursor{At: c.LastActivityAt, ID: c.ID}
+}
+
 // viewQuery turns a view and filters into the store's query.
 func viewQuery(a parley.Actor, f ListFilter) (store.ViewQuery, error) {
 	v := store.ViewQuery{Oldest: f.Oldest, After: f.After, Limit: f.Limit,
 		CreatedFrom: f.CreatedFrom, CreatedTo: f.CreatedTo, ActiveFrom: f.ActiveFrom, ActiveTo: f.ActiveTo}
 	view := f.View
-	if view == "" {
+	switch {
+	case view != "":
+	case f.Placement != "":
+		view = parley.ViewEverything
+	case f.Query != "":
+		// A search covers every conversation the reader may read, open
+		// and closed (SPEC VEW-3); a view narrows it only when asked for.
+		view = parley.ViewAll
+	default:
 		view = parley.ViewOpen
-		if f.Query != "" || f.Placement != "" {
-			view = "all"
-		}
 	}
 	inbox, open, closed := []parley.Placement{parley.PlacementInbox}, []parley.Status{parley.StatusOpen}, []parley.Status{parley.StatusClosed}
 	switch {
-	case view == "all":
+	case view == parley.ViewEverything:
 		v.Placements = allPlacements
+	case view == parley.ViewAll:
+		// Spam and trash only when the placement filter chooses them.
+		v.Placements = []parley.Placement{parley.PlacementInbox, parley.PlacementFiltered}
+		if f.Placement != "" {
+			v.Placements = allPlacements
+		}
+	case view == parley.ViewMentions:
+		if a.Kind != parley.ActorUser {
+			return v, parley.Invalid("view", "mentions needs a signed-in user")
+		}
+		id := a.UserID
+		v.Placements, v.MentionOf = []parley.Placement{parley.PlacementInbox, parley.PlacementFiltered}, &id
 	case view == parley.ViewOpen:
 		v.Placements, v.Statuses = inbox, open
 	case view == parley.ViewMine:
@@ -113,7 +149,7 @@ func viewQuery(a parley.Actor, f ListFilter) (store.ViewQuery, error) {
 	case view == parley.ViewClosed:
 		v.Placements, v.Statuses = inbox, closed
 	case view == parley.ViewSent:
-		v.Placements, v.Origin = inbox, parley.OriginAgent
+		v.Placements, v.Sent = inbox, true
 	case view == parley.ViewFiltered:
 		v.Placements = []parley.Placement{parley.PlacementFiltered}
 	case view == parley.ViewSpam:
@@ -186,7 +222,9 @@ func viewQuery(a parley.Actor, f ListFilter) (store.ViewQuery, error) {
 
 // Counts are the live counts beside the views (SPEC VEW-1).
 type Counts struct {
-	Views map[string]int64 // by view id; "mine" is the actor's
+	// Views are by view id; "mine" is the actor's, "mentions" the
+	// conversations mentioning the actor that they have not read since.
+	Views map[string]int64
 	// Assignees is each user's open conversations, by user id.
 	Assignees map[parley.ID]int64
 }
@@ -213,6 +251,10 @@ func (s *Service) Counts(ctx context.Context, a parley.Actor, inboxID parley.ID)
 	}
 	if a.Kind == parley.ActorUser {
 		out.Views[parley.ViewMine] = raw[parley.AssigneeCountKey(a.UserID)]
+		// Mentions counts what is unread: a mention is news until read.
+		if out.Views[parley.ViewMentions], err = s.store.UnreadMentions(ctx, a.UserID, inboxes); err != nil {
+			return nil, err
+		}
 	}
 	for k, n := range raw {
 		if id, ok := strings.CutPrefix(k, "assignee:"); ok {
@@ -242,7 +284,7 @@ func (s *Service) MarkRead(ctx context.Context, a parley.Actor, id parley.ID, re
 }
 
 // Unread returns, for each conversation, whether the actor has a customer
-// message in it they have not read.
+// message, or a mention of them, in it they have not read.
 func (s *Service) Unread(ctx context.Context, a parley.Actor, convs []parley.Conversation) (map[parley.ID]bool, error) {
 	out := map[parley.ID]bool{}
 	if a.Kind != parley.ActorUser || len(convs) == 0 {
@@ -256,9 +298,17 @@ func (s *Service) Unread(ctx context.Context, a parley.Actor, convs []parley.Con
 	if err != nil {
 		return nil, err
 	}
+	mentions, err := s.store.MentionTimes(ctx, a.UserID, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range convs {
 		at, ok := reads[c.ID]
-		out[c.ID] = c.LastCustomerAt != nil && (!ok || at.Before(*c.LastCustomerAt))
+		news := c.LastCustomerAt
+		if m, mentioned := mentions[c.ID]; mentioned && (news == nil || m.After(*news)) {
+			news = &m
+		}
+		out[c.ID] = news != nil && (!ok || at.Before(*news))
 	}
 	return out, nil
 }

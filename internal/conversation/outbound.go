@@ -403,7 +403,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		}
 		c = &parley.Conversation{InboxID: in.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Origin: parley.OriginAgent,
 			ContactID: &contact.ID, Subject: in.Subject, Status: parley.StatusOpen, Placement: parley.PlacementInbox,
-			AssigneeID: &a.UserID, CreatedAt: now, LastActivityAt: now, LastAgentAt: &now, Preview: preview(b)}
+			AssigneeID: &a.UserID, CreatedAt: now, LastActivityAt: now, LastAgentAt: &now, LastSentAt: &now, Preview: preview(b)}
 		if err := tx.CreateConversation(ctx, c); err != nil {
 			return err
 		}

@@ -74,6 +74,9 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 		sent.MessageID = &m.ID
 		c.Preview = preview(b)
 		c.LastActivityAt, c.LastAgentAt = now, &now
+		if m.Email != nil {
+			c.LastSentAt = &now // in the Sent view (SPEC VEW-1)
+		}
 		return append(evs, sent), nil
 	})
 	if err != nil {
@@ -106,6 +109,10 @@ func (s *Service) Comment(ctx context.Context, a parley.Actor, id parley.ID, b B
 			return nil, err
 		}
 		for _, u := range mentioned {
+			// Stored, so that someone signed out learns of it later.
+			if err := tx.AddMention(ctx, u.ID, m); err != nil {
+				return nil, err
+			}
 			e := parley.NewEvent(parley.EventMentioned, a, now, map[string]any{"user_id": u.ID, "message_id": m.ID})
 			e.MessageID = &m.ID
 			evs = append(evs, e)

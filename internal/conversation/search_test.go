@@ -57,7 +57,7 @@ func TestSearch(t *testing.T) {
 			{w.ana, "jo.lima@acme.example", nil, []string{"invoice"}},          // contact email
 			{w.ana, "acme", nil, []string{"invoice"}},                          // part of an email
 			{w.ana, "warehouse", nil, []string{"closed"}},                      // internal comments too
-			{w.ana, "facture", nil, []string{"html"}},                          // html-only messages, in the trash
+			{w.ana, "facture", nil, nil},                                       // the trash only when asked for (below)
 			{w.ana, "facture", []parley.Placement{parley.PlacementTrash}, nil}, // hide=trash
 			{w.ana, "kettle contract", nil, []string{"secret"}},                // every term must match
 			{w.ana, "nothing-like-this", nil, nil},
@@ -83,10 +83,19 @@ func TestSearch(t *testing.T) {
 				}
 			}
 		}
-		// Filters combine with search.
+		// Filters combine with search, and a view narrows it when given.
 		got, err := w.svc.List(ctx, w.ana, conversation.ListFilter{Query: "kettle", Status: parley.StatusOpen, Limit: 20})
 		if err != nil || len(got) != 1 || names[got[0].ID] != "secret" {
 			t.Errorf("kettle, open only: %v %v, want secret", got, err)
+		}
+		got, err = w.svc.List(ctx, w.ana, conversation.ListFilter{Query: "kettle", View: parley.ViewOpen, Limit: 20})
+		if err != nil || len(got) != 1 || names[got[0].ID] != "secret" {
+			t.Errorf("kettle in All open: %v %v, want secret", got, err)
+		}
+		// html-only messages are found, in the trash when it is chosen.
+		got, err = w.svc.List(ctx, w.ana, conversation.ListFilter{Query: "facture", Placement: parley.PlacementTrash, Limit: 20})
+		if err != nil || len(got) != 1 || names[got[0].ID] != "html" {
+			t.Errorf("facture in the trash: %v %v, want html", got, err)
 		}
 		for _, bad := range []string{`"unbalanced`, "   ", "***", `""`} {
 			_, err := w.svc.List(ctx, w.ana, conversation.ListFilter{Query: bad, Limit: 20})

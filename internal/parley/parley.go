@@ -213,6 +213,7 @@ type Conversation struct {
 	LastActivityAt time.Time
 	LastCustomerAt *time.Time
 	LastAgentAt    *time.Time
+	LastSentAt     *time.Time // the latest email an agent sent in it: the Sent view's order
 	ClosedAt       *time.Time
 	TrashedAt      *time.Time
 }

@@ -9,7 +9,13 @@ const (
 	ViewUnassigned = "unassigned" // open, assigned to no one
 	ViewFiltered   = "filtered"   // auto-generated, role-based or blocked senders
 	ViewClosed     = "closed"     // closed, in the inbox
-	ViewSent       = "sent"       // started by an agent (SPEC CNV-13)
+	ViewSent       = "sent"       // an agent sent an email in it, replies too (SPEC CNV-13)
+	ViewMentions   = "mentions"   // a comment in it mentions me (SPEC COL-1)
+	// ViewAll is every conversation the reader may read, open and closed,
+	// outside spam and trash: what a search covers unless narrowed.
+	ViewAll = "conversations"
+	// ViewEverything is every placement, spam and trash included.
+	ViewEverything = "all"
 	ViewSpam       = "spam"
 	ViewTrash      = "trash"
 	// ViewChannelPrefix starts the per-channel views: "channel:email",
@@ -81,7 +87,7 @@ func (c *Conversation) CountKeys() []string {
 		} else {
 			keys = append(keys, ViewClosed)
 		}
-		if c.Origin == OriginAgent {
+		if c.LastSentAt != nil {
 			keys = append(keys, ViewSent)
 		}
 	case PlacementFiltered:

@@ -15,7 +15,7 @@ import (
 
 type listConversationsInput struct {
 	Inbox       parley.ID `query:"inbox" doc:"Only this inbox; default every inbox you can see."`
-	View        string    `query:"view" doc:"open (default), mine, unassigned, channel:<email|chat|bots|forms|calls|api>, filtered, closed, sent, spam, trash, or all."`
+	View        string    `query:"view" doc:"open (default; with q: conversations), mine, unassigned, mentions (a comment mentions you), channel:<email|chat|bots|forms|calls|api>, filtered, closed, sent (an agent sent an email in it, newest sent first), spam, trash, conversations (open and closed, outside spam and trash), or all (spam and trash too)."`
 	Status      string    `query:"status" enum:"open,closed"`
 	Placement   string    `query:"placement" enum:"inbox,filtered,spam,trash"`
 	Channel     string    `query:"channel" enum:"email,chat,bots,forms,calls,api"`
@@ -27,7 +27,7 @@ type listConversationsInput struct {
 	ActiveTo    time.Time `query:"active_to" doc:"Last activity before, RFC 3339; exclusive."`
 	Hide        []string  `query:"hide,explode:false" enum:"filtered,spam,trash" doc:"Placements to leave out, e.g. hide=filtered,trash."`
 	Sort        string    `query:"sort" enum:"newest,oldest" default:"newest"`
-	Q           string    `query:"q" maxLength:"200" doc:"Search subjects, messages, contact names and emails: words, \"quoted phrases\", prefix*. Results rank by relevance, then recency."`
+	Q           string    `query:"q" maxLength:"200" doc:"Search subjects, messages, contact names and emails: words, \"quoted phrases\", prefix*. Without a view it covers every conversation you may read, open and closed, outside spam and trash. Results rank by relevance, then recency."`
 	Cursor      string    `query:"cursor" doc:"next_cursor of the previous page."`
 	Limit       int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
 }
@@ -67,8 +67,7 @@ func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *list
 	var next *string
 	if len(convs) > limit {
 		convs = convs[:limit]
-		last := convs[limit-1]
-		c := encodeCursor(store.Cursor{At: last.LastActivityAt, ID: last.ID})
+		c := encodeCursor(f.Cursor(&convs[limit-1]))
 		next = &c
 	}
 	items, err := s.conversationViews(ctx, a, convs)
@@ -171,7 +170,7 @@ type viewsInput struct {
 
 type viewCountJSON struct {
 	ID    string `json:"id" doc:"The view, as given to GET /conversations?view=."`
-	Count int64  `json:"count"`
+	Count int64  `json:"count" doc:"Conversations in the view; for mentions, those that mention you since you last read them."`
 }
 
 type assigneeCountJSON struct {
@@ -194,7 +193,7 @@ func (s *Server) views(ctx context.Context, a parley.Actor, in *viewsInput) (*bo
 		return nil, err
 	}
 	out := viewsJSON{Unassigned: c.Views[parley.ViewUnassigned]}
-	order := []string{parley.ViewOpen, parley.ViewMine, parley.ViewUnassigned}
+	order := []string{parley.ViewOpen, parley.ViewMine, parley.ViewUnassigned, parley.ViewMentions}
 	for _, l := range parley.ChannelLabels {
 		order = append(order, parley.ViewChannelPrefix+l)
 	}

@@ -9,14 +9,14 @@ import (
 
 const conversationColumns = `c.id, c.inbox_id, c.channel_id, c.channel_kind, c.bot, c.origin, c.contact_id,
 	c.subject, c.preview, c.status, c.placement, c.assignee_id, c.team_id, c.created_at, c.last_activity_at,
-	c.last_customer_at, c.last_agent_at, c.closed_at, c.trashed_at`
+	c.last_customer_at, c.last_agent_at, c.last_sent_at, c.closed_at, c.trashed_at`
 
 const conversationFrom = ` FROM conversations c`
 
 func scanConversation(sc interface{ Scan(...any) error }, c *parley.Conversation) error {
 	return sc.Scan(&c.ID, &c.InboxID, &c.ChannelID, &c.ChannelKind, &c.Bot, &c.Origin, &c.ContactID,
 		&c.Subject, &c.Preview, &c.Status, &c.Placement, &c.AssigneeID, &c.TeamID, &c.CreatedAt, &c.LastActivityAt,
-		&c.LastCustomerAt, &c.LastAgentAt, &c.ClosedAt, &c.TrashedAt)
+		&c.LastCustomerAt, &c.LastAgentAt, &c.LastSentAt, &c.ClosedAt, &c.TrashedAt)
 }
 
 // CreateConversation inserts c and sets c.ID. ChannelKind must be the
@@ -28,12 +28,12 @@ func (tx *Tx) CreateConversation(ctx context.Context, c *parley.Conversation) er
 	const q = `
 		INSERT INTO conversations (inbox_id, channel_id, channel_kind, bot, origin, contact_id, subject, preview,
 			status, placement, assignee_id, team_id, created_at, last_activity_at, last_customer_at, last_agent_at,
-			closed_at, trashed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			closed_at, trashed_at, last_sent_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		RETURNING id`
 	err := tx.db.QueryRowContext(ctx, q, c.InboxID, c.ChannelID, c.ChannelKind, c.Bot, c.Origin, c.ContactID,
 		c.Subject, c.Preview, c.Status, c.Placement, c.AssigneeID, c.TeamID, c.CreatedAt, c.LastActivityAt,
-		c.LastCustomerAt, c.LastAgentAt, c.ClosedAt, c.TrashedAt).Scan(&c.ID)
+		c.LastCustomerAt, c.LastAgentAt, c.ClosedAt, c.TrashedAt, c.LastSentAt).Scan(&c.ID)
 	if err != nil {
 		return tx.wrap(err, "create conversation")
 	}
@@ -50,10 +50,10 @@ func (tx *Tx) UpdateConversation(ctx context.Context, c *parley.Conversation) er
 	const q = `
 		UPDATE conversations SET contact_id = $2, subject = $3, preview = $4, status = $5, placement = $6,
 			assignee_id = $7, team_id = $8, last_activity_at = $9, last_customer_at = $10, last_agent_at = $11,
-			closed_at = $12, trashed_at = $13, bot = $14
+			closed_at = $12, trashed_at = $13, bot = $14, last_sent_at = $15
 		WHERE id = $1`
 	if err := tx.exec1(ctx, "conversation", q, c.ID, c.ContactID, c.Subject, c.Preview, c.Status, c.Placement,
-		c.AssigneeID, c.TeamID, c.LastActivityAt, c.LastCustomerAt, c.LastAgentAt, c.ClosedAt, c.TrashedAt, c.Bot); err != nil {
+		c.AssigneeID, c.TeamID, c.LastActivityAt, c.LastCustomerAt, c.LastAgentAt, c.ClosedAt, c.TrashedAt, c.Bot, c.LastSentAt); err != nil {
 		return err
 	}
 	tx.count(old, -1)

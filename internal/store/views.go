@@ -17,6 +17,11 @@ type ViewQuery struct {
 	Placements []parley.Placement // at least one
 	Statuses   []parley.Status    // empty: open and closed
 	Origin     string             // "" or parley.OriginAgent / OriginCustomer
+	// Sent keeps the conversations an agent sent an email in, ordered (and
+	// paged) by the latest one sent rather than by last activity.
+	Sent bool
+	// MentionOf keeps the conversations with a comment mentioning this user.
+	MentionOf  *parley.ID
 	AssigneeID *parley.ID
 	Unassigned bool
 	TeamID     *parley.ID
@@ -111,6 +116,16 @@ func viewSQL(v ViewQuery) (string, []any) {
 	if v.Origin != "" {
 		common = append(common, "c.origin = "+arg(v.Origin))
 	}
+	if v.MentionOf != nil {
+		common = append(common, "c.id IN (SELECT conversation_id FROM mentions WHERE user_id = "+arg(*v.MentionOf)+")")
+	}
+	// The order column: every branch is a range scan on an index ending in
+	// (order column, id).
+	col := "last_activity_at"
+	if v.Sent {
+		col = "last_sent_at"
+		common = append(common, "c.last_sent_at IS NOT NULL")
+	}
 	switch {
 	case v.Unassigned:
 		common = append(common, "c.assignee_id IS NULL")
@@ -143,20 +158,21 @@ func viewSQL(v ViewQuery) (string, []any) {
 		dir, cmp = "ASC", ">"
 	}
 	if v.After != nil {
-		common = append(common, "(c.last_activity_at, c.id) "+cmp+" ("+arg(v.After.At)+", "+arg(v.After.ID)+")")
+		common = append(common, "(c."+col+", c.id) "+cmp+" ("+arg(v.After.At)+", "+arg(v.After.ID)+")")
 	}
 	lim := arg(limit)
-	branchOrder := " ORDER BY c.last_activity_at " + dir + ", c.id " + dir + " LIMIT " + lim
-	mergeOrder := " ORDER BY last_activity_at " + dir + ", id " + dir + " LIMIT " + lim
+	branchOrder := " ORDER BY c." + col + " " + dir + ", c.id " + dir + " LIMIT " + lim
+	mergeOrder := " ORDER BY sort_at " + dir + ", id " + dir + " LIMIT " + lim
 
-	// With an origin the index is (inbox, placement, origin, activity):
-	// status is a residual filter, not a branch.
+	// With an origin the index is (inbox, placement, origin, activity), and
+	// for Sent (inbox, placement, sent): status is a residual filter, not a
+	// branch.
 	statuses := v.Statuses
 	if len(statuses) == 0 {
 		statuses = []parley.Status{parley.StatusOpen, parley.StatusClosed}
 	}
 	branchStatuses := statuses
-	if v.Origin != "" {
+	if v.Origin != "" || v.Sent {
 		if len(statuses) == 1 {
 			common = append(common, "c.status = "+arg(statuses[0]))
 		}
@@ -182,23 +198,23 @@ func viewSQL(v ViewQuery) (string, []any) {
 					where = append(where, "c.status = "+statusArgs[s])
 				}
 				where = append(where, common...)
-				branches = append(branches, `SELECT c.id, c.last_activity_at FROM conversations c`+
+				branches = append(branches, `SELECT c.id, c.`+col+` AS sort_at FROM conversations c`+
 					` WHERE `+strings.Join(where, " AND ")+branchOrder)
 			}
 		}
 	}
-	// Branches read (activity, id) only, from the index itself; just the
-	// page's ids are joined back to their rows.
+	// Branches read (order column, id) only, from the index itself; just
+	// the page's ids are joined back to their rows.
 	merged := branches[0]
 	if len(branches) > 1 {
 		parts := make([]string, len(branches))
 		for i, b := range branches {
-			parts[i] = fmt.Sprintf("SELECT id, last_activity_at FROM (%s) b%d", b, i)
+			parts[i] = fmt.Sprintf("SELECT id, sort_at FROM (%s) b%d", b, i)
 		}
 		merged = strings.Join(parts, " UNION ALL ") + mergeOrder
 	}
 	query := `SELECT ` + conversationColumns + conversationFrom + ` JOIN (` + merged + `) m ON m.id = c.id` +
-		` ORDER BY m.last_activity_at ` + dir + `, m.id ` + dir
+		` ORDER BY m.sort_at ` + dir + `, m.id ` + dir
 	return query, args
 }
 
@@ -243,7 +259,7 @@ func (q *Q) ReadTimes(ctx context.Context, userID parley.ID, ids []parley.ID) (m
 }
 
 // Matches reports whether c satisfies v's conditions other than the inboxes,
-// the cursor and the limit: the same conditions ListView writes in SQL, for
+// the mentions, the cursor and the limit: the same conditions ListView writes in SQL, for
 // candidates found another way (search).
 func (v ViewQuery) Matches(c *parley.Conversation) bool {
 	statusOK := len(v.Statuses) == 0
@@ -258,6 +274,8 @@ func (v ViewQuery) Matches(c *parley.Conversation) bool {
 	case !statusOK, !placementOK:
 		return false
 	case v.Origin != "" && c.Origin != v.Origin:
+		return false
+	case v.Sent && c.LastSentAt == nil:
 		return false
 	case v.Unassigned && c.AssigneeID != nil:
 		return false

@@ -129,6 +129,7 @@ export class App {
   async open(id: number | null) {
     if (await this.thread.open(id)) {
       this.list.items = this.list.items.map((c) => (c.id === id && c.unread ? { ...c, unread: false } : c));
+      this.loadViews().catch(() => {}); // reading it may clear an unread mention
     }
   }
 
@@ -176,6 +177,7 @@ export class App {
     if (e.type === 'user.mentioned' && e.data?.user_id === this.me?.id) {
       this.toast(t('notify.mention.title', { name: e.actor.name }));
       notifyMention(e, this);
+      this.soon(); // the Mentions view and its count
     }
     if (e.conversation_id !== null && e.conversation_id === this.thread.id) {
       if (e.type === 'message.sent') this.presence.replied(e.conversation_id, e.actor.id);

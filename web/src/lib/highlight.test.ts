@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlight, words } from './highlight';
+import { highlight, mentionParts, words } from './highlight';
 
 describe('highlight', () => {
   it.each([
@@ -14,5 +14,16 @@ describe('highlight', () => {
   });
   it('drops operators and one-letter words', () => {
     expect(words('refund OR "late parcel" a prefix*')).toEqual(['refund', 'late', 'parcel', 'prefix']);
+  });
+});
+
+describe('mentionParts', () => {
+  it.each([
+    ['Can you take this @bob?', [{ text: 'Can you take this ', me: false }, { text: '@bob', me: true }, { text: '?', me: false }]],
+    ['@Bob@acme.test look.', [{ text: '@Bob@acme.test', me: true }, { text: ' look.', me: false }]],
+    ['for @bobby and ana@bob', [{ text: 'for @bobby and ana@bob', me: false }]],
+    ['see @bob.', [{ text: 'see ', me: false }, { text: '@bob', me: true }, { text: '.', me: false }]],
+  ])('%s', (text, want) => {
+    expect(mentionParts(text, 'bob@acme.test')).toEqual(want);
   });
 });

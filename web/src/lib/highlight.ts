@@ -25,3 +25,26 @@ export function highlight(text: string, q: string): string {
     .map((part, i) => (i % 2 === 1 ? `<mark>${escape(part)}</mark>` : escape(part)))
     .join('');
 }
+
+/**
+ * mentionParts splits a note's text around the @mentions of the reader
+ * (their email, or the part before the @, as the server reads them), so the
+ * thread can mark where they were mentioned (SPEC COL-1).
+ */
+export function mentionParts(text: string, email: string): { text: string; me: boolean }[] {
+  const address = email.toLowerCase();
+  const local = address.split('@')[0];
+  const out: { text: string; me: boolean }[] = [];
+  let from = 0;
+  for (const m of text.matchAll(/@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)/gu)) {
+    const before = m.index > 0 ? text[m.index - 1] : '';
+    const handle = m[1].replace(/\.+$/, '').toLowerCase();
+    if (/[\w.@+-]/u.test(before) || (handle !== address && handle !== local)) continue;
+    const end = m.index + 1 + m[1].replace(/\.+$/, '').length;
+    if (m.index > from) out.push({ text: text.slice(from, m.index), me: false });
+    out.push({ text: text.slice(m.index, end), me: true });
+    from = end;
+  }
+  if (from < text.length) out.push({ text: text.slice(from), me: false });
+  return out;
+}

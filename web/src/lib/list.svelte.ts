@@ -10,7 +10,11 @@ const pageSize = 50;
 export function query(p: Place): ListQuery {
   const q: ListQuery = { view: p.view, limit: pageSize };
   if (p.inbox) q.inbox = p.inbox;
-  if (p.q) q.q = p.q;
+  if (p.q) {
+    q.q = p.q;
+    // A search covers every conversation (SPEC VEW-3) unless narrowed to the view.
+    if (!p.within) delete q.view;
+  }
   const f = p.filters;
   if (f.status) q.status = f.status;
   if (f.channel) q.channel = f.channel;

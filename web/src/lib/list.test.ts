@@ -17,8 +17,14 @@ describe('merge', () => {
 });
 
 describe('query', () => {
+  it('searches every conversation unless narrowed to the view', () => {
+    expect(query(parse('/inbox/all/open', '?q=refund&status=closed'))).toEqual({ q: 'refund', status: 'closed', limit: 50 });
+    expect(query(parse('/inbox/all/open', '?q=refund&in=view'))).toMatchObject({ q: 'refund', view: 'open' });
+    expect(query(parse('/inbox/all/open', ''))).toMatchObject({ view: 'open' });
+  });
+
   it('turns a place into list parameters', () => {
-    const q = query(parse('/inbox/4/mine', '?q=hello&channel=email&active_from=2026-11-01&active_to=2026-11-02'));
+    const q = query(parse('/inbox/4/mine', '?q=hello&in=view&channel=email&active_from=2026-11-01&active_to=2026-11-02'));
     expect(q).toMatchObject({ inbox: 4, view: 'mine', q: 'hello', channel: 'email', limit: 50 });
     // The agent's own days (here with a DST change in New York): from the
     // first's midnight to the midnight after the last, local time.

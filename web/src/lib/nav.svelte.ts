@@ -19,6 +19,8 @@ export type Place = {
   view: string;
   conversation: number | null;
   q: string;
+  /** within narrows a search to the view; a search covers every conversation otherwise. */
+  within: boolean;
   filters: Filters;
   section: string;
 };
@@ -27,7 +29,7 @@ const filterKeys = ['status', 'channel', 'assignee', 'team', 'active_from', 'act
 
 /** parse reads a place from a path and query string. */
 export function parse(pathname: string, search: string): Place {
-  const p: Place = { page: 'inbox', inbox: null, view: 'open', conversation: null, q: '', filters: {}, section: '' };
+  const p: Place = { page: 'inbox', inbox: null, view: 'open', conversation: null, q: '', within: false, filters: {}, section: '' };
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'settings') {
     p.page = 'settings';
@@ -42,6 +44,7 @@ export function parse(pathname: string, search: string): Place {
   }
   const qs = new URLSearchParams(search);
   p.q = qs.get('q') ?? '';
+  p.within = !!p.q && qs.get('in') === 'view';
   const f: Record<string, unknown> = {};
   for (const k of filterKeys) {
     const v = qs.get(k);
@@ -59,6 +62,7 @@ export function href(p: Place): string {
   if (p.conversation) path += `/c/${p.conversation}`;
   const qs = new URLSearchParams();
   if (p.q) qs.set('q', p.q);
+  if (p.q && p.within) qs.set('in', 'view');
   for (const k of filterKeys) {
     const v = p.filters[k];
     if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;

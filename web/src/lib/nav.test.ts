@@ -15,7 +15,7 @@ describe('places and addresses', () => {
   });
 
   it('writes what it reads', () => {
-    for (const url of ['/inbox/all/open', '/inbox/3/channel%3Achat/c/9?q=late+parcel&status=closed&sort=oldest', '/settings/people']) {
+    for (const url of ['/inbox/all/open', '/inbox/3/channel%3Achat/c/9?q=late+parcel&status=closed&sort=oldest', '/inbox/all/closed?q=refund&in=view', '/settings/people']) {
       const [path, search = ''] = url.split('?');
       expect(href(parse(path, search ? `?${search}` : ''))).toBe(url);
     }
