@@ -22,6 +22,9 @@ type Inbound struct {
 	Subject      string
 	Text         string
 	HTML         string
+	// Attachments are the pusher's uploads (see Upload): the files, a
+	// photo say, that came with the message.
+	Attachments []parley.ID
 	// ConversationID continues an existing conversation of the channel's inbox.
 	ConversationID parley.ID
 	// NewConversation opens a conversation even when the contact has one on
@@ -61,6 +64,9 @@ func (in *Inbound) validate() error {
 	if len(in.Subject) > 1000 {
 		return parley.Invalid("subject", "is longer than 1000 characters")
 	}
+	if len(in.Attachments) > 0 && strings.TrimSpace(in.Text) == "" && strings.TrimSpace(in.HTML) == "" {
+		return nil // a photo with no caption
+	}
 	return Body{Text: in.Text, HTML: in.HTML}.validate()
 }
 
@@ -69,7 +75,7 @@ func (in *Inbound) validate() error {
 // files it in *filtered* when the sender is blocked (SPEC CNV-7). A disabled
 // channel accepts nothing (ECONFLICT, SPEC CHN-1). The same ClientID twice
 // returns the original with Duplicate set; one whose conversation was deleted
-// is ECONFLICT.
+// is ECONFLICT. Its attachments must be the actor's own uploads (EINVALID).
 //
 // The actor is who pushes the message: an admin, or a member who may act in
 // the channel's inbox.
@@ -108,7 +114,7 @@ func (s *Service) Receive(ctx context.Context, a parley.Actor, in Inbound) (*Rec
 				return err
 			}
 		}
-		return s.receive(ctx, tx, ch, in, &out)
+		return s.receive(ctx, tx, a, ch, in, &out)
 	})
 	if err != nil && in.ClientID != "" && parley.ErrorCode(err) == parley.ECONFLICT {
 		// A concurrent delivery of the same item won the race: answer with it.
@@ -122,7 +128,7 @@ func (s *Service) Receive(ctx context.Context, a parley.Actor, in Inbound) (*Rec
 	return &out, nil
 }
 
-func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Inbound, out *Received) error {
+func (s *Service) receive(ctx context.Context, tx *store.Tx, a parley.Actor, ch *parley.Channel, in Inbound, out *Received) error {
 	now := s.clock()
 	var (
 		c   *parley.Conversation
@@ -160,7 +166,7 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel,
 	}
 	if c == nil {
 		c = &parley.Conversation{
-			InboxID: ch.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Subject: strings.TrimSpace(in.Subject),
+			InboxID: ch.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Subject: subjectOf(in),
 			Status: parley.StatusOpen, Placement: parley.PlacementInbox, CreatedAt: now,
 		}
 		reason := ""
@@ -189,6 +195,9 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, ch *parley.Channel,
 		m.ContactID = &contact.ID
 	}
 	if err := tx.CreateMessage(ctx, m); err != nil {
+		return err
+	}
+	if err := attach(ctx, tx, a, m, in.Attachments); err != nil {
 		return err
 	}
 	if in.ClientID != "" {
@@ -247,4 +256,40 @@ func (s *Service) resolveContact(ctx context.Context, tx *store.Tx, in Inbound, 
 	}
 	tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
 	return contact, nil
+}
+
+// maxTitle is the longest title taken from a first message, in characters.
+const maxTitle = 60
+
+// subjectOf names a new conversation: its subject if the message has one,
+// else the first line of the first message, cut short at a word — a
+// messaging thread is titled by how it began, not by its latest message.
+func subjectOf(in Inbound) string {
+	if s := strings.TrimSpace(in.Subject); s != "" {
+		return s
+	}
+	text := in.Text
+	if strings.TrimSpace(text) == "" {
+		text = stripTags(in.HTML)
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.Join(strings.Fields(line), " "); line != "" {
+			return shorten(line, maxTitle)
+		}
+	}
+	return ""
+}
+
+// shorten cuts s to at most n characters, at the last space if there is one
+// in its second half, and marks the cut with an ellipsis.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-1])
+	if i := strings.LastIndex(cut, " "); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
 }

@@ -144,3 +144,64 @@ func TestReceiveFollowsTheContactsThread(t *testing.T) {
 		}
 	})
 }
+
+// TestReceiveTitlesMessaging: a messaging conversation (no subject) is
+// titled by the first line of its first message, cut short, and keeps that
+// title when later messages come.
+func TestReceiveTitlesMessaging(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := newWorld(t, s)
+		for _, tc := range []struct{ name, subject, text, want string }{
+			{"first line", "", "  My parcel never arrived  \nOrder 4411, sent on Monday", "My parcel never arrived"},
+			{"blank lines first", "", "\n\n hello?\nanyone", "hello?"},
+			{"long", "", "I ordered the blue kettle three weeks ago and it still has not been shipped to me", "I ordered the blue kettle three weeks ago and it still has…"},
+			{"given subject", "Refund", "Please refund me\nThanks", "Refund"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := w.receive(w.supportAPI, conversation.Inbound{ContactName: tc.name, Subject: tc.subject, Text: tc.text, NewConversation: true})
+				w.receive(w.supportAPI, conversation.Inbound{ConversationID: r.ConversationID, Text: "Thanks\nIt is the blue box\nTwo of them\nLeft at the door\nPlease hurry"})
+				if got := w.get(r.ConversationID).Subject; got != tc.want {
+					t.Errorf("subject = %q, want %q", got, tc.want)
+				}
+			})
+		}
+	})
+}
+
+// TestReceiveAttachments: a messaging app's photo comes with its message,
+// caption or not, from the pusher's own uploads only.
+func TestReceiveAttachments(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		photo, err := w.svc.Upload(ctx, w.ana, "photo.jpg", "image/jpeg", []byte("\xff\xd8\xff\xe0jpeg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := conversation.Inbound{ChannelID: w.supportAPI.ID, ContactName: "Kim", Attachments: []parley.ID{photo.ID}}
+		r, err := w.svc.Receive(ctx, w.ana, in)
+		if err != nil {
+			t.Fatalf("a photo with no caption: %v", err)
+		}
+		byMessage, err := s.MessageAttachments(ctx, []parley.ID{r.MessageID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		atts := byMessage[r.MessageID]
+		if len(atts) != 1 || atts[0].Name != "photo.jpg" || atts[0].ContentType != "image/jpeg" || atts[0].Inline {
+			t.Errorf("attachments = %+v, want photo.jpg, image/jpeg, not inline", atts)
+		}
+		other, err := w.svc.Upload(ctx, w.bob, "bob.jpg", "image/jpeg", []byte("\xff\xd8\xff\xe0bob"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Attachments = []parley.ID{other.ID}
+		if _, err := w.svc.Receive(ctx, w.ana, in); parley.ErrorCode(err) != parley.EINVALID {
+			t.Errorf("someone else's upload: err = %v, want EINVALID", err)
+		}
+		in.Attachments = nil
+		if _, err := w.svc.Receive(ctx, w.ana, in); parley.ErrorCode(err) != parley.EINVALID {
+			t.Errorf("no text and no file: err = %v, want EINVALID", err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
+	"github.com/microcosm-cc/bluemonday/css"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -20,7 +21,13 @@ var policy = func() *bluemonday.Policy {
 		"text-decoration", "text-align", "vertical-align", "line-height", "margin", "margin-left",
 		"margin-right", "margin-top", "margin-bottom", "padding", "padding-left", "padding-right",
 		"padding-top", "padding-bottom", "border", "border-collapse", "border-left", "border-top",
-		"border-right", "border-bottom", "width", "max-width", "height", "white-space", "display").Globally()
+		"border-right", "border-bottom", "border-radius", "border-color", "border-style", "border-width",
+		"border-spacing", "width", "min-width", "max-width", "height", "min-height", "white-space", "display",
+		"letter-spacing", "text-transform", "table-layout", "word-break").Globally()
+	// Newsletters colour their buttons with the background shorthand
+	// (white text on it): keep it when it is a colour alone. An image in
+	// it (url(), image-set()) would load from outside: dropped.
+	p.AllowStyles("background").MatchingHandler(css.ColorHandler).Globally()
 	p.AllowAttrs("width", "height", "align", "valign", "bgcolor", "border", "cellpadding", "cellspacing", "colspan", "rowspan").Globally()
 	p.RequireNoReferrerOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(true)

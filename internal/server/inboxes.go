@@ -160,11 +160,12 @@ type receiveInput struct {
 			Email string `json:"email,omitempty" maxLength:"320"`
 			Name  string `json:"name,omitempty" maxLength:"200"`
 		} `json:"contact,omitempty"`
-		Subject         string    `json:"subject,omitempty" maxLength:"1000"`
-		Text            string    `json:"text,omitempty"`
-		HTML            string    `json:"html,omitempty"`
-		ConversationID  parley.ID `json:"conversation_id,omitempty" doc:"Continue this conversation."`
-		NewConversation bool      `json:"new_conversation,omitempty" doc:"Open a new conversation. Without it or conversation_id, the message continues the contact's latest conversation on this channel (reopening it), unless that one is in spam or trash."`
+		Subject         string      `json:"subject,omitempty" maxLength:"1000" doc:"The conversation's title when the message opens one; without it, the first line of the message, cut to 60 characters."`
+		Text            string      `json:"text,omitempty"`
+		HTML            string      `json:"html,omitempty"`
+		Attachments     []parley.ID `json:"attachments,omitempty" maxItems:"20" doc:"Files that came with the message (a photo, a document): your uploads (POST /api/v1/uploads). With them, text may be empty."`
+		ConversationID  parley.ID   `json:"conversation_id,omitempty" doc:"Continue this conversation."`
+		NewConversation bool        `json:"new_conversation,omitempty" doc:"Open a new conversation. Without it or conversation_id, the message continues the contact's latest conversation on this channel (reopening it), unless that one is in spam or trash."`
 	}
 }
 
@@ -184,7 +185,7 @@ type receivedOutput struct {
 func (s *Server) receiveMessage(ctx context.Context, a parley.Actor, in *receiveInput) (*receivedOutput, error) {
 	b := in.Body
 	msg := conversation.Inbound{ChannelID: in.ID, ClientID: b.ClientID, Subject: b.Subject,
-		Text: b.Text, HTML: b.HTML, ConversationID: b.ConversationID, NewConversation: b.NewConversation}
+		Text: b.Text, HTML: b.HTML, Attachments: b.Attachments, ConversationID: b.ConversationID, NewConversation: b.NewConversation}
 	if b.Contact != nil {
 		msg.ContactEmail, msg.ContactName = b.Contact.Email, b.Contact.Name
 	}
