@@ -166,6 +166,11 @@ type Body struct {
 	Via parley.ChannelKind
 	// Attachments are the author's uploads (see Upload) to send with it.
 	Attachments []parley.ID
+	// To, when given, addresses an email reply exactly: To, Cc and Bcc,
+	// and nobody copied from the last email (SPEC CMP-1: what the agent
+	// saw). Without it, a reply goes to the contact and copies whoever was
+	// on their last email.
+	To []parley.Mailbox
 	// Cc and Bcc are copies the agent adds to an email (SPEC CMP-1); Bcc
 	// recipients get the mail but appear in no header.
 	Cc, Bcc []parley.Mailbox
@@ -194,7 +199,7 @@ func (b Body) normalized() Body {
 }
 
 func (b Body) validate() error {
-	for field, list := range map[string][]parley.Mailbox{"cc": b.Cc, "bcc": b.Bcc} {
+	for field, list := range map[string][]parley.Mailbox{"to": b.To, "cc": b.Cc, "bcc": b.Bcc} {
 		if len(list) > maxCopies {
 			return parley.Invalid(field, "has more than %d addresses", maxCopies)
 		}

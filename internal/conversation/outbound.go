@@ -37,56 +37,100 @@ type sendMailJob struct {
 	MessageID parley.ID `json:"message_id"`
 }
 
-// prepareEmail makes m, a reply being written in tx, an email: recipients
-// from this conversation only (its contact, and whoever was on the
-// contact's last email), our unguessable Message-ID continuing the thread,
-// the conversation's plus-address as Reply-To — and enqueues its sending.
-func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, ch *parley.Channel, a parley.Actor, m *parley.Message, now time.Time, cc, bcc []parley.Mailbox) error {
-	if c.ContactID == nil {
-		return parley.Invalid("conversation", "has no contact to write to").Because("no_contact")
+// Recipients is who a reply writes to by default: the contact (To), and
+// for a reply-all whoever else was on the contact's last email (Cc), but
+// for our own addresses and role-based ones. Past MaxCopies, Cc is empty
+// and Uncopied says how many were left out.
+type Recipients struct {
+	To, Cc   []parley.Mailbox
+	Uncopied int
+}
+
+// Recipients returns who a reply to a conversation the actor may read
+// writes to (SPEC CMP-1), for the composer to show before sending.
+func (s *Service) Recipients(ctx context.Context, a parley.Actor, id parley.ID) (Recipients, error) {
+	c, err := auth.Conversation(ctx, s.store, a, id, auth.Read)
+	if err != nil {
+		return Recipients{}, err
 	}
-	contact, err := tx.Contact(ctx, *c.ContactID)
+	r, _, err := s.replyRecipients(ctx, &s.store.Q, c)
+	return r, err
+}
+
+// replyRecipients works out Recipients, and returns the contact's last
+// email (nil if none) that a reply continues.
+func (s *Service) replyRecipients(ctx context.Context, q *store.Q, c *parley.Conversation) (Recipients, *parley.Message, error) {
+	var r Recipients
+	if c.ContactID == nil {
+		return r, nil, nil
+	}
+	contact, err := q.Contact(ctx, *c.ContactID)
+	if err != nil || contact.Email == "" {
+		return r, nil, err
+	}
+	r.To = []parley.Mailbox{{Name: contact.Seen(func(id parley.ID) bool { return id == c.InboxID }).Name, Email: contact.Email}}
+	last, err := q.LastInboundEmail(ctx, c.ID, contact.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return r, nil, nil
+	} else if err != nil {
+		return r, nil, err
+	}
+	ours := func(addr string) bool { return strings.HasSuffix(addr, "@"+s.mailDomain) }
+	// Reply-all over the customer's own last email: whoever else wrote in
+	// last (a forward's recipient, say) is not copied on it.
+	seen := map[string]bool{contact.Email: true}
+	for _, p := range slices.Concat([]parley.Mailbox{last.Email.From}, last.Email.To, last.Email.Cc) {
+		if !seen[p.Email] && !ours(p.Email) && !pmail.RoleBased(p.Email) {
+			seen[p.Email] = true
+			r.Cc = append(r.Cc, p)
+		}
+	}
+	// A mass-copied email is a mailing or an abuse, never a conversation
+	// to copy back: past MaxCopies nobody is copied, and the reply says how
+	// many were left out.
+	if len(r.Cc) > MaxCopies {
+		r.Uncopied, r.Cc = len(r.Cc), nil
+	}
+	return r, last, nil
+}
+
+// prepareEmail makes m, a reply being written in tx, an email: our
+// unguessable Message-ID continuing the thread, the conversation's
+// plus-address as Reply-To, and its recipients. When to is given, those
+// are exactly to, cc and bcc (what the agent saw in the composer);
+// without it, the default an API client gets: the contact, copying
+// whoever was on the contact's last email, plus cc and bcc.
+func (s *Service) prepareEmail(ctx context.Context, tx *store.Tx, c *parley.Conversation, ch *parley.Channel, a parley.Actor, m *parley.Message, now time.Time, to, cc, bcc []parley.Mailbox) error {
+	r, last, err := s.replyRecipients(ctx, &tx.Q, c)
 	if err != nil {
 		return err
-	}
-	if contact.Email == "" {
-		return parley.Invalid("conversation", "the contact has no email address").Because("contact_no_email")
 	}
 	inbox, err := tx.Inbox(ctx, c.InboxID)
 	if err != nil {
 		return err
 	}
-	email := &parley.Email{
-		MessageID: pmail.NewMessageID(s.mailDomain), Subject: replySubject(c.Subject), Date: now, Delivery: "queued",
-		To: []parley.Mailbox{{Name: contact.Seen(func(id parley.ID) bool { return id == c.InboxID }).Name, Email: contact.Email}},
-	}
-	ours := func(addr string) bool { return strings.HasSuffix(addr, "@"+s.mailDomain) }
-	// Reply-all over the customer's own last email: whoever else wrote in
-	// last (a forward's recipient, say) is not copied on it.
-	last, err := tx.LastInboundEmail(ctx, c.ID, contact.ID)
-	switch {
-	case err == nil:
+	email := &parley.Email{MessageID: pmail.NewMessageID(s.mailDomain), Subject: replySubject(c.Subject), Date: now, Delivery: "queued"}
+	if last != nil {
 		email.References = append(append([]string(nil), last.Email.References...), last.Email.MessageID)
 		email.ThreadIndex = last.Email.ThreadIndex
-		seen := map[string]bool{contact.Email: true}
-		for _, p := range append(append([]parley.Mailbox{last.Email.From}, last.Email.To...), last.Email.Cc...) {
-			if !seen[p.Email] && !ours(p.Email) && !pmail.RoleBased(p.Email) {
-				seen[p.Email] = true
-				email.Cc = append(email.Cc, p)
-			}
-		}
-		// A mass-copied email is a mailing or an abuse, never a
-		// conversation to copy back: past MaxCopies nobody is copied, and
-		// the reply says how many were left out.
-		if len(email.Cc) > MaxCopies {
-			email.Uncopied, email.Cc = len(email.Cc), nil
-		}
-	case parley.ErrorCode(err) != parley.ENOTFOUND:
-		return err
 	}
-	// The agent's own copies: each address once, wherever it is first.
+	switch {
+	case len(to) > 0:
+	case c.ContactID == nil:
+		return parley.Invalid("conversation", "has no contact to write to: associate one, or say whom to write to").Because("no_contact")
+	case len(r.To) == 0:
+		return parley.Invalid("conversation", "the contact has no email address").Because("contact_no_email")
+	default:
+		email.To, email.Cc, email.Uncopied = r.To, r.Cc, r.Uncopied
+	}
+	// Each address once, wherever it is first.
 	has := func(addr string) bool {
-		return addr == contact.Email || slices.ContainsFunc(slices.Concat(email.Cc, email.Bcc), func(m parley.Mailbox) bool { return m.Email == addr })
+		return slices.ContainsFunc(slices.Concat(email.To, email.Cc, email.Bcc), func(m parley.Mailbox) bool { return m.Email == addr })
+	}
+	for _, p := range to {
+		if !has(p.Email) {
+			email.To = append(email.To, p)
+		}
 	}
 	for _, p := range cc {
 		if !has(p.Email) {
@@ -401,6 +445,9 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		if err != nil {
 			return err
 		}
+		if b, err = fillTokens(ctx, tx, b, contact, in.InboxID, a.UserID); err != nil {
+			return err
+		}
 		c = &parley.Conversation{InboxID: in.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Origin: parley.OriginAgent,
 			ContactID: &contact.ID, Subject: in.Subject, Status: parley.StatusOpen, Placement: parley.PlacementInbox,
 			AssigneeID: &a.UserID, CreatedAt: now, LastActivityAt: now, LastAgentAt: &now, LastSentAt: &now, Preview: preview(b)}
@@ -409,7 +456,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		}
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
 			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
-		if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, in.Cc, in.Bcc); err != nil {
+		if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, nil, in.Cc, in.Bcc); err != nil {
 			return err
 		}
 		m.Email.Subject = in.Subject // a new thread, not a reply

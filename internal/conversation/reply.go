@@ -44,13 +44,22 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 		if !ch.Enabled {
 			return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name).Because("channel_off")
 		}
+		var contact *parley.Contact
+		if c.ContactID != nil {
+			if contact, err = tx.Contact(ctx, *c.ContactID); err != nil {
+				return nil, err
+			}
+		}
+		if b, err = fillTokens(ctx, tx, b, contact, c.InboxID, a.UserID); err != nil {
+			return nil, err
+		}
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
 			AuthorID: &a.UserID, Text: b.Text, HTML: b.HTML, CreatedAt: now}
 		if ch.Kind == parley.ChannelEmail {
-			if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, b.Cc, b.Bcc); err != nil {
+			if err := s.prepareEmail(ctx, tx, c, ch, a, m, now, b.To, b.Cc, b.Bcc); err != nil {
 				return nil, err
 			}
-		} else if len(b.Cc)+len(b.Bcc) > 0 {
+		} else if len(b.To)+len(b.Cc)+len(b.Bcc) > 0 {
 			return nil, parley.Invalid("cc", "only an email can be copied to others")
 		}
 		if err := tx.CreateMessage(ctx, m); err != nil {

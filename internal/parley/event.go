@@ -28,6 +28,7 @@ const (
 	EventContactBlocked      = "contact.blocked"
 	EventContactUnblocked    = "contact.unblocked"
 	EventContactDissociated  = "conversation.contact_dissociated" // data: contact_id (SPEC CRM-2)
+	EventContactAssociated   = "conversation.contact_associated"  // data: contact_id, from_contact_id (SPEC CRM-2)
 	EventUserCreated         = "user.created"
 	EventUserUpdated         = "user.updated"
 	EventAvailabilityChanged = "user.availability_changed"

@@ -63,3 +63,45 @@ func (s *Server) dissociate(ctx context.Context, a parley.Actor, in *idInput) (*
 	}
 	return s.conversationOut(ctx, a, c)
 }
+
+type associateInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		ContactID parley.ID `json:"contact_id,omitempty" doc:"An existing contact you may see."`
+		Email     string    `json:"email,omitempty" maxLength:"320" doc:"An address: its contact, or a new one."`
+	}
+}
+
+// associate puts a contact on a conversation, by id or by email (SPEC
+// CRM-2).
+func (s *Server) associate(ctx context.Context, a parley.Actor, in *associateInput) (*body[conversationJSON], error) {
+	c, err := s.conv.Associate(ctx, a, in.ID, in.Body.ContactID, in.Body.Email)
+	if err != nil {
+		return nil, err
+	}
+	return s.conversationOut(ctx, a, c)
+}
+
+type searchContactsInput struct {
+	Q     string `query:"q" minLength:"1" maxLength:"200" required:"true" doc:"Part of a name or an address."`
+	Limit int    `query:"limit" minimum:"1" maximum:"20" default:"10"`
+}
+
+// searchContacts finds contacts by name or address among those the caller
+// may see: an admin all, anyone else those with a conversation in an inbox
+// they read.
+func (s *Server) searchContacts(ctx context.Context, a parley.Actor, in *searchContactsInput) (*body[listJSON[contactJSON]], error) {
+	limit := in.Limit
+	if limit == 0 {
+		limit = 10
+	}
+	found, err := s.conv.SearchContacts(ctx, a, in.Q, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]contactJSON, 0, len(found))
+	for _, c := range found {
+		out = append(out, contactView(c))
+	}
+	return list(out), nil
+}

@@ -282,8 +282,10 @@ type replyInput struct {
 		Via  string `json:"via,omitempty" enum:"email" doc:"Answer by email on a conversation from another channel (SPEC CNV-12); the contact must have an email address."`
 		// Attachments are ids from POST /api/v1/uploads.
 		Attachments []parley.ID `json:"attachments,omitempty" maxItems:"20" doc:"Your uploads (POST /api/v1/uploads) to send with it."`
-		// Cc and Bcc add copies to an email reply, beside whoever was on
+		// To makes an email reply's recipients explicit: exactly To, Cc
+		// and Bcc. Without it, Cc and Bcc add copies beside whoever was on
 		// the customer's last email.
+		To  []mailboxJSON `json:"to,omitempty" maxItems:"20" doc:"Email replies: whom to write to. Given, the reply goes to exactly to, cc and bcc (see GET /conversations/{id}/recipients for the contact and reply-all). Omitted, it goes to the contact and copies whoever else was on their last email, plus cc and bcc."`
 		Cc  []mailboxJSON `json:"cc,omitempty" maxItems:"20" doc:"Email replies: more people to copy."`
 		Bcc []mailboxJSON `json:"bcc,omitempty" maxItems:"20" doc:"Email replies: copies that appear in no header."`
 	}
@@ -291,7 +293,7 @@ type replyInput struct {
 
 func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*body[messageJSON], error) {
 	m, err := s.conv.Reply(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML, Via: parley.ChannelKind(in.Body.Via),
-		Attachments: in.Body.Attachments, Cc: mailboxes(in.Body.Cc), Bcc: mailboxes(in.Body.Bcc)})
+		Attachments: in.Body.Attachments, To: mailboxes(in.Body.To), Cc: mailboxes(in.Body.Cc), Bcc: mailboxes(in.Body.Bcc)})
 	if err != nil {
 		return nil, err
 	}
@@ -300,6 +302,29 @@ func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*bo
 		return nil, err
 	}
 	return &body[messageJSON]{*messageView(m, atts[m.ID])}, nil
+}
+
+type recipientsJSON struct {
+	To       []mailboxJSON `json:"to" doc:"The contact: whom Reply writes to."`
+	Cc       []mailboxJSON `json:"cc" doc:"Whoever else was on the contact's last email, but our own and role-based addresses: whom Reply all copies."`
+	Uncopied int           `json:"uncopied" doc:"People left out of cc because the last email copied more than 20."`
+}
+
+// recipients says whom a reply writes to (SPEC CMP-1), so the composer
+// shows it before sending.
+func (s *Server) recipients(ctx context.Context, a parley.Actor, in *idInput) (*body[recipientsJSON], error) {
+	r, err := s.conv.Recipients(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := recipientsJSON{To: []mailboxJSON{}, Cc: []mailboxJSON{}, Uncopied: r.Uncopied}
+	for _, m := range r.To {
+		out.To = append(out.To, mailboxJSON{Email: m.Email, Name: m.Name})
+	}
+	for _, m := range r.Cc {
+		out.Cc = append(out.Cc, mailboxJSON{Email: m.Email, Name: m.Name})
+	}
+	return &body[recipientsJSON]{out}, nil
 }
 
 func (s *Server) comment(ctx context.Context, a parley.Actor, in *bodyInput) (*body[messageJSON], error) {

@@ -83,6 +83,8 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "trash", "POST", "/api/v1/conversations/{id}/trash", member, s.action(s.conv.Trash))
 	op(api, s, "restore", "POST", "/api/v1/conversations/{id}/restore", member, s.action(s.conv.Restore))
 	op(api, s, "dissociateContact", "DELETE", "/api/v1/conversations/{id}/contact", member, s.dissociate)
+	op(api, s, "associateContact", "PUT", "/api/v1/conversations/{id}/contact", member, s.associate)
+	op(api, s, "getRecipients", "GET", "/api/v1/conversations/{id}/recipients", member, s.recipients)
 
 	// What the composer inserts (SPEC CMP-2): anyone signed in reads,
 	// everyone but viewers writes (checked in library).
@@ -95,6 +97,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "getSharedDocument", "GET", "/d/{token}", public, s.sharedDocument)
 
 	// Contacts.
+	op(api, s, "searchContacts", "GET", "/api/v1/contacts", member, s.searchContacts)
 	op(api, s, "getContact", "GET", "/api/v1/contacts/{id}", member, s.getContact)
 	op(api, s, "listContactConversations", "GET", "/api/v1/contacts/{id}/conversations", member, s.contactConversations)
 	op(api, s, "blockContact", "POST", "/api/v1/contacts/{id}/block", member, s.block)

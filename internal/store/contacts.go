@@ -140,3 +140,22 @@ func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*p
 	}
 	return out, q.wrap(rows.Err(), "contacts")
 }
+
+// SearchContacts returns up to limit contacts whose name or an address
+// contains query (case-insensitive), newest first: those with a
+// conversation in one of inboxes, or any contact when all is set (an
+// admin). It serves the picker that attaches a contact to a conversation,
+// so a plain substring match over a bounded result is enough.
+func (q *Q) SearchContacts(ctx context.Context, query string, inboxes []parley.ID, all bool, limit int) ([]parley.ID, error) {
+	pattern := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(strings.TrimSpace(query))) + "%"
+	if all {
+		return q.ids(ctx, `SELECT id FROM contacts WHERE LOWER(search_text) LIKE $1 ESCAPE '\' ORDER BY id DESC LIMIT $2`, pattern, limit)
+	}
+	if len(inboxes) == 0 {
+		return nil, nil
+	}
+	args, in := inList(inboxes, 2)
+	return q.ids(ctx, `SELECT k.id FROM contacts k WHERE LOWER(k.search_text) LIKE $1 ESCAPE '\'
+		AND EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id AND c.inbox_id IN (`+in+`))
+		ORDER BY k.id DESC LIMIT $2`, append([]any{pattern, limit}, args...)...)
+}

@@ -34,9 +34,11 @@ test.describe('the composer', () => {
       buffer: Buffer.from('%PDF-1.4 return label'),
     });
     await expect(page.getByRole('button', { name: 'Remove return-label.pdf' })).toBeVisible();
-    await page.getByRole('button', { name: 'Cc/Bcc' }).click();
-    await page.getByRole('textbox', { name: 'Cc', exact: true }).fill('boss@client.test');
-    await page.getByRole('textbox', { name: 'Bcc' }).fill('audit@acme.test');
+    await page.getByRole('textbox', { name: 'Add an address (Cc)' }).fill('boss@client.test');
+    await page.getByRole('button', { name: 'Add Bcc' }).click();
+    await page.getByRole('textbox', { name: 'Add an address (Bcc)' }).fill('audit@acme.test');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('group', { name: 'Bcc' })).toContainText('audit@acme.test');
     await shot(page, 'composer-rich');
     await page.getByRole('button', { name: 'Assign to me and send' }).click();
 

@@ -198,6 +198,7 @@ test.describe('the inbox', () => {
     await expect(page.getByRole('heading', { name: 'Second order' })).toBeVisible();
 
     await side.getByRole('button', { name: 'Dissociate contact' }).click();
+    await side.getByRole('alertdialog').getByRole('button', { name: 'Dissociate', exact: true }).click();
     await expect(page.getByText('Ana Contact dissociated the contact')).toBeVisible();
     await expect(side).toContainText('No contact on this conversation.');
     await expect(page.getByRole('listitem', { name: /^Message from/ })).toContainText('And the second one');

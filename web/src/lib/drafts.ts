@@ -4,6 +4,8 @@
 export type Draft = {
   text: string;
   html?: string;
+  // to, cc and bcc are comma-separated addresses of an email reply.
+  to?: string;
   cc?: string;
   bcc?: string;
   attachments?: { id: number; name: string }[];

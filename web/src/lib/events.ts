@@ -34,6 +34,8 @@ export function describe(item: TimelineItem, app: App): string {
       return t('event.switched', { who });
     case 'conversation.contact_dissociated':
       return t('event.dissociated', { who });
+    case 'conversation.contact_associated':
+      return t('event.associated', { who });
     case 'contact.blocked':
       return t('event.blocked', { who });
     case 'contact.unblocked':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fill } from './tokens';
+import { fill, unfilled } from './tokens';
 import { escape } from './highlight';
 
 describe('fill', () => {
@@ -13,8 +13,13 @@ describe('fill', () => {
   ])('%s', (text, want) => {
     expect(fill(text, ctx)).toBe(want);
   });
-  it('fills nothing in when nothing is known', () => {
-    expect(fill('Hi {{contact.first_name}}!', { contact: null })).toBe('Hi !');
+  it('leaves a token without a value for the agent to see, never blank', () => {
+    expect(fill('Hi {{contact.first_name}}!', { contact: null })).toBe('Hi {{contact.first_name}}!');
+    expect(fill('Hi {{contact.first_name}}!', { contact: { email: 'jo@x.example' } })).toBe('Hi {{contact.first_name}}!');
+  });
+  it('lists the tokens left, once each', () => {
+    expect(unfilled('<p>Hi {{ contact.first_name }}, {{contact.shoe_size}} {{contact.first_name}}</p>')).toEqual(['{{contact.first_name}}', '{{contact.shoe_size}}']);
+    expect(unfilled('Hi Jo')).toEqual([]);
   });
   it('escapes values into HTML', () => {
     expect(fill('<p>{{contact.name}}</p>', { contact: { name: 'A <b>' } }, escape)).toBe('<p>A &lt;b&gt;</p>');

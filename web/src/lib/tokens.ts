@@ -1,10 +1,14 @@
 // Contact and agent tokens in templates and snippets (SPEC CMP-2), filled
-// in when inserted so the agent sees exactly what will be sent.
+// in when inserted so the agent sees exactly what will be sent. A token
+// with no value (an unknown one, or a contact without a name) stays as it
+// is, for the composer to point out: it is never sent blank.
 
 export type TokenContext = {
   contact?: { name?: string; email?: string } | null;
   agent?: { name?: string; meeting_link?: string } | null;
 };
+
+const pattern = /\{\{\s*([a-z_.]+)\s*\}\}/g;
 
 function split(full = ''): [string, string] {
   const name = full.trim();
@@ -12,7 +16,7 @@ function split(full = ''): [string, string] {
   return i < 0 ? [name, ''] : [name.slice(0, i), name.slice(i + 1).trim()];
 }
 
-/** fill replaces every known {{token}}; an unknown one stays for the agent to see. */
+/** fill replaces every {{token}} that has a value; the others stay for the agent to see. */
 export function fill(text: string, ctx: TokenContext, escape = (s: string) => s): string {
   const [cFirst, cLast] = split(ctx.contact?.name);
   const [aFirst, aLast] = split(ctx.agent?.name);
@@ -26,5 +30,10 @@ export function fill(text: string, ctx: TokenContext, escape = (s: string) => s)
     'agent.last_name': aLast,
     'agent.meeting_link': ctx.agent?.meeting_link ?? '',
   };
-  return text.replace(/\{\{\s*([a-z_.]+)\s*\}\}/g, (all, key: string) => (key in values ? escape(values[key]) : all));
+  return text.replace(pattern, (all, key: string) => (values[key] ? escape(values[key]) : all));
+}
+
+/** unfilled lists the tokens left in text, each once, as written for the agent: {{contact.first_name}}. */
+export function unfilled(text = ''): string[] {
+  return [...new Set([...text.matchAll(pattern)].map((m) => `{{${m[1]}}}`))];
 }
