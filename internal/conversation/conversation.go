@@ -267,13 +267,24 @@ func stripTags(html string) string {
 // mutate loads a conversation the actor may act on inside a transaction,
 // applies fn, saves it and appends fn's events. It is the shape of every
 // state change.
-func (s *Service) mutate(ctx context.Context, a parley.Actor, id parley.ID, fn func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error)) (*parley.Conversation, error) {
-	var out *parley.Conversation
-	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) mutate(ctx context.Context, a parley.Actor, id parley.ID, fn mutation) (*parley.Conversation, error) {
+	_, c, err := s.change(ctx, a, id, fn)
+	return c, err
+}
+
+// mutation changes a conversation in a transaction and returns the events
+// that say so; none means nothing changed.
+type mutation func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error)
+
+// change is mutate that also returns the conversation as it was before, so
+// a bulk action can say how to undo it.
+func (s *Service) change(ctx context.Context, a parley.Actor, id parley.ID, fn mutation) (before parley.Conversation, after *parley.Conversation, err error) {
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := auth.Conversation(ctx, tx, a, id, auth.Act)
 		if err != nil {
 			return err
 		}
+		before = *c
 		now := s.clock()
 		evs, err := fn(tx, c, now)
 		if err != nil {
@@ -287,8 +298,8 @@ func (s *Service) mutate(ctx context.Context, a parley.Actor, id parley.ID, fn f
 				tx.Append(e.In(c))
 			}
 		}
-		out = c
+		after = c
 		return nil
 	})
-	return out, err
+	return before, after, err
 }

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -21,7 +22,11 @@ type Assignment struct {
 // unassigned with who it went from and to. An assignee who is not a member,
 // or a viewer, is EINVALID.
 func (s *Service) Assign(ctx context.Context, a parley.Actor, id parley.ID, to Assignment) (*parley.Conversation, error) {
-	return s.mutate(ctx, a, id, func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+	return s.mutate(ctx, a, id, assigning(ctx, a, to))
+}
+
+func assigning(ctx context.Context, a parley.Actor, to Assignment) mutation {
+	return func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		if to.UserID != nil {
 			u, err := tx.User(ctx, *to.UserID)
 			if err != nil {
@@ -55,7 +60,7 @@ func (s *Service) Assign(ctx context.Context, a parley.Actor, id parley.ID, to A
 		})
 		c.AssigneeID, c.TeamID = to.UserID, to.TeamID
 		return []parley.Event{e}, nil
-	})
+	}
 }
 
 func sameID(a, b *parley.ID) bool {
@@ -68,47 +73,86 @@ func sameID(a, b *parley.ID) bool {
 // Close marks a conversation resolved (SPEC CNV-5). Closing a closed one
 // changes nothing.
 func (s *Service) Close(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
-	return s.mutate(ctx, a, id, func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+	return s.mutate(ctx, a, id, closing(a))
+}
+
+func closing(a parley.Actor) mutation {
+	return func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		if c.Status == parley.StatusClosed {
 			return nil, nil
 		}
 		c.Status, c.ClosedAt = parley.StatusClosed, &now
 		return []parley.Event{parley.NewEvent(parley.EventClosed, a, now, nil)}, nil
-	})
+	}
 }
 
 // Reopen opens a closed conversation again. Reopening an open one changes
 // nothing.
 func (s *Service) Reopen(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
-	return s.mutate(ctx, a, id, func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+	return s.mutate(ctx, a, id, reopening(a))
+}
+
+func reopening(a parley.Actor) mutation {
+	return func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		if c.Status == parley.StatusOpen {
 			return nil, nil
 		}
 		c.Status, c.ClosedAt = parley.StatusOpen, nil
 		return []parley.Event{parley.NewEvent(parley.EventReopened, a, now, map[string]string{"reason": "agent"})}, nil
-	})
+	}
 }
 
 // Spam moves a conversation, and only it, to spam (SPEC CNV-8).
 func (s *Service) Spam(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
-	return s.move(ctx, a, id, parley.PlacementSpam, "")
+	return s.mutate(ctx, a, id, moving(a, parley.PlacementSpam, ""))
 }
 
 // Trash moves a conversation to the trash, from which it is deleted for good
 // after parley.TrashRetention (SPEC CNV-9).
 func (s *Service) Trash(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
-	return s.move(ctx, a, id, parley.PlacementTrash, "")
+	return s.mutate(ctx, a, id, moving(a, parley.PlacementTrash, ""))
 }
 
-// Restore moves a conversation from spam, trash or filtered back to the inbox.
+// Restore moves a conversation in spam or the trash back to where it was
+// before it went there, the inbox or filtered, so that restoring undoes the
+// move; a filtered conversation, or one whose past is unknown, goes to the
+// inbox.
 func (s *Service) Restore(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
-	return s.move(ctx, a, id, parley.PlacementInbox, "")
+	return s.mutate(ctx, a, id, restoring(ctx, a))
 }
 
-func (s *Service) move(ctx context.Context, a parley.Actor, id parley.ID, to parley.Placement, reason string) (*parley.Conversation, error) {
-	return s.mutate(ctx, a, id, func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+func restoring(ctx context.Context, a parley.Actor) mutation {
+	return func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+		to, err := wasIn(ctx, tx, c)
+		if err != nil {
+			return nil, err
+		}
+		return moveTo(a, c, to, "", now), nil
+	}
+}
+
+// wasIn returns the placement c was moved to spam or trash from, or the inbox.
+func wasIn(ctx context.Context, tx *store.Tx, c *parley.Conversation) (parley.Placement, error) {
+	if c.Placement != parley.PlacementSpam && c.Placement != parley.PlacementTrash {
+		return parley.PlacementInbox, nil
+	}
+	last, err := tx.LastConversationEvent(ctx, c.ID, parley.EventMoved)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return parley.PlacementInbox, nil
+	} else if err != nil {
+		return "", err
+	}
+	var move struct{ From, To parley.Placement }
+	if json.Unmarshal(last.Data, &move) == nil && move.To == c.Placement && move.From == parley.PlacementFiltered {
+		return parley.PlacementFiltered, nil
+	}
+	return parley.PlacementInbox, nil
+}
+
+func moving(a parley.Actor, to parley.Placement, reason string) mutation {
+	return func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		return moveTo(a, c, to, reason, now), nil
-	})
+	}
 }
 
 // moveTo changes c's placement and returns the event, or nothing when c is

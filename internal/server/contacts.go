@@ -24,12 +24,34 @@ func (s *Server) block(ctx context.Context, a parley.Actor, in *idInput) (*body[
 	return &body[contactJSON]{contactView(c)}, nil
 }
 
-func (s *Server) unblock(ctx context.Context, a parley.Actor, in *idInput) (*body[contactJSON], error) {
-	c, err := s.conv.Unblock(ctx, a, in.ID)
+type unblockInput struct {
+	ID   parley.ID `path:"id"`
+	Undo bool      `query:"undo" doc:"Undo a block: also move back to the inbox the sender's conversations that the block moved to filtered and that are still there."`
+}
+
+func (s *Server) unblock(ctx context.Context, a parley.Actor, in *unblockInput) (*body[contactJSON], error) {
+	unblock := s.conv.Unblock
+	if in.Undo {
+		unblock = s.conv.UndoBlock
+	}
+	c, err := unblock(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
 	}
 	return &body[contactJSON]{contactView(c)}, nil
+}
+
+type blockPreviewJSON struct {
+	Conversations int `json:"conversations" doc:"How many of the sender's conversations blocking would move to filtered."`
+}
+
+// blockPreview says what blocking a sender would do, before it is done.
+func (s *Server) blockPreview(ctx context.Context, a parley.Actor, in *idInput) (*body[blockPreviewJSON], error) {
+	n, err := s.conv.BlockPreview(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &body[blockPreviewJSON]{blockPreviewJSON{Conversations: n}}, nil
 }
 
 type contactConversationsInput struct {

@@ -13,7 +13,11 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
-type listConversationsInput struct {
+// ViewInput selects conversations as a list does: by view and filters.
+// It is exported only because huma reads the parameters of exported
+// embedded structs alone.
+// The list and bulk actions on a whole view share it.
+type ViewInput struct {
 	Inbox       parley.ID `query:"inbox" doc:"Only this inbox; default every inbox you can see."`
 	View        string    `query:"view" doc:"open (default; with q: conversations), mine, unassigned, mentions (a comment mentions you), channel:<email|chat|bots|forms|calls|api>, filtered, closed, sent (an agent sent an email in it, newest sent first), spam, trash, conversations (open and closed, outside spam and trash), or all (spam and trash too)."`
 	Status      string    `query:"status" enum:"open,closed"`
@@ -29,7 +33,28 @@ type listConversationsInput struct {
 	Sort        string    `query:"sort" enum:"newest,oldest" default:"newest"`
 	Q           string    `query:"q" maxLength:"200" doc:"Search subjects, messages, contact names and emails: words, \"quoted phrases\", prefix*. Without a view it covers every conversation you may read, open and closed, outside spam and trash. Results rank by relevance, then recency."`
 	Cursor      string    `query:"cursor" doc:"next_cursor of the previous page."`
-	Limit       int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
+}
+
+// filter returns the list filter in selects, without a limit.
+func (in *ViewInput) filter() (conversation.ListFilter, error) {
+	after, err := decodeCursor(in.Cursor)
+	if err != nil {
+		return conversation.ListFilter{}, err
+	}
+	f := conversation.ListFilter{InboxID: in.Inbox, View: in.View, Status: parley.Status(in.Status),
+		Placement: parley.Placement(in.Placement), Channel: in.Channel, Assignee: in.Assignee, TeamID: in.Team,
+		CreatedFrom: timeOrNil(in.CreatedFrom), CreatedTo: timeOrNil(in.CreatedTo),
+		ActiveFrom: timeOrNil(in.ActiveFrom), ActiveTo: timeOrNil(in.ActiveTo),
+		Oldest: in.Sort == "oldest", Query: in.Q, After: after}
+	for _, h := range in.Hide {
+		f.Hide = append(f.Hide, parley.Placement(h))
+	}
+	return f, nil
+}
+
+type listConversationsInput struct {
+	ViewInput
+	Limit int `query:"limit" minimum:"1" maximum:"200" default:"50"`
 }
 
 func timeOrNil(t time.Time) *time.Time {
@@ -41,7 +66,7 @@ func timeOrNil(t time.Time) *time.Time {
 }
 
 func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *listConversationsInput) (*body[listJSON[conversationJSON]], error) {
-	after, err := decodeCursor(in.Cursor)
+	f, err := in.filter()
 	if err != nil {
 		return nil, err
 	}
@@ -49,14 +74,7 @@ func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *list
 	if limit == 0 {
 		limit = 50
 	}
-	f := conversation.ListFilter{InboxID: in.Inbox, View: in.View, Status: parley.Status(in.Status),
-		Placement: parley.Placement(in.Placement), Channel: in.Channel, Assignee: in.Assignee, TeamID: in.Team,
-		CreatedFrom: timeOrNil(in.CreatedFrom), CreatedTo: timeOrNil(in.CreatedTo),
-		ActiveFrom: timeOrNil(in.ActiveFrom), ActiveTo: timeOrNil(in.ActiveTo),
-		Oldest: in.Sort == "oldest", Query: in.Q, After: after, Limit: limit + 1}
-	for _, h := range in.Hide {
-		f.Hide = append(f.Hide, parley.Placement(h))
-	}
+	f.Limit = limit + 1
 	if in.Q != "" {
 		f.Limit = limit // search results are one ranked page
 	}
@@ -352,8 +370,10 @@ func (s *Server) assign(ctx context.Context, a parley.Actor, in *assignInput) (*
 }
 
 type bulkInput struct {
+	ViewInput
 	Body struct {
-		IDs    []parley.ID `json:"ids" minItems:"1" maxItems:"500"`
+		IDs    []parley.ID `json:"ids,omitempty" maxItems:"500" doc:"The conversations to act on; or, with all, none."`
+		All    bool        `json:"all,omitempty" doc:"Act on the whole view that the query parameters select, as GET /conversations does, a page at a time: call again with cursor set to next_cursor until it is null."`
 		Action string      `json:"action" enum:"close,reopen,trash,spam,restore,assign"`
 		UserID *parley.ID  `json:"user_id,omitempty" nullable:"true" doc:"For assign: the assignee, or null to unassign."`
 		TeamID *parley.ID  `json:"team_id,omitempty" nullable:"true" doc:"For assign: the team."`
@@ -361,29 +381,62 @@ type bulkInput struct {
 }
 
 type bulkItemJSON struct {
-	ID     parley.ID `json:"id"`
-	OK     bool      `json:"ok"`
-	Status int       `json:"status" doc:"The HTTP status this item alone would have had."`
-	Error  string    `json:"error,omitempty"`
+	ID      parley.ID   `json:"id"`
+	OK      bool        `json:"ok"`
+	Status  int         `json:"status" doc:"The HTTP status this item alone would have had."`
+	Error   string      `json:"error,omitempty"`
+	Changed bool        `json:"changed" doc:"Whether the action changed the conversation; undo only those that changed."`
+	Before  *bulkBefore `json:"before,omitempty" doc:"The conversation as it was, to undo the action: present when ok."`
+}
+
+type bulkBefore struct {
+	Status     parley.Status    `json:"status"`
+	Placement  parley.Placement `json:"placement"`
+	AssigneeID *parley.ID       `json:"assignee_id"`
+	TeamID     *parley.ID       `json:"team_id"`
 }
 
 // bulk applies one action to many conversations, atomically per item, and
-// reports each (SPEC CNV-10). Items the caller cannot see are 404, as alone.
+// reports each (SPEC CNV-10): the ids given, or with all a page of the
+// view the query selects. Items the caller cannot see are 404, as alone.
 func (s *Server) bulk(ctx context.Context, a parley.Actor, in *bulkInput) (*body[listJSON[bulkItemJSON]], error) {
-	res, err := s.conv.Bulk(ctx, a, in.Body.IDs, in.Body.Action, conversation.Assignment{UserID: in.Body.UserID, TeamID: in.Body.TeamID})
+	to := conversation.Assignment{UserID: in.Body.UserID, TeamID: in.Body.TeamID}
+	var res []conversation.BulkResult
+	var next *store.Cursor
+	var err error
+	switch {
+	case in.Body.All && len(in.Body.IDs) > 0:
+		return nil, parley.Invalid("body.ids", "give ids or all, not both")
+	case in.Body.All:
+		var f conversation.ListFilter
+		if f, err = in.filter(); err != nil {
+			return nil, err
+		}
+		res, next, err = s.conv.BulkView(ctx, a, f, in.Body.Action, to)
+	default:
+		res, err = s.conv.Bulk(ctx, a, in.Body.IDs, in.Body.Action, to)
+	}
 	if err != nil {
 		return nil, err
 	}
 	out := make([]bulkItemJSON, len(res))
 	for i, r := range res {
-		out[i] = bulkItemJSON{ID: r.ID, OK: r.Err == nil, Status: 200}
+		out[i] = bulkItemJSON{ID: r.ID, OK: r.Err == nil, Status: 200, Changed: r.Changed}
 		if r.Err != nil {
 			out[i].Status = statusOf(parley.ErrorCode(r.Err))
 			out[i].Error = parley.ErrorMessage(r.Err)
 			if out[i].Status >= 500 {
 				s.log.Error("bulk item", "id", r.ID, "err", r.Err)
 			}
+			continue
 		}
+		b := r.Before
+		out[i].Before = &bulkBefore{Status: b.Status, Placement: b.Placement, AssigneeID: b.AssigneeID, TeamID: b.TeamID}
 	}
-	return list(out), nil
+	page := list(out)
+	if next != nil {
+		c := encodeCursor(*next)
+		page.Body.NextCursor = &c
+	}
+	return page, nil
 }

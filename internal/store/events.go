@@ -71,6 +71,23 @@ func (q *Q) ConversationEvents(ctx context.Context, id parley.ID, after int64, l
 	return q.events(ctx, query, id, after, limit, parley.EventConversationCreated)
 }
 
+// LastConversationEvent returns the newest event of type typ in a
+// conversation's timeline; none is ENOTFOUND.
+func (q *Q) LastConversationEvent(ctx context.Context, id parley.ID, typ string) (*parley.Event, error) {
+	const query = `SELECT ` + eventColumns + ` FROM events
+		WHERE conversation_id = $1 AND type = $2
+		AND seq >= COALESCE((SELECT MAX(seq) FROM events WHERE conversation_id = $1 AND type = $3), 0)
+		ORDER BY seq DESC LIMIT 1`
+	evs, err := q.events(ctx, query, id, typ, parley.EventConversationCreated)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) == 0 {
+		return nil, parley.Errorf(parley.ENOTFOUND, "conversation %d has no %s event", id, typ)
+	}
+	return &evs[0], nil
+}
+
 // LastSeq returns the highest sequence number written, or 0.
 func (q *Q) LastSeq(ctx context.Context) (int64, error) {
 	var seq sql.NullInt64

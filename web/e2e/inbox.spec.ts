@@ -85,21 +85,24 @@ test.describe('the inbox', () => {
     await expect(page.getByText('reopened this')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Close', exact: true })).toBeVisible();
 
-    await page.getByRole('combobox', { name: 'More actions' }).selectOption({ label: 'Move to trash' });
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Move to trash' }).click();
     await expect(page.getByText('Ana Ops moved this to the trash')).toBeVisible();
     await page.getByRole('link', { name: /^Trash/ }).click();
     await page.locator('.conversation', { hasText: 'Li Wei' }).getByRole('link').click();
-    await page.getByRole('combobox', { name: 'More actions' }).selectOption({ label: 'Restore' });
+    await page.getByRole('region', { name: /in the trash/ }).getByRole('button', { name: 'Restore' }).click();
     await expect(page.getByText('Ana Ops restored this')).toBeVisible();
     await page.getByRole('link', { name: /^All open/ }).click();
     await page.locator('.conversation', { hasText: 'Li Wei' }).getByRole('link').click();
-    await page.getByRole('combobox', { name: 'More actions' }).selectOption({ label: 'Mark as unread' });
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Mark as unread' }).click();
     await expect(page.locator('.conversation', { hasText: 'Li Wei' }).getByTitle('Unread')).toBeVisible();
     await page.reload();
     await expect(page.locator('.conversation', { hasText: 'Li Wei' }).getByTitle('Unread')).toBeVisible();
     await page.locator('.conversation', { hasText: 'Li Wei' }).getByRole('link').click();
 
     await page.getByRole('complementary', { name: 'Contact' }).getByRole('button', { name: 'Block sender' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Block sender' }).click();
     await expect(page.getByRole('complementary', { name: 'Contact' }).getByText('Blocked')).toBeVisible();
     const later = await parley.push(inbox.channel, customer, 'Hello again', 'Another thing');
     const c = await parley.api('GET', `/conversations/${later.conversation_id}`);
@@ -148,7 +151,7 @@ test.describe('the inbox', () => {
 
     await page.getByRole('checkbox', { name: 'Select all' }).check();
     await page.getByRole('toolbar', { name: 'Actions on the selection' }).getByRole('button', { name: 'Close' }).click();
-    await expect(page.getByText('Done for 2 conversations')).toBeVisible();
+    await expect(page.getByText('2 conversations closed')).toBeVisible();
     await expect(list.locator('.conversation')).toHaveCount(0);
     await page.getByRole('link', { name: /^Closed/ }).click();
     await page.getByRole('combobox', { name: 'Assignee' }).selectOption('');
@@ -212,7 +215,8 @@ test.describe('the inbox', () => {
     const page = await signIn(browser, parley, ana);
     await page.goto(`/inbox/${inbox.id}/trash/c/${r.conversation_id}`);
     page.once('dialog', (d) => d.accept());
-    await page.getByRole('combobox', { name: 'More actions' }).selectOption({ label: 'Delete for good' });
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Delete for good' }).click();
     await expect(page.getByText('Pick a conversation to read it.')).toBeVisible();
     await expect(page.locator('.conversation', { hasText: 'Gone Soon' })).toHaveCount(0);
     await expect(parley.api('GET', `/conversations/${r.conversation_id}`)).rejects.toThrow(/404/);

@@ -11,7 +11,11 @@ import { Library } from './library.svelte';
 import { notifyMention } from './notify';
 import { chosen, i18n, onLocaleChange, t, type Locale } from './i18n/index.svelte';
 
-export type Toast = { id: number; text: string; kind: 'info' | 'error' };
+/** A toast may offer to undo what it reports: undo reverses it on the server. */
+export type Toast = { id: number; text: string; kind: 'info' | 'error'; undo?: () => Promise<unknown> };
+
+/** undoFor is how long a toast offers its Undo. */
+const undoFor = 10_000;
 
 export class App {
   me = $state<User | null>(null);
@@ -146,10 +150,20 @@ export class App {
     return !!this.inbox(inboxID)?.member && this.me?.role !== 'viewer';
   }
 
-  toast(text: string, kind: Toast['kind'] = 'info') {
+  toast(text: string, kind: Toast['kind'] = 'info', undo?: Toast['undo']) {
     const id = ++this.toastID;
-    this.toasts = [...this.toasts, { id, text, kind }];
-    setTimeout(() => (this.toasts = this.toasts.filter((t) => t.id !== id)), kind === 'error' ? 8000 : 4000);
+    this.toasts = [...this.toasts, { id, text, kind, undo }];
+    setTimeout(() => this.dismiss(id), undo ? undoFor : kind === 'error' ? 8000 : 4000);
+  }
+
+  dismiss(id: number) {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+
+  /** undo runs a toast's undo once, and says when it is done. */
+  async undo(toast: Toast) {
+    this.dismiss(toast.id);
+    if (toast.undo && (await this.act(toast.undo)) !== undefined) this.toast(t('undo.done'));
   }
 
   /** act runs an action, reports its failure, and refreshes what it changed. */

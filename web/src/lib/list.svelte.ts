@@ -49,6 +49,8 @@ export class List {
   loading = $state(false);
   error = $state('');
   selected = $state<Set<number>>(new Set());
+  /** wholeView: the selection is every conversation of the view, loaded or not. */
+  wholeView = $state(false);
   /** key is the query the items belong to; a new one starts over. */
   private key = '';
   private generation = 0;
@@ -63,6 +65,7 @@ export class List {
       this.items = [];
       this.cursor = null;
       this.selected = new Set();
+      this.wholeView = false;
     }
     this.loading = true;
     try {
@@ -101,10 +104,12 @@ export class List {
     this.cursor = null;
     this.key = '';
     this.selected = new Set();
+    this.wholeView = false;
     this.error = '';
   }
 
   toggle(id: number) {
+    this.wholeView = false;
     const s = new Set(this.selected);
     if (s.has(id)) s.delete(id);
     else s.add(id);
@@ -112,6 +117,7 @@ export class List {
   }
 
   selectAll(on: boolean) {
+    this.wholeView = false;
     this.selected = on ? new Set(this.items.map((c) => c.id)) : new Set();
   }
 }
