@@ -163,3 +163,21 @@ test('every screen in French, refusals included, speaks French', async ({ browse
     }
   }
 });
+
+// A reply the receiving server refuses says so in French, with the
+// server's words one click away (SPEC PLT-6).
+test('a delivery failure is told in French, its detail at hand', async ({ browser, parley }) => {
+  const inbox = await parley.inbox('Livraison');
+  const eva = await parley.user('Éva Refus');
+  await parley.mail(inbox.address, 'Nadia Nulle <nadia@refused.test>', 'Adresse', 'Écrivez-moi ici.');
+  const page = await signIn(browser, parley, eva, 'fr-FR');
+  await page.locator('.conversation', { hasText: 'Nadia Nulle' }).getByRole('link').click();
+  await page.getByRole('textbox', { name: 'Votre réponse' }).fill('Bien reçu.');
+  await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  const failed = page.locator('.entry.event', { hasText: 'Une réponse n’a pas pu être distribuée' });
+  await expect(failed).toContainText('le serveur de messagerie du destinataire l’a refusée.');
+  expect(await untranslated(page)).toEqual([]);
+  await expect(failed.locator('code')).toBeHidden();
+  await failed.getByText('Détails').click();
+  await expect(failed.locator('code')).toContainText('550');
+});

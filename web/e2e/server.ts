@@ -48,6 +48,11 @@ export class Parley {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      // Mail to refused.test is refused for good, as a real server refuses an unknown mailbox.
+      onRcptTo: (address, _session, done) => {
+        if (address.address.endsWith('@refused.test')) return done(Object.assign(new Error('5.1.1 No such mailbox'), { responseCode: 550 }));
+        done();
+      },
       onData: (stream, _session, done) => {
         simpleParser(stream)
           .then((m) => {

@@ -12,7 +12,8 @@ import { notifyMention } from './notify';
 import { chosen, i18n, onLocaleChange, t, type Locale } from './i18n/index.svelte';
 
 /** A toast may offer to undo what it reports: undo reverses it on the server. */
-export type Toast = { id: number; text: string; kind: 'info' | 'error'; undo?: () => Promise<unknown> };
+/** A toast: what happened, a way back (undo), or what went wrong with the server's own words as detail. */
+export type Toast = { id: number; text: string; kind: 'info' | 'error'; undo?: () => Promise<unknown>; detail?: string };
 
 /** undoFor is how long a toast offers its Undo. */
 const undoFor = 10_000;
@@ -150,9 +151,9 @@ export class App {
     return !!this.inbox(inboxID)?.member && this.me?.role !== 'viewer';
   }
 
-  toast(text: string, kind: Toast['kind'] = 'info', undo?: Toast['undo']) {
+  toast(text: string, kind: Toast['kind'] = 'info', undo?: Toast['undo'], detail?: string) {
     const id = ++this.toastID;
-    this.toasts = [...this.toasts, { id, text, kind, undo }];
+    this.toasts = [...this.toasts, { id, text, kind, undo, detail }];
     setTimeout(() => this.dismiss(id), undo ? undoFor : kind === 'error' ? 8000 : 4000);
   }
 
@@ -171,7 +172,8 @@ export class App {
     try {
       return await fn();
     } catch (e) {
-      this.toast((e as Error).message, 'error');
+      const detail = (e as ApiError).detail;
+      this.toast((e as Error).message, 'error', undefined, detail !== (e as Error).message ? detail : undefined);
       return undefined;
     } finally {
       this.soon();
