@@ -47,6 +47,7 @@ test.describe('undo and the thread header', () => {
     await page.goto(`/inbox/${inbox.id}/trash/c/${r.conversation_id}`);
     const banner = page.getByRole('region', { name: /This conversation is in the trash/ });
     await expect(banner).toContainText('This conversation is in the trash.');
+    await shot(page, 'restore-banner');
     await banner.getByRole('button', { name: 'Restore' }).click();
     await expect(toasts.getByText('Conversation restored')).toBeVisible();
     await expect.poll(async () => (await conv()).placement).toBe('inbox');
@@ -152,6 +153,7 @@ test.describe('undo and the thread header', () => {
       expect(m.h2).toBeLessThan(m.lineHeight * 1.5); // the subject on one line
       expect(m.centres).toBe(1); // the actions side by side
       expect(m.moreClipped).toBe(false);
+      await shot(page, `thread-header-${width}`);
     });
   }
 });
