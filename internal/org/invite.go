@@ -39,14 +39,20 @@ func (s *Service) Invite(ctx context.Context, a parley.Actor, userID parley.ID, 
 		}
 		// Written in the language of whoever invites: they likely share it.
 		mail := notify.Invitation(actorLocale(ctx, tx, a), org, u.Name, link, InvitationTTL)
-		payload, _ := json.Marshal(map[string]string{"to": u.Email, "subject": mail.Subject, "text": mail.Text})
 		tx.Append(parley.NewEvent(parley.EventUserUpdated, a, now, map[string]any{"user_id": u.ID, "invited": true}))
-		return tx.Enqueue(ctx, &store.Job{Kind: jobs.KindSystemMail, Payload: payload, RunAt: now, MaxAttempts: 6, CreatedAt: now})
+		return sendSystemMail(ctx, tx, u.Email, mail, now)
 	})
 	if err != nil {
 		return "", err
 	}
 	return link, nil
+}
+
+// sendSystemMail queues mail Parley writes itself (jobs.KindSystemMail),
+// sent when tx commits.
+func sendSystemMail(ctx context.Context, tx *store.Tx, to string, mail notify.Mail, now time.Time) error {
+	payload, _ := json.Marshal(map[string]string{"to": to, "subject": mail.Subject, "text": mail.Text})
+	return tx.Enqueue(ctx, &store.Job{Kind: jobs.KindSystemMail, Payload: payload, RunAt: now, MaxAttempts: 6, CreatedAt: now})
 }
 
 // actorLocale is the language a user acting works in ("" for the system,

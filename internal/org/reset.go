@@ -2,11 +2,9 @@ package org
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
-	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
@@ -46,8 +44,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, base, locale 
 			return err
 		}
 		mail := notify.PasswordReset(locale, org, u.Name, base+token, ResetTTL)
-		payload, _ := json.Marshal(map[string]string{"to": u.Email, "subject": mail.Subject, "text": mail.Text})
-		return tx.Enqueue(ctx, &store.Job{Kind: jobs.KindSystemMail, Payload: payload, RunAt: now, MaxAttempts: 6, CreatedAt: now})
+		return sendSystemMail(ctx, tx, u.Email, mail, now)
 	})
 }
 

@@ -106,22 +106,34 @@ func (q *Q) TokenUser(ctx context.Context, tokenHash string) (*parley.User, erro
 
 // CreateLoginLink stores a one-time sign-in link for a user.
 func (tx *Tx) CreateLoginLink(ctx context.Context, tokenHash string, userID parley.ID, at, expires time.Time) error {
-	_, err := tx.db.ExecContext(ctx, `INSERT INTO login_links (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		tokenHash, userID, at, expires)
-	return tx.wrap(err, "create login link")
+	return tx.createLink(ctx, "login_links", tokenHash, userID, at, expires)
 }
 
 // UseLoginLink marks an unused, unexpired link as used and returns its user;
 // any other link is EUNAUTHORIZED. A link works once.
 func (tx *Tx) UseLoginLink(ctx context.Context, tokenHash string, now time.Time) (*parley.User, error) {
+	return tx.useLink(ctx, "login_links", tokenHash, now, "this sign-in link is invalid, used or expired")
+}
+
+// createLink stores a link of table (login_links, password_resets): a
+// token's hash for a user, until it expires.
+func (tx *Tx) createLink(ctx context.Context, table, tokenHash string, userID parley.ID, at, expires time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO `+table+` (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		tokenHash, userID, at, expires)
+	return tx.wrap(err, "create "+table)
+}
+
+// useLink marks a link of table used, if it is unused and unexpired, and
+// returns its user; any other link is EUNAUTHORIZED with refusal.
+func (tx *Tx) useLink(ctx context.Context, table, tokenHash string, now time.Time, refusal string) (*parley.User, error) {
 	var userID parley.ID
-	err := tx.db.QueryRowContext(ctx, `UPDATE login_links SET used_at = $2
+	err := tx.db.QueryRowContext(ctx, `UPDATE `+table+` SET used_at = $2
 		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`, tokenHash, now).Scan(&userID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "this sign-in link is invalid, used or expired")
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "%s", refusal)
 	}
 	if err != nil {
-		return nil, tx.wrap(err, "use login link")
+		return nil, tx.wrap(err, "use "+table)
 	}
 	return tx.User(ctx, userID)
 }
@@ -139,22 +151,11 @@ func (q *Q) credentialUser(ctx context.Context, query string, args ...any) (*par
 
 // CreatePasswordReset stores a password reset link for a user.
 func (tx *Tx) CreatePasswordReset(ctx context.Context, tokenHash string, userID parley.ID, at, expires time.Time) error {
-	_, err := tx.db.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		tokenHash, userID, at, expires)
-	return tx.wrap(err, "create password reset")
+	return tx.createLink(ctx, "password_resets", tokenHash, userID, at, expires)
 }
 
 // UsePasswordReset marks an unused, unexpired reset link as used and
 // returns its user; any other link is EUNAUTHORIZED. A link works once.
 func (tx *Tx) UsePasswordReset(ctx context.Context, tokenHash string, now time.Time) (*parley.User, error) {
-	var userID parley.ID
-	err := tx.db.QueryRowContext(ctx, `UPDATE password_resets SET used_at = $2
-		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`, tokenHash, now).Scan(&userID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "this reset link is invalid, used or expired")
-	}
-	if err != nil {
-		return nil, tx.wrap(err, "use password reset")
-	}
-	return tx.User(ctx, userID)
+	return tx.useLink(ctx, "password_resets", tokenHash, now, "this reset link is invalid, used or expired")
 }

@@ -20,32 +20,7 @@ func (tx *Tx) AddMention(ctx context.Context, userID parley.ID, m *parley.Messag
 // MentionTimes returns, for those of the conversations that mention a user,
 // when the latest mention was made.
 func (q *Q) MentionTimes(ctx context.Context, userID parley.ID, ids []parley.ID) (map[parley.ID]time.Time, error) {
-	out := map[parley.ID]time.Time{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	args, in := inList(ids, 1)
-	// Every mention, the latest kept here: SQLite's max() of a time is
-	// text, not a time.
-	rows, err := q.db.QueryContext(ctx, `SELECT conversation_id, created_at FROM mentions
-		WHERE user_id = $1 AND conversation_id IN (`+in+`)`, append([]any{userID}, args...)...)
-	if err != nil {
-		return nil, q.wrap(err, "mention times")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id parley.ID
-			at time.Time
-		)
-		if err := rows.Scan(&id, &at); err != nil {
-			return nil, q.wrap(err, "mention times")
-		}
-		if at.After(out[id]) {
-			out[id] = at
-		}
-	}
-	return out, q.wrap(rows.Err(), "mention times")
+	return q.userTimes(ctx, `SELECT conversation_id, created_at FROM mentions WHERE user_id = $1 AND conversation_id IN `, userID, ids, "mention times")
 }
 
 // UnreadMentions counts the conversations in the given inboxes, outside

@@ -234,15 +234,22 @@ func (tx *Tx) MarkUnread(ctx context.Context, userID, conversationID parley.ID) 
 // ReadTimes returns when a user last read each of the conversations, for
 // those they have read.
 func (q *Q) ReadTimes(ctx context.Context, userID parley.ID, ids []parley.ID) (map[parley.ID]time.Time, error) {
+	return q.userTimes(ctx, `SELECT conversation_id, read_at FROM conversation_reads WHERE user_id = $1 AND conversation_id IN `, userID, ids, "read times")
+}
+
+// userTimes runs query, which selects (conversation id, time) rows of a
+// user ($1) for the conversations listed after IN, and keeps the latest
+// time of each. The latest is kept here: SQLite's max() of a time is text,
+// not a time.
+func (q *Q) userTimes(ctx context.Context, query string, userID parley.ID, ids []parley.ID, what string) (map[parley.ID]time.Time, error) {
 	out := map[parley.ID]time.Time{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	args, in := inList(ids, 1)
-	rows, err := q.db.QueryContext(ctx, `SELECT conversation_id, read_at FROM conversation_reads
-		WHERE user_id = $1 AND conversation_id IN (`+in+`)`, append([]any{userID}, args...)...)
+	rows, err := q.db.QueryContext(ctx, query+"("+in+")", append([]any{userID}, args...)...)
 	if err != nil {
-		return nil, q.wrap(err, "read times")
+		return nil, q.wrap(err, what)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -251,11 +258,13 @@ func (q *Q) ReadTimes(ctx context.Context, userID parley.ID, ids []parley.ID) (m
 			at time.Time
 		)
 		if err := rows.Scan(&id, &at); err != nil {
-			return nil, q.wrap(err, "read times")
+			return nil, q.wrap(err, what)
 		}
-		out[id] = at
+		if at.After(out[id]) {
+			out[id] = at
+		}
 	}
-	return out, q.wrap(rows.Err(), "read times")
+	return out, q.wrap(rows.Err(), what)
 }
 
 // Matches reports whether c satisfies v's conditions other than the inboxes,
