@@ -7,7 +7,6 @@ package conversation
 import (
 	"context"
 	"fmt"
-	netmail "net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -223,12 +222,9 @@ func (b Body) validate() error {
 
 // checkAddress normalises an email address, or says which field is not one.
 func checkAddress(field string, m *parley.Mailbox) error {
-	m.Email = strings.ToLower(strings.TrimSpace(m.Email))
-	a, err := netmail.ParseAddress(m.Email)
-	if err != nil || a.Address != m.Email {
-		return parley.Invalid(field, "is not an email address").Because("email_invalid")
-	}
-	return nil
+	email, err := parley.EmailAddress(field, m.Email)
+	m.Email = email
+	return err
 }
 
 // preview is the first line-folded characters of a message, for lists.

@@ -10,6 +10,13 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
+// EmailReceiver takes in one raw email; what it returns without error is
+// committed. The Service is one; the SMTP listener and the IMAP sync hold
+// one each.
+type EmailReceiver interface {
+	ReceiveEmail(ctx context.Context, a parley.Actor, in Email) (*EmailReceived, error)
+}
+
 // Group commit: emails arriving together (the SMTP listener's concurrent
 // sessions, several mailboxes) are stored in one transaction, so one commit
 // — one log flush, one notification — serves many messages; if one fails,

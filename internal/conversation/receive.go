@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -53,9 +52,8 @@ func (in *Inbound) validate() error {
 		return parley.Invalid("client_id", "is longer than %d characters", MaxClientIDLength)
 	}
 	if in.ContactEmail != "" {
-		addr, err := mail.ParseAddress(in.ContactEmail)
-		if err != nil || addr.Address != in.ContactEmail {
-			return parley.Invalid("contact.email", "is not an email address").Because("email_invalid")
+		if _, err := parley.EmailAddress("contact.email", in.ContactEmail); err != nil {
+			return err
 		}
 	}
 	if in.ContactEmail == "" && in.ContactName == "" && in.ConversationID == 0 {

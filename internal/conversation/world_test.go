@@ -2,7 +2,6 @@ package conversation_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,24 +12,6 @@ import (
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
-// clock is a settable clock for the services.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // world is an organisation to test against:
 //   - Support is open to everyone; Restricted to team Tier2 (ana) and vic;
 //   - ana is an agent in both; bob an agent in Support only; vic a viewer in
@@ -39,7 +20,7 @@ type world struct {
 	t                    *testing.T
 	s                    *store.Store
 	svc                  *conversation.Service
-	clock                *clock
+	clock                *storetest.Clock
 	ana, bob, vic, root  parley.Actor
 	support, restricted  *parley.Inbox
 	supportAPI, restrAPI *parley.Channel
@@ -54,7 +35,7 @@ func newWorld(t *testing.T, s *store.Store) *world {
 	vic := f.User("vic", parley.RoleViewer)
 	root := f.User("root", parley.RoleAdmin)
 	tier2 := f.Team("Tier2", ana)
-	w := &world{t: t, s: s, clock: &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)},
+	w := &world{t: t, s: s, clock: storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)),
 		ana: parley.UserActor(ana), bob: parley.UserActor(bob), vic: parley.UserActor(vic), root: parley.UserActor(root)}
 	w.tier2 = tier2
 	w.support = f.Inbox("support")

@@ -26,16 +26,10 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
-// Receiver takes in one raw email; what it returns without error is
-// committed.
-type Receiver interface {
-	ReceiveEmail(ctx context.Context, a parley.Actor, in conversation.Email) (*conversation.EmailReceived, error)
-}
-
 // Manager runs a syncer per connected mailbox and follows channel changes.
 type Manager struct {
 	Store    *store.Store
-	Receiver Receiver
+	Receiver conversation.EmailReceiver
 	Log      *slog.Logger
 	Now      func() time.Time
 

@@ -16,15 +16,7 @@ import (
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-func enqueue(t *testing.T, s *store.Store, c *clock, kind string, max int) parley.ID {
+func enqueue(t *testing.T, s *store.Store, c *storetest.Clock, kind string, max int) parley.ID {
 	t.Helper()
 	j := &store.Job{Kind: kind, MaxAttempts: max, RunAt: parley.Normalize(c.Now()), CreatedAt: parley.Normalize(c.Now())}
 	if err := s.InTx(context.Background(), func(tx *store.Tx) error { return tx.Enqueue(context.Background(), j) }); err != nil {
@@ -33,7 +25,7 @@ func enqueue(t *testing.T, s *store.Store, c *clock, kind string, max int) parle
 	return j.ID
 }
 
-func newQueue(s *store.Store, c *clock) *jobs.Queue {
+func newQueue(s *store.Store, c *storetest.Clock) *jobs.Queue {
 	q := jobs.NewQueue(s, slog.New(slog.NewTextHandler(io.Discard, nil)), c.Now)
 	q.Backoff = func(n int) time.Duration { return time.Duration(n) * time.Minute }
 	return q
@@ -42,7 +34,7 @@ func newQueue(s *store.Store, c *clock) *jobs.Queue {
 func TestQueue(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+		c := storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 		q := newQueue(s, c)
 		var flaky, failedCalls atomic.Int32
 		q.Handle("flaky", jobs.Handler{Run: func(context.Context, *store.Job) error {
@@ -106,7 +98,7 @@ func TestQueue(t *testing.T) {
 func TestQueueLease(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+		c := storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 		id := enqueue(t, s, c, "mail", 5)
 		if js, err := s.ClaimJobs(ctx, c.Now(), 5*time.Minute, 10); err != nil || len(js) != 1 {
 			t.Fatalf("claim = %v, %v", js, err) // ...and the worker dies here
@@ -133,7 +125,7 @@ func TestQueueLease(t *testing.T) {
 func TestQueueWorkers(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+		c := storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 		const n = 60
 		for range n {
 			enqueue(t, s, c, "mail", 1)

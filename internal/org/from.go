@@ -3,8 +3,6 @@ package org
 import (
 	"context"
 	"encoding/json"
-	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -25,9 +23,9 @@ func (s *Service) RequestFromAddress(ctx context.Context, a parley.Actor, channe
 	if err := auth.Admin(a); err != nil {
 		return err
 	}
-	email = strings.ToLower(strings.TrimSpace(email))
-	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
-		return parley.Invalid("email", "is not an email address").Because("email_invalid")
+	email, err := parley.EmailAddress("email", email)
+	if err != nil {
+		return err
 	}
 	token, hash := auth.NewToken("")
 	return s.store.InTx(ctx, func(tx *store.Tx) error {

@@ -6,7 +6,6 @@ package org
 import (
 	"context"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"slices"
 	"strings"
@@ -347,12 +346,7 @@ func (s *Service) ChangePassword(ctx context.Context, a parley.Actor, current, n
 }
 
 func normalizeEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	addr, err := mail.ParseAddress(s)
-	if err != nil || addr.Address != s {
-		return "", parley.Invalid("email", "is not an email address").Because("email_invalid")
-	}
-	return strings.ToLower(s), nil
+	return parley.EmailAddress("email", s)
 }
 
 func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {

@@ -226,8 +226,8 @@ func (s EmailSettings) Validate() error {
 		return Invalid("config.signature", "is longer than %d bytes", MaxSignature)
 	case len(s.SignatureHTML) > MaxSignature:
 		return Invalid("config.signature_html", "is longer than %d bytes", MaxSignature)
-	case s.Address != "" && !strings.Contains(s.Address, "@"):
-		return Invalid("config.address", "is not an email address")
+	case s.Address != "" && !IsEmailAddress(s.Address):
+		return Invalid("config.address", "is not an email address").Because("email_invalid")
 	case s.SMTP != nil && s.Address == "":
 		return Invalid("config.address", "is required to send through the mailbox's own server: it is the From address")
 	case s.SMTP != nil:
@@ -250,4 +250,21 @@ func (c *Channel) EmailSettings() EmailSettings {
 	}
 	s.Address = strings.ToLower(strings.TrimSpace(s.Address))
 	return s
+}
+
+// EmailAddress returns s as Parley keeps an email address (trimmed, lower
+// case), or EINVALID naming field when s is not one bare address.
+func EmailAddress(field, s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if !IsEmailAddress(s) {
+		return "", Invalid(field, "is not an email address").Because("email_invalid")
+	}
+	return s, nil
+}
+
+// IsEmailAddress reports whether s is one bare email address, as
+// net/mail reads them ("ana@example.com", not "Ana <ana@example.com>").
+func IsEmailAddress(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s
 }

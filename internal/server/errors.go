@@ -96,11 +96,12 @@ func problemType(reason string) string {
 
 // retryAfter adds a Retry-After header to a 429.
 func retryAfter(err error, wait time.Duration) error {
-	secs := int(wait.Round(time.Second) / time.Second)
-	if secs < 1 {
-		secs = 1
-	}
-	return huma.ErrorWithHeaders(err, http.Header{"Retry-After": {strconv.Itoa(secs)}})
+	return huma.ErrorWithHeaders(err, http.Header{"Retry-After": {retrySeconds(wait)}})
+}
+
+// retrySeconds is a Retry-After value: whole seconds, at least one.
+func retrySeconds(wait time.Duration) string {
+	return strconv.Itoa(max(1, int(wait.Round(time.Second)/time.Second)))
 }
 
 func logAttrs(r *http.Request) []any {

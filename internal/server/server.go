@@ -303,7 +303,7 @@ func (s *Server) isAppFile(r *http.Request) bool {
 }
 
 func tooMany(w http.ResponseWriter, wait time.Duration, detail string) {
-	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second)/time.Second))))
+	w.Header().Set("Retry-After", retrySeconds(wait))
 	writeProblem(w, http.StatusTooManyRequests, detail)
 }
 

@@ -23,12 +23,6 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-// Receiver takes in one raw email; what it returns without error is
-// committed.
-type Receiver interface {
-	ReceiveEmail(ctx context.Context, a parley.Actor, in conversation.Email) (*conversation.EmailReceived, error)
-}
-
 // Channels finds the built-in email channel of the inbox with a slug.
 type Channels interface {
 	BuiltinChannel(ctx context.Context, slug string) (*parley.Channel, error)
@@ -43,7 +37,7 @@ type Channels interface {
 // connections without sending mail cannot shut others out.
 type Listener struct {
 	Domain          string
-	Receiver        Receiver
+	Receiver        conversation.EmailReceiver
 	Channels        Channels
 	Log             *slog.Logger
 	MaxMessageBytes int64

@@ -48,7 +48,7 @@ func newRig(t *testing.T, s *store.Store) *rig {
 }
 
 // listen starts a listener with r as its receiver and returns its address.
-func (g *rig) listen(r smtp.Receiver, tune func(*smtp.Listener)) (string, *smtp.Listener) {
+func (g *rig) listen(r conversation.EmailReceiver, tune func(*smtp.Listener)) (string, *smtp.Listener) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		g.t.Fatal(err)
@@ -178,7 +178,7 @@ func TestListener(t *testing.T) {
 // listener drops every connection there, as a killed process would, so the
 // client never reads a 250.
 type crashing struct {
-	real     smtp.Receiver
+	real     conversation.EmailReceiver
 	l        atomic.Pointer[smtp.Listener]
 	before   bool // die before the transaction, else after its commit
 	crashed  atomic.Bool

@@ -14,7 +14,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,21 +30,13 @@ import (
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // outRig is an organisation whose replies go to a real SMTP server.
 type outRig struct {
 	t      *testing.T
 	s      *store.Store
 	conv   *conversation.Service
 	queue  *jobs.Queue
-	clock  *testClock
+	clock  *storetest.Clock
 	mta    *mta
 	ana    parley.Actor
 	ch     parley.ID // the inbox's email channel
@@ -65,7 +56,7 @@ func newOutRig(t *testing.T, s *store.Store, configure func(*mta)) *outRig {
 	}
 	chs, _ := s.Channels(ctx, setup.Inbox.ID)
 	pub, key, _ := ed25519.GenerateKey(rand.Reader)
-	g := &outRig{t: t, s: s, clock: &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, mta: startMTA(t, nil, configure),
+	g := &outRig{t: t, s: s, clock: storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)), mta: startMTA(t, nil, configure),
 		ana: parley.UserActor(u), ch: chs[0].ID}
 	g.lookup = func(d string) ([]string, error) {
 		if d != "parley._domainkey.parley.test" {
