@@ -246,7 +246,7 @@ func (s *Service) Counts(ctx context.Context, a parley.Actor, inboxID parley.ID)
 		parley.ViewSent, parley.ViewSpam, parley.ViewTrash} {
 		out.Views[v] = raw[v]
 	}
-	for _, l := range parley.ChannelLabels {
+	for _, l := range parley.ChannelLabels() {
 		out.Views[parley.ViewChannelPrefix+l] = raw[parley.ViewChannelPrefix+l]
 	}
 	if a.Kind == parley.ActorUser {

@@ -10,19 +10,22 @@ import (
 	"time"
 )
 
-// Locales Parley writes in; the first is the fallback.
-var Locales = []string{"en", "fr"}
+// Locales returns the languages Parley writes in; the first is the fallback.
+func Locales() []string { return []string{"en", "fr"} }
+
+// fallback is the language of a message missing in another.
+const fallback = "en"
 
 // Locale returns the supported locale closest to l ("fr-CA" is "fr"), or
 // English.
 func Locale(l string) string {
 	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(l)), "-")
-	for _, s := range Locales {
+	for _, s := range Locales() {
 		if s == base {
 			return s
 		}
 	}
-	return Locales[0]
+	return fallback
 }
 
 // Mail is the subject and plain text of a message.
@@ -66,7 +69,7 @@ var catalogue = map[string]map[string]message{
 func write(key, locale string, values map[string]string) Mail {
 	m, ok := catalogue[key][Locale(locale)]
 	if !ok {
-		m = catalogue[key][Locales[0]]
+		m = catalogue[key][fallback]
 	}
 	r := filler(values)
 	return Mail{Subject: r.Replace(m.subject), Text: r.Replace(m.text)}
@@ -140,7 +143,7 @@ func PageLinks(locale, key string) []Link {
 func Page(locale, key string, values map[string]string) (title, text, button string) {
 	p, ok := pages[key][Locale(locale)]
 	if !ok {
-		p = pages[key][Locales[0]]
+		p = pages[key][fallback]
 	}
 	r := filler(values)
 	return r.Replace(p[0]), r.Replace(p[1]), p[2]

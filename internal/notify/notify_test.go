@@ -27,7 +27,7 @@ func TestCatalogue(t *testing.T) {
 		}, []string{"Support", "help@acme.example", "https://x.example/verify-from/T", "72"}},
 	} {
 		seen := map[string]string{}
-		for _, l := range notify.Locales {
+		for _, l := range notify.Locales() {
 			m := tc.mail(l)
 			all := m.Subject + "\n" + m.Text
 			if leftover.MatchString(all) {

@@ -119,8 +119,8 @@ func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, 
 	if p.Role != nil && !p.Role.Valid() {
 		return nil, parley.Invalid("role", "must be admin, agent or viewer")
 	}
-	if p.Locale != nil && !slices.Contains(notify.Locales, *p.Locale) {
-		return nil, parley.Invalid("locale", "must be one of %s", strings.Join(notify.Locales, ", "))
+	if p.Locale != nil && !slices.Contains(notify.Locales(), *p.Locale) {
+		return nil, parley.Invalid("locale", "must be one of %s", strings.Join(notify.Locales(), ", "))
 	}
 	if p.MeetingLink != nil {
 		link := strings.TrimSpace(*p.MeetingLink)

@@ -30,8 +30,9 @@ const (
 	OriginAgent    = "agent"
 )
 
-// ChannelLabels are the per-channel views, in the order the app lists them.
-var ChannelLabels = []string{"email", "chat", "bots", "forms", "calls", "api"}
+// ChannelLabels returns the per-channel views, in the order the app lists
+// them (a new slice each time: nobody can change them).
+func ChannelLabels() []string { return []string{"email", "chat", "bots", "forms", "calls", "api"} }
 
 // ChannelLabel is the per-channel view a conversation belongs to: its
 // channel's kind, except chat conversations still with a bot, which are

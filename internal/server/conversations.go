@@ -212,7 +212,7 @@ func (s *Server) views(ctx context.Context, a parley.Actor, in *viewsInput) (*bo
 	}
 	out := viewsJSON{Unassigned: c.Views[parley.ViewUnassigned]}
 	order := []string{parley.ViewOpen, parley.ViewMine, parley.ViewUnassigned, parley.ViewMentions}
-	for _, l := range parley.ChannelLabels {
+	for _, l := range parley.ChannelLabels() {
 		order = append(order, parley.ViewChannelPrefix+l)
 	}
 	order = append(order, parley.ViewFiltered, parley.ViewClosed, parley.ViewSent, parley.ViewSpam, parley.ViewTrash)

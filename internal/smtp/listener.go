@@ -53,6 +53,10 @@ type Listener struct {
 	TLS                 *tls.Config // offers STARTTLS when set
 
 	srv *gosmtp.Server
+	// ctx is what every session's work runs under: Close cancels it, so
+	// nothing outlives the listener.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // Serve accepts connections on ln until Close.
@@ -69,6 +73,7 @@ func (l *Listener) Serve(ln net.Listener) error {
 	if l.FirstCommandTimeout == 0 {
 		l.FirstCommandTimeout = 30 * time.Second
 	}
+	l.ctx, l.cancel = context.WithCancel(context.Background())
 	s := gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
 		return &session{l: l, remote: c.Conn().RemoteAddr().String(), helo: c.Hostname()}, nil
 	}))
@@ -96,11 +101,12 @@ func (l *Listener) Shutdown(ctx context.Context) error {
 	return l.srv.Shutdown(ctx)
 }
 
-// Close drops every connection at once.
+// Close drops every connection at once, and cancels the work in progress.
 func (l *Listener) Close() error {
 	if l.srv == nil {
 		return nil
 	}
+	l.cancel()
 	return l.srv.Close()
 }
 
@@ -137,7 +143,7 @@ func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 		return errUnknown
 	}
 	slug, _, _ := strings.Cut(local, "+")
-	ch, err := s.l.Channels.BuiltinChannel(context.Background(), slug)
+	ch, err := s.l.Channels.BuiltinChannel(s.l.ctx, slug)
 	switch {
 	case parley.ErrorCode(err) == parley.ENOTFOUND:
 		return errUnknown
@@ -173,7 +179,7 @@ func (s *session) Data(r io.Reader) error {
 	// attempt, identify a retried message even when it cannot be parsed.
 	sum := sha256.Sum256(body)
 	key := "smtp:" + hex.EncodeToString(sum[:])
-	ctx := context.Background()
+	ctx := s.l.ctx
 	for _, ch := range s.order {
 		_, err := s.l.Receiver.ReceiveEmail(ctx, parley.System, conversation.Email{
 			ChannelID: ch.ID, Raw: raw.Bytes(), Source: "smtp", Recipients: s.rcpts[ch.ID], Keys: []string{key},
