@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -62,20 +63,18 @@ func (q *Q) Channel(ctx context.Context, id parley.ID) (*parley.Channel, error) 
 
 // Channels returns an inbox's channels, oldest first.
 func (q *Q) Channels(ctx context.Context, inboxID parley.ID) ([]parley.Channel, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE inbox_id = $1 ORDER BY id`, inboxID)
-	if err != nil {
-		return nil, q.wrap(err, "channels")
-	}
-	defer rows.Close()
 	out := []parley.Channel{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, "channels", `SELECT `+channelColumns+` FROM channels WHERE inbox_id = $1 ORDER BY id`, []any{inboxID}, func(rows *sql.Rows) error {
 		var c parley.Channel
 		if err := q.scanChannel(rows, &c); err != nil {
-			return nil, q.wrap(err, "channels")
+			return err
 		}
 		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "channels")
+	return out, nil
 }
 
 // BuiltinChannel returns the built-in email channel of the inbox with slug,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 	"unicode"
@@ -124,21 +125,19 @@ func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*p
 		return out, nil
 	}
 	args, in := inList(ids, 0)
-	rows, err := q.db.QueryContext(ctx, `SELECT c.id, c.name, c.name_inbox_id, c.blocked_at, c.created_at,
+	if err := q.eachRow(ctx, "contacts", `SELECT c.id, c.name, c.name_inbox_id, c.blocked_at, c.created_at,
 		COALESCE((SELECT e.email FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.position, e.email LIMIT 1), '')
-		FROM contacts c WHERE c.id IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, q.wrap(err, "contacts")
-	}
-	defer rows.Close()
-	for rows.Next() {
+		FROM contacts c WHERE c.id IN (`+in+`)`, args, func(rows *sql.Rows) error {
 		var c parley.Contact
 		if err := rows.Scan(&c.ID, &c.Name, &c.NameInbox, &c.BlockedAt, &c.CreatedAt, &c.Email); err != nil {
-			return nil, q.wrap(err, "contacts")
+			return err
 		}
 		out[c.ID] = &c
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "contacts")
+	return out, nil
 }
 
 // SearchContacts returns up to limit contacts whose name or an address

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -48,41 +49,34 @@ func (q *Q) ViewCounts(ctx context.Context, inboxIDs []parley.ID) (map[string]in
 		return out, nil
 	}
 	args, in := inList(inboxIDs, 0)
-	rows, err := q.db.QueryContext(ctx, `SELECT view, SUM(count) FROM view_counts
-		WHERE inbox_id IN (`+in+`) GROUP BY view`, args...)
-	if err != nil {
-		return nil, q.wrap(err, "view counts")
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, "view counts", `SELECT view, SUM(count) FROM view_counts
+		WHERE inbox_id IN (`+in+`) GROUP BY view`, args, func(rows *sql.Rows) error {
 		var (
 			k string
 			n int64
 		)
 		if err := rows.Scan(&k, &n); err != nil {
-			return nil, q.wrap(err, "view counts")
+			return err
 		}
 		if n != 0 {
 			out[k] = n
 		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "view counts")
+	return out, nil
 }
 
 // RecountViews computes every inbox's counts from the conversations
 // themselves: what view_counts must equal. It scans the table; tests and
 // repairs use it, never a request.
 func (q *Q) RecountViews(ctx context.Context) (map[parley.ID]map[string]int64, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom)
-	if err != nil {
-		return nil, q.wrap(err, "recount")
-	}
-	defer rows.Close()
 	out := map[parley.ID]map[string]int64{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, "recount", `SELECT `+conversationColumns+conversationFrom, nil, func(rows *sql.Rows) error {
 		var c parley.Conversation
 		if err := scanConversation(rows, &c); err != nil {
-			return nil, q.wrap(err, "recount")
+			return err
 		}
 		if out[c.InboxID] == nil {
 			out[c.InboxID] = map[string]int64{}
@@ -90,33 +84,34 @@ func (q *Q) RecountViews(ctx context.Context) (map[parley.ID]map[string]int64, e
 		for _, k := range c.CountKeys() {
 			out[c.InboxID][k]++
 		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "recount")
+	return out, nil
 }
 
 // StoredViewCounts returns view_counts as stored, without zero rows.
 func (q *Q) StoredViewCounts(ctx context.Context) (map[parley.ID]map[string]int64, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT inbox_id, view, count FROM view_counts WHERE count <> 0`)
-	if err != nil {
-		return nil, q.wrap(err, "view counts")
-	}
-	defer rows.Close()
 	out := map[parley.ID]map[string]int64{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, "view counts", `SELECT inbox_id, view, count FROM view_counts WHERE count <> 0`, nil, func(rows *sql.Rows) error {
 		var (
 			id parley.ID
 			k  string
 			n  int64
 		)
 		if err := rows.Scan(&id, &k, &n); err != nil {
-			return nil, q.wrap(err, "view counts")
+			return err
 		}
 		if out[id] == nil {
 			out[id] = map[string]int64{}
 		}
 		out[id][k] = n
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "view counts")
+	return out, nil
 }
 
 // inList returns placeholders $from+1.. for ids and the matching args.

@@ -65,20 +65,18 @@ type APIToken struct {
 
 // APITokens lists a user's tokens, newest first.
 func (q *Q) APITokens(ctx context.Context, userID parley.ID) ([]APIToken, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
-	if err != nil {
-		return nil, q.wrap(err, "tokens")
-	}
-	defer rows.Close()
 	var out []APIToken
-	for rows.Next() {
+	if err := q.eachRow(ctx, "tokens", `SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, []any{userID}, func(rows *sql.Rows) error {
 		var t APIToken
 		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt); err != nil {
-			return nil, q.wrap(err, "tokens")
+			return err
 		}
 		out = append(out, t)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "tokens")
+	return out, nil
 }
 
 // DeleteAPIToken removes a user's token; another user's, or none, is

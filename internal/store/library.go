@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -79,20 +80,18 @@ func (tx *Tx) DeleteDocument(ctx context.Context, id parley.ID) error {
 
 // Documents returns every document, newest first.
 func (q *Q) Documents(ctx context.Context) ([]parley.Document, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents ORDER BY created_at DESC, id DESC`)
-	if err != nil {
-		return nil, q.wrap(err, "documents")
-	}
-	defer rows.Close()
 	var out []parley.Document
-	for rows.Next() {
+	if err := q.eachRow(ctx, "documents", `SELECT `+documentColumns+` FROM documents ORDER BY created_at DESC, id DESC`, nil, func(rows *sql.Rows) error {
 		var d parley.Document
 		if err := scanDocument(rows, &d); err != nil {
-			return nil, q.wrap(err, "documents")
+			return err
 		}
 		out = append(out, d)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "documents")
+	return out, nil
 }
 
 // DocumentByToken returns the document a link names, or ENOTFOUND.

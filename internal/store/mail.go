@@ -22,21 +22,19 @@ func (q *Q) MailThreads(ctx context.Context, inboxID parley.ID, keys []string) (
 		return out, nil
 	}
 	args, in := inList(keys, 1)
-	rows, err := q.db.QueryContext(ctx, `SELECT thread_key, conversation_id, ours FROM mail_threads
-		WHERE inbox_id = $1 AND thread_key IN (`+in+`)`, append([]any{inboxID}, args...)...)
-	if err != nil {
-		return nil, q.wrap(err, "mail threads")
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, "mail threads", `SELECT thread_key, conversation_id, ours FROM mail_threads
+		WHERE inbox_id = $1 AND thread_key IN (`+in+`)`, append([]any{inboxID}, args...), func(rows *sql.Rows) error {
 		var k string
 		var t MailThread
 		if err := rows.Scan(&k, &t.ConversationID, &t.Ours); err != nil {
-			return nil, q.wrap(err, "mail threads")
+			return err
 		}
 		out[k] = t
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "mail threads")
+	return out, nil
 }
 
 // PutMailThreads points keys at a conversation. A key that already points
@@ -67,20 +65,18 @@ func (tx *Tx) AddParticipants(ctx context.Context, conversationID parley.ID, ema
 
 // Participants returns the addresses of a conversation's mail, sorted.
 func (q *Q) Participants(ctx context.Context, conversationID parley.ID) ([]string, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT email FROM mail_participants WHERE conversation_id = $1 ORDER BY email`, conversationID)
-	if err != nil {
-		return nil, q.wrap(err, "participants")
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
+	if err := q.eachRow(ctx, "participants", `SELECT email FROM mail_participants WHERE conversation_id = $1 ORDER BY email`, []any{conversationID}, func(rows *sql.Rows) error {
 		var e string
 		if err := rows.Scan(&e); err != nil {
-			return nil, q.wrap(err, "participants")
+			return err
 		}
 		out = append(out, e)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "participants")
+	return out, nil
 }
 
 // IsParticipant reports whether email has been on a conversation's mail.
@@ -153,19 +149,17 @@ func (q *Q) MessageAttachments(ctx context.Context, messageIDs []parley.ID) (map
 		return out, nil
 	}
 	args, in := inList(messageIDs, 0)
-	rows, err := q.db.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE message_id IN (`+in+`) ORDER BY id`, args...)
-	if err != nil {
-		return nil, q.wrap(err, "attachments")
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, "attachments", `SELECT `+attachmentColumns+` FROM attachments WHERE message_id IN (`+in+`) ORDER BY id`, args, func(rows *sql.Rows) error {
 		var a parley.Attachment
 		if err := scanAttachment(rows, &a); err != nil {
-			return nil, q.wrap(err, "attachments")
+			return err
 		}
 		out[a.MessageID] = append(out[a.MessageID], a)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "attachments")
+	return out, nil
 }
 
 const quarantineColumns = `id, channel_id, source, reason, size, blob, created_at`
@@ -187,20 +181,18 @@ func (q *Q) QuarantineList(ctx context.Context, before parley.ID, limit int) ([]
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+quarantineColumns+` FROM quarantine WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, limit)
-	if err != nil {
-		return nil, q.wrap(err, "quarantine")
-	}
-	defer rows.Close()
 	out := []parley.Quarantined{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, "quarantine", `SELECT `+quarantineColumns+` FROM quarantine WHERE id < $1 ORDER BY id DESC LIMIT $2`, []any{before, limit}, func(rows *sql.Rows) error {
 		var m parley.Quarantined
 		if err := scanQuarantined(rows, &m); err != nil {
-			return nil, q.wrap(err, "quarantine")
+			return err
 		}
 		out = append(out, m)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "quarantine")
+	return out, nil
 }
 
 // Quarantined returns one quarantined message, or ENOTFOUND.

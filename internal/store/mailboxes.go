@@ -89,18 +89,16 @@ func (s *Store) ReleaseMailbox(ctx context.Context, channelID parley.ID, owner s
 
 // EmailChannels returns every email channel, for the mailbox syncers.
 func (q *Q) EmailChannels(ctx context.Context) ([]parley.Channel, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE kind = 'email' ORDER BY id`)
-	if err != nil {
-		return nil, q.wrap(err, "email channels")
-	}
-	defer rows.Close()
 	var out []parley.Channel
-	for rows.Next() {
+	if err := q.eachRow(ctx, "email channels", `SELECT `+channelColumns+` FROM channels WHERE kind = 'email' ORDER BY id`, nil, func(rows *sql.Rows) error {
 		var c parley.Channel
 		if err := q.scanChannel(rows, &c); err != nil {
-			return nil, q.wrap(err, "email channels")
+			return err
 		}
 		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "email channels")
+	return out, nil
 }

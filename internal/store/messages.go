@@ -60,21 +60,19 @@ func (q *Q) Message(ctx context.Context, id parley.ID) (*parley.Message, error) 
 // ConversationMessages returns the messages of a conversation with ids in
 // [from, to], by id.
 func (q *Q) ConversationMessages(ctx context.Context, conversationID, from, to parley.ID) (map[parley.ID]*parley.Message, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
-		WHERE conversation_id = $1 AND id BETWEEN $2 AND $3`, conversationID, from, to)
-	if err != nil {
-		return nil, q.wrap(err, "messages")
-	}
-	defer rows.Close()
 	out := map[parley.ID]*parley.Message{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, "messages", `SELECT `+messageColumns+` FROM messages
+		WHERE conversation_id = $1 AND id BETWEEN $2 AND $3`, []any{conversationID, from, to}, func(rows *sql.Rows) error {
 		var m parley.Message
 		if err := scanMessage(rows, &m); err != nil {
-			return nil, q.wrap(err, "messages")
+			return err
 		}
 		out[m.ID] = &m
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "messages")
+	return out, nil
 }
 
 // InboundKey is what a dedupe key points at. A tombstone points at nothing:

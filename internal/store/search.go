@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"sort"
 	"strings"
@@ -274,20 +275,18 @@ func (q *Q) conversationsIn(ctx context.Context, ids, inboxIDs []parley.ID, plac
 		inbox[id] = true
 	}
 	args, idIn := inList(ids, 0)
-	rows, err := q.db.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom+` WHERE c.id IN (`+idIn+`)`, args...)
-	if err != nil {
-		return nil, q.wrap(err, "search")
-	}
-	defer rows.Close()
 	var out []parley.Conversation
-	for rows.Next() {
+	if err := q.eachRow(ctx, "search", `SELECT `+conversationColumns+conversationFrom+` WHERE c.id IN (`+idIn+`)`, args, func(rows *sql.Rows) error {
 		var c parley.Conversation
 		if err := scanConversation(rows, &c); err != nil {
-			return nil, q.wrap(err, "search")
+			return err
 		}
 		if inbox[c.InboxID] && slices.Contains(placements, c.Placement) {
 			out = append(out, c)
 		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "search")
+	return out, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -72,20 +73,18 @@ func (q *Q) Teams(ctx context.Context) ([]parley.Team, error) {
 
 // pairs reads two id columns into a map from the first to the seconds.
 func (q *Q) pairs(ctx context.Context, query string, args ...any) (map[parley.ID][]parley.ID, error) {
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, q.wrap(err, "pairs")
-	}
-	defer rows.Close()
 	out := map[parley.ID][]parley.ID{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, "pairs", query, args, func(rows *sql.Rows) error {
 		var a, b parley.ID
 		if err := rows.Scan(&a, &b); err != nil {
-			return nil, q.wrap(err, "pairs")
+			return err
 		}
 		out[a] = append(out[a], b)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "pairs")
+	return out, nil
 }
 
 func dedupe(ids []parley.ID) []parley.ID {

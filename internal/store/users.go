@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -79,20 +80,18 @@ func (q *Q) UserByEmail(ctx context.Context, email string) (*parley.User, string
 
 // Users returns every user, by name.
 func (q *Q) Users(ctx context.Context) ([]parley.User, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name, id`)
-	if err != nil {
-		return nil, q.wrap(err, "users")
-	}
-	defer rows.Close()
 	var out []parley.User
-	for rows.Next() {
+	if err := q.eachRow(ctx, "users", `SELECT `+userColumns+` FROM users ORDER BY name, id`, nil, func(rows *sql.Rows) error {
 		var u parley.User
 		if err := scanUser(rows, &u); err != nil {
-			return nil, q.wrap(err, "users")
+			return err
 		}
 		out = append(out, u)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "users")
+	return out, nil
 }
 
 // CountUsers returns how many users exist.
@@ -121,20 +120,18 @@ func (q *Q) exec1(ctx context.Context, kind, query string, args ...any) error {
 
 // ids reads a single column of ids.
 func (q *Q) ids(ctx context.Context, query string, args ...any) ([]parley.ID, error) {
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, q.wrap(err, "ids")
-	}
-	defer rows.Close()
 	out := []parley.ID{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, "ids", query, args, func(rows *sql.Rows) error {
 		var id parley.ID
 		if err := rows.Scan(&id); err != nil {
-			return nil, q.wrap(err, "ids")
+			return err
 		}
 		out = append(out, id)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "ids")
+	return out, nil
 }
 
 // prefixed qualifies each column of a column list with a table alias.

@@ -45,20 +45,18 @@ func (q *Q) ListView(ctx context.Context, v ViewQuery) ([]parley.Conversation, e
 		return nil, nil
 	}
 	query, args := viewSQL(v)
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, q.wrap(err, "list view")
-	}
-	defer rows.Close()
 	var out []parley.Conversation
-	for rows.Next() {
+	if err := q.eachRow(ctx, "list view", query, args, func(rows *sql.Rows) error {
 		var c parley.Conversation
 		if err := scanConversation(rows, &c); err != nil {
-			return nil, q.wrap(err, "list view")
+			return err
 		}
 		out = append(out, c)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), "list view")
+	return out, nil
 }
 
 // ExplainView returns the engine's query plan for a view query, one line per
@@ -247,24 +245,22 @@ func (q *Q) userTimes(ctx context.Context, query string, userID parley.ID, ids [
 		return out, nil
 	}
 	args, in := inList(ids, 1)
-	rows, err := q.db.QueryContext(ctx, query+"("+in+")", append([]any{userID}, args...)...)
-	if err != nil {
-		return nil, q.wrap(err, what)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, what, query+"("+in+")", append([]any{userID}, args...), func(rows *sql.Rows) error {
 		var (
 			id parley.ID
 			at time.Time
 		)
 		if err := rows.Scan(&id, &at); err != nil {
-			return nil, q.wrap(err, what)
+			return err
 		}
 		if at.After(out[id]) {
 			out[id] = at
 		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, q.wrap(rows.Err(), what)
+	return out, nil
 }
 
 // Matches reports whether c satisfies v's conditions other than the inboxes,
