@@ -19,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jhillyerd/enmime/v2"
-	"github.com/jhillyerd/enmime/v2/dsn"
 	"github.com/parleyhq/parley/internal/parley"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
@@ -36,16 +35,6 @@ type Attachment struct {
 	ContentID   string `json:"content_id,omitempty"`
 	Inline      bool   `json:"inline,omitempty"`
 	Data        []byte `json:"-"`
-}
-
-// Bounce is what a delivery failure report says about the message it
-// reports on.
-type Bounce struct {
-	// MessageID is the Message-ID of the message that failed, when the
-	// report quotes it.
-	MessageID  string   `json:"message_id,omitempty"`
-	Recipients []string `json:"recipients,omitempty"`
-	Reason     string   `json:"reason,omitempty"`
 }
 
 // Message is a parsed email.
@@ -155,8 +144,11 @@ func Parse(raw []byte) (*Message, error) {
 		return nil, fmt.Errorf("no readable content: %s", env.Errors[0].Error())
 	}
 	classify(env, m)
-	if report, err := dsn.ParseReport(env.Root); err == nil && report != nil {
-		m.Bounce = bounce(report)
+	if b, ok := deliveryReport(env.Root); ok {
+		if b != nil && b.MessageID == "" && m.Bounce != nil {
+			b.MessageID = m.Bounce.MessageID // the original quoted only in the text
+		}
+		m.Bounce = b
 	}
 	m.Forwarded = forwardedSender(m)
 	return m, nil
@@ -305,37 +297,6 @@ func toUTF8(s string) string {
 
 func normalizeNewlines(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-}
-
-func bounce(r *dsn.Report) *Bounce {
-	b := &Bounce{}
-	for _, rcpt := range r.DeliveryStatus.RecipientDSNs {
-		if !dsn.IsFailed(rcpt) {
-			continue
-		}
-		if addr := rcpt.Get("Final-Recipient"); addr != "" {
-			if _, a, ok := strings.Cut(addr, ";"); ok {
-				addr = a
-			}
-			b.Recipients = append(b.Recipients, strings.ToLower(strings.TrimSpace(addr)))
-		}
-		if b.Reason == "" {
-			b.Reason = strings.TrimSpace(rcpt.Get("Diagnostic-Code"))
-		}
-	}
-	if len(b.Recipients) == 0 {
-		return nil // a delay or success report, not a failure
-	}
-	if len(r.OriginalMessage) > 0 {
-		if orig, err := netmail.ReadMessage(bytes.NewReader(r.OriginalMessage)); err == nil {
-			b.MessageID = firstID(orig.Header.Get("Message-Id"))
-		} else if i := bytes.Index(bytes.ToLower(r.OriginalMessage), []byte("message-id:")); i >= 0 {
-			// Text/rfc822-headers with a truncated body still names it.
-			line, _, _ := bytes.Cut(r.OriginalMessage[i+len("message-id:"):], []byte("\n"))
-			b.MessageID = firstID(string(line))
-		}
-	}
-	return b
 }
 
 // enmimeCharsetReader decodes the charsets mail uses in encoded words, by
