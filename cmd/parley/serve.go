@@ -27,6 +27,7 @@ import (
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/consume"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/imap"
 	"github.com/parleyhq/parley/internal/jobs"
@@ -74,8 +75,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	hub := realtime.NewHub(st, log)
 	hub.Poll = cfg.StreamPoll
 	mailboxes := &imap.Manager{Store: st, Log: log}
+	// Reactions to events that must not be lost (notify, deliver, route)
+	// are log consumers added to this group: each keeps a cursor and runs on
+	// one node at a time. The hook below only nudges this node's readers,
+	// which catch up from the log or the database on their own.
+	consumers := consume.NewGroup(st, log, nil)
 	st.SetOnEvents(func(evs []parley.Event) {
 		hub.Wake()
+		consumers.Wake()
 		for _, e := range evs {
 			if e.Type == parley.EventChannelCreated || e.Type == parley.EventChannelUpdated {
 				mailboxes.Wake() // a mailbox connected, changed or turned off
@@ -152,6 +159,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	mailboxes.Receiver = conv
 	mailboxesDone := make(chan struct{})
 	go func() { mailboxes.Run(jobCtx); close(mailboxesDone) }()
+	consumersDone := make(chan struct{})
+	go func() { consumers.Run(jobCtx); close(consumersDone) }()
 	jobs.Schedule(jobCtx, log, jobs.Task{Name: "trash purge", Every: time.Hour, Run: func(ctx context.Context) error {
 		n, err := conv.PurgeTrash(ctx)
 		if n > 0 {
@@ -185,6 +194,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	stopJobs()
 	<-hubDone // closes the streams, so Shutdown does not wait for them
 	<-mailboxesDone
+	<-consumersDone
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if mailLn != nil {

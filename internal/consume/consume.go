@@ -1,0 +1,215 @@
+// Package consume runs the reactions to the event log. A consumer is a named
+// reader of the log with its own stored cursor: it handles events in order,
+// at least once, and moves its cursor in the transaction that holds its
+// effects (rows, enqueued jobs), so a crash repeats work and never loses
+// it. Handlers are idempotent for what lies outside that transaction.
+//
+// On PostgreSQL one node at a time runs a given consumer: it holds a lock
+// that PostgreSQL releases when the node's connection dies, and the others
+// retry every few seconds to take over. On SQLite one process runs it.
+package consume
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Consumer is a named reaction to the event log.
+type Consumer struct {
+	// Name identifies the consumer's cursor: renaming one starts it anew.
+	Name string
+	// Handle handles one event in tx, with which the cursor moves past it.
+	// An error rolls the batch back; it is handled again later.
+	Handle func(ctx context.Context, tx *store.Tx, e parley.Event) error
+	// FromStart makes a new consumer handle the whole log; otherwise it
+	// handles the events after the log's end when it first runs.
+	FromStart bool
+}
+
+// Runner runs one consumer on this node whenever this node holds it.
+type Runner struct {
+	store *store.Store
+	log   *slog.Logger
+	c     Consumer
+	now   func() time.Time
+	wake  chan struct{}
+
+	// Batch is how many events one transaction handles at most (default
+	// 100).
+	Batch int
+	// Poll is how often the holder reads the log without being woken, in
+	// case a notification was lost (default 10 s).
+	Poll time.Duration
+	// Retry is how often a node that does not hold the consumer tries to
+	// take it over, and how long the holder waits after a failure (default
+	// 2 s).
+	Retry time.Duration
+	// OnHold, if set, is called with true when this runner starts holding
+	// the consumer and with false before it lets go.
+	OnHold func(held bool)
+	// OnMove, if set, is called after each commit that moved the cursor,
+	// with where it is now.
+	OnMove func(seq int64)
+}
+
+// NewRunner returns a runner of c on s; now is the clock (nil: the real
+// one). Run starts it.
+func NewRunner(s *store.Store, log *slog.Logger, c Consumer, now func() time.Time) *Runner {
+	if now == nil {
+		now = time.Now
+	}
+	return &Runner{store: s, log: log, c: c, now: now, wake: make(chan struct{}, 1),
+		Batch: 100, Poll: 10 * time.Second, Retry: 2 * time.Second}
+}
+
+// Wake tells the runner that new events may be in the log. It never blocks.
+func (r *Runner) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run handles the log whenever this node holds the consumer, until ctx
+// ends.
+func (r *Runner) Run(ctx context.Context) {
+	for {
+		lock, ok, err := r.store.TryLock(ctx, "consumer "+r.c.Name)
+		if ok {
+			err = r.hold(ctx, lock)
+		}
+		if err != nil && ctx.Err() == nil {
+			r.log.Warn("consume: "+r.c.Name, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(r.Retry):
+		}
+	}
+}
+
+// hold handles the log while this runner holds lock, then releases it.
+func (r *Runner) hold(ctx context.Context, lock *store.Lock) error {
+	defer lock.Release()
+	seq, err := r.store.OpenCursor(ctx, r.c.Name, r.c.FromStart, r.now())
+	if err != nil {
+		return err
+	}
+	if r.OnHold != nil {
+		r.OnHold(true)
+		defer r.OnHold(false)
+	}
+	poll := time.NewTicker(r.Poll)
+	defer poll.Stop()
+	for {
+		if seq, err = r.drain(ctx, seq); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-r.wake:
+		case <-poll.C:
+			if err := lock.Check(ctx); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// errMoved means the cursor is not where this runner left it: another
+// runner held the consumer meanwhile.
+var errMoved = errors.New("consume: the cursor moved under this runner")
+
+// drain handles every event after seq, a batch per transaction, and
+// returns the new cursor.
+func (r *Runner) drain(ctx context.Context, seq int64) (int64, error) {
+	for {
+		evs, err := r.store.EventsAfter(ctx, seq, r.Batch)
+		if err != nil || len(evs) == 0 {
+			return seq, err
+		}
+		last := evs[len(evs)-1].Seq
+		err = r.store.InTx(ctx, func(tx *store.Tx) error {
+			// The lock makes one holder at a time; the cursor check makes a
+			// holder that lost it unknowingly harmless.
+			at, err := tx.LockCursor(ctx, r.c.Name)
+			if err != nil {
+				return err
+			}
+			if at != seq {
+				return fmt.Errorf("%w: at %d, not %d", errMoved, at, seq)
+			}
+			for _, e := range evs {
+				if err := r.c.Handle(ctx, tx, e); err != nil {
+					return fmt.Errorf("consume: %s: event %d (%s): %w", r.c.Name, e.Seq, e.Type, err)
+				}
+			}
+			return tx.MoveCursor(ctx, r.c.Name, last, r.now())
+		})
+		if err != nil {
+			return seq, err
+		}
+		seq = last
+		if r.OnMove != nil {
+			r.OnMove(seq)
+		}
+	}
+}
+
+// Group runs a node's consumers and wakes them on every commit: this
+// node's, through Wake, and other nodes', through the store's notifications.
+type Group struct {
+	store   *store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	runners []*Runner
+}
+
+// NewGroup returns an empty group on s; now is the clock (nil: the real
+// one).
+func NewGroup(s *store.Store, log *slog.Logger, now func() time.Time) *Group {
+	return &Group{store: s, log: log, now: now}
+}
+
+// Add adds a consumer and returns its runner, to tune before Run.
+func (g *Group) Add(c Consumer) *Runner {
+	r := NewRunner(g.store, g.log, c, g.now)
+	g.runners = append(g.runners, r)
+	return r
+}
+
+// Wake tells every consumer that new events may be in the log. It never
+// blocks.
+func (g *Group) Wake() {
+	for _, r := range g.runners {
+		r.Wake()
+	}
+}
+
+// Run runs the consumers until ctx ends. With none, it returns at once.
+func (g *Group) Run(ctx context.Context) {
+	if len(g.runners) == 0 {
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ch := g.store.EventsChannel()
+		g.store.Listen(ctx, []string{ch}, g.Wake, func(string, string) { g.Wake() })
+	}()
+	for _, r := range g.runners {
+		wg.Add(1)
+		go func() { defer wg.Done(); r.Run(ctx) }()
+	}
+	wg.Wait()
+}
