@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"context"
+	"slices"
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
@@ -13,7 +14,7 @@ import (
 type Viewer struct {
 	actor    parley.Actor
 	m        auth.Memberships
-	readable func(parley.ID) bool
+	readable map[parley.ID]bool
 }
 
 // NewViewer loads what a may read.
@@ -25,18 +26,38 @@ func NewViewer(ctx context.Context, m auth.Memberships, a parley.Actor) (*Viewer
 // Refresh reloads the inboxes the user may read, as a, the user as they are
 // now (their role may have changed).
 func (v *Viewer) Refresh(ctx context.Context, a parley.Actor) error {
-	readable, err := auth.Readable(ctx, v.m, a)
+	ids, err := auth.ReadableInboxIDs(ctx, v.m, a)
 	if err != nil {
 		return err
+	}
+	readable := make(map[parley.ID]bool, len(ids))
+	for _, id := range ids {
+		readable[id] = true
 	}
 	v.actor, v.readable = a, readable
 	return nil
 }
 
+// Topics lists, sorted, the topics that carry everything the user may
+// receive: the inboxes they read, the organisation's, their own, and the
+// admins' if they are one.
+func (v *Viewer) Topics() []Topic {
+	ts := make([]Topic, 0, len(v.readable)+3)
+	ts = append(ts, TopicOrg, UserTopic(v.actor.UserID))
+	if auth.Admin(v.actor) == nil {
+		ts = append(ts, TopicAdmins)
+	}
+	for id := range v.readable {
+		ts = append(ts, InboxTopic(id))
+	}
+	slices.Sort(ts)
+	return ts
+}
+
 // Sees reports whether the user may receive e.
 func (v *Viewer) Sees(e Event) bool {
 	if e.InboxID != nil {
-		return v.readable(*e.InboxID)
+		return v.readable[*e.InboxID]
 	}
 	switch e.Type {
 	case parley.EventTokenCreated:
@@ -53,7 +74,7 @@ func (v *Viewer) SeesSignal(sig Signal) bool {
 	if sig.Actor.Kind == parley.ActorUser && sig.Actor.ID != nil && *sig.Actor.ID == v.actor.UserID {
 		return false
 	}
-	return v.readable(sig.InboxID)
+	return v.readable[sig.InboxID]
 }
 
 // EndsCredentials reports whether e may have ended a credential of user's

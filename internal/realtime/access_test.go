@@ -2,6 +2,7 @@ package realtime_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -50,6 +51,63 @@ func TestViewer(t *testing.T) {
 			v, _ := realtime.NewViewer(ctx, s, parley.UserActor(u))
 			if got := v.SeesSignal(sig); got != want {
 				t.Errorf("signal: %s hears = %v, want %v", u.Name, got, want)
+			}
+		}
+	})
+}
+
+// TestTopicsCoverWhatViewersSee checks that a subscriber following its
+// viewer's topics is handed every event it may see, every event that may
+// change what it reads and every one that may end its credentials; and
+// none of a restricted inbox's it may not read.
+func TestTopicsCoverWhatViewersSee(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.NewFixtures(t, s)
+		users := []*parley.User{f.User("ana", parley.RoleAgent), f.User("bob", parley.RoleAgent), f.User("root", parley.RoleAdmin)}
+		open, closed := f.Inbox("open"), f.Inbox("closed", users[0])
+		id := func(x parley.ID) *parley.ID { return &x }
+		conv := id(99)
+		types := []string{parley.EventMessageReceived, parley.EventMentioned, parley.EventUserCreated, parley.EventUserUpdated,
+			parley.EventTokenCreated, parley.EventTokenRevoked, parley.EventSessionEnded, parley.EventTeamMembersChanged,
+			parley.EventInboxCreated, parley.EventInboxMembersChanged, parley.EventInboxDeleted, parley.EventOrgUpdated}
+		// The events the hub renders with the user they concern.
+		aboutUsers := []string{parley.EventUserCreated, parley.EventUserUpdated, parley.EventSessionEnded,
+			parley.EventTokenCreated, parley.EventTokenRevoked}
+		var evs []realtime.Event
+		for _, typ := range types {
+			for _, inbox := range []*parley.ID{nil, id(open.ID), id(closed.ID)} {
+				for _, u := range append([]*parley.User{nil}, users...) {
+					e := realtime.Event{Type: typ, InboxID: inbox}
+					if inbox != nil {
+						e.ConversationID = conv
+					}
+					if u != nil {
+						e.ActorID = id(u.ID)
+						if slices.Contains(aboutUsers, typ) {
+							e.UserID = id(u.ID)
+						}
+					}
+					evs = append(evs, e)
+				}
+			}
+		}
+		for _, u := range users {
+			v, err := realtime.NewViewer(ctx, s, parley.UserActor(u))
+			if err != nil {
+				t.Fatal(err)
+			}
+			follows := v.Topics()
+			for _, e := range evs {
+				handed := slices.ContainsFunc(realtime.EventTopics(e), func(x realtime.Topic) bool { return slices.Contains(follows, x) })
+				must := v.Sees(e) || realtime.ChangesAccess(e) || realtime.EndsCredentials(e, u.ID)
+				if must && !handed {
+					t.Errorf("%s, following %v, is not handed %+v", u.Name, follows, e)
+				}
+				if u.Name == "bob" && e.InboxID != nil && *e.InboxID == closed.ID && !realtime.ChangesAccess(e) &&
+					(e.UserID == nil || *e.UserID != u.ID) && handed {
+					t.Errorf("bob is handed %+v of an inbox he may not read", e)
+				}
 			}
 		}
 	})

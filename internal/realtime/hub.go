@@ -1,8 +1,9 @@
 // Package realtime streams the event log to clients: each node runs one Hub
-// that reads new events from the store, in order, and fans them out to its
-// subscribers; a client that reconnects replays what it missed from the log
-// itself, so nothing is lost or doubled. Ephemeral signals (typing, viewing)
-// ride along, never stored. Nodes on one PostgreSQL wake each other with
+// that reads new events from the store, in order, and hands each to the
+// subscribers of its topics (an inbox, a conversation, a user); a client
+// that reconnects replays what it missed from the log itself, so nothing is
+// lost or doubled. Ephemeral signals (typing, viewing) ride along, never
+// stored. Nodes on one PostgreSQL wake each other with
 // LISTEN/NOTIFY; no payload crosses nodes but signals.
 package realtime
 
@@ -12,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,12 +23,13 @@ import (
 
 // Event is a log event rendered once for every subscriber.
 type Event struct {
-	Seq     int64
-	Type    string
-	InboxID *parley.ID
-	ActorID *parley.ID
-	UserID  *parley.ID // the user an event about a user concerns (data.user_id)
-	JSON    []byte     // the object sent to clients
+	Seq            int64
+	Type           string
+	InboxID        *parley.ID
+	ConversationID *parley.ID
+	ActorID        *parley.ID
+	UserID         *parley.ID // the user an event about a user concerns (data.user_id)
+	JSON           []byte     // the object sent to clients
 }
 
 // Signal is an ephemeral notice: someone is typing in or viewing a
@@ -41,14 +44,19 @@ type Signal struct {
 	Data           map[string]any `json:"data,omitempty"`
 }
 
-// Sub is one subscriber's feed. Events arrives in seq order; it is closed
-// when the subscriber was too slow to keep up (Overflowed reports it) or
+// Sub is one subscriber's feed: the events and signals of the topics it
+// follows (Follow). Events arrives in seq order; it is closed when the
+// subscriber was too slow to keep up (Overflowed reports it) or
 // unsubscribed.
 type Sub struct {
 	Events     chan Event
 	Signals    chan Signal
 	mu         sync.Mutex
 	overflowed bool
+
+	// Guarded by the hub's mu.
+	topics []Topic
+	sent   int64 // the last event handed over: one on two topics goes once
 }
 
 // Overflowed reports whether the hub dropped this subscriber for falling
@@ -69,22 +77,26 @@ type Hub struct {
 	// Poll is how often the hub re-reads the log in case a notification was
 	// lost.
 	Poll time.Duration
+	// Now is the clock that dates signals.
+	Now func() time.Time
 
 	wake chan struct{}
 
-	mu    sync.Mutex
-	head  int64
-	subs  map[*Sub]struct{}
-	ready chan struct{}
-	names *names
+	mu     sync.Mutex
+	head   int64
+	subs   map[*Sub]struct{}
+	topics map[Topic]map[*Sub]struct{} // who follows each topic
+	ready  chan struct{}
+	names  *names
 }
 
 // NewHub returns a hub on s; Run starts it.
 func NewHub(s *store.Store, log *slog.Logger) *Hub {
 	b := make([]byte, 6)
 	rand.Read(b)
-	return &Hub{store: s, log: log, node: hex.EncodeToString(b), Buffer: 1024, Poll: 3 * time.Second,
-		wake: make(chan struct{}, 1), subs: map[*Sub]struct{}{}, ready: make(chan struct{}), names: newNames(s)}
+	return &Hub{store: s, log: log, node: hex.EncodeToString(b), Buffer: 1024, Poll: 3 * time.Second, Now: parley.Now,
+		wake: make(chan struct{}, 1), subs: map[*Sub]struct{}{}, topics: map[Topic]map[*Sub]struct{}{},
+		ready: make(chan struct{}), names: newNames(s)}
 }
 
 // Wake tells the hub that new events may be in the log. It never blocks.
@@ -156,8 +168,21 @@ func (h *Hub) drain(ctx context.Context) error {
 			return err
 		}
 		h.mu.Lock()
-		for _, e := range rendered {
-			for s := range h.subs {
+		h.dispatch(rendered)
+		h.head = evs[len(evs)-1].Seq
+		h.mu.Unlock()
+	}
+}
+
+// dispatch hands each event to the followers of its topics; h.mu is held.
+func (h *Hub) dispatch(evs []Event) {
+	for _, e := range evs {
+		for _, t := range EventTopics(e) {
+			for s := range h.topics[t] {
+				if s.sent == e.Seq {
+					continue
+				}
+				s.sent = e.Seq
 				select {
 				case s.Events <- e:
 				default:
@@ -165,15 +190,14 @@ func (h *Hub) drain(ctx context.Context) error {
 				}
 			}
 		}
-		h.head = evs[len(evs)-1].Seq
-		h.mu.Unlock()
 	}
 }
 
-// Subscribe adds a subscriber and returns it with the hub's head: every
-// event after the head will reach the subscriber, every one up to it must be
-// replayed from the log. It waits for the hub to start.
-func (h *Hub) Subscribe(ctx context.Context) (*Sub, int64, error) {
+// Subscribe adds a subscriber that follows topics and returns it with the
+// hub's head: every event of those topics after the head will reach the
+// subscriber, every one up to it must be replayed from the log. It waits
+// for the hub to start.
+func (h *Hub) Subscribe(ctx context.Context, topics ...Topic) (*Sub, int64, error) {
 	select {
 	case <-h.ready:
 	case <-ctx.Done():
@@ -183,7 +207,46 @@ func (h *Hub) Subscribe(ctx context.Context) (*Sub, int64, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.subs[s] = struct{}{}
+	h.follow(s, topics)
 	return s, h.head, nil
+}
+
+// Follow makes s follow topics instead of the ones it followed, and returns
+// the hub's head: every event of the new topics after it will reach s; the
+// ones up to it that s did not receive must be replayed from the log. A
+// subscriber the hub dropped stays dropped.
+func (h *Hub) Follow(s *Sub, topics []Topic) int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s]; ok {
+		h.follow(s, topics)
+	}
+	return h.head
+}
+
+// follow replaces the topics s follows in the index; h.mu is held.
+func (h *Hub) follow(s *Sub, topics []Topic) {
+	h.unfollow(s)
+	s.topics = slices.Clone(topics)
+	for _, t := range s.topics {
+		subs := h.topics[t]
+		if subs == nil {
+			subs = map[*Sub]struct{}{}
+			h.topics[t] = subs
+		}
+		subs[s] = struct{}{}
+	}
+}
+
+// unfollow removes s from the index; h.mu is held.
+func (h *Hub) unfollow(s *Sub) {
+	for _, t := range s.topics {
+		delete(h.topics[t], s)
+		if len(h.topics[t]) == 0 {
+			delete(h.topics, t)
+		}
+	}
+	s.topics = nil
 }
 
 // Unsubscribe removes a subscriber.
@@ -198,6 +261,7 @@ func (h *Hub) Unsubscribe(s *Sub) {
 // drop removes s and closes its feed; h.mu is held.
 func (h *Hub) drop(s *Sub, overflow bool) {
 	delete(h.subs, s)
+	h.unfollow(s)
 	s.mu.Lock()
 	s.overflowed = overflow
 	s.mu.Unlock()
@@ -240,8 +304,11 @@ func (h *Hub) Replay(ctx context.Context, after, upto int64, fn func(Event) erro
 }
 
 // Signal sends an ephemeral signal to this node's subscribers and the other
-// nodes'.
+// nodes'. A signal without a time is dated now.
 func (h *Hub) Signal(ctx context.Context, sig Signal) {
+	if sig.At.IsZero() {
+		sig.At = h.Now()
+	}
 	h.deliver(sig)
 	if h.store.Distributed() {
 		sig.Node = h.node
@@ -252,16 +319,23 @@ func (h *Hub) Signal(ctx context.Context, sig Signal) {
 	}
 }
 
-// deliver hands a signal to local subscribers; a full signal buffer drops
-// the signal, not the subscriber: signals are hints.
+// deliver hands a signal to the local followers of its topics; a full
+// signal buffer drops the signal, not the subscriber: signals are hints.
 func (h *Hub) deliver(sig Signal) {
 	sig.Node = ""
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs {
-		select {
-		case s.Signals <- sig:
-		default:
+	sent := map[*Sub]bool{}
+	for _, t := range signalTopics(sig) {
+		for s := range h.topics[t] {
+			if sent[s] {
+				continue
+			}
+			sent[s] = true
+			select {
+			case s.Signals <- sig:
+			default:
+			}
 		}
 	}
 }

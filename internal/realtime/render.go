@@ -113,7 +113,8 @@ func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = Event{Seq: e.Seq, Type: e.Type, InboxID: e.InboxID, ActorID: e.ActorID, UserID: subjectUser(&e), JSON: b}
+		out[i] = Event{Seq: e.Seq, Type: e.Type, InboxID: e.InboxID, ConversationID: e.ConversationID, ActorID: e.ActorID,
+			UserID: subjectUser(&e), JSON: b}
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -93,7 +94,9 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 	if err := json.Unmarshal(raw, &hello); err != nil || hello.ResumeAfter == nil || *hello.ResumeAfter < -1 {
 		return closeError{websocket.StatusPolicyViolation, `send {"resume_after": <seq>} first (-1: from now on)`}
 	}
-	sub, head, err := s.hub.Subscribe(ctx)
+	// The subscription follows no topic until the stream knows what its
+	// user may see; the replay from the log covers what it misses meanwhile.
+	sub, _, err := s.hub.Subscribe(ctx)
 	if err != nil {
 		return err
 	}
@@ -127,6 +130,7 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 	if err != nil {
 		return err
 	}
+	topics, refollow := viewer.Topics(), true
 	send := func(e realtime.Event) error {
 		if e.Seq <= last {
 			return nil
@@ -147,6 +151,9 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 				return err
 			}
 			sees = sees || viewer.Sees(e)
+			if t := viewer.Topics(); !slices.Equal(t, topics) {
+				topics, refollow = t, true
+			}
 		}
 		last = e.Seq
 		if !sees {
@@ -157,7 +164,21 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 		cancel()
 		return err
 	}
-	if err := s.hub.Replay(ctx, last, head, send); err != nil {
+	// follow makes the subscription follow the viewer's topics and
+	// replays from the log what it missed before: the events of a newly
+	// readable inbox dispatched before it followed them. An access change
+	// met on the way makes it follow again.
+	follow := func() error {
+		for refollow {
+			refollow = false
+			head := s.hub.Follow(sub, topics)
+			if err := s.hub.Replay(ctx, last, head, send); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := follow(); err != nil {
 		return err
 	}
 
@@ -200,6 +221,9 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 			if err := send(e); err != nil {
 				return err
 			}
+			if err := follow(); err != nil {
+				return err
+			}
 		case sig := <-sub.Signals:
 			if viewer.SeesSignal(sig) {
 				b, _ := json.Marshal(sig)
@@ -237,5 +261,5 @@ func (s *Server) signal(ctx context.Context, a parley.Actor, in streamSignal) {
 	}
 	id := a.UserID
 	s.hub.Signal(ctx, realtime.Signal{Type: in.Type, ConversationID: c.ID, InboxID: c.InboxID,
-		Actor: realtime.ActorJSON{Kind: parley.ActorUser, ID: &id, Name: a.Name}, At: parley.Now()})
+		Actor: realtime.ActorJSON{Kind: parley.ActorUser, ID: &id, Name: a.Name}})
 }
