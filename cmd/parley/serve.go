@@ -124,7 +124,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// Streams may hold half the HTTP connections: the rest always
 		// answer requests.
 		MaxStreams: max(50, httpConns(files)/2)}, server.Deps{
-		Log: log, Store: st, Conv: conv, Org: orgs, Library: library.New(st, blobs, nil), Sessions: sessions, Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
+		Log: log, Database: st, Conv: conv, Org: orgs, Library: library.New(st, blobs, nil), Sessions: sessions, Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -12,6 +12,9 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
+// Cursor is a position in a list, past which the next page starts.
+type Cursor = store.Cursor
+
 // ListFilter selects conversations (SPEC VEW-1..4).
 type ListFilter struct {
 	InboxID   parley.ID // 0: every inbox the actor can read
@@ -26,7 +29,7 @@ type ListFilter struct {
 	Hide                                         []parley.Placement // e.g. filtered, trash
 	Oldest                                       bool
 	Query                                        string // search (SPEC VEW-3)
-	After                                        *store.Cursor
+	After                                        *Cursor
 	Limit                                        int
 }
 

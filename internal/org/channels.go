@@ -107,6 +107,15 @@ func (s *Service) Channels(ctx context.Context, a parley.Actor, inboxID parley.I
 	return s.store.Channels(ctx, inboxID)
 }
 
+// MailboxState is where a channel's connected mailbox's sync stands, for
+// someone who can see the channel's inbox.
+func (s *Service) MailboxState(ctx context.Context, a parley.Actor, c *parley.Channel) (*store.MailboxState, error) {
+	if err := auth.Inbox(ctx, s.store, a, c.InboxID, auth.Read); err != nil {
+		return nil, err
+	}
+	return s.store.MailboxState(ctx, c.ID)
+}
+
 func channelEvent(typ string, a parley.Actor, c *parley.Channel, s *Service) parley.Event {
 	return channelEventAt(typ, a, c, s.clock())
 }

@@ -99,6 +99,15 @@ func NewHub(s *store.Store, log *slog.Logger) *Hub {
 		ready: make(chan struct{}), names: newNames(s)}
 }
 
+// Head is the log's last seq: where a client that wants only what happens
+// from now on starts (the hub may not have read the newest commits yet).
+func (h *Hub) Head(ctx context.Context) (int64, error) { return h.store.LastSeq(ctx) }
+
+// Viewer is what a reads on the stream, from its memberships now.
+func (h *Hub) Viewer(ctx context.Context, a parley.Actor) (*Viewer, error) {
+	return NewViewer(ctx, h.store, a)
+}
+
 // Wake tells the hub that new events may be in the log. It never blocks.
 func (h *Hub) Wake() {
 	select {

@@ -66,7 +66,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	sessions := auth.NewSessions(s, nil)
 	sessions.Passwords.Wait = time.Minute
 	h := server.New(cfg, server.Deps{
-		Log: log, Store: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
+		Log: log, Database: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
 		Library:  library.New(s, blobs, nil),
 		Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
 	})

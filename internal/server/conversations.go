@@ -10,7 +10,6 @@ import (
 
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/parley"
-	"github.com/parleyhq/parley/internal/store"
 )
 
 // ViewInput selects conversations as a list does: by view and filters.
@@ -129,11 +128,11 @@ func (s *Server) conversationOut(ctx context.Context, a parley.Actor, c *parley.
 }
 
 // Cursors are opaque to clients: base64 of "<unix micro>.<id>".
-func encodeCursor(c store.Cursor) string {
+func encodeCursor(c conversation.Cursor) string {
 	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d.%d", c.At.UnixMicro(), c.ID))
 }
 
-func decodeCursor(s string) (*store.Cursor, error) {
+func decodeCursor(s string) (*conversation.Cursor, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -151,7 +150,7 @@ func decodeCursor(s string) (*store.Cursor, error) {
 	if err1 != nil || err2 != nil {
 		return nil, bad
 	}
-	return &store.Cursor{At: time.UnixMicro(us).UTC(), ID: parley.ID(n)}, nil
+	return &conversation.Cursor{At: time.UnixMicro(us).UTC(), ID: parley.ID(n)}, nil
 }
 
 func (s *Server) getConversation(ctx context.Context, a parley.Actor, in *idInput) (*body[conversationJSON], error) {
@@ -219,7 +218,7 @@ func (s *Server) views(ctx context.Context, a parley.Actor, in *viewsInput) (*bo
 	for _, v := range order {
 		out.Views = append(out.Views, viewCountJSON{ID: v, Count: c.Views[v]})
 	}
-	users, err := s.store.Users(ctx)
+	users, err := s.org.Users(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -315,11 +314,11 @@ func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*bo
 	if err != nil {
 		return nil, err
 	}
-	atts, err := s.store.MessageAttachments(ctx, []parley.ID{m.ID})
+	atts, err := s.conv.Attachments(ctx, a, m)
 	if err != nil {
 		return nil, err
 	}
-	return &body[messageJSON]{*messageView(m, atts[m.ID])}, nil
+	return &body[messageJSON]{*messageView(m, atts)}, nil
 }
 
 type recipientsJSON struct {
@@ -402,7 +401,7 @@ type bulkBefore struct {
 func (s *Server) bulk(ctx context.Context, a parley.Actor, in *bulkInput) (*body[listJSON[bulkItemJSON]], error) {
 	to := conversation.Assignment{UserID: in.Body.UserID, TeamID: in.Body.TeamID}
 	var res []conversation.BulkResult
-	var next *store.Cursor
+	var next *conversation.Cursor
 	var err error
 	switch {
 	case in.Body.All && len(in.Body.IDs) > 0:

@@ -100,7 +100,7 @@ func (s *Server) listChannels(ctx context.Context, a parley.Actor, in *idInput) 
 	}
 	out := make([]channelJSON, len(chs))
 	for i := range chs {
-		if out[i], err = s.channelView(ctx, &chs[i]); err != nil {
+		if out[i], err = s.channelView(ctx, a, &chs[i]); err != nil {
 			return nil, err
 		}
 	}

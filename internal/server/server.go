@@ -28,7 +28,6 @@ import (
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
-	"github.com/parleyhq/parley/internal/store"
 )
 
 // Config is what the server needs to know about its deployment.
@@ -74,7 +73,9 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
-	store    *store.Store
+	database interface {
+		Ping(ctx context.Context) error
+	}
 	conv     *conversation.Service
 	org      *org.Service
 	library  *library.Service
@@ -105,8 +106,11 @@ type Server struct {
 
 // Deps are the server's collaborators.
 type Deps struct {
-	Log      *slog.Logger
-	Store    *store.Store
+	Log *slog.Logger
+	// Database answers /readyz: the database answers.
+	Database interface {
+		Ping(ctx context.Context) error
+	}
 	Conv     *conversation.Service
 	Org      *org.Service
 	Library  *library.Service
@@ -150,7 +154,7 @@ func New(cfg Config, d Deps) http.Handler {
 		cfg.StreamRecheck = 5 * time.Minute
 	}
 	s := &Server{
-		cfg: cfg, log: d.Log, store: d.Store, conv: d.Conv, org: d.Org, library: d.Library, sessions: d.Sessions,
+		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, sessions: d.Sessions,
 		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
 		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
@@ -339,7 +343,7 @@ func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.database.Ping(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return

@@ -109,7 +109,7 @@ func (s *Server) logout(ctx context.Context, _ parley.Actor, in *logoutInput) (*
 type body[T any] struct{ Body T }
 
 func (s *Server) me(ctx context.Context, a parley.Actor, _ *struct{}) (*body[userJSON], error) {
-	u, err := s.store.User(ctx, a.UserID)
+	u, err := s.org.User(ctx, a, a.UserID)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
 )
@@ -105,7 +104,7 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 	if last == -1 {
 		// Only what happens from now on: the hub may not have read the
 		// newest commits yet, so "now" is the log's head.
-		if last, err = s.store.LastSeq(ctx); err != nil {
+		if last, err = s.hub.Head(ctx); err != nil {
 			return err
 		}
 	}
@@ -126,7 +125,7 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 	if err := recheck(); err != nil {
 		return err
 	}
-	viewer, err := realtime.NewViewer(ctx, s.store, a)
+	viewer, err := s.hub.Viewer(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -255,7 +254,7 @@ func (s *Server) signal(ctx context.Context, a parley.Actor, in streamSignal) {
 	default:
 		return
 	}
-	c, err := auth.Conversation(ctx, s.store, a, in.ConversationID, auth.Read)
+	c, err := s.conv.Get(ctx, a, in.ConversationID)
 	if err != nil {
 		return
 	}

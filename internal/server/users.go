@@ -219,7 +219,7 @@ type passwordInput struct {
 // and counts with the account's sign-ins: a stolen session cannot be used
 // to guess the password faster.
 func (s *Server) changePassword(ctx context.Context, a parley.Actor, in *passwordInput) (*struct{}, error) {
-	u, err := s.store.User(ctx, a.UserID)
+	u, err := s.org.User(ctx, a, a.UserID)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
@@ -112,10 +111,10 @@ type mailboxStatusJSON struct {
 }
 
 // channelView shows a channel; a connected mailbox's status is read here.
-func (s *Server) channelView(ctx context.Context, c *parley.Channel) (channelJSON, error) {
+func (s *Server) channelView(ctx context.Context, a parley.Actor, c *parley.Channel) (channelJSON, error) {
 	out := channelView(c)
 	if c.Mailbox != "" {
-		st, err := s.store.MailboxState(ctx, c.ID)
+		st, err := s.org.MailboxState(ctx, a, c)
 		if err != nil {
 			return out, err
 		}
@@ -194,29 +193,22 @@ type names struct {
 // names loads the people a page mentions, contacts as a sees them.
 func (s *Server) names(ctx context.Context, a parley.Actor, contactIDs []parley.ID) (*names, error) {
 	n := &names{users: map[parley.ID]parley.User{}, teams: map[parley.ID]string{}}
-	users, err := s.store.Users(ctx)
+	users, err := s.org.Users(ctx, a)
 	if err != nil {
 		return nil, err
 	}
 	for _, u := range users {
 		n.users[u.ID] = u
 	}
-	teams, err := s.store.Teams(ctx)
+	teams, err := s.org.Teams(ctx, a)
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range teams {
 		n.teams[t.ID] = t.Name
 	}
-	if n.contacts, err = s.store.ContactsByID(ctx, contactIDs); err != nil {
+	if n.contacts, err = s.conv.ContactsSeen(ctx, a, contactIDs); err != nil {
 		return nil, err
-	}
-	readable, err := auth.Readable(ctx, s.store, a)
-	if err != nil {
-		return nil, err
-	}
-	for id, c := range n.contacts {
-		n.contacts[id] = c.Seen(readable)
 	}
 	return n, nil
 }
