@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -55,14 +54,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	if err := cfg.EnsureSecretKey(); err != nil {
-		return err
-	}
-	secret, err := hex.DecodeString(cfg.SecretKey)
-	if err != nil {
-		return fmt.Errorf("PARLEY_SECRET_KEY: %w", err)
-	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, Log: log, Secret: secret})
+	st, secret, err := openStore(ctx, &cfg, log)
 	if err != nil {
 		return err
 	}
@@ -284,7 +276,7 @@ func migrate(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL})
+	st, _, err := openStore(ctx, &cfg, nil)
 	if err != nil {
 		return err
 	}

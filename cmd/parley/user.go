@@ -23,7 +23,7 @@ func openOrg(ctx context.Context, getenv func(string) string) (*store.Store, *or
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL})
+	st, _, err := openStore(ctx, &cfg, nil)
 	if err != nil {
 		return nil, nil, err
 	}
