@@ -64,14 +64,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	} else if n > 0 {
 		log.Info("sealed mailbox passwords stored in the clear", "channels", n)
 	}
+	// One clock for every service: the composition root injects it.
+	now := time.Now
 	hub := realtime.NewHub(st, log)
+	hub.Now = now
 	hub.Poll = cfg.StreamPoll
-	mailboxes := &imap.Manager{Store: st, Log: log}
+	mailboxes := &imap.Manager{Store: st, Log: log, Now: now}
 	// Reactions to events that must not be lost (notify, deliver, route)
 	// are log consumers added to this group: each keeps a cursor and runs on
 	// one node at a time. The hook below only nudges this node's readers,
 	// which catch up from the log or the database on their own.
-	consumers := consume.NewGroup(st, log, nil)
+	consumers := consume.NewGroup(st, log, now)
 	st.SetOnEvents(func(evs []parley.Event) {
 		hub.Wake()
 		consumers.Wake()
@@ -84,7 +87,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// One bound on password hashes for the whole process: sign-ins and
 	// password changes share it.
 	passwords := auth.NewHasher(auth.DefaultHashes())
-	orgs := org.New(st, nil)
+	orgs := org.New(st, now)
 	orgs.Passwords = passwords
 	setup, err := orgs.FirstStart(ctx, cfg.OrgName, cfg.AdminEmail)
 	if err != nil {
@@ -94,9 +97,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	queue := jobs.NewQueue(st, log, nil)
+	queue := jobs.NewQueue(st, log, now)
 	orgs.Blobs = blobs
-	copts := conversation.Options{MailDomain: cfg.MailDomain, Blobs: blobs, Wake: queue.Wake}
+	copts := conversation.Options{Now: now, MailDomain: cfg.MailDomain, Blobs: blobs, Wake: queue.Wake}
 	if err := outboundMail(cfg, &copts); err != nil {
 		return err
 	}
@@ -106,7 +109,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	sessions := auth.NewSessions(st, nil)
+	sessions := auth.NewSessions(st, now)
 	sessions.Passwords = passwords
 	files := openFiles(log)
 	handler := server.New(server.Config{BaseURL: cfg.BaseURL, Version: version, APIRate: cfg.APIRate, APIBurst: cfg.APIBurst,
@@ -116,7 +119,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// Streams may hold half the HTTP connections: the rest always
 		// answer requests.
 		MaxStreams: max(50, httpConns(files)/2)}, server.Deps{
-		Log: log, Database: st, Conv: conv, Org: orgs, Library: library.New(st, blobs, nil), Sessions: sessions, Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
+		Log: log, Database: st, Conv: conv, Org: orgs, Library: library.New(st, blobs, now), Sessions: sessions, Registry: reg, Hub: hub, Web: web.Dist(), Blobs: blobs,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
