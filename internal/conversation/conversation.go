@@ -220,6 +220,24 @@ func (b Body) validate() error {
 	return nil
 }
 
+// openConversation is where every conversation begins, inbound or started
+// by an agent: it stores c and returns its conversation.created event, with
+// why an inbound one was placed where it is (reason). Routing decides c's
+// owner here, inside the transaction; today c keeps what it was given
+// (unassigned when inbound, the agent who starts one).
+func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, at time.Time, reason string) (parley.Event, error) {
+	if err := tx.CreateConversation(ctx, c); err != nil {
+		return parley.Event{}, err
+	}
+	data := map[string]any{"channel_id": c.ChannelID, "channel_kind": c.ChannelKind, "placement": c.Placement}
+	if c.Origin == parley.OriginAgent {
+		data["origin"] = c.Origin
+	} else {
+		data["reason"] = reason
+	}
+	return parley.NewEvent(parley.EventConversationCreated, a, at, data), nil
+}
+
 // checkAddress normalises an email address, or says which field is not one.
 func checkAddress(field string, m *parley.Mailbox) error {
 	email, err := parley.EmailAddress(field, m.Email)

@@ -286,12 +286,11 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, p *pending) er
 		if in.Import {
 			c.Status, c.ClosedAt = parley.StatusClosed, &at
 		}
-		if err := tx.CreateConversation(ctx, c); err != nil {
+		created, err := openConversation(ctx, tx, c, actor, at, reason)
+		if err != nil {
 			return err
 		}
-		evs = append(evs, parley.NewEvent(parley.EventConversationCreated, actor, at, map[string]any{
-			"channel_id": ch.ID, "channel_kind": ch.Kind, "placement": c.Placement, "reason": reason,
-		}))
+		evs = append(evs, created)
 	} else if c.Status == parley.StatusClosed && !in.Import && (m.Auto == "" || m.Bounce != nil) {
 		// A customer's new message reopens the thread (SPEC CNV-5); so does
 		// a bounce, which needs someone. An auto-reply does not.

@@ -451,7 +451,8 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		c = &parley.Conversation{InboxID: in.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Origin: parley.OriginAgent,
 			ContactID: &contact.ID, Subject: in.Subject, Status: parley.StatusOpen, Placement: parley.PlacementInbox,
 			AssigneeID: &a.UserID, CreatedAt: now, LastActivityAt: now, LastAgentAt: &now, LastSentAt: &now, Preview: preview(b)}
-		if err := tx.CreateConversation(ctx, c); err != nil {
+		created, err := openConversation(ctx, tx, c, a, now, "")
+		if err != nil {
 			return err
 		}
 		m = &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Outbound,
@@ -472,8 +473,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		sent := parley.NewEvent(parley.EventMessageSent, a, now, map[string]any{"channel_id": ch.ID, "delivery": ch.Kind})
 		sent.MessageID = &m.ID
 		for _, e := range []parley.Event{
-			parley.NewEvent(parley.EventConversationCreated, a, now, map[string]any{
-				"channel_id": ch.ID, "channel_kind": ch.Kind, "placement": c.Placement, "origin": c.Origin}),
+			created,
 			parley.NewEvent(parley.EventAssigned, a, now, map[string]any{
 				"from_user_id": nil, "to_user_id": a.UserID, "from_team_id": nil, "to_team_id": nil}),
 			sent,

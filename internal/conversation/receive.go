@@ -175,12 +175,11 @@ func (s *Service) receive(ctx context.Context, tx *store.Tx, a parley.Actor, ch 
 			}
 		}
 		c.LastActivityAt = now
-		if err := tx.CreateConversation(ctx, c); err != nil {
+		created, err := openConversation(ctx, tx, c, actor, now, reason)
+		if err != nil {
 			return err
 		}
-		evs = append(evs, parley.NewEvent(parley.EventConversationCreated, actor, now, map[string]any{
-			"channel_id": ch.ID, "channel_kind": ch.Kind, "placement": c.Placement, "reason": reason,
-		}))
+		evs = append(evs, created)
 	} else if c.Status == parley.StatusClosed {
 		c.Status, c.ClosedAt = parley.StatusOpen, nil
 		evs = append(evs, parley.NewEvent(parley.EventReopened, actor, now, map[string]string{"reason": "customer message"}))
