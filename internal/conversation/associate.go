@@ -40,7 +40,7 @@ func (s *Service) Associate(ctx context.Context, a parley.Actor, id parley.ID, c
 			if err := auth.Contact(ctx, tx, a, convs, auth.Read); err != nil {
 				return nil, parley.NotFound("contact")
 			}
-		} else if contact, err = s.resolveContact(ctx, tx, Inbound{ContactEmail: who.Email}, nil, c.InboxID, now); err != nil {
+		} else if contact, err = s.resolveContact(ctx, tx, parley.Mailbox{Email: who.Email}, nil, c.InboxID, now); err != nil {
 			return nil, err
 		}
 		if c.ContactID != nil && *c.ContactID == contact.ID {

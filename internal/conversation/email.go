@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
@@ -28,6 +27,13 @@ type Email struct {
 	// Import keeps the message's own date and leaves closed conversations
 	// closed: history, not new traffic.
 	Import bool
+}
+
+// EmailReceiver takes in one raw email; what it returns without error is
+// committed. The Service is one; the SMTP listener and the IMAP sync hold
+// one each.
+type EmailReceiver interface {
+	ReceiveEmail(ctx context.Context, a parley.Actor, in Email) (*EmailReceived, error)
 }
 
 // EmailReceived says what became of an email.
@@ -54,7 +60,7 @@ func (s *Service) ReceiveEmail(ctx context.Context, a parley.Actor, in Email) (*
 	if s.blobs == nil {
 		return nil, fmt.Errorf("conversation: receive email: no blob store")
 	}
-	ch, err := s.emailChannel(ctx, a, in.ChannelID)
+	ch, err := s.inboundChannel(ctx, a, in.ChannelID, parley.ChannelEmail)
 	if err != nil {
 		return nil, err
 	}
@@ -84,96 +90,12 @@ func (s *Service) ReceiveEmail(ctx context.Context, a parley.Actor, in Email) (*
 			Blob: key, ContentID: att.ContentID, Inline: att.Inline}
 	}
 	keys := append([]string{"mid:" + m.MessageID}, in.Keys...)
-	p := &pending{ch: ch, in: in, m: m, raw: rawKey, atts: atts, keys: keys, body: m.Body()}
-	s.ingest(p)
-	out, err := p.out, p.err
-	if parley.ErrorCode(err) == parley.ECONFLICT {
-		// A concurrent delivery of the same message won the race.
-		var dup EmailReceived
-		if ok, derr := s.seen(ctx, nil, ch, keys, &dup); derr == nil && ok {
-			return &dup, nil
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return s.take(ctx, s.emailArrival(ch, in, m, rawKey, atts, keys))
 }
 
 // maxRawInline is the largest raw message kept in the database row rather
 // than as a blob: most mail, with no file to write and sync per message.
 const maxRawInline = 256 << 10
-
-// emailChannel loads an enabled email channel the actor may deliver to.
-func (s *Service) emailChannel(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Channel, error) {
-	ch, err := s.store.Channel(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if auth.Admin(a) != nil {
-		if err := auth.Inbox(ctx, s.store, a, ch.InboxID, auth.Act); err != nil {
-			if parley.ErrorCode(err) == parley.ENOTFOUND {
-				return nil, parley.NotFound("channel")
-			}
-			return nil, err
-		}
-	}
-	if ch.Kind != parley.ChannelEmail {
-		return nil, parley.Invalid("channel", "is not an email channel")
-	}
-	if !ch.Enabled {
-		return nil, parley.Errorf(parley.ECONFLICT, "channel %q is turned off: it accepts no mail", ch.Name)
-	}
-	return ch, nil
-}
-
-// seen reports whether any of keys was received on the channel before,
-// filling out with the original, and records the keys that were missing so
-// the next delivery is recognised by any of them. With tx nil it only reads.
-func (s *Service) seen(ctx context.Context, tx *store.Tx, ch *parley.Channel, keys []string, out *EmailReceived) (bool, error) {
-	q := &s.store.Q
-	if tx != nil {
-		q = &tx.Q
-	}
-	var found *store.InboundKey
-	var missing []string
-	for _, k := range keys {
-		ik, err := q.InboundKey(ctx, ch.ID, k)
-		switch {
-		case err == nil:
-			if found == nil {
-				found = ik
-			}
-		case parley.ErrorCode(err) == parley.ENOTFOUND:
-			missing = append(missing, k)
-		default:
-			return false, err
-		}
-	}
-	if found == nil {
-		return false, nil
-	}
-	*out = EmailReceived{Duplicate: true, Deleted: found.Tombstone()}
-	if !found.Tombstone() {
-		out.ConversationID, out.MessageID = *found.ConversationID, *found.MessageID
-	}
-	if tx == nil {
-		return true, nil
-	}
-	now := s.clock()
-	for _, k := range missing {
-		var err error
-		if found.Tombstone() {
-			err = tx.PutTombstone(ctx, ch.ID, k, now)
-		} else {
-			err = tx.PutInboundKey(ctx, ch.ID, k, &parley.Message{ID: out.MessageID, ConversationID: out.ConversationID}, now)
-		}
-		if err != nil {
-			return false, err
-		}
-	}
-	return true, nil
-}
 
 func (s *Service) quarantine(ctx context.Context, ch *parley.Channel, in Email, rawKey, reason string) (*EmailReceived, error) {
 	out := &EmailReceived{Deleted: true}
@@ -207,10 +129,10 @@ func (s *Service) quarantine(ctx context.Context, ch *parley.Channel, in Email, 
 	return out, nil
 }
 
-func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, p *pending) error {
-	ch, in, m, rawKey, atts, keys, out, body := p.ch, p.in, p.m, p.raw, p.atts, p.keys, &p.out, p.body
-	now := s.clock()
-	at := now
+// emailArrival makes a parsed email ready to be taken in: whom it is from,
+// how it threads, how it is classified, and what is stored with it.
+func (s *Service) emailArrival(ch *parley.Channel, in Email, m *mail.Message, rawKey string, atts []parley.Attachment, keys []string) *arrival {
+	at := s.clock()
 	if in.Import && !m.Date.IsZero() {
 		at = parley.Normalize(m.Date)
 	}
@@ -219,160 +141,69 @@ func (s *Service) receiveEmail(ctx context.Context, tx *store.Tx, p *pending) er
 		_, domain, _ := strings.Cut(email, "@")
 		return domain == s.mailDomain || email == settings.Address
 	}
-
-	// Whom the message is from: the original sender of a teammate's
-	// forward (SPEC CHN-5), nobody for a bounce, the From otherwise.
+	body := m.Body()
 	email := &parley.Email{
 		MessageID: m.MessageID, Subject: m.Subject, From: m.From, To: m.To, Cc: m.Cc, ReplyTo: m.ReplyTo,
 		Date: m.Date, Auto: m.Auto, Raw: rawKey, Warnings: m.Warnings, References: m.References, ThreadIndex: m.ThreadIndex,
+		QuotedText: body.QuotedText, QuotedHTML: body.QuotedHTML, RemoteImages: body.RemoteImages,
 	}
-	sender := m.From
-	if m.Forwarded != nil && settings.ForwardsAs != "forwarder" {
-		if _, _, err := tx.UserByEmail(ctx, m.From.Email); err == nil {
-			sender, email.ForwardedBy = *m.Forwarded, &m.From
-		} else if parley.ErrorCode(err) != parley.ENOTFOUND {
-			return err
-		}
-	}
+	data := map[string]any{"auto": m.Auto}
 	if m.Bounce != nil {
 		email.Failure = &parley.DeliveryFailure{MessageID: m.Bounce.MessageID, Recipients: m.Bounce.Recipients,
 			Code: FailedBounced, Reason: m.Bounce.Reason}
+		data["code"], data["reason"] = FailedBounced, m.Bounce.Reason
 	}
-
-	c, rule, err := s.thread(ctx, tx, ch, in, m, sender.Email)
-	if err != nil {
-		return err
+	a := &arrival{
+		ch: ch, keys: keys, at: at, from: m.From, subject: truncate(m.Subject, 1000), filter: m.FilterReason(),
+		notice: m.Bounce != nil, auto: m.Auto != "", history: in.Import, data: data,
+		msg: parley.Message{Text: truncate(body.Text, MaxBodyLength), HTML: truncate(body.HTML, MaxBodyLength), Email: email},
 	}
-	email.ThreadRule = rule
-
-	var contact *parley.Contact
-	switch {
-	case m.Bounce != nil && c != nil:
-		// A delivery failure is about the conversation, not from its
-		// customer: it is logged with no contact.
-	default:
-		contact, err = s.resolveContact(ctx, tx, Inbound{ContactEmail: sender.Email, ContactName: sender.Name}, nil, ch.InboxID, now)
-		if err != nil {
-			return err
-		}
-	}
-	actor := parley.System
-	if contact != nil {
-		actor = parley.ContactActor(contact)
-	}
-
-	text, htm := truncate(body.Text, MaxBodyLength), truncate(body.HTML, MaxBodyLength)
-	fromCustomer := m.Bounce == nil && m.Auto == ""
-	var evs []parley.Event
-	created := c == nil
-	if created {
-		c = &parley.Conversation{
-			InboxID: ch.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Subject: truncate(m.Subject, 1000),
-			Status: parley.StatusOpen, Placement: parley.PlacementInbox, CreatedAt: at, LastActivityAt: at,
-		}
-		if fromCustomer {
-			c.Preview, c.LastCustomerAt = preview(Body{Text: text, HTML: htm}), &at
-		}
-		reason := m.FilterReason()
-		if contact != nil {
-			c.ContactID = &contact.ID
-			if contact.BlockedAt != nil {
-				reason = "sender blocked"
+	a.thread = func(ctx context.Context, tx *store.Tx) (*parley.Conversation, string, error) {
+		// Whom the message is from: the original sender of a teammate's
+		// forward (SPEC CHN-5), the From otherwise.
+		if m.Forwarded != nil && settings.ForwardsAs != "forwarder" {
+			if _, _, err := tx.UserByEmail(ctx, m.From.Email); err == nil {
+				a.from, email.ForwardedBy = *m.Forwarded, &m.From
+			} else if parley.ErrorCode(err) != parley.ENOTFOUND {
+				return nil, "", err
 			}
 		}
-		if reason != "" {
-			c.Placement = parley.PlacementFiltered
+		c, rule, err := s.thread(ctx, tx, ch, in, m, a.from.Email)
+		email.ThreadRule = rule
+		a.data["thread_rule"] = rule
+		return c, rule, err
+	}
+	a.stored = func(ctx context.Context, tx *store.Tx, c *parley.Conversation, msg *parley.Message) error {
+		if rawKey == "" {
+			if err := tx.PutRawMail(ctx, msg.ID, in.Raw); err != nil {
+				return err
+			}
 		}
-		if in.Import {
-			c.Status, c.ClosedAt = parley.StatusClosed, &at
+		for i := range atts {
+			atts[i].MessageID, atts[i].CreatedAt = msg.ID, s.clock()
+			if err := tx.CreateAttachment(ctx, &atts[i]); err != nil {
+				return err
+			}
 		}
-		created, err := openConversation(ctx, tx, c, actor, at, reason)
-		if err != nil {
+		threadKeys := []string{"mid:" + m.MessageID}
+		if m.ThreadIndex != "" {
+			threadKeys = append(threadKeys, "ti:"+m.ThreadIndex)
+		}
+		if err := tx.PutMailThreads(ctx, c.InboxID, c.ID, false, threadKeys...); err != nil {
 			return err
 		}
-		evs = append(evs, created)
-	} else if c.Status == parley.StatusClosed && !in.Import && (m.Auto == "" || m.Bounce != nil) {
-		// A customer's new message reopens the thread (SPEC CNV-5); so does
-		// a bounce, which needs someone. An auto-reply does not.
-		reason := "customer message"
 		if m.Bounce != nil {
-			reason = "delivery failed"
+			return nil // a mail server is nobody to answer
 		}
-		c.Status, c.ClosedAt = parley.StatusOpen, nil
-		evs = append(evs, parley.NewEvent(parley.EventReopened, actor, now, map[string]string{"reason": reason}))
-	}
-
-	email.QuotedText, email.QuotedHTML, email.RemoteImages = body.QuotedText, body.QuotedHTML, body.RemoteImages
-	msg := &parley.Message{
-		ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound,
-		Text: text, HTML: htm, Email: email, CreatedAt: at,
-	}
-	if contact != nil {
-		msg.ContactID = &contact.ID
-	}
-	if err := tx.CreateMessage(ctx, msg); err != nil {
-		return err
-	}
-	if rawKey == "" {
-		if err := tx.PutRawMail(ctx, msg.ID, in.Raw); err != nil {
-			return err
+		var people []string
+		for _, addr := range append(append([]parley.Mailbox{a.from, m.From}, m.To...), m.Cc...) {
+			if addr.Email != "" && !ours(addr.Email) && !mail.RoleBased(addr.Email) {
+				people = append(people, addr.Email)
+			}
 		}
+		return tx.AddParticipants(ctx, c.ID, people...)
 	}
-	for i := range atts {
-		atts[i].MessageID, atts[i].CreatedAt = msg.ID, now
-		if err := tx.CreateAttachment(ctx, &atts[i]); err != nil {
-			return err
-		}
-	}
-	for _, k := range keys {
-		if err := tx.PutInboundKey(ctx, ch.ID, k, msg, now); err != nil {
-			return err
-		}
-	}
-	threadKeys := []string{"mid:" + m.MessageID}
-	if m.ThreadIndex != "" {
-		threadKeys = append(threadKeys, "ti:"+m.ThreadIndex)
-	}
-	if err := tx.PutMailThreads(ctx, c.InboxID, c.ID, false, threadKeys...); err != nil {
-		return err
-	}
-	var people []string
-	for _, addr := range append(append([]parley.Mailbox{sender, m.From}, m.To...), m.Cc...) {
-		if addr.Email != "" && !ours(addr.Email) && !mail.RoleBased(addr.Email) {
-			people = append(people, addr.Email)
-		}
-	}
-	if m.Bounce == nil {
-		if err := tx.AddParticipants(ctx, c.ID, people...); err != nil {
-			return err
-		}
-	}
-
-	typ, data := parley.EventMessageReceived, map[string]any{"channel_id": ch.ID, "thread_rule": rule, "auto": m.Auto}
-	if m.Bounce != nil {
-		typ, data["code"], data["reason"] = parley.EventDeliveryFailed, FailedBounced, m.Bounce.Reason
-	}
-	received := parley.NewEvent(typ, actor, at, data)
-	received.MessageID = &msg.ID
-	evs = append(evs, received)
-
-	if !created {
-		// A new conversation was created whole; an existing one moves on.
-		if fromCustomer {
-			c.Preview, c.LastCustomerAt = preview(Body{Text: text, HTML: htm}), &at
-		}
-		if at.After(c.LastActivityAt) {
-			c.LastActivityAt = at
-		}
-		if err := tx.UpdateConversation(ctx, c); err != nil {
-			return err
-		}
-	}
-	for _, e := range evs {
-		tx.Append(e.In(c))
-	}
-	*out = EmailReceived{ConversationID: c.ID, MessageID: msg.ID, Rule: rule}
-	return nil
+	return a
 }
 
 // thread finds the conversation a message belongs to, trying the rules in

@@ -441,7 +441,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 			return parley.Errorf(parley.ECONFLICT, "channel %q is turned off: nothing can be sent from it", ch.Name).Because("channel_off")
 		}
 		now := s.clock()
-		contact, err := s.resolveContact(ctx, tx, Inbound{ContactEmail: in.To.Email, ContactName: in.To.Name}, nil, ch.InboxID, now)
+		contact, err := s.resolveContact(ctx, tx, in.To, nil, ch.InboxID, now)
 		if err != nil {
 			return err
 		}

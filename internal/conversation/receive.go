@@ -3,9 +3,7 @@ package conversation
 import (
 	"context"
 	"strings"
-	"time"
 
-	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -70,7 +68,8 @@ func (in *Inbound) validate() error {
 
 // Receive stores a customer message from a channel: it finds or creates the
 // contact, opens a conversation or continues one (reopening it if closed), and
-// files it in *filtered* when the sender is blocked (SPEC CNV-7). A disabled
+// files it in *filtered* when the sender is blocked (SPEC CNV-7), through
+// the one way in every channel shares (admit). A disabled
 // channel accepts nothing (ECONFLICT, SPEC CHN-1). The same ClientID twice
 // returns the original with Duplicate set; one whose conversation was deleted
 // is ECONFLICT. Its attachments must be the actor's own uploads (EINVALID).
@@ -83,176 +82,74 @@ func (s *Service) Receive(ctx context.Context, a parley.Actor, in Inbound) (*Rec
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	var out Received
-	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		ch, err := tx.Channel(ctx, in.ChannelID)
-		if err != nil {
-			return err
-		}
-		if auth.Admin(a) != nil {
-			if err := auth.Inbox(ctx, tx, a, ch.InboxID, auth.Act); err != nil {
-				if parley.ErrorCode(err) == parley.ENOTFOUND {
-					return parley.NotFound("channel")
-				}
-				return err
-			}
-		}
-		if !ch.Enabled {
-			return parley.Errorf(parley.ECONFLICT, "channel %q is turned off: it accepts no messages", ch.Name)
-		}
-		if in.ClientID != "" {
-			k, err := tx.InboundKey(ctx, ch.ID, in.ClientID)
-			switch {
-			case err == nil && k.Tombstone():
-				return parley.Errorf(parley.ECONFLICT, "a message with this client_id was received before and its conversation was deleted")
-			case err == nil:
-				out = Received{ConversationID: *k.ConversationID, MessageID: *k.MessageID, Duplicate: true}
-				return nil
-			case parley.ErrorCode(err) != parley.ENOTFOUND:
-				return err
-			}
-		}
-		return s.receive(ctx, tx, a, ch, in, &out)
-	})
-	if err != nil && in.ClientID != "" && parley.ErrorCode(err) == parley.ECONFLICT {
-		// A concurrent delivery of the same item won the race: answer with it.
-		if k, kerr := s.store.InboundKey(ctx, in.ChannelID, in.ClientID); kerr == nil && !k.Tombstone() {
-			return &Received{ConversationID: *k.ConversationID, MessageID: *k.MessageID, Duplicate: true}, nil
-		}
-	}
+	ch, err := s.inboundChannel(ctx, a, in.ChannelID, "")
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
-}
-
-func (s *Service) receive(ctx context.Context, tx *store.Tx, a parley.Actor, ch *parley.Channel, in Inbound, out *Received) error {
-	now := s.clock()
-	var (
-		c   *parley.Conversation
-		err error
-	)
-	if in.ConversationID != 0 {
-		c, err = tx.Conversation(ctx, in.ConversationID)
-		if err != nil || c.InboxID != ch.InboxID {
-			return parley.Invalid("conversation_id", "no such conversation in this channel's inbox")
-		}
-	}
-	contact, err := s.resolveContact(ctx, tx, in, c, ch.InboxID, now)
-	if err != nil {
-		return err
-	}
-	if c == nil && contact != nil && !in.NewConversation {
-		id, err := tx.LatestConversation(ctx, ch.ID, contact.ID)
-		switch {
-		case err == nil:
-			if c, err = tx.Conversation(ctx, id); err != nil {
-				return err
-			}
-		case parley.ErrorCode(err) != parley.ENOTFOUND:
-			return err
-		}
-	}
-	if c != nil && contact != nil && (c.ContactID == nil || *c.ContactID != contact.ID) {
-		// Never join a thread that belongs to a different customer.
-		return parley.Invalid("conversation_id", "the conversation belongs to another contact")
-	}
-	var evs []parley.Event
-	actor := parley.System
-	if contact != nil {
-		actor = parley.ContactActor(contact)
-	}
-	if c == nil {
-		c = &parley.Conversation{
-			InboxID: ch.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Subject: subjectOf(in),
-			Status: parley.StatusOpen, Placement: parley.PlacementInbox, CreatedAt: now,
-		}
-		reason := ""
-		if contact != nil {
-			c.ContactID = &contact.ID
-			if contact.BlockedAt != nil {
-				c.Placement, reason = parley.PlacementFiltered, "sender blocked"
-			}
-		}
-		c.LastActivityAt = now
-		created, err := openConversation(ctx, tx, c, actor, now, reason)
-		if err != nil {
-			return err
-		}
-		evs = append(evs, created)
-	} else if c.Status == parley.StatusClosed {
-		c.Status, c.ClosedAt = parley.StatusOpen, nil
-		evs = append(evs, parley.NewEvent(parley.EventReopened, actor, now, map[string]string{"reason": "customer message"}))
-	}
-	m := &parley.Message{
-		ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound,
-		Text: in.Text, HTML: in.HTML, CreatedAt: now,
-	}
-	if contact != nil {
-		m.ContactID = &contact.ID
-	}
-	if err := tx.CreateMessage(ctx, m); err != nil {
-		return err
-	}
-	if err := attach(ctx, tx, a, m, in.Attachments); err != nil {
-		return err
-	}
+	var keys []string
 	if in.ClientID != "" {
-		if err := tx.PutInboundKey(ctx, ch.ID, in.ClientID, m, now); err != nil {
-			return err
-		}
+		keys = []string{in.ClientID}
 	}
-	received := parley.NewEvent(parley.EventMessageReceived, actor, now, map[string]any{"channel_id": ch.ID})
-	received.MessageID = &m.ID
-	evs = append(evs, received)
-
-	c.Preview = preview(Body{Text: in.Text, HTML: in.HTML})
-	c.LastActivityAt, c.LastCustomerAt = now, &now
-	if err := tx.UpdateConversation(ctx, c); err != nil {
-		return err
+	arr := &arrival{
+		ch: ch, keys: keys, at: s.clock(), from: parley.Mailbox{Name: in.ContactName, Email: in.ContactEmail},
+		subject: subjectOf(in), msg: parley.Message{Text: in.Text, HTML: in.HTML},
+		thread: func(ctx context.Context, tx *store.Tx) (*parley.Conversation, string, error) {
+			return pushThread(ctx, tx, ch, in)
+		},
+		stored: func(ctx context.Context, tx *store.Tx, _ *parley.Conversation, m *parley.Message) error {
+			return attach(ctx, tx, a, m, in.Attachments)
+		},
 	}
-	for _, e := range evs {
-		tx.Append(e.In(c))
-	}
-	*out = Received{ConversationID: c.ID, MessageID: m.ID}
-	return nil
-}
-
-// resolveContact finds the sender by email or creates them. A message that
-// continues a conversation without naming a sender is the conversation's
-// contact's. A name the message gives, when the contact has none, is
-// recorded as learnt in inbox: only its readers see it.
-func (s *Service) resolveContact(ctx context.Context, tx *store.Tx, in Inbound, c *parley.Conversation, inbox parley.ID, now time.Time) (*parley.Contact, error) {
-	if in.ContactEmail == "" && c != nil {
-		if c.ContactID == nil {
-			return nil, nil
-		}
-		return tx.Contact(ctx, *c.ContactID)
-	}
-	if in.ContactEmail != "" {
-		contact, err := tx.ContactByEmail(ctx, in.ContactEmail)
-		if err == nil {
-			if contact.Name == "" && in.ContactName != "" {
-				contact.Name, contact.NameInbox = in.ContactName, &inbox
-				if err := tx.UpdateContact(ctx, contact); err != nil {
-					return nil, err
-				}
-			}
-			return contact, nil
-		}
-		if parley.ErrorCode(err) != parley.ENOTFOUND {
-			return nil, err
-		}
-	}
-	contact := &parley.Contact{Name: in.ContactName, Email: in.ContactEmail, CreatedAt: now}
-	if contact.Name != "" {
-		contact.NameInbox = &inbox
-	}
-	if err := tx.CreateContact(ctx, contact); err != nil {
+	out, err := s.take(ctx, arr)
+	if err != nil {
 		return nil, err
 	}
-	tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
-	return contact, nil
+	if out.Deleted {
+		return nil, parley.Errorf(parley.ECONFLICT, "a message with this client_id was received before and its conversation was deleted")
+	}
+	return &Received{ConversationID: out.ConversationID, MessageID: out.MessageID, Duplicate: out.Duplicate}, nil
+}
+
+// pushThread finds the conversation a pushed message continues: the one it
+// names, else the contact's latest on the channel that is not in spam or
+// trash, unless it asks for a new one. It never joins a thread that
+// belongs to a different customer.
+func pushThread(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Inbound) (*parley.Conversation, string, error) {
+	if in.ConversationID != 0 {
+		c, err := tx.Conversation(ctx, in.ConversationID)
+		if err != nil || c.InboxID != ch.InboxID {
+			return nil, "", parley.Invalid("conversation_id", "no such conversation in this channel's inbox")
+		}
+		if in.ContactEmail != "" {
+			contact, err := tx.ContactByEmail(ctx, in.ContactEmail)
+			if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+				return nil, "", err
+			}
+			if contact == nil || c.ContactID == nil || *c.ContactID != contact.ID {
+				return nil, "", parley.Invalid("conversation_id", "the conversation belongs to another contact")
+			}
+		}
+		return c, "conversation_id", nil
+	}
+	if in.NewConversation || in.ContactEmail == "" {
+		return nil, "new", nil
+	}
+	contact, err := tx.ContactByEmail(ctx, in.ContactEmail)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, "new", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := tx.LatestConversation(ctx, ch.ID, contact.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, "new", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := tx.Conversation(ctx, id)
+	return c, "latest", err
 }
 
 // maxTitle is the longest title taken from a first message, in characters.

@@ -11,90 +11,16 @@ import (
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/imap"
+	"github.com/parleyhq/parley/internal/imap/imaptest"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
-
-// server is go-imap's in-memory IMAP server on loopback, restartable on
-// the same address with the same mailboxes.
-type server struct {
-	t    *testing.T
-	mem  *imapmemserver.Server
-	user *imapmemserver.User
-	caps goimap.CapSet
-	addr string
-	srv  *imapserver.Server
-}
-
-func startServer(t *testing.T, caps goimap.CapSet) *server {
-	s := &server{t: t, mem: imapmemserver.New(), user: imapmemserver.NewUser("support@acme.example", "pw"), caps: caps}
-	s.mem.AddUser(s.user)
-	if err := s.user.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	s.start("127.0.0.1:0")
-	t.Cleanup(func() { s.srv.Close() })
-	return s
-}
-
-func (s *server) start(addr string) {
-	s.t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.addr = ln.Addr().String()
-	s.srv = imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return s.mem.NewSession(), nil, nil
-		},
-		Caps: s.caps, InsecureAuth: true, Logger: discard{},
-	})
-	go s.srv.Serve(ln)
-}
-
-type discard struct{}
-
-func (discard) Printf(string, ...any) {}
-func (discard) Println(...any)        {}
-
-// client is another mail client on the same mailbox.
-func (s *server) client() *imapclient.Client {
-	s.t.Helper()
-	c, err := imapclient.DialInsecure(s.addr, nil)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if err := c.Login("support@acme.example", "pw").Wait(); err != nil {
-		s.t.Fatal(err)
-	}
-	return c
-}
-
-func (s *server) deliver(raw string, flags ...goimap.Flag) {
-	s.t.Helper()
-	c := s.client()
-	defer c.Close()
-	cmd := c.Append("INBOX", int64(len(raw)), &goimap.AppendOptions{Flags: flags})
-	if _, err := io.WriteString(cmd, raw); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := cmd.Close(); err != nil {
-		s.t.Fatal(err)
-	}
-	if _, err := cmd.Wait(); err != nil {
-		s.t.Fatal(err)
-	}
-}
 
 func msg(id, from, body string) string {
 	return fmt.Sprintf("From: %s\r\nTo: support@acme.example\r\nSubject: %s\r\nMessage-ID: <%s>\r\n\r\n%s\r\n", from, body, id, body)
@@ -108,14 +34,14 @@ type rig struct {
 	root parley.Actor
 }
 
-func newRig(t *testing.T, s *store.Store, srv *server) *rig {
+func newRig(t *testing.T, s *store.Store, srv *imaptest.Server) *rig {
 	ctx := context.Background()
 	o := org.New(s, nil)
 	setup, err := o.FirstStart(ctx, "Acme", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	host, port, _ := net.SplitHostPort(srv.addr)
+	host, port, _ := net.SplitHostPort(srv.Addr)
 	cfg := fmt.Sprintf(`{"imap":{"host":%q,"port":%s,"security":"none","username":"support@acme.example","password":"pw"}}`, host, port)
 	ch, err := o.CreateChannel(ctx, parley.System, setup.Inbox.ID, org.NewChannel{Kind: parley.ChannelEmail, Name: "Shared mailbox", Config: []byte(cfg)})
 	if err != nil {
@@ -207,29 +133,29 @@ func sameSet(a, b []string) bool {
 func TestMailbox(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		srv := startServer(t, goimap.CapSet{goimap.CapIMAP4rev2: {}})
+		srv := imaptest.Start(t, goimap.CapSet{goimap.CapIMAP4rev2: {}})
 		g := newRig(t, s, srv)
-		srv.deliver(msg("m1@x", "ana@client.example", "first"))
-		srv.deliver(msg("m2@x", "bob@client.example", "second"))
+		srv.Deliver(msg("m1@x", "ana@client.example", "first"))
+		srv.Deliver(msg("m2@x", "bob@client.example", "second"))
 
 		g.run(time.Hour) // no polling: new mail must come by IDLE
 		g.waitFor(5*time.Second, "first", "second")
 
-		srv.deliver(msg("m3@x", "cy@client.example", "pushed"))
+		srv.Deliver(msg("m3@x", "cy@client.example", "pushed"))
 		g.waitFor(5*time.Second, "first", "second", "pushed")
 
 		// Read by another client first: \Seen does not hide it.
-		srv.deliver(msg("m4@x", "dee@client.example", "already read"), goimap.FlagSeen)
+		srv.Deliver(msg("m4@x", "dee@client.example", "already read"), goimap.FlagSeen)
 		// A broken message is quarantined; the one behind it flows.
-		srv.deliver("To: support@acme.example\r\nSubject: no sender\r\n\r\nbody\r\n")
-		srv.deliver(msg("m5@x", "eve@client.example", "behind the broken one"))
+		srv.Deliver("To: support@acme.example\r\nSubject: no sender\r\n\r\nbody\r\n")
+		srv.Deliver(msg("m5@x", "eve@client.example", "behind the broken one"))
 		g.waitFor(5*time.Second, "first", "second", "pushed", "already read", "behind the broken one")
 		if q, _ := s.QuarantineList(ctx, 0, 10); len(q) != 1 || q[0].Source != "imap" {
 			t.Errorf("quarantine = %+v", q)
 		}
 
 		// We never mark anything read.
-		c := srv.client()
+		c := srv.Client()
 		if _, err := c.Select("INBOX", nil).Wait(); err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +184,7 @@ func TestMailbox(t *testing.T) {
 		})
 
 		// The server goes away and comes back: the syncer reconnects.
-		srv.srv.Close()
+		srv.Stop()
 		deadline := time.Now().Add(5 * time.Second)
 		for st, _ := s.MailboxState(ctx, g.ch.ID); st.LastError == ""; st, _ = s.MailboxState(ctx, g.ch.ID) {
 			if time.Now().After(deadline) {
@@ -266,8 +192,8 @@ func TestMailbox(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		srv.start(srv.addr)
-		srv.deliver(msg("m6@x", "fay@client.example", "after the outage"))
+		srv.Restart()
+		srv.Deliver(msg("m6@x", "fay@client.example", "after the outage"))
 		g.waitFor(10*time.Second, "first", "second", "pushed", "already read", "behind the broken one", "after the outage")
 
 		// A deleted conversation is not re-imported, even when the server
@@ -280,16 +206,16 @@ func TestMailbox(t *testing.T) {
 		if err := g.conv.Delete(ctx, g.root, first.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := srv.user.Delete("INBOX"); err != nil {
+		if err := srv.User.Delete("INBOX"); err != nil {
 			t.Fatal(err)
 		}
-		if err := srv.user.Create("INBOX", nil); err != nil {
+		if err := srv.User.Create("INBOX", nil); err != nil {
 			t.Fatal(err)
 		}
-		srv.srv.Close() // clients had the old INBOX selected
-		srv.start(srv.addr)
+		srv.Stop() // clients had the old INBOX selected
+		srv.Restart()
 		for _, m := range [][3]string{{"m1@x", "ana@client.example", "first"}, {"m2@x", "bob@client.example", "second"}, {"m7@x", "gus@client.example", "renumbered"}} {
-			srv.deliver(msg(m[0], m[1], m[2]))
+			srv.Deliver(msg(m[0], m[1], m[2]))
 		}
 		g.waitFor(10*time.Second, "second", "pushed", "already read", "behind the broken one", "after the outage", "renumbered")
 		waitState("after the renumbering, checkpoint at UID 3", func(st *store.MailboxState) bool { return st.LastUID == 3 })
@@ -301,10 +227,10 @@ func TestMailbox(t *testing.T) {
 func TestMailboxPolling(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		srv := startServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}})
+		srv := imaptest.Start(t, goimap.CapSet{goimap.CapIMAP4rev1: {}})
 		g := newRig(t, s, srv)
 		g.run(200 * time.Millisecond)
-		srv.deliver(msg("p1@x", "ana@client.example", "polled"))
+		srv.Deliver(msg("p1@x", "ana@client.example", "polled"))
 		g.waitFor(5*time.Second, "polled")
 
 		off := false
@@ -312,7 +238,7 @@ func TestMailboxPolling(t *testing.T) {
 			t.Fatal(err)
 		}
 		time.Sleep(500 * time.Millisecond) // the manager sees the change
-		srv.deliver(msg("p2@x", "bob@client.example", "while off"))
+		srv.Deliver(msg("p2@x", "bob@client.example", "while off"))
 		time.Sleep(time.Second)
 		if got := g.texts(); strings.Join(got, ",") != "polled" {
 			t.Errorf("messages %q: a channel that is off read mail", got)
