@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	netmail "net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -202,23 +201,18 @@ func looseAddress(v string) *Address {
 	v = decodeHeader(v)
 	if i, j := strings.LastIndexByte(v, '<'), strings.LastIndexByte(v, '>'); i >= 0 && j > i {
 		addr := strings.TrimSpace(v[i+1 : j])
-		if validAddress(addr) {
+		if parley.IsEmailAddress(addr) {
 			name := strings.Trim(strings.TrimSpace(v[:i]), `"' `)
 			return &Address{Name: name, Email: strings.ToLower(addr)}
 		}
 	}
 	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == ';' }) {
 		f = strings.Trim(f, `<>"'()`)
-		if validAddress(f) {
+		if parley.IsEmailAddress(f) {
 			return &Address{Email: strings.ToLower(f)}
 		}
 	}
 	return nil
-}
-
-func validAddress(s string) bool {
-	a, err := netmail.ParseAddress(s)
-	return err == nil && a.Address == s
 }
 
 var wordDecoder = &mime.WordDecoder{CharsetReader: enmimeCharsetReader}

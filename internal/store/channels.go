@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -63,18 +62,8 @@ func (q *Q) Channel(ctx context.Context, id parley.ID) (*parley.Channel, error) 
 
 // Channels returns an inbox's channels, oldest first.
 func (q *Q) Channels(ctx context.Context, inboxID parley.ID) ([]parley.Channel, error) {
-	out := []parley.Channel{}
-	if err := q.eachRow(ctx, "channels", `SELECT `+channelColumns+` FROM channels WHERE inbox_id = $1 ORDER BY id`, []any{inboxID}, func(rows *sql.Rows) error {
-		var c parley.Channel
-		if err := q.scanChannel(rows, &c); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return appendRows(ctx, q, []parley.Channel{}, "channels",
+		`SELECT `+channelColumns+` FROM channels WHERE inbox_id = $1 ORDER BY id`, []any{inboxID}, q.scanChannel)
 }
 
 // BuiltinChannel returns the built-in email channel of the inbox with slug,
@@ -135,44 +124,34 @@ func (s *Store) SealSecrets(ctx context.Context) (int, error) {
 	}
 	type row struct {
 		id     parley.ID
-		sealed []byte
+		config []byte
 	}
-	var clear []row
-	rows, err := s.w.QueryContext(ctx, `SELECT id, config FROM channels WHERE kind = 'email'`)
+	// All are read, on the writer, before the first write: on SQLite the
+	// writer is one connection, and InTx needs it.
+	all, err := appendRows(ctx, &Q{db: s.w, d: s.d}, nil, "channel secrets", `SELECT id, config FROM channels WHERE kind = 'email'`, nil,
+		func(sc interface{ Scan(...any) error }, r *row) error { return sc.Scan(&r.id, &r.config) })
 	if err != nil {
-		return 0, s.wrap(err, "channel secrets")
+		return 0, err
 	}
-	for rows.Next() {
-		var (
-			id     parley.ID
-			config []byte
-		)
-		if err := rows.Scan(&id, &config); err != nil {
-			rows.Close()
-			return 0, s.wrap(err, "channel secrets")
-		}
+	var changed []row // with the config sealed
+	for _, r := range all {
 		// sealConfig gives back the very bytes when there was nothing to seal.
-		sealed, err := s.sealConfig(config)
+		sealed, err := s.sealConfig(r.config)
 		if err != nil {
-			rows.Close()
-			return 0, s.wrap(err, "channel %d secrets", id)
+			return 0, s.wrap(err, "channel %d secrets", r.id)
 		}
-		if !bytes.Equal(sealed, config) {
-			clear = append(clear, row{id, sealed})
+		if !bytes.Equal(sealed, r.config) {
+			changed = append(changed, row{r.id, sealed})
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, s.wrap(err, "channel secrets")
-	}
-	for _, r := range clear {
+	for _, r := range changed {
 		err := s.InTx(ctx, func(tx *Tx) error {
-			_, err := tx.db.ExecContext(ctx, `UPDATE channels SET config = $2 WHERE id = $1`, r.id, string(r.sealed))
+			_, err := tx.db.ExecContext(ctx, `UPDATE channels SET config = $2 WHERE id = $1`, r.id, string(r.config))
 			return tx.wrap(err, "channel %d secrets", r.id)
 		})
 		if err != nil {
 			return 0, err
 		}
 	}
-	return len(clear), nil
+	return len(changed), nil
 }

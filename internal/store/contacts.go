@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -87,22 +88,15 @@ func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) 
 	if err != nil {
 		return nil, q.notFound(err, "contact")
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT email FROM contact_emails WHERE contact_id = $1 ORDER BY position, email`, id)
+	c.Emails, err = appendRows(ctx, q, nil, fmt.Sprintf("contact %d emails", id),
+		`SELECT email FROM contact_emails WHERE contact_id = $1 ORDER BY position, email`, []any{id}, scanValue[string])
 	if err != nil {
-		return nil, q.wrap(err, "contact %d emails", id)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
-			return nil, q.wrap(err, "contact %d emails", id)
-		}
-		c.Emails = append(c.Emails, e)
+		return nil, err
 	}
 	if len(c.Emails) > 0 {
 		c.Email = c.Emails[0]
 	}
-	return &c, q.wrap(rows.Err(), "contact %d emails", id)
+	return &c, nil
 }
 
 // ContactByEmail returns the contact with an address, or ENOTFOUND.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -90,21 +91,8 @@ func (q *Q) Conversation(ctx context.Context, id parley.ID) (*parley.Conversatio
 // ContactConversations returns up to limit of a contact's conversations,
 // most recently active first.
 func (q *Q) ContactConversations(ctx context.Context, contactID parley.ID, limit int) ([]parley.Conversation, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom+`
-		WHERE c.contact_id = $1 ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $2`, contactID, limit)
-	if err != nil {
-		return nil, q.wrap(err, "contact %d conversations", contactID)
-	}
-	defer rows.Close()
-	var out []parley.Conversation
-	for rows.Next() {
-		var c parley.Conversation
-		if err := scanConversation(rows, &c); err != nil {
-			return nil, q.wrap(err, "contact %d conversations", contactID)
-		}
-		out = append(out, c)
-	}
-	return out, q.wrap(rows.Err(), "contact %d conversations", contactID)
+	return appendRows(ctx, q, nil, fmt.Sprintf("contact %d conversations", contactID), `SELECT `+conversationColumns+conversationFrom+`
+		WHERE c.contact_id = $1 ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $2`, []any{contactID, limit}, scanConversation)
 }
 
 // Cursor is a position in a list ordered by last activity.

@@ -65,18 +65,10 @@ type APIToken struct {
 
 // APITokens lists a user's tokens, newest first.
 func (q *Q) APITokens(ctx context.Context, userID parley.ID) ([]APIToken, error) {
-	var out []APIToken
-	if err := q.eachRow(ctx, "tokens", `SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, []any{userID}, func(rows *sql.Rows) error {
-		var t APIToken
-		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt); err != nil {
-			return err
-		}
-		out = append(out, t)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return appendRows(ctx, q, nil, "tokens", `SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, []any{userID},
+		func(sc interface{ Scan(...any) error }, t *APIToken) error {
+			return sc.Scan(&t.ID, &t.Name, &t.CreatedAt)
+		})
 }
 
 // DeleteAPIToken removes a user's token; another user's, or none, is

@@ -98,18 +98,5 @@ func (q *Q) LastSeq(ctx context.Context) (int64, error) {
 }
 
 func (q *Q) events(ctx context.Context, query string, args ...any) ([]parley.Event, error) {
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, q.wrap(err, "events")
-	}
-	defer rows.Close()
-	var out []parley.Event
-	for rows.Next() {
-		var e parley.Event
-		if err := scanEvent(rows, &e); err != nil {
-			return nil, q.wrap(err, "events")
-		}
-		out = append(out, e)
-	}
-	return out, q.wrap(rows.Err(), "events")
+	return appendRows(ctx, q, nil, "events", query, args, scanEvent)
 }

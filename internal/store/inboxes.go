@@ -47,11 +47,16 @@ func (tx *Tx) DeleteInbox(ctx context.Context, id parley.ID) error {
 	return tx.exec1(ctx, "inbox", `DELETE FROM inboxes WHERE id = $1`, id)
 }
 
+const inboxColumns = `id, name, slug, access, created_at`
+
+func scanInbox(sc interface{ Scan(...any) error }, in *parley.Inbox) error {
+	return sc.Scan(&in.ID, &in.Name, &in.Slug, &in.Access, &in.CreatedAt)
+}
+
 // Inbox returns an inbox with its named members, or ENOTFOUND.
 func (q *Q) Inbox(ctx context.Context, id parley.ID) (*parley.Inbox, error) {
 	var in parley.Inbox
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, slug, access, created_at FROM inboxes WHERE id = $1`, id).
-		Scan(&in.ID, &in.Name, &in.Slug, &in.Access, &in.CreatedAt)
+	err := scanInbox(q.db.QueryRowContext(ctx, `SELECT `+inboxColumns+` FROM inboxes WHERE id = $1`, id), &in)
 	if err != nil {
 		return nil, q.notFound(err, "inbox")
 	}
@@ -66,22 +71,9 @@ func (q *Q) Inbox(ctx context.Context, id parley.ID) (*parley.Inbox, error) {
 
 // Inboxes returns every inbox with its named members, by name.
 func (q *Q) Inboxes(ctx context.Context) ([]parley.Inbox, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT id, name, slug, access, created_at FROM inboxes ORDER BY name, id`)
+	out, err := appendRows(ctx, q, nil, "inboxes", `SELECT `+inboxColumns+` FROM inboxes ORDER BY name, id`, nil, scanInbox)
 	if err != nil {
-		return nil, q.wrap(err, "inboxes")
-	}
-	var out []parley.Inbox
-	for rows.Next() {
-		var in parley.Inbox
-		if err := rows.Scan(&in.ID, &in.Name, &in.Slug, &in.Access, &in.CreatedAt); err != nil {
-			rows.Close()
-			return nil, q.wrap(err, "inboxes")
-		}
-		out = append(out, in)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, q.wrap(err, "inboxes")
+		return nil, err
 	}
 	users, err := q.pairs(ctx, `SELECT inbox_id, user_id FROM inbox_users ORDER BY inbox_id, user_id`)
 	if err != nil {

@@ -64,23 +64,12 @@ func (tx *Tx) Enqueue(ctx context.Context, j *Job) error {
 func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Job, error) {
 	var out []Job
 	err := s.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs
+		var err error
+		out, err = appendRows(ctx, &tx.Q, nil, "claim jobs", `SELECT `+jobColumns+` FROM jobs
 			WHERE state = 'queued' AND run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
-			ORDER BY run_at, id LIMIT $2`+s.d.claimLock(), now, limit)
+			ORDER BY run_at, id LIMIT $2`+s.d.claimLock(), []any{now, limit}, scanJob)
 		if err != nil {
-			return tx.wrap(err, "claim jobs")
-		}
-		for rows.Next() {
-			var j Job
-			if err := scanJob(rows, &j); err != nil {
-				rows.Close()
-				return tx.wrap(err, "claim jobs")
-			}
-			out = append(out, j)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return tx.wrap(err, "claim jobs")
+			return err
 		}
 		for i := range out {
 			out[i].Attempts++

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"fmt"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -44,20 +44,8 @@ func (q *Q) LibraryItem(ctx context.Context, id parley.ID) (*parley.LibraryItem,
 
 // LibraryItems returns the items of a kind, by title.
 func (q *Q) LibraryItems(ctx context.Context, kind parley.LibraryKind) ([]parley.LibraryItem, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+libraryColumns+` FROM library_items WHERE kind = $1 ORDER BY title, id`, kind)
-	if err != nil {
-		return nil, q.wrap(err, "%ss", kind)
-	}
-	defer rows.Close()
-	var out []parley.LibraryItem
-	for rows.Next() {
-		var it parley.LibraryItem
-		if err := scanLibraryItem(rows, &it); err != nil {
-			return nil, q.wrap(err, "%ss", kind)
-		}
-		out = append(out, it)
-	}
-	return out, q.wrap(rows.Err(), "%ss", kind)
+	return appendRows(ctx, q, nil, fmt.Sprintf("%ss", kind),
+		`SELECT `+libraryColumns+` FROM library_items WHERE kind = $1 ORDER BY title, id`, []any{kind}, scanLibraryItem)
 }
 
 const documentColumns = `id, name, content_type, size, blob, token, created_by, created_at`
@@ -80,18 +68,7 @@ func (tx *Tx) DeleteDocument(ctx context.Context, id parley.ID) error {
 
 // Documents returns every document, newest first.
 func (q *Q) Documents(ctx context.Context) ([]parley.Document, error) {
-	var out []parley.Document
-	if err := q.eachRow(ctx, "documents", `SELECT `+documentColumns+` FROM documents ORDER BY created_at DESC, id DESC`, nil, func(rows *sql.Rows) error {
-		var d parley.Document
-		if err := scanDocument(rows, &d); err != nil {
-			return err
-		}
-		out = append(out, d)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return appendRows(ctx, q, nil, "documents", `SELECT `+documentColumns+` FROM documents ORDER BY created_at DESC, id DESC`, nil, scanDocument)
 }
 
 // DocumentByToken returns the document a link names, or ENOTFOUND.

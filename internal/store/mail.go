@@ -65,18 +65,8 @@ func (tx *Tx) AddParticipants(ctx context.Context, conversationID parley.ID, ema
 
 // Participants returns the addresses of a conversation's mail, sorted.
 func (q *Q) Participants(ctx context.Context, conversationID parley.ID) ([]string, error) {
-	var out []string
-	if err := q.eachRow(ctx, "participants", `SELECT email FROM mail_participants WHERE conversation_id = $1 ORDER BY email`, []any{conversationID}, func(rows *sql.Rows) error {
-		var e string
-		if err := rows.Scan(&e); err != nil {
-			return err
-		}
-		out = append(out, e)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return appendRows(ctx, q, nil, "participants",
+		`SELECT email FROM mail_participants WHERE conversation_id = $1 ORDER BY email`, []any{conversationID}, scanValue[string])
 }
 
 // IsParticipant reports whether email has been on a conversation's mail.
@@ -181,18 +171,8 @@ func (q *Q) QuarantineList(ctx context.Context, before parley.ID, limit int) ([]
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	out := []parley.Quarantined{}
-	if err := q.eachRow(ctx, "quarantine", `SELECT `+quarantineColumns+` FROM quarantine WHERE id < $1 ORDER BY id DESC LIMIT $2`, []any{before, limit}, func(rows *sql.Rows) error {
-		var m parley.Quarantined
-		if err := scanQuarantined(rows, &m); err != nil {
-			return err
-		}
-		out = append(out, m)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return appendRows(ctx, q, []parley.Quarantined{}, "quarantine",
+		`SELECT `+quarantineColumns+` FROM quarantine WHERE id < $1 ORDER BY id DESC LIMIT $2`, []any{before, limit}, scanQuarantined)
 }
 
 // Quarantined returns one quarantined message, or ENOTFOUND.

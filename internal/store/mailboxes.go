@@ -89,16 +89,5 @@ func (s *Store) ReleaseMailbox(ctx context.Context, channelID parley.ID, owner s
 
 // EmailChannels returns every email channel, for the mailbox syncers.
 func (q *Q) EmailChannels(ctx context.Context) ([]parley.Channel, error) {
-	var out []parley.Channel
-	if err := q.eachRow(ctx, "email channels", `SELECT `+channelColumns+` FROM channels WHERE kind = 'email' ORDER BY id`, nil, func(rows *sql.Rows) error {
-		var c parley.Channel
-		if err := q.scanChannel(rows, &c); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return appendRows(ctx, q, nil, "email channels", `SELECT `+channelColumns+` FROM channels WHERE kind = 'email' ORDER BY id`, nil, q.scanChannel)
 }

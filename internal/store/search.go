@@ -245,24 +245,18 @@ func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.
 	qctx, cancel := context.WithTimeout(ctx, searchBudget)
 	defer cancel()
 	var out []parley.ID
-	rows, err := q.db.QueryContext(qctx, query, args...)
-	if err == nil {
-		for rows.Next() {
-			var id parley.ID
-			if err = rows.Scan(&id); err != nil {
-				break
-			}
-			out = append(out, id)
+	err := q.eachRow(qctx, "search", query, args, func(rows *sql.Rows) error {
+		var id parley.ID
+		if err := rows.Scan(&id); err != nil {
+			return err
 		}
-		if err == nil {
-			err = rows.Err()
-		}
-		rows.Close()
-	}
+		out = append(out, id)
+		return nil
+	})
 	if err != nil && qctx.Err() != nil && ctx.Err() == nil {
 		return out, nil // over budget: keep what was found
 	}
-	return out, q.wrap(err, "search")
+	return out, err
 }
 
 // conversationsIn loads the conversations among ids that are in the inboxes

@@ -30,11 +30,16 @@ func (tx *Tx) SetTeamMembers(ctx context.Context, teamID parley.ID, userIDs []pa
 	return nil
 }
 
+const teamColumns = `id, name, created_at`
+
+func scanTeam(sc interface{ Scan(...any) error }, t *parley.Team) error {
+	return sc.Scan(&t.ID, &t.Name, &t.CreatedAt)
+}
+
 // Team returns a team with its members, or ENOTFOUND.
 func (q *Q) Team(ctx context.Context, id parley.ID) (*parley.Team, error) {
 	var t parley.Team
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, created_at FROM teams WHERE id = $1`, id).
-		Scan(&t.ID, &t.Name, &t.CreatedAt)
+	err := scanTeam(q.db.QueryRowContext(ctx, `SELECT `+teamColumns+` FROM teams WHERE id = $1`, id), &t)
 	if err != nil {
 		return nil, q.notFound(err, "team")
 	}
@@ -44,22 +49,9 @@ func (q *Q) Team(ctx context.Context, id parley.ID) (*parley.Team, error) {
 
 // Teams returns every team with its members, by name.
 func (q *Q) Teams(ctx context.Context) ([]parley.Team, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT id, name, created_at FROM teams ORDER BY name, id`)
+	out, err := appendRows(ctx, q, nil, "teams", `SELECT `+teamColumns+` FROM teams ORDER BY name, id`, nil, scanTeam)
 	if err != nil {
-		return nil, q.wrap(err, "teams")
-	}
-	var out []parley.Team
-	for rows.Next() {
-		var t parley.Team
-		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt); err != nil {
-			rows.Close()
-			return nil, q.wrap(err, "teams")
-		}
-		out = append(out, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, q.wrap(err, "teams")
+		return nil, err
 	}
 	members, err := q.pairs(ctx, `SELECT team_id, user_id FROM team_members ORDER BY team_id, user_id`)
 	if err != nil {

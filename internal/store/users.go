@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -80,18 +79,7 @@ func (q *Q) UserByEmail(ctx context.Context, email string) (*parley.User, string
 
 // Users returns every user, by name.
 func (q *Q) Users(ctx context.Context) ([]parley.User, error) {
-	var out []parley.User
-	if err := q.eachRow(ctx, "users", `SELECT `+userColumns+` FROM users ORDER BY name, id`, nil, func(rows *sql.Rows) error {
-		var u parley.User
-		if err := scanUser(rows, &u); err != nil {
-			return err
-		}
-		out = append(out, u)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return appendRows(ctx, q, nil, "users", `SELECT `+userColumns+` FROM users ORDER BY name, id`, nil, scanUser)
 }
 
 // CountUsers returns how many users exist.
@@ -120,18 +108,7 @@ func (q *Q) exec1(ctx context.Context, kind, query string, args ...any) error {
 
 // ids reads a single column of ids.
 func (q *Q) ids(ctx context.Context, query string, args ...any) ([]parley.ID, error) {
-	out := []parley.ID{}
-	if err := q.eachRow(ctx, "ids", query, args, func(rows *sql.Rows) error {
-		var id parley.ID
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		out = append(out, id)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return appendRows(ctx, q, []parley.ID{}, "ids", query, args, scanValue[parley.ID])
 }
 
 // prefixed qualifies each column of a column list with a table alias.

@@ -45,18 +45,7 @@ func (q *Q) ListView(ctx context.Context, v ViewQuery) ([]parley.Conversation, e
 		return nil, nil
 	}
 	query, args := viewSQL(v)
-	var out []parley.Conversation
-	if err := q.eachRow(ctx, "list view", query, args, func(rows *sql.Rows) error {
-		var c parley.Conversation
-		if err := scanConversation(rows, &c); err != nil {
-			return err
-		}
-		out = append(out, c)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return appendRows(ctx, q, nil, "list view", query, args, scanConversation)
 }
 
 // ExplainView returns the engine's query plan for a view query, one line per
@@ -77,25 +66,24 @@ func (s *Store) ExplainView(ctx context.Context, v ViewQuery) ([]string, error) 
 			return nil, s.wrap(err, "explain")
 		}
 	}
-	rows, err := tx.QueryContext(ctx, prefix+query, args...)
-	if err != nil {
-		return nil, s.wrap(err, "explain")
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
 	var out []string
-	for rows.Next() {
+	// On tx, where PostgreSQL has sequential scans off.
+	if err := (&Q{db: tx, d: s.d}).eachRow(ctx, "explain", prefix+query, args, func(rows *sql.Rows) error {
+		cols, _ := rows.Columns()
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, s.wrap(err, "explain")
+			return err
 		}
 		out = append(out, fmt.Sprint(vals[len(vals)-1]))
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, s.wrap(rows.Err(), "explain")
+	return out, nil
 }
 
 // viewSQL writes a view query's SQL and arguments.
