@@ -68,19 +68,7 @@ func (g *rig) run(poll time.Duration) context.CancelFunc {
 }
 
 // texts returns the texts of every message received on the channel.
-func (g *rig) texts() []string {
-	var out []string
-	for _, c := range g.convs() {
-		evs, _ := g.s.ConversationEvents(context.Background(), c.ID, 0, 100)
-		for _, e := range evs {
-			if e.MessageID != nil {
-				m, _ := g.s.Message(context.Background(), *e.MessageID)
-				out = append(out, m.Text)
-			}
-		}
-	}
-	return out
-}
+func (g *rig) texts() []string { return storetest.InboxTexts(g.t, g.s, g.ch.InboxID) }
 
 func (g *rig) convs() []parley.Conversation {
 	cs, err := g.s.ListView(context.Background(), store.ViewQuery{InboxIDs: []parley.ID{g.ch.InboxID},

@@ -97,22 +97,7 @@ func code(err error) int {
 
 func (g *rig) messages() []string {
 	g.t.Helper()
-	out := []string{}
-	ids, err := g.s.ListView(context.Background(), store.ViewQuery{InboxIDs: []parley.ID{g.inbox.ID},
-		Placements: []parley.Placement{parley.PlacementInbox, parley.PlacementFiltered}, Oldest: true, Limit: 100})
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	for _, c := range ids {
-		evs, _ := g.s.ConversationEvents(context.Background(), c.ID, 0, 100)
-		for _, e := range evs {
-			if e.MessageID != nil {
-				m, _ := g.s.Message(context.Background(), *e.MessageID)
-				out = append(out, m.Text)
-			}
-		}
-	}
-	return out
+	return storetest.InboxTexts(g.t, g.s, g.inbox.ID)
 }
 
 func TestListener(t *testing.T) {

@@ -77,3 +77,32 @@ func (f *Fixtures) Channel(in *parley.Inbox, kind parley.ChannelKind) *parley.Ch
 	f.tx(func(tx *store.Tx) error { return tx.CreateChannel(context.Background(), c) })
 	return c
 }
+
+// InboxTexts returns the text of every message in an inbox's conversations
+// (in the inbox and filtered), oldest conversation first: what reached it.
+func InboxTexts(t testing.TB, s *store.Store, inbox parley.ID) []string {
+	t.Helper()
+	ctx := context.Background()
+	convs, err := s.ListView(ctx, store.ViewQuery{InboxIDs: []parley.ID{inbox},
+		Placements: []parley.Placement{parley.PlacementInbox, parley.PlacementFiltered}, Oldest: true, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []string{}
+	for _, c := range convs {
+		evs, err := s.ConversationEvents(ctx, c.ID, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if e.MessageID != nil {
+				m, err := s.Message(ctx, *e.MessageID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, m.Text)
+			}
+		}
+	}
+	return out
+}
