@@ -24,9 +24,10 @@ import (
 const childEnv = "PARLEY_TEST_CONSUMER_URL"
 
 // TestMain lets the test binary serve as a node running the test consumer
-// for the crash test: with PARLEY_TEST_CONSUMER_URL set it runs it until
-// killed, printing "handled N" for each event it handles (before its
-// transaction commits) and "moved N" after each commit.
+// for the crash tests: with PARLEY_TEST_CONSUMER_URL set it runs it until
+// killed, printing "holding" when it takes the consumer, "handled N" for
+// each event it handles (before its transaction commits) and "moved N"
+// after each commit.
 func TestMain(m *testing.M) {
 	if url := os.Getenv(childEnv); url != "" {
 		if err := runChild(url); err != nil {
@@ -51,6 +52,11 @@ func runChild(url string) error {
 		}}, nil)
 	r.Batch, r.Retry = 7, 20*time.Millisecond
 	r.OnMove = func(seq int64) { fmt.Printf("moved %d\n", seq) }
+	r.OnHold = func(held bool) {
+		if held {
+			fmt.Println("holding")
+		}
+	}
 	r.Run(context.Background())
 	return nil
 }
@@ -146,4 +152,58 @@ func TestConsumerCrash(t *testing.T) {
 			checkEffects(t, s, url)
 		})
 	}
+}
+
+// TestSurvivorTakesOver runs the consumer on two live nodes of one
+// PostgreSQL database and kills the one holding it outright, at a random
+// point: until then the other handled nothing; then it takes over within
+// seconds and finishes, and every effect is there exactly once.
+func TestSurvivorTakesOver(t *testing.T) {
+	url := storetest.URL(t, "postgres")
+	s := open(t, url)
+	appendEvents(t, s, 1000)
+	last, err := s.LastSeq(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startChild(t, url)
+	if line := a.next(t); line != "holding" {
+		t.Fatalf("the first node said %q, want holding", line)
+	}
+	b := startChild(t, url)
+	survivor := make(chan string, 4096)
+	go func() {
+		for b.lines.Scan() {
+			survivor <- b.lines.Text()
+		}
+		close(survivor)
+	}()
+	for n := 1 + rand.IntN(400); n > 0; {
+		if strings.HasPrefix(a.next(t), "handled ") {
+			n--
+		}
+	}
+	a.kill(t)
+	select {
+	case line := <-survivor:
+		if line != "holding" {
+			t.Fatalf("while the first node held the consumer, the second said %q", line)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("the second node did not take over within 15 s\n%s", b.out.String())
+	}
+	deadline := time.After(20 * time.Second)
+	for done := false; !done; {
+		select {
+		case line, ok := <-survivor:
+			if !ok {
+				t.Fatalf("the second node ended\n%s", b.out.String())
+			}
+			done = line == "moved "+strconv.FormatInt(last, 10)
+		case <-deadline:
+			t.Fatal("the second node did not finish within 20 s")
+		}
+	}
+	b.kill(t)
+	checkEffects(t, s, url)
 }
