@@ -7,12 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/bench"
-	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/config"
 )
 
 // benchCmd runs "parley bench seed" (make a dataset) or "parley bench"
@@ -70,20 +71,28 @@ func benchSeed(ctx context.Context, args []string, getenv func(string) string, s
 	if err := os.MkdirAll(*dir, 0o750); err != nil {
 		return err
 	}
-	url := getenv("PARLEY_DATABASE_URL")
-	if url == "" {
-		url = filepath.Join(*dir, "parley.db")
-	}
-	st, err := store.Open(ctx, store.Options{URL: url})
+	// The dataset is a data directory of its own: the server that bench
+	// starts on it uses it as one, with the secret key made here.
+	cfg, err := config.Load(func(key string) string {
+		if key == "PARLEY_DATA_DIR" {
+			return *dir
+		}
+		return getenv(key)
+	})
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	st := a.store
 	if n, err := st.CountUsers(ctx); err != nil || n > 0 {
-		return errors.Join(err, fmt.Errorf("bench seed: the database at %s is not empty", url))
+		return errors.Join(err, fmt.Errorf("bench seed: the database at %s is not empty", cfg.DatabaseURL))
 	}
 	fmt.Fprintf(stdout, "seeding %d conversations, %d messages into %s (%s)\n", *convs, *msgs, *dir, st.Engine())
-	ds, err := bench.Seed(ctx, st, bench.SeedOptions{Conversations: *convs, Messages: *msgs, Inboxes: *inboxes, Agents: *agents, Progress: stdout})
+	ds, err := bench.Seed(ctx, st, a.orgs, bench.SeedOptions{Conversations: *convs, Messages: *msgs, Inboxes: *inboxes, Agents: *agents, Progress: stdout})
 	if err != nil {
 		return err
 	}

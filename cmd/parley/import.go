@@ -9,8 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/parleyhq/parley/internal/blob"
-	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/parley"
@@ -33,24 +31,15 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if *slug == "" || fs.NArg() != 1 {
 		return errors.New("import: want: parley import mbox --inbox SLUG FILE")
 	}
-	cfg, err := config.Load(getenv)
+	a, err := openOrg(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	st, _, err := openOrg(ctx, getenv)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	ch, err := st.BuiltinChannel(ctx, *slug)
+	defer a.Close()
+	ch, err := a.store.BuiltinChannel(ctx, *slug)
 	if err != nil {
 		return fmt.Errorf("import: inbox %q: %w", *slug, err)
 	}
-	blobs, err := blob.Open(cfg.BlobDir)
-	if err != nil {
-		return err
-	}
-	conv := conversation.New(st, conversation.Options{MailDomain: cfg.MailDomain, Blobs: blobs})
 
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -84,7 +73,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 			return ctx.Err()
 		}
 		sum.messages++
-		r, err := conv.ReceiveEmail(ctx, parley.System, conversation.Email{ChannelID: ch.ID, Raw: raw, Source: "import", Import: true})
+		r, err := a.conv.ReceiveEmail(ctx, parley.System, conversation.Email{ChannelID: ch.ID, Raw: raw, Source: "import", Import: true})
 		if err != nil {
 			return fmt.Errorf("message %d: %w", sum.messages, err)
 		}

@@ -7,32 +7,32 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
-	"github.com/parleyhq/parley/internal/store"
 )
 
-// openOrg opens the store for a command and makes sure the organisation
-// exists, so commands work before the first serve.
-func openOrg(ctx context.Context, getenv func(string) string) (*store.Store, *org.Service, error) {
+// openOrg builds the app for a command and makes sure the organisation
+// exists, so commands work before the first serve. The caller closes the
+// app.
+func openOrg(ctx context.Context, getenv func(string) string) (*app, error) {
 	cfg, err := config.Load(getenv)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	st, _, err := openStore(ctx, &cfg, nil)
+	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	o := org.New(st, nil)
-	if _, err := o.FirstStart(ctx, cfg.OrgName, ""); err != nil {
-		st.Close()
-		return nil, nil, err
+	if _, err := a.orgs.FirstStart(ctx, cfg.OrgName, ""); err != nil {
+		a.Close()
+		return nil, err
 	}
-	return st, o, nil
+	return a, nil
 }
 
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -49,11 +49,11 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, o, err := openOrg(ctx, getenv)
+	a, err := openOrg(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer a.Close()
 	switch sub {
 	case "create":
 		pw := ""
@@ -62,14 +62,14 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 				return err
 			}
 		}
-		u, err := o.CreateUser(ctx, parley.System, org.NewUser{Email: *email, Name: *name, Role: parley.Role(*role), Password: pw})
+		u, err := a.orgs.CreateUser(ctx, parley.System, org.NewUser{Email: *email, Name: *name, Role: parley.Role(*role), Password: pw})
 		if err != nil {
 			return cliError(err)
 		}
 		fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
 		return nil
 	case "list":
-		users, err := o.Users(ctx, parley.System)
+		users, err := a.orgs.Users(ctx, parley.System)
 		if err != nil {
 			return err
 		}
@@ -84,7 +84,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		if err := o.SetPassword(ctx, parley.System, *email, pw); err != nil {
+		if err := a.orgs.SetPassword(ctx, parley.System, *email, pw); err != nil {
 			return cliError(err)
 		}
 		fmt.Fprintf(stdout, "password set for %s\n", *email)
@@ -104,16 +104,16 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, o, err := openOrg(ctx, getenv)
+	a, err := openOrg(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	u, _, err := st.UserByEmail(ctx, *email)
+	defer a.Close()
+	u, _, err := a.store.UserByEmail(ctx, *email)
 	if err != nil {
 		return cliError(err)
 	}
-	token, err := o.CreateToken(ctx, parley.System, u.ID, *name)
+	token, err := a.orgs.CreateToken(ctx, parley.System, u.ID, *name)
 	if err != nil {
 		return cliError(err)
 	}

@@ -14,11 +14,19 @@ const SessionTTL = 30 * 24 * time.Hour
 
 // Sessions signs users in and recognises them again.
 type Sessions struct {
-	// Passwords bounds the password checks in flight; share it with every
-	// other user of passwords in the process.
-	Passwords *Hasher
 	store     *store.Store
 	now       func() time.Time
+	passwords *Hasher
+}
+
+// SessionOptions are the sessions' collaborators; every field has a working
+// zero.
+type SessionOptions struct {
+	Now func() time.Time // the clock; nil means the real one
+	// Passwords bounds the password checks in flight: share it with every
+	// other user of passwords in the process. Nil makes one for these
+	// sessions alone.
+	Passwords *Hasher
 }
 
 // dummyHash is checked when the email is unknown or has no password, so a
@@ -26,12 +34,15 @@ type Sessions struct {
 // hashing at start-up would cost 19 MiB of memory for nothing.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$8IhnrnQ7QLaNxSX+nROiYg$SzZaBLU6I8f/sgso/5q0ElQaY8vGVgMzTIPZENW/kkc"
 
-// NewSessions returns a session service on s; nil now means the real clock.
-func NewSessions(s *store.Store, now func() time.Time) *Sessions {
-	if now == nil {
-		now = time.Now
+// NewSessions returns a session service on s.
+func NewSessions(s *store.Store, o SessionOptions) *Sessions {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Sessions{Passwords: NewHasher(DefaultHashes()), store: s, now: now}
+	if o.Passwords == nil {
+		o.Passwords = NewHasher(DefaultHashes())
+	}
+	return &Sessions{store: s, now: o.Now, passwords: o.Passwords}
 }
 
 func (s *Sessions) clock() time.Time { return parley.Normalize(s.now()) }
@@ -49,7 +60,7 @@ func (s *Sessions) Login(ctx context.Context, email, password string) (string, *
 	if u == nil || hash == "" {
 		hash = dummyHash
 	}
-	ok, err := s.Passwords.Check(ctx, hash, password)
+	ok, err := s.passwords.Check(ctx, hash, password)
 	if err != nil {
 		return "", nil, err
 	}

@@ -41,8 +41,9 @@ type Dataset struct {
 // every kind, contacts, and conversations whose statuses, placements,
 // assignees and activity spread over two years look like a busy help desk:
 // about a fifth open, most closed, a few filtered, spam or trash. It writes
-// no events: the log of a seeded database starts empty.
-func Seed(ctx context.Context, s *store.Store, o SeedOptions) (*Dataset, error) {
+// no events: the log of a seeded database starts empty. orgs is the
+// organisation's service on s.
+func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions) (*Dataset, error) {
 	if o.Inboxes == 0 {
 		o.Inboxes = 5
 	}
@@ -54,7 +55,6 @@ func Seed(ctx context.Context, s *store.Store, o SeedOptions) (*Dataset, error) 
 	}
 	began := time.Now()
 	w := newWriter(o.Seed + 1)
-	orgs := org.New(s, nil)
 	ds := &Dataset{Conversations: o.Conversations, Messages: o.Messages, Engine: s.Engine(), RareWord: RareWord}
 	if _, err := orgs.FirstStart(ctx, "Bench Corp", ""); err != nil {
 		return nil, err

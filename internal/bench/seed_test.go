@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
@@ -16,7 +17,7 @@ import (
 func TestSeed(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		ds, err := Seed(ctx, s, SeedOptions{Conversations: 600, Messages: 3000, Inboxes: 3, Agents: 20})
+		ds, err := Seed(ctx, s, org.New(s, org.Options{}), SeedOptions{Conversations: 600, Messages: 3000, Inboxes: 3, Agents: 20})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,11 +28,28 @@ import (
 
 // Manager runs a syncer per connected mailbox and follows channel changes.
 type Manager struct {
-	Store    *store.Store
-	Receiver conversation.EmailReceiver
-	Log      *slog.Logger
-	Now      func() time.Time
+	store    *store.Store
+	receiver conversation.EmailReceiver
+	log      *slog.Logger
+	now      func() time.Time
+	poll     time.Duration
+	idle     time.Duration
+	lease    time.Duration
+	tls      *tls.Config
+	owner    string // this node, as the holder of mailbox leases
+	wake     chan struct{}
 
+	mu   sync.Mutex
+	runs map[parley.ID]*run
+}
+
+// Options are a manager's collaborators and timings; every field but
+// Receiver has a working zero.
+type Options struct {
+	// Receiver takes in the messages the mailboxes hold; required.
+	Receiver conversation.EmailReceiver
+	Log      *slog.Logger     // nil discards
+	Now      func() time.Time // the clock; nil means the real one
 	// Poll is how often a mailbox without IDLE is checked, and how often
 	// the manager looks for channel changes (default 30 s).
 	Poll time.Duration
@@ -45,24 +62,37 @@ type Manager struct {
 	Lease time.Duration
 	// TLS configures the connections (tests add their roots).
 	TLS *tls.Config
-
-	owner string
-	mu    sync.Mutex
-	runs  map[parley.ID]*run
-	wake  chan struct{}
-	once  sync.Once
 }
 
-func (m *Manager) wakeCh() chan struct{} {
-	m.once.Do(func() { m.wake = make(chan struct{}, 1) })
-	return m.wake
+// NewManager returns a manager of the mailboxes connected in s; Run starts
+// it.
+func NewManager(s *store.Store, o Options) *Manager {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Poll <= 0 {
+		o.Poll = 30 * time.Second
+	}
+	if o.Idle <= 0 {
+		o.Idle = 10 * time.Minute
+	}
+	if o.Lease <= 0 {
+		o.Lease = time.Minute
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return &Manager{store: s, receiver: o.Receiver, log: o.Log, now: o.Now, poll: o.Poll, idle: o.Idle, lease: o.Lease,
+		tls: o.TLS, owner: hex.EncodeToString(b), wake: make(chan struct{}, 1), runs: map[parley.ID]*run{}}
 }
 
 // Wake makes the manager look at the channels now: call it when a channel
 // was created or changed on this node (other nodes notice within Poll).
 func (m *Manager) Wake() {
 	select {
-	case m.wakeCh() <- struct{}{}:
+	case m.wake <- struct{}{}:
 	default:
 	}
 }
@@ -79,44 +109,20 @@ func sameSettings(ch parley.Channel, r *run) bool {
 	return set != nil && *set == r.settings
 }
 
-func (m *Manager) defaults() {
-	if m.Poll == 0 {
-		m.Poll = 30 * time.Second
-	}
-	if m.Idle == 0 {
-		m.Idle = 10 * time.Minute
-	}
-	if m.Lease == 0 {
-		m.Lease = time.Minute
-	}
-	if m.Now == nil {
-		m.Now = time.Now
-	}
-	if m.owner == "" {
-		b := make([]byte, 8)
-		_, _ = rand.Read(b)
-		m.owner = hex.EncodeToString(b)
-	}
-	if m.runs == nil {
-		m.runs = map[parley.ID]*run{}
-	}
-}
-
 // Run syncs until ctx ends.
 func (m *Manager) Run(ctx context.Context) {
-	m.defaults()
-	tick := time.NewTicker(m.Poll)
+	tick := time.NewTicker(m.poll)
 	defer tick.Stop()
 	for {
 		if err := m.reconcile(ctx); err != nil && ctx.Err() == nil {
-			m.Log.Error("imap: channels", "err", err)
+			m.log.Error("imap: channels", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			m.stopAll()
 			return
 		case <-tick.C:
-		case <-m.wakeCh():
+		case <-m.wake:
 		}
 	}
 }
@@ -124,7 +130,7 @@ func (m *Manager) Run(ctx context.Context) {
 // reconcile starts a syncer for each enabled connected mailbox and stops
 // those whose channel was turned off, removed or changed.
 func (m *Manager) reconcile(ctx context.Context) error {
-	chs, err := m.Store.EmailChannels(ctx)
+	chs, err := m.store.EmailChannels(ctx)
 	if err != nil {
 		return err
 	}
@@ -181,12 +187,12 @@ type syncer struct {
 // loop connects, syncs and waits for news, reconnecting with backoff after
 // a failure, until ctx ends.
 func (s *syncer) loop(ctx context.Context) {
-	defer s.m.Store.ReleaseMailbox(context.WithoutCancel(ctx), s.ch.ID, s.m.owner)
+	defer s.m.store.ReleaseMailbox(context.WithoutCancel(ctx), s.ch.ID, s.m.owner)
 	backoff := time.Second
 	for ctx.Err() == nil {
-		held, err := s.m.Store.LeaseMailbox(ctx, s.ch.ID, s.m.owner, s.m.Now(), s.m.Lease)
+		held, err := s.m.store.LeaseMailbox(ctx, s.ch.ID, s.m.owner, s.m.now(), s.m.lease)
 		if err == nil && !held {
-			sleep(ctx, s.m.Poll) // another node syncs it
+			sleep(ctx, s.m.poll) // another node syncs it
 			continue
 		}
 		if err == nil {
@@ -196,8 +202,8 @@ func (s *syncer) loop(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			s.m.Log.Warn("imap: sync failed", "channel_id", s.ch.ID, "mailbox", s.ch.Mailbox, "err", err)
-			_ = s.m.Store.SaveMailboxError(ctx, s.ch.ID, err.Error(), parley.Normalize(s.m.Now()))
+			s.m.log.Warn("imap: sync failed", "channel_id", s.ch.ID, "mailbox", s.ch.Mailbox, "err", err)
+			_ = s.m.store.SaveMailboxError(ctx, s.ch.ID, err.Error(), parley.Normalize(s.m.now()))
 			sleep(ctx, backoff)
 			backoff = min(backoff*2, 5*time.Minute)
 			continue
@@ -226,7 +232,7 @@ func (s *syncer) session(ctx context.Context) error {
 		}
 	}
 	opts := &imapclient.Options{
-		TLSConfig: s.m.TLS,
+		TLSConfig: s.m.tls,
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
 			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
 				if d.NumMessages != nil {
@@ -257,7 +263,7 @@ func (s *syncer) session(ctx context.Context) error {
 		if err := s.sync(ctx, c, sel.UIDValidity); err != nil {
 			return err
 		}
-		if held, err := s.m.Store.LeaseMailbox(ctx, s.ch.ID, s.m.owner, s.m.Now(), s.m.Lease); err != nil || !held {
+		if held, err := s.m.store.LeaseMailbox(ctx, s.ch.ID, s.m.owner, s.m.now(), s.m.lease); err != nil || !held {
 			return err // lost to another node: it syncs now
 		}
 		if idle {
@@ -268,7 +274,7 @@ func (s *syncer) session(ctx context.Context) error {
 			select {
 			case <-ctx.Done():
 				return nil
-			case <-time.After(s.m.Poll):
+			case <-time.After(s.m.poll):
 			}
 			if err := c.Noop().Wait(); err != nil {
 				return fmt.Errorf("poll: %w", err)
@@ -312,7 +318,7 @@ func (s *syncer) idle(ctx context.Context, c *imapclient.Client, news chan struc
 	if err != nil {
 		return fmt.Errorf("idle: %w", err)
 	}
-	timer := time.NewTimer(s.m.Idle)
+	timer := time.NewTimer(s.m.idle)
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
@@ -335,14 +341,14 @@ func (s *syncer) idle(ctx context.Context, c *imapclient.Client, news chan struc
 // renumbered the mailbox: everything is looked at again, and what was
 // taken in before is recognised by its Message-ID.
 func (s *syncer) sync(ctx context.Context, c *imapclient.Client, validity uint32) error {
-	st, err := s.m.Store.MailboxState(ctx, s.ch.ID)
+	st, err := s.m.store.MailboxState(ctx, s.ch.ID)
 	if err != nil {
 		return err
 	}
 	last := st.LastUID
 	if st.UIDValidity != validity {
 		if st.UIDValidity != 0 {
-			s.m.Log.Warn("imap: UIDVALIDITY changed: resyncing", "channel_id", s.ch.ID, "was", st.UIDValidity, "now", validity)
+			s.m.log.Warn("imap: UIDVALIDITY changed: resyncing", "channel_id", s.ch.ID, "was", st.UIDValidity, "now", validity)
 		}
 		last = 0
 	}
@@ -365,7 +371,7 @@ func (s *syncer) sync(ctx context.Context, c *imapclient.Client, validity uint32
 		}
 		if len(msgs) == 1 {
 			raw := msgs[0].FindBodySection(body)
-			_, err := s.m.Receiver.ReceiveEmail(ctx, parley.System, conversation.Email{
+			_, err := s.m.receiver.ReceiveEmail(ctx, parley.System, conversation.Email{
 				ChannelID: s.ch.ID, Raw: raw, Source: "imap", Keys: []string{fmt.Sprintf("imap:%d:%d", validity, uid)},
 			})
 			if parley.ErrorCode(err) == parley.ECONFLICT && strings.Contains(parley.ErrorMessage(err), "turned off") {
@@ -376,9 +382,9 @@ func (s *syncer) sync(ctx context.Context, c *imapclient.Client, validity uint32
 			}
 		}
 		last = uint32(uid)
-		if err := s.m.Store.SaveCheckpoint(ctx, s.ch.ID, validity, last, parley.Normalize(s.m.Now())); err != nil {
+		if err := s.m.store.SaveCheckpoint(ctx, s.ch.ID, validity, last, parley.Normalize(s.m.now())); err != nil {
 			return err
 		}
 	}
-	return s.m.Store.SaveCheckpoint(ctx, s.ch.ID, validity, last, parley.Normalize(s.m.Now()))
+	return s.m.store.SaveCheckpoint(ctx, s.ch.ID, validity, last, parley.Normalize(s.m.now()))
 }

@@ -3,8 +3,6 @@ package imap_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -36,7 +34,7 @@ type rig struct {
 
 func newRig(t *testing.T, s *store.Store, srv *imaptest.Server) *rig {
 	ctx := context.Background()
-	o := org.New(s, nil)
+	o := org.New(s, org.Options{})
 	setup, err := o.FirstStart(ctx, "Acme", "")
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +58,7 @@ func newRig(t *testing.T, s *store.Store, srv *imaptest.Server) *rig {
 
 func (g *rig) run(poll time.Duration) context.CancelFunc {
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &imap.Manager{Store: g.s, Receiver: g.conv, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Poll: poll, Idle: 2 * time.Second}
+	m := imap.NewManager(g.s, imap.Options{Receiver: g.conv, Poll: poll, Idle: 2 * time.Second})
 	done := make(chan struct{})
 	go func() { m.Run(ctx); close(done) }()
 	g.t.Cleanup(func() { cancel(); <-done })
@@ -222,7 +220,7 @@ func TestMailboxPolling(t *testing.T) {
 		g.waitFor(5*time.Second, "polled")
 
 		off := false
-		if _, err := org.New(s, nil).UpdateChannel(ctx, parley.System, g.ch.ID, org.ChannelPatch{Enabled: &off}); err != nil {
+		if _, err := org.New(s, org.Options{}).UpdateChannel(ctx, parley.System, g.ch.ID, org.ChannelPatch{Enabled: &off}); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(500 * time.Millisecond) // the manager sees the change

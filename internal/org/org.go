@@ -19,22 +19,35 @@ import (
 
 // Service runs the organisation's use-cases against a store.
 type Service struct {
-	// Blobs keeps users' pictures; without it, SetAvatar is EUNAVAILABLE.
-	Blobs interface {
-		Put(data []byte) (string, error)
-	}
-	// Passwords bounds the password hashes in flight; share the sign-in's.
-	Passwords *auth.Hasher
 	store     *store.Store
 	now       func() time.Time
+	passwords *auth.Hasher
+	blobs     Blobs
 }
 
-// New returns a service on s. now is the clock; nil means the real one.
-func New(s *store.Store, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Blobs keeps users' pictures; Put returns once the picture is on disk.
+type Blobs interface {
+	Put(data []byte) (key string, err error)
+}
+
+// Options are a service's collaborators; every field has a working zero.
+type Options struct {
+	Now func() time.Time // the clock; nil means the real one
+	// Passwords bounds the password hashes in flight: share the sign-in's
+	// (auth.SessionOptions). Nil makes one for this service alone.
+	Passwords *auth.Hasher
+	Blobs     Blobs // keeps users' pictures; without it, SetAvatar is EUNAVAILABLE
+}
+
+// New returns a service on s.
+func New(s *store.Store, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	return &Service{Passwords: auth.NewHasher(auth.DefaultHashes()), store: s, now: now}
+	if o.Passwords == nil {
+		o.Passwords = auth.NewHasher(auth.DefaultHashes())
+	}
+	return &Service{store: s, now: o.Now, passwords: o.Passwords, blobs: o.Blobs}
 }
 
 func (s *Service) clock() time.Time { return parley.Normalize(s.now()) }
@@ -298,11 +311,11 @@ func (s *Service) SetAvatar(ctx context.Context, a parley.Actor, data []byte) (*
 		if len(data) > MaxAvatarBytes {
 			return nil, parley.Invalid("body", "is larger than %d MB", MaxAvatarBytes>>20)
 		}
-		if s.Blobs == nil {
+		if s.blobs == nil {
 			return nil, parley.Errorf(parley.EUNAVAILABLE, "pictures are not available on this server")
 		}
 		var err error
-		if key, err = s.Blobs.Put(data); err != nil {
+		if key, err = s.blobs.Put(data); err != nil {
 			return nil, err
 		}
 	}
@@ -330,7 +343,7 @@ func (s *Service) ChangePassword(ctx context.Context, a parley.Actor, current, n
 		return err
 	}
 	if hash != "" {
-		ok, err := s.Passwords.Check(ctx, hash, current)
+		ok, err := s.passwords.Check(ctx, hash, current)
 		if err != nil {
 			return err
 		}
@@ -356,5 +369,5 @@ func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
 	if len(pw) > 1024 {
 		return "", parley.Invalid("password", "is too long")
 	}
-	return s.Passwords.Hash(ctx, pw)
+	return s.passwords.Hash(ctx, pw)
 }

@@ -20,7 +20,7 @@ func ptr[T any](v T) *T { return &v }
 func TestDeactivate(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := org.New(s, nil)
+		o := org.New(s, org.Options{})
 		setup, err := o.FirstStart(ctx, "Acme", "boss@example.com")
 		if err != nil {
 			t.Fatal(err)
@@ -31,7 +31,7 @@ func TestDeactivate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sessions := auth.NewSessions(s, nil)
+		sessions := auth.NewSessions(s, auth.SessionOptions{})
 		session, _, err := sessions.Login(ctx, "ana@example.com", "password-ana")
 		if err != nil {
 			t.Fatal(err)
@@ -109,7 +109,7 @@ func TestDeactivate(t *testing.T) {
 func TestTeamRenameDelete(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := org.New(s, nil)
+		o := org.New(s, org.Options{})
 		f := storetest.NewFixtures(t, s)
 		admin, ana := parley.UserActor(f.User("Boss", parley.RoleAdmin)), f.User("Ana", parley.RoleAgent)
 		billing, err := o.CreateTeam(ctx, admin, "Billing", []parley.ID{ana.ID})
@@ -151,7 +151,7 @@ func TestTeamRenameDelete(t *testing.T) {
 func TestRenameOrganization(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := org.New(s, nil)
+		o := org.New(s, org.Options{})
 		if _, err := o.FirstStart(ctx, "My company", ""); err != nil {
 			t.Fatal(err)
 		}

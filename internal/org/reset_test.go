@@ -21,7 +21,7 @@ func TestPasswordReset(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-		o := org.New(s, func() time.Time { return now })
+		o := org.New(s, org.Options{Now: func() time.Time { return now }})
 		if _, err := o.FirstStart(ctx, "Acme", "boss@example.com"); err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestPasswordReset(t *testing.T) {
 		if _, err := o.UpdateUser(ctx, parley.System, leo.ID, org.UserPatch{Active: ptr(false)}); err != nil {
 			t.Fatal(err)
 		}
-		sessions := auth.NewSessions(s, func() time.Time { return now })
+		sessions := auth.NewSessions(s, auth.SessionOptions{Now: func() time.Time { return now }})
 		old, _, err := sessions.Login(ctx, "ana@example.com", "old-password")
 		if err != nil {
 			t.Fatal(err)

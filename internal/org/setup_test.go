@@ -18,7 +18,7 @@ import (
 func TestFirstStart(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := org.New(s, nil)
+		o := org.New(s, org.Options{})
 		var (
 			wg     sync.WaitGroup
 			mu     sync.Mutex
@@ -81,7 +81,7 @@ func TestFirstStart(t *testing.T) {
 func TestInboxes(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := org.New(s, nil)
+		o := org.New(s, org.Options{})
 		f := storetest.NewFixtures(t, s)
 		root := parley.UserActor(f.User("root", parley.RoleAdmin))
 		ana := f.User("ana", parley.RoleAgent)

@@ -15,7 +15,7 @@ import (
 // never take a user past org.MaxTokens, on either engine.
 func TestTokenCapUnderConcurrency(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		o := org.New(s, nil)
+		o := org.New(s, org.Options{})
 		u, err := o.CreateUser(t.Context(), parley.System, org.NewUser{Email: "ana@example.com", Name: "Ana", Role: parley.RoleAgent})
 		if err != nil {
 			t.Fatal(err)

@@ -69,16 +69,12 @@ func (s *Sub) Overflowed() bool {
 
 // Hub reads the log and fans it out on one node.
 type Hub struct {
-	store *store.Store
-	log   *slog.Logger
-	node  string
-	// Buffer is each subscriber's capacity in events before it is dropped.
-	Buffer int
-	// Poll is how often the hub re-reads the log in case a notification was
-	// lost.
-	Poll time.Duration
-	// Now is the clock that dates signals.
-	Now func() time.Time
+	store  *store.Store
+	log    *slog.Logger
+	node   string
+	buffer int              // each subscriber's capacity in events
+	poll   time.Duration    // how often the log is re-read
+	now    func() time.Time // dates signals
 
 	wake chan struct{}
 
@@ -90,11 +86,35 @@ type Hub struct {
 	names  *names
 }
 
+// Options tune a hub; every field has a working zero.
+type Options struct {
+	Log *slog.Logger     // nil discards
+	Now func() time.Time // the clock that dates signals; nil means the real one
+	// Poll is how often the hub re-reads the log in case a notification
+	// was lost (default 3 s).
+	Poll time.Duration
+	// Buffer is each subscriber's capacity in events before it is
+	// dropped (default 1024).
+	Buffer int
+}
+
 // NewHub returns a hub on s; Run starts it.
-func NewHub(s *store.Store, log *slog.Logger) *Hub {
+func NewHub(s *store.Store, o Options) *Hub {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = parley.Now
+	}
+	if o.Poll <= 0 {
+		o.Poll = 3 * time.Second
+	}
+	if o.Buffer <= 0 {
+		o.Buffer = 1024
+	}
 	b := make([]byte, 6)
 	rand.Read(b)
-	return &Hub{store: s, log: log, node: hex.EncodeToString(b), Buffer: 1024, Poll: 3 * time.Second, Now: parley.Now,
+	return &Hub{store: s, log: o.Log, node: hex.EncodeToString(b), buffer: o.Buffer, poll: o.Poll, now: o.Now,
 		wake: make(chan struct{}, 1), subs: map[*Sub]struct{}{}, topics: map[Topic]map[*Sub]struct{}{},
 		ready: make(chan struct{}), names: newNames(s)}
 }
@@ -146,7 +166,7 @@ func (h *Hub) Run(ctx context.Context) error {
 			h.deliver(sig)
 		}
 	})
-	poll := time.NewTicker(h.Poll)
+	poll := time.NewTicker(h.poll)
 	defer poll.Stop()
 	for {
 		select {
@@ -212,7 +232,7 @@ func (h *Hub) Subscribe(ctx context.Context, topics ...Topic) (*Sub, int64, erro
 	case <-ctx.Done():
 		return nil, 0, ctx.Err()
 	}
-	s := &Sub{Events: make(chan Event, h.Buffer), Signals: make(chan Signal, 64)}
+	s := &Sub{Events: make(chan Event, h.buffer), Signals: make(chan Signal, 64)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.subs[s] = struct{}{}
@@ -316,7 +336,7 @@ func (h *Hub) Replay(ctx context.Context, after, upto int64, fn func(Event) erro
 // nodes'. A signal without a time is dated now.
 func (h *Hub) Signal(ctx context.Context, sig Signal) {
 	if sig.At.IsZero() {
-		sig.At = h.Now()
+		sig.At = h.now()
 	}
 	h.deliver(sig)
 	if h.store.Distributed() {

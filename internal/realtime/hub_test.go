@@ -3,7 +3,6 @@ package realtime
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -16,8 +15,7 @@ import (
 // newTestHub returns a started hub on s that does not read the log: events
 // are handed to it with publish. Only signals use s, to tell other nodes.
 func newTestHub(s *store.Store, buffer int) *Hub {
-	h := NewHub(s, slog.New(slog.DiscardHandler))
-	h.Buffer = buffer
+	h := NewHub(s, Options{Buffer: buffer})
 	close(h.ready)
 	return h
 }
@@ -96,14 +94,14 @@ func TestHubRoutesByTopic(t *testing.T) {
 		}
 	}
 
-	h.Now = func() time.Time { return time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC) }
+	h.now = func() time.Time { return time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC) }
 	h.Signal(context.Background(), Signal{Type: "typing", InboxID: 1, ConversationID: 7})
 	for name, s := range subs {
 		var heard bool
 		select {
 		case sig := <-s.Signals:
 			heard = true
-			if !sig.At.Equal(h.Now()) {
+			if !sig.At.Equal(h.now()) {
 				t.Errorf("%s: signal dated %v, want the hub's clock", name, sig.At)
 			}
 		default:
@@ -132,7 +130,7 @@ func TestHubFollow(t *testing.T) {
 
 	other := subscribe(t, h, InboxTopic(2))
 	roomy := subscribe(t, h, InboxTopic(3))
-	h.Buffer = 1
+	h.buffer = 1
 	tiny := subscribe(t, h, InboxTopic(3))
 	h.publish(Event{Seq: 4, Type: parley.EventMessageReceived, InboxID: id(3)},
 		Event{Seq: 5, Type: parley.EventMessageReceived, InboxID: id(3)})

@@ -44,27 +44,24 @@ func newAPI(t *testing.T, s *store.Store, cfg server.Config) *api {
 func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) *api {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	o := org.New(s, nil)
-	hub := realtime.NewHub(s, log)
-	if buffer > 0 {
-		hub.Buffer = buffer
-	}
+	hub := realtime.NewHub(s, realtime.Options{Log: log, Buffer: buffer})
 	s.SetOnEvents(func([]parley.Event) { hub.Wake() })
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.Blobs = blobs
+	// A busy machine must not turn a password check into a 503: the tests
+	// count answers. (The hasher's own test covers the wait.)
+	passwords := auth.NewHasher(auth.DefaultHashes())
+	passwords.Wait = time.Minute
+	o := org.New(s, org.Options{Passwords: passwords, Blobs: blobs})
+	sessions := auth.NewSessions(s, auth.SessionOptions{Passwords: passwords})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { hub.Run(ctx); close(done) }()
 	if cfg.MailDomain == "" {
 		cfg.MailDomain = "parley.test"
 	}
-	// A busy machine must not turn a password check into a 503: the tests
-	// count answers. (The hasher's own test covers the wait.)
-	sessions := auth.NewSessions(s, nil)
-	sessions.Passwords.Wait = time.Minute
 	h := server.New(cfg, server.Deps{
 		Log: log, Database: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
 		Library:  library.New(s, blobs, nil),

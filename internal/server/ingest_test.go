@@ -135,7 +135,7 @@ func newIngestWorld(t *testing.T, s *store.Store) *ingestWorld {
 	mailbox.channel = w.admin.must(201, "POST", path("/inboxes/%d/channels", imapInbox), map[string]any{"kind": "email", "name": "Shared",
 		"config": map[string]any{"imap": map[string]any{"host": host, "port": port, "security": "none",
 			"username": imaptest.Username, "password": imaptest.Password}}}).id()
-	m := &imap.Manager{Store: s, Receiver: conv, Log: log, Poll: 50 * time.Millisecond, Idle: 2 * time.Second}
+	m := imap.NewManager(s, imap.Options{Receiver: conv, Log: log, Poll: 50 * time.Millisecond, Idle: 2 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { m.Run(ctx); close(done) }()

@@ -35,7 +35,7 @@ type rig struct {
 
 func newRig(t *testing.T, s *store.Store) *rig {
 	ctx := context.Background()
-	o := org.New(s, nil)
+	o := org.New(s, org.Options{})
 	setup, err := o.FirstStart(ctx, "Acme", "")
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ func TestOrgRenameInFrom(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		g := newOutRig(t, s, nil)
 		a := g.receive(customerMail("r1@client.example", "Jo <jo@client.example>", "", "Hello", "Anyone there?"))
-		if _, err := org.New(s, nil).RenameOrganization(context.Background(), parley.System, "Globex"); err != nil {
+		if _, err := org.New(s, org.Options{}).RenameOrganization(context.Background(), parley.System, "Globex"); err != nil {
 			t.Fatal(err)
 		}
 		g.reply(a.ConversationID, "Yes!")

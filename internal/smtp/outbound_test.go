@@ -45,7 +45,7 @@ type outRig struct {
 
 func newOutRig(t *testing.T, s *store.Store, configure func(*mta)) *outRig {
 	ctx := context.Background()
-	o := org.New(s, nil)
+	o := org.New(s, org.Options{})
 	setup, err := o.FirstStart(ctx, "Acme", "")
 	if err != nil {
 		t.Fatal(err)
@@ -404,7 +404,7 @@ func TestSenderIdentity(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		g := newOutRig(t, s, nil)
-		o := org.New(s, nil)
+		o := org.New(s, org.Options{})
 		cfg := []byte(`{"from_name":"company","signature":"{{agent.first_name}} {{agent.last_name}}\nAcme support",` +
 			`"signature_html":"<p><b>{{agent.full_name}}</b> — Acme support</p>"}`)
 		if _, err := o.UpdateChannel(ctx, parley.System, g.ch, org.ChannelPatch{Config: cfg}); err != nil {
@@ -452,7 +452,7 @@ func TestMailboxSendsAsItself(t *testing.T) {
 		own := startMTA(t, nil, nil)
 		host, port, _ := net.SplitHostPort(own.addr)
 		email, _ := s.Channel(ctx, g.ch)
-		ch, err := org.New(s, nil).CreateChannel(ctx, parley.System, email.InboxID, org.NewChannel{Kind: parley.ChannelEmail, Name: "support@acme.com",
+		ch, err := org.New(s, org.Options{}).CreateChannel(ctx, parley.System, email.InboxID, org.NewChannel{Kind: parley.ChannelEmail, Name: "support@acme.com",
 			Config: []byte(fmt.Sprintf(`{"address":"support@acme.com","smtp":{"host":%q,"port":%s,"security":"none"}}`, host, port))})
 		if err != nil {
 			t.Fatal(err)
@@ -539,7 +539,7 @@ func TestFromAddress(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		g := newOutRig(t, s, nil)
-		o := org.New(s, g.clock.Now) // the queue runs on the test clock
+		o := org.New(s, org.Options{Now: g.clock.Now}) // the queue runs on the test clock
 		if err := o.RequestFromAddress(ctx, g.ana, g.ch, "help@acme.com", "http://parley.test/verify-from/"); parley.ErrorCode(err) != parley.EFORBIDDEN {
 			t.Errorf("an agent asking: %v, want EFORBIDDEN", err)
 		}
