@@ -239,6 +239,23 @@ func (s *Service) Users(ctx context.Context, a parley.Actor) ([]parley.User, err
 	return s.store.Users(ctx)
 }
 
+// Names returns, to anyone signed in, the names of the users and teams with
+// the given ids, by id; an id that names none is left out. They are read
+// from the database at each call, never cached: a rename shows on the next
+// page on every node. EUNAUTHORIZED without a user.
+func (s *Service) Names(ctx context.Context, a parley.Actor, userIDs, teamIDs []parley.ID) (users, teams map[parley.ID]string, err error) {
+	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
+		return nil, nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	if users, err = s.store.UserNames(ctx, userIDs); err != nil {
+		return nil, nil, err
+	}
+	if teams, err = s.store.TeamNames(ctx, teamIDs); err != nil {
+		return nil, nil, err
+	}
+	return users, teams, nil
+}
+
 // User returns a user to anyone signed in, or ENOTFOUND.
 func (s *Service) User(ctx context.Context, a parley.Actor, id parley.ID) (*parley.User, error) {
 	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
@@ -46,7 +47,7 @@ func TestViewer(t *testing.T) {
 			}
 		}
 		// Nobody hears their own signal; outsiders hear none.
-		sig := realtime.Signal{Type: "typing", InboxID: closed.ID, Actor: realtime.ActorJSON{Kind: parley.ActorUser, ID: id(ana.ID)}}
+		sig := realtime.Signal{Type: "typing", InboxID: closed.ID, Actor: present.ActorJSON{Kind: parley.ActorUser, ID: id(ana.ID)}}
 		for u, want := range map[*parley.User]bool{ana: false, bob: false, root: true} {
 			v, _ := realtime.NewViewer(ctx, s, parley.UserActor(u))
 			if got := v.SeesSignal(sig); got != want {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -35,13 +36,13 @@ type Event struct {
 // Signal is an ephemeral notice: someone is typing in or viewing a
 // conversation. It is never stored.
 type Signal struct {
-	Type           string         `json:"type"` // typing, viewing, left
-	ConversationID parley.ID      `json:"conversation_id"`
-	InboxID        parley.ID      `json:"inbox_id"`
-	Actor          ActorJSON      `json:"actor"`
-	At             time.Time      `json:"at"`
-	Node           string         `json:"node,omitempty"` // the node that made it
-	Data           map[string]any `json:"data,omitempty"`
+	Type           string            `json:"type"` // typing, viewing, left
+	ConversationID parley.ID         `json:"conversation_id"`
+	InboxID        parley.ID         `json:"inbox_id"`
+	Actor          present.ActorJSON `json:"actor"`
+	At             time.Time         `json:"at"`
+	Node           string            `json:"node,omitempty"` // the node that made it
+	Data           map[string]any    `json:"data,omitempty"`
 }
 
 // Sub is one subscriber's feed: the events and signals of the topics it
@@ -83,7 +84,6 @@ type Hub struct {
 	subs   map[*Sub]struct{}
 	topics map[Topic]map[*Sub]struct{} // who follows each topic
 	ready  chan struct{}
-	names  *names
 }
 
 // Options tune a hub; every field has a working zero.
@@ -116,7 +116,7 @@ func NewHub(s *store.Store, o Options) *Hub {
 	rand.Read(b)
 	return &Hub{store: s, log: o.Log, node: hex.EncodeToString(b), buffer: o.Buffer, poll: o.Poll, now: o.Now,
 		wake: make(chan struct{}, 1), subs: map[*Sub]struct{}{}, topics: map[Topic]map[*Sub]struct{}{},
-		ready: make(chan struct{}), names: newNames(s)}
+		ready: make(chan struct{})}
 }
 
 // Head is the log's last seq: where a client that wants only what happens

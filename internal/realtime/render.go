@@ -3,118 +3,56 @@ package realtime
 import (
 	"context"
 	"encoding/json"
-	"sync"
-	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
-	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/present"
 )
 
-// ActorJSON names who did something.
-type ActorJSON struct {
-	Kind parley.ActorKind `json:"kind" enum:"user,contact,system"`
-	ID   *parley.ID       `json:"id"`
-	Name string           `json:"name"`
-}
-
-// Actor names who did e: a user by userName, a contact by contact (by
-// name, else email), or Parley itself.
-func Actor(e *parley.Event, userName func(parley.ID) string, contact func(parley.ID) *parley.Contact) ActorJSON {
-	a := ActorJSON{Kind: e.ActorKind, ID: e.ActorID}
-	switch {
-	case e.ActorKind == parley.ActorSystem:
-		a.Name = "Parley"
-	case e.ActorID == nil:
-	case e.ActorKind == parley.ActorUser:
-		a.Name = userName(*e.ActorID)
-	case e.ActorKind == parley.ActorContact:
-		if c := contact(*e.ActorID); c != nil {
-			a.Name = c.Name
-			if a.Name == "" {
-				a.Name = c.Email
-			}
-		}
-	}
-	return a
-}
-
-// eventJSON is an event as clients receive it.
-type eventJSON struct {
-	Seq            int64           `json:"seq"`
-	Type           string          `json:"type"`
-	ConversationID *parley.ID      `json:"conversation_id"`
-	InboxID        *parley.ID      `json:"inbox_id"`
-	MessageID      *parley.ID      `json:"message_id,omitempty"`
-	Actor          ActorJSON       `json:"actor"`
-	At             time.Time       `json:"at"`
-	Data           json.RawMessage `json:"data"`
-}
-
-// names caches user names, refreshed when users change; contacts are looked
-// up per batch.
-type names struct {
-	store *store.Store
-	mu    sync.Mutex
-	users map[parley.ID]string
-}
-
-func newNames(s *store.Store) *names { return &names{store: s} }
-
-func (n *names) user(ctx context.Context, id parley.ID) string {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if _, ok := n.users[id]; !ok || n.users == nil {
-		users, err := n.store.Users(ctx)
-		if err == nil {
-			n.users = map[parley.ID]string{}
-			for _, u := range users {
-				n.users[u.ID] = u.Name
-			}
-		}
-	}
-	return n.users[id]
-}
-
-func (n *names) forget() {
-	n.mu.Lock()
-	n.users = nil
-	n.mu.Unlock()
-}
-
+// render turns a batch of log events into what the stream sends, once for
+// every subscriber. The names they mention are read for this batch, by id,
+// as the REST API reads a page's: a rename shows in the next event.
 func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
-	var contacts []parley.ID
-	for _, e := range evs {
-		if e.ActorKind == parley.ActorContact && e.ActorID != nil {
-			contacts = append(contacts, *e.ActorID)
-		}
-		switch e.Type {
-		case parley.EventUserCreated, parley.EventUserUpdated:
-			h.names.forget()
-		}
+	var m present.Mentions
+	for i := range evs {
+		m.Actor(&evs[i])
 	}
-	cs, err := h.store.ContactsByID(ctx, contacts)
+	users, err := h.store.UserNames(ctx, m.Users)
 	if err != nil {
 		return nil, err
 	}
+	contacts, err := h.store.ContactsByID(ctx, m.Contacts)
+	if err != nil {
+		return nil, err
+	}
+	// One rendering serves every subscriber of the event's inbox, who may
+	// not read the inbox a contact's name was learnt in: names are as a
+	// reader of the event's inbox alone sees them, so a contact's name
+	// shows in events of that inbox only.
+	byInbox := map[parley.ID]*present.Names{}
+	names := func(inbox *parley.ID) *present.Names {
+		var key parley.ID // 0, no inbox's id, for events of none
+		if inbox != nil {
+			key = *inbox
+		}
+		if n, ok := byInbox[key]; ok {
+			return n
+		}
+		n := &present.Names{Users: users, Contacts: make(map[parley.ID]*parley.Contact, len(contacts))}
+		for id, c := range contacts {
+			n.Contacts[id] = c.Seen(func(i parley.ID) bool { return inbox != nil && i == key })
+		}
+		byInbox[key] = n
+		return n
+	}
 	out := make([]Event, len(evs))
-	for i, e := range evs {
-		// One rendering serves every subscriber of the event's inbox, who
-		// may not read the inbox a contact's name was learnt in: the name
-		// shows in events of that inbox only.
-		inEvent := func(inbox parley.ID) bool { return e.InboxID != nil && *e.InboxID == inbox }
-		a := Actor(&e, func(id parley.ID) string { return h.names.user(ctx, id) }, func(id parley.ID) *parley.Contact {
-			if c := cs[id]; c != nil {
-				return c.Seen(inEvent)
-			}
-			return nil
-		})
-		b, err := json.Marshal(eventJSON{Seq: e.Seq, Type: e.Type, ConversationID: e.ConversationID, InboxID: e.InboxID,
-			MessageID: e.MessageID, Actor: a, At: e.At, Data: e.Data})
+	for i := range evs {
+		e := &evs[i]
+		b, err := json.Marshal(names(e.InboxID).Event(e))
 		if err != nil {
 			return nil, err
 		}
 		out[i] = Event{Seq: e.Seq, Type: e.Type, InboxID: e.InboxID, ConversationID: e.ConversationID, ActorID: e.ActorID,
-			UserID: subjectUser(&e), JSON: b}
+			UserID: subjectUser(e), JSON: b}
 	}
 	return out, nil
 }

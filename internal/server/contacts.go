@@ -4,24 +4,25 @@ import (
 	"context"
 
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
 )
 
 // getContact shows a contact to someone who can see one of their
 // conversations (or an admin); anyone else gets 404.
-func (s *Server) getContact(ctx context.Context, a parley.Actor, in *idInput) (*body[contactJSON], error) {
+func (s *Server) getContact(ctx context.Context, a parley.Actor, in *idInput) (*body[present.ContactJSON], error) {
 	c, err := s.conv.Contact(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &body[contactJSON]{contactView(c)}, nil
+	return &body[present.ContactJSON]{present.Contact(c)}, nil
 }
 
-func (s *Server) block(ctx context.Context, a parley.Actor, in *idInput) (*body[contactJSON], error) {
+func (s *Server) block(ctx context.Context, a parley.Actor, in *idInput) (*body[present.ContactJSON], error) {
 	c, err := s.conv.Block(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &body[contactJSON]{contactView(c)}, nil
+	return &body[present.ContactJSON]{present.Contact(c)}, nil
 }
 
 type unblockInput struct {
@@ -29,7 +30,7 @@ type unblockInput struct {
 	Undo bool      `query:"undo" doc:"Undo a block: also move back to the inbox the sender's conversations that the block moved to filtered and that are still there."`
 }
 
-func (s *Server) unblock(ctx context.Context, a parley.Actor, in *unblockInput) (*body[contactJSON], error) {
+func (s *Server) unblock(ctx context.Context, a parley.Actor, in *unblockInput) (*body[present.ContactJSON], error) {
 	unblock := s.conv.Unblock
 	if in.Undo {
 		unblock = s.conv.UndoBlock
@@ -38,7 +39,7 @@ func (s *Server) unblock(ctx context.Context, a parley.Actor, in *unblockInput) 
 	if err != nil {
 		return nil, err
 	}
-	return &body[contactJSON]{contactView(c)}, nil
+	return &body[present.ContactJSON]{present.Contact(c)}, nil
 }
 
 type blockPreviewJSON struct {
@@ -61,7 +62,7 @@ type contactConversationsInput struct {
 
 // contactConversations lists a contact's conversations the caller may read,
 // most recently active first (the sidebar's past conversations).
-func (s *Server) contactConversations(ctx context.Context, a parley.Actor, in *contactConversationsInput) (*body[listJSON[conversationJSON]], error) {
+func (s *Server) contactConversations(ctx context.Context, a parley.Actor, in *contactConversationsInput) (*body[listJSON[present.ConversationJSON]], error) {
 	limit := in.Limit
 	if limit == 0 {
 		limit = 20
@@ -78,7 +79,7 @@ func (s *Server) contactConversations(ctx context.Context, a parley.Actor, in *c
 }
 
 // dissociate takes the contact off a conversation (SPEC CRM-2).
-func (s *Server) dissociate(ctx context.Context, a parley.Actor, in *idInput) (*body[conversationJSON], error) {
+func (s *Server) dissociate(ctx context.Context, a parley.Actor, in *idInput) (*body[present.ConversationJSON], error) {
 	c, err := s.conv.Dissociate(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
@@ -96,7 +97,7 @@ type associateInput struct {
 
 // associate puts a contact on a conversation, by id or by email (SPEC
 // CRM-2).
-func (s *Server) associate(ctx context.Context, a parley.Actor, in *associateInput) (*body[conversationJSON], error) {
+func (s *Server) associate(ctx context.Context, a parley.Actor, in *associateInput) (*body[present.ConversationJSON], error) {
 	c, err := s.conv.Associate(ctx, a, in.ID, in.Body.ContactID, in.Body.Email)
 	if err != nil {
 		return nil, err
@@ -112,7 +113,7 @@ type searchContactsInput struct {
 // searchContacts finds contacts by name or address among those the caller
 // may see: an admin all, anyone else those with a conversation in an inbox
 // they read.
-func (s *Server) searchContacts(ctx context.Context, a parley.Actor, in *searchContactsInput) (*body[listJSON[contactJSON]], error) {
+func (s *Server) searchContacts(ctx context.Context, a parley.Actor, in *searchContactsInput) (*body[listJSON[present.ContactJSON]], error) {
 	limit := in.Limit
 	if limit == 0 {
 		limit = 10
@@ -121,9 +122,9 @@ func (s *Server) searchContacts(ctx context.Context, a parley.Actor, in *searchC
 	if err != nil {
 		return nil, err
 	}
-	out := make([]contactJSON, 0, len(found))
+	out := make([]present.ContactJSON, 0, len(found))
 	for _, c := range found {
-		out = append(out, contactView(c))
+		out = append(out, present.Contact(c))
 	}
 	return list(out), nil
 }

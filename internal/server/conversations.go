@@ -10,6 +10,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
 )
 
 // ViewInput selects conversations as a list does: by view and filters.
@@ -64,7 +65,7 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *listConversationsInput) (*body[listJSON[conversationJSON]], error) {
+func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *listConversationsInput) (*body[listJSON[present.ConversationJSON]], error) {
 	f, err := in.filter()
 	if err != nil {
 		return nil, err
@@ -96,14 +97,27 @@ func (s *Server) listConversations(ctx context.Context, a parley.Actor, in *list
 	return out, nil
 }
 
-func (s *Server) conversationViews(ctx context.Context, a parley.Actor, convs []parley.Conversation) ([]conversationJSON, error) {
-	var contacts []parley.ID
-	for _, c := range convs {
-		if c.ContactID != nil {
-			contacts = append(contacts, *c.ContactID)
-		}
+// names loads the names a page mentions, and those only: the users and
+// teams by id, the contacts as a sees them. Nothing is cached, so a rename
+// shows on the next page, whichever node serves it.
+func (s *Server) names(ctx context.Context, a parley.Actor, m *present.Mentions) (*present.Names, error) {
+	users, teams, err := s.org.Names(ctx, a, m.Users, m.Teams)
+	if err != nil {
+		return nil, err
 	}
-	n, err := s.names(ctx, a, contacts)
+	contacts, err := s.conv.ContactsSeen(ctx, a, m.Contacts)
+	if err != nil {
+		return nil, err
+	}
+	return &present.Names{Users: users, Teams: teams, Contacts: contacts}, nil
+}
+
+func (s *Server) conversationViews(ctx context.Context, a parley.Actor, convs []parley.Conversation) ([]present.ConversationJSON, error) {
+	var m present.Mentions
+	for i := range convs {
+		m.Conversation(&convs[i])
+	}
+	n, err := s.names(ctx, a, &m)
 	if err != nil {
 		return nil, err
 	}
@@ -111,20 +125,20 @@ func (s *Server) conversationViews(ctx context.Context, a parley.Actor, convs []
 	if err != nil {
 		return nil, err
 	}
-	out := make([]conversationJSON, len(convs))
+	out := make([]present.ConversationJSON, len(convs))
 	for i := range convs {
-		out[i] = n.conversation(&convs[i])
+		out[i] = n.Conversation(&convs[i])
 		out[i].Unread = unread[convs[i].ID]
 	}
 	return out, nil
 }
 
-func (s *Server) conversationOut(ctx context.Context, a parley.Actor, c *parley.Conversation) (*body[conversationJSON], error) {
+func (s *Server) conversationOut(ctx context.Context, a parley.Actor, c *parley.Conversation) (*body[present.ConversationJSON], error) {
 	views, err := s.conversationViews(ctx, a, []parley.Conversation{*c})
 	if err != nil {
 		return nil, err
 	}
-	return &body[conversationJSON]{views[0]}, nil
+	return &body[present.ConversationJSON]{views[0]}, nil
 }
 
 // Cursors are opaque to clients: base64 of "<unix micro>.<id>".
@@ -153,7 +167,7 @@ func decodeCursor(s string) (*conversation.Cursor, error) {
 	return &conversation.Cursor{At: time.UnixMicro(us).UTC(), ID: parley.ID(n)}, nil
 }
 
-func (s *Server) getConversation(ctx context.Context, a parley.Actor, in *idInput) (*body[conversationJSON], error) {
+func (s *Server) getConversation(ctx context.Context, a parley.Actor, in *idInput) (*body[present.ConversationJSON], error) {
 	c, err := s.conv.Get(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
@@ -162,8 +176,8 @@ func (s *Server) getConversation(ctx context.Context, a parley.Actor, in *idInpu
 }
 
 // action adapts a use-case that changes a conversation to a route.
-func (s *Server) action(fn func(context.Context, parley.Actor, parley.ID) (*parley.Conversation, error)) func(context.Context, parley.Actor, *idInput) (*body[conversationJSON], error) {
-	return func(ctx context.Context, a parley.Actor, in *idInput) (*body[conversationJSON], error) {
+func (s *Server) action(fn func(context.Context, parley.Actor, parley.ID) (*parley.Conversation, error)) func(context.Context, parley.Actor, *idInput) (*body[present.ConversationJSON], error) {
+	return func(ctx context.Context, a parley.Actor, in *idInput) (*body[present.ConversationJSON], error) {
 		c, err := fn(ctx, a, in.ID)
 		if err != nil {
 			return nil, err
@@ -227,7 +241,7 @@ func (s *Server) views(ctx context.Context, a parley.Actor, in *viewsInput) (*bo
 		if u.Role == parley.RoleViewer {
 			continue
 		}
-		out.Assignees = append(out.Assignees, assigneeCountJSON{UserID: u.ID, Name: u.Name, Initials: initials(u.Name), Open: c.Assignees[u.ID]})
+		out.Assignees = append(out.Assignees, assigneeCountJSON{UserID: u.ID, Name: u.Name, Initials: present.Initials(u.Name), Open: c.Assignees[u.ID]})
 	}
 	return &body[viewsJSON]{out}, nil
 }
@@ -242,7 +256,7 @@ type timelineInput struct {
 	Limit  int       `query:"limit" minimum:"1" maximum:"500" default:"100"`
 }
 
-func (s *Server) timeline(ctx context.Context, a parley.Actor, in *timelineInput) (*body[listJSON[timelineItemJSON]], error) {
+func (s *Server) timeline(ctx context.Context, a parley.Actor, in *timelineInput) (*body[listJSON[present.TimelineItemJSON]], error) {
 	var after int64
 	if in.Cursor != "" {
 		var err error
@@ -264,19 +278,17 @@ func (s *Server) timeline(ctx context.Context, a parley.Actor, in *timelineInput
 		c := strconv.FormatInt(items[limit-1].Seq, 10)
 		next = &c
 	}
-	var contacts []parley.ID
-	for _, it := range items {
-		if it.ActorKind == parley.ActorContact && it.ActorID != nil {
-			contacts = append(contacts, *it.ActorID)
-		}
+	var m present.Mentions
+	for i := range items {
+		m.Actor(&items[i].Event)
 	}
-	n, err := s.names(ctx, a, contacts)
+	n, err := s.names(ctx, a, &m)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]timelineItemJSON, len(items))
-	for i := range items {
-		out[i] = n.timelineItem(&items[i])
+	out := make([]present.TimelineItemJSON, len(items))
+	for i, it := range items {
+		out[i] = n.TimelineItem(&it.Event, it.Message, it.Attachments)
 	}
 	res := list(out)
 	res.Body.NextCursor = next
@@ -308,7 +320,7 @@ type replyInput struct {
 	}
 }
 
-func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*body[messageJSON], error) {
+func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*body[present.MessageJSON], error) {
 	m, err := s.conv.Reply(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML, Via: parley.ChannelKind(in.Body.Via),
 		Attachments: in.Body.Attachments, To: mailboxes(in.Body.To), Cc: mailboxes(in.Body.Cc), Bcc: mailboxes(in.Body.Bcc)})
 	if err != nil {
@@ -318,7 +330,7 @@ func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*bo
 	if err != nil {
 		return nil, err
 	}
-	return &body[messageJSON]{*messageView(m, atts)}, nil
+	return &body[present.MessageJSON]{*present.Message(m, atts)}, nil
 }
 
 type recipientsJSON struct {
@@ -344,12 +356,12 @@ func (s *Server) recipients(ctx context.Context, a parley.Actor, in *idInput) (*
 	return &body[recipientsJSON]{out}, nil
 }
 
-func (s *Server) comment(ctx context.Context, a parley.Actor, in *bodyInput) (*body[messageJSON], error) {
+func (s *Server) comment(ctx context.Context, a parley.Actor, in *bodyInput) (*body[present.MessageJSON], error) {
 	m, err := s.conv.Comment(ctx, a, in.ID, conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML})
 	if err != nil {
 		return nil, err
 	}
-	return &body[messageJSON]{*messageView(m, nil)}, nil
+	return &body[present.MessageJSON]{*present.Message(m, nil)}, nil
 }
 
 type assignInput struct {
@@ -360,7 +372,7 @@ type assignInput struct {
 	}
 }
 
-func (s *Server) assign(ctx context.Context, a parley.Actor, in *assignInput) (*body[conversationJSON], error) {
+func (s *Server) assign(ctx context.Context, a parley.Actor, in *assignInput) (*body[present.ConversationJSON], error) {
 	c, err := s.conv.Assign(ctx, a, in.ID, conversation.Assignment{UserID: in.Body.UserID, TeamID: in.Body.TeamID})
 	if err != nil {
 		return nil, err

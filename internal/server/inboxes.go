@@ -8,18 +8,24 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
 )
 
-func (s *Server) listInboxes(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[inboxJSON]], error) {
+func (s *Server) listInboxes(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[present.InboxJSON]], error) {
 	views, err := s.org.Inboxes(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]inboxJSON, len(views))
+	out := make([]present.InboxJSON, len(views))
 	for i := range views {
 		out[i] = s.inboxView(&views[i])
 	}
 	return list(out), nil
+}
+
+// inboxView shows an inbox to the user it was read for.
+func (s *Server) inboxView(v *org.InboxView) present.InboxJSON {
+	return present.Inbox(&v.Inbox, v.Member, s.cfg.MailDomain)
 }
 
 type createInboxInput struct {
@@ -31,7 +37,7 @@ type createInboxInput struct {
 	}
 }
 
-func (s *Server) createInbox(ctx context.Context, a parley.Actor, in *createInboxInput) (*body[inboxJSON], error) {
+func (s *Server) createInbox(ctx context.Context, a parley.Actor, in *createInboxInput) (*body[present.InboxJSON], error) {
 	ib, err := s.org.CreateInbox(ctx, a, org.NewInbox{Name: in.Body.Name, Access: in.Body.Access,
 		UserIDs: in.Body.UserIDs, TeamIDs: in.Body.TeamIDs})
 	if err != nil {
@@ -40,15 +46,15 @@ func (s *Server) createInbox(ctx context.Context, a parley.Actor, in *createInbo
 	return s.inboxOut(ctx, a, ib.ID)
 }
 
-func (s *Server) inboxOut(ctx context.Context, a parley.Actor, id parley.ID) (*body[inboxJSON], error) {
+func (s *Server) inboxOut(ctx context.Context, a parley.Actor, id parley.ID) (*body[present.InboxJSON], error) {
 	v, err := s.org.Inbox(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	return &body[inboxJSON]{s.inboxView(v)}, nil
+	return &body[present.InboxJSON]{s.inboxView(v)}, nil
 }
 
-func (s *Server) getInbox(ctx context.Context, a parley.Actor, in *idInput) (*body[inboxJSON], error) {
+func (s *Server) getInbox(ctx context.Context, a parley.Actor, in *idInput) (*body[present.InboxJSON], error) {
 	return s.inboxOut(ctx, a, in.ID)
 }
 
@@ -60,7 +66,7 @@ type updateInboxInput struct {
 	}
 }
 
-func (s *Server) updateInbox(ctx context.Context, a parley.Actor, in *updateInboxInput) (*body[inboxJSON], error) {
+func (s *Server) updateInbox(ctx context.Context, a parley.Actor, in *updateInboxInput) (*body[present.InboxJSON], error) {
 	if _, err := s.org.UpdateInbox(ctx, a, in.ID, org.InboxPatch{Name: in.Body.Name, Access: in.Body.Access}); err != nil {
 		return nil, err
 	}
@@ -86,25 +92,38 @@ type membersInput struct {
 	}
 }
 
-func (s *Server) setInboxMembers(ctx context.Context, a parley.Actor, in *membersInput) (*body[inboxJSON], error) {
+func (s *Server) setInboxMembers(ctx context.Context, a parley.Actor, in *membersInput) (*body[present.InboxJSON], error) {
 	if _, err := s.org.SetInboxMembers(ctx, a, in.ID, in.Body.UserIDs, in.Body.TeamIDs); err != nil {
 		return nil, err
 	}
 	return s.inboxOut(ctx, a, in.ID)
 }
 
-func (s *Server) listChannels(ctx context.Context, a parley.Actor, in *idInput) (*body[listJSON[channelJSON]], error) {
+func (s *Server) listChannels(ctx context.Context, a parley.Actor, in *idInput) (*body[listJSON[present.ChannelJSON]], error) {
 	chs, err := s.org.Channels(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]channelJSON, len(chs))
+	out := make([]present.ChannelJSON, len(chs))
 	for i := range chs {
 		if out[i], err = s.channelView(ctx, a, &chs[i]); err != nil {
 			return nil, err
 		}
 	}
 	return list(out), nil
+}
+
+// channelView shows a channel; a connected mailbox's status is read here.
+func (s *Server) channelView(ctx context.Context, a parley.Actor, c *parley.Channel) (present.ChannelJSON, error) {
+	out := present.Channel(c)
+	if c.Mailbox != "" {
+		st, err := s.org.MailboxState(ctx, a, c)
+		if err != nil {
+			return out, err
+		}
+		out.Mailbox = &present.MailboxStatusJSON{SyncedAt: st.SyncedAt, LastError: st.LastError, ErrorAt: st.ErrorAt, LastUID: st.LastUID}
+	}
+	return out, nil
 }
 
 type createChannelInput struct {
@@ -117,13 +136,13 @@ type createChannelInput struct {
 	}
 }
 
-func (s *Server) createChannel(ctx context.Context, a parley.Actor, in *createChannelInput) (*body[channelJSON], error) {
+func (s *Server) createChannel(ctx context.Context, a parley.Actor, in *createChannelInput) (*body[present.ChannelJSON], error) {
 	c, err := s.org.CreateChannel(ctx, a, in.ID, org.NewChannel{Kind: in.Body.Kind, Name: in.Body.Name,
 		Enabled: in.Body.Enabled, Config: rawConfig(in.Body.Config)})
 	if err != nil {
 		return nil, err
 	}
-	return &body[channelJSON]{channelView(c)}, nil
+	return &body[present.ChannelJSON]{present.Channel(c)}, nil
 }
 
 type updateChannelInput struct {
@@ -135,13 +154,13 @@ type updateChannelInput struct {
 	}
 }
 
-func (s *Server) updateChannel(ctx context.Context, a parley.Actor, in *updateChannelInput) (*body[channelJSON], error) {
+func (s *Server) updateChannel(ctx context.Context, a parley.Actor, in *updateChannelInput) (*body[present.ChannelJSON], error) {
 	c, err := s.org.UpdateChannel(ctx, a, in.ID, org.ChannelPatch{Name: in.Body.Name, Enabled: in.Body.Enabled,
 		Config: rawConfig(in.Body.Config)})
 	if err != nil {
 		return nil, err
 	}
-	return &body[channelJSON]{channelView(c)}, nil
+	return &body[present.ChannelJSON]{present.Channel(c)}, nil
 }
 
 func rawConfig(m map[string]any) json.RawMessage {

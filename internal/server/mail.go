@@ -13,6 +13,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
 )
 
 type mimeInput struct {
@@ -169,8 +170,8 @@ type sendEmailInput struct {
 }
 
 type sentEmailJSON struct {
-	Conversation conversationJSON `json:"conversation"`
-	Message      messageJSON      `json:"message"`
+	Conversation present.ConversationJSON `json:"conversation"`
+	Message      present.MessageJSON      `json:"message"`
 }
 
 // sendEmail starts a conversation with a new email from the inbox (SPEC
@@ -187,7 +188,7 @@ func (s *Server) sendEmail(ctx context.Context, a parley.Actor, in *sendEmailInp
 	if err != nil {
 		return nil, err
 	}
-	return &body[sentEmailJSON]{sentEmailJSON{Conversation: cv.Body, Message: *messageView(m, nil)}}, nil
+	return &body[sentEmailJSON]{sentEmailJSON{Conversation: cv.Body, Message: *present.Message(m, nil)}}, nil
 }
 
 type forwardInput struct {
@@ -200,7 +201,7 @@ type forwardInput struct {
 }
 
 // forward emails the conversation to people outside (SPEC CNV-11).
-func (s *Server) forward(ctx context.Context, a parley.Actor, in *forwardInput) (*body[messageJSON], error) {
+func (s *Server) forward(ctx context.Context, a parley.Actor, in *forwardInput) (*body[present.MessageJSON], error) {
 	f := conversation.Forward{Note: conversation.Body{Text: in.Body.Text, HTML: in.Body.HTML}}
 	for _, t := range in.Body.To {
 		f.To = append(f.To, parley.Mailbox{Email: t.Email, Name: t.Name})
@@ -209,7 +210,7 @@ func (s *Server) forward(ctx context.Context, a parley.Actor, in *forwardInput) 
 	if err != nil {
 		return nil, err
 	}
-	return &body[messageJSON]{*messageView(m, nil)}, nil
+	return &body[present.MessageJSON]{*present.Message(m, nil)}, nil
 }
 
 type uploadInput struct {

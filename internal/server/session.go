@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
 )
 
 const (
@@ -26,7 +27,7 @@ type loginInput struct {
 
 type sessionOutput struct {
 	SetCookie []http.Cookie `header:"Set-Cookie"`
-	Body      userJSON
+	Body      present.UserJSON
 }
 
 // A limit on sign-in attempts and the key it counts by.
@@ -69,7 +70,7 @@ func (s *Server) login(ctx context.Context, _ parley.Actor, in *loginInput) (*se
 		return nil, err
 	}
 	forgive(attempts)
-	return &sessionOutput{SetCookie: []http.Cookie{s.cookie(token), s.deviceCookie(email)}, Body: userView(u)}, nil
+	return &sessionOutput{SetCookie: []http.Cookie{s.cookie(token), s.deviceCookie(email)}, Body: present.User(u)}, nil
 }
 
 // deviceCookie marks this browser as one that signed in as email; only the
@@ -108,12 +109,12 @@ func (s *Server) logout(ctx context.Context, _ parley.Actor, in *logoutInput) (*
 
 type body[T any] struct{ Body T }
 
-func (s *Server) me(ctx context.Context, a parley.Actor, _ *struct{}) (*body[userJSON], error) {
+func (s *Server) me(ctx context.Context, a parley.Actor, _ *struct{}) (*body[present.UserJSON], error) {
 	u, err := s.org.User(ctx, a, a.UserID)
 	if err != nil {
 		return nil, err
 	}
-	return &body[userJSON]{userView(u)}, nil
+	return &body[present.UserJSON]{present.User(u)}, nil
 }
 
 // loginLink signs in with a one-time link printed at first start, then goes

@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
 	"github.com/parleyhq/parley/internal/realtime"
 )
 
@@ -260,5 +261,5 @@ func (s *Server) signal(ctx context.Context, a parley.Actor, in streamSignal) {
 	}
 	id := a.UserID
 	s.hub.Signal(ctx, realtime.Signal{Type: in.Type, ConversationID: c.ID, InboxID: c.InboxID,
-		Actor: realtime.ActorJSON{Kind: parley.ActorUser, ID: &id, Name: a.Name}})
+		Actor: present.ActorJSON{Kind: parley.ActorUser, ID: &id, Name: a.Name}})
 }

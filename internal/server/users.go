@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
 )
 
 type idInput struct {
@@ -28,14 +29,14 @@ func list[T any](items []T) *body[listJSON[T]] {
 	return &body[listJSON[T]]{listJSON[T]{Items: items}}
 }
 
-func (s *Server) listUsers(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[userJSON]], error) {
+func (s *Server) listUsers(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[present.UserJSON]], error) {
 	users, err := s.org.Users(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]userJSON, len(users))
+	out := make([]present.UserJSON, len(users))
 	for i := range users {
-		out[i] = userView(&users[i])
+		out[i] = present.User(&users[i])
 	}
 	return list(out), nil
 }
@@ -50,13 +51,13 @@ type createUserInput struct {
 	}
 }
 
-func (s *Server) createUser(ctx context.Context, a parley.Actor, in *createUserInput) (*body[userJSON], error) {
+func (s *Server) createUser(ctx context.Context, a parley.Actor, in *createUserInput) (*body[present.UserJSON], error) {
 	u, err := s.org.CreateUser(ctx, a, org.NewUser{Email: in.Body.Email, Name: in.Body.Name, Role: in.Body.Role,
 		Password: in.Body.Password, Routable: in.Body.Routable})
 	if err != nil {
 		return nil, err
 	}
-	return &body[userJSON]{userView(u)}, nil
+	return &body[present.UserJSON]{present.User(u)}, nil
 }
 
 type updateUserInput struct {
@@ -76,13 +77,13 @@ type updateUserInput struct {
 	}
 }
 
-func (s *Server) updateUser(ctx context.Context, a parley.Actor, in *updateUserInput) (*body[userJSON], error) {
+func (s *Server) updateUser(ctx context.Context, a parley.Actor, in *updateUserInput) (*body[present.UserJSON], error) {
 	u, err := s.org.UpdateUser(ctx, a, in.ID, org.UserPatch{Name: in.Body.Name, Role: in.Body.Role, Routable: in.Body.Routable, MeetingLink: in.Body.MeetingLink,
 		Locale: in.Body.Locale, Active: in.Body.Active})
 	if err != nil {
 		return nil, err
 	}
-	return &body[userJSON]{userView(u)}, nil
+	return &body[present.UserJSON]{present.User(u)}, nil
 }
 
 type availabilityInput struct {
@@ -92,12 +93,12 @@ type availabilityInput struct {
 	}
 }
 
-func (s *Server) setAvailability(ctx context.Context, a parley.Actor, in *availabilityInput) (*body[userJSON], error) {
+func (s *Server) setAvailability(ctx context.Context, a parley.Actor, in *availabilityInput) (*body[present.UserJSON], error) {
 	u, err := s.org.SetAvailability(ctx, a, in.Body.Status, in.Body.ReassignWhenAway)
 	if err != nil {
 		return nil, err
 	}
-	return &body[userJSON]{userView(u)}, nil
+	return &body[present.UserJSON]{present.User(u)}, nil
 }
 
 type tokenInput struct {
@@ -145,14 +146,14 @@ func (s *Server) revokeToken(ctx context.Context, a parley.Actor, in *idInput) (
 	return nil, s.org.RevokeToken(ctx, a, in.ID)
 }
 
-func (s *Server) listTeams(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[teamJSON]], error) {
+func (s *Server) listTeams(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[present.TeamJSON]], error) {
 	teams, err := s.org.Teams(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]teamJSON, len(teams))
+	out := make([]present.TeamJSON, len(teams))
 	for i := range teams {
-		out[i] = teamView(&teams[i])
+		out[i] = present.Team(&teams[i])
 	}
 	return list(out), nil
 }
@@ -164,12 +165,12 @@ type createTeamInput struct {
 	}
 }
 
-func (s *Server) createTeam(ctx context.Context, a parley.Actor, in *createTeamInput) (*body[teamJSON], error) {
+func (s *Server) createTeam(ctx context.Context, a parley.Actor, in *createTeamInput) (*body[present.TeamJSON], error) {
 	t, err := s.org.CreateTeam(ctx, a, in.Body.Name, in.Body.UserIDs)
 	if err != nil {
 		return nil, err
 	}
-	return &body[teamJSON]{teamView(t)}, nil
+	return &body[present.TeamJSON]{present.Team(t)}, nil
 }
 
 type teamMembersInput struct {
@@ -179,12 +180,12 @@ type teamMembersInput struct {
 	}
 }
 
-func (s *Server) setTeamMembers(ctx context.Context, a parley.Actor, in *teamMembersInput) (*body[teamJSON], error) {
+func (s *Server) setTeamMembers(ctx context.Context, a parley.Actor, in *teamMembersInput) (*body[present.TeamJSON], error) {
 	t, err := s.org.SetTeamMembers(ctx, a, in.ID, in.Body.UserIDs)
 	if err != nil {
 		return nil, err
 	}
-	return &body[teamJSON]{teamView(t)}, nil
+	return &body[present.TeamJSON]{present.Team(t)}, nil
 }
 
 type renameTeamInput struct {
@@ -194,12 +195,12 @@ type renameTeamInput struct {
 	}
 }
 
-func (s *Server) renameTeam(ctx context.Context, a parley.Actor, in *renameTeamInput) (*body[teamJSON], error) {
+func (s *Server) renameTeam(ctx context.Context, a parley.Actor, in *renameTeamInput) (*body[present.TeamJSON], error) {
 	t, err := s.org.RenameTeam(ctx, a, in.ID, in.Body.Name)
 	if err != nil {
 		return nil, err
 	}
-	return &body[teamJSON]{teamView(t)}, nil
+	return &body[present.TeamJSON]{present.Team(t)}, nil
 }
 
 // deleteTeam removes a team; its members and their conversations stay.
@@ -242,7 +243,7 @@ type avatarInput struct {
 }
 
 // setAvatar sets the caller's picture from the image in the body.
-func (s *Server) setAvatar(ctx context.Context, a parley.Actor, in *avatarInput) (*body[userJSON], error) {
+func (s *Server) setAvatar(ctx context.Context, a parley.Actor, in *avatarInput) (*body[present.UserJSON], error) {
 	if len(in.RawBody) == 0 {
 		return nil, parley.Invalid("body", "is empty: send the image's bytes")
 	}
@@ -250,16 +251,16 @@ func (s *Server) setAvatar(ctx context.Context, a parley.Actor, in *avatarInput)
 	if err != nil {
 		return nil, err
 	}
-	return &body[userJSON]{userView(u)}, nil
+	return &body[present.UserJSON]{present.User(u)}, nil
 }
 
 // removeAvatar removes the caller's picture.
-func (s *Server) removeAvatar(ctx context.Context, a parley.Actor, _ *struct{}) (*body[userJSON], error) {
+func (s *Server) removeAvatar(ctx context.Context, a parley.Actor, _ *struct{}) (*body[present.UserJSON], error) {
 	u, err := s.org.SetAvatar(ctx, a, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &body[userJSON]{userView(u)}, nil
+	return &body[present.UserJSON]{present.User(u)}, nil
 }
 
 // avatar serves a user's picture to anyone signed in.

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"testing"
@@ -89,6 +90,74 @@ func TestViewsAPI(t *testing.T) {
 			t.Error("a new customer message did not make it unread")
 		}
 		w.bob.must(404, "POST", path("/conversations/%d/read", v), nil)
+	})
+}
+
+// TestRenameShowsAtOnce: the names a page shows are read for that page, so
+// a user or team renamed shows on the very next load of the list, the
+// conversation and its timeline, and in the next event on an open stream
+// (which had already named the user the old way).
+func TestRenameShowsAtOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		tier2 := parley.ID(w.admin.must(200, "GET", path("/teams"), nil).items()[0]["id"].(float64))
+		conv := parley.ID(w.push(w.vipAPI, "1", "amy@example.org", "The kettle is broken").num("conversation_id"))
+		c := path("/conversations/%d", conv)
+		w.ana.must(200, "PUT", c+"/assignee", map[string]any{"user_id": w.anaID, "team_id": tier2})
+
+		conn := w.ana.dial(t, -1)
+		defer conn.CloseNow()
+		time.Sleep(100 * time.Millisecond) // subscribed
+		comment := func() string {
+			t.Helper()
+			w.ana.must(201, "POST", c+"/comments", map[string]string{"text": "On it."})
+			for {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				m, err := read(ctx, conn)
+				cancel()
+				if err != nil {
+					t.Fatalf("stream: %v", err)
+				}
+				if m.Type == parley.EventCommentAdded {
+					return m.Actor.Name
+				}
+			}
+		}
+		type shown struct{ assignee, initials, team, actor string }
+		page := func() []shown {
+			t.Helper()
+			var out []shown
+			for _, cv := range []map[string]any{
+				w.ana.must(200, "GET", path("/conversations?view=all"), nil).items()[0],
+				w.ana.must(200, "GET", c, nil).body,
+			} {
+				as, _ := cv["assignee"].(map[string]any)
+				tm, _ := cv["team"].(map[string]any)
+				tl := w.ana.must(200, "GET", c+"/timeline", nil).items()
+				actor, _ := tl[len(tl)-1]["actor"].(map[string]any)
+				out = append(out, shown{as["name"].(string), as["initials"].(string), tm["name"].(string), actor["name"].(string)})
+			}
+			return out
+		}
+
+		if got := comment(); got != "ana" {
+			t.Errorf("stream before the rename names %q", got)
+		}
+		for _, got := range page() {
+			if want := (shown{"ana", "a", "Tier2", "ana"}); got != want {
+				t.Errorf("before the rename: %+v, want %+v", got, want)
+			}
+		}
+		w.ana.must(200, "PATCH", path("/users/%d", w.anaID), map[string]any{"name": "Ana Lima"})
+		w.admin.must(200, "PATCH", path("/teams/%d", tier2), map[string]any{"name": "Escalations"})
+		for _, got := range page() {
+			if want := (shown{"Ana Lima", "AL", "Escalations", "Ana Lima"}); got != want {
+				t.Errorf("the next load after the rename: %+v, want %+v", got, want)
+			}
+		}
+		if got := comment(); got != "Ana Lima" {
+			t.Errorf("stream after the rename names %q", got)
+		}
 	})
 }
 

@@ -63,6 +63,12 @@ func (q *Q) Teams(ctx context.Context) ([]parley.Team, error) {
 	return out, nil
 }
 
+// TeamNames returns the names of the teams with the given ids, by id; an
+// id that names no team (one deleted) is left out.
+func (q *Q) TeamNames(ctx context.Context, ids []parley.ID) (map[parley.ID]string, error) {
+	return q.names(ctx, "team names", `SELECT id, name FROM teams WHERE id IN (`, ids)
+}
+
 // pairs reads two id columns into a map from the first to the seconds.
 func (q *Q) pairs(ctx context.Context, query string, args ...any) (map[parley.ID][]parley.ID, error) {
 	out := map[parley.ID][]parley.ID{}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -80,6 +81,37 @@ func (q *Q) UserByEmail(ctx context.Context, email string) (*parley.User, string
 // Users returns every user, by name.
 func (q *Q) Users(ctx context.Context) ([]parley.User, error) {
 	return appendRows(ctx, q, nil, "users", `SELECT `+userColumns+` FROM users ORDER BY name, id`, nil, scanUser)
+}
+
+// UserNames returns the names of the users with the given ids, by id; an
+// id that names no user is left out. It reads those rows only, so a page
+// that mentions a few people never loads everyone, and a rename shows at
+// the next read.
+func (q *Q) UserNames(ctx context.Context, ids []parley.ID) (map[parley.ID]string, error) {
+	return q.names(ctx, "user names", `SELECT id, name FROM users WHERE id IN (`, ids)
+}
+
+// names reads the (id, name) pairs that selectIn, a query ending in an open
+// IN list, returns for ids.
+func (q *Q) names(ctx context.Context, what, selectIn string, ids []parley.ID) (map[parley.ID]string, error) {
+	out := map[parley.ID]string{}
+	ids = dedupe(ids)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args, in := inList(ids, 0)
+	if err := q.eachRow(ctx, what, selectIn+in+`)`, args, func(rows *sql.Rows) error {
+		var id parley.ID
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		out[id] = name
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // CountUsers returns how many users exist.

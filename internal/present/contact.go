@@ -1,0 +1,25 @@
+package present
+
+import (
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// ContactJSON is a contact as the API shows it.
+type ContactJSON struct {
+	ID        parley.ID  `json:"id"`
+	Name      string     `json:"name"`
+	Email     string     `json:"email"`
+	Emails    []string   `json:"emails"`
+	Phone     string     `json:"phone"`
+	OwnerID   *parley.ID `json:"owner_id"`
+	Blocked   bool       `json:"blocked"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+// Contact renders c.
+func Contact(c *parley.Contact) ContactJSON {
+	return ContactJSON{ID: c.ID, Name: c.Name, Email: c.Email, Emails: nonNil(c.Emails), Phone: c.Phone, OwnerID: c.OwnerID,
+		Blocked: c.BlockedAt != nil, CreatedAt: c.CreatedAt}
+}
