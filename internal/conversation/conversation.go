@@ -14,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/mail"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -222,12 +223,20 @@ func (b Body) validate() error {
 
 // openConversation is where every conversation begins, inbound or started
 // by an agent: it stores c and returns its conversation.created event, with
-// why an inbound one was placed where it is (reason). Routing decides c's
-// owner here, inside the transaction; today c keeps what it was given
-// (unassigned when inbound, the agent who starts one).
-func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, at time.Time, reason string) (parley.Event, error) {
+// why an inbound one was placed where it is (reason), then routing's
+// decision. Routing decides the owner of an inbound conversation in the
+// inbox here, inside the transaction (SPEC RTE-1..6); one an agent starts
+// is theirs, and one that is filtered or imported closed is nobody's.
+func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, at time.Time, reason string) ([]parley.Event, error) {
+	var decision *parley.Event
+	if c.Origin != parley.OriginAgent && c.Placement == parley.PlacementInbox && c.Status == parley.StatusOpen {
+		var err error
+		if decision, err = routing.Open(ctx, tx, c, at); err != nil {
+			return nil, err
+		}
+	}
 	if err := tx.CreateConversation(ctx, c); err != nil {
-		return parley.Event{}, err
+		return nil, err
 	}
 	data := map[string]any{"channel_id": c.ChannelID, "channel_kind": c.ChannelKind, "placement": c.Placement}
 	if c.Origin == parley.OriginAgent {
@@ -235,7 +244,11 @@ func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation,
 	} else {
 		data["reason"] = reason
 	}
-	return parley.NewEvent(parley.EventConversationCreated, a, at, data), nil
+	evs := []parley.Event{parley.NewEvent(parley.EventConversationCreated, a, at, data)}
+	if decision != nil {
+		evs = append(evs, *decision)
+	}
+	return evs, nil
 }
 
 // checkAddress normalises an email address, or says which field is not one.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -145,17 +146,31 @@ func (s *Service) admit(ctx context.Context, tx *store.Tx, a *arrival) error {
 		if err != nil {
 			return err
 		}
-		evs = append(evs, opened)
-	} else if c.Status == parley.StatusClosed && !a.history && (!a.auto || a.notice) {
-		// A customer's new message reopens the thread (SPEC CNV-5); so
-		// does a bounce, which needs someone. An auto-reply does not. The
-		// conversation keeps its owner: routing decides only what opens.
-		reason := "customer message"
-		if a.notice {
-			reason = "delivery failed"
+		evs = append(evs, opened...)
+	} else {
+		reopened := c.Status == parley.StatusClosed && !a.history && (!a.auto || a.notice)
+		if reopened {
+			// A customer's new message reopens the thread (SPEC CNV-5);
+			// so does a bounce, which needs someone. An auto-reply does
+			// not.
+			reason := "customer message"
+			if a.notice {
+				reason = "delivery failed"
+			}
+			c.Status, c.ClosedAt = parley.StatusOpen, nil
+			evs = append(evs, parley.NewEvent(parley.EventReopened, actor, s.clock(), map[string]string{"reason": reason}))
 		}
-		c.Status, c.ClosedAt = parley.StatusOpen, nil
-		evs = append(evs, parley.NewEvent(parley.EventReopened, actor, s.clock(), map[string]string{"reason": reason}))
+		if fromCustomer && c.Status == parley.StatusOpen && c.Placement == parley.PlacementInbox {
+			// The customer is back: routing says whether the owner keeps
+			// it (SPEC RTE-5, ORG-4).
+			decision, err := routing.Again(ctx, tx, c, reopened, s.clock())
+			if err != nil {
+				return err
+			}
+			if decision != nil {
+				evs = append(evs, *decision)
+			}
+		}
 	}
 
 	m := a.msg

@@ -451,7 +451,7 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		c = &parley.Conversation{InboxID: in.InboxID, ChannelID: ch.ID, ChannelKind: ch.Kind, Origin: parley.OriginAgent,
 			ContactID: &contact.ID, Subject: in.Subject, Status: parley.StatusOpen, Placement: parley.PlacementInbox,
 			AssigneeID: &a.UserID, CreatedAt: now, LastActivityAt: now, LastAgentAt: &now, LastSentAt: &now, Preview: preview(b)}
-		created, err := openConversation(ctx, tx, c, a, now, "")
+		opened, err := openConversation(ctx, tx, c, a, now, "")
 		if err != nil {
 			return err
 		}
@@ -472,12 +472,11 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 		}
 		sent := parley.NewEvent(parley.EventMessageSent, a, now, map[string]any{"channel_id": ch.ID, "delivery": ch.Kind})
 		sent.MessageID = &m.ID
-		for _, e := range []parley.Event{
-			created,
+		for _, e := range append(opened,
 			parley.NewEvent(parley.EventAssigned, a, now, map[string]any{
 				"from_user_id": nil, "to_user_id": a.UserID, "from_team_id": nil, "to_team_id": nil}),
 			sent,
-		} {
+		) {
 			tx.Append(e.In(c))
 		}
 		return nil

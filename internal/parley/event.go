@@ -22,7 +22,8 @@ const (
 	EventUnassigned          = "conversation.unassigned"
 	EventClosed              = "conversation.closed"
 	EventReopened            = "conversation.reopened"
-	EventMoved               = "conversation.moved" // data: from, to, reason
+	EventRouted              = "conversation.routed" // data: to_user_id, from_user_id, reason… (routing.Reason, SPEC RTE-6)
+	EventMoved               = "conversation.moved"  // data: from, to, reason
 	EventConversationDeleted = "conversation.deleted"
 	EventContactCreated      = "contact.created"
 	EventContactBlocked      = "contact.blocked"

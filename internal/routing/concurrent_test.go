@@ -1,0 +1,82 @@
+package routing_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/routing"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+// TestCapacityUnderConcurrency: customers write in all at once, on two
+// nodes of one database on PostgreSQL; nobody ever owns more than the
+// capacity, every place is filled, and no conversation is routed twice.
+func TestCapacityUnderConcurrency(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			url := storetest.URL(t, engine)
+			open := func() *store.Store {
+				s, err := store.Open(ctx, store.Options{URL: url})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
+			}
+			s := open()
+			w := newWorld(t, s)
+			const capacity = 4
+			w.rule(routing.Rule{Rule: routing.Specific, TeamIDs: []parley.ID{w.team}, Capacity: capacity, Strategy: routing.LeastOpen})
+			nodes := []*conversation.Service{w.conv}
+			if engine == "postgres" {
+				nodes = append(nodes, conversation.New(open(), conversation.Options{}))
+			}
+			const customers = 60
+			var wg sync.WaitGroup
+			errs := make(chan error, customers)
+			ids := make([]parley.ID, customers)
+			for i := range customers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r, err := nodes[i%len(nodes)].Receive(ctx, parley.System, conversation.Inbound{ChannelID: w.channel,
+						ContactEmail: fmt.Sprintf("rush%d@customer.example", i), Text: "now", NewConversation: true})
+					if err != nil {
+						errs <- err
+						return
+					}
+					ids[i] = r.ConversationID
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+			owned := map[string]int{}
+			for _, id := range ids {
+				owner := w.owner(id)
+				owned[owner]++
+				decisions := w.reasons(id)
+				if len(decisions) != 1 {
+					t.Errorf("conversation %d: routed %d times: %q", id, len(decisions), decisions)
+				}
+			}
+			// ana, ben and cy may be routed to: 3 × capacity places.
+			for _, name := range []string{"ana", "ben", "cy"} {
+				if owned[name] != capacity {
+					t.Errorf("%s owns %d, want %d (owned: %v)", name, owned[name], capacity, owned)
+				}
+			}
+			if owned[""] != customers-3*capacity || len(owned) != 4 {
+				t.Errorf("owned %v: want %d waiting and only ana, ben and cy", owned, customers-3*capacity)
+			}
+		})
+	}
+}

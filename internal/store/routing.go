@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// routingLock is the advisory lock key that serialises routing decisions.
+const routingLock = 0x726f757465 // "route"
+
+// LockRouting holds routing decisions of other transactions back until this
+// one ends, so the open counts a decision reads stay true until it is
+// written: no two arrivals fill one last place (SPEC RTE-1 capacity), on
+// any node. SQLite's one writer already serialises them.
+func (tx *Tx) LockRouting(ctx context.Context) error {
+	if tx.d.name() != "postgres" {
+		return nil
+	}
+	_, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(routingLock))
+	return tx.wrap(err, "lock routing")
+}
+
+// RoutingCandidate is a user as routing sees them for one inbox.
+type RoutingCandidate struct {
+	ID               parley.ID
+	Role             parley.Role
+	Routable         bool
+	Active           bool
+	Availability     parley.Availability
+	ReassignWhenAway bool
+	// Member is whether they are a member of the inbox (the inbox is open
+	// to everyone, or to them or one of their teams).
+	Member bool
+	// Open is how many open conversations in an inbox they own.
+	Open       int
+	LastRouted *time.Time
+}
+
+// RoutingCandidates returns the users among ids, as routing sees them for
+// an inbox, by id; ids that name no user are left out.
+func (q *Q) RoutingCandidates(ctx context.Context, inboxID parley.ID, ids []parley.ID) (map[parley.ID]RoutingCandidate, error) {
+	out := make(map[parley.ID]RoutingCandidate, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args, in := inList(dedupe(ids), 1)
+	query := `SELECT u.id, u.role, u.routable, u.deactivated_at IS NULL, u.availability, u.reassign_when_away, u.last_routed_at,
+		(i.access = 'everyone'
+			OR EXISTS (SELECT 1 FROM inbox_users iu WHERE iu.inbox_id = i.id AND iu.user_id = u.id)
+			OR EXISTS (SELECT 1 FROM inbox_teams it JOIN team_members tm ON tm.team_id = it.team_id
+				WHERE it.inbox_id = i.id AND tm.user_id = u.id)),
+		(SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'open' AND c.placement = 'inbox')
+		FROM users u JOIN inboxes i ON i.id = $1 WHERE u.id IN (` + in + `)`
+	err := q.eachRow(ctx, "routing candidates", query, append([]any{inboxID}, args...), func(rows *sql.Rows) error {
+		var c RoutingCandidate
+		if err := rows.Scan(&c.ID, &c.Role, &c.Routable, &c.Active, &c.Availability, &c.ReassignWhenAway, &c.LastRouted, &c.Member, &c.Open); err != nil {
+			return err
+		}
+		out[c.ID] = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SetLastRouted records when routing last gave a user a conversation: the
+// round-robin order.
+func (tx *Tx) SetLastRouted(ctx context.Context, userID parley.ID, at time.Time) error {
+	return tx.exec1(ctx, "user", `UPDATE users SET last_routed_at = $2 WHERE id = $1`, userID, at)
+}
+
+// SetChannelRouting stores a channel's routing rule (JSON; "" for none).
+func (tx *Tx) SetChannelRouting(ctx context.Context, channelID parley.ID, rule string) error {
+	return tx.exec1(ctx, "channel", `UPDATE channels SET routing = $2 WHERE id = $1`, channelID, rule)
+}
+
+// ChannelRouting returns a channel's routing rule as stored ("" for none).
+func (q *Q) ChannelRouting(ctx context.Context, channelID parley.ID) (string, error) {
+	var rule string
+	err := q.db.QueryRowContext(ctx, `SELECT routing FROM channels WHERE id = $1`, channelID).Scan(&rule)
+	if err != nil {
+		return "", q.notFound(err, "channel")
+	}
+	return rule, nil
+}
