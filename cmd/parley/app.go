@@ -28,6 +28,7 @@ import (
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/server"
 	psmtp "github.com/parleyhq/parley/internal/smtp"
 	"github.com/parleyhq/parley/internal/store"
@@ -49,6 +50,7 @@ type app struct {
 	sessions  *auth.Sessions
 	conv      *conversation.Service
 	library   *library.Service
+	routing   *routing.Service
 	queue     *jobs.Queue
 	hub       *realtime.Hub
 	mailboxes *imap.Manager
@@ -89,6 +91,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 		orgs:      org.New(st, org.Options{Now: now, Passwords: passwords, Blobs: blobs}),
 		sessions:  auth.NewSessions(st, auth.SessionOptions{Now: now, Passwords: passwords}),
 		library:   library.New(st, blobs, now),
+		routing:   routing.New(st, now),
 		hub:       realtime.NewHub(st, realtime.Options{Log: log, Now: now, Poll: cfg.StreamPoll}),
 		mailboxes: imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
 		consumers: consume.NewGroup(st, log, now),
@@ -125,7 +128,7 @@ func (a *app) handler(maxStreams int) http.Handler {
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
 		MetricsToken: cfg.MetricsToken, DeviceKey: deriveKey(a.secret, "parley device cookies"), MaxStreams: maxStreams,
 	}, server.Deps{
-		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Sessions: a.sessions,
+		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Sessions: a.sessions,
 		Registry: reg, Hub: a.hub, Web: web.Dist(), Blobs: a.blobs,
 	})
 }

@@ -198,10 +198,7 @@ func (s *Service) Rule(ctx context.Context, a parley.Actor, channelID parley.ID)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Normalize(); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return &r, r.Normalize()
 }
 
 // SetRule sets a channel's routing rule (admins). A rule may only name

@@ -88,6 +88,10 @@ func (r *Rule) Normalize() error {
 	default:
 		return parley.Invalid("strategy", "must be round_robin, least_open or first_available")
 	}
+	if r.OnlyAvailable == nil {
+		on := true
+		r.OnlyAvailable = &on
+	}
 	if r.Capacity < 0 || r.Capacity > MaxCapacity {
 		return parley.Invalid("capacity", "must be between 0 (no limit) and %d", MaxCapacity)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -64,7 +65,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	}
 	h := server.New(cfg, server.Deps{
 		Log: log, Database: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
-		Library:  library.New(s, blobs, nil),
+		Library: library.New(s, blobs, nil), Routing: routing.New(s, nil),
 		Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
 	})
 	srv := httptest.NewServer(h)

@@ -53,6 +53,8 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "listChannels", "GET", "/api/v1/inboxes/{id}/channels", member, s.listChannels)
 	op(api, s, "createChannel", "POST", "/api/v1/inboxes/{id}/channels", admin, s.createChannel, created)
 	op(api, s, "updateChannel", "PATCH", "/api/v1/channels/{id}", admin, s.updateChannel)
+	op(api, s, "getRouting", "GET", "/api/v1/channels/{id}/routing", admin, s.getRouting)
+	op(api, s, "setRouting", "PUT", "/api/v1/channels/{id}/routing", admin, s.setRouting)
 	op(api, s, "receiveMessage", "POST", "/api/v1/channels/{id}/messages", member, s.receiveMessage, created, maxBody(2<<20))
 	op(api, s, "sendEmail", "POST", "/api/v1/inboxes/{id}/emails", member, s.sendEmail, created, maxBody(2<<20))
 	op(api, s, "requestFromAddress", "POST", "/api/v1/channels/{id}/from-address", admin, s.requestFromAddress, noContent)

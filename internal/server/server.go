@@ -28,6 +28,7 @@ import (
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
+	"github.com/parleyhq/parley/internal/routing"
 )
 
 // Config is what the server needs to know about its deployment.
@@ -79,6 +80,7 @@ type Server struct {
 	conv     *conversation.Service
 	org      *org.Service
 	library  *library.Service
+	routing  *routing.Service
 	sessions *auth.Sessions
 	logins   *auth.Limiter // sign-ins per email
 	// loginsByIP allows more failures per address than per email: many
@@ -114,6 +116,7 @@ type Deps struct {
 	Conv     *conversation.Service
 	Org      *org.Service
 	Library  *library.Service
+	Routing  *routing.Service
 	Sessions *auth.Sessions
 	Registry *prometheus.Registry
 	Hub      *realtime.Hub
@@ -154,7 +157,7 @@ func New(cfg Config, d Deps) http.Handler {
 		cfg.StreamRecheck = 5 * time.Minute
 	}
 	s := &Server{
-		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, sessions: d.Sessions,
+		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, sessions: d.Sessions,
 		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
 		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
