@@ -70,7 +70,7 @@ test.describe('email', () => {
     await expect(page.getByText(inbox.address)).toBeVisible();
     const email = page.getByRole('region', { name: 'Email' });
     await email.getByRole('textbox', { name: 'Team signature' }).fill('{{agent.first_name}} from Switch');
-    await email.getByRole('button', { name: 'Save' }).click();
+    await email.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByText('Saved.')).toBeVisible();
     await shot(page, 'settings-channels');
 

@@ -42,9 +42,35 @@ export function describe(item: TimelineItem, app: App): string {
       return t('event.unblocked', { who });
     case 'message.delivery_failed':
       return t('event.deliveryFailed', { reason: t(deliveryError(d.code)) });
+    case 'conversation.routed':
+      return routed(d, person, team);
     default:
       return '';
   }
+}
+
+const reasons = ['strategy', 'contact_owner', 'new_visitor', 'no_owner', 'no_candidates', 'no_one_available', 'at_capacity', 'unassigned'];
+const strategies: Record<string, Key> = {
+  round_robin: 'routing.roundRobin',
+  least_open: 'routing.leastOpen',
+  first_available: 'routing.firstAvailable',
+};
+const previous = ['away', 'deactivated', 'not_member'];
+
+/** routed says a routing decision and why (SPEC RTE-6). */
+function routed(d: Record<string, unknown>, person: (id: unknown) => string, team: (id: unknown) => string): string {
+  const ids = (v: unknown) => (Array.isArray(v) ? v : []);
+  const among = [...ids(d.user_ids).map(person), ...ids(d.team_ids).map(team)].join(', ');
+  let code = reasons.includes(String(d.reason)) ? String(d.reason) : 'unassigned';
+  if (code === 'contact_owner' && d.away) code = 'contact_owner_away';
+  const strategy = strategies[String(d.strategy)];
+  const why = t(`routing.why.${code}` as Key, { among, strategy: strategy ? t(strategy).toLowerCase() : '' });
+  const rest =
+    typeof d.to_user_id === 'number'
+      ? t('event.routed', { to: person(d.to_user_id), why })
+      : t(d.queued ? 'event.routedQueued' : 'event.routedNone', { why });
+  if (typeof d.previous_user_id !== 'number' || !previous.includes(String(d.previous))) return rest;
+  return t('event.rerouted', { previous: t(`routing.previous.${d.previous}` as Key, { name: person(d.previous_user_id) }), rest });
 }
 
 const deliveryErrors = ['no_relay', 'refused', 'unreachable', 'bounced'];

@@ -14,6 +14,7 @@ export type Inbox = S['InboxJSON'];
 export type Team = S['TeamJSON'];
 export type Contact = S['ContactJSON'];
 export type Channel = S['ChannelJSON'];
+export type RoutingRule = S['Rule'];
 export type Views = S['ViewsJSON'];
 export type Attachment = S['AttachmentJSON'];
 export type Ref = S['RefJSON'];
