@@ -96,6 +96,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 		mailboxes: imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
 		consumers: consume.NewGroup(st, log, now),
 	}
+	// Reactions to events that must not be lost run as log consumers.
+	a.consumers.Add(routing.Consumer(now))
 	st.SetOnEvents(a.committed)
 	return a, nil
 }

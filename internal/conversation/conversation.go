@@ -228,7 +228,7 @@ func (b Body) validate() error {
 // inbox here, inside the transaction (SPEC RTE-1..6); one an agent starts
 // is theirs, and one that is filtered or imported closed is nobody's.
 func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, at time.Time, reason string) ([]parley.Event, error) {
-	var decision *parley.Event
+	var decision *routing.Opening
 	if c.Origin != parley.OriginAgent && c.Placement == parley.PlacementInbox && c.Status == parley.StatusOpen {
 		var err error
 		if decision, err = routing.Open(ctx, tx, c, at); err != nil {
@@ -238,6 +238,11 @@ func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation,
 	if err := tx.CreateConversation(ctx, c); err != nil {
 		return nil, err
 	}
+	if decision != nil {
+		if err := decision.Opened(ctx, tx, c); err != nil {
+			return nil, err
+		}
+	}
 	data := map[string]any{"channel_id": c.ChannelID, "channel_kind": c.ChannelKind, "placement": c.Placement}
 	if c.Origin == parley.OriginAgent {
 		data["origin"] = c.Origin
@@ -246,7 +251,7 @@ func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation,
 	}
 	evs := []parley.Event{parley.NewEvent(parley.EventConversationCreated, a, at, data)}
 	if decision != nil {
-		evs = append(evs, *decision)
+		evs = append(evs, decision.Event)
 	}
 	return evs, nil
 }

@@ -59,6 +59,12 @@ func assigning(ctx context.Context, a parley.Actor, to Assignment) mutation {
 			"from_team_id": c.TeamID, "to_team_id": to.TeamID,
 		})
 		c.AssigneeID, c.TeamID = to.UserID, to.TeamID
+		if to.UserID != nil {
+			// Taken by hand: it no longer waits for routing.
+			if err := tx.Unqueue(ctx, c.ID); err != nil {
+				return nil, err
+			}
+		}
 		return []parley.Event{e}, nil
 	}
 }

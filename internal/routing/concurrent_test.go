@@ -3,6 +3,7 @@ package routing_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -76,6 +77,65 @@ func TestCapacityUnderConcurrency(t *testing.T) {
 			}
 			if owned[""] != customers-3*capacity || len(owned) != 4 {
 				t.Errorf("owned %v: want %d waiting and only ana, ben and cy", owned, customers-3*capacity)
+			}
+
+			// Each closes one; the queue is drained by every node at once:
+			// three more are taken, and nobody is over capacity.
+			for _, name := range []string{"ana", "ben", "cy"} {
+				w.close(w.ownedBy(name))
+			}
+			stores := []*store.Store{s}
+			if engine == "postgres" {
+				stores = append(stores, open())
+			}
+			var drained sync.WaitGroup
+			taken := make(chan int, 8)
+			for i := range 8 {
+				drained.Add(1)
+				go func() {
+					defer drained.Done()
+					err := stores[i%len(stores)].InTx(ctx, func(tx *store.Tx) error {
+						n, err := routing.Drain(ctx, tx, parley.Now())
+						taken <- n
+						return err
+					})
+					if err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			drained.Wait()
+			close(taken)
+			total := 0
+			for n := range taken {
+				total += n
+			}
+			if total != 3 {
+				t.Errorf("the drains took %d, want 3", total)
+			}
+			openOwned := map[string]int{}
+			for _, id := range ids {
+				c, err := s.Conversation(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.Status == parley.StatusOpen && c.AssigneeID != nil {
+					openOwned[w.names[*c.AssigneeID]]++
+				}
+				routedTo := 0
+				for _, r := range w.reasons(id) {
+					if strings.Contains(r, "→") {
+						routedTo++
+					}
+				}
+				if routedTo > 1 {
+					t.Errorf("conversation %d routed to someone %d times: %q", id, routedTo, w.reasons(id))
+				}
+			}
+			for name, n := range openOwned {
+				if n != capacity {
+					t.Errorf("%s owns %d open after the drain, want %d", name, n, capacity)
+				}
 			}
 		})
 	}

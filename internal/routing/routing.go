@@ -13,10 +13,10 @@ import (
 
 // Open decides the owner of an inbound conversation as it opens, inside
 // the transaction that opens it (c is not yet stored): it sets
-// c.AssigneeID and returns the decision's event, or nil when the channel's
-// rule leaves new conversations unassigned (SPEC RTE-3) — the unassigned
-// view says so already.
-func Open(ctx context.Context, tx *store.Tx, c *parley.Conversation, now time.Time) (*parley.Event, error) {
+// c.AssigneeID and returns the decision, or nil when the channel's rule
+// leaves new conversations unassigned (SPEC RTE-3) — the unassigned view
+// says so already. Once c is stored, Opened records it.
+func Open(ctx context.Context, tx *store.Tx, c *parley.Conversation, now time.Time) (*Opening, error) {
 	rule, err := channelRule(ctx, tx, c.ChannelID)
 	if err != nil || rule.Rule == Unassigned {
 		return nil, err
@@ -25,7 +25,29 @@ func Open(ctx context.Context, tx *store.Tx, c *parley.Conversation, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	return assign(ctx, tx, c, d, now)
+	if d.To != nil {
+		if err := tx.SetLastRouted(ctx, *d.To, now); err != nil {
+			return nil, err
+		}
+	}
+	e := decided(c, d, now)
+	return &Opening{Event: e, queued: d.Reason.Queued, at: now}, nil
+}
+
+// Opening is the decision on a conversation that is opening.
+type Opening struct {
+	Event  parley.Event // conversation.routed, for the conversation once stored
+	queued bool
+	at     time.Time
+}
+
+// Opened records the decision once the conversation is stored: one that
+// nobody could take waits in the queue.
+func (o *Opening) Opened(ctx context.Context, tx *store.Tx, c *parley.Conversation) error {
+	if !o.queued {
+		return nil
+	}
+	return tx.QueueForRouting(ctx, c.ID, o.at)
 }
 
 // Again decides, when a customer writes to a conversation again, whether
@@ -158,17 +180,33 @@ type routed struct {
 	To   *parley.ID `json:"to_user_id"`
 }
 
-// assign writes a decision: the owner, when routing last gave them one,
-// and the event that says why.
+// assign writes a decision on a stored conversation: the owner (c is
+// updated by the caller), when routing last gave them one, its place in the
+// queue, and the event that says why.
 func assign(ctx context.Context, tx *store.Tx, c *parley.Conversation, d Decision, now time.Time) (*parley.Event, error) {
-	if d.To != nil {
-		if err := tx.SetLastRouted(ctx, *d.To, now); err != nil {
-			return nil, err
+	var err error
+	switch {
+	case d.To != nil:
+		if err = tx.SetLastRouted(ctx, *d.To, now); err == nil {
+			err = tx.Unqueue(ctx, c.ID)
 		}
+	case d.Reason.Queued:
+		err = tx.QueueForRouting(ctx, c.ID, now)
+	default:
+		err = tx.Unqueue(ctx, c.ID)
 	}
+	if err != nil {
+		return nil, err
+	}
+	e := decided(c, d, now)
+	return &e, nil
+}
+
+// decided sets c's owner by d and returns the event that says why.
+func decided(c *parley.Conversation, d Decision, now time.Time) parley.Event {
 	e := parley.NewEvent(parley.EventRouted, parley.System, now, routed{Reason: d.Reason, From: c.AssigneeID, To: d.To})
 	c.AssigneeID = d.To
-	return &e, nil
+	return e
 }
 
 // Service is the routing settings: each channel's rule, which admins set.

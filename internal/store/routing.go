@@ -88,3 +88,33 @@ func (q *Q) ChannelRouting(ctx context.Context, channelID parley.ID) (string, er
 	}
 	return rule, nil
 }
+
+// QueueForRouting puts a conversation nobody could take in the routing queue.
+func (tx *Tx) QueueForRouting(ctx context.Context, conversationID parley.ID, at time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO routing_queue (conversation_id, queued_at) VALUES ($1, $2)
+		ON CONFLICT (conversation_id) DO NOTHING`, conversationID, at)
+	return tx.wrap(err, "enqueue conversation %d", conversationID)
+}
+
+// Unqueue takes a conversation out of the routing queue, if it is there.
+func (tx *Tx) Unqueue(ctx context.Context, conversationID parley.ID) error {
+	_, err := tx.db.ExecContext(ctx, `DELETE FROM routing_queue WHERE conversation_id = $1`, conversationID)
+	return tx.wrap(err, "dequeue conversation %d", conversationID)
+}
+
+// Queued returns up to limit conversations of the routing queue after
+// (queued_at, id) = after, oldest first.
+func (q *Q) Queued(ctx context.Context, after Cursor, limit int) ([]parley.ID, Cursor, error) {
+	var last Cursor
+	ids, err := appendRows(ctx, q, nil, "routing queue", `SELECT conversation_id, queued_at FROM routing_queue
+		WHERE queued_at > $1 OR (queued_at = $1 AND conversation_id > $2)
+		ORDER BY queued_at, conversation_id LIMIT $3`, []any{after.At, after.ID, limit},
+		func(sc interface{ Scan(...any) error }, id *parley.ID) error {
+			if err := sc.Scan(id, &last.At); err != nil {
+				return err
+			}
+			last.ID = *id
+			return nil
+		})
+	return ids, last, err
+}

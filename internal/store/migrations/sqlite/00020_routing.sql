@@ -1,13 +1,22 @@
 -- +goose Up
 -- Routing (SPEC RTE-1..6): each channel's rule (JSON, '' for none: leave
 -- unassigned), when routing last gave each user a conversation (the
--- round-robin order), and the open conversations each person owns, which
--- capacity counts on every decision.
+-- round-robin order), the open conversations each person owns, which
+-- capacity counts on every decision, and the queue of those waiting.
 ALTER TABLE channels ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN last_routed_at TIMESTAMP NULL;
 CREATE INDEX conversations_owner_open ON conversations (assignee_id) WHERE status = 'open' AND placement = 'inbox';
 
+-- The conversations nobody could take when they came in (everyone away or
+-- at capacity): assigned oldest first the moment someone can.
+CREATE TABLE routing_queue (
+    conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    queued_at       TIMESTAMP NOT NULL
+);
+CREATE INDEX routing_queue_order ON routing_queue (queued_at, conversation_id);
+
 -- +goose Down
+DROP TABLE routing_queue;
 DROP INDEX conversations_owner_open;
 ALTER TABLE users DROP COLUMN last_routed_at;
 ALTER TABLE channels DROP COLUMN routing;
