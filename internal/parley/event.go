@@ -28,6 +28,7 @@ const (
 	EventContactCreated      = "contact.created"
 	EventContactBlocked      = "contact.blocked"
 	EventContactUnblocked    = "contact.unblocked"
+	EventContactUpdated      = "contact.updated"                  // data: contact_id, owner_id, from_owner_id
 	EventContactDissociated  = "conversation.contact_dissociated" // data: contact_id (SPEC CRM-2)
 	EventContactAssociated   = "conversation.contact_associated"  // data: contact_id, from_contact_id (SPEC CRM-2)
 	EventUserCreated         = "user.created"

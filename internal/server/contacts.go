@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 
+	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/present"
 )
@@ -11,6 +12,24 @@ import (
 // conversations (or an admin); anyone else gets 404.
 func (s *Server) getContact(ctx context.Context, a parley.Actor, in *idInput) (*body[present.ContactJSON], error) {
 	c, err := s.conv.Contact(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &body[present.ContactJSON]{present.Contact(c)}, nil
+}
+
+type updateContactInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		Name    *string    `json:"name,omitempty" maxLength:"200"`
+		Phone   *string    `json:"phone,omitempty" maxLength:"50"`
+		OwnerID *parley.ID `json:"owner_id,omitempty" doc:"The contact's owner, an active teammate who is not a viewer; 0 removes the owner. The contact-owner routing rule sends their conversations to them."`
+	}
+}
+
+// updateContact changes a contact's name, phone or owner.
+func (s *Server) updateContact(ctx context.Context, a parley.Actor, in *updateContactInput) (*body[present.ContactJSON], error) {
+	c, err := s.conv.UpdateContact(ctx, a, in.ID, conversation.ContactPatch{Name: in.Body.Name, Phone: in.Body.Phone, OwnerID: in.Body.OwnerID})
 	if err != nil {
 		return nil, err
 	}

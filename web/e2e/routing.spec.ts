@@ -52,4 +52,34 @@ test.describe('routing', () => {
     await expect(anaPage.getByText(/Routed to Ana Rota: round-robin among Rota team/)).toBeVisible();
     await shot(anaPage, 'routing-reason');
   });
+
+  test('an agent gives a contact an owner in the sidebar; the contact-owner rule sends the next email to them', async ({ browser, parley }) => {
+    const ana = await parley.user('Ana Owner');
+    const ben = await parley.user('Ben Owner');
+    const inbox = await parley.inbox('Owner desk');
+    const channels = (await parley.api('GET', `/inboxes/${inbox.id}/channels`)).items;
+    const email = channels.find((c: { kind: string }) => c.kind === 'email');
+    await parley.api('PUT', `/channels/${email.id}/routing`, { rule: 'contact_owner', fallback: { rule: 'specific', user_ids: [ana.id] } });
+    await parley.mail(inbox.address, 'olga@customer.test', 'First time', 'Hello');
+
+    // A new visitor goes to the fallback, Ana, who makes Ben the owner.
+    const page = await signIn(browser, parley, ana);
+    await page.getByRole('link', { name: /^Assigned to me/ }).click();
+    await page.getByRole('link', { name: /First time/ }).click();
+    await expect(page.getByText('Routed to Ana Owner: a new visitor, round-robin among Ana Owner')).toBeVisible();
+    const pane = page.getByRole('complementary', { name: 'Contact' });
+    await pane.getByRole('combobox', { name: 'Owner' }).selectOption({ label: 'Ben Owner' });
+    await pane.getByRole('button', { name: 'Edit contact' }).click();
+    await pane.getByRole('textbox', { name: 'Name' }).fill('Olga Owned');
+    await pane.getByRole('button', { name: 'Save' }).click();
+    await expect(pane.getByRole('heading', { name: 'Olga Owned' })).toBeVisible();
+    await expect(pane.getByRole('combobox', { name: 'Owner' })).toHaveValue(String(ben.id));
+
+    // Her next email goes to Ben, who is told why.
+    await parley.mail(inbox.address, 'olga@customer.test', 'Second time', 'Hello again');
+    const benPage = await signIn(browser, parley, ben);
+    await benPage.getByRole('link', { name: /^Assigned to me/ }).click();
+    await benPage.getByRole('link', { name: /Second time/ }).click();
+    await expect(benPage.getByText('Routed to Ben Owner: the contact’s owner')).toBeVisible();
+  });
 });
