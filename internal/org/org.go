@@ -239,6 +239,15 @@ func (s *Service) Users(ctx context.Context, a parley.Actor) ([]parley.User, err
 	return s.store.Users(ctx)
 }
 
+// OpenOwned returns, to admins, how many open conversations each person
+// owns (SPEC ORG-4: admins see everyone's availability and load).
+func (s *Service) OpenOwned(ctx context.Context, a parley.Actor) (map[parley.ID]int, error) {
+	if err := auth.Admin(a); err != nil {
+		return nil, err
+	}
+	return s.store.OpenOwned(ctx)
+}
+
 // Names returns, to anyone signed in, the names of the users and teams with
 // the given ids, by id; an id that names none is left out. They are read
 // from the database at each call, never cached: a rename shows on the next

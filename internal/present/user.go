@@ -24,6 +24,8 @@ type UserJSON struct {
 	Active           bool                `json:"active" doc:"False once an admin deactivated the user: they cannot sign in or be assigned; their conversations stay."`
 	DeactivatedAt    *time.Time          `json:"deactivated_at" nullable:"true"`
 	CreatedAt        time.Time           `json:"created_at"`
+	// OpenCount is shown to admins only.
+	OpenCount *int `json:"open_count,omitempty" doc:"For admins: the open conversations the user owns."`
 }
 
 // User renders u.

@@ -68,6 +68,18 @@ func TestRoutingAPI(t *testing.T) {
 			t.Errorf("round-robin, capacity 2: %v, want %s", got, want)
 		}
 
+		// Admins see each person's load; agents do not.
+		for _, u := range w.admin.must(200, "GET", path("/users"), nil).items() {
+			if want := map[string]float64{"bob": 2, "ana": 2, "carol": 2, "root": 0}[u["name"].(string)]; u["open_count"] != want {
+				t.Errorf("%s: open_count %v, want %v", u["name"], u["open_count"], want)
+			}
+		}
+		for _, u := range w.ana.must(200, "GET", path("/users"), nil).items() {
+			if _, ok := u["open_count"]; ok {
+				t.Errorf("an agent sees %s's open count", u["name"])
+			}
+		}
+
 		// Each decision says why, in the timeline.
 		reason := func(conv parley.ID) map[string]any {
 			var last map[string]any

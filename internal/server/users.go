@@ -34,9 +34,20 @@ func (s *Server) listUsers(ctx context.Context, a parley.Actor, _ *struct{}) (*b
 	if err != nil {
 		return nil, err
 	}
+	// Admins see everyone's load beside their availability.
+	var open map[parley.ID]int
+	if a.Role == parley.RoleAdmin {
+		if open, err = s.org.OpenOwned(ctx, a); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]present.UserJSON, len(users))
 	for i := range users {
 		out[i] = present.User(&users[i])
+		if open != nil {
+			n := open[users[i].ID]
+			out[i].OpenCount = &n
+		}
 	}
 	return list(out), nil
 }

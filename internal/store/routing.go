@@ -118,3 +118,21 @@ func (q *Q) Queued(ctx context.Context, after Cursor, limit int) ([]parley.ID, C
 		})
 	return ids, last, err
 }
+
+// OpenOwned returns how many open conversations in an inbox each person
+// owns, by user id; people who own none are left out.
+func (q *Q) OpenOwned(ctx context.Context) (map[parley.ID]int, error) {
+	out := map[parley.ID]int{}
+	err := q.eachRow(ctx, "open owned", `SELECT assignee_id, COUNT(*) FROM conversations
+		WHERE status = 'open' AND placement = 'inbox' AND assignee_id IS NOT NULL GROUP BY assignee_id`, nil,
+		func(rows *sql.Rows) error {
+			var id parley.ID
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
+			}
+			out[id] = n
+			return nil
+		})
+	return out, err
+}

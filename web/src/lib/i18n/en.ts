@@ -528,6 +528,7 @@ export const en = {
   'people.routableOf': '{name} receives routed conversations',
   'people.routableHint': 'Receives conversations by routing',
   'people.availability': 'Availability',
+  'people.open': 'Open conversations',
   'people.password': 'Password (leave empty to send an invitation)',
   'people.add': 'Add a teammate',
   'people.addButton': 'Add',

@@ -525,6 +525,7 @@ export const fr: Record<Key, Message> = {
   'people.routableOf': '{name} reçoit des conversations par routage',
   'people.routableHint': 'Reçoit des conversations par routage',
   'people.availability': 'Disponibilité',
+  'people.open': 'Conversations ouvertes',
   'people.password': 'Mot de passe (vide : une invitation est envoyée)',
   'people.add': 'Ajouter un collègue',
   'people.addButton': 'Ajouter',
