@@ -65,6 +65,12 @@ func Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 	}
+	if want("W7") && o.URL == "" {
+		fmt.Fprintln(o.Log, "bench: W7 routing")
+		if err := w7Routing(ctx, o, t); err != nil {
+			return err
+		}
+	}
 	if want("W1") && o.URL == "" {
 		fmt.Fprintln(o.Log, "bench: W1 email ingest")
 		if err := w1Ingest(ctx, o, env, t); err != nil {

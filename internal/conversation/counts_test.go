@@ -82,5 +82,21 @@ func TestCountsNeverDrift(t *testing.T) {
 		if len(want) == 0 {
 			t.Error("no counts at all: the test did nothing")
 		}
+		// Each person's open count (routing's capacity) holds too.
+		owned := map[parley.ID]int{}
+		for _, keys := range want {
+			for k, n := range keys {
+				if id, ok := parley.AssigneeOfCountKey(k); ok && n != 0 {
+					owned[id] += int(n)
+				}
+			}
+		}
+		stored, err := s.OpenOwned(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(owned, stored); diff != "" {
+			t.Errorf("people's open counts drifted from the rows (-recount +stored):\n%s", diff)
+		}
 	})
 }

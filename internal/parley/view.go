@@ -1,6 +1,9 @@
 package parley
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Views (SPEC VEW-1). Each is a saved filter with a live count.
 const (
@@ -70,6 +73,16 @@ func LabelKind(label string) (ChannelKind, bool, bool) {
 // AssigneeCountKey is the count key of a user's open conversations: the
 // "(12)" beside their name, and the "mine" view of that user.
 func AssigneeCountKey(id ID) string { return "assignee:" + strconv.FormatInt(int64(id), 10) }
+
+// AssigneeOfCountKey is the user of an AssigneeCountKey.
+func AssigneeOfCountKey(key string) (ID, bool) {
+	s, ok := strings.CutPrefix(key, "assignee:")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return ID(n), err == nil
+}
 
 // CountKeys returns the keys of the counts a conversation adds one to: the
 // views it is in, and its assignee's open count. "mine" is the assignee's

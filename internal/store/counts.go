@@ -38,7 +38,28 @@ func (tx *Tx) flushCounts(ctx context.Context) error {
 			return tx.wrap(err, "view count %s", k.view)
 		}
 	}
+	// Each person's open count, in all inboxes, moves with theirs.
+	for id, d := range tx.ownerDeltas() {
+		if d == 0 {
+			continue
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET open_count = open_count + $2 WHERE id = $1`, id, d); err != nil {
+			return tx.wrap(err, "open count of user %d", id)
+		}
+	}
 	return nil
+}
+
+// ownerDeltas sums this transaction's changes to each person's open
+// conversations, over inboxes.
+func (tx *Tx) ownerDeltas() map[parley.ID]int64 {
+	out := map[parley.ID]int64{}
+	for k, d := range tx.counts {
+		if id, ok := parley.AssigneeOfCountKey(k.view); ok {
+			out[id] += d
+		}
+	}
+	return out
 }
 
 // ViewCounts returns the counts of the given inboxes, summed, by key (view

@@ -40,32 +40,50 @@ type RoutingCandidate struct {
 }
 
 // RoutingCandidates returns the users among ids, as routing sees them for
-// an inbox, by id; ids that name no user are left out.
-func (q *Q) RoutingCandidates(ctx context.Context, inboxID parley.ID, ids []parley.ID) (map[parley.ID]RoutingCandidate, error) {
+// an inbox, by id; ids that name no user are left out. Open counts are the
+// ones kept on each user's row plus this transaction's own changes not yet
+// flushed — not a count of each person's conversations, which would cost
+// as much as they own.
+func (tx *Tx) RoutingCandidates(ctx context.Context, inboxID parley.ID, ids []parley.ID) (map[parley.ID]RoutingCandidate, error) {
 	out := make(map[parley.ID]RoutingCandidate, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args, in := inList(dedupe(ids), 1)
-	query := `SELECT u.id, u.role, u.routable, u.deactivated_at IS NULL, u.availability, u.reassign_when_away, u.last_routed_at,
-		(i.access = 'everyone'
-			OR EXISTS (SELECT 1 FROM inbox_users iu WHERE iu.inbox_id = i.id AND iu.user_id = u.id)
-			OR EXISTS (SELECT 1 FROM inbox_teams it JOIN team_members tm ON tm.team_id = it.team_id
-				WHERE it.inbox_id = i.id AND tm.user_id = u.id)),
-		(SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'open' AND c.placement = 'inbox')
-		FROM users u JOIN inboxes i ON i.id = $1 WHERE u.id IN (` + in + `)`
-	err := q.eachRow(ctx, "routing candidates", query, append([]any{inboxID}, args...), func(rows *sql.Rows) error {
+	ids = dedupe(ids)
+	var access parley.InboxAccess
+	if err := tx.db.QueryRowContext(ctx, `SELECT access FROM inboxes WHERE id = $1`, inboxID).Scan(&access); err != nil {
+		return nil, tx.notFound(err, "inbox")
+	}
+	args, in := inList(ids, 0)
+	pending := tx.ownerDeltas()
+	err := tx.eachRow(ctx, "routing candidates", `SELECT id, role, routable, deactivated_at IS NULL, availability,
+		reassign_when_away, last_routed_at, open_count FROM users WHERE id IN (`+in+`)`, args, func(rows *sql.Rows) error {
 		var c RoutingCandidate
-		if err := rows.Scan(&c.ID, &c.Role, &c.Routable, &c.Active, &c.Availability, &c.ReassignWhenAway, &c.LastRouted, &c.Member, &c.Open); err != nil {
+		if err := rows.Scan(&c.ID, &c.Role, &c.Routable, &c.Active, &c.Availability, &c.ReassignWhenAway, &c.LastRouted, &c.Open); err != nil {
 			return err
 		}
+		c.Open += int(pending[c.ID])
+		c.Member = access == parley.AccessEveryone
 		out[c.ID] = c
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	if access == parley.AccessEveryone {
+		return out, nil
+	}
+	// A restricted inbox: its members, directly or through a team.
+	args, in = inList(ids, 1)
+	members, err := tx.ids(ctx, `SELECT user_id FROM inbox_users WHERE inbox_id = $1 AND user_id IN (`+in+`)
+		UNION SELECT tm.user_id FROM inbox_teams it JOIN team_members tm ON tm.team_id = it.team_id
+		WHERE it.inbox_id = $1 AND tm.user_id IN (`+in+`)`, append([]any{inboxID}, args...)...)
+	for _, id := range members {
+		c := out[id]
+		c.Member = true
+		out[id] = c
+	}
+	return out, err
 }
 
 // SetLastRouted records when routing last gave a user a conversation: the
@@ -123,8 +141,7 @@ func (q *Q) Queued(ctx context.Context, after Cursor, limit int) ([]parley.ID, C
 // owns, by user id; people who own none are left out.
 func (q *Q) OpenOwned(ctx context.Context) (map[parley.ID]int, error) {
 	out := map[parley.ID]int{}
-	err := q.eachRow(ctx, "open owned", `SELECT assignee_id, COUNT(*) FROM conversations
-		WHERE status = 'open' AND placement = 'inbox' AND assignee_id IS NOT NULL GROUP BY assignee_id`, nil,
+	err := q.eachRow(ctx, "open owned", `SELECT id, open_count FROM users WHERE open_count <> 0`, nil,
 		func(rows *sql.Rows) error {
 			var id parley.ID
 			var n int
