@@ -25,6 +25,7 @@ import (
 	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/library"
 	"github.com/parleyhq/parley/internal/mail"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
@@ -41,20 +42,21 @@ import (
 // other command that uses a service gets it from one, so the wiring exists
 // once.
 type app struct {
-	cfg       config.Config // with its secret key
-	log       *slog.Logger
-	secret    []byte // the server's secret, from which its other keys derive
-	store     *store.Store
-	blobs     *blob.Dir
-	orgs      *org.Service
-	sessions  *auth.Sessions
-	conv      *conversation.Service
-	library   *library.Service
-	routing   *routing.Service
-	queue     *jobs.Queue
-	hub       *realtime.Hub
-	mailboxes *imap.Manager
-	consumers *consume.Group
+	cfg           config.Config // with its secret key
+	log           *slog.Logger
+	secret        []byte // the server's secret, from which its other keys derive
+	store         *store.Store
+	blobs         *blob.Dir
+	orgs          *org.Service
+	sessions      *auth.Sessions
+	conv          *conversation.Service
+	library       *library.Service
+	routing       *routing.Service
+	notifications *notify.Notifications
+	queue         *jobs.Queue
+	hub           *realtime.Hub
+	mailboxes     *imap.Manager
+	consumers     *consume.Group
 }
 
 // newApp opens the store and builds every service on it. Nothing runs yet:
@@ -88,16 +90,18 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 	// password changes share it.
 	passwords := auth.NewHasher(auth.DefaultHashes())
 	a = &app{cfg: cfg, log: log, secret: secret, store: st, blobs: blobs, conv: conv, queue: queue,
-		orgs:      org.New(st, org.Options{Now: now, Passwords: passwords, Blobs: blobs}),
-		sessions:  auth.NewSessions(st, auth.SessionOptions{Now: now, Passwords: passwords}),
-		library:   library.New(st, blobs, now),
-		routing:   routing.New(st, now),
-		hub:       realtime.NewHub(st, realtime.Options{Log: log, Now: now, Poll: cfg.StreamPoll}),
-		mailboxes: imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
-		consumers: consume.NewGroup(st, log, now),
+		orgs:          org.New(st, org.Options{Now: now, Passwords: passwords, Blobs: blobs}),
+		sessions:      auth.NewSessions(st, auth.SessionOptions{Now: now, Passwords: passwords}),
+		library:       library.New(st, blobs, now),
+		routing:       routing.New(st, now),
+		notifications: notify.NewNotifications(st, now),
+		hub:           realtime.NewHub(st, realtime.Options{Log: log, Now: now, Poll: cfg.StreamPoll}),
+		mailboxes:     imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
+		consumers:     consume.NewGroup(st, log, now),
 	}
 	// Reactions to events that must not be lost run as log consumers.
 	a.consumers.Add(routing.Consumer(now))
+	a.consumers.Add(notify.Consumer(now))
 	st.SetOnEvents(a.committed)
 	return a, nil
 }
@@ -130,7 +134,7 @@ func (a *app) handler(maxStreams int) http.Handler {
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
 		MetricsToken: cfg.MetricsToken, DeviceKey: deriveKey(a.secret, "parley device cookies"), MaxStreams: maxStreams,
 	}, server.Deps{
-		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Sessions: a.sessions,
+		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Sessions: a.sessions,
 		Registry: reg, Hub: a.hub, Web: web.Dist(), Blobs: a.blobs,
 	})
 }

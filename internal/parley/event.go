@@ -17,6 +17,7 @@ const (
 	EventMailQuarantined     = "mail.quarantined"        // data: quarantine_id, channel_id, reason
 	EventCommentAdded        = "comment.added"           // an internal comment
 	EventMentioned           = "user.mentioned"          // data: user_id, message_id
+	EventNotified            = "notification.created"    // data: user_id, notification_id, kind, conversation_id (only that user sees it)
 	EventAssigned            = "conversation.assigned"
 	EventReassigned          = "conversation.reassigned"
 	EventUnassigned          = "conversation.unassigned"

@@ -62,7 +62,7 @@ func (v *Viewer) Sees(e Event) bool {
 	switch e.Type {
 	case parley.EventTokenCreated:
 		return auth.Admin(v.actor) == nil || e.ActorID != nil && *e.ActorID == v.actor.UserID
-	case parley.EventSessionEnded, parley.EventTokenRevoked:
+	case parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventNotified:
 		return e.UserID != nil && *e.UserID == v.actor.UserID
 	}
 	return true

@@ -71,10 +71,10 @@ func TestTopicsCoverWhatViewersSee(t *testing.T) {
 		conv := id(99)
 		types := []string{parley.EventMessageReceived, parley.EventMentioned, parley.EventUserCreated, parley.EventUserUpdated,
 			parley.EventTokenCreated, parley.EventTokenRevoked, parley.EventSessionEnded, parley.EventTeamMembersChanged,
-			parley.EventInboxCreated, parley.EventInboxMembersChanged, parley.EventInboxDeleted, parley.EventOrgUpdated}
+			parley.EventInboxCreated, parley.EventInboxMembersChanged, parley.EventInboxDeleted, parley.EventOrgUpdated, parley.EventNotified}
 		// The events the hub renders with the user they concern.
 		aboutUsers := []string{parley.EventUserCreated, parley.EventUserUpdated, parley.EventSessionEnded,
-			parley.EventTokenCreated, parley.EventTokenRevoked}
+			parley.EventTokenCreated, parley.EventTokenRevoked, parley.EventNotified}
 		var evs []realtime.Event
 		for _, typ := range types {
 			for _, inbox := range []*parley.ID{nil, id(open.ID), id(closed.ID)} {
@@ -104,6 +104,9 @@ func TestTopicsCoverWhatViewersSee(t *testing.T) {
 				must := v.Sees(e) || realtime.ChangesAccess(e) || realtime.EndsCredentials(e, u.ID)
 				if must && !handed {
 					t.Errorf("%s, following %v, is not handed %+v", u.Name, follows, e)
+				}
+				if e.Type == parley.EventNotified && e.InboxID == nil && (e.UserID == nil || *e.UserID != u.ID) && (v.Sees(e) || handed) {
+					t.Errorf("%s is handed another's notification %+v", u.Name, e)
 				}
 				if u.Name == "bob" && e.InboxID != nil && *e.InboxID == closed.ID && !realtime.ChangesAccess(e) &&
 					(e.UserID == nil || *e.UserID != u.ID) && handed {

@@ -61,7 +61,8 @@ func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
 // data's user_id.
 func subjectUser(e *parley.Event) *parley.ID {
 	switch e.Type {
-	case parley.EventUserCreated, parley.EventUserUpdated, parley.EventSessionEnded, parley.EventTokenCreated, parley.EventTokenRevoked:
+	case parley.EventUserCreated, parley.EventUserUpdated, parley.EventSessionEnded, parley.EventTokenCreated, parley.EventTokenRevoked,
+		parley.EventNotified:
 	default:
 		return nil
 	}

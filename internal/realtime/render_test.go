@@ -51,3 +51,20 @@ func TestRender(t *testing.T) {
 		}
 	})
 }
+
+// TestRenderNamesWhomItConcerns: the hub reads whom an event about a
+// person concerns from its data, so only they are handed it.
+func TestRenderNamesWhomItConcerns(t *testing.T) {
+	s := storetest.New(t, "sqlite", nil)
+	h := newTestHub(s, 16)
+	for _, typ := range []string{parley.EventNotified, parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventUserUpdated} {
+		out, err := h.render(context.Background(), []parley.Event{{Seq: 1, Type: typ, ActorKind: parley.ActorSystem,
+			Data: json.RawMessage(`{"user_id": 42}`)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u := out[0].UserID; u == nil || *u != 42 {
+			t.Errorf("%s: rendered for %v, want user 42", typ, u)
+		}
+	}
+}

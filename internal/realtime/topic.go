@@ -61,7 +61,7 @@ func EventTopics(e Event) []Topic {
 			return []Topic{TopicAdmins, UserTopic(*e.ActorID)}
 		}
 		return []Topic{TopicAdmins}
-	case parley.EventSessionEnded, parley.EventTokenRevoked:
+	case parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventNotified:
 		if e.UserID != nil {
 			return []Topic{UserTopic(*e.UserID)}
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/library"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
@@ -65,7 +66,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	}
 	h := server.New(cfg, server.Deps{
 		Log: log, Database: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
-		Library: library.New(s, blobs, nil), Routing: routing.New(s, nil),
+		Library: library.New(s, blobs, nil), Routing: routing.New(s, nil), Notifications: notify.NewNotifications(s, nil),
 		Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
 	})
 	srv := httptest.NewServer(h)

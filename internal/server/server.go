@@ -25,6 +25,7 @@ import (
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/library"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
@@ -77,12 +78,13 @@ type Server struct {
 	database interface {
 		Ping(ctx context.Context) error
 	}
-	conv     *conversation.Service
-	org      *org.Service
-	library  *library.Service
-	routing  *routing.Service
-	sessions *auth.Sessions
-	logins   *auth.Limiter // sign-ins per email
+	conv          *conversation.Service
+	org           *org.Service
+	library       *library.Service
+	routing       *routing.Service
+	notifications *notify.Notifications
+	sessions      *auth.Sessions
+	logins        *auth.Limiter // sign-ins per email
 	// loginsByIP allows more failures per address than per email: many
 	// people may sign in from one office.
 	loginsByIP     *auth.Limiter
@@ -113,15 +115,16 @@ type Deps struct {
 	Database interface {
 		Ping(ctx context.Context) error
 	}
-	Conv     *conversation.Service
-	Org      *org.Service
-	Library  *library.Service
-	Routing  *routing.Service
-	Sessions *auth.Sessions
-	Registry *prometheus.Registry
-	Hub      *realtime.Hub
-	Web      fs.FS
-	Blobs    Blobs
+	Conv          *conversation.Service
+	Org           *org.Service
+	Library       *library.Service
+	Routing       *routing.Service
+	Notifications *notify.Notifications
+	Sessions      *auth.Sessions
+	Registry      *prometheus.Registry
+	Hub           *realtime.Hub
+	Web           fs.FS
+	Blobs         Blobs
 }
 
 // Blobs reads attachment and raw-message content.
@@ -157,7 +160,7 @@ func New(cfg Config, d Deps) http.Handler {
 		cfg.StreamRecheck = 5 * time.Minute
 	}
 	s := &Server{
-		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, sessions: d.Sessions,
+		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, sessions: d.Sessions,
 		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
 		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),

@@ -40,10 +40,16 @@ test.describe('working together', () => {
 
     await expect(bobPage.getByRole('status').getByText('Ana Mention mentioned you')).toBeVisible();
     expect(await bobPage.evaluate(() => (window as unknown as { shown: unknown[] }).shown)).toEqual([
-      { title: 'Ana Mention mentioned you', body: 'Open Parley to read the note.' },
+      { title: 'Ana Mention mentioned you', body: 'Quote' },
     ]);
-    await bobPage.goto(`/inbox/all/open/c/${r.conversation_id}`);
+    // The bell keeps it: one unread, which opens the conversation and is read.
+    const bell = bobPage.getByRole('button', { name: /^Notifications/ });
+    await expect(bell.getByLabel('1 unread')).toBeVisible();
+    await bell.click();
+    const centre = bobPage.getByRole('dialog', { name: 'Notifications' });
+    await centre.getByRole('button', { name: /Ana Mention mentioned you/ }).click();
     await expect(bobPage.getByRole('listitem', { name: 'Internal note from Ana Mention' })).toBeVisible();
+    await expect(bell.getByLabel('1 unread')).toHaveCount(0);
     await shot(anaPage, 'thread-note');
   });
 

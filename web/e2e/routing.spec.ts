@@ -45,8 +45,15 @@ test.describe('routing', () => {
     expect(owners).toEqual([owners[0], owners[1], owners[0], owners[1]]);
     expect(owners.sort()).toEqual(['Ana Rota', 'Ana Rota', 'Ben Rota', 'Ben Rota']);
 
-    // Ana sees hers in Mine, and the thread says why it is hers.
+    // Ana sees hers in Mine, and the thread says why it is hers; her bell
+    // told her of both.
     const anaPage = await signIn(browser, parley, ana);
+    const bell = anaPage.getByRole('button', { name: /^Notifications/ });
+    await expect(bell.getByLabel('2 unread')).toBeVisible();
+    await bell.click();
+    await expect(anaPage.getByRole('dialog', { name: 'Notifications' }).getByRole('button', { name: /A new conversation for you with rota/ })).toHaveCount(2);
+    await shot(anaPage, 'notifications');
+    await bell.click();
     await anaPage.getByRole('link', { name: /^Assigned to me/ }).click();
     await anaPage.getByRole('link', { name: /Rota question/ }).first().click();
     await expect(anaPage.getByText(/Routed to Ana Rota: round-robin among Rota team/)).toBeVisible();

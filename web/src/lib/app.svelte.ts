@@ -8,7 +8,8 @@ import { Presence } from './presence.svelte';
 import { Stream, type StreamEvent } from './stream.svelte';
 import { Thread } from './thread.svelte';
 import { Library } from './library.svelte';
-import { notifyMention } from './notify';
+import { noticeTitle, notifyDesktop } from './notify';
+import { Notifications, type Notice } from './notifications.svelte';
 import { chosen, i18n, onLocaleChange, t, type Locale } from './i18n/index.svelte';
 
 /** A toast may offer to undo what it reports: undo reverses it on the server. */
@@ -33,6 +34,7 @@ export class App {
   thread = new Thread();
   presence = new Presence(() => this.me?.id);
   library = new Library();
+  notifications = new Notifications();
   stream = new Stream({
     event: (e) => this.onEvent(e),
     signal: (s) => {
@@ -70,6 +72,7 @@ export class App {
       // The shell shows now and loads its list; people and inboxes, which
       // only name things in it, arrive beside it.
       this.loadPeople().catch((e) => this.toast(e.message, 'error'));
+      this.notifications.load().catch(() => {});
       this.stream.start();
     } catch (e) {
       this.me = null;
@@ -100,6 +103,7 @@ export class App {
     this.me = null;
     // Nothing of this user's stays for whoever signs in next in this tab.
     this.list.reset();
+    this.notifications.reset();
     this.thread.open(null);
     this.views = null;
     this.users = [];
@@ -190,16 +194,28 @@ export class App {
         this.thread.refresh();
       }
     }
-    if (e.type === 'user.mentioned' && e.data?.user_id === this.me?.id) {
-      this.toast(t('notify.mention.title', { name: e.actor.name }));
-      notifyMention(e, this);
-      this.soon(); // the Mentions view and its count
-    }
+    if (e.type === 'user.mentioned' && e.data?.user_id === this.me?.id) this.soon(); // the Mentions view and its count
+    if (e.type === 'notification.created' && e.data?.user_id === this.me?.id) this.notified(Number(e.data?.notification_id));
     if (e.conversation_id !== null && e.conversation_id === this.thread.id) {
       if (e.type === 'message.sent') this.presence.replied(e.conversation_id, e.actor.id);
       this.thread.refresh();
     }
     if (affectsList(e, this.nav.place.inbox)) this.soon();
+  }
+
+  /** notified shows a new notification: the bell's count, a toast, the desktop. */
+  private async notified(id: number) {
+    await this.notifications.load().catch(() => {});
+    const n = this.notifications.items.find((x) => x.id === id);
+    if (!n) return;
+    this.toast(noticeTitle(n));
+    notifyDesktop(n, this);
+  }
+
+  /** openNotice opens the conversation a notification is about, and marks it read. */
+  async openNotice(n: Notice) {
+    this.nav.go({ page: 'inbox', conversation: n.conversation_id });
+    if (!n.read_at) await this.act(() => this.notifications.read([n.id]));
   }
 
   /**
@@ -217,7 +233,7 @@ export class App {
 }
 
 /** Events that change no conversation's place in a list, nor any count. */
-const quiet = new Set(['message.delivered', 'user.mentioned', 'mail.quarantined', 'library.changed']);
+const quiet = new Set(['message.delivered', 'user.mentioned', 'mail.quarantined', 'library.changed', 'notification.created']);
 
 /** affectsList says whether e may change the list or counts shown for inbox (null: all). */
 export function affectsList(e: StreamEvent, inbox: number | null): boolean {

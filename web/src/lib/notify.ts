@@ -1,8 +1,8 @@
-// Desktop notifications for mentions (SPEC COL-1), asked for politely: only
+// Desktop notifications (SPEC COL-1, COL-3), asked for politely: only
 // after the agent turns them on, never on page load.
 import type { App } from './app.svelte';
-import type { StreamEvent } from './stream.svelte';
-import { t } from './i18n/index.svelte';
+import type { Notice } from './notifications.svelte';
+import { t, type Key } from './i18n/index.svelte';
 
 export function canNotify(): boolean {
   return typeof Notification !== 'undefined';
@@ -14,15 +14,20 @@ export async function askPermission(): Promise<boolean> {
   return (await Notification.requestPermission()) === 'granted';
 }
 
-export function notifyMention(e: StreamEvent, app: App) {
+/** noticeTitle says a notification in a line: "Ana assigned you a conversation". */
+export function noticeTitle(n: Notice): string {
+  let kind: string = ['assigned', 'message', 'mention'].includes(n.kind) ? n.kind : 'assigned';
+  if (kind === 'assigned' && n.actor.kind === 'system') kind = 'routed';
+  return t(`notify.${kind}.title` as Key, { name: n.actor.name, contact: n.contact });
+}
+
+/** notifyDesktop shows a notification on the desktop when the app is not in front. */
+export function notifyDesktop(n: Notice, app: App) {
   if (!canNotify() || Notification.permission !== 'granted' || document.hasFocus()) return;
-  const n = new Notification(t('notify.mention.title', { name: e.actor.name }), {
-    body: t('notify.mention.body'),
-    tag: `mention-${e.message_id ?? e.seq}`,
-  });
-  n.onclick = () => {
+  const d = new Notification(noticeTitle(n), { body: n.subject || t('notify.body'), tag: `notification-${n.id}` });
+  d.onclick = () => {
     focus();
-    if (e.conversation_id) app.nav.go({ page: 'inbox', conversation: e.conversation_id });
-    n.close();
+    app.openNotice(n);
+    d.close();
   };
 }

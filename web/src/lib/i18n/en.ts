@@ -406,6 +406,14 @@ export const en = {
 
   'notify.mention.title': '{name} mentioned you',
   'notify.mention.body': 'Open Parley to read the note.',
+  'notify.assigned.title': '{name} gave you a conversation with {contact}',
+  'notify.routed.title': 'A new conversation for you with {contact}',
+  'notify.message.title': '{contact} wrote again',
+  'notify.body': 'Open Parley to read it.',
+  'notifications.title': 'Notifications',
+  'notifications.unread': '{count} unread',
+  'notifications.readAll': 'Mark all read',
+  'notifications.none': 'Nothing yet: assignments, customers’ replies in your conversations and mentions show here.',
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',

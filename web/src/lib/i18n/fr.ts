@@ -403,6 +403,14 @@ export const fr: Record<Key, Message> = {
 
   'notify.mention.title': '{name} vous a mentionné',
   'notify.mention.body': 'Ouvrez Parley pour lire la note.',
+  'notify.assigned.title': '{name} vous a confié une conversation avec {contact}',
+  'notify.routed.title': 'Une nouvelle conversation pour vous avec {contact}',
+  'notify.message.title': '{contact} a écrit à nouveau',
+  'notify.body': 'Ouvrez Parley pour la lire.',
+  'notifications.title': 'Notifications',
+  'notifications.unread': '{count} non lues',
+  'notifications.readAll': 'Tout marquer comme lu',
+  'notifications.none': 'Rien pour l’instant : les attributions, les réponses des clients dans vos conversations et les mentions s’affichent ici.',
 
   'common.save': 'Enregistrer',
   'common.cancel': 'Annuler',

@@ -1,0 +1,91 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/parleyhq/parley/internal/consume"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Kinds of notification (SPEC COL-3, CNV-4).
+const (
+	KindAssigned = "assigned" // a conversation was given to you, by a person or by routing
+	KindMessage  = "message"  // a customer wrote in a conversation you own
+	KindMention  = "mention"  // a teammate mentioned you
+)
+
+// Consumer is notify's reader of the event log: it turns the events that
+// concern a person into their notifications, in the transaction that moves
+// its cursor — a crash repeats a batch and tells nobody twice (one
+// notification per person and event).
+func Consumer(now func() time.Time) consume.Consumer {
+	if now == nil {
+		now = time.Now
+	}
+	return consume.Consumer{Name: "notify", Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
+		who, kind, err := concerns(ctx, tx, e)
+		if err != nil || who == 0 {
+			return err
+		}
+		if e.ActorKind == parley.ActorUser && e.ActorID != nil && *e.ActorID == who {
+			return nil // nobody is told what they did themselves
+		}
+		n := &store.Notification{UserID: who, Kind: kind, ConversationID: *e.ConversationID, Seq: e.Seq,
+			ActorKind: e.ActorKind, ActorID: e.ActorID, CreatedAt: parley.Normalize(now())}
+		added, err := tx.AddNotification(ctx, n)
+		if err != nil || !added {
+			return err
+		}
+		told := parley.NewEvent(parley.EventNotified, parley.System, n.CreatedAt, map[string]any{
+			"user_id": who, "notification_id": n.ID, "kind": kind, "conversation_id": n.ConversationID})
+		tx.Append(told)
+		return nil
+	}}
+}
+
+// concerns says whom an event is news for, and how; 0 for nobody.
+func concerns(ctx context.Context, tx *store.Tx, e parley.Event) (parley.ID, string, error) {
+	if e.ConversationID == nil {
+		return 0, "", nil
+	}
+	switch e.Type {
+	case parley.EventAssigned, parley.EventReassigned, parley.EventRouted, parley.EventMentioned, parley.EventMessageReceived:
+	default:
+		return 0, "", nil
+	}
+	c, err := tx.Conversation(ctx, *e.ConversationID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return 0, "", nil // deleted since: nothing to tell
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	var d struct {
+		To   *parley.ID `json:"to_user_id"`
+		User *parley.ID `json:"user_id"`
+	}
+	switch e.Type {
+	case parley.EventAssigned, parley.EventReassigned, parley.EventRouted:
+		if err := json.Unmarshal(e.Data, &d); err != nil || d.To == nil {
+			return 0, "", err
+		}
+		return *d.To, KindAssigned, nil
+	case parley.EventMentioned:
+		if err := json.Unmarshal(e.Data, &d); err != nil || d.User == nil {
+			return 0, "", err
+		}
+		return *d.User, KindMention, nil
+	case parley.EventMessageReceived:
+		if c.AssigneeID == nil || c.Status != parley.StatusOpen || c.Placement != parley.PlacementInbox {
+			return 0, "", nil
+		}
+		if c.CreatedAt.Equal(e.At) {
+			return 0, "", nil // the message that opened it: its owner is told it is theirs
+		}
+		return *c.AssigneeID, KindMessage, nil
+	}
+	return 0, "", nil
+}
