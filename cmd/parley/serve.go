@@ -17,8 +17,11 @@ import (
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/org"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/server"
 	psmtp "github.com/parleyhq/parley/internal/smtp"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // serve starts Parley and blocks until ctx ends, then shuts down gracefully.
@@ -92,6 +95,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			log.Info("trash purged", "conversations", n)
 		}
 		return err
+	}}, jobs.Task{Name: "routing sweep", Every: 5 * time.Minute, Run: func(ctx context.Context) error {
+		// Routing drains its queue on the events that free someone; this
+		// sweep is only a safety net.
+		return a.store.InTx(ctx, func(tx *store.Tx) error {
+			n, err := routing.Drain(ctx, tx, parley.Normalize(time.Now()))
+			if n > 0 {
+				log.Warn("routing sweep assigned waiting conversations no event had freed", "conversations", n)
+			}
+			return err
+		})
 	}})
 
 	log.Info("ready", "addr", ln.Addr().String(), "engine", a.store.Engine(), "version", version,
