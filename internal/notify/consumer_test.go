@@ -127,5 +127,8 @@ func TestNotifications(t *testing.T) {
 		if got := told(ben); len(got) != 0 {
 			t.Errorf("ben, out of the inbox, still sees %q", got)
 		}
+		if _, unread, err := centre.List(ctx, ben, 0, 10); err != nil || unread != 0 {
+			t.Errorf("ben, out of the inbox, has %d unread (%v), want 0: none he can open", unread, err)
+		}
 	})
 }

@@ -35,31 +35,30 @@ type Item struct {
 // MaxList bounds a page of notifications.
 const MaxList = 100
 
-// List returns the actor's notifications, newest first, below before (0:
-// from the newest), and how many are unread. One about a conversation the
-// actor may no longer read is left out.
+// List returns the actor's notifications about conversations they may
+// still read, newest first, below before (0: from the newest), and how
+// many of those are unread.
 func (n *Notifications) List(ctx context.Context, a parley.Actor, before parley.ID, limit int) ([]Item, int, error) {
 	if a.Kind != parley.ActorUser {
 		return nil, 0, parley.Errorf(parley.EFORBIDDEN, "notifications are a person's")
 	}
-	limit = min(max(limit, 1), MaxList)
-	ns, err := n.store.Notifications(ctx, a.UserID, before, limit)
+	inboxes, err := auth.ReadableInboxIDs(ctx, n.store, a)
+	if err != nil {
+		return nil, 0, err
+	}
+	ns, unread, err := n.store.Notifications(ctx, a.UserID, inboxes, before, min(max(limit, 1), MaxList))
 	if err != nil {
 		return nil, 0, err
 	}
 	out := make([]Item, 0, len(ns))
 	for _, x := range ns {
-		c, err := auth.Conversation(ctx, n.store, a, x.ConversationID, auth.Read)
-		if parley.ErrorCode(err) == parley.ENOTFOUND {
-			continue
-		}
+		c, err := n.store.Conversation(ctx, x.ConversationID)
 		if err != nil {
 			return nil, 0, err
 		}
 		out = append(out, Item{Notification: x, Conversation: c})
 	}
-	unread, err := n.store.UnreadNotifications(ctx, a.UserID)
-	return out, unread, err
+	return out, unread, nil
 }
 
 // Read marks the actor's notifications read — those with ids, or all when
@@ -75,5 +74,6 @@ func (n *Notifications) Read(ctx context.Context, a parley.Actor, ids []parley.I
 	if err != nil {
 		return 0, err
 	}
-	return n.store.UnreadNotifications(ctx, a.UserID)
+	_, unread, err := n.List(ctx, a, 0, 1)
+	return unread, err
 }

@@ -62,6 +62,8 @@ func (v *Viewer) Sees(e Event) bool {
 	switch e.Type {
 	case parley.EventTokenCreated:
 		return auth.Admin(v.actor) == nil || e.ActorID != nil && *e.ActorID == v.actor.UserID
+	case parley.EventContactUpdated:
+		return auth.Admin(v.actor) == nil
 	case parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventNotified:
 		return e.UserID != nil && *e.UserID == v.actor.UserID
 	}

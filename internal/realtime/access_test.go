@@ -71,7 +71,8 @@ func TestTopicsCoverWhatViewersSee(t *testing.T) {
 		conv := id(99)
 		types := []string{parley.EventMessageReceived, parley.EventMentioned, parley.EventUserCreated, parley.EventUserUpdated,
 			parley.EventTokenCreated, parley.EventTokenRevoked, parley.EventSessionEnded, parley.EventTeamMembersChanged,
-			parley.EventInboxCreated, parley.EventInboxMembersChanged, parley.EventInboxDeleted, parley.EventOrgUpdated, parley.EventNotified}
+			parley.EventInboxCreated, parley.EventInboxMembersChanged, parley.EventInboxDeleted, parley.EventOrgUpdated, parley.EventNotified,
+			parley.EventContactUpdated}
 		// The events the hub renders with the user they concern.
 		aboutUsers := []string{parley.EventUserCreated, parley.EventUserUpdated, parley.EventSessionEnded,
 			parley.EventTokenCreated, parley.EventTokenRevoked, parley.EventNotified}
@@ -107,6 +108,9 @@ func TestTopicsCoverWhatViewersSee(t *testing.T) {
 				}
 				if e.Type == parley.EventNotified && e.InboxID == nil && (e.UserID == nil || *e.UserID != u.ID) && (v.Sees(e) || handed) {
 					t.Errorf("%s is handed another's notification %+v", u.Name, e)
+				}
+				if e.Type == parley.EventContactUpdated && e.InboxID == nil && u.Role != parley.RoleAdmin && v.Sees(e) {
+					t.Errorf("%s, not an admin, sees a contact's change %+v", u.Name, e)
 				}
 				if u.Name == "bob" && e.InboxID != nil && *e.InboxID == closed.ID && !realtime.ChangesAccess(e) &&
 					(e.UserID == nil || *e.UserID != u.ID) && handed {

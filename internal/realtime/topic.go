@@ -61,6 +61,9 @@ func EventTopics(e Event) []Topic {
 			return []Topic{TopicAdmins, UserTopic(*e.ActorID)}
 		}
 		return []Topic{TopicAdmins}
+	case parley.EventContactUpdated:
+		// A contact may be in inboxes a reader cannot see: admins only.
+		return []Topic{TopicAdmins}
 	case parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventNotified:
 		if e.UserID != nil {
 			return []Topic{UserTopic(*e.UserID)}

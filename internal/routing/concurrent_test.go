@@ -140,3 +140,62 @@ func TestCapacityUnderConcurrency(t *testing.T) {
 		})
 	}
 }
+
+// TestRoutingRacesOtherWrites: arrivals routed to ana race closes of her
+// conversations and her availability changes, on two nodes on PostgreSQL:
+// nothing fails (no deadlock between the routing lock, her row and the
+// counts), and her open count equals her open conversations after.
+func TestRoutingRacesOtherWrites(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			url := storetest.URL(t, engine)
+			s, err := store.Open(ctx, store.Options{URL: url})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			w := newWorld(t, s)
+			w.rule(routing.Rule{Rule: routing.Specific, UserIDs: []parley.ID{w.people["ana"]}})
+			var first []parley.ID
+			for i := range 40 {
+				first = append(first, w.write(fmt.Sprintf("before%d@customer.example", i), 0))
+			}
+			ana := parley.Actor{Kind: parley.ActorUser, UserID: w.people["ana"], Role: parley.RoleAgent}
+			var wg sync.WaitGroup
+			errs := make(chan error, 200)
+			run := func(f func() error) {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if err := f(); err != nil {
+						errs <- err
+					}
+				}()
+			}
+			for i := range 40 {
+				run(func() error {
+					_, err := w.conv.Receive(ctx, parley.System, conversation.Inbound{ChannelID: w.channel,
+						ContactEmail: fmt.Sprintf("race%d@customer.example", i), Text: "now", NewConversation: true})
+					return err
+				})
+				run(func() error { _, err := w.conv.Close(ctx, parley.System, first[i]); return err })
+				if i%10 == 0 {
+					run(func() error { _, err := w.org.SetAvailability(ctx, ana, parley.Available, i%20 == 0); return err })
+				}
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			owned, err := s.OpenOwned(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if owned[w.people["ana"]] != 40 {
+				t.Errorf("ana's open count %d, want 40 (40 closed, 40 routed)", owned[w.people["ana"]])
+			}
+		})
+	}
+}

@@ -24,7 +24,7 @@ func frees(e parley.Event) bool {
 	switch e.Type {
 	case parley.EventAvailabilityChanged, parley.EventClosed, parley.EventUnassigned, parley.EventReassigned,
 		parley.EventMoved, parley.EventConversationDeleted, parley.EventChannelUpdated, parley.EventTeamMembersChanged,
-		parley.EventUserUpdated, parley.EventInboxUpdated, parley.EventInboxMembersChanged:
+		parley.EventUserUpdated, parley.EventInboxUpdated, parley.EventInboxMembersChanged, parley.EventContactUpdated:
 		return true
 	}
 	return false

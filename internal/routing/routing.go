@@ -88,6 +88,9 @@ func Again(ctx context.Context, tx *store.Tx, c *parley.Conversation, reopened b
 			return nil, err
 		}
 	}
+	if d.To != nil && previous != nil && *d.To == *previous {
+		return nil, nil // the rule gives it back to them (a contact owner keeps theirs, away or not)
+	}
 	d.Reason.Previous, d.Reason.Why = previous, why
 	return assign(ctx, tx, c, d, now)
 }
@@ -269,7 +272,7 @@ func (s *Service) SetRule(ctx context.Context, a parley.Actor, channelID parley.
 		if err := tx.SetChannelRouting(ctx, ch.ID, string(raw)); err != nil {
 			return err
 		}
-		e := parley.NewEvent(parley.EventChannelUpdated, a, parley.Normalize(s.now()), map[string]any{"channel_id": ch.ID, "routing": r})
+		e := parley.NewEvent(parley.EventChannelUpdated, a, parley.Normalize(s.now()), map[string]any{"channel_id": ch.ID, "routing": true})
 		e.InboxID = &ch.InboxID
 		tx.Append(e)
 		return nil
@@ -293,6 +296,8 @@ func checkPeople(ctx context.Context, tx *store.Tx, prefix string, users, teams 
 			return parley.Invalid(field, "%s is deactivated: choose an active teammate", u.Name).Because("routing_deactivated")
 		case !u.Routable:
 			return parley.Invalid(field, "%s is not routable: only routable people receive routed conversations", u.Name).Because("routing_not_routable")
+		case u.Role == parley.RoleViewer:
+			return parley.Invalid(field, "%s is a viewer: viewers cannot answer conversations", u.Name).Because("routing_viewer")
 		}
 	}
 	for i, id := range teams {

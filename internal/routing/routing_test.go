@@ -290,6 +290,15 @@ func TestContactOwner(t *testing.T) {
 			t.Errorf("reopened with no owner: %q, want ben (the contact's owner)", got)
 		}
 
+		// Ben, away with reassign replies on, still owns his contact's
+		// conversations: the rule would give them back to him.
+		w.away("ben", true)
+		before := len(w.reasons(known))
+		w.write("known@customer.example", known)
+		if got := w.owner(known); got != "ben" || len(w.reasons(known)) != before {
+			t.Errorf("the contact owner away with reassign on: owner %q, reasons %q", got, w.reasons(known))
+		}
+
 		w.rule(routing.Rule{Rule: routing.ContactOwner})
 		if c := w.write("another@customer.example", 0); w.owner(c) != "" || fmt.Sprint(w.reasons(c)) != "[no_owner]" {
 			t.Errorf("no owner, no fallback: owner %q, reasons %q", w.owner(c), w.reasons(c))

@@ -35,6 +35,9 @@ func TestRoutingAPI(t *testing.T) {
 		if got := w.ana.call("PUT", route, map[string]any{"rule": "unassigned"}); got.status != 403 {
 			t.Errorf("an agent setting routing: %d, want 403", got.status)
 		}
+		if got := w.ana.call("GET", route, nil); got.status != 403 {
+			t.Errorf("an agent reading routing: %d, want 403", got.status)
+		}
 		bad := w.admin.call("PUT", route, map[string]any{"rule": "specific", "user_ids": []parley.ID{bobID, quiet}})
 		if bad.status != 400 || !strings.Contains(string(bad.raw), "user_ids[1]") || !strings.Contains(string(bad.raw), "Quinn is not routable") {
 			t.Errorf("naming a non-routable person: %d %s, want 400 naming Quinn at user_ids[1]", bad.status, bad.raw)

@@ -43,7 +43,8 @@ func (tx *Tx) flushCounts(ctx context.Context) error {
 		if d == 0 {
 			continue
 		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET open_count = open_count + $2 WHERE id = $1`, id, d); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO user_open_counts (user_id, count) VALUES ($1, $2)
+			ON CONFLICT (user_id) DO UPDATE SET count = user_open_counts.count + excluded.count`, id, d); err != nil {
 			return tx.wrap(err, "open count of user %d", id)
 		}
 	}

@@ -35,24 +35,33 @@ func (tx *Tx) AddNotification(ctx context.Context, n *Notification) (bool, error
 	return true, nil
 }
 
-// Notifications returns a user's notifications, newest first, with ids
-// below before (0: from the newest), up to limit.
-func (q *Q) Notifications(ctx context.Context, userID, before parley.ID, limit int) ([]Notification, error) {
+// Notifications returns a user's notifications about conversations in
+// inboxes, newest first, with ids below before (0: from the newest), up to
+// limit, and how many of those are unread: what they may still read.
+func (q *Q) Notifications(ctx context.Context, userID parley.ID, inboxes []parley.ID, before parley.ID, limit int) ([]Notification, int, error) {
+	if len(inboxes) == 0 {
+		return []Notification{}, 0, nil
+	}
 	if before == 0 {
 		before = 1<<62 - 1
 	}
-	return appendRows(ctx, q, []Notification{}, "notifications", `SELECT id, user_id, kind, conversation_id, seq, actor_kind, actor_id, created_at, read_at
-		FROM notifications WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, []any{userID, before, limit},
+	args, in := inList(inboxes, 3)
+	out, err := appendRows(ctx, q, []Notification{}, "notifications", `SELECT n.id, n.user_id, n.kind, n.conversation_id, n.seq,
+		n.actor_kind, n.actor_id, n.created_at, n.read_at
+		FROM notifications n JOIN conversations c ON c.id = n.conversation_id
+		WHERE n.user_id = $1 AND n.id < $2 AND c.inbox_id IN (`+in+`) ORDER BY n.id DESC LIMIT $3`,
+		append([]any{userID, before, limit}, args...),
 		func(sc interface{ Scan(...any) error }, n *Notification) error {
 			return sc.Scan(&n.ID, &n.UserID, &n.Kind, &n.ConversationID, &n.Seq, &n.ActorKind, &n.ActorID, &n.CreatedAt, &n.ReadAt)
 		})
-}
-
-// UnreadNotifications counts a user's unread notifications.
-func (q *Q) UnreadNotifications(ctx context.Context, userID parley.ID) (int, error) {
-	var n int
-	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, userID).Scan(&n)
-	return n, q.wrap(err, "unread notifications")
+	if err != nil {
+		return nil, 0, err
+	}
+	args, in = inList(inboxes, 1)
+	var unread int
+	err = q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications n JOIN conversations c ON c.id = n.conversation_id
+		WHERE n.user_id = $1 AND n.read_at IS NULL AND c.inbox_id IN (`+in+`)`, append([]any{userID}, args...)...).Scan(&unread)
+	return out, unread, q.wrap(err, "unread notifications")
 }
 
 // ReadNotifications marks a user's notifications read at at: those with

@@ -34,14 +34,14 @@ type RoutingCandidate struct {
 	// Member is whether they are a member of the inbox (the inbox is open
 	// to everyone, or to them or one of their teams).
 	Member bool
-	// Open is how many open conversations in an inbox they own.
+	// Open is how many open conversations they own, in all inboxes.
 	Open       int
 	LastRouted *time.Time
 }
 
 // RoutingCandidates returns the users among ids, as routing sees them for
 // an inbox, by id; ids that name no user are left out. Open counts are the
-// ones kept on each user's row plus this transaction's own changes not yet
+// kept ones (user_open_counts) plus this transaction's own changes not yet
 // flushed — not a count of each person's conversations, which would cost
 // as much as they own.
 func (tx *Tx) RoutingCandidates(ctx context.Context, inboxID parley.ID, ids []parley.ID) (map[parley.ID]RoutingCandidate, error) {
@@ -56,8 +56,9 @@ func (tx *Tx) RoutingCandidates(ctx context.Context, inboxID parley.ID, ids []pa
 	}
 	args, in := inList(ids, 0)
 	pending := tx.ownerDeltas()
-	err := tx.eachRow(ctx, "routing candidates", `SELECT id, role, routable, deactivated_at IS NULL, availability,
-		reassign_when_away, last_routed_at, open_count FROM users WHERE id IN (`+in+`)`, args, func(rows *sql.Rows) error {
+	err := tx.eachRow(ctx, "routing candidates", `SELECT u.id, u.role, u.routable, u.deactivated_at IS NULL, u.availability,
+		u.reassign_when_away, u.last_routed_at, COALESCE(o.count, 0)
+		FROM users u LEFT JOIN user_open_counts o ON o.user_id = u.id WHERE u.id IN (`+in+`)`, args, func(rows *sql.Rows) error {
 		var c RoutingCandidate
 		if err := rows.Scan(&c.ID, &c.Role, &c.Routable, &c.Active, &c.Availability, &c.ReassignWhenAway, &c.LastRouted, &c.Open); err != nil {
 			return err
@@ -137,11 +138,11 @@ func (q *Q) Queued(ctx context.Context, after Cursor, limit int) ([]parley.ID, C
 	return ids, last, err
 }
 
-// OpenOwned returns how many open conversations in an inbox each person
-// owns, by user id; people who own none are left out.
+// OpenOwned returns how many open conversations each person owns, in all
+// inboxes, by user id; people who own none are left out.
 func (q *Q) OpenOwned(ctx context.Context) (map[parley.ID]int, error) {
 	out := map[parley.ID]int{}
-	err := q.eachRow(ctx, "open owned", `SELECT id, open_count FROM users WHERE open_count <> 0`, nil,
+	err := q.eachRow(ctx, "open owned", `SELECT user_id, count FROM user_open_counts WHERE count <> 0`, nil,
 		func(rows *sql.Rows) error {
 			var id parley.ID
 			var n int

@@ -5,11 +5,16 @@
 -- queue of those waiting.
 ALTER TABLE channels ADD COLUMN routing TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN last_routed_at TIMESTAMPTZ NULL;
--- Capacity reads each person's open count on every decision: kept on the
--- user's row, moved at commit with the view counts.
-ALTER TABLE users ADD COLUMN open_count INTEGER NOT NULL DEFAULT 0;
-UPDATE users SET open_count = (SELECT COUNT(*) FROM conversations c
-    WHERE c.assignee_id = users.id AND c.status = 'open' AND c.placement = 'inbox');
+-- Capacity reads each person's open count on every decision: kept apart
+-- from their row, moved at commit with the view counts (only there, under
+-- the event log's lock, so it never waits on a user's row).
+CREATE TABLE user_open_counts (
+    user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    count   INTEGER NOT NULL
+);
+INSERT INTO user_open_counts (user_id, count)
+    SELECT assignee_id, COUNT(*) FROM conversations
+    WHERE assignee_id IS NOT NULL AND status = 'open' AND placement = 'inbox' GROUP BY assignee_id;
 
 -- The conversations nobody could take when they came in (everyone away or
 -- at capacity): assigned oldest first the moment someone can.
@@ -21,6 +26,6 @@ CREATE INDEX routing_queue_order ON routing_queue (queued_at, conversation_id);
 
 -- +goose Down
 DROP TABLE routing_queue;
-ALTER TABLE users DROP COLUMN open_count;
+DROP TABLE user_open_counts;
 ALTER TABLE users DROP COLUMN last_routed_at;
 ALTER TABLE channels DROP COLUMN routing;
