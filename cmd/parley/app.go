@@ -101,7 +101,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 	}
 	// Reactions to events that must not be lost run as log consumers.
 	a.consumers.Add(routing.Consumer(now))
-	a.consumers.Add(notify.Consumer(now))
+	a.consumers.Add(notify.Consumer(now, cfg.NotifyMailDelay))
+	queue.Handle(notify.JobMail, notify.MailJob(st, cfg.BaseURL, now))
 	st.SetOnEvents(a.committed)
 	return a, nil
 }

@@ -32,6 +32,9 @@ type Config struct {
 	// StreamPoll is how often a node re-reads the event log in case a
 	// notification from another node was lost (PARLEY_STREAM_POLL).
 	StreamPoll time.Duration
+	// NotifyMailDelay is how long a notification waits for others about
+	// the same conversation before its email goes (PARLEY_NOTIFY_MAIL_DELAY).
+	NotifyMailDelay time.Duration
 	// APIRate and APIBurst bound each user's API requests per second, per
 	// node (PARLEY_API_RATE, PARLEY_API_BURST).
 	APIRate, APIBurst float64
@@ -96,6 +99,11 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config: PARLEY_STREAM_POLL %q: want a duration such as 3s", getenv("PARLEY_STREAM_POLL"))
 	}
 	c.StreamPoll = poll
+	delay, err := time.ParseDuration(get("PARLEY_NOTIFY_MAIL_DELAY", "2m"))
+	if err != nil || delay < 0 {
+		return c, fmt.Errorf("config: PARLEY_NOTIFY_MAIL_DELAY %q: want a duration such as 2m", getenv("PARLEY_NOTIFY_MAIL_DELAY"))
+	}
+	c.NotifyMailDelay = delay
 	for _, v := range []struct {
 		key, def string
 		dst      *float64

@@ -17,11 +17,17 @@ const (
 	KindMention  = "mention"  // a teammate mentioned you
 )
 
+// JobMail is the job that emails a person what happened in a conversation
+// while they were away from the app.
+const JobMail = "notify.mail"
+
 // Consumer is notify's reader of the event log: it turns the events that
 // concern a person into their notifications, in the transaction that moves
 // its cursor — a crash repeats a batch and tells nobody twice (one
-// notification per person and event).
-func Consumer(now func() time.Time) consume.Consumer {
+// notification per person and event). The first notification about a
+// conversation queues an email to its person, sent after mailDelay with
+// whatever else happened there meanwhile (MailJob).
+func Consumer(now func() time.Time, mailDelay time.Duration) consume.Consumer {
 	if now == nil {
 		now = time.Now
 	}
@@ -42,7 +48,12 @@ func Consumer(now func() time.Time) consume.Consumer {
 		told := parley.NewEvent(parley.EventNotified, parley.System, n.CreatedAt, map[string]any{
 			"user_id": who, "notification_id": n.ID, "kind": kind, "conversation_id": n.ConversationID})
 		tx.Append(told)
-		return nil
+		first, err := tx.PendMail(ctx, who, n.ConversationID)
+		if err != nil || !first {
+			return err
+		}
+		payload, _ := json.Marshal(mailJob{UserID: who, ConversationID: n.ConversationID})
+		return tx.Enqueue(ctx, &store.Job{Kind: JobMail, Payload: payload, RunAt: n.CreatedAt.Add(mailDelay), MaxAttempts: 3, CreatedAt: n.CreatedAt})
 	}}
 }
 

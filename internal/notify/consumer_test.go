@@ -48,7 +48,7 @@ func TestNotifications(t *testing.T) {
 			return r.ConversationID
 		}
 		seq := int64(0)
-		consumer := notify.Consumer(nil)
+		consumer := notify.Consumer(nil, 0)
 		catchUp := func() {
 			evs, err := s.EventsAfter(ctx, seq, 1000)
 			if err != nil {

@@ -77,3 +77,19 @@ func (n *Notifications) Read(ctx context.Context, a parley.Actor, ids []parley.I
 	_, unread, err := n.List(ctx, a, 0, 1)
 	return unread, err
 }
+
+// Live records that a person has the app open (a stream of theirs, every
+// LiveEvery), or that a stream of theirs ended: someone with the app open
+// is told there, not by email.
+func (n *Notifications) Live(ctx context.Context, a parley.Actor, live bool) error {
+	if a.Kind != parley.ActorUser {
+		return nil
+	}
+	return n.store.InTx(ctx, func(tx *store.Tx) error {
+		if !live {
+			return tx.SetLive(ctx, a.UserID, nil)
+		}
+		at := parley.Normalize(n.now())
+		return tx.SetLive(ctx, a.UserID, &at)
+	})
+}

@@ -56,6 +56,16 @@ var catalogue = map[string]map[string]message{
 				"Si c'est vous, choisissez un nouveau mot de passe avec ce lien d'ici {minutes} minutes (il ne sert qu'une fois) :\n\n    {link}\n\n" +
 				"Sinon, ignorez ce message : votre mot de passe ne change pas.\n"},
 	},
+	"digest": {
+		"en": {"{subject}: news in your conversation",
+			"Hello {name},\n\nWhile you were away from Parley:\n\n{what}\n\nOpen the conversation:\n\n    {link}\n"},
+		"fr": {"{subject} : du nouveau dans votre conversation",
+			"Bonjour {name},\n\nPendant que vous n'étiez pas sur Parley :\n\n{what}\n\nOuvrez la conversation :\n\n    {link}\n"},
+	},
+	"line_assigned": {"en": {"", "{name} gave you this conversation"}, "fr": {"", "{name} vous a confié cette conversation"}},
+	"line_routed":   {"en": {"", "It was routed to you"}, "fr": {"", "Elle vous a été routée"}},
+	"line_message":  {"en": {"", "The customer wrote again"}, "fr": {"", "Le client a écrit à nouveau"}},
+	"line_mention":  {"en": {"", "{name} mentioned you"}, "fr": {"", "{name} vous a mentionné"}},
 	"from_address": {
 		"en": {"Confirm {email} as a sender for {inbox}",
 			"Someone asked Parley to send the {inbox} inbox's mail from {email}.\n\n" +

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/present"
 	"github.com/parleyhq/parley/internal/realtime"
@@ -205,10 +206,21 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 	// and then.
 	again := time.NewTicker(s.cfg.StreamRecheck)
 	defer again.Stop()
+	// While the stream is open its person is told here, not by email.
+	alive := time.NewTicker(notify.LiveEvery)
+	defer alive.Stop()
+	if err := s.notifications.Live(ctx, a, true); err != nil {
+		return err
+	}
+	defer func() { s.notifications.Live(context.WithoutCancel(ctx), a, false) }()
 	for {
 		select {
 		case <-again.C:
 			if err := recheck(); err != nil {
+				return err
+			}
+		case <-alive.C:
+			if err := s.notifications.Live(ctx, a, true); err != nil {
 				return err
 			}
 		case e, ok := <-sub.Events:

@@ -20,6 +20,12 @@ type Notification struct {
 	ReadAt         *time.Time
 }
 
+const notificationColumns = `n.id, n.user_id, n.kind, n.conversation_id, n.seq, n.actor_kind, n.actor_id, n.created_at, n.read_at`
+
+func scanNotification(sc interface{ Scan(...any) error }, n *Notification) error {
+	return sc.Scan(&n.ID, &n.UserID, &n.Kind, &n.ConversationID, &n.Seq, &n.ActorKind, &n.ActorID, &n.CreatedAt, &n.ReadAt)
+}
+
 // AddNotification stores n unless its user was told of its event already;
 // it reports whether it stored it (n.ID is set then).
 func (tx *Tx) AddNotification(ctx context.Context, n *Notification) (bool, error) {
@@ -46,14 +52,10 @@ func (q *Q) Notifications(ctx context.Context, userID parley.ID, inboxes []parle
 		before = 1<<62 - 1
 	}
 	args, in := inList(inboxes, 3)
-	out, err := appendRows(ctx, q, []Notification{}, "notifications", `SELECT n.id, n.user_id, n.kind, n.conversation_id, n.seq,
-		n.actor_kind, n.actor_id, n.created_at, n.read_at
+	out, err := appendRows(ctx, q, []Notification{}, "notifications", `SELECT `+notificationColumns+`
 		FROM notifications n JOIN conversations c ON c.id = n.conversation_id
 		WHERE n.user_id = $1 AND n.id < $2 AND c.inbox_id IN (`+in+`) ORDER BY n.id DESC LIMIT $3`,
-		append([]any{userID, before, limit}, args...),
-		func(sc interface{ Scan(...any) error }, n *Notification) error {
-			return sc.Scan(&n.ID, &n.UserID, &n.Kind, &n.ConversationID, &n.Seq, &n.ActorKind, &n.ActorID, &n.CreatedAt, &n.ReadAt)
-		})
+		append([]any{userID, before, limit}, args...), scanNotification)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -82,4 +84,56 @@ func (tx *Tx) ReadNotifications(ctx context.Context, userID parley.ID, ids []par
 	}
 	n, err := res.RowsAffected()
 	return int(n), tx.wrap(err, "read notifications")
+}
+
+// SetLive records that a user has the app open at at, or, with at nil,
+// that this stream of theirs ended.
+func (tx *Tx) SetLive(ctx context.Context, userID parley.ID, at *time.Time) error {
+	if at == nil {
+		_, err := tx.db.ExecContext(ctx, `DELETE FROM user_presence WHERE user_id = $1`, userID)
+		return tx.wrap(err, "presence of user %d", userID)
+	}
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO user_presence (user_id, seen_at) VALUES ($1, $2)
+		ON CONFLICT (user_id) DO UPDATE SET seen_at = excluded.seen_at`, userID, *at)
+	return tx.wrap(err, "presence of user %d", userID)
+}
+
+// LiveSince reports whether a user had the app open at or after since.
+func (q *Q) LiveSince(ctx context.Context, userID parley.ID, since time.Time) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_presence WHERE user_id = $1 AND seen_at >= $2`, userID, since).Scan(&n)
+	return n > 0, q.wrap(err, "presence of user %d", userID)
+}
+
+// PendMail marks an email about a conversation as on its way to a user; it
+// reports false when one already is.
+func (tx *Tx) PendMail(ctx context.Context, userID, conversationID parley.ID) (bool, error) {
+	res, err := tx.db.ExecContext(ctx, `INSERT INTO notification_mail (user_id, conversation_id) VALUES ($1, $2)
+		ON CONFLICT (user_id, conversation_id) DO NOTHING`, userID, conversationID)
+	if err != nil {
+		return false, tx.wrap(err, "pend mail")
+	}
+	n, err := res.RowsAffected()
+	return n > 0, tx.wrap(err, "pend mail")
+}
+
+// TakeMail clears the pending email about a conversation to a user and
+// returns the notifications it is to tell: unread, not yet mailed.
+func (tx *Tx) TakeMail(ctx context.Context, userID, conversationID parley.ID) ([]Notification, error) {
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM notification_mail WHERE user_id = $1 AND conversation_id = $2`, userID, conversationID); err != nil {
+		return nil, tx.wrap(err, "take mail")
+	}
+	return appendRows(ctx, &tx.Q, nil, "mail notifications", `SELECT `+notificationColumns+` FROM notifications n
+		WHERE n.user_id = $1 AND n.conversation_id = $2 AND n.read_at IS NULL AND n.mailed_at IS NULL ORDER BY n.id`,
+		[]any{userID, conversationID}, scanNotification)
+}
+
+// MarkMailed records that notifications were emailed at at.
+func (tx *Tx) MarkMailed(ctx context.Context, ids []parley.ID, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args, in := inList(ids, 1)
+	_, err := tx.db.ExecContext(ctx, `UPDATE notifications SET mailed_at = $1 WHERE id IN (`+in+`)`, append([]any{at}, args...)...)
+	return tx.wrap(err, "mark mailed")
 }

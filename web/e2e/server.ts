@@ -84,6 +84,7 @@ export class Parley {
       PARLEY_MAIL_DOMAIN: 'parley.test',
       PARLEY_ORG_NAME: 'Acme',
       PARLEY_STREAM_POLL: '1s',
+      PARLEY_NOTIFY_MAIL_DELAY: '1s',
       PARLEY_LOG_LEVEL: 'warn',
     };
     this.firstLink = await this.spawn(true);

@@ -13,11 +13,29 @@ CREATE TABLE notifications (
     actor_id        BIGINT NULL,
     created_at      TIMESTAMPTZ NOT NULL,
     read_at         TIMESTAMPTZ NULL,
+    mailed_at       TIMESTAMPTZ NULL,
     UNIQUE (user_id, seq)
 );
 CREATE INDEX notifications_user ON notifications (user_id, id);
 CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
 CREATE INDEX notifications_conversation ON notifications (conversation_id);
 
+-- Who has the app open (a live stream), refreshed every minute by each of
+-- their streams: people who have none are told by email.
+CREATE TABLE user_presence (
+    user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    seen_at TIMESTAMPTZ NOT NULL
+);
+
+-- An email about a conversation is on its way to a person: the
+-- notifications of the next few minutes join it, one email for all.
+CREATE TABLE notification_mail (
+    user_id         BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    conversation_id BIGINT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, conversation_id)
+);
+
 -- +goose Down
+DROP TABLE notification_mail;
+DROP TABLE user_presence;
 DROP TABLE notifications;
