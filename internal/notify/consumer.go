@@ -39,6 +39,13 @@ func Consumer(now func() time.Time, mailDelay time.Duration) consume.Consumer {
 		if e.ActorKind == parley.ActorUser && e.ActorID != nil && *e.ActorID == who {
 			return nil // nobody is told what they did themselves
 		}
+		muted, err := tx.Muted(ctx, who)
+		if err != nil {
+			return err
+		}
+		if muted[kind+"/"+MediumApp] && muted[kind+"/"+MediumEmail] {
+			return nil // they want to hear of it nowhere
+		}
 		n := &store.Notification{UserID: who, Kind: kind, ConversationID: *e.ConversationID, Seq: e.Seq,
 			ActorKind: e.ActorKind, ActorID: e.ActorID, CreatedAt: parley.Normalize(now())}
 		added, err := tx.AddNotification(ctx, n)
@@ -48,6 +55,9 @@ func Consumer(now func() time.Time, mailDelay time.Duration) consume.Consumer {
 		told := parley.NewEvent(parley.EventNotified, parley.System, n.CreatedAt, map[string]any{
 			"user_id": who, "notification_id": n.ID, "kind": kind, "conversation_id": n.ConversationID})
 		tx.Append(told)
+		if muted[kind+"/"+MediumEmail] {
+			return nil
+		}
 		first, err := tx.PendMail(ctx, who, n.ConversationID)
 		if err != nil || !first {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,14 @@ func MailJob(s *store.Store, baseURL string, now func() time.Time) jobs.Handler 
 			ns, err := tx.TakeMail(ctx, p.UserID, p.ConversationID)
 			if err != nil || len(ns) == 0 {
 				return err
+			}
+			muted, err := tx.Muted(ctx, p.UserID)
+			if err != nil {
+				return err
+			}
+			ns = slices.DeleteFunc(ns, func(n store.Notification) bool { return muted[n.Kind+"/"+MediumEmail] })
+			if len(ns) == 0 {
+				return nil
 			}
 			live, err := tx.LiveSince(ctx, p.UserID, at.Add(-LiveWindow))
 			if err != nil || live {

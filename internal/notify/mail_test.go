@@ -72,6 +72,15 @@ func TestNotificationMail(t *testing.T) {
 		if _, err := conv.Comment(ctx, ana, id, conversation.Body{Text: "@cy fyi"}); err != nil {
 			t.Fatal(err)
 		}
+		// Ben hears of mentions in the app only, and of assignments by
+		// email only.
+		centre := notify.NewNotifications(s, clock.Now)
+		if _, err := centre.SetPrefs(ctx, ben, notify.Prefs{"mention": {"email": false}, "assigned": {"app": false, "desktop": false}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := centre.SetPrefs(ctx, ben, notify.Prefs{"reply": {"app": false}}); parley.ErrorCode(err) != parley.EINVALID {
+			t.Errorf("an unknown kind: %v, want EINVALID", err)
+		}
 		consumer := notify.Consumer(clock.Now, 2*time.Minute)
 		handle := func() {
 			evs, err := s.EventsAfter(ctx, 0, 1000)
@@ -126,15 +135,18 @@ func TestNotificationMail(t *testing.T) {
 			t.Fatalf("mails %v, want one, to ben", mails)
 		}
 		m := mails[0]
-		want := []string{"Late parcel", "Bonjour ben", "ana vous a confié cette conversation", "ana vous a mentionné",
-			"https://parley.example/inbox/all/all/c/"}
+		want := []string{"Late parcel", "Bonjour ben", "ana vous a confié cette conversation", "https://parley.example/inbox/all/all/c/"}
 		for _, w := range want {
 			if !strings.Contains(m["subject"]+"\n"+m["text"], w) {
 				t.Errorf("ben's mail lacks %q:\n%s\n%s", w, m["subject"], m["text"])
 			}
 		}
-		if m["to"] != "ben@acme.example" || strings.Count(m["text"], "- ") != 3 {
-			t.Errorf("ben's mail: to %s, want one email with his three notifications:\n%s", m["to"], m["text"])
+		if m["to"] != "ben@acme.example" || strings.Count(m["text"], "- ") != 2 || strings.Contains(m["text"], "mentionné") {
+			t.Errorf("ben's mail: to %s, want one email with his two assignments and not the mention:\n%s", m["to"], m["text"])
+		}
+		items, unread, err := centre.List(ctx, ben, 0, 10)
+		if err != nil || len(items) != 1 || items[0].Kind != notify.KindMention || unread != 1 {
+			t.Errorf("ben's bell: %d items, %d unread, %v; want the mention alone", len(items), unread, err)
 		}
 		// Handled again (a consumer repeating a batch), nothing is sent again.
 		handle()

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/present"
 )
@@ -65,4 +66,40 @@ func (s *Server) readNotifications(ctx context.Context, a parley.Actor, in *read
 		return nil, err
 	}
 	return &body[unreadJSON]{unreadJSON{Unread: unread}}, nil
+}
+
+// notifyPrefsJSON is what reaches a person, by kind then medium.
+type notifyPrefsJSON struct {
+	Assigned map[string]bool `json:"assigned,omitempty" doc:"A conversation given to you: app, desktop, email."`
+	Message  map[string]bool `json:"message,omitempty" doc:"A customer writing again in a conversation you own."`
+	Mention  map[string]bool `json:"mention,omitempty" doc:"A teammate mentioning you."`
+}
+
+func prefsJSON(p notify.Prefs) notifyPrefsJSON {
+	return notifyPrefsJSON{Assigned: p[notify.KindAssigned], Message: p[notify.KindMessage], Mention: p[notify.KindMention]}
+}
+
+// notificationSettings is what reaches the signed-in person (SPEC COL-3:
+// each chooses per kind, in the app, on the desktop, by email).
+func (s *Server) notificationSettings(ctx context.Context, a parley.Actor, _ *struct{}) (*body[notifyPrefsJSON], error) {
+	p, err := s.notifications.Prefs(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &body[notifyPrefsJSON]{prefsJSON(p)}, nil
+}
+
+type setNotificationSettingsInput struct {
+	Body notifyPrefsJSON
+}
+
+// setNotificationSettings sets what reaches the signed-in person; a kind
+// or medium left out stays on.
+func (s *Server) setNotificationSettings(ctx context.Context, a parley.Actor, in *setNotificationSettingsInput) (*body[notifyPrefsJSON], error) {
+	p, err := s.notifications.SetPrefs(ctx, a, notify.Prefs{notify.KindAssigned: in.Body.Assigned,
+		notify.KindMessage: in.Body.Message, notify.KindMention: in.Body.Mention})
+	if err != nil {
+		return nil, err
+	}
+	return &body[notifyPrefsJSON]{prefsJSON(p)}, nil
 }

@@ -27,6 +27,8 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "revokeToken", "DELETE", "/api/v1/tokens/{id}", signedIn, s.revokeToken, noContent)
 	op(api, s, "listNotifications", "GET", "/api/v1/notifications", signedIn, s.listNotifications)
 	op(api, s, "readNotifications", "POST", "/api/v1/notifications/read", signedIn, s.readNotifications)
+	op(api, s, "getNotificationSettings", "GET", "/api/v1/me/notification-settings", signedIn, s.notificationSettings)
+	op(api, s, "setNotificationSettings", "PUT", "/api/v1/me/notification-settings", signedIn, s.setNotificationSettings)
 	mux.HandleFunc("GET /login/{token}", s.loginLink)
 	op(api, s, "requestPasswordReset", "POST", "/api/v1/password-reset", public, s.requestPasswordReset, accepted)
 	op(api, s, "resetPassword", "PUT", "/api/v1/password-reset", public, s.resetPassword, noContent)

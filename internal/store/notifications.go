@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -45,6 +47,8 @@ func (tx *Tx) AddNotification(ctx context.Context, n *Notification) (bool, error
 // inboxes, newest first, with ids below before (0: from the newest), up to
 // limit, and how many of those are unread: what they may still read.
 func (q *Q) Notifications(ctx context.Context, userID parley.ID, inboxes []parley.ID, before parley.ID, limit int) ([]Notification, int, error) {
+	// Kinds turned off in the app are not shown there.
+	hidden := `AND n.kind NOT IN (SELECT m.kind FROM notification_muted m WHERE m.user_id = n.user_id AND m.medium = 'app')`
 	if len(inboxes) == 0 {
 		return []Notification{}, 0, nil
 	}
@@ -54,7 +58,7 @@ func (q *Q) Notifications(ctx context.Context, userID parley.ID, inboxes []parle
 	args, in := inList(inboxes, 3)
 	out, err := appendRows(ctx, q, []Notification{}, "notifications", `SELECT `+notificationColumns+`
 		FROM notifications n JOIN conversations c ON c.id = n.conversation_id
-		WHERE n.user_id = $1 AND n.id < $2 AND c.inbox_id IN (`+in+`) ORDER BY n.id DESC LIMIT $3`,
+		WHERE n.user_id = $1 AND n.id < $2 AND c.inbox_id IN (`+in+`) `+hidden+` ORDER BY n.id DESC LIMIT $3`,
 		append([]any{userID, before, limit}, args...), scanNotification)
 	if err != nil {
 		return nil, 0, err
@@ -62,7 +66,7 @@ func (q *Q) Notifications(ctx context.Context, userID parley.ID, inboxes []parle
 	args, in = inList(inboxes, 1)
 	var unread int
 	err = q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications n JOIN conversations c ON c.id = n.conversation_id
-		WHERE n.user_id = $1 AND n.read_at IS NULL AND c.inbox_id IN (`+in+`)`, append([]any{userID}, args...)...).Scan(&unread)
+		WHERE n.user_id = $1 AND n.read_at IS NULL AND c.inbox_id IN (`+in+`) `+hidden, append([]any{userID}, args...)...).Scan(&unread)
 	return out, unread, q.wrap(err, "unread notifications")
 }
 
@@ -136,4 +140,33 @@ func (tx *Tx) MarkMailed(ctx context.Context, ids []parley.ID, at time.Time) err
 	args, in := inList(ids, 1)
 	_, err := tx.db.ExecContext(ctx, `UPDATE notifications SET mailed_at = $1 WHERE id IN (`+in+`)`, append([]any{at}, args...)...)
 	return tx.wrap(err, "mark mailed")
+}
+
+// Muted returns what a user turned off, as "kind/medium" keys.
+func (q *Q) Muted(ctx context.Context, userID parley.ID) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := q.eachRow(ctx, "muted notifications", `SELECT kind, medium FROM notification_muted WHERE user_id = $1`, []any{userID},
+		func(rows *sql.Rows) error {
+			var kind, medium string
+			if err := rows.Scan(&kind, &medium); err != nil {
+				return err
+			}
+			out[kind+"/"+medium] = true
+			return nil
+		})
+	return out, err
+}
+
+// SetMuted replaces what a user turned off ("kind/medium" keys).
+func (tx *Tx) SetMuted(ctx context.Context, userID parley.ID, muted []string) error {
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM notification_muted WHERE user_id = $1`, userID); err != nil {
+		return tx.wrap(err, "muted notifications")
+	}
+	for _, m := range muted {
+		kind, medium, _ := strings.Cut(m, "/")
+		if _, err := tx.db.ExecContext(ctx, `INSERT INTO notification_muted (user_id, kind, medium) VALUES ($1, $2, $3)`, userID, kind, medium); err != nil {
+			return tx.wrap(err, "muted notifications")
+		}
+	}
+	return nil
 }

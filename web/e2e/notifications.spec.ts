@@ -23,4 +23,17 @@ test.describe('notifications', () => {
     await expect(page.getByRole('button', { name: /^Notifications/ }).getByLabel('2 unread')).toBeVisible();
     expect(parley.outbox.filter((m) => (m.to as { text: string }).text === ben.email && /Lost parcel/.test(m.subject ?? ''))).toHaveLength(1);
   });
+
+  test('each person chooses what reaches them, per kind, in the app, on the desktop and by email', async ({ browser, parley }) => {
+    const ana = await parley.user('Ana Prefs');
+    const page = await signIn(browser, parley, ana);
+    await page.goto('/settings/profile');
+    const table = page.getByRole('table', { name: 'Notifications' });
+    const mentionEmail = table.getByRole('checkbox', { name: 'A teammate mentions me: By email, when the app is closed' });
+    await expect(mentionEmail).toBeChecked();
+    await mentionEmail.uncheck();
+    await page.reload();
+    await expect(table.getByRole('checkbox', { name: 'A teammate mentions me: By email, when the app is closed' })).not.toBeChecked();
+    await expect(table.getByRole('checkbox', { name: 'A teammate mentions me: In the app' })).toBeChecked();
+  });
 });

@@ -5,13 +5,17 @@ import { api, ok } from './api/client';
 import type { components } from './api/schema';
 
 export type Notice = components['schemas']['NotificationJSON'];
+export type NoticePrefs = components['schemas']['NotifyPrefsJSON'];
 
 export class Notifications {
   items = $state<Notice[]>([]);
   unread = $state(0);
   loaded = $state(false);
+  /** prefs is what reaches me, by kind and medium; null until read. */
+  prefs = $state<NoticePrefs | null>(null);
 
   async load() {
+    if (!this.prefs) this.prefs = await ok(api.GET('/api/v1/me/notification-settings'));
     const r = await ok(api.GET('/api/v1/notifications', { params: { query: { limit: 30 } } }));
     this.items = r.items ?? [];
     this.unread = r.unread;
@@ -30,5 +34,6 @@ export class Notifications {
     this.items = [];
     this.unread = 0;
     this.loaded = false;
+    this.prefs = null;
   }
 }

@@ -24,6 +24,8 @@ export function noticeTitle(n: Notice): string {
 /** notifyDesktop shows a notification on the desktop when the app is not in front. */
 export function notifyDesktop(n: Notice, app: App) {
   if (!canNotify() || Notification.permission !== 'granted' || document.hasFocus()) return;
+  const prefs = app.notifications.prefs as Record<string, Record<string, boolean> | undefined> | null;
+  if (prefs?.[n.kind]?.desktop === false) return;
   const d = new Notification(noticeTitle(n), { body: n.subject || t('notify.body'), tag: `notification-${n.id}` });
   d.onclick = () => {
     focus();

@@ -35,7 +35,17 @@ CREATE TABLE notification_mail (
     PRIMARY KEY (user_id, conversation_id)
 );
 
+-- What each person turned off, by kind (assigned, message, mention) and
+-- medium (app, desktop, email); everything else is on.
+CREATE TABLE notification_muted (
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind    TEXT NOT NULL,
+    medium  TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, medium)
+);
+
 -- +goose Down
+DROP TABLE notification_muted;
 DROP TABLE notification_mail;
 DROP TABLE user_presence;
 DROP TABLE notifications;
