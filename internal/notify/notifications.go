@@ -25,12 +25,8 @@ func NewNotifications(s *store.Store, now func() time.Time) *Notifications {
 	return &Notifications{store: s, now: now}
 }
 
-// Item is a notification with the conversation it is about, as its reader
-// may see it.
-type Item struct {
-	store.Notification
-	Conversation *parley.Conversation
-}
+// Item is a notification with the conversation it is about.
+type Item = store.NotificationAbout
 
 // MaxList bounds a page of notifications.
 const MaxList = 100
@@ -46,19 +42,7 @@ func (n *Notifications) List(ctx context.Context, a parley.Actor, before parley.
 	if err != nil {
 		return nil, 0, err
 	}
-	ns, unread, err := n.store.Notifications(ctx, a.UserID, inboxes, before, min(max(limit, 1), MaxList))
-	if err != nil {
-		return nil, 0, err
-	}
-	out := make([]Item, 0, len(ns))
-	for _, x := range ns {
-		c, err := n.store.Conversation(ctx, x.ConversationID)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, Item{Notification: x, Conversation: c})
-	}
-	return out, unread, nil
+	return n.store.Notifications(ctx, a.UserID, inboxes, before, min(max(limit, 1), MaxList))
 }
 
 // Read marks the actor's notifications read — those with ids, or all when

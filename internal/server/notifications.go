@@ -32,7 +32,7 @@ func (s *Server) listNotifications(ctx context.Context, a parley.Actor, in *list
 	var m present.Mentions
 	events := make([]parley.Event, len(items))
 	for i, it := range items {
-		m.Conversation(it.Conversation)
+		m.Conversation(&it.Conversation)
 		events[i] = parley.Event{ActorKind: it.ActorKind, ActorID: it.ActorID}
 		m.Actor(&events[i])
 	}
@@ -42,7 +42,7 @@ func (s *Server) listNotifications(ctx context.Context, a parley.Actor, in *list
 	}
 	out := notificationsJSON{Items: make([]present.NotificationJSON, len(items)), Unread: unread}
 	for i, it := range items {
-		out.Items[i] = names.Notification(it.ID, it.Kind, it.Conversation, &events[i], it.CreatedAt, it.ReadAt)
+		out.Items[i] = names.Notification(it.ID, it.Kind, &it.Conversation, &events[i], it.CreatedAt, it.ReadAt)
 	}
 	return &body[notificationsJSON]{out}, nil
 }
@@ -61,7 +61,6 @@ type unreadJSON struct {
 // or all of them.
 func (s *Server) readNotifications(ctx context.Context, a parley.Actor, in *readNotificationsInput) (*body[unreadJSON], error) {
 	unread, err := s.notifications.Read(ctx, a, in.Body.IDs) // nil: all
-
 	if err != nil {
 		return nil, err
 	}

@@ -43,23 +43,41 @@ func (tx *Tx) AddNotification(ctx context.Context, n *Notification) (bool, error
 	return true, nil
 }
 
+// NotificationAbout is a notification with the conversation it is about.
+type NotificationAbout struct {
+	Notification
+	Conversation parley.Conversation
+}
+
+// collect gathers the destinations scan functions give, so one row can be
+// read by two of them.
+type collect []any
+
+func (c *collect) Scan(dest ...any) error { *c = append(*c, dest...); return nil }
+
 // Notifications returns a user's notifications about conversations in
-// inboxes, newest first, with ids below before (0: from the newest), up to
-// limit, and how many of those are unread: what they may still read.
-func (q *Q) Notifications(ctx context.Context, userID parley.ID, inboxes []parley.ID, before parley.ID, limit int) ([]Notification, int, error) {
+// inboxes, with those conversations, newest first, with ids below before
+// (0: from the newest), up to limit, and how many of those are unread:
+// what they may still read.
+func (q *Q) Notifications(ctx context.Context, userID parley.ID, inboxes []parley.ID, before parley.ID, limit int) ([]NotificationAbout, int, error) {
 	// Kinds turned off in the app are not shown there.
 	hidden := `AND n.kind NOT IN (SELECT m.kind FROM notification_muted m WHERE m.user_id = n.user_id AND m.medium = 'app')`
 	if len(inboxes) == 0 {
-		return []Notification{}, 0, nil
+		return []NotificationAbout{}, 0, nil
 	}
 	if before == 0 {
 		before = 1<<62 - 1
 	}
 	args, in := inList(inboxes, 3)
-	out, err := appendRows(ctx, q, []Notification{}, "notifications", `SELECT `+notificationColumns+`
+	out, err := appendRows(ctx, q, []NotificationAbout{}, "notifications", `SELECT `+notificationColumns+`, `+conversationColumns+`
 		FROM notifications n JOIN conversations c ON c.id = n.conversation_id
 		WHERE n.user_id = $1 AND n.id < $2 AND c.inbox_id IN (`+in+`) `+hidden+` ORDER BY n.id DESC LIMIT $3`,
-		append([]any{userID, before, limit}, args...), scanNotification)
+		append([]any{userID, before, limit}, args...), func(sc interface{ Scan(...any) error }, n *NotificationAbout) error {
+			var dest collect
+			scanNotification(&dest, &n.Notification)
+			scanConversation(&dest, &n.Conversation)
+			return sc.Scan(dest...)
+		})
 	if err != nil {
 		return nil, 0, err
 	}
