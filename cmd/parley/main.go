@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // people's schedules name time zones: a machine without a zone database still knows them
 )
 
 // version is set at build time by make.

@@ -105,6 +105,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			}
 			return err
 		})
+	}}, jobs.Task{Name: "availability schedules", Every: org.ScheduleEvery, Run: func(ctx context.Context) error {
+		_, err := a.orgs.FollowSchedules(ctx)
+		return err
 	}})
 
 	log.Info("ready", "addr", ln.Addr().String(), "engine", a.store.Engine(), "version", version,

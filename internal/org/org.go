@@ -169,20 +169,6 @@ func (s *Service) UpdateUser(ctx context.Context, a parley.Actor, id parley.ID, 
 	}, parley.EventUserUpdated)
 }
 
-// SetAvailability sets the actor's own availability and their "reassign
-// replies when away" option (SPEC ORG-4).
-func (s *Service) SetAvailability(ctx context.Context, a parley.Actor, status parley.Availability, reassign bool) (*parley.User, error) {
-	if a.Kind != parley.ActorUser {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
-	}
-	if !status.Valid() {
-		return nil, parley.Invalid("status", "must be available or away")
-	}
-	return s.updateUser(ctx, a, a.UserID, func(u *parley.User) {
-		u.Availability, u.ReassignWhenAway = status, reassign
-	}, parley.EventAvailabilityChanged)
-}
-
 // updateUser applies change to a user in one transaction. A change that
 // takes away an active admin is checked, with the organisation held, to
 // leave one; a deactivation ends the user's sessions, and the event it
@@ -190,45 +176,51 @@ func (s *Service) SetAvailability(ctx context.Context, a parley.Actor, status pa
 func (s *Service) updateUser(ctx context.Context, a parley.Actor, id parley.ID, change func(*parley.User), typ string) (*parley.User, error) {
 	var out *parley.User
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		u, err := tx.User(ctx, id)
-		if err != nil {
-			return err
-		}
-		wasAdmin, wasActive := u.Role == parley.RoleAdmin && u.Active(), u.Active()
-		change(u)
-		lostAdmin := wasAdmin && (u.Role != parley.RoleAdmin || !u.Active())
-		if lostAdmin {
-			if err := tx.LockOrg(ctx); err != nil {
-				return err
-			}
-		}
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		if lostAdmin {
-			n, err := tx.CountActiveAdmins(ctx)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return parley.Errorf(parley.ECONFLICT, "%s is the last active admin: make someone else an admin first", u.Name)
-			}
-		}
-		now := s.clock()
-		tx.Append(parley.NewEvent(typ, a, now, map[string]any{
-			"user_id": u.ID, "role": u.Role, "routable": u.Routable, "availability": u.Availability,
-			"reassign_when_away": u.ReassignWhenAway, "active": u.Active(),
-		}))
-		if wasActive && !u.Active() {
-			if _, err := tx.DeleteSessions(ctx, u.ID, ""); err != nil {
-				return err
-			}
-			tx.Append(auth.SessionsEnded(u.ID, "deactivated", now))
-		}
+		u, err := s.updateUserTx(ctx, tx, a, id, change, typ)
 		out = u
-		return nil
+		return err
 	})
 	return out, err
+}
+
+// updateUserTx is updateUser within tx.
+func (s *Service) updateUserTx(ctx context.Context, tx *store.Tx, a parley.Actor, id parley.ID, change func(*parley.User), typ string) (*parley.User, error) {
+	u, err := tx.User(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	wasAdmin, wasActive := u.Role == parley.RoleAdmin && u.Active(), u.Active()
+	change(u)
+	lostAdmin := wasAdmin && (u.Role != parley.RoleAdmin || !u.Active())
+	if lostAdmin {
+		if err := tx.LockOrg(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	if lostAdmin {
+		n, err := tx.CountActiveAdmins(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, parley.Errorf(parley.ECONFLICT, "%s is the last active admin: make someone else an admin first", u.Name)
+		}
+	}
+	now := s.clock()
+	tx.Append(parley.NewEvent(typ, a, now, map[string]any{
+		"user_id": u.ID, "role": u.Role, "routable": u.Routable, "availability": u.Availability,
+		"reassign_when_away": u.ReassignWhenAway, "active": u.Active(),
+	}))
+	if wasActive && !u.Active() {
+		if _, err := tx.DeleteSessions(ctx, u.ID, ""); err != nil {
+			return nil, err
+		}
+		tx.Append(auth.SessionsEnded(u.ID, "deactivated", now))
+	}
+	return u, nil
 }
 
 // Users lists every user; any signed-in user may, to assign and mention.

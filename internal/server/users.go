@@ -298,3 +298,42 @@ func (s *Server) invite(ctx context.Context, a parley.Actor, in *idInput) (*body
 	}
 	return &body[invitationJSON]{invitationJSON{Link: link}}, nil
 }
+
+// scheduleJSON is a person's working week and what it makes them now.
+type scheduleJSON struct {
+	org.Schedule
+	Availability parley.Availability `json:"availability" enum:"available,away" readOnly:"true" doc:"The person's availability now."`
+}
+
+type scheduleInput struct {
+	Body org.Schedule
+}
+
+// schedule is the signed-in person's working week (SPEC ORG-4); 404 when
+// they have none.
+func (s *Server) schedule(ctx context.Context, a parley.Actor, _ *struct{}) (*body[scheduleJSON], error) {
+	sch, err := s.org.Schedule(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.org.User(ctx, a, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &body[scheduleJSON]{scheduleJSON{*sch, u.Availability}}, nil
+}
+
+// setSchedule gives the signed-in person a working week that switches
+// their availability at its boundaries, and applies it now.
+func (s *Server) setSchedule(ctx context.Context, a parley.Actor, in *scheduleInput) (*body[scheduleJSON], error) {
+	sch, u, err := s.org.SetSchedule(ctx, a, in.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &body[scheduleJSON]{scheduleJSON{*sch, u.Availability}}, nil
+}
+
+// deleteSchedule stops the schedule; availability stays as it is.
+func (s *Server) deleteSchedule(ctx context.Context, a parley.Actor, _ *struct{}) (*struct{}, error) {
+	return nil, s.org.DeleteSchedule(ctx, a)
+}

@@ -194,6 +194,10 @@ export class App {
         this.thread.refresh();
       }
     }
+    if (e.type === 'user.availability_changed' && this.me && e.data?.user_id === this.me.id) {
+      // My schedule, or I on another device, switched me.
+      this.me = { ...this.me, availability: e.data.availability as typeof this.me.availability };
+    }
     if (e.type === 'user.mentioned' && e.data?.user_id === this.me?.id) this.soon(); // the Mentions view and its count
     if (e.type === 'notification.created' && e.data?.user_id === this.me?.id) this.notified(Number(e.data?.notification_id));
     if (e.conversation_id !== null && e.conversation_id === this.thread.id) {
