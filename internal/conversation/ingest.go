@@ -120,6 +120,7 @@ func (s *Service) admit(ctx context.Context, tx *store.Tx, a *arrival) error {
 	body := Body{Text: a.msg.Text, HTML: a.msg.HTML}
 
 	var evs []parley.Event
+	rerouted := false
 	created := c == nil
 	if created {
 		c = &parley.Conversation{
@@ -168,7 +169,7 @@ func (s *Service) admit(ctx context.Context, tx *store.Tx, a *arrival) error {
 				return err
 			}
 			if decision != nil {
-				evs = append(evs, *decision)
+				evs, rerouted = append(evs, *decision), true
 			}
 		}
 	}
@@ -197,6 +198,11 @@ func (s *Service) admit(ctx context.Context, tx *store.Tx, a *arrival) error {
 		typ = parley.EventDeliveryFailed
 	}
 	data := map[string]any{"channel_id": ch.ID}
+	if rerouted {
+		// Routing gave the conversation to someone else as this came in:
+		// the new owner is told it is theirs, not of the message as well.
+		data["rerouted"] = true
+	}
 	for k, v := range a.data {
 		data[k] = v
 	}

@@ -85,8 +85,9 @@ func concerns(ctx context.Context, tx *store.Tx, e parley.Event) (parley.ID, str
 		return 0, "", err
 	}
 	var d struct {
-		To   *parley.ID `json:"to_user_id"`
-		User *parley.ID `json:"user_id"`
+		To       *parley.ID `json:"to_user_id"`
+		User     *parley.ID `json:"user_id"`
+		Rerouted bool       `json:"rerouted"`
 	}
 	switch e.Type {
 	case parley.EventAssigned, parley.EventReassigned, parley.EventRouted:
@@ -105,6 +106,9 @@ func concerns(ctx context.Context, tx *store.Tx, e parley.Event) (parley.ID, str
 		}
 		if c.CreatedAt.Equal(e.At) {
 			return 0, "", nil // the message that opened it: its owner is told it is theirs
+		}
+		if err := json.Unmarshal(e.Data, &d); err != nil || d.Rerouted {
+			return 0, "", err // it came as routing gave the conversation on: its new owner is told that
 		}
 		return *c.AssigneeID, KindMessage, nil
 	}

@@ -130,5 +130,25 @@ func TestNotifications(t *testing.T) {
 		if _, unread, err := centre.List(ctx, ben, 0, 10); err != nil || unread != 0 {
 			t.Errorf("ben, out of the inbox, has %d unread (%v), want 0: none he can open", unread, err)
 		}
+
+		// Ana goes away with "reassign replies" on; her customer writes
+		// again and routing gives the conversation to Cy: Cy is told once,
+		// that it is theirs, not a second time of the message that came
+		// with it.
+		cy := user("cy")
+		if _, err := o.SetInboxMembers(ctx, parley.System, inbox.ID, []parley.ID{ana.UserID, cy.UserID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := routing.New(s, nil).SetRule(ctx, parley.System, ch.ID, routing.Rule{Rule: routing.Specific, UserIDs: []parley.ID{ana.UserID, cy.UserID}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.SetAvailability(ctx, ana, parley.Away, true); err != nil {
+			t.Fatal(err)
+		}
+		write("two@customer.example", second)
+		catchUp()
+		if got, want := told(cy), []string{fmt.Sprintf("assigned %d", second)}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("cy, given a conversation as its customer wrote, was told %q, want %q", got, want)
+		}
 	})
 }

@@ -53,7 +53,7 @@ func TestNotificationMail(t *testing.T) {
 		// cy has the app open (its stream says so every minute); ben and
 		// ana do not.
 		live := func() {
-			if err := s.InTx(ctx, func(tx *store.Tx) error { at := clock.Now(); return tx.SetLive(ctx, cy.UserID, &at) }); err != nil {
+			if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.SetLive(ctx, cy.UserID, clock.Now()) }); err != nil {
 				t.Fatal(err)
 			}
 		}

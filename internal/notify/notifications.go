@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -14,6 +15,9 @@ import (
 type Notifications struct {
 	store *store.Store
 	now   func() time.Time
+
+	mu      sync.Mutex
+	streams map[parley.ID]int // open streams on this node, by person
 }
 
 // NewNotifications returns the notification centre on s; now nil is the
@@ -22,7 +26,7 @@ func NewNotifications(s *store.Store, now func() time.Time) *Notifications {
 	if now == nil {
 		now = time.Now
 	}
-	return &Notifications{store: s, now: now}
+	return &Notifications{store: s, now: now, streams: map[parley.ID]int{}}
 }
 
 // Item is a notification with the conversation it is about.
@@ -62,18 +66,46 @@ func (n *Notifications) Read(ctx context.Context, a parley.Actor, ids []parley.I
 	return unread, err
 }
 
-// Live records that a person has the app open (a stream of theirs, every
-// LiveEvery), or that a stream of theirs ended: someone with the app open
-// is told there, not by email.
-func (n *Notifications) Live(ctx context.Context, a parley.Actor, live bool) error {
+// Opened records that a stream of a person's opened on this node: they
+// have the app open, and are told there rather than by email.
+func (n *Notifications) Opened(ctx context.Context, a parley.Actor) error {
 	if a.Kind != parley.ActorUser {
 		return nil
 	}
+	n.mu.Lock()
+	n.streams[a.UserID]++
+	n.mu.Unlock()
+	return n.Live(ctx, a)
+}
+
+// Live records that a person still has the app open; each of their
+// streams says so every LiveEvery.
+func (n *Notifications) Live(ctx context.Context, a parley.Actor) error {
+	if a.Kind != parley.ActorUser {
+		return nil
+	}
+	return n.store.InTx(ctx, func(tx *store.Tx) error { return tx.SetLive(ctx, a.UserID, parley.Normalize(n.now())) })
+}
+
+// Closed records that a stream of a person's ended. While they have
+// another on this node nothing changes; after their last here, their
+// presence fades: a stream of theirs on another node says so within
+// LiveEvery, and if none does they count as gone LiveEvery from now.
+func (n *Notifications) Closed(ctx context.Context, a parley.Actor) error {
+	if a.Kind != parley.ActorUser {
+		return nil
+	}
+	n.mu.Lock()
+	n.streams[a.UserID]--
+	left := n.streams[a.UserID]
+	if left <= 0 {
+		delete(n.streams, a.UserID)
+	}
+	n.mu.Unlock()
+	if left > 0 {
+		return nil
+	}
 	return n.store.InTx(ctx, func(tx *store.Tx) error {
-		if !live {
-			return tx.SetLive(ctx, a.UserID, nil)
-		}
-		at := parley.Normalize(n.now())
-		return tx.SetLive(ctx, a.UserID, &at)
+		return tx.FadeLive(ctx, a.UserID, parley.Normalize(n.now()).Add(LiveEvery-LiveWindow))
 	})
 }

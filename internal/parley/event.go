@@ -10,7 +10,7 @@ import (
 // source and the audit trail.
 const (
 	EventConversationCreated = "conversation.created"
-	EventMessageReceived     = "message.received"        // a customer message in
+	EventMessageReceived     = "message.received"        // a customer message in; data: channel_id, rerouted (routing gave the conversation on as it came)
 	EventMessageSent         = "message.sent"            // an agent reply out
 	EventDeliveryFailed      = "message.delivery_failed" // a bounce, or sending gave up
 	EventDelivered           = "message.delivered"       // an outbound email was accepted by the next server

@@ -209,10 +209,10 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 	// While the stream is open its person is told here, not by email.
 	alive := time.NewTicker(notify.LiveEvery)
 	defer alive.Stop()
-	if err := s.notifications.Live(ctx, a, true); err != nil {
+	if err := s.notifications.Opened(ctx, a); err != nil {
 		return err
 	}
-	defer func() { s.notifications.Live(context.WithoutCancel(ctx), a, false) }()
+	defer func() { s.notifications.Closed(context.WithoutCancel(ctx), a) }()
 	for {
 		select {
 		case <-again.C:
@@ -220,7 +220,7 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 				return err
 			}
 		case <-alive.C:
-			if err := s.notifications.Live(ctx, a, true); err != nil {
+			if err := s.notifications.Live(ctx, a); err != nil {
 				return err
 			}
 		case e, ok := <-sub.Events:

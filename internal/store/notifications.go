@@ -108,15 +108,16 @@ func (tx *Tx) ReadNotifications(ctx context.Context, userID parley.ID, ids []par
 	return int(n), tx.wrap(err, "read notifications")
 }
 
-// SetLive records that a user has the app open at at, or, with at nil,
-// that this stream of theirs ended.
-func (tx *Tx) SetLive(ctx context.Context, userID parley.ID, at *time.Time) error {
-	if at == nil {
-		_, err := tx.db.ExecContext(ctx, `DELETE FROM user_presence WHERE user_id = $1`, userID)
-		return tx.wrap(err, "presence of user %d", userID)
-	}
+// SetLive records that a user has the app open at at.
+func (tx *Tx) SetLive(ctx context.Context, userID parley.ID, at time.Time) error {
 	_, err := tx.db.ExecContext(ctx, `INSERT INTO user_presence (user_id, seen_at) VALUES ($1, $2)
-		ON CONFLICT (user_id) DO UPDATE SET seen_at = excluded.seen_at`, userID, *at)
+		ON CONFLICT (user_id) DO UPDATE SET seen_at = excluded.seen_at`, userID, at)
+	return tx.wrap(err, "presence of user %d", userID)
+}
+
+// FadeLive moves a user's last sign of life back to at, if it was later.
+func (tx *Tx) FadeLive(ctx context.Context, userID parley.ID, at time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `UPDATE user_presence SET seen_at = $2 WHERE user_id = $1 AND seen_at > $2`, userID, at)
 	return tx.wrap(err, "presence of user %d", userID)
 }
 
