@@ -155,7 +155,7 @@ func pool(ctx context.Context, tx *store.Tx, inbox parley.ID, users, teams []par
 		}
 		ids = append(ids, t.MemberIDs...)
 	}
-	found, err := tx.RoutingCandidates(ctx, inbox, ids)
+	found, err := tx.RoutingPool(ctx, inbox, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -163,13 +163,13 @@ func pool(ctx context.Context, tx *store.Tx, inbox parley.ID, users, teams []par
 	seen := make(map[parley.ID]bool, len(ids))
 	for _, id := range ids {
 		u, ok := found[id]
-		if !ok || seen[id] || !u.Routable || !u.Active || !u.Member || u.Role == parley.RoleViewer {
+		if !ok || seen[id] {
 			continue
 		}
 		seen[id] = true
 		c := Candidate{ID: id, Available: u.Availability == parley.Available, Open: u.Open}
-		if u.LastRouted != nil {
-			c.LastRouted = *u.LastRouted
+		if u.LastRouted != 0 {
+			c.LastRouted = time.UnixMicro(u.LastRouted)
 		}
 		out = append(out, c)
 	}

@@ -35,16 +35,29 @@ type RoutingCandidate struct {
 	// to everyone, or to them or one of their teams).
 	Member bool
 	// Open is how many open conversations they own, in all inboxes.
-	Open       int
-	LastRouted *time.Time
+	Open int
+	// LastRouted is when routing last gave them a conversation, in
+	// microseconds since 1970; 0 for never.
+	LastRouted int64
 }
 
 // RoutingCandidates returns the users among ids, as routing sees them for
-// an inbox, by id; ids that name no user are left out. Open counts are the
-// kept ones (user_open_counts) plus this transaction's own changes not yet
-// flushed — not a count of each person's conversations, which would cost
-// as much as they own.
+// an inbox, by id; ids that name no user are left out.
 func (tx *Tx) RoutingCandidates(ctx context.Context, inboxID parley.ID, ids []parley.ID) (map[parley.ID]RoutingCandidate, error) {
+	return tx.routingCandidates(ctx, inboxID, ids, false)
+}
+
+// RoutingPool returns, by id, the users among ids routing may give a
+// conversation of the inbox to: routable, active, not viewers, members.
+// Only their availability, open count and last routing are read. Open
+// counts are the kept ones (user_open_counts) plus this transaction's own
+// changes not yet flushed — not a count of each person's conversations,
+// which would cost as much as they own.
+func (tx *Tx) RoutingPool(ctx context.Context, inboxID parley.ID, ids []parley.ID) (map[parley.ID]RoutingCandidate, error) {
+	return tx.routingCandidates(ctx, inboxID, ids, true)
+}
+
+func (tx *Tx) routingCandidates(ctx context.Context, inboxID parley.ID, ids []parley.ID, pool bool) (map[parley.ID]RoutingCandidate, error) {
 	out := make(map[parley.ID]RoutingCandidate, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -56,23 +69,32 @@ func (tx *Tx) RoutingCandidates(ctx context.Context, inboxID parley.ID, ids []pa
 	}
 	args, in := inList(ids, 0)
 	pending := tx.ownerDeltas()
-	err := tx.eachRow(ctx, "routing candidates", `SELECT u.id, u.role, u.routable, u.deactivated_at IS NULL, u.availability,
-		u.reassign_when_away, u.last_routed_at, COALESCE(o.count, 0)
-		FROM users u LEFT JOIN user_open_counts o ON o.user_id = u.id WHERE u.id IN (`+in+`)`, args, func(rows *sql.Rows) error {
-		var c RoutingCandidate
-		if err := rows.Scan(&c.ID, &c.Role, &c.Routable, &c.Active, &c.Availability, &c.ReassignWhenAway, &c.LastRouted, &c.Open); err != nil {
+	everyone := access == parley.AccessEveryone
+	query := `SELECT u.id, u.role, u.routable, u.deactivated_at IS NULL, u.availability, u.reassign_when_away, u.routed_us, COALESCE(o.count, 0)
+		FROM users u LEFT JOIN user_open_counts o ON o.user_id = u.id WHERE u.id IN (` + in + `)`
+	if pool {
+		query = `SELECT u.id, u.availability, u.routed_us, COALESCE(o.count, 0)
+			FROM users u LEFT JOIN user_open_counts o ON o.user_id = u.id
+			WHERE u.id IN (` + in + `) AND u.routable AND u.deactivated_at IS NULL AND u.role <> 'viewer'`
+	}
+	err := tx.eachRow(ctx, "routing candidates", query, args, func(rows *sql.Rows) error {
+		c := RoutingCandidate{Routable: true, Active: true, Role: parley.RoleAgent}
+		var err error
+		if pool {
+			err = rows.Scan(&c.ID, &c.Availability, &c.LastRouted, &c.Open)
+		} else {
+			err = rows.Scan(&c.ID, &c.Role, &c.Routable, &c.Active, &c.Availability, &c.ReassignWhenAway, &c.LastRouted, &c.Open)
+		}
+		if err != nil {
 			return err
 		}
 		c.Open += int(pending[c.ID])
-		c.Member = access == parley.AccessEveryone
+		c.Member = everyone
 		out[c.ID] = c
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if access == parley.AccessEveryone {
-		return out, nil
+	if err != nil || everyone {
+		return out, err
 	}
 	// A restricted inbox: its members, directly or through a team.
 	args, in = inList(ids, 1)
@@ -80,9 +102,17 @@ func (tx *Tx) RoutingCandidates(ctx context.Context, inboxID parley.ID, ids []pa
 		UNION SELECT tm.user_id FROM inbox_teams it JOIN team_members tm ON tm.team_id = it.team_id
 		WHERE it.inbox_id = $1 AND tm.user_id IN (`+in+`)`, append([]any{inboxID}, args...)...)
 	for _, id := range members {
-		c := out[id]
-		c.Member = true
-		out[id] = c
+		if c, ok := out[id]; ok {
+			c.Member = true
+			out[id] = c
+		}
+	}
+	if pool {
+		for id, c := range out {
+			if !c.Member {
+				delete(out, id)
+			}
+		}
 	}
 	return out, err
 }
@@ -90,7 +120,7 @@ func (tx *Tx) RoutingCandidates(ctx context.Context, inboxID parley.ID, ids []pa
 // SetLastRouted records when routing last gave a user a conversation: the
 // round-robin order.
 func (tx *Tx) SetLastRouted(ctx context.Context, userID parley.ID, at time.Time) error {
-	return tx.exec1(ctx, "user", `UPDATE users SET last_routed_at = $2 WHERE id = $1`, userID, at)
+	return tx.exec1(ctx, "user", `UPDATE users SET routed_us = $2 WHERE id = $1`, userID, at.UnixMicro())
 }
 
 // SetChannelRouting stores a channel's routing rule (JSON; "" for none).
