@@ -4,7 +4,7 @@ BIN     := bin/parley
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 STATICCHECK_VERSION := v0.8.2
 WEB_DEPS := web/node_modules/.package-lock.json
-WEB_SRC  := $(shell find web/src web/index.html web/vite.config.ts -type f -not -name schema.d.ts 2>/dev/null) docs/openapi.json
+WEB_SRC  := $(shell find web/src web/scripts web/index.html web/widget.html web/vite.config.ts web/vite.loader.config.ts -type f -not -name schema.d.ts 2>/dev/null) docs/openapi.json
 
 .PHONY: run build web test lint bench clean
 

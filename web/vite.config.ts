@@ -36,6 +36,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     assetsInlineLimit: 0,
+    // The app, and the chat widget's frame (widget.html), which sites
+    // embed; its loader is built apart (vite.loader.config.ts).
+    rollupOptions: { input: { app: 'index.html', widget: 'widget.html' } },
   },
   server: {
     proxy: {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/blob"
+	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/consume"
 	"github.com/parleyhq/parley/internal/conversation"
@@ -53,6 +54,7 @@ type app struct {
 	library       *library.Service
 	routing       *routing.Service
 	notifications *notify.Notifications
+	chat          *chat.Service
 	queue         *jobs.Queue
 	hub           *realtime.Hub
 	mailboxes     *imap.Manager
@@ -95,6 +97,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 		library:       library.New(st, blobs, now),
 		routing:       routing.New(st, now),
 		notifications: notify.NewNotifications(st, now),
+		chat:          chat.New(st, conv, chat.NewIdentities(secret)),
 		hub:           realtime.NewHub(st, realtime.Options{Log: log, Now: now, Poll: cfg.StreamPoll}),
 		mailboxes:     imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
 		consumers:     consume.NewGroup(st, log, now),
@@ -135,7 +138,7 @@ func (a *app) handler(maxStreams int) http.Handler {
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
 		MetricsToken: cfg.MetricsToken, DeviceKey: deriveKey(a.secret, "parley device cookies"), MaxStreams: maxStreams,
 	}, server.Deps{
-		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Sessions: a.sessions,
+		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Chat: a.chat, Sessions: a.sessions,
 		Registry: reg, Hub: a.hub, Web: web.Dist(), Blobs: a.blobs,
 	})
 }

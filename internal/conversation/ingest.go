@@ -27,6 +27,9 @@ type arrival struct {
 	keys []string
 	at   time.Time      // when it happened: now, or an imported message's date
 	from parley.Mailbox // the sender, as the channel names them
+	// contact, when set, is who the channel knows the sender to be (a
+	// chat visitor's contact), in place of finding them by from.
+	contact func(ctx context.Context, tx *store.Tx) (*parley.Contact, error)
 	// thread finds the conversation the item continues, or nil for a new
 	// one, with the rule that found it.
 	thread  func(ctx context.Context, tx *store.Tx) (*parley.Conversation, string, error)
@@ -107,7 +110,12 @@ func (s *Service) admit(ctx context.Context, tx *store.Tx, a *arrival) error {
 		return err
 	}
 	var contact *parley.Contact
-	if !a.notice || c == nil {
+	switch {
+	case a.contact != nil:
+		if contact, err = a.contact(ctx, tx); err != nil {
+			return err
+		}
+	case !a.notice || c == nil:
 		if contact, err = s.resolveContact(ctx, tx, a.from, c, ch.InboxID, s.clock()); err != nil {
 			return err
 		}

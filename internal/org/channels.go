@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"strings"
 	"time"
@@ -31,13 +32,17 @@ func (s *Service) CreateChannel(ctx context.Context, a parley.Actor, inboxID par
 	if name == "" || len([]rune(name)) > 100 {
 		return nil, parley.Invalid("name", "is required, up to 100 characters")
 	}
-	if err := validConfig(in.Kind, in.Config); err != nil {
+	cfg, err := validConfig(in.Kind, in.Config)
+	if err != nil {
 		return nil, err
 	}
 	c := &parley.Channel{InboxID: inboxID, Kind: in.Kind, Name: name, Enabled: in.Enabled == nil || *in.Enabled,
-		Config: keepPassword(json.RawMessage(`{}`), in.Config), CreatedAt: s.clock()}
+		Config: keepPassword(json.RawMessage(`{}`), cfg), CreatedAt: s.clock()}
 	c.Mailbox = mailboxOf(c)
-	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+	if c.Kind == parley.ChannelChat {
+		c.PublicKey = publicKey()
+	}
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Inbox(ctx, inboxID); err != nil {
 			return err
 		}
@@ -72,7 +77,8 @@ func (s *Service) UpdateChannel(ctx context.Context, a parley.Actor, id parley.I
 		if err != nil {
 			return err
 		}
-		if err := validConfig(c.Kind, p.Config); err != nil {
+		cfg, err := validConfig(c.Kind, p.Config)
+		if err != nil {
 			return err
 		}
 		if p.Name != nil {
@@ -85,8 +91,8 @@ func (s *Service) UpdateChannel(ctx context.Context, a parley.Actor, id parley.I
 		if p.Enabled != nil {
 			c.Enabled = *p.Enabled
 		}
-		if len(p.Config) > 0 {
-			c.Config = keepPassword(c.Config, p.Config)
+		if len(cfg) > 0 {
+			c.Config = keepPassword(c.Config, cfg)
 			c.Mailbox = mailboxOf(c)
 		}
 		if err := tx.UpdateChannel(ctx, c); err != nil {
@@ -126,23 +132,41 @@ func channelEventAt(typ string, a parley.Actor, c *parley.Channel, now time.Time
 	return e
 }
 
-func validConfig(kind parley.ChannelKind, cfg json.RawMessage) error {
+// validConfig checks a channel's config and returns it as stored: a chat
+// channel's origins in their canonical form.
+func validConfig(kind parley.ChannelKind, cfg json.RawMessage) (json.RawMessage, error) {
 	if len(cfg) == 0 {
-		return nil
+		return cfg, nil
 	}
 	var m map[string]any
 	if err := json.Unmarshal(cfg, &m); err != nil {
-		return parley.Invalid("config", "must be a JSON object")
+		return nil, parley.Invalid("config", "must be a JSON object")
 	}
-	if kind == parley.ChannelEmail {
+	switch kind {
+	case parley.ChannelEmail:
 		var es parley.EmailSettings
 		if err := json.Unmarshal(cfg, &es); err != nil {
-			return parley.Invalid("config", "has an email setting of the wrong type")
+			return nil, parley.Invalid("config", "has an email setting of the wrong type")
 		}
-		return es.Validate()
+		return cfg, es.Validate()
+	case parley.ChannelChat:
+		var cs parley.ChatSettings
+		if err := json.Unmarshal(cfg, &cs); err != nil {
+			return nil, parley.Invalid("config", "has a chat setting of the wrong type")
+		}
+		cs, err := cs.Validate()
+		if err != nil {
+			return nil, err
+		}
+		m["allowed_origins"] = cs.AllowedOrigins
+		return json.Marshal(m)
 	}
-	return nil
+	return cfg, nil
 }
+
+// publicKey makes a chat channel's public key: 26 random letters and
+// digits (130 bits), safe in a URL and an HTML attribute.
+func publicKey() string { return strings.ToLower(rand.Text()) }
 
 // mailboxOf names the IMAP mailbox a channel connects, "" for none.
 func mailboxOf(c *parley.Channel) string {

@@ -126,7 +126,10 @@ type Channel struct {
 	// <inbox-slug>@<mail-domain> received by the SMTP listener (SPEC CHN-3).
 	Builtin bool
 	// Mailbox names the connected IMAP mailbox, unique across channels.
-	Mailbox   string
+	Mailbox string
+	// PublicKey names a chat channel on websites (data-inbox="…" in the
+	// widget's tag); empty for other kinds.
+	PublicKey string
 	Config    json.RawMessage
 	CreatedAt time.Time
 }

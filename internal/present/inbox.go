@@ -37,6 +37,7 @@ type ChannelJSON struct {
 	Enabled   bool               `json:"enabled"`
 	Config    map[string]any     `json:"config"`
 	Mailbox   *MailboxStatusJSON `json:"mailbox,omitempty" doc:"A connected mailbox's sync status."`
+	PublicKey string             `json:"public_key,omitempty" doc:"A chat channel's key, which websites name in the widget's tag (data-inbox)."`
 	CreatedAt time.Time          `json:"created_at"`
 }
 
@@ -57,5 +58,5 @@ func Channel(c *parley.Channel) ChannelJSON {
 			delete(m, "password") // write-only
 		}
 	}
-	return ChannelJSON{ID: c.ID, InboxID: c.InboxID, Kind: c.Kind, Name: c.Name, Enabled: c.Enabled, Config: cfg, CreatedAt: c.CreatedAt}
+	return ChannelJSON{ID: c.ID, InboxID: c.InboxID, Kind: c.Kind, Name: c.Name, Enabled: c.Enabled, Config: cfg, PublicKey: c.PublicKey, CreatedAt: c.CreatedAt}
 }

@@ -28,6 +28,7 @@ type Event struct {
 	Type           string
 	InboxID        *parley.ID
 	ConversationID *parley.ID
+	MessageID      *parley.ID
 	ActorID        *parley.ID
 	UserID         *parley.ID // the user an event about a user concerns (data.user_id)
 	JSON           []byte     // the object sent to clients

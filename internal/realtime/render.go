@@ -51,7 +51,7 @@ func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = Event{Seq: e.Seq, Type: e.Type, InboxID: e.InboxID, ConversationID: e.ConversationID, ActorID: e.ActorID,
+		out[i] = Event{Seq: e.Seq, Type: e.Type, InboxID: e.InboxID, ConversationID: e.ConversationID, MessageID: e.MessageID, ActorID: e.ActorID,
 			UserID: subjectUser(e), JSON: b}
 	}
 	return out, nil

@@ -118,6 +118,9 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	// checked against the inboxes the user may read.
 	mux.HandleFunc("GET /api/v1/stream", s.stream)
 
+	// The chat widget's public endpoints (widget.go).
+	s.widgetRoutes(mux)
+
 	// Operations and the app.
 	mux.HandleFunc("GET /healthz", s.health)
 	mux.HandleFunc("GET /readyz", s.ready)

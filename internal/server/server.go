@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/library"
 	"github.com/parleyhq/parley/internal/notify"
@@ -61,8 +62,11 @@ type Config struct {
 	// MaxStreams caps the realtime streams open on this node, so the
 	// process keeps file descriptors to answer other requests with;
 	// StreamsPerUser caps one user's.
-	MaxStreams     int
-	StreamsPerUser int
+	MaxStreams int
+	// MaxVisitorStreams bounds the chat widgets' streams open on this node
+	// (default 20,000).
+	MaxVisitorStreams int
+	StreamsPerUser    int
 	// StreamRecheck is how often a stream checks that its credential still
 	// works, for sessions that expire (default 5 minutes); events end
 	// streams of sessions that end otherwise at once.
@@ -83,6 +87,7 @@ type Server struct {
 	library       *library.Service
 	routing       *routing.Service
 	notifications *notify.Notifications
+	chat          *chat.Service
 	sessions      *auth.Sessions
 	logins        *auth.Limiter // sign-ins per email
 	// loginsByIP allows more failures per address than per email: many
@@ -101,7 +106,8 @@ type Server struct {
 	api            *auth.Buckets // per credential
 	users          *auth.Buckets // per user, whatever their credentials
 	streams        *streamCount
-	untrustedProxy sync.Once // warns once of X-Forwarded-For from an unknown proxy
+	visitorStreams *streamCount // chat widgets' streams, by chat
+	untrustedProxy sync.Once    // warns once of X-Forwarded-For from an unknown proxy
 	metrics        *metrics
 	hub            *realtime.Hub
 	web            fs.FS
@@ -120,6 +126,7 @@ type Deps struct {
 	Library       *library.Service
 	Routing       *routing.Service
 	Notifications *notify.Notifications
+	Chat          *chat.Service
 	Sessions      *auth.Sessions
 	Registry      *prometheus.Registry
 	Hub           *realtime.Hub
@@ -156,11 +163,14 @@ func New(cfg Config, d Deps) http.Handler {
 	if cfg.StreamsPerUser == 0 {
 		cfg.StreamsPerUser = 32
 	}
+	if cfg.MaxVisitorStreams == 0 {
+		cfg.MaxVisitorStreams = 20000
+	}
 	if cfg.StreamRecheck == 0 {
 		cfg.StreamRecheck = 5 * time.Minute
 	}
 	s := &Server{
-		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, sessions: d.Sessions,
+		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, chat: d.Chat, sessions: d.Sessions,
 		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
 		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
@@ -173,6 +183,7 @@ func New(cfg Config, d Deps) http.Handler {
 		api:            auth.NewBuckets(cfg.APIRate, cfg.APIBurst),
 		users:          auth.NewBuckets(2*cfg.APIRate, 2*cfg.APIBurst),
 		streams:        newStreamCount(cfg.MaxStreams, cfg.StreamsPerUser),
+		visitorStreams: newStreamCount(cfg.MaxVisitorStreams, cfg.MaxVisitorStreams),
 		metrics:        newMetrics(d.Registry), hub: d.Hub, web: d.Web, blobs: d.Blobs,
 	}
 	for _, l := range []*auth.Limiter{s.logins, s.loginsByIP, s.loginsByDevice} {
@@ -200,7 +211,7 @@ func New(cfg Config, d Deps) http.Handler {
 	h = s.authenticate(h)
 	h = guardMetrics(h, cfg.MetricsToken) // before authenticate, which would take its bearer for an API token
 	h = http.NewCrossOriginProtection().Handler(h)
-	return secureHeaders(s.recoverer(h))
+	return secureHeaders(s.recoverer(h), widgetPaths...)
 }
 
 // authenticate puts the actor of a session cookie or bearer token, and the

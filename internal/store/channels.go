@@ -9,11 +9,11 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const channelColumns = `id, inbox_id, kind, name, enabled, builtin, COALESCE(mailbox, ''), config, created_at`
+const channelColumns = `id, inbox_id, kind, name, enabled, builtin, COALESCE(mailbox, ''), COALESCE(public_key, ''), config, created_at`
 
 func (q *Q) scanChannel(sc interface{ Scan(...any) error }, c *parley.Channel) error {
 	var config []byte
-	if err := sc.Scan(&c.ID, &c.InboxID, &c.Kind, &c.Name, &c.Enabled, &c.Builtin, &c.Mailbox, &config, &c.CreatedAt); err != nil {
+	if err := sc.Scan(&c.ID, &c.InboxID, &c.Kind, &c.Name, &c.Enabled, &c.Builtin, &c.Mailbox, &c.PublicKey, &config, &c.CreatedAt); err != nil {
 		return err
 	}
 	c.Config = json.RawMessage(q.openConfig(config))
@@ -35,9 +35,9 @@ func (tx *Tx) CreateChannel(ctx context.Context, c *parley.Channel) error {
 	if err != nil {
 		return tx.wrap(err, "create channel")
 	}
-	err = tx.db.QueryRowContext(ctx, `INSERT INTO channels (inbox_id, kind, name, enabled, builtin, mailbox, config, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		c.InboxID, c.Kind, c.Name, c.Enabled, c.Builtin, nullString(c.Mailbox), config, c.CreatedAt).Scan(&c.ID)
+	err = tx.db.QueryRowContext(ctx, `INSERT INTO channels (inbox_id, kind, name, enabled, builtin, mailbox, public_key, config, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		c.InboxID, c.Kind, c.Name, c.Enabled, c.Builtin, nullString(c.Mailbox), nullString(c.PublicKey), config, c.CreatedAt).Scan(&c.ID)
 	return tx.wrap(err, "create channel")
 }
 
@@ -56,6 +56,15 @@ func (q *Q) Channel(ctx context.Context, id parley.ID) (*parley.Channel, error) 
 	var c parley.Channel
 	if err := q.scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE id = $1`, id), &c); err != nil {
 		return nil, q.notFound(err, "channel")
+	}
+	return &c, nil
+}
+
+// ChannelByKey returns the chat channel with a public key, or ENOTFOUND.
+func (q *Q) ChannelByKey(ctx context.Context, key string) (*parley.Channel, error) {
+	var c parley.Channel
+	if err := q.scanChannel(q.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM channels WHERE public_key = $1`, key), &c); err != nil {
+		return nil, q.notFound(err, "chat channel")
 	}
 	return &c, nil
 }

@@ -1,0 +1,168 @@
+package chat
+
+import (
+	"context"
+	"time"
+
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Service is the widget's use-cases. Everything a visitor reads goes
+// through Visitor: their conversation is found from their verified
+// identity, never taken from the request, and only its messages to and
+// from them are shown — never an internal comment, never agent data
+// beyond an author's name.
+type Service struct {
+	store *store.Store
+	conv  *conversation.Service
+	ids   *Identities
+}
+
+// New returns the chat service.
+func New(s *store.Store, conv *conversation.Service, ids *Identities) *Service {
+	return &Service{store: s, conv: conv, ids: ids}
+}
+
+// Channel returns the chat channel a site names by its public key, on or
+// off, or ENOTFOUND.
+func (s *Service) Channel(ctx context.Context, key string) (*parley.Channel, error) {
+	if key == "" || len(key) > 64 {
+		return nil, parley.NotFound("chat")
+	}
+	ch, err := s.store.ChannelByKey(ctx, key)
+	if err != nil || ch.Kind != parley.ChannelChat {
+		return nil, parley.NotFound("chat")
+	}
+	return ch, nil
+}
+
+// Config is what the widget shows before anyone writes.
+type Config struct {
+	Name   string `json:"name"`   // the chat's name, its heading
+	Online bool   `json:"online"` // whether the chat takes messages (the channel is on)
+}
+
+// Config returns what a channel's widget shows.
+func (s *Service) Config(ch *parley.Channel) Config {
+	return Config{Name: ch.Name, Online: ch.Enabled}
+}
+
+// Visitor is one visitor of one chat, their identity verified.
+type Visitor struct {
+	s     *Service
+	ch    *parley.Channel
+	UID   string
+	Token string // the signed identity the browser keeps
+}
+
+// Visitor returns the visitor a token names on ch; an empty or invalid
+// token (a new browser, or a forged one) is a new visitor with a new
+// identity.
+func (s *Service) Visitor(ch *parley.Channel, token string) *Visitor {
+	uid, err := s.ids.Verify(ch.ID, token)
+	if err != nil {
+		uid, token = s.ids.Mint(ch.ID)
+	}
+	return &Visitor{s: s, ch: ch, UID: uid, Token: token}
+}
+
+// Conversation returns the visitor's current conversation, 0 before they
+// first write.
+func (v *Visitor) Conversation(ctx context.Context) (parley.ID, error) {
+	stored, err := v.s.store.VisitorByUID(ctx, v.UID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return 0, nil
+	}
+	if err != nil || stored.ChannelID != v.ch.ID {
+		return 0, err
+	}
+	id, err := v.s.store.LatestConversation(ctx, v.ch.ID, stored.ContactID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return 0, nil
+	}
+	return id, err
+}
+
+// Message is a message as the widget shows it.
+type Message struct {
+	ID             parley.ID `json:"id"`
+	ConversationID parley.ID `json:"conversation_id"`
+	From           string    `json:"from" enum:"visitor,agent"`
+	Author         string    `json:"author,omitempty"` // the agent's name
+	Text           string    `json:"text"`
+	At             time.Time `json:"at"`
+}
+
+// Send takes the visitor's message in and returns it as stored, and
+// whether it was a repeat of one already taken (the same client id).
+func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string) (*Message, bool, error) {
+	r, err := v.s.conv.ReceiveChat(ctx, conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL})
+	if err != nil {
+		return nil, false, err
+	}
+	m, err := v.Message(ctx, r.ConversationID, r.MessageID)
+	return m, r.Duplicate, err
+}
+
+// MaxHistory bounds the messages one History call returns.
+const MaxHistory = 200
+
+// History returns the visitor's current conversation (0 before they
+// first write) and its messages after after, oldest first, up to
+// MaxHistory.
+func (v *Visitor) History(ctx context.Context, after parley.ID) (parley.ID, []Message, error) {
+	current, err := v.Conversation(ctx)
+	if err != nil || current == 0 {
+		return 0, nil, err
+	}
+	ms, err := v.s.store.CustomerMessages(ctx, current, after, MaxHistory)
+	if err != nil {
+		return 0, nil, err
+	}
+	out, err := v.s.render(ctx, ms)
+	return current, out, err
+}
+
+// Message returns one message of the visitor's conversation as the
+// widget shows it, or ENOTFOUND for anything else: another conversation's,
+// or an internal comment.
+func (v *Visitor) Message(ctx context.Context, conversationID, id parley.ID) (*Message, error) {
+	m, err := v.s.store.Message(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if m.ConversationID != conversationID || m.Kind != parley.KindMessage {
+		return nil, parley.NotFound("message")
+	}
+	out, err := v.s.render(ctx, []parley.Message{*m})
+	if err != nil {
+		return nil, err
+	}
+	return &out[0], nil
+}
+
+func (s *Service) render(ctx context.Context, ms []parley.Message) ([]Message, error) {
+	var authors []parley.ID
+	for _, m := range ms {
+		if m.AuthorID != nil {
+			authors = append(authors, *m.AuthorID)
+		}
+	}
+	names, err := s.store.UserNames(ctx, authors)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Message, len(ms))
+	for i, m := range ms {
+		out[i] = Message{ID: m.ID, ConversationID: m.ConversationID, From: "visitor", Text: m.Text, At: m.CreatedAt}
+		if m.Direction == parley.Outbound {
+			out[i].From = "agent"
+			if m.AuthorID != nil {
+				out[i].Author = names[*m.AuthorID]
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,254 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/parleyhq/parley/internal/chat"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/present"
+	"github.com/parleyhq/parley/internal/realtime"
+)
+
+// The widget's stream (SPEC CHT-13), GET /widget/v1/stream?inbox=<key>, a
+// WebSocket from the chat's frame (our own origin). The widget says
+// {"type":"hello","token":"…","after":<last message id it has>}; the
+// server answers {"type":"hello","token":…} (a new identity when it had
+// none, or a forged one), the messages after that id, then the live ones.
+// The widget sends {"type":"message","client_id","text","url"} and gets
+// {"type":"ack","client_id","message"} once the message is committed — a
+// retry with the same client_id is acknowledged with the original — or
+// {"type":"error","client_id","status","reason","detail","retry_after"}.
+// Typing goes both ways as {"type":"typing"}, never stored.
+
+type widgetFrame struct {
+	Type     string    `json:"type"` // hello, message, typing
+	Token    string    `json:"token,omitempty"`
+	After    parley.ID `json:"after,omitempty"`
+	ClientID string    `json:"client_id,omitempty"`
+	Text     string    `json:"text,omitempty"`
+	URL      string    `json:"url,omitempty"`
+}
+
+type widgetOut struct {
+	Type     string        `json:"type"` // hello, message, ack, typing
+	Token    string        `json:"token,omitempty"`
+	Online   *bool         `json:"online,omitempty"`
+	ClientID string        `json:"client_id,omitempty"`
+	Message  *chat.Message `json:"message,omitempty"`
+	Author   string        `json:"author,omitempty"`
+}
+
+// widgetPing keeps an idle stream's proxies from closing it.
+const widgetPing = 30 * time.Second
+
+func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
+	ch, err := s.chat.Channel(r.Context(), r.URL.Query().Get("inbox"))
+	if err != nil {
+		writeProblem(w, http.StatusNotFound, "no such chat")
+		return
+	}
+	if ok, _ := s.visitorStreams.acquire(ch.ID); !ok {
+		w.Header().Set("Retry-After", "10")
+		writeProblem(w, http.StatusServiceUnavailable, "too many open chats on this server: try again later")
+		return
+	}
+	defer s.visitorStreams.release(ch.ID)
+	conn, err := websocket.Accept(w, r, nil) // same-origin only: the frame is ours
+	if err != nil {
+		return
+	}
+	conn.SetReadLimit(conversation.MaxChatText + 4096)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	err = s.serveWidget(ctx, conn, ch)
+	var ce closeError
+	switch {
+	case errors.As(err, &ce):
+		conn.Close(ce.code, ce.reason)
+	case err != nil:
+		if websocket.CloseStatus(err) == -1 && ctx.Err() == nil {
+			s.log.Debug("widget stream", "err", err)
+		}
+		conn.Close(websocket.StatusInternalError, "stream error")
+	default:
+		conn.Close(websocket.StatusNormalClosure, "")
+	}
+}
+
+func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parley.Channel) error {
+	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	_, raw, err := conn.Read(hctx)
+	cancel()
+	if err != nil {
+		return err
+	}
+	var hello widgetFrame
+	if json.Unmarshal(raw, &hello) != nil || hello.Type != "hello" {
+		return closeError{websocket.StatusPolicyViolation, `send {"type": "hello", "token": "…", "after": <id>} first`}
+	}
+	v := s.chat.Visitor(ch, hello.Token)
+	write := func(out any) error {
+		b, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		return conn.Write(wctx, websocket.MessageText, b)
+	}
+	online := ch.Enabled
+	if err := write(widgetOut{Type: "hello", Token: v.Token, Online: &online}); err != nil {
+		return err
+	}
+
+	// Follow the visitor's conversation before reading what it holds, so
+	// nothing committed in between is missed; what arrives twice is sent
+	// once.
+	sub, _, err := s.hub.Subscribe(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.hub.Unsubscribe(sub)
+	var conv parley.ID
+	sent := map[parley.ID]bool{}
+	send := func(m *chat.Message) error {
+		if sent[m.ID] {
+			return nil
+		}
+		sent[m.ID] = true
+		return write(widgetOut{Type: "message", Message: m})
+	}
+	follow := func(id parley.ID) {
+		if id != 0 && id != conv {
+			conv = id
+			s.hub.Follow(sub, []realtime.Topic{realtime.ConversationTopic(id)})
+		}
+	}
+	current, err := v.Conversation(ctx)
+	if err != nil {
+		return err
+	}
+	follow(current)
+	if current != 0 {
+		_, history, err := v.History(ctx, hello.After)
+		if err != nil {
+			return err
+		}
+		for i := range history {
+			if err := send(&history[i]); err != nil {
+				return err
+			}
+		}
+	}
+
+	frames := make(chan widgetFrame)
+	readErr := make(chan error, 1)
+	go func() {
+		for {
+			_, raw, err := conn.Read(ctx)
+			if err != nil {
+				readErr <- err
+				return
+			}
+			var f widgetFrame
+			if json.Unmarshal(raw, &f) != nil {
+				continue
+			}
+			select {
+			case frames <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	ping := time.NewTicker(widgetPing)
+	defer ping.Stop()
+	for {
+		select {
+		case err := <-readErr:
+			if websocket.CloseStatus(err) != -1 {
+				return nil // the widget closed it
+			}
+			return err
+		case f := <-frames:
+			switch f.Type {
+			case "message":
+				m, wait, err := s.widgetSend(ctx, v, ch, f)
+				if err != nil {
+					p := s.widgetProblem(f.ClientID, err)
+					if wait > 0 {
+						p.RetryAfter = int(wait/time.Second) + 1
+					}
+					if err := write(p); err != nil {
+						return err
+					}
+					continue
+				}
+				follow(m.ConversationID)
+				sent[m.ID] = true
+				if err := write(widgetOut{Type: "ack", ClientID: f.ClientID, Message: m}); err != nil {
+					return err
+				}
+			case "typing":
+				if conv != 0 {
+					s.hub.Signal(ctx, realtime.Signal{Type: "typing", ConversationID: conv, InboxID: ch.InboxID,
+						Actor: present.ActorJSON{Kind: parley.ActorContact, Name: "visitor"}, At: time.Now()})
+				}
+			}
+		case e, ok := <-sub.Events:
+			if !ok {
+				return closeError{websocket.StatusGoingAway, "reconnect"}
+			}
+			if e.ConversationID == nil || *e.ConversationID != conv || e.MessageID == nil ||
+				(e.Type != parley.EventMessageSent && e.Type != parley.EventMessageReceived) {
+				continue
+			}
+			m, err := v.Message(ctx, conv, *e.MessageID)
+			if parley.ErrorCode(err) == parley.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := send(m); err != nil {
+				return err
+			}
+		case sig := <-sub.Signals:
+			if sig.Type == "typing" && sig.ConversationID == conv && sig.Actor.Kind == parley.ActorUser {
+				if err := write(widgetOut{Type: "typing", Author: sig.Actor.Name}); err != nil {
+					return err
+				}
+			}
+		case <-ping.C:
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				return err
+			}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// widgetSend takes a visitor's message in, within the visitor's and the
+// chat's rates; a refusal for rate says when to try again.
+func (s *Server) widgetSend(ctx context.Context, v *chat.Visitor, ch *parley.Channel, f widgetFrame) (*chat.Message, time.Duration, error) {
+	tooMany := &parley.Error{Code: parley.ERATELIMIT, Message: "too many messages: slow down", Reason: "rate_limited"}
+	if ok, wait := visitorRate.Take(v.UID); !ok {
+		return nil, wait, tooMany
+	}
+	if ok, wait := siteRate.Take(ch.PublicKey); !ok {
+		return nil, wait, tooMany
+	}
+	m, _, err := v.Send(ctx, f.ClientID, f.Text, f.URL)
+	return m, 0, err
+}

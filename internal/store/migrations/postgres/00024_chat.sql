@@ -1,0 +1,21 @@
+-- +goose Up
+-- Live chat (SPEC CHT-1, CHT-11). A chat channel is named on websites by
+-- its public key (data-inbox="…" in the tag). A visitor is who the widget
+-- speaks for: the browser keeps a signed identity (uid) and the visitor is
+-- stored once they first write, with the contact their messages are from.
+ALTER TABLE channels ADD COLUMN public_key TEXT NULL;
+CREATE UNIQUE INDEX channels_public_key ON channels (public_key);
+
+CREATE TABLE visitors (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    channel_id BIGINT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    uid        TEXT NOT NULL UNIQUE,
+    contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX visitors_contact ON visitors (contact_id);
+
+-- +goose Down
+DROP TABLE visitors;
+DROP INDEX channels_public_key;
+ALTER TABLE channels DROP COLUMN public_key;

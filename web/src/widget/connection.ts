@@ -1,0 +1,166 @@
+/** A message as the widget shows it (internal/chat.Message). */
+export type ChatMessage = { id: number; conversation_id: number; from: 'visitor' | 'agent'; author?: string; text: string; at: string };
+/** A message written here that the server has not acknowledged yet. */
+export type Pending = { client_id: string; text: string; error?: string; retryAt?: number };
+
+type Out =
+  | { type: 'hello'; token: string; online?: boolean }
+  | { type: 'message'; message: ChatMessage }
+  | { type: 'ack'; client_id: string; message: ChatMessage }
+  | { type: 'typing'; author?: string }
+  | { type: 'error'; client_id?: string; status: number; reason?: string; detail: string; retry_after?: number };
+
+export interface Socket {
+  send(data: string): void;
+  close(): void;
+  onopen: ((e: unknown) => void) | null;
+  onmessage: ((e: { data: unknown }) => void) | null;
+  onclose: ((e: unknown) => void) | null;
+}
+
+export type Options = {
+  key: string; // the chat's public key
+  url: string; // the stream's URL
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  socket?: (url: string) => Socket;
+  page?: () => string; // the page the visitor is on
+  onchange: () => void;
+  id?: () => string;
+};
+
+/**
+ * ChatConnection keeps the widget's stream: it says who the visitor is,
+ * receives what it missed and then live messages, and sends the visitor's
+ * messages until each is acknowledged — again after a reconnect, under the
+ * same client id, so a retry is never stored twice. Messages are kept by id:
+ * one received twice shows once.
+ */
+export class ChatConnection {
+  messages: ChatMessage[] = [];
+  pending: Pending[] = [];
+  online = true;
+  connected = false;
+  typing = '';
+  private socket: Socket | null = null;
+  private attempts = 0;
+  private stopped = false;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly o: Required<Omit<Options, 'storage'>> & { storage: Options['storage'] };
+
+  constructor(o: Options) {
+    this.o = {
+      storage: o.storage,
+      socket: o.socket ?? ((url) => new WebSocket(url) as unknown as Socket),
+      page: o.page ?? (() => ''),
+      id: o.id ?? (() => crypto.randomUUID()),
+      ...o,
+    };
+  }
+
+  private get tokenKey() {
+    return `parley.visitor.${this.o.key}`;
+  }
+
+  start() {
+    this.stopped = false;
+    const s = this.o.socket(this.o.url);
+    this.socket = s;
+    s.onopen = () => {
+      const after = this.messages.at(-1)?.id ?? 0;
+      s.send(JSON.stringify({ type: 'hello', token: this.o.storage?.getItem(this.tokenKey) ?? '', after }));
+    };
+    s.onmessage = (e) => this.receive(JSON.parse(String(e.data)) as Out);
+    s.onclose = () => {
+      this.connected = false;
+      this.socket = null;
+      this.o.onchange();
+      if (this.stopped) return;
+      // Back off: 0.5 s, 1 s, 2 s… up to 10 s.
+      const wait = Math.min(10_000, 500 * 2 ** this.attempts++);
+      setTimeout(() => this.start(), wait);
+    };
+  }
+
+  stop() {
+    this.stopped = true;
+    this.socket?.close();
+  }
+
+  /** send writes a message: shown at once as pending, sent when connected. */
+  send(text: string) {
+    text = text.trim();
+    if (!text) return;
+    const p: Pending = { client_id: this.o.id(), text };
+    this.pending = [...this.pending, p];
+    this.transmit(p);
+    this.o.onchange();
+  }
+
+  /** typed tells the agent the visitor is typing. */
+  typed() {
+    if (this.connected) this.socket?.send(JSON.stringify({ type: 'typing' }));
+  }
+
+  private transmit(p: Pending) {
+    if (!this.connected || !this.socket) return;
+    this.socket.send(JSON.stringify({ type: 'message', client_id: p.client_id, text: p.text, url: this.o.page() }));
+  }
+
+  private add(m: ChatMessage) {
+    if (this.messages.some((x) => x.id === m.id)) return;
+    this.messages = [...this.messages, m].sort((a, b) => a.id - b.id);
+  }
+
+  private receive(f: Out) {
+    switch (f.type) {
+      case 'hello':
+        this.o.storage?.setItem(this.tokenKey, f.token);
+        this.online = f.online ?? true;
+        this.connected = true;
+        this.attempts = 0;
+        for (const p of this.pending) if (!p.retryAt) this.transmit(p);
+        break;
+      case 'message':
+        this.add(f.message);
+        if (f.message.from === 'agent') this.typing = '';
+        break;
+      case 'ack':
+        this.pending = this.pending.filter((p) => p.client_id !== f.client_id);
+        this.add(f.message);
+        break;
+      case 'typing':
+        this.typing = f.author || '…';
+        clearTimeout(this.typingTimer);
+        this.typingTimer = setTimeout(() => {
+          this.typing = '';
+          this.o.onchange();
+        }, 6000);
+        break;
+      case 'error': {
+        const p = this.pending.find((x) => x.client_id === f.client_id);
+        if (p && f.status === 429 && f.retry_after) {
+          // Too fast: send it again when the server says.
+          p.retryAt = Date.now() + f.retry_after * 1000;
+          setTimeout(() => {
+            p.retryAt = undefined;
+            this.transmit(p);
+          }, f.retry_after * 1000);
+        } else if (p) {
+          p.error = f.reason || String(f.status);
+        }
+        if (f.reason === 'channel_off') this.online = false;
+        break;
+      }
+    }
+    this.o.onchange();
+  }
+
+  /** retry sends a message the server refused again. */
+  retry(clientID: string) {
+    const p = this.pending.find((x) => x.client_id === clientID);
+    if (!p) return;
+    p.error = undefined;
+    this.transmit(p);
+    this.o.onchange();
+  }
+}

@@ -1,0 +1,49 @@
+/** The widget's own words, in the visitor's language (SPEC PLT-6). */
+const en = {
+  title: 'Chat with us',
+  close: 'Close the chat',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  sending: 'Sending…',
+  failed: 'Not sent.',
+  retry: 'Try again',
+  offline: 'We are away right now: leave a message and we will answer as soon as we can.',
+  reconnecting: 'Reconnecting…',
+  typing: '{name} is typing…',
+  you: 'You',
+  empty: 'Ask us anything: we will answer here.',
+  'error.channel_off': 'This chat is closed for now.',
+  'error.rate_limited': 'Too fast: sending again in a moment.',
+};
+type Key = keyof typeof en;
+const fr: Record<Key, string> = {
+  title: 'Discutons',
+  close: 'Fermer la discussion',
+  placeholder: 'Écrivez un message…',
+  send: 'Envoyer',
+  sending: 'Envoi…',
+  failed: 'Non envoyé.',
+  retry: 'Réessayer',
+  offline: 'Nous sommes absents pour le moment : laissez un message, nous répondrons dès que possible.',
+  reconnecting: 'Reconnexion…',
+  typing: '{name} écrit…',
+  you: 'Vous',
+  empty: 'Posez-nous vos questions : nous répondrons ici.',
+  'error.channel_off': 'Cette discussion est fermée pour le moment.',
+  'error.rate_limited': 'Trop rapide : nouvel envoi dans un instant.',
+};
+
+/** lang is the visitor's language: French if their browser prefers it, else English. */
+export function lang(languages: readonly string[] = navigator.languages ?? [navigator.language]): 'en' | 'fr' {
+  for (const l of languages) {
+    const base = l.toLowerCase().split('-')[0];
+    if (base === 'fr' || base === 'en') return base;
+  }
+  return 'en';
+}
+
+export function words(l: 'en' | 'fr') {
+  const c = l === 'fr' ? fr : en;
+  return (key: Key | string, vars: Record<string, string> = {}): string =>
+    ((c as Record<string, string>)[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+}

@@ -1,0 +1,4 @@
+import { mount } from 'svelte';
+import Widget from './Widget.svelte';
+
+mount(Widget, { target: document.getElementById('widget')! });
