@@ -17,6 +17,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/blob"
+	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/library"
 	"github.com/parleyhq/parley/internal/notify"
@@ -64,10 +65,11 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	if cfg.MailDomain == "" {
 		cfg.MailDomain = "parley.test"
 	}
+	conv := conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs})
 	h := server.New(cfg, server.Deps{
-		Log: log, Database: s, Conv: conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs}), Org: o, Hub: hub,
+		Log: log, Database: s, Conv: conv, Org: o, Hub: hub, Chat: chat.New(s, conv, chat.NewIdentities([]byte("test secret"))),
 		Library: library.New(s, blobs, nil), Routing: routing.New(s, nil), Notifications: notify.NewNotifications(s, nil),
-		Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}},
+		Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}, "widget.html": {Data: []byte("<h1>chat</h1>")}, "widget.js": {Data: []byte("/* loader */")}},
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {

@@ -1,0 +1,267 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+const shop = "https://shop.example"
+
+// chatChannel makes a chat channel in Sales that shop.example may show, and
+// returns its id and public key.
+func chatChannel(t *testing.T, w *orgWorld) (parley.ID, string) {
+	t.Helper()
+	ch := w.admin.must(201, "POST", path("/inboxes/%d/channels", w.sales), map[string]any{
+		"kind": "chat", "name": "Shop chat", "config": map[string]any{"allowed_origins": []string{"https://Shop.example/"}}})
+	key, _ := ch.body["public_key"].(string)
+	if len(key) < 20 {
+		t.Fatalf("a chat channel's public key: %s", ch.raw)
+	}
+	if got := ch.body["config"].(map[string]any)["allowed_origins"].([]any); len(got) != 1 || got[0] != shop {
+		t.Errorf("allowed origins as stored: %v, want [%s]", got, shop)
+	}
+	return ch.id(), key
+}
+
+// TestWidgetEndpoints: the loader may be loaded by any site; the chat's
+// configuration is readable from its allowed sites only, and its frame
+// embeddable by them only; a bad origin is refused naming the field.
+func TestWidgetEndpoints(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		site := &client{api: w.a, name: "site", http: &http.Client{}}
+
+		if got := site.call("GET", "/widget.js", nil); got.status != 200 || got.header.Get("Cross-Origin-Resource-Policy") != "cross-origin" ||
+			!strings.Contains(got.header.Get("Content-Type"), "javascript") {
+			t.Errorf("loader: %d %v", got.status, got.header)
+		}
+		config := "/widget/v1/config?inbox=" + key
+		got := site.call("GET", config, nil, "Origin", shop)
+		if got.status != 200 || got.header.Get("Access-Control-Allow-Origin") != shop || got.body["name"] != "Shop chat" || got.body["online"] != true {
+			t.Errorf("config from the allowed site: %d %v %s", got.status, got.header, got.raw)
+		}
+		if got := site.call("OPTIONS", config, nil, "Origin", shop, "Access-Control-Request-Method", "GET"); got.status != 204 ||
+			got.header.Get("Access-Control-Allow-Origin") != shop {
+			t.Errorf("preflight from the allowed site: %d %v", got.status, got.header)
+		}
+		for _, origin := range []string{"https://evil.example", "http://shop.example", "https://shop.example.evil.example"} {
+			if got := site.call("GET", config, nil, "Origin", origin); got.status != 403 || got.header.Get("Access-Control-Allow-Origin") != "" {
+				t.Errorf("config from %s: %d %v, want 403 without CORS", origin, got.status, got.header)
+			}
+		}
+		for _, k := range []string{"", "nope", strings.Repeat("x", 100)} {
+			if got := site.call("GET", "/widget/v1/config?inbox="+k, nil); got.status != 404 {
+				t.Errorf("config of chat %q: %d, want 404", k, got.status)
+			}
+		}
+		frame := site.call("GET", "/widget/frame?inbox="+key, nil)
+		csp := frame.header.Get("Content-Security-Policy")
+		if frame.status != 200 || !strings.Contains(csp, "frame-ancestors 'self' "+shop) || strings.Contains(csp, "frame-ancestors 'none'") ||
+			frame.header.Get("X-Frame-Options") != "" {
+			t.Errorf("frame: %d, CSP %q, X-Frame-Options %q", frame.status, csp, frame.header.Get("X-Frame-Options"))
+		}
+		if got := site.call("GET", "/widget/frame?inbox=nope", nil); got.status != 404 {
+			t.Errorf("frame of no chat: %d", got.status)
+		}
+
+		for _, bad := range []struct{ origin, field string }{
+			{"shop.example", "config.allowed_origins[0]"},
+			{"ftp://shop.example", "config.allowed_origins[0]"},
+			{"https://shop.example/path", "config.allowed_origins[0]"},
+		} {
+			got := w.admin.call("POST", path("/inboxes/%d/channels", w.sales), map[string]any{
+				"kind": "chat", "name": "Bad", "config": map[string]any{"allowed_origins": []string{bad.origin}}})
+			if got.status != 400 || !strings.Contains(string(got.raw), bad.field) {
+				t.Errorf("origin %q: %d %s, want 400 naming %s", bad.origin, got.status, got.raw, bad.field)
+			}
+		}
+	})
+}
+
+// visitor is a chat widget's stream in a test.
+type visitor struct {
+	t      *testing.T
+	conn   *websocket.Conn
+	token  string
+	online bool
+}
+
+type widgetMsg struct {
+	Type       string `json:"type"`
+	Token      string `json:"token"`
+	Online     *bool  `json:"online"`
+	ClientID   string `json:"client_id"`
+	Status     int    `json:"status"`
+	Reason     string `json:"reason"`
+	RetryAfter int    `json:"retry_after"`
+	Author     string `json:"author"`
+	Message    *struct {
+		ID             parley.ID `json:"id"`
+		ConversationID parley.ID `json:"conversation_id"`
+		From           string    `json:"from"`
+		Author         string    `json:"author"`
+		Text           string    `json:"text"`
+	} `json:"message"`
+}
+
+// openWidget connects to a chat as the visitor a token names (a new one
+// for ""), having the messages up to after.
+func openWidget(t *testing.T, w *orgWorld, key, token string, after parley.ID) *visitor {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(w.a.url, "http")+"/widget/v1/stream?inbox="+key, nil)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	conn.SetReadLimit(1 << 20)
+	v := &visitor{t: t, conn: conn}
+	v.send(map[string]any{"type": "hello", "token": token, "after": after})
+	hello := v.next()
+	if hello.Type != "hello" || hello.Token == "" {
+		t.Fatalf("hello: %+v", hello)
+	}
+	v.token, v.online = hello.Token, hello.Online != nil && *hello.Online
+	return v
+}
+
+func (v *visitor) send(frame map[string]any) {
+	v.t.Helper()
+	b, _ := json.Marshal(frame)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := v.conn.Write(ctx, websocket.MessageText, b); err != nil {
+		v.t.Fatalf("write: %v", err)
+	}
+}
+
+func (v *visitor) next() widgetMsg {
+	v.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, raw, err := v.conn.Read(ctx)
+	if err != nil {
+		v.t.Fatalf("read: %v", err)
+	}
+	var m widgetMsg
+	if err := json.Unmarshal(raw, &m); err != nil {
+		v.t.Fatal(err)
+	}
+	return m
+}
+
+func (v *visitor) write(clientID, text string) widgetMsg {
+	v.t.Helper()
+	v.send(map[string]any{"type": "message", "client_id": clientID, "text": text, "url": shop + "/pricing"})
+	return v.next()
+}
+
+// TestWidgetChat: a visitor writes and is acknowledged once per client id;
+// an agent reads it and answers, and the answer — not the internal note
+// beside it — reaches the visitor live and again on reconnection; another
+// visitor, or a forged identity, sees none of it.
+func TestWidgetChat(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		chID, key := chatChannel(t, w)
+
+		ana := openWidget(t, w, key, "", 0)
+		first := ana.write("c1", "Hello, is my order shipped?")
+		if first.Type != "ack" || first.ClientID != "c1" || first.Message == nil || first.Message.From != "visitor" || first.Message.Text != "Hello, is my order shipped?" {
+			t.Fatalf("ack: %+v", first)
+		}
+		conv := first.Message.ConversationID
+		if again := ana.write("c1", "Hello, is my order shipped?"); again.Type != "ack" || again.Message.ID != first.Message.ID {
+			t.Errorf("the same client id again: %+v, want the first's ack", again)
+		}
+
+		// The agent's side: one message, from the page the visitor was on.
+		thread := w.ana.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items()
+		var received []map[string]any
+		for _, it := range thread {
+			if it["type"] == "message.received" {
+				received = append(received, it)
+			}
+		}
+		if len(received) != 1 || received[0]["data"].(map[string]any)["page_url"] != shop+"/pricing" {
+			t.Fatalf("the agent sees %d messages: %v", len(received), received)
+		}
+		if c := w.ana.must(200, "GET", path("/conversations/%d", conv), nil); c.body["channel"] != "chat" {
+			t.Errorf("conversation: %s", c.raw)
+		}
+		w.ana.must(201, "POST", path("/conversations/%d/comments", conv), map[string]string{"text": "Internal: check the warehouse"})
+		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]string{"text": "Yes, it left this morning."})
+		reply := ana.next()
+		if reply.Type != "message" || reply.Message.From != "agent" || reply.Message.Text != "Yes, it left this morning." || reply.Message.Author != "ana" {
+			t.Fatalf("the visitor's next frame: %+v, want the reply, not the note", reply)
+		}
+
+		// Reconnecting with the identity: what it missed, and only that.
+		back := openWidget(t, w, key, ana.token, first.Message.ID)
+		if got := back.next(); got.Type != "message" || got.Message.ID != reply.Message.ID {
+			t.Errorf("after reconnecting: %+v, want only the reply", got)
+		}
+		all := openWidget(t, w, key, ana.token, 0)
+		if a, b := all.next(), all.next(); a.Message.ID != first.Message.ID || b.Message.ID != reply.Message.ID {
+			t.Errorf("the whole history: %+v %+v", a, b)
+		}
+
+		// Another visitor, and a forged identity, start afresh.
+		for name, token := range map[string]string{"another visitor": "", "a forged identity": "x" + ana.token} {
+			other := openWidget(t, w, key, token, 0)
+			if other.token == ana.token {
+				t.Fatalf("%s was given ana's identity", name)
+			}
+			mine := other.write("c1", "Hi")
+			if mine.Type != "ack" || mine.Message.ConversationID == conv {
+				t.Errorf("%s wrote into ana's conversation: %+v", name, mine)
+			}
+		}
+
+		// Too long, too fast, turned off.
+		if got := ana.write("big", strings.Repeat("a", 17<<10)); got.Type != "error" || got.Status != 413 || got.ClientID != "big" {
+			t.Errorf("too long: %+v, want a 413", got)
+		}
+		limited := false
+		for i := range 15 {
+			got := ana.write(fmt.Sprintf("burst-%d", i), "again")
+			if got.Type == "error" && got.Status == 429 && got.RetryAfter >= 1 {
+				limited = true
+				break
+			}
+		}
+		if !limited {
+			t.Error("15 messages at once: never told to slow down")
+		}
+		w.admin.must(200, "PATCH", path("/channels/%d", chID), map[string]any{"enabled": false})
+		late := openWidget(t, w, key, "", 0)
+		if late.online {
+			t.Error("a chat turned off says it is online")
+		}
+		if got := late.write("late", "Anyone?"); got.Type != "error" || got.Status != 409 || got.Reason != "channel_off" {
+			t.Errorf("a chat turned off: %+v", got)
+		}
+
+		// Only the frame's own origin may open the stream.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(w.a.url, "http")+"/widget/v1/stream?inbox="+key,
+			&websocket.DialOptions{HTTPHeader: http.Header{"Origin": {shop}}})
+		if err == nil || res == nil || res.StatusCode != 403 {
+			t.Errorf("a stream opened from another origin: %v %v, want 403", err, res)
+		}
+	})
+}
