@@ -1,57 +1,127 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FrameLocator, Page } from '@playwright/test';
+import type { Browser, FrameLocator, Page } from '@playwright/test';
 import { test, expect, signIn } from './fixtures';
 
 // A website of the customer's, on another origin than Parley's (localhost
-// vs 127.0.0.1: another site too), with CSS that would wreck anything it
-// reached.
-async function website(parleyURL: string, key: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const page = `<!doctype html><html><head><title>Shop</title><style>
-    * { all: unset !important; } div, iframe, button { display: none !important; } body { display: block !important; font-size: 40px !important; }
-  </style></head><body><h1>Welcome to the shop</h1>
-  <script src="${parleyURL}/widget.js" data-inbox="${key}" async></script></body></html>`;
-  const server: Server = createServer((req, res) => {
+// against 127.0.0.1: another site too), with CSS that would wreck anything
+// it reached. Its port is chosen first, so the chat can allow it.
+class Website {
+  url = '';
+  key = '';
+  private server: Server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(page);
+    res.end(`<!doctype html><html><head><title>Shop</title><style>
+      * { all: unset !important; } div, iframe, button { display: none !important; }
+      body { display: block !important; font-size: 40px !important; }
+    </style></head><body><h1>Welcome to the shop</h1>
+    <script src="${this.parley}/widget.js" data-inbox="${this.key}" async></script></body></html>`);
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://localhost:${port}`, close: () => new Promise((ok) => server.close(() => ok())) };
+  constructor(private parley: string) {}
+  async start() {
+    await new Promise<void>((ok) => this.server.listen(0, '127.0.0.1', ok));
+    this.url = `http://localhost:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+  close() {
+    return new Promise<void>((ok) => this.server.close(() => ok()));
+  }
 }
 
-function chat(page: Page): FrameLocator {
-  return page.frameLocator('parley-chat iframe');
+const chat = (page: Page): FrameLocator => page.frameLocator('parley-chat iframe');
+const launcher = (page: Page) => page.locator('parley-chat').getByRole('button');
+
+async function visit(browser: Browser, url: string, locale = 'en-US'): Promise<Page> {
+  const page = await (await browser.newContext({ locale })).newPage();
+  await page.goto(url);
+  return page;
 }
 
 test.describe('live chat', () => {
-  test('a visitor on another site chats with an agent, both ways, and a dropped connection loses and repeats nothing', async ({ browser, parley }) => {
-    const inbox = await parley.inbox('Web shop');
-    const site0 = await website(parley.url, 'pending');
-    const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, {
-      kind: 'chat', name: 'Shop chat', config: { allowed_origins: [site0.url] },
-    });
-    await site0.close();
-    const site = await website(parley.url, ch.public_key);
-    // The site must be allowed: the port differs each run.
-    await parley.api('PATCH', `/channels/${ch.id}`, { config: { allowed_origins: [site.url] } });
+  test('an admin adds a chat for a website and copies its tag; only that site shows it', async ({ browser, parley }) => {
+    const site = await new Website(parley.url).start();
+    const other = await new Website(parley.url).start();
     try {
-      const visitor = await (await browser.newContext()).newPage();
-      await visitor.goto(site.url);
-      const launcher = visitor.locator('parley-chat').getByRole('button', { name: 'Shop chat' });
-      await expect(launcher).toBeVisible();
-      await launcher.click();
+      await parley.inbox('Chat desk');
+      const admin = await signIn(browser, parley, await parley.user('Admin Chat', 'admin'));
+      await admin.goto('/settings/channels');
+      await admin.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'Chat desk' });
+      await admin.getByRole('button', { name: 'Add a chat to your website' }).click();
+      const form = admin.getByRole('region', { name: 'Add a chat to your website' });
+      await form.getByLabel('Name').fill('Help');
+      await form.getByLabel('Websites that may show it').fill('shop.example/path');
+      await form.getByRole('button', { name: 'Add a chat to your website' }).click();
+      await expect(admin.getByText('Write each website as its address alone')).toBeVisible();
+      await form.getByLabel('Websites that may show it').fill(site.url);
+      await form.getByRole('button', { name: 'Add a chat to your website' }).click();
+      const card = admin.getByRole('region', { name: 'Help' });
+      const tag = await card.locator('code.token').textContent();
+      expect(tag).toContain(`${parley.url}/widget.js`);
+      site.key = other.key = /data-inbox="([^"]+)"/.exec(tag!)![1];
+      await card.getByRole('button', { name: 'Copy' }).click();
+      await expect(card.getByRole('button', { name: 'Copied' })).toBeVisible();
+
+      // The allowed site shows it, unbroken by the site's CSS; another does not.
+      const visitor = await visit(browser, site.url);
+      await expect(launcher(visitor)).toBeVisible();
+      const box = await launcher(visitor).boundingBox();
+      expect(box?.width).toBe(56);
+      const stranger = await visit(browser, other.url);
+      await expect(stranger.getByRole('heading', { name: 'Welcome to the shop' })).toBeVisible();
+      await expect(stranger.locator('parley-chat')).toHaveCount(0);
+      // #parley-chat-open opens it on load.
+      const linked = await visit(browser, `${site.url}/#parley-chat-open`);
+      await expect(chat(linked).getByRole('textbox')).toBeVisible();
+      const frame = await linked.locator('parley-chat iframe').boundingBox();
+      expect(frame?.width).toBe(370);
+    } finally {
+      await site.close();
+      await other.close();
+    }
+  });
+
+  test('a visitor chats with an agent both ways, in their language, and a dropped connection loses and repeats nothing', async ({ browser, parley }) => {
+    const site = await new Website(parley.url).start();
+    try {
+      const inbox = await parley.inbox('Web shop');
+      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Shop chat', config: { allowed_origins: [site.url] } });
+      site.key = ch.public_key;
+      const visitor = await visit(browser, `${site.url}/pricing`, 'fr-FR');
+      await launcher(visitor).click();
       const frame = chat(visitor);
-      await frame.getByRole('textbox').fill('Hello, is my order shipped?');
-      await frame.getByRole('button', { name: 'Send' }).click();
-      await expect(frame.getByText('Hello, is my order shipped?')).toBeVisible();
+      await expect(frame.getByText('Posez-nous vos questions')).toBeVisible();
+      await frame.getByRole('textbox').fill('Bonjour, ma commande est-elle partie ?');
+      await frame.getByRole('button', { name: 'Envoyer' }).click();
+      await expect(frame.getByText('Bonjour, ma commande est-elle partie ?')).toBeVisible();
 
       const agent = await signIn(browser, parley, await parley.user('Agent Chat'));
       await agent.goto('/');
-      await agent.getByRole('link', { name: /Hello, is my order shipped\?/ }).first().click();
-      await agent.getByRole('textbox', { name: 'Your reply' }).fill('Yes, it left this morning.');
+      await agent.getByRole('link', { name: /ma commande est-elle partie/ }).first().click();
+      await expect(agent.getByRole('listitem', { name: /Website visitor/ }).first()).toBeVisible();
+      await expect(agent.getByRole('link', { name: `${site.url}/pricing` })).toBeVisible();
+      await agent.getByRole('textbox', { name: 'Your reply' }).fill('Oui, ce matin.');
       await agent.getByRole('button', { name: /^Send/ }).click();
-      await expect(frame.getByText('Yes, it left this morning.')).toBeVisible();
+      await expect(frame.getByText('Oui, ce matin.')).toBeVisible();
+      await expect(frame.getByText('Agent Chat')).toBeVisible();
+
+      // The server goes away; the visitor writes meanwhile; when it is back
+      // the message goes, once, and nothing shows twice.
+      await parley.restart(async () => {
+        await expect(frame.getByText('Reconnexion…')).toBeVisible();
+        await frame.getByRole('textbox').fill('Merci !');
+        await frame.getByRole('textbox').press('Enter');
+        await expect(frame.getByText('Envoi…')).toBeVisible();
+      });
+      await expect(frame.getByText('Envoi…')).toHaveCount(0, { timeout: 20_000 });
+      await expect(frame.getByText('Merci !')).toHaveCount(1);
+      await expect(agent.getByRole('region', { name: 'Conversation' }).getByText('Merci !')).toHaveCount(1);
+      await expect(frame.getByText('Oui, ce matin.')).toHaveCount(1);
+
+      // A reload finds the conversation again: the identity stayed on the site.
+      await visitor.reload();
+      await launcher(visitor).click();
+      await expect(chat(visitor).getByText('Oui, ce matin.')).toBeVisible();
+      await expect(chat(visitor).getByText('Merci !')).toHaveCount(1);
     } finally {
       await site.close();
     }

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { lang, words } from './i18n';
+
+describe('the widget speaks the visitor language', () => {
+  it.each([
+    [['fr-CA', 'en'], 'fr'],
+    [['de-DE', 'fr'], 'fr'],
+    [['en-GB'], 'en'],
+    [['de-DE'], 'en'],
+    [[], 'en'],
+  ])('%o → %s', (languages, want) => {
+    expect(lang(languages)).toBe(want);
+  });
+
+  it('has every word in French, filled in', () => {
+    const en = words('en');
+    const fr = words('fr');
+    for (const key of ['title', 'close', 'placeholder', 'send', 'sending', 'failed', 'retry', 'offline', 'reconnecting', 'you', 'empty', 'error.channel_off', 'error.rate_limited']) {
+      expect(fr(key), key).not.toBe(en(key));
+      expect(fr(key), key).not.toBe(key);
+    }
+    expect(fr('typing', { name: 'Ana' })).toBe('Ana écrit…');
+  });
+});
