@@ -38,17 +38,6 @@ func (s *Service) Channel(ctx context.Context, key string) (*parley.Channel, err
 	return ch, nil
 }
 
-// Config is what the widget shows before anyone writes.
-type Config struct {
-	Name   string `json:"name"`   // the chat's name, its heading
-	Online bool   `json:"online"` // whether the chat takes messages (the channel is on)
-}
-
-// Config returns what a channel's widget shows.
-func (s *Service) Config(ch *parley.Channel) Config {
-	return Config{Name: ch.Name, Online: ch.Enabled}
-}
-
 // Visitor is one visitor of one chat, their identity verified.
 type Visitor struct {
 	s     *Service

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
@@ -75,8 +76,8 @@ func (s *Server) widgetFrame(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// widgetConfig answers the loader: whether the chat shows on this page,
-// and how. Only the chat's allowed origins may read it (CORS); a page of
+// widgetConfig answers the loader, and the frame: whether the chat shows
+// on this page (?url=), and how — the first matching flow (chat.Show). Only the chat's allowed origins may read it (CORS); a page of
 // ours (the frame) may too.
 func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) {
 	ch, err := s.chat.Channel(r.Context(), r.URL.Query().Get("inbox"))
@@ -94,15 +95,30 @@ func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) {
 		h.Add("Vary", "Origin")
 		if r.Method == http.MethodOptions {
 			h.Set("Access-Control-Allow-Methods", "GET")
+			h.Set("Access-Control-Allow-Headers", visitorHeader)
 			h.Set("Access-Control-Max-Age", "600")
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
 	}
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	shown, err := s.chat.Show(r.Context(), ch, r.Header.Get(visitorHeader), r.URL.Query().Get("url"), time.Now())
+	if err != nil {
+		s.log.Error("chat config", "err", err)
+		writeProblem(w, http.StatusInternalServerError, "internal error")
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	json.NewEncoder(w).Encode(s.chat.Config(ch))
+	json.NewEncoder(w).Encode(shown)
 }
+
+// visitorHeader carries the visitor's identity to the configuration: a
+// flow may be for known contacts only, and a heading their owner.
+const visitorHeader = "X-Parley-Visitor"
 
 // widgetProblem is an error frame of the widget's stream, in the terms of
 // an HTTP answer: status, reason, and when to try again.

@@ -49,7 +49,7 @@ func TestWidgetEndpoints(t *testing.T) {
 		}
 		config := "/widget/v1/config?inbox=" + key
 		got := site.call("GET", config, nil, "Origin", shop)
-		if got.status != 200 || got.header.Get("Access-Control-Allow-Origin") != shop || got.body["name"] != "Shop chat" || got.body["online"] != true {
+		if got.status != 200 || got.header.Get("Access-Control-Allow-Origin") != shop || got.body["title"] != "Shop chat" || got.body["online"] != true {
 			t.Errorf("config from the allowed site: %d %v %s", got.status, got.header, got.raw)
 		}
 		if got := site.call("OPTIONS", config, nil, "Origin", shop, "Access-Control-Request-Method", "GET"); got.status != 204 ||
@@ -262,6 +262,89 @@ func TestWidgetChat(t *testing.T) {
 			&websocket.DialOptions{HTTPHeader: http.Header{"Origin": {shop}}})
 		if err == nil || res == nil || res.StatusCode != 403 {
 			t.Errorf("a stream opened from another origin: %v %v, want 403", err, res)
+		}
+	})
+}
+
+// TestChatFlows: admins keep an inbox's flows in order; the widget's
+// configuration is the first enabled flow that matches the page and the
+// visitor, as its availability stands now; a bad flow is refused naming
+// its field.
+func TestChatFlows(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		flows := path("/inboxes/%d/chat-flows", w.sales)
+		site := &client{api: w.a, name: "site", http: &http.Client{}}
+		shown := func(page string) map[string]any {
+			t.Helper()
+			return site.must(200, "GET", "/widget/v1/config?inbox="+key+"&url="+page, nil).body
+		}
+
+		if got := shown(shop + "/pricing"); got["show"] != true || got["flow"] != nil || got["open"] != true {
+			t.Errorf("an inbox with no flows: %v, want the chat everywhere, open", got)
+		}
+		if got := w.ana.call("GET", flows, nil); got.status != 403 {
+			t.Errorf("an agent reading flows: %d", got.status)
+		}
+		bad := w.admin.call("POST", flows, map[string]any{"name": "Bad", "enabled": true,
+			"targeting": [][]map[string]string{{{"field": "url", "op": "sounds_like", "value": "x"}}}})
+		if bad.status != 400 || !strings.Contains(string(bad.raw), "targeting[0][0].op") {
+			t.Errorf("a bad operator: %d %s", bad.status, bad.raw)
+		}
+		pricing := w.admin.must(201, "POST", flows, map[string]any{"name": "Pricing", "enabled": true,
+			"targeting": [][]map[string]string{{{"field": "url", "op": "starts_with", "value": shop + "/pricing/*"}}},
+			"welcome":   "Questions about plans?",
+			"availability": map[string]any{"mode": "hours", "away": "hidden",
+				"schedule": map[string]any{"time_zone": "Europe/Paris", "hours": []any{}}},
+		}).id()
+		everywhere := w.admin.must(201, "POST", flows, map[string]any{"name": "Everywhere", "enabled": true,
+			"heading":      map[string]any{"kind": "custom", "name": "The shop team"},
+			"availability": map[string]any{"mode": "team", "reply_time": "minutes"},
+			"appearance":   map[string]any{"accent": "#FF6600", "position": "left", "launcher_text": "Chat"},
+		}).id()
+
+		if got := shown(shop + "/pricing/team"); got["show"] != false {
+			t.Errorf("pricing, outside its hours, launcher hidden: %v", got)
+		}
+		home := shown(shop + "/")
+		if home["show"] != true || home["flow"] != float64(everywhere) || home["title"] != "The shop team" || home["open"] != true ||
+			home["appearance"].(map[string]any)["accent"] != "#ff6600" || home["reply_time"] != "minutes" {
+			t.Errorf("home: %v", home)
+		}
+
+		// Everyone goes away: by team status, the chat is closed.
+		for _, c := range []*client{w.admin, w.ana, w.bob, signIn(t, w, "carol")} {
+			c.must(200, "PUT", path("/me/availability"), map[string]any{"status": "away"})
+		}
+		if got := shown(shop + "/"); got["open"] != false || got["show"] != true {
+			t.Errorf("everyone away: %v, want shown, closed", got)
+		}
+
+		// Reordered, Everywhere comes first on pricing pages too.
+		order := w.admin.must(200, "PUT", flows+"/order", map[string]any{"ids": []parley.ID{everywhere, pricing}}).items()
+		if len(order) != 2 || order[0]["name"] != "Everywhere" {
+			t.Errorf("order: %v", order)
+		}
+		if got := shown(shop + "/pricing/team"); got["flow"] != float64(everywhere) {
+			t.Errorf("pricing after reordering: %v", got)
+		}
+		if got := w.admin.call("PUT", flows+"/order", map[string]any{"ids": []parley.ID{everywhere}}); got.status != 400 {
+			t.Errorf("an order missing a flow: %d %s", got.status, got.raw)
+		}
+
+		// Only for known contacts: an anonymous visitor does not see it.
+		w.admin.must(200, "PUT", path("/inboxes/%d/chat-flows/%d", w.sales, everywhere), map[string]any{"name": "Everywhere", "enabled": true, "audience": "known"})
+		if got := shown(shop + "/"); got["show"] != false {
+			t.Errorf("a flow for known contacts, to an anonymous visitor: %v", got)
+		}
+		w.admin.must(204, "DELETE", path("/inboxes/%d/chat-flows/%d", w.sales, everywhere), nil)
+		if got := w.admin.call("DELETE", path("/inboxes/%d/chat-flows/%d", w.vip, pricing), nil); got.status != 404 {
+			t.Errorf("deleting a flow through another inbox: %d", got.status)
+		}
+		if got := w.admin.must(200, "GET", flows, nil).items(); len(got) != 1 || got[0]["name"] != "Pricing" ||
+			got[0]["availability"].(map[string]any)["schedule"].(map[string]any)["time_zone"] != "Europe/Paris" {
+			t.Errorf("after deleting: %v", got)
 		}
 	})
 }

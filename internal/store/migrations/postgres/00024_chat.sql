@@ -15,7 +15,19 @@ CREATE TABLE visitors (
 );
 CREATE INDEX visitors_contact ON visitors (contact_id);
 
+-- An inbox's chat flows (SPEC CHT-2): the first enabled one that matches
+-- the visitor and the page shows. settings is the flow as JSON (chat.Flow).
+CREATE TABLE chat_flows (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    inbox_id   BIGINT NOT NULL REFERENCES inboxes (id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    settings   TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX chat_flows_inbox ON chat_flows (inbox_id, position);
+
 -- +goose Down
+DROP TABLE chat_flows;
 DROP TABLE visitors;
 DROP INDEX channels_public_key;
 ALTER TABLE channels DROP COLUMN public_key;

@@ -1,0 +1,157 @@
+package chat
+
+import (
+	"context"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/routing"
+)
+
+// Shown is what the widget shows a visitor on a page: whether it shows at
+// all, and the matching flow's settings as they apply now.
+type Shown struct {
+	Show bool      `json:"show" doc:"Whether the launcher shows on this page."`
+	Flow parley.ID `json:"flow,omitempty" doc:"The flow that matched; 0 for the default of an inbox with none."`
+	// Online is whether the chat takes messages (its channel is on).
+	Online  bool     `json:"online"`
+	Title   string   `json:"title" doc:"The heading: the chat's name, people's names, or a name of the flow's own."`
+	People  []string `json:"people,omitempty" doc:"Up to three people the visitor may talk to, by name."`
+	Welcome string   `json:"welcome,omitempty"`
+	Popup   bool     `json:"popup,omitempty"`
+	// SmallScreens is what small screens show: the welcome as a prompt, or
+	// no launcher.
+	SmallScreens string       `json:"small_screens,omitempty" enum:"prompt,hidden"`
+	Open         bool         `json:"open" doc:"Whether someone is there now (availability); when not, the away message shows."`
+	AwayText     string       `json:"away_text,omitempty"`
+	ReplyTime    string       `json:"reply_time,omitempty" enum:"minutes,hours,day"`
+	EmailCapture EmailCapture `json:"email_capture"`
+	Consent      Consent      `json:"consent"`
+	Appearance   Appearance   `json:"appearance"`
+	Language     string       `json:"language,omitempty" enum:"en,fr"`
+}
+
+// defaultFlow is the flow of an inbox with none: everyone, every page,
+// always open.
+func defaultFlow() Flow {
+	f, _ := Flow{Name: "default", Enabled: true}.Normalize()
+	return f
+}
+
+// Show returns what the widget of ch shows the visitor token names (any,
+// even none) on page, at now.
+func (s *Service) Show(ctx context.Context, ch *parley.Channel, token, page string, now time.Time) (*Shown, error) {
+	flows, err := s.flows(ctx, s.store.Q, ch.InboxID)
+	if err != nil {
+		return nil, err
+	}
+	var contact *parley.Contact
+	if uid, err := s.ids.Verify(ch.ID, token); err == nil {
+		if v, err := s.store.VisitorByUID(ctx, uid); err == nil && v.ChannelID == ch.ID {
+			contact, _ = s.store.Contact(ctx, v.ContactID)
+		}
+	}
+	known := contact != nil && contact.Email != ""
+	var f *Flow
+	if len(flows) == 0 {
+		d := defaultFlow()
+		f = &d
+	}
+	for i := range flows {
+		if flows[i].Matches(page, known) {
+			f = &flows[i]
+			break
+		}
+	}
+	if f == nil {
+		return &Shown{Show: false, Online: ch.Enabled}, nil
+	}
+	out := &Shown{Show: true, Flow: f.ID, Online: ch.Enabled, Title: ch.Name, Welcome: f.Welcome, Popup: f.Popup,
+		SmallScreens: f.SmallScreens, EmailCapture: f.EmailCapture, Consent: f.Consent, Appearance: f.Appearance,
+		Language: f.Language, ReplyTime: f.Availability.ReplyTime, AwayText: f.Availability.AwayText}
+	someone := false
+	if f.Availability.Mode == "team" {
+		if someone, err = s.someoneAvailable(ctx, ch); err != nil {
+			return nil, err
+		}
+	}
+	out.Open = ch.Enabled && f.Availability.Open(now, someone)
+	if !out.Open && f.Availability.Away == "hidden" {
+		out.Show = false
+	}
+	if err := s.heading(ctx, f.Heading, contact, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// someoneAvailable reports whether someone the chat's conversations are
+// routed to is available: the channel's rule's people (a contact-owner
+// rule's fallback), or, for a rule that leaves them unassigned, anyone in
+// the inbox.
+func (s *Service) someoneAvailable(ctx context.Context, ch *parley.Channel) (bool, error) {
+	raw, err := s.store.ChannelRouting(ctx, ch.ID)
+	if err != nil {
+		return false, err
+	}
+	rule, err := routing.Parse([]byte(raw))
+	if err != nil {
+		return false, err
+	}
+	users, teams := rule.UserIDs, rule.TeamIDs
+	if rule.Rule == routing.ContactOwner {
+		users, teams = nil, nil
+		if fb := rule.Fallback; fb != nil && fb.Rule == routing.Specific {
+			users, teams = fb.UserIDs, fb.TeamIDs
+		}
+	}
+	return s.store.AvailableAmong(ctx, ch.InboxID, users, teams)
+}
+
+// heading fills who the visitor talks to (SPEC CHT-5).
+func (s *Service) heading(ctx context.Context, h Heading, contact *parley.Contact, out *Shown) error {
+	var ids []parley.ID
+	switch h.Kind {
+	case "custom":
+		out.Title = h.Name
+		return nil
+	case "owner":
+		if contact != nil && contact.OwnerID != nil {
+			ids = []parley.ID{*contact.OwnerID}
+		} else if h.FallbackUserID != nil {
+			ids = []parley.ID{*h.FallbackUserID}
+		}
+	case "team":
+		ids = h.UserIDs
+		for _, id := range h.TeamIDs {
+			if t, err := s.store.Team(ctx, id); err == nil {
+				ids = append(ids, t.MemberIDs...)
+			}
+		}
+	default:
+		return nil
+	}
+	ids = shuffle(dedupe(ids), 3)
+	names, err := s.store.UserNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if n, ok := names[id]; ok {
+			out.People = append(out.People, n)
+		}
+	}
+	return nil
+}
+
+func dedupe(ids []parley.ID) []parley.ID {
+	seen := map[parley.ID]bool{}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,73 @@
+package server
+
+import (
+	"context"
+
+	"github.com/parleyhq/parley/internal/chat"
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// An inbox's chat flows (SPEC CHT-2..8, CHT-10), admins only:
+// GET/POST /api/v1/inboxes/{id}/chat-flows, PUT/DELETE …/chat-flows/{flow},
+// PUT …/chat-flows/order.
+
+type flowInput struct {
+	ID   parley.ID `path:"id"`
+	Body chat.Flow
+}
+
+type flowPathInput struct {
+	ID   parley.ID `path:"id"`
+	Flow parley.ID `path:"flow"`
+}
+
+type flowUpdateInput struct {
+	ID   parley.ID `path:"id"`
+	Flow parley.ID `path:"flow"`
+	Body chat.Flow
+}
+
+type flowOrderInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		IDs []parley.ID `json:"ids" maxItems:"100" doc:"Every flow of the inbox, once, in the order they are tried."`
+	}
+}
+
+func (s *Server) listChatFlows(ctx context.Context, a parley.Actor, in *idInput) (*body[listJSON[chat.Flow]], error) {
+	fs, err := s.chat.Flows(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return list(fs), nil
+}
+
+func (s *Server) createChatFlow(ctx context.Context, a parley.Actor, in *flowInput) (*body[chat.Flow], error) {
+	in.Body.ID = 0
+	f, err := s.chat.SaveFlow(ctx, a, in.ID, in.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &body[chat.Flow]{*f}, nil
+}
+
+func (s *Server) updateChatFlow(ctx context.Context, a parley.Actor, in *flowUpdateInput) (*body[chat.Flow], error) {
+	in.Body.ID = in.Flow
+	f, err := s.chat.SaveFlow(ctx, a, in.ID, in.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &body[chat.Flow]{*f}, nil
+}
+
+func (s *Server) deleteChatFlow(ctx context.Context, a parley.Actor, in *flowPathInput) (*struct{}, error) {
+	return nil, s.chat.DeleteFlow(ctx, a, in.ID, in.Flow)
+}
+
+func (s *Server) orderChatFlows(ctx context.Context, a parley.Actor, in *flowOrderInput) (*body[listJSON[chat.Flow]], error) {
+	fs, err := s.chat.OrderFlows(ctx, a, in.ID, in.Body.IDs)
+	if err != nil {
+		return nil, err
+	}
+	return list(fs), nil
+}
