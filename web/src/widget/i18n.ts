@@ -12,6 +12,10 @@ const en = {
   typing: '{name} is typing…',
   you: 'You',
   empty: 'Ask us anything: we will answer here.',
+  away: 'We are away right now: leave a message and we will answer as soon as we are back.',
+  'reply.minutes': 'We typically reply in a few minutes.',
+  'reply.hours': 'We typically reply in a few hours.',
+  'reply.day': 'We typically reply within a day.',
   'error.channel_off': 'This chat is closed for now.',
   'error.rate_limited': 'Too fast: sending again in a moment.',
 };
@@ -29,6 +33,10 @@ const fr: Record<Key, string> = {
   typing: '{name} écrit…',
   you: 'Vous',
   empty: 'Posez-nous vos questions : nous répondrons ici.',
+  away: 'Nous sommes absents pour le moment : laissez un message, nous répondrons dès notre retour.',
+  'reply.minutes': 'Nous répondons en général en quelques minutes.',
+  'reply.hours': 'Nous répondons en général en quelques heures.',
+  'reply.day': 'Nous répondons en général dans la journée.',
   'error.channel_off': 'Cette discussion est fermée pour le moment.',
   'error.rate_limited': 'Trop rapide : nouvel envoi dans un instant.',
 };
