@@ -126,4 +126,70 @@ test.describe('live chat', () => {
       await site.close();
     }
   });
+
+  test('an admin targets a flow at pricing pages with its own welcome and look, reorders, and deletes with undo; outside business hours the away message shows', async ({ browser, parley }) => {
+    const site = await new Website(parley.url).start();
+    try {
+      const inbox = await parley.inbox('Flow desk');
+      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Flow chat', config: { allowed_origins: [site.url] } });
+      site.key = ch.public_key;
+      const admin = await signIn(browser, parley, await parley.user('Admin Flow', 'admin'));
+      await admin.goto('/settings/chat');
+      await admin.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'Flow desk' });
+      await expect(admin.getByText('No chat flow: the chat shows on every page')).toBeVisible();
+
+      await admin.getByRole('button', { name: 'Add a chat flow' }).click();
+      const form = admin.getByRole('form', { name: 'Add a chat flow' });
+      await form.getByLabel('Name', { exact: true }).fill('Pricing');
+      await form.getByRole('button', { name: 'Only on some pages…' }).click();
+      await form.getByLabel('How', { exact: true }).selectOption('starts_with');
+      await form.getByLabel('Value', { exact: true }).fill(`${site.url}/pricing/*`);
+      await form.getByLabel('Welcome message').fill('Questions about plans?');
+      await form.getByLabel('Pop it up beside the launcher on large screens').check();
+      await form.getByLabel('Words on the launcher').fill('Ask us');
+      await form.getByLabel('Colour').fill('#ff6600');
+      // The preview follows the form.
+      const preview = admin.getByRole('figure', { name: 'Preview' });
+      await expect(preview.getByText('Questions about plans?').first()).toBeVisible();
+      await expect(preview.getByText('Ask us')).toBeVisible();
+      await form.getByRole('button', { name: 'Add a chat flow' }).click();
+      await expect(admin.getByRole('listitem', { name: 'Pricing' })).toContainText('1 page rules');
+
+      const pricing = await visit(browser, `${site.url}/pricing/team`);
+      await expect(launcher(pricing)).toContainText('Ask us');
+      await expect(pricing.locator('parley-chat').getByText('Questions about plans?')).toBeVisible();
+      const home = await visit(browser, `${site.url}/`);
+      await expect(home.getByRole('heading', { name: 'Welcome to the shop' })).toBeVisible();
+      await expect(home.locator('parley-chat')).toHaveCount(0);
+
+      // A second flow, everywhere, open during hours that never come.
+      await admin.getByRole('button', { name: 'Add a chat flow' }).click();
+      const second = admin.getByRole('form', { name: 'Add a chat flow' });
+      await second.getByLabel('Name', { exact: true }).fill('After hours');
+      await second.getByLabel('When it is open', { exact: true }).selectOption('hours');
+      await second.getByRole('textbox', { name: 'Away message' }).fill('Back on Monday at nine.');
+      await second.getByRole('button', { name: 'Add a chat flow' }).click();
+      await expect(admin.getByRole('listitem', { name: 'After hours' })).toBeVisible();
+      const closed = await visit(browser, `${site.url}/`);
+      await launcher(closed).click();
+      await expect(chat(closed).getByText('Back on Monday at nine.')).toBeVisible();
+
+      // Moved first, it shows on pricing pages too.
+      await admin.getByRole('button', { name: 'Move After hours up' }).click();
+      await expect(admin.getByRole('list', { name: 'Chat flows' }).getByRole('listitem').first()).toHaveAccessibleName('After hours');
+      const moved = await visit(browser, `${site.url}/pricing/team`);
+      await expect(launcher(moved)).not.toContainText('Ask us');
+
+      // Deleting asks first, and can be undone, in its place.
+      const row = admin.getByRole('listitem', { name: 'After hours' });
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await expect(row.getByRole('alert')).toHaveText('Delete “After hours”?');
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await expect(admin.getByRole('listitem', { name: 'After hours' })).toHaveCount(0);
+      await admin.getByRole('button', { name: 'Undo' }).click();
+      await expect(admin.getByRole('list', { name: 'Chat flows' }).getByRole('listitem').first()).toHaveAccessibleName('After hours');
+    } finally {
+      await site.close();
+    }
+  });
 });
