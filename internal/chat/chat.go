@@ -64,14 +64,10 @@ func (v *Visitor) Conversation(ctx context.Context) (parley.ID, error) {
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return 0, nil
 	}
-	if err != nil || stored.ChannelID != v.ch.ID {
+	if err != nil || stored.ChannelID != v.ch.ID || stored.ConversationID == nil {
 		return 0, err
 	}
-	id, err := v.s.store.LatestConversation(ctx, v.ch.ID, stored.ContactID)
-	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return 0, nil
-	}
-	return id, err
+	return *stored.ConversationID, nil
 }
 
 // Message is a message as the widget shows it.
@@ -84,15 +80,37 @@ type Message struct {
 	At             time.Time `json:"at"`
 }
 
+// Agreed is what a visitor agreed to before writing: to the processing
+// of their data (the flow's text), and to be contacted about a
+// subscription.
+type Agreed struct {
+	Processing   string `json:"processing,omitempty"`   // the text agreed to
+	Subscription string `json:"subscription,omitempty"` // the subscription agreed to
+	Text         string `json:"subscription_text,omitempty"`
+}
+
 // Send takes the visitor's message in and returns it as stored, and
-// whether it was a repeat of one already taken (the same client id).
-func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string) (*Message, bool, error) {
-	r, err := v.s.conv.ReceiveChat(ctx, conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL})
+// whether it was a repeat of one already taken (the same client id). What
+// they agreed to goes on their contact with it.
+func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed) (*Message, bool, error) {
+	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL}
+	if consent != nil && consent.Processing != "" {
+		in.Consents = append(in.Consents, conversation.ChatConsent{Kind: "processing", Text: consent.Processing})
+	}
+	if consent != nil && consent.Subscription != "" {
+		in.Consents = append(in.Consents, conversation.ChatConsent{Kind: "subscription", Subscription: consent.Subscription, Text: or(consent.Text, consent.Subscription)})
+	}
+	r, err := v.s.conv.ReceiveChat(ctx, in)
 	if err != nil {
 		return nil, false, err
 	}
 	m, err := v.Message(ctx, r.ConversationID, r.MessageID)
 	return m, r.Duplicate, err
+}
+
+// SetEmail records the email the visitor gave (SPEC CHT-6).
+func (v *Visitor) SetEmail(ctx context.Context, email string) error {
+	return v.s.conv.ChatEmail(ctx, v.ch, v.UID, email)
 }
 
 // MaxHistory bounds the messages one History call returns.

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -19,6 +20,16 @@ type ChatInbound struct {
 	ClientID string
 	Text     string
 	PageURL  string // the page the visitor is on, shown to agents
+	// Consents are what the visitor agreed to before writing (SPEC
+	// CHT-10): recorded on their contact with the message.
+	Consents []ChatConsent
+}
+
+// ChatConsent is a visitor's agreement, in the words they agreed to.
+type ChatConsent struct {
+	Kind         string // processing, subscription
+	Subscription string // for subscription: what they may be contacted about
+	Text         string
 }
 
 // MaxChatText bounds a chat message, in bytes.
@@ -50,24 +61,18 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 	if text == "" {
 		return nil, parley.Invalid("text", "is empty")
 	}
+	for i, c := range in.Consents {
+		if (c.Kind != "processing" && c.Kind != "subscription") || c.Text == "" || len(c.Text) > 2000 || len(c.Subscription) > 100 {
+			return nil, parley.Invalid(fmt.Sprintf("consents[%d]", i), "names processing or a subscription, with the text agreed to")
+		}
+	}
 	var visitor *store.Visitor
 	arr := &arrival{
 		ch: ch, keys: []string{"chat:" + in.Visitor + ":" + in.ClientID}, at: s.clock(),
 		subject: subjectOf(Inbound{Text: text}), msg: parley.Message{Text: text},
 		data: map[string]any{"page_url": in.PageURL},
-		contact: func(ctx context.Context, tx *store.Tx) (*parley.Contact, error) {
-			if visitor != nil {
-				return tx.Contact(ctx, visitor.ContactID)
-			}
-			now := s.clock()
-			contact := &parley.Contact{CreatedAt: now}
-			if err := tx.CreateContact(ctx, contact); err != nil {
-				return nil, err
-			}
-			tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
-			visitor = &store.Visitor{ChannelID: ch.ID, UID: in.Visitor, ContactID: contact.ID, CreatedAt: now}
-			return contact, tx.CreateVisitor(ctx, visitor)
-		},
+		// The visitor's conversation is theirs, never found through their
+		// contact: an email they type must not open someone else's.
 		thread: func(ctx context.Context, tx *store.Tx) (*parley.Conversation, string, error) {
 			v, err := tx.VisitorByUID(ctx, in.Visitor)
 			if parley.ErrorCode(err) == parley.ENOTFOUND {
@@ -81,15 +86,40 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 				return nil, "", parley.Invalid("visitor", "belongs to another chat")
 			}
 			visitor = v
-			id, err := tx.LatestConversation(ctx, ch.ID, v.ContactID)
-			if parley.ErrorCode(err) == parley.ENOTFOUND {
+			if v.ConversationID == nil {
 				return nil, "new", nil
 			}
-			if err != nil {
-				return nil, "", err
+			c, err := tx.Conversation(ctx, *v.ConversationID)
+			if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && (c.Placement == parley.PlacementTrash || c.Placement == parley.PlacementSpam) {
+				return nil, "new", nil
 			}
-			c, err := tx.Conversation(ctx, id)
-			return c, "latest", err
+			return c, "visitor", err
+		},
+		contact: func(ctx context.Context, tx *store.Tx) (*parley.Contact, error) {
+			if visitor != nil {
+				return tx.Contact(ctx, visitor.ContactID)
+			}
+			now := s.clock()
+			contact := &parley.Contact{CreatedAt: now}
+			if err := tx.CreateContact(ctx, contact); err != nil {
+				return nil, err
+			}
+			tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
+			visitor = &store.Visitor{ChannelID: ch.ID, UID: in.Visitor, ContactID: contact.ID, CreatedAt: now}
+			return contact, tx.CreateVisitor(ctx, visitor)
+		},
+		stored: func(ctx context.Context, tx *store.Tx, c *parley.Conversation, _ *parley.Message) error {
+			for _, consent := range in.Consents {
+				if err := tx.AddConsent(ctx, &store.Consent{ContactID: visitor.ContactID, Kind: consent.Kind, Subscription: consent.Subscription,
+					Text: consent.Text, ChannelID: &ch.ID, GivenAt: s.clock()}); err != nil {
+					return err
+				}
+			}
+			if visitor.ConversationID != nil && *visitor.ConversationID == c.ID {
+				return nil
+			}
+			visitor.ConversationID = &c.ID
+			return tx.SetVisitor(ctx, visitor)
 		},
 	}
 	out, err := s.take(ctx, arr)
@@ -100,4 +130,52 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 		return nil, parley.Errorf(parley.ECONFLICT, "this conversation was deleted")
 	}
 	return &Received{ConversationID: out.ConversationID, MessageID: out.MessageID, Duplicate: out.Duplicate}, nil
+}
+
+// ChatEmail records the email a visitor gives in the chat (SPEC CHT-6,
+// CHT-11): it matches a contact, or makes one, whose the visitor's
+// messages are from then on, and their conversation moves to that contact.
+// The widget goes on showing the visitor their own conversation only.
+func (s *Service) ChatEmail(ctx context.Context, ch *parley.Channel, visitorUID, email string) error {
+	who := parley.Mailbox{Email: email}
+	if err := checkAddress("email", &who); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		now := s.clock()
+		contact, err := s.resolveContact(ctx, tx, who, nil, ch.InboxID, now)
+		if err != nil {
+			return err
+		}
+		v, err := tx.VisitorByUID(ctx, visitorUID)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			return tx.CreateVisitor(ctx, &store.Visitor{ChannelID: ch.ID, UID: visitorUID, ContactID: contact.ID, CreatedAt: now})
+		}
+		if err != nil {
+			return err
+		}
+		if v.ChannelID != ch.ID {
+			return parley.Invalid("visitor", "belongs to another chat")
+		}
+		if v.ContactID == contact.ID {
+			return nil
+		}
+		v.ContactID = contact.ID
+		if err := tx.SetVisitor(ctx, v); err != nil || v.ConversationID == nil {
+			return err
+		}
+		c, err := tx.Conversation(ctx, *v.ConversationID)
+		if err != nil {
+			return err
+		}
+		was := c.ContactID
+		c.ContactID = &contact.ID
+		if err := tx.UpdateConversation(ctx, c); err != nil {
+			return err
+		}
+		e := parley.NewEvent(parley.EventContactAssociated, parley.ContactActor(contact), now,
+			map[string]any{"contact_id": contact.ID, "from_contact_id": was, "by": "visitor"})
+		tx.Append(e.In(c))
+		return nil
+	})
 }

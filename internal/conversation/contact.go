@@ -89,3 +89,12 @@ func (s *Service) UpdateContact(ctx context.Context, a parley.Actor, id parley.I
 	})
 	return out, err
 }
+
+// Consents returns what a contact agreed to, oldest first, to someone who
+// may see the contact (SPEC CHT-10).
+func (s *Service) Consents(ctx context.Context, a parley.Actor, id parley.ID) ([]store.Consent, error) {
+	if _, err := s.Contact(ctx, a, id); err != nil {
+		return nil, err
+	}
+	return s.store.Consents(ctx, id)
+}

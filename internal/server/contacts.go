@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/parley"
@@ -144,6 +145,28 @@ func (s *Server) searchContacts(ctx context.Context, a parley.Actor, in *searchC
 	out := make([]present.ContactJSON, 0, len(found))
 	for _, c := range found {
 		out = append(out, present.Contact(c))
+	}
+	return list(out), nil
+}
+
+// consentJSON is what a contact agreed to.
+type consentJSON struct {
+	Kind         string     `json:"kind" enum:"processing,subscription"`
+	Subscription string     `json:"subscription,omitempty"`
+	Text         string     `json:"text" doc:"The words agreed to."`
+	ChannelID    *parley.ID `json:"channel_id" doc:"The chat it was given in."`
+	GivenAt      time.Time  `json:"given_at"`
+}
+
+// contactConsents lists what a contact agreed to (SPEC CHT-10).
+func (s *Server) contactConsents(ctx context.Context, a parley.Actor, in *idInput) (*body[listJSON[consentJSON]], error) {
+	cs, err := s.conv.Consents(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]consentJSON, len(cs))
+	for i, c := range cs {
+		out[i] = consentJSON{Kind: c.Kind, Subscription: c.Subscription, Text: c.Text, ChannelID: c.ChannelID, GivenAt: c.GivenAt}
 	}
 	return list(out), nil
 }

@@ -114,6 +114,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "searchContacts", "GET", "/api/v1/contacts", member, s.searchContacts)
 	op(api, s, "getContact", "GET", "/api/v1/contacts/{id}", member, s.getContact)
 	op(api, s, "updateContact", "PATCH", "/api/v1/contacts/{id}", member, s.updateContact)
+	op(api, s, "listContactConsents", "GET", "/api/v1/contacts/{id}/consents", member, s.contactConsents)
 	op(api, s, "listContactConversations", "GET", "/api/v1/contacts/{id}/conversations", member, s.contactConversations)
 	op(api, s, "blockPreview", "GET", "/api/v1/contacts/{id}/block", member, s.blockPreview)
 	op(api, s, "blockContact", "POST", "/api/v1/contacts/{id}/block", member, s.block)

@@ -34,6 +34,9 @@ type widgetFrame struct {
 	ClientID string    `json:"client_id,omitempty"`
 	Text     string    `json:"text,omitempty"`
 	URL      string    `json:"url,omitempty"`
+	Email    string    `json:"email,omitempty"`
+	// Consent, on a message, is what the visitor agreed to before it.
+	Consent *chat.Agreed `json:"consent,omitempty"`
 }
 
 type widgetOut struct {
@@ -196,6 +199,20 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 				if err := write(widgetOut{Type: "ack", ClientID: f.ClientID, Message: m}); err != nil {
 					return err
 				}
+			case "email":
+				// The visitor's email: answered as a message is, by its
+				// client id.
+				out := any(widgetOut{Type: "ack", ClientID: f.ClientID})
+				if ok, wait := visitorRate.Take(v.UID); !ok {
+					p := s.widgetProblem(f.ClientID, &parley.Error{Code: parley.ERATELIMIT, Message: "too many messages: slow down", Reason: "rate_limited"})
+					p.RetryAfter = int(wait/time.Second) + 1
+					out = p
+				} else if err := v.SetEmail(ctx, f.Email); err != nil {
+					out = s.widgetProblem(f.ClientID, err)
+				}
+				if err := write(out); err != nil {
+					return err
+				}
 			case "typing":
 				if conv != 0 {
 					s.hub.Signal(ctx, realtime.Signal{Type: "typing", ConversationID: conv, InboxID: ch.InboxID,
@@ -249,6 +266,6 @@ func (s *Server) widgetSend(ctx context.Context, v *chat.Visitor, ch *parley.Cha
 	if ok, wait := siteRate.Take(ch.PublicKey); !ok {
 		return nil, wait, tooMany
 	}
-	m, _, err := v.Send(ctx, f.ClientID, f.Text, f.URL)
+	m, _, err := v.Send(ctx, f.ClientID, f.Text, f.URL, f.Consent)
 	return m, 0, err
 }

@@ -348,3 +348,64 @@ func TestChatFlows(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetEmailAndConsent: what a visitor agrees to is kept on their
+// contact with its words; an email they give moves their conversation to
+// the contact with that address — and the widget still shows them their
+// own conversation only, never that contact's others.
+func TestWidgetEmailAndConsent(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		private := w.push(w.salesAPI, "jo-1", "jo@client.example", "My account number is 1234")
+		jo := parley.ID(w.admin.must(200, "GET", path("/conversations/%d", parley.ID(private.num("conversation_id"))), nil).body["contact"].(map[string]any)["id"].(float64))
+
+		v := openWidget(t, w, key, "", 0)
+		v.send(map[string]any{"type": "message", "client_id": "m1", "text": "Hi", "consent": map[string]string{
+			"processing": "I agree that Acme keeps this chat.", "subscription": "Newsletter", "subscription_text": "Send me the newsletter"}})
+		first := v.next()
+		if first.Type != "ack" {
+			t.Fatalf("first message: %+v", first)
+		}
+		conv := first.Message.ConversationID
+		anon := parley.ID(w.admin.must(200, "GET", path("/conversations/%d", conv), nil).body["contact"].(map[string]any)["id"].(float64))
+		consents := w.admin.must(200, "GET", path("/contacts/%d/consents", anon), nil).items()
+		if len(consents) != 2 || consents[0]["kind"] != "processing" || consents[0]["text"] != "I agree that Acme keeps this chat." ||
+			consents[1]["subscription"] != "Newsletter" || consents[1]["given_at"] == nil {
+			t.Errorf("consents: %v", consents)
+		}
+
+		v.send(map[string]any{"type": "email", "client_id": "e1", "email": "not an address"})
+		if got := v.next(); got.Type != "error" || got.Status != 400 || got.ClientID != "e1" {
+			t.Errorf("a bad email: %+v", got)
+		}
+		v.send(map[string]any{"type": "email", "client_id": "e2", "email": "Jo@Client.example"})
+		if got := v.next(); got.Type != "ack" || got.ClientID != "e2" {
+			t.Fatalf("an email: %+v", got)
+		}
+		c := w.admin.must(200, "GET", path("/conversations/%d", conv), nil)
+		if got := parley.ID(c.body["contact"].(map[string]any)["id"].(float64)); got != jo {
+			t.Errorf("the chat's contact after the email: %d, want jo (%d)", got, jo)
+		}
+		// Back in the widget: their chat, not jo's other conversation.
+		back := openWidget(t, w, key, v.token, 0)
+		if got := back.next(); got.Type != "message" || got.Message.ConversationID != conv || got.Message.Text != "Hi" {
+			t.Errorf("after giving jo's email, the widget shows %+v", got)
+		}
+		if again := back.write("m2", "Still me"); again.Message.ConversationID != conv {
+			t.Errorf("writing again went to %d, want %d", again.Message.ConversationID, conv)
+		}
+
+		// Email first, before writing: their first conversation is that contact's.
+		early := openWidget(t, w, key, "", 0)
+		early.send(map[string]any{"type": "email", "client_id": "e1", "email": "new@visitor.example"})
+		if got := early.next(); got.Type != "ack" {
+			t.Fatalf("an email before writing: %+v", got)
+		}
+		m := early.write("m1", "Hello")
+		got := w.admin.must(200, "GET", path("/conversations/%d", m.Message.ConversationID), nil).body["contact"].(map[string]any)
+		if got["email"] != "new@visitor.example" {
+			t.Errorf("the first conversation of a visitor who gave their email: contact %v", got)
+		}
+	})
+}

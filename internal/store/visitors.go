@@ -15,13 +15,16 @@ type Visitor struct {
 	ChannelID parley.ID
 	UID       string
 	ContactID parley.ID
-	CreatedAt time.Time
+	// ConversationID is the conversation the widget shows them, nil
+	// before their first message or once it is deleted.
+	ConversationID *parley.ID
+	CreatedAt      time.Time
 }
 
-const visitorColumns = `id, channel_id, uid, contact_id, created_at`
+const visitorColumns = `id, channel_id, uid, contact_id, conversation_id, created_at`
 
 func scanVisitor(sc interface{ Scan(...any) error }, v *Visitor) error {
-	return sc.Scan(&v.ID, &v.ChannelID, &v.UID, &v.ContactID, &v.CreatedAt)
+	return sc.Scan(&v.ID, &v.ChannelID, &v.UID, &v.ContactID, &v.ConversationID, &v.CreatedAt)
 }
 
 // VisitorByUID returns a visitor by their identity, or ENOTFOUND.
@@ -38,6 +41,38 @@ func (tx *Tx) CreateVisitor(ctx context.Context, v *Visitor) error {
 	err := tx.db.QueryRowContext(ctx, `INSERT INTO visitors (channel_id, uid, contact_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 		v.ChannelID, v.UID, v.ContactID, v.CreatedAt).Scan(&v.ID)
 	return tx.wrap(err, "create visitor")
+}
+
+// SetVisitor saves whose messages a visitor's are and which conversation
+// the widget shows them.
+func (tx *Tx) SetVisitor(ctx context.Context, v *Visitor) error {
+	return tx.exec1(ctx, "visitor", `UPDATE visitors SET contact_id = $2, conversation_id = $3 WHERE id = $1`, v.ID, v.ContactID, v.ConversationID)
+}
+
+// Consent is what a contact agreed to (SPEC CHT-10).
+type Consent struct {
+	ID           parley.ID
+	ContactID    parley.ID
+	Kind         string // processing, subscription
+	Subscription string
+	Text         string
+	ChannelID    *parley.ID
+	GivenAt      time.Time
+}
+
+// AddConsent records a contact's consent and sets its id.
+func (tx *Tx) AddConsent(ctx context.Context, c *Consent) error {
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO contact_consents (contact_id, kind, subscription, text, channel_id, given_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.ContactID, c.Kind, c.Subscription, c.Text, c.ChannelID, c.GivenAt).Scan(&c.ID)
+	return tx.wrap(err, "add consent")
+}
+
+// Consents returns what a contact agreed to, oldest first.
+func (q *Q) Consents(ctx context.Context, contactID parley.ID) ([]Consent, error) {
+	return appendRows(ctx, q, nil, "consents", `SELECT id, contact_id, kind, subscription, text, channel_id, given_at
+		FROM contact_consents WHERE contact_id = $1 ORDER BY id`, []any{contactID}, func(sc interface{ Scan(...any) error }, c *Consent) error {
+		return sc.Scan(&c.ID, &c.ContactID, &c.Kind, &c.Subscription, &c.Text, &c.ChannelID, &c.GivenAt)
+	})
 }
 
 // CustomerMessages returns a conversation's messages to and from its

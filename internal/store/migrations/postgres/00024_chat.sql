@@ -11,9 +11,26 @@ CREATE TABLE visitors (
     channel_id BIGINT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
     uid        TEXT NOT NULL UNIQUE,
     contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    -- The conversation the widget shows them: found by the visitor, never
+    -- by their contact, so an email a visitor types opens no one else's.
+    conversation_id BIGINT NULL REFERENCES conversations (id) ON DELETE SET NULL,
     created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX visitors_contact ON visitors (contact_id);
+CREATE INDEX visitors_conversation ON visitors (conversation_id);
+
+-- What a contact agreed to, when and in which words (SPEC CHT-10): to the
+-- processing of their data, or to be contacted about a subscription.
+CREATE TABLE contact_consents (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    contact_id   BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL CHECK (kind IN ('processing', 'subscription')),
+    subscription TEXT NOT NULL DEFAULT '',
+    text         TEXT NOT NULL,
+    channel_id   BIGINT NULL REFERENCES channels (id) ON DELETE SET NULL,
+    given_at     TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX contact_consents_contact ON contact_consents (contact_id, id);
 
 -- An inbox's chat flows (SPEC CHT-2): the first enabled one that matches
 -- the visitor and the page shows. settings is the flow as JSON (chat.Flow).
@@ -27,6 +44,7 @@ CREATE TABLE chat_flows (
 CREATE INDEX chat_flows_inbox ON chat_flows (inbox_id, position);
 
 -- +goose Down
+DROP TABLE contact_consents;
 DROP TABLE chat_flows;
 DROP TABLE visitors;
 DROP INDEX channels_public_key;
