@@ -192,4 +192,51 @@ test.describe('live chat', () => {
       await site.close();
     }
   });
+
+  test('email capture comes first when configured, and explicit consent blocks sending until the visitor agrees', async ({ browser, parley }) => {
+    const site = await new Website(parley.url).start();
+    try {
+      const inbox = await parley.inbox('Consent desk');
+      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Consent chat', config: { allowed_origins: [site.url] } });
+      site.key = ch.public_key;
+      await parley.api('POST', `/inboxes/${inbox.id}/chat-flows`, {
+        name: 'Careful',
+        enabled: true,
+        email_capture: { when: 'first', text: 'Your email, please?' },
+        consent: { processing: 'explicit', text: 'I agree that Acme keeps this conversation.', subscription: 'Newsletter' },
+      });
+      const visitor = await visit(browser, site.url);
+      await launcher(visitor).click();
+      const frame = chat(visitor);
+      await expect(frame.getByText('Your email, please?')).toBeVisible();
+      await expect(frame.getByRole('button', { name: 'Send' })).toBeDisabled();
+      await frame.getByRole('textbox', { name: 'Email' }).fill('lou@visitor.test');
+      await frame.getByRole('button', { name: 'Continue' }).click();
+
+      await expect(frame.getByText('I agree that Acme keeps this conversation.')).toBeVisible();
+      await expect(frame.getByRole('button', { name: 'Send' })).toBeDisabled();
+      await frame.getByRole('checkbox', { name: 'Keep me informed: Newsletter' }).check();
+      await frame.getByRole('button', { name: 'I agree' }).click();
+      await frame.getByRole('textbox', { name: 'Write a message…' }).fill('Hello with consent');
+      await frame.getByRole('button', { name: 'Send' }).click();
+      await expect(frame.getByText('Hello with consent')).toBeVisible();
+      await expect(frame.getByText('Sending…')).toHaveCount(0);
+
+      const list = await parley.api('GET', `/conversations?inbox=${inbox.id}&view=open`);
+      const conv = list.items.find((c: { preview: string }) => c.preview === 'Hello with consent');
+      expect(conv.contact.email).toBe('lou@visitor.test');
+      const consents = await parley.api('GET', `/contacts/${conv.contact.id}/consents`);
+      expect(consents.items.map((c: { kind: string; text: string }) => [c.kind, c.text])).toEqual([
+        ['processing', 'I agree that Acme keeps this conversation.'],
+        ['subscription', 'Newsletter'],
+      ]);
+      // The agent sees them beside the conversation.
+      const agent = await signIn(browser, parley, await parley.user('Agent Consent'));
+      await agent.getByRole('link', { name: /Hello with consent/ }).first().click();
+      await expect(agent.getByText('I agree that Acme keeps this conversation.')).toBeVisible();
+      await expect(agent.getByText('Subscribed to')).toBeVisible();
+    } finally {
+      await site.close();
+    }
+  });
 });

@@ -1,12 +1,14 @@
 /** A message as the widget shows it (internal/chat.Message). */
 export type ChatMessage = { id: number; conversation_id: number; from: 'visitor' | 'agent'; author?: string; text: string; at: string };
 /** A message written here that the server has not acknowledged yet. */
-export type Pending = { client_id: string; text: string; error?: string; retryAt?: number };
+export type Pending = { client_id: string; text: string; consent?: Agreed; error?: string; retryAt?: number };
+/** What a visitor agreed to before writing (chat.Agreed). */
+export type Agreed = { processing?: string; subscription?: string; subscription_text?: string };
 
 type Out =
   | { type: 'hello'; token: string; online?: boolean }
   | { type: 'message'; message: ChatMessage }
-  | { type: 'ack'; client_id: string; message: ChatMessage }
+  | { type: 'ack'; client_id: string; message?: ChatMessage }
   | { type: 'typing'; author?: string }
   | { type: 'error'; client_id?: string; status: number; reason?: string; detail: string; retry_after?: number };
 
@@ -45,6 +47,7 @@ export class ChatConnection {
   private attempts = 0;
   private stopped = false;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private asked = new Map<string, (error: string | null) => void>();
   private readonly o: Required<Omit<Options, 'storage'>> & { storage: Options['storage'] };
 
   constructor(o: Options) {
@@ -86,11 +89,11 @@ export class ChatConnection {
     this.socket?.close();
   }
 
-  /** send writes a message: shown at once as pending, sent when connected. */
-  send(text: string) {
+  /** send writes a message: shown at once as pending, sent when connected, with what the visitor agreed to. */
+  send(text: string, consent?: Agreed) {
     text = text.trim();
     if (!text) return;
-    const p: Pending = { client_id: this.o.id(), text };
+    const p: Pending = { client_id: this.o.id(), text, consent };
     this.pending = [...this.pending, p];
     this.transmit(p);
     this.o.onchange();
@@ -103,7 +106,15 @@ export class ChatConnection {
 
   private transmit(p: Pending) {
     if (!this.connected || !this.socket) return;
-    this.socket.send(JSON.stringify({ type: 'message', client_id: p.client_id, text: p.text, url: this.o.page() }));
+    this.socket.send(JSON.stringify({ type: 'message', client_id: p.client_id, text: p.text, url: this.o.page(), consent: p.consent }));
+  }
+
+  /** email gives the visitor's email; it resolves with null once kept, or the reason it was refused. */
+  email(address: string): Promise<string | null> {
+    if (!this.connected || !this.socket) return Promise.resolve('offline');
+    const id = this.o.id();
+    this.socket.send(JSON.stringify({ type: 'email', client_id: id, email: address.trim() }));
+    return new Promise((ok) => this.asked.set(id, ok));
   }
 
   private add(m: ChatMessage) {
@@ -125,8 +136,10 @@ export class ChatConnection {
         if (f.message.from === 'agent') this.typing = '';
         break;
       case 'ack':
+        this.asked.get(f.client_id)?.(null);
+        this.asked.delete(f.client_id);
         this.pending = this.pending.filter((p) => p.client_id !== f.client_id);
-        this.add(f.message);
+        if (f.message) this.add(f.message);
         break;
       case 'typing':
         this.typing = f.author || '…';
@@ -137,6 +150,11 @@ export class ChatConnection {
         }, 6000);
         break;
       case 'error': {
+        if (f.client_id && this.asked.has(f.client_id)) {
+          this.asked.get(f.client_id)!(f.reason || String(f.status));
+          this.asked.delete(f.client_id);
+          break;
+        }
         const p = this.pending.find((x) => x.client_id === f.client_id);
         if (p && f.status === 429 && f.retry_after) {
           // Too fast: send it again when the server says.

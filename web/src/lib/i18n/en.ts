@@ -355,6 +355,8 @@ export const en = {
   'rich.linkPrompt': 'Link address',
   'contact.label': 'Contact',
   'contact.visitor': 'Website visitor',
+  'contact.consented': 'Agreed to',
+  'contact.subscribed': 'Subscribed to',
   'contact.unknown': 'Unknown',
   'contact.email': 'Email',
   'contact.phone': 'Phone',

@@ -352,6 +352,8 @@ export const fr: Record<Key, Message> = {
   'rich.linkPrompt': 'Adresse du lien',
   'contact.label': 'Contact',
   'contact.visitor': 'Visiteur du site',
+  'contact.consented': 'A accepté',
+  'contact.subscribed': 'Abonné à',
   'contact.unknown': 'Inconnu',
   'contact.email': 'E-mail',
   'contact.phone': 'Téléphone',
