@@ -70,6 +70,19 @@ func (v *Visitor) Conversation(ctx context.Context) (parley.ID, error) {
 	return *stored.ConversationID, nil
 }
 
+// Contact returns the contact the visitor's messages are from, 0 before
+// they first write or give their email.
+func (v *Visitor) Contact(ctx context.Context) (parley.ID, error) {
+	stored, err := v.s.store.VisitorByUID(ctx, v.UID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && stored.ChannelID != v.ch.ID {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return stored.ContactID, nil
+}
+
 // Message is a message as the widget shows it.
 type Message struct {
 	ID             parley.ID `json:"id"`

@@ -128,10 +128,25 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 		sent[m.ID] = true
 		return write(widgetOut{Type: "message", Message: m})
 	}
+	// signal tells the agents what the visitor is doing: here (viewing,
+	// again every widgetPing), typing, or gone (left).
+	signal := func(typ string) {
+		if conv == 0 {
+			return
+		}
+		contact, err := v.Contact(ctx)
+		if err != nil || contact == 0 {
+			return
+		}
+		s.hub.Signal(context.WithoutCancel(ctx), realtime.Signal{Type: typ, ConversationID: conv, InboxID: ch.InboxID,
+			Actor: present.ActorJSON{Kind: parley.ActorContact, ID: &contact}, At: time.Now()})
+	}
+	defer func() { signal("left") }()
 	follow := func(id parley.ID) {
 		if id != 0 && id != conv {
 			conv = id
 			s.hub.Follow(sub, []realtime.Topic{realtime.ConversationTopic(id)})
+			signal("viewing")
 		}
 	}
 	current, err := v.Conversation(ctx)
@@ -172,6 +187,7 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 		}
 	}()
 	ping := time.NewTicker(widgetPing)
+	var announced time.Time
 	defer ping.Stop()
 	for {
 		select {
@@ -214,10 +230,7 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 					return err
 				}
 			case "typing":
-				if conv != 0 {
-					s.hub.Signal(ctx, realtime.Signal{Type: "typing", ConversationID: conv, InboxID: ch.InboxID,
-						Actor: present.ActorJSON{Kind: parley.ActorContact, Name: "visitor"}, At: time.Now()})
-				}
+				signal("typing")
 			}
 		case e, ok := <-sub.Events:
 			if !ok {
@@ -238,12 +251,19 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 				return err
 			}
 		case sig := <-sub.Signals:
+			if sig.Type == "viewing" && sig.ConversationID == conv && sig.Actor.Kind == parley.ActorUser && time.Since(announced) > 5*time.Second {
+				// An agent opened the conversation: say the visitor is here
+				// now rather than at the next ping.
+				announced = time.Now()
+				signal("viewing")
+			}
 			if sig.Type == "typing" && sig.ConversationID == conv && sig.Actor.Kind == parley.ActorUser {
 				if err := write(widgetOut{Type: "typing", Author: sig.Actor.Name}); err != nil {
 					return err
 				}
 			}
 		case <-ping.C:
+			signal("viewing")
 			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			err := conn.Ping(pctx)
 			cancel()

@@ -409,3 +409,33 @@ func TestWidgetEmailAndConsent(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetBlocked: a blocked visitor may still open the chat and write —
+// nothing tells them — but what they write never reaches the inbox (SPEC
+// CNV-7).
+func TestWidgetBlocked(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		v := openWidget(t, w, key, "", 0)
+		first := v.write("m1", "Buy cheap watches")
+		conv := first.Message.ConversationID
+		contact := parley.ID(w.admin.must(200, "GET", path("/conversations/%d", conv), nil).body["contact"].(map[string]any)["id"].(float64))
+		w.ana.must(200, "POST", path("/contacts/%d/block", contact), nil)
+
+		again := v.write("m2", "Really cheap")
+		if again.Type != "ack" {
+			t.Fatalf("a blocked visitor writing: %+v, want an ordinary ack", again)
+		}
+		c := w.admin.must(200, "GET", path("/conversations/%d", conv), nil)
+		if c.body["placement"] != "filtered" {
+			t.Errorf("a blocked visitor's conversation: %s, want filtered", c.body["placement"])
+		}
+		open := w.ana.must(200, "GET", path("/conversations?inbox=%d&view=open", w.sales), nil).items()
+		for _, it := range open {
+			if parley.ID(it["id"].(float64)) == conv {
+				t.Errorf("a blocked visitor's conversation is in the inbox's open view")
+			}
+		}
+	})
+}

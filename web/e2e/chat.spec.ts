@@ -99,6 +99,13 @@ test.describe('live chat', () => {
       await agent.getByRole('link', { name: /ma commande est-elle partie/ }).first().click();
       await expect(agent.getByRole('listitem', { name: /Website visitor/ }).first()).toBeVisible();
       await expect(agent.getByRole('link', { name: `${site.url}/pricing` })).toBeVisible();
+      // Typing shows both ways, and the agent sees the visitor is there.
+      await expect(agent.getByText('The visitor has the chat open')).toBeVisible();
+      await frame.getByRole('textbox').pressSequentially('Et la facture');
+      await expect(agent.getByText('The visitor is typing…')).toBeVisible();
+      await frame.getByRole('textbox').fill('');
+      await agent.getByRole('textbox', { name: 'Your reply' }).pressSequentially('Oui');
+      await expect(frame.getByText('Agent Chat écrit…')).toBeVisible();
       await agent.getByRole('textbox', { name: 'Your reply' }).fill('Oui, ce matin.');
       await agent.getByRole('button', { name: /^Send/ }).click();
       await expect(frame.getByText('Oui, ce matin.')).toBeVisible();

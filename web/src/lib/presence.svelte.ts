@@ -17,8 +17,12 @@ export class Presence {
 
   /** take records a signal; true when it shows someone who was not there. */
   take(s: Signal): boolean {
-    const uid = s.actor.id;
+    // A chat visitor (a contact) is kept apart from teammates: by the
+    // negative of their contact id, and named '' (see visitorName).
+    const visitor = s.actor.kind === 'contact';
+    const uid = visitor && s.actor.id !== null ? -s.actor.id : s.actor.id;
     if (uid === null || uid === this.me()) return false;
+    if (visitor) s = { ...s, actor: { ...s.actor, name: '' } };
     const conv = (this.seen[s.conversation_id] ??= {});
     const at = Date.now();
     const arrived = s.type !== 'left' && !((conv[uid]?.viewingUntil ?? 0) > at);

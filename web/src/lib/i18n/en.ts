@@ -224,6 +224,8 @@ export const en = {
   'thread.actions': 'Conversation actions',
   'thread.timeline': 'Messages and events',
 
+  'presence.visitorTyping': 'The visitor is typing…',
+  'presence.visitorHere': 'The visitor has the chat open',
   'presence.viewing': '{names} is also looking at this conversation',
   'presence.typing': '{names} is replying…',
   'presence.typingShort': 'replying…',

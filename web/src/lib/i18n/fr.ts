@@ -221,6 +221,8 @@ export const fr: Record<Key, Message> = {
   'thread.actions': 'Actions sur la conversation',
   'thread.timeline': 'Messages et événements',
 
+  'presence.visitorTyping': 'Le visiteur écrit…',
+  'presence.visitorHere': 'Le visiteur a la discussion ouverte',
   'presence.viewing': '{names} consulte aussi cette conversation',
   'presence.typing': '{names} est en train de répondre…',
   'presence.typingShort': 'répond…',
