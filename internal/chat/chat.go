@@ -44,17 +44,34 @@ type Visitor struct {
 	ch    *parley.Channel
 	UID   string
 	Token string // the signed identity the browser keeps
+	// User is the site's signed-in user the visitor is, as the site's
+	// server vouched; nil for an anonymous visitor.
+	User *SignedUser
+	// UserError says why an identity the site passed was refused (the
+	// visitor goes on anonymous): for the site's developers.
+	UserError string
 }
 
-// Visitor returns the visitor a token names on ch; an empty or invalid
-// token (a new browser, or a forged one) is a new visitor with a new
-// identity.
-func (s *Service) Visitor(ch *parley.Channel, token string) *Visitor {
+// Visitor returns the visitor a token names on ch, or, when the site
+// passed its signed-in user's identity (SPEC CHT-11), that user — the
+// same visitor on every device. An empty or invalid token (a new browser,
+// or a forged one) is a new visitor with a new identity.
+func (s *Service) Visitor(ch *parley.Channel, token, identity string, now time.Time) *Visitor {
+	v := &Visitor{s: s, ch: ch}
+	if identity != "" {
+		u, err := VerifyUser(ch.ChatSettings().Identity.Secret, identity, now)
+		if err == nil {
+			v.User, v.UID = u, userUID(ch.ID, u.ID)
+			return v
+		}
+		v.UserError = parley.ErrorReason(err)
+	}
 	uid, err := s.ids.Verify(ch.ID, token)
 	if err != nil {
 		uid, token = s.ids.Mint(ch.ID)
 	}
-	return &Visitor{s: s, ch: ch, UID: uid, Token: token}
+	v.UID, v.Token = uid, token
+	return v
 }
 
 // Conversation returns the visitor's current conversation, 0 before they
@@ -107,6 +124,9 @@ type Agreed struct {
 // they agreed to goes on their contact with it.
 func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed) (*Message, bool, error) {
 	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL}
+	if v.User != nil {
+		in.Email, in.Name = v.User.Email, v.User.Name
+	}
 	if consent != nil && consent.Processing != "" {
 		in.Consents = append(in.Consents, conversation.ChatConsent{Kind: "processing", Text: consent.Processing})
 	}

@@ -40,18 +40,17 @@ func defaultFlow() Flow {
 
 // Show returns what the widget of ch shows the visitor token names (any,
 // even none) on page, at now.
-func (s *Service) Show(ctx context.Context, ch *parley.Channel, token, page string, now time.Time) (*Shown, error) {
+func (s *Service) Show(ctx context.Context, ch *parley.Channel, token, identity, page string, now time.Time) (*Shown, error) {
 	flows, err := s.flows(ctx, s.store.Q, ch.InboxID)
 	if err != nil {
 		return nil, err
 	}
 	var contact *parley.Contact
-	if uid, err := s.ids.Verify(ch.ID, token); err == nil {
-		if v, err := s.store.VisitorByUID(ctx, uid); err == nil && v.ChannelID == ch.ID {
-			contact, _ = s.store.Contact(ctx, v.ContactID)
-		}
+	visitor := s.Visitor(ch, token, identity, now)
+	if v, err := s.store.VisitorByUID(ctx, visitor.UID); err == nil && v.ChannelID == ch.ID {
+		contact, _ = s.store.Contact(ctx, v.ContactID)
 	}
-	known := contact != nil && contact.Email != ""
+	known := visitor.User != nil || contact != nil && contact.Email != ""
 	var f *Flow
 	if len(flows) == 0 {
 		d := defaultFlow()

@@ -23,6 +23,9 @@ type ChatInbound struct {
 	// Consents are what the visitor agreed to before writing (SPEC
 	// CHT-10): recorded on their contact with the message.
 	Consents []ChatConsent
+	// Email and Name are a signed-in user's, as their site vouched (SPEC
+	// CHT-11): their first message is from the contact with that email.
+	Email, Name string
 }
 
 // ChatConsent is a visitor's agreement, in the words they agreed to.
@@ -100,11 +103,23 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 				return tx.Contact(ctx, visitor.ContactID)
 			}
 			now := s.clock()
-			contact := &parley.Contact{CreatedAt: now}
-			if err := tx.CreateContact(ctx, contact); err != nil {
-				return nil, err
+			var contact *parley.Contact
+			if in.Email != "" {
+				c, err := s.resolveContact(ctx, tx, parley.Mailbox{Name: in.Name, Email: in.Email}, nil, ch.InboxID, now)
+				if err != nil {
+					return nil, err
+				}
+				contact = c
+			} else {
+				contact = &parley.Contact{Name: in.Name, CreatedAt: now}
+				if in.Name != "" {
+					contact.NameInbox = &ch.InboxID
+				}
+				if err := tx.CreateContact(ctx, contact); err != nil {
+					return nil, err
+				}
+				tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
 			}
-			tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
 			visitor = &store.Visitor{ChannelID: ch.ID, UID: in.Visitor, ContactID: contact.ID, CreatedAt: now}
 			return contact, tx.CreateVisitor(ctx, visitor)
 		},

@@ -41,6 +41,7 @@ func (s *Service) CreateChannel(ctx context.Context, a parley.Actor, inboxID par
 	c.Mailbox = mailboxOf(c)
 	if c.Kind == parley.ChannelChat {
 		c.PublicKey = publicKey()
+		c.Config = withIdentitySecret(c.Config)
 	}
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Inbox(ctx, inboxID); err != nil {
@@ -168,6 +169,59 @@ func validConfig(kind parley.ChannelKind, cfg json.RawMessage) (json.RawMessage,
 // digits (130 bits), safe in a URL and an HTML attribute.
 func publicKey() string { return strings.ToLower(rand.Text()) }
 
+// withIdentitySecret returns a chat's config with a new identity secret:
+// what the site's server signs its signed-in users' identities with (SPEC
+// CHT-11).
+func withIdentitySecret(cfg json.RawMessage) json.RawMessage {
+	m := map[string]any{}
+	_ = json.Unmarshal(cfg, &m)
+	m["identity"] = map[string]any{"secret": rand.Text() + rand.Text()}
+	out, _ := json.Marshal(m)
+	return out
+}
+
+// IdentitySecret returns a chat channel's identity secret (admins), for
+// the site's server to sign its users' identities with.
+func (s *Service) IdentitySecret(ctx context.Context, a parley.Actor, id parley.ID) (string, error) {
+	if err := auth.Admin(a); err != nil {
+		return "", err
+	}
+	c, err := s.store.Channel(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if c.Kind != parley.ChannelChat {
+		return "", parley.Invalid("id", "is not a chat channel")
+	}
+	return c.ChatSettings().Identity.Secret, nil
+}
+
+// RotateIdentitySecret gives a chat channel a new identity secret (admins):
+// identities signed with the old one are refused from now on.
+func (s *Service) RotateIdentitySecret(ctx context.Context, a parley.Actor, id parley.ID) (string, error) {
+	if err := auth.Admin(a); err != nil {
+		return "", err
+	}
+	var secret string
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.Channel(ctx, id)
+		if err != nil {
+			return err
+		}
+		if c.Kind != parley.ChannelChat {
+			return parley.Invalid("id", "is not a chat channel")
+		}
+		c.Config = withIdentitySecret(c.Config)
+		secret = c.ChatSettings().Identity.Secret
+		if err := tx.UpdateChannel(ctx, c); err != nil {
+			return err
+		}
+		tx.Append(channelEvent(parley.EventChannelUpdated, a, c, s))
+		return nil
+	})
+	return secret, err
+}
+
 // mailboxOf names the IMAP mailbox a channel connects, "" for none.
 func mailboxOf(c *parley.Channel) string {
 	if c.Kind != parley.ChannelEmail {
@@ -201,6 +255,15 @@ func keepPassword(old, next json.RawMessage) json.RawMessage {
 			delete(n, "from_address")
 		} else {
 			n["from_address"] = o["from_address"]
+		}
+		changed = true
+	}
+	// A chat's identity secret changes only by RotateIdentitySecret.
+	if o["identity"] != nil || n["identity"] != nil {
+		if o["identity"] == nil {
+			delete(n, "identity")
+		} else {
+			n["identity"] = o["identity"]
 		}
 		changed = true
 	}

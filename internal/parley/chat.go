@@ -13,6 +13,11 @@ type ChatSettings struct {
 	// ("https://shop.example"): the widget's frame may be embedded by them
 	// only, and they alone may read its configuration (SPEC CHT-1).
 	AllowedOrigins []string `json:"allowed_origins,omitempty"`
+	// Identity holds the secret the site's server signs its signed-in
+	// users' identities with (SPEC CHT-11); Parley makes and rotates it.
+	Identity struct {
+		Secret string `json:"secret,omitempty"`
+	} `json:"identity,omitzero"`
 }
 
 // MaxOrigins bounds a chat channel's allowed origins.

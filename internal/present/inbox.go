@@ -58,5 +58,6 @@ func Channel(c *parley.Channel) ChannelJSON {
 			delete(m, "password") // write-only
 		}
 	}
+	delete(cfg, "identity") // read apart, by admins (identity-secret)
 	return ChannelJSON{ID: c.ID, InboxID: c.InboxID, Kind: c.Kind, Name: c.Name, Enabled: c.Enabled, Config: cfg, PublicKey: c.PublicKey, CreatedAt: c.CreatedAt}
 }

@@ -71,3 +71,27 @@ func (s *Server) orderChatFlows(ctx context.Context, a parley.Actor, in *flowOrd
 	}
 	return list(fs), nil
 }
+
+// identitySecretJSON is a chat's identity secret.
+type identitySecretJSON struct {
+	Secret string `json:"secret" doc:"What the site's server signs its signed-in users' identities with (HMAC-SHA256). Keep it on the server."`
+}
+
+// identitySecret shows a chat channel's identity secret to admins.
+func (s *Server) identitySecret(ctx context.Context, a parley.Actor, in *idInput) (*body[identitySecretJSON], error) {
+	secret, err := s.org.IdentitySecret(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &body[identitySecretJSON]{identitySecretJSON{secret}}, nil
+}
+
+// rotateIdentitySecret gives a chat channel a new identity secret:
+// identities signed with the old one are refused from now on.
+func (s *Server) rotateIdentitySecret(ctx context.Context, a parley.Actor, in *idInput) (*body[identitySecretJSON], error) {
+	secret, err := s.org.RotateIdentitySecret(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &body[identitySecretJSON]{identitySecretJSON{secret}}, nil
+}

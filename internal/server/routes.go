@@ -65,6 +65,8 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "orderChatFlows", "PUT", "/api/v1/inboxes/{id}/chat-flows/order", admin, s.orderChatFlows)
 	op(api, s, "updateChatFlow", "PUT", "/api/v1/inboxes/{id}/chat-flows/{flow}", admin, s.updateChatFlow)
 	op(api, s, "deleteChatFlow", "DELETE", "/api/v1/inboxes/{id}/chat-flows/{flow}", admin, s.deleteChatFlow, noContent)
+	op(api, s, "getIdentitySecret", "GET", "/api/v1/channels/{id}/identity-secret", admin, s.identitySecret)
+	op(api, s, "rotateIdentitySecret", "POST", "/api/v1/channels/{id}/identity-secret", admin, s.rotateIdentitySecret)
 	op(api, s, "getRouting", "GET", "/api/v1/channels/{id}/routing", admin, s.getRouting)
 	op(api, s, "setRouting", "PUT", "/api/v1/channels/{id}/routing", admin, s.setRouting)
 	op(api, s, "receiveMessage", "POST", "/api/v1/channels/{id}/messages", member, s.receiveMessage, created, maxBody(2<<20))

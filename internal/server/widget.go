@@ -95,7 +95,7 @@ func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) {
 		h.Add("Vary", "Origin")
 		if r.Method == http.MethodOptions {
 			h.Set("Access-Control-Allow-Methods", "GET")
-			h.Set("Access-Control-Allow-Headers", visitorHeader)
+			h.Set("Access-Control-Allow-Headers", visitorHeader+", "+identityHeader)
 			h.Set("Access-Control-Max-Age", "600")
 			w.WriteHeader(http.StatusNoContent)
 			return
@@ -105,7 +105,7 @@ func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	shown, err := s.chat.Show(r.Context(), ch, r.Header.Get(visitorHeader), r.URL.Query().Get("url"), time.Now())
+	shown, err := s.chat.Show(r.Context(), ch, r.Header.Get(visitorHeader), r.Header.Get(identityHeader), r.URL.Query().Get("url"), time.Now())
 	if err != nil {
 		s.log.Error("chat config", "err", err)
 		writeProblem(w, http.StatusInternalServerError, "internal error")
@@ -119,6 +119,10 @@ func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request) {
 // visitorHeader carries the visitor's identity to the configuration: a
 // flow may be for known contacts only, and a heading their owner.
 const visitorHeader = "X-Parley-Visitor"
+
+// identityHeader carries a site's signed-in user (data-identity, SPEC
+// CHT-11).
+const identityHeader = "X-Parley-Identity"
 
 // widgetProblem is an error frame of the widget's stream, in the terms of
 // an HTTP answer: status, reason, and when to try again.

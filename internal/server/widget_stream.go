@@ -30,6 +30,7 @@ import (
 type widgetFrame struct {
 	Type     string    `json:"type"` // hello, message, typing
 	Token    string    `json:"token,omitempty"`
+	Identity string    `json:"identity,omitempty"` // a site's signed-in user (data-identity)
 	After    parley.ID `json:"after,omitempty"`
 	ClientID string    `json:"client_id,omitempty"`
 	Text     string    `json:"text,omitempty"`
@@ -46,6 +47,9 @@ type widgetOut struct {
 	ClientID string        `json:"client_id,omitempty"`
 	Message  *chat.Message `json:"message,omitempty"`
 	Author   string        `json:"author,omitempty"`
+	// IdentityError says why the site's signed-in user was refused
+	// (identity_invalid, identity_expired): the visitor goes on anonymous.
+	IdentityError string `json:"identity_error,omitempty"`
 }
 
 // widgetPing keeps an idle stream's proxies from closing it.
@@ -96,7 +100,7 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 	if json.Unmarshal(raw, &hello) != nil || hello.Type != "hello" {
 		return closeError{websocket.StatusPolicyViolation, `send {"type": "hello", "token": "…", "after": <id>} first`}
 	}
-	v := s.chat.Visitor(ch, hello.Token)
+	v := s.chat.Visitor(ch, hello.Token, hello.Identity, time.Now())
 	write := func(out any) error {
 		b, err := json.Marshal(out)
 		if err != nil {
@@ -107,7 +111,7 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 		return conn.Write(wctx, websocket.MessageText, b)
 	}
 	online := ch.Enabled
-	if err := write(widgetOut{Type: "hello", Token: v.Token, Online: &online}); err != nil {
+	if err := write(widgetOut{Type: "hello", Token: v.Token, Online: &online, IdentityError: v.UserError}); err != nil {
 		return err
 	}
 

@@ -2,6 +2,10 @@ package server_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -92,22 +96,24 @@ func TestWidgetEndpoints(t *testing.T) {
 
 // visitor is a chat widget's stream in a test.
 type visitor struct {
-	t      *testing.T
-	conn   *websocket.Conn
-	token  string
-	online bool
+	t             *testing.T
+	conn          *websocket.Conn
+	token         string
+	online        bool
+	identityError string
 }
 
 type widgetMsg struct {
-	Type       string `json:"type"`
-	Token      string `json:"token"`
-	Online     *bool  `json:"online"`
-	ClientID   string `json:"client_id"`
-	Status     int    `json:"status"`
-	Reason     string `json:"reason"`
-	RetryAfter int    `json:"retry_after"`
-	Author     string `json:"author"`
-	Message    *struct {
+	Type          string `json:"type"`
+	Token         string `json:"token"`
+	Online        *bool  `json:"online"`
+	ClientID      string `json:"client_id"`
+	Status        int    `json:"status"`
+	Reason        string `json:"reason"`
+	RetryAfter    int    `json:"retry_after"`
+	Author        string `json:"author"`
+	IdentityError string `json:"identity_error"`
+	Message       *struct {
 		ID             parley.ID `json:"id"`
 		ConversationID parley.ID `json:"conversation_id"`
 		From           string    `json:"from"`
@@ -120,6 +126,16 @@ type widgetMsg struct {
 // for ""), having the messages up to after.
 func openWidget(t *testing.T, w *orgWorld, key, token string, after parley.ID) *visitor {
 	t.Helper()
+	v := openWidgetAs(t, w, key, token, "", after)
+	if v.token == "" {
+		t.Fatal("hello: no identity")
+	}
+	return v
+}
+
+// openWidgetAs connects as a site's signed-in user too (identity).
+func openWidgetAs(t *testing.T, w *orgWorld, key, token, identity string, after parley.ID) *visitor {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(w.a.url, "http")+"/widget/v1/stream?inbox="+key, nil)
@@ -129,12 +145,12 @@ func openWidget(t *testing.T, w *orgWorld, key, token string, after parley.ID) *
 	t.Cleanup(func() { conn.CloseNow() })
 	conn.SetReadLimit(1 << 20)
 	v := &visitor{t: t, conn: conn}
-	v.send(map[string]any{"type": "hello", "token": token, "after": after})
+	v.send(map[string]any{"type": "hello", "token": token, "identity": identity, "after": after})
 	hello := v.next()
-	if hello.Type != "hello" || hello.Token == "" {
+	if hello.Type != "hello" {
 		t.Fatalf("hello: %+v", hello)
 	}
-	v.token, v.online = hello.Token, hello.Online != nil && *hello.Online
+	v.token, v.online, v.identityError = hello.Token, hello.Online != nil && *hello.Online, hello.IdentityError
 	return v
 }
 
@@ -436,6 +452,81 @@ func TestWidgetBlocked(t *testing.T) {
 			if parley.ID(it["id"].(float64)) == conv {
 				t.Errorf("a blocked visitor's conversation is in the inbox's open view")
 			}
+		}
+	})
+}
+
+// signUser makes a site's signed-in user's identity, as README shows.
+func signUser(secret string, user map[string]any) string {
+	b, _ := json.Marshal(user)
+	p := base64.RawURLEncoding.EncodeToString(b)
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(p))
+	return p + "." + hex.EncodeToString(m.Sum(nil))
+}
+
+// TestWidgetIdentity: a site's signed-in user, signed with the chat's
+// secret, finds their conversation on every device, as the contact with
+// their email; only admins read the secret; a rotated secret refuses the
+// old signatures; an expired identity goes on anonymous and says why.
+func TestWidgetIdentity(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		chID, key := chatChannel(t, w)
+		secretPath := path("/channels/%d/identity-secret", chID)
+		if got := w.ana.call("GET", secretPath, nil); got.status != 403 {
+			t.Errorf("an agent reading the identity secret: %d", got.status)
+		}
+		secret := w.admin.must(200, "GET", secretPath, nil).body["secret"].(string)
+		if len(secret) < 40 {
+			t.Fatalf("identity secret: %q", secret)
+		}
+		for _, ch := range w.admin.must(200, "GET", path("/inboxes/%d/channels", w.sales), nil).items() {
+			if strings.Contains(fmt.Sprint(ch), secret) {
+				t.Errorf("the channel list shows the identity secret: %v", ch)
+			}
+		}
+		exp := time.Now().Add(time.Hour).Unix()
+		ana := signUser(secret, map[string]any{"id": "42", "email": "ana@shop.example", "name": "Ana Shopper", "exp": exp})
+
+		phone := openWidgetAs(t, w, key, "", ana, 0)
+		if phone.identityError != "" {
+			t.Fatalf("a good identity refused: %s", phone.identityError)
+		}
+		first := phone.write("p1", "From my phone")
+		laptop := openWidgetAs(t, w, key, "", ana, 0)
+		if got := laptop.next(); got.Type != "message" || got.Message.ID != first.Message.ID {
+			t.Errorf("on another device: %+v, want the phone's message", got)
+		}
+		contact := w.admin.must(200, "GET", path("/conversations/%d", first.Message.ConversationID), nil).body["contact"].(map[string]any)
+		if contact["email"] != "ana@shop.example" || contact["name"] != "Ana Shopper" {
+			t.Errorf("the signed-in user's contact: %v", contact)
+		}
+
+		late := openWidgetAs(t, w, key, "", signUser(secret, map[string]any{"id": "42", "exp": time.Now().Add(-time.Minute).Unix()}), 0)
+		if late.identityError != "identity_expired" || late.token == "" {
+			t.Errorf("an expired identity: %q, token %q; want identity_expired, going on anonymous", late.identityError, late.token)
+		}
+		if got := late.write("x", "Who am I?"); got.Message.ConversationID == first.Message.ConversationID {
+			t.Error("an expired identity reached the user's conversation")
+		}
+
+		rotated := w.admin.must(200, "POST", secretPath, nil).body["secret"].(string)
+		if rotated == secret {
+			t.Fatal("rotating kept the secret")
+		}
+		if old := openWidgetAs(t, w, key, "", ana, 0); old.identityError != "identity_invalid" {
+			t.Errorf("a signature of the old secret: %q, want identity_invalid", old.identityError)
+		}
+		// The new secret works, and a flow for known contacts shows to them.
+		w.admin.must(201, "POST", path("/inboxes/%d/chat-flows", w.sales), map[string]any{"name": "Members", "enabled": true, "audience": "known"})
+		site := &client{api: w.a, name: "site", http: &http.Client{}}
+		again := signUser(rotated, map[string]any{"id": "42", "exp": exp})
+		if got := site.call("GET", "/widget/v1/config?inbox="+key+"&url="+shop, nil, "X-Parley-Identity", again); got.body["show"] != true {
+			t.Errorf("a flow for known contacts, to a signed-in user: %s", got.raw)
+		}
+		if got := site.call("GET", "/widget/v1/config?inbox="+key+"&url="+shop, nil, "X-Parley-Identity", ana); got.body["show"] != false {
+			t.Errorf("the same flow to an identity of the old secret: %s", got.raw)
 		}
 	})
 }

@@ -20,7 +20,7 @@ import (
 const sealedPrefix = "enc:v1:"
 
 // secretFields are the config paths that hold secrets.
-var secretFields = [][2]string{{"imap", "password"}, {"smtp", "password"}}
+var secretFields = [][2]string{{"imap", "password"}, {"smtp", "password"}, {"identity", "secret"}}
 
 // errNoKey says a secret was sealed but this store has no key to open it.
 var errNoKey = errors.New("a channel secret is sealed and this server has no secret key for it")
