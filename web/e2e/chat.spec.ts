@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, FrameLocator, Page } from '@playwright/test';
@@ -9,13 +10,14 @@ import { test, expect, signIn } from './fixtures';
 class Website {
   url = '';
   key = '';
+  identity = ''; // data-identity: the site's signed-in user
   private server: Server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html><head><title>Shop</title><style>
       * { all: unset !important; } div, iframe, button { display: none !important; }
       body { display: block !important; font-size: 40px !important; }
     </style></head><body><h1>Welcome to the shop</h1>
-    <script src="${this.parley}/widget.js" data-inbox="${this.key}" async></script></body></html>`);
+    <script src="${this.parley}/widget.js" data-inbox="${this.key}" data-identity="${this.identity}" async></script></body></html>`);
   });
   constructor(private parley: string) {}
   async start() {
@@ -55,11 +57,21 @@ test.describe('live chat', () => {
       await form.getByLabel('Websites that may show it').fill(site.url);
       await form.getByRole('button', { name: 'Add a chat to your website' }).click();
       const card = admin.getByRole('region', { name: 'Help' });
-      const tag = await card.locator('code.token').textContent();
+      const tag = await card.locator('code.token').first().textContent();
       expect(tag).toContain(`${parley.url}/widget.js`);
       site.key = other.key = /data-inbox="([^"]+)"/.exec(tag!)![1];
       await card.getByRole('button', { name: 'Copy' }).click();
       await expect(card.getByRole('button', { name: 'Copied' })).toBeVisible();
+      // The identity secret for signed-in users: shown on demand, replaced after asking.
+      await card.getByText('Signed-in users', { exact: true }).click();
+      await card.getByRole('button', { name: 'Show the secret' }).click();
+      const secret = await card.getByLabel('Identity secret').textContent();
+      expect(secret!.length).toBeGreaterThan(40);
+      await card.getByRole('button', { name: 'Make a new secret' }).click();
+      await expect(card.getByRole('alert')).toContainText('will be refused at once');
+      await card.getByRole('button', { name: 'Make a new secret' }).click();
+      await expect(admin.getByText('New secret made: update your server.')).toBeVisible();
+      await expect(card.getByLabel('Identity secret')).not.toHaveText(secret!);
 
       // The allowed site shows it, unbroken by the site's CSS; another does not.
       const visitor = await visit(browser, site.url);
@@ -242,6 +254,33 @@ test.describe('live chat', () => {
       await agent.getByRole('link', { name: /Hello with consent/ }).first().click();
       await expect(agent.getByText('I agree that Acme keeps this conversation.')).toBeVisible();
       await expect(agent.getByText('Subscribed to')).toBeVisible();
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('a signed-in user of the site finds their conversation on another device', async ({ browser, parley }) => {
+    const site = await new Website(parley.url).start();
+    try {
+      const inbox = await parley.inbox('Members desk');
+      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Members chat', config: { allowed_origins: [site.url] } });
+      const { secret } = await parley.api('GET', `/channels/${ch.id}/identity-secret`);
+      // As README tells the site's server to.
+      const payload = Buffer.from(JSON.stringify({ id: '42', email: 'member@shop.test', name: 'Mia Member', exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url');
+      site.key = ch.public_key;
+      site.identity = payload + '.' + createHmac('sha256', secret).update(payload).digest('hex');
+
+      const phone = await visit(browser, site.url);
+      await launcher(phone).click();
+      await chat(phone).getByRole('textbox').fill('Sent from my phone');
+      await chat(phone).getByRole('button', { name: 'Send' }).click();
+      await expect(chat(phone).getByText('Sending…')).toHaveCount(0);
+
+      const laptop = await visit(browser, site.url); // another browser: nothing shared but the identity
+      await launcher(laptop).click();
+      await expect(chat(laptop).getByText('Sent from my phone')).toBeVisible();
+      const list = await parley.api('GET', `/conversations?inbox=${inbox.id}&view=open`);
+      expect(list.items[0].contact).toMatchObject({ name: 'Mia Member', email: 'member@shop.test' });
     } finally {
       await site.close();
     }

@@ -26,6 +26,7 @@ export type Options = {
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
   socket?: (url: string) => Socket;
   page?: () => string; // the page the visitor is on
+  identity?: string; // the site's signed-in user, signed by its server
   onchange: () => void;
   id?: () => string;
 };
@@ -55,6 +56,7 @@ export class ChatConnection {
       storage: o.storage,
       socket: o.socket ?? ((url) => new WebSocket(url) as unknown as Socket),
       page: o.page ?? (() => ''),
+      identity: o.identity ?? '',
       id: o.id ?? (() => crypto.randomUUID()),
       ...o,
     };
@@ -70,7 +72,7 @@ export class ChatConnection {
     this.socket = s;
     s.onopen = () => {
       const after = this.messages.at(-1)?.id ?? 0;
-      s.send(JSON.stringify({ type: 'hello', token: this.o.storage?.getItem(this.tokenKey) ?? '', after }));
+      s.send(JSON.stringify({ type: 'hello', token: this.o.storage?.getItem(this.tokenKey) ?? '', identity: this.o.identity || undefined, after }));
     };
     s.onmessage = (e) => this.receive(JSON.parse(String(e.data)) as Out);
     s.onclose = () => {
@@ -125,7 +127,7 @@ export class ChatConnection {
   private receive(f: Out) {
     switch (f.type) {
       case 'hello':
-        this.o.storage?.setItem(this.tokenKey, f.token);
+        if (f.token) this.o.storage?.setItem(this.tokenKey, f.token);
         this.online = f.online ?? true;
         this.connected = true;
         this.attempts = 0;

@@ -32,7 +32,11 @@ type Shown = {
     }
   };
 
-  fetch(`${base}/widget/v1/config?${q}&url=${encodeURIComponent(location.href)}`, { headers: { 'X-Parley-Visitor': storage() } })
+  // A site's signed-in user, as its server signed them (data-identity).
+  const identity = script.dataset.identity ?? '';
+  const headers: Record<string, string> = { 'X-Parley-Visitor': storage() };
+  if (identity) headers['X-Parley-Identity'] = identity;
+  fetch(`${base}/widget/v1/config?${q}&url=${encodeURIComponent(location.href)}`, { headers })
     .then((r) => (r.ok ? r.json() : null))
     .then((c: Shown | null) => {
       if (!c?.show) return;
@@ -63,7 +67,7 @@ type Shown = {
         if (open && !frame) {
           frame = document.createElement('iframe');
           frame.title = c.title;
-          frame.src = `${base}/widget/frame?${q}&page=${encodeURIComponent(location.href)}#${encodeURIComponent(storage())}`;
+          frame.src = `${base}/widget/frame?${q}&page=${encodeURIComponent(location.href)}#${new URLSearchParams({ v: storage(), i: identity })}`;
           frame.addEventListener('load', () => ((loaded = true), page()));
           wrap.appendChild(frame);
         }
