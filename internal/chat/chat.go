@@ -87,6 +87,19 @@ func (v *Visitor) Conversation(ctx context.Context) (parley.ID, error) {
 	return *stored.ConversationID, nil
 }
 
+// HereFor is how long after its last sign of life a visitor's widget
+// counts as open; the widget's stream says so every half of it.
+const HereFor = conversation.VisitorHereFor
+
+// Here records that the visitor's widget is open (here) or closed.
+func (v *Visitor) Here(ctx context.Context, here bool) error {
+	at := parley.Now()
+	if !here {
+		at = at.Add(-HereFor)
+	}
+	return v.s.store.InTx(ctx, func(tx *store.Tx) error { return tx.SeeVisitor(ctx, v.UID, at) })
+}
+
 // Contact returns the contact the visitor's messages are from, 0 before
 // they first write or give their email.
 func (v *Visitor) Contact(ctx context.Context) (parley.ID, error) {

@@ -27,6 +27,16 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 			return nil, err
 		}
 		var evs []parley.Event
+		var because string
+		if b.Via == "" && ch.Kind == parley.ChannelChat {
+			// A chat visitor who has left, and whose email is known, is
+			// answered by email; their answer threads back (SPEC CNV-12).
+			if left, err := visitorLeft(ctx, tx, c, now); err != nil {
+				return nil, err
+			} else if left {
+				b.Via, because = parley.ChannelEmail, "visitor_left"
+			}
+		}
 		switch {
 		case b.Via == "" || b.Via == ch.Kind:
 		case b.Via == parley.ChannelEmail:
@@ -36,8 +46,10 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 			if ch, err = tx.BuiltinChannelOf(ctx, c.InboxID); err != nil {
 				return nil, err
 			}
-			evs = append(evs, parley.NewEvent(parley.EventChannelSwitched, a, now, map[string]any{
-				"from_channel_id": from.ID, "from_kind": from.Kind, "to_channel_id": ch.ID, "to_kind": ch.Kind}))
+			if because == "" {
+				evs = append(evs, parley.NewEvent(parley.EventChannelSwitched, a, now, map[string]any{
+					"from_channel_id": from.ID, "from_kind": from.Kind, "to_channel_id": ch.ID, "to_kind": ch.Kind}))
+			}
 		default:
 			return nil, parley.Invalid("via", "can only be email")
 		}
@@ -77,9 +89,11 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 			c.Status, c.ClosedAt = parley.StatusOpen, nil
 			evs = append(evs, parley.NewEvent(parley.EventReopened, a, now, map[string]string{"reason": "agent reply"}))
 		}
-		sent := parley.NewEvent(parley.EventMessageSent, a, now, map[string]any{
-			"channel_id": ch.ID, "delivery": ch.Kind,
-		})
+		data := map[string]any{"channel_id": ch.ID, "delivery": ch.Kind}
+		if because != "" {
+			data["because"] = because
+		}
+		sent := parley.NewEvent(parley.EventMessageSent, a, now, data)
 		sent.MessageID = &m.ID
 		c.Preview = preview(b)
 		c.LastActivityAt, c.LastAgentAt = now, &now
@@ -165,3 +179,22 @@ func mentions(ctx context.Context, tx *store.Tx, c *parley.Conversation, text st
 	}
 	return out, nil
 }
+
+// visitorLeft reports whether a chat conversation's visitor has closed the
+// widget (no sign of life for VisitorHereFor) and can be written to: their
+// contact has an email.
+func visitorLeft(ctx context.Context, tx *store.Tx, c *parley.Conversation, now time.Time) (bool, error) {
+	if c.ContactID == nil {
+		return false, nil
+	}
+	contact, err := tx.Contact(ctx, *c.ContactID)
+	if err != nil || contact.Email == "" {
+		return false, err
+	}
+	here, err := tx.VisitorHere(ctx, c.ID, now.Add(-VisitorHereFor))
+	return !here, err
+}
+
+// VisitorHereFor is how long after its last sign of life a chat visitor's
+// widget counts as open (the chat package keeps it alive).
+const VisitorHereFor = 90 * time.Second

@@ -132,11 +132,19 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 		sent[m.ID] = true
 		return write(widgetOut{Type: "message", Message: m})
 	}
+	var here time.Time // when the visitor's presence was last written
 	// signal tells the agents what the visitor is doing: here (viewing,
 	// again every widgetPing), typing, or gone (left).
 	signal := func(typ string) {
 		if conv == 0 {
 			return
+		}
+		if typ == "left" || typ == "viewing" && time.Since(here) >= chat.HereFor/2 {
+			// The agents' replies reach a visitor who has left by email.
+			here = time.Now()
+			if err := v.Here(context.WithoutCancel(ctx), typ == "viewing"); err != nil {
+				s.log.Warn("chat presence", "err", err)
+			}
 		}
 		contact, err := v.Contact(ctx)
 		if err != nil || contact == 0 {

@@ -530,3 +530,72 @@ func TestWidgetIdentity(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetOffline: once the visitor has closed the chat, an agent's
+// reply goes to their email, from the inbox's address, so that their
+// answer threads back (SPEC CNV-12); while they are there it does not.
+func TestWidgetOffline(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		v := openWidget(t, w, key, "", 0)
+		conv := v.write("m1", "Call me back").Message.ConversationID
+		v.send(map[string]any{"type": "email", "client_id": "e1", "email": "gone@visitor.example"})
+		if got := v.next(); got.Type != "ack" {
+			t.Fatalf("email: %+v", got)
+		}
+		sent := func() map[string]any {
+			t.Helper()
+			var last map[string]any
+			for _, it := range w.ana.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
+				if it["type"] == "message.sent" {
+					last = it
+				}
+			}
+			return last
+		}
+		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]string{"text": "While you are here"})
+		if got := sent(); got["data"].(map[string]any)["delivery"] != "chat" {
+			t.Errorf("a reply while the visitor is there: %v, want it in the chat only", got["data"])
+		}
+
+		// The visitor closes the widget; the agents' stream hears they left.
+		// (A note first: the stream replays the log from its start, so it
+		// brings the note whenever it subscribed, and once it has, it follows
+		// the conversation live.)
+		agent := w.ana.dial(t, 0)
+		w.ana.must(201, "POST", path("/conversations/%d/comments", conv), map[string]string{"text": "They may leave"})
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		await := func(typ string) {
+			t.Helper()
+			for {
+				_, raw, err := agent.Read(ctx)
+				if err != nil {
+					t.Fatalf("waiting for %s: %v", typ, err)
+				}
+				var f struct {
+					Type           string    `json:"type"`
+					ConversationID parley.ID `json:"conversation_id"`
+				}
+				if json.Unmarshal(raw, &f) == nil && f.Type == typ && f.ConversationID == conv {
+					return
+				}
+			}
+		}
+		await("comment.added")
+		v.conn.Close(websocket.StatusNormalClosure, "")
+		await("left")
+		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]string{"text": "I will call you at five."})
+		got := sent()
+		data := got["data"].(map[string]any)
+		msg, _ := got["message"].(map[string]any)
+		email, _ := msg["email"].(map[string]any)
+		if data["delivery"] != "email" || data["because"] != "visitor_left" || email == nil {
+			t.Fatalf("a reply once the visitor left: %v", got)
+		}
+		if to := email["to"].([]any); len(to) != 1 || to[0].(map[string]any)["email"] != "gone@visitor.example" {
+			t.Errorf("emailed to %v", email["to"])
+		}
+	})
+}

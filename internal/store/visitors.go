@@ -83,3 +83,18 @@ func (q *Q) CustomerMessages(ctx context.Context, conversationID, after parley.I
 		WHERE conversation_id = $1 AND kind = 'message' AND id > $2 ORDER BY id LIMIT $3`,
 		[]any{conversationID, after, limit}, scanMessage)
 }
+
+// SeeVisitor records that a visitor's widget is open at at (or, with at
+// in the past, that it closed then).
+func (tx *Tx) SeeVisitor(ctx context.Context, uid string, at time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `UPDATE visitors SET seen_at = $2 WHERE uid = $1`, uid, at)
+	return tx.wrap(err, "see visitor")
+}
+
+// VisitorHere reports whether a visitor of a conversation had its widget
+// open at or after since.
+func (q *Q) VisitorHere(ctx context.Context, conversationID parley.ID, since time.Time) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM visitors WHERE conversation_id = $1 AND seen_at >= $2`, conversationID, since).Scan(&n)
+	return n > 0, q.wrap(err, "visitor here")
+}

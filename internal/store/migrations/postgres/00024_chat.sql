@@ -14,6 +14,9 @@ CREATE TABLE visitors (
     -- The conversation the widget shows them: found by the visitor, never
     -- by their contact, so an email a visitor types opens no one else's.
     conversation_id BIGINT NULL REFERENCES conversations (id) ON DELETE SET NULL,
+    -- When a widget of theirs last said it was open: a visitor who has
+    -- left is answered by email (SPEC CNV-12).
+    seen_at    TIMESTAMPTZ NULL,
     created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX visitors_contact ON visitors (contact_id);
