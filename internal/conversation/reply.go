@@ -182,7 +182,8 @@ func mentions(ctx context.Context, tx *store.Tx, c *parley.Conversation, text st
 
 // visitorLeft reports whether a chat conversation's visitor has closed the
 // widget (no sign of life for VisitorHereFor) and can be written to: their
-// contact has an email.
+// contact has an email. A chat conversation with no visitor (imported, or
+// pushed through the API) is not theirs to leave.
 func visitorLeft(ctx context.Context, tx *store.Tx, c *parley.Conversation, now time.Time) (bool, error) {
 	if c.ContactID == nil {
 		return false, nil
@@ -191,8 +192,8 @@ func visitorLeft(ctx context.Context, tx *store.Tx, c *parley.Conversation, now 
 	if err != nil || contact.Email == "" {
 		return false, err
 	}
-	here, err := tx.VisitorHere(ctx, c.ID, now.Add(-VisitorHereFor))
-	return !here, err
+	known, here, err := tx.VisitorHere(ctx, c.ID, now.Add(-VisitorHereFor))
+	return known && !here, err
 }
 
 // VisitorHereFor is how long after its last sign of life a chat visitor's

@@ -91,10 +91,12 @@ func (tx *Tx) SeeVisitor(ctx context.Context, uid string, at time.Time) error {
 	return tx.wrap(err, "see visitor")
 }
 
-// VisitorHere reports whether a visitor of a conversation had its widget
-// open at or after since.
-func (q *Q) VisitorHere(ctx context.Context, conversationID parley.ID, since time.Time) (bool, error) {
-	var n int
-	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM visitors WHERE conversation_id = $1 AND seen_at >= $2`, conversationID, since).Scan(&n)
-	return n > 0, q.wrap(err, "visitor here")
+// VisitorHere reports whether a conversation is a chat visitor's (known)
+// and whether one of its visitors had their widget open at or after since
+// (here).
+func (q *Q) VisitorHere(ctx context.Context, conversationID parley.ID, since time.Time) (known, here bool, err error) {
+	var n, seen int
+	err = q.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN seen_at >= $2 THEN 1 END) FROM visitors WHERE conversation_id = $1`,
+		conversationID, since).Scan(&n, &seen)
+	return n > 0, seen > 0, q.wrap(err, "visitor here")
 }
