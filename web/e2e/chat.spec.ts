@@ -285,4 +285,47 @@ test.describe('live chat', () => {
       await site.close();
     }
   });
+
+  test('a visitor who left is answered by email, and their email answer comes back into the chat', async ({ browser, parley }) => {
+    const site = await new Website(parley.url).start();
+    try {
+      const inbox = await parley.inbox('Offline desk');
+      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Offline chat', config: { allowed_origins: [site.url] } });
+      await parley.api('POST', `/inboxes/${inbox.id}/chat-flows`, { name: 'Ask first', enabled: true, email_capture: { when: 'first' } });
+      site.key = ch.public_key;
+      const context = await browser.newContext();
+      let visitor = await context.newPage();
+      await visitor.goto(site.url);
+      await launcher(visitor).click();
+      await chat(visitor).getByRole('textbox', { name: 'Email' }).fill('left@visitor.test');
+      await chat(visitor).getByRole('button', { name: 'Continue' }).click();
+      await chat(visitor).getByRole('textbox', { name: 'Write a message…' }).fill('Please call me back');
+      await chat(visitor).getByRole('button', { name: 'Send' }).click();
+      await expect(chat(visitor).getByText('Sending…')).toHaveCount(0);
+
+      const agent = await signIn(browser, parley, await parley.user('Agent Offline'));
+      await agent.getByRole('link', { name: /Please call me back/ }).first().click();
+      await expect(agent.getByText('The visitor has the chat open')).toBeVisible();
+      await visitor.close(); // the visitor leaves the site
+      await expect(agent.getByText('The visitor has the chat open')).toHaveCount(0);
+      await agent.getByRole('textbox', { name: 'Your reply' }).fill('I will call you at five.');
+      await agent.getByRole('button', { name: /^Send/ }).click();
+
+      const mail = await parley.sent((m) => (m.to as { text: string }).text === 'left@visitor.test');
+      expect(mail.text).toContain('I will call you at five.');
+      await parley.mail(inbox.address, 'left@visitor.test', `Re: ${mail.subject}`, 'Five works, thanks!', {
+        'In-Reply-To': mail.messageId!,
+        References: mail.messageId!,
+      });
+      await expect(agent.getByRole('region', { name: 'Conversation' }).getByText('Five works, thanks!')).toBeVisible();
+      // Back on the site, the chat has it all.
+      visitor = await context.newPage();
+      await visitor.goto(site.url);
+      await launcher(visitor).click();
+      await expect(chat(visitor).getByText('I will call you at five.')).toBeVisible();
+      await expect(chat(visitor).getByText('Five works, thanks!')).toBeVisible();
+    } finally {
+      await site.close();
+    }
+  });
 });
