@@ -97,7 +97,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 		library:       library.New(st, blobs, now),
 		routing:       routing.New(st, now),
 		notifications: notify.NewNotifications(st, now),
-		chat:          chat.New(st, conv, chat.NewIdentities(secret)),
+		chat:          chat.New(st, conv, chat.NewIdentities(secret), cfg.MailDomain),
 		hub:           realtime.NewHub(st, realtime.Options{Log: log, Now: now, Poll: cfg.StreamPoll}),
 		mailboxes:     imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
 		consumers:     consume.NewGroup(st, log, now),
@@ -105,6 +105,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 	// Reactions to events that must not be lost run as log consumers.
 	a.consumers.Add(routing.Consumer(now))
 	a.consumers.Add(notify.Consumer(now, cfg.NotifyMailDelay))
+	a.consumers.Add(chat.TranscriptConsumer(now, cfg.MailDomain))
 	queue.Handle(notify.JobMail, notify.MailJob(st, cfg.BaseURL, now))
 	st.SetOnEvents(a.committed)
 	return a, nil

@@ -15,14 +15,15 @@ import (
 // from them are shown — never an internal comment, never agent data
 // beyond an author's name.
 type Service struct {
-	store *store.Store
-	conv  *conversation.Service
-	ids   *Identities
+	store      *store.Store
+	conv       *conversation.Service
+	ids        *Identities
+	mailDomain string // the inboxes' addresses' domain, for transcripts
 }
 
-// New returns the chat service.
-func New(s *store.Store, conv *conversation.Service, ids *Identities) *Service {
-	return &Service{store: s, conv: conv, ids: ids}
+// New returns the chat service; mailDomain is the inboxes' addresses'.
+func New(s *store.Store, conv *conversation.Service, ids *Identities, mailDomain string) *Service {
+	return &Service{store: s, conv: conv, ids: ids, mailDomain: mailDomain}
 }
 
 // Channel returns the chat channel a site names by its public key, on or
@@ -50,6 +51,9 @@ type Visitor struct {
 	// UserError says why an identity the site passed was refused (the
 	// visitor goes on anonymous): for the site's developers.
 	UserError string
+	// Locale is the language the widget speaks (en, fr), which their
+	// transcript is written in.
+	Locale string
 }
 
 // Visitor returns the visitor a token names on ch, or, when the site
@@ -97,7 +101,7 @@ func (v *Visitor) Here(ctx context.Context, here bool) error {
 	if !here {
 		at = at.Add(-HereFor)
 	}
-	return v.s.store.InTx(ctx, func(tx *store.Tx) error { return tx.SeeVisitor(ctx, v.UID, at) })
+	return v.s.store.InTx(ctx, func(tx *store.Tx) error { return tx.SeeVisitor(ctx, v.UID, at, v.Locale) })
 }
 
 // Contact returns the contact the visitor's messages are from, 0 before

@@ -492,7 +492,14 @@ func (s *Service) SendEmail(ctx context.Context, a parley.Actor, in NewEmail) (*
 // autoresponder answers it.
 func (s *Service) SystemMailJob() jobs.Handler {
 	return jobs.Handler{Run: func(ctx context.Context, j *store.Job) error {
-		var p struct{ To, Subject, Text string }
+		var p struct {
+			To, Subject, Text string
+			// A chat transcript's: the inbox's name, its address to answer
+			// to, and the Message-ID its conversation knows it by.
+			FromName  string `json:"from_name"`
+			ReplyTo   string `json:"reply_to"`
+			MessageID string `json:"message_id"`
+		}
 		if err := json.Unmarshal(j.Payload, &p); err != nil || p.To == "" {
 			return jobs.Permanent(fmt.Errorf("system mail: payload %s", j.Payload))
 		}
@@ -500,9 +507,18 @@ func (s *Service) SystemMailJob() jobs.Handler {
 			return jobs.Permanent(errNoRelay)
 		}
 		from := parley.Mailbox{Name: "Parley", Email: "noreply@" + s.mailDomain}
-		raw, err := pmail.Compose(pmail.Outgoing{MessageID: pmail.NewMessageID(s.mailDomain), From: from,
-			To: []parley.Mailbox{{Email: p.To}}, Subject: p.Subject, Text: p.Text, Date: s.now(),
-			Headers: map[string]string{"Auto-Submitted": "auto-generated"}})
+		headers := map[string]string{"Auto-Submitted": "auto-generated"}
+		if p.FromName != "" {
+			from.Name = p.FromName
+		}
+		if p.ReplyTo != "" {
+			headers["Reply-To"] = p.ReplyTo
+		}
+		if p.MessageID == "" {
+			p.MessageID = pmail.NewMessageID(s.mailDomain)
+		}
+		raw, err := pmail.Compose(pmail.Outgoing{MessageID: p.MessageID, From: from,
+			To: []parley.Mailbox{{Email: p.To}}, Subject: p.Subject, Text: p.Text, Date: s.now(), Headers: headers})
 		if err != nil {
 			return jobs.Permanent(err)
 		}

@@ -55,7 +55,7 @@ func (s *Service) CreateInbox(ctx context.Context, a parley.Actor, in NewInbox) 
 }
 
 func createInbox(ctx context.Context, tx *store.Tx, a parley.Actor, now time.Time, name string, in NewInbox) (*parley.Inbox, error) {
-	ib := &parley.Inbox{Name: name, Access: in.Access, UserIDs: in.UserIDs, TeamIDs: in.TeamIDs, CreatedAt: now}
+	ib := &parley.Inbox{Name: name, Access: in.Access, UserIDs: in.UserIDs, TeamIDs: in.TeamIDs, CreatedAt: now, ChatTranscripts: true}
 	base := slugify(name)
 	taken, err := tx.Inboxes(ctx)
 	if err != nil {
@@ -136,6 +136,9 @@ func (s *Service) Inbox(ctx context.Context, a parley.Actor, id parley.ID) (*Inb
 type InboxPatch struct {
 	Name   *string
 	Access *parley.InboxAccess
+	// ChatTranscripts turns the transcripts closing a chat emails on or
+	// off (SPEC CHT-12).
+	ChatTranscripts *bool
 }
 
 // UpdateInbox renames an inbox or changes its access (admins only, SPEC INB-3).
@@ -157,6 +160,9 @@ func (s *Service) UpdateInbox(ctx context.Context, a parley.Actor, id parley.ID,
 				return parley.Invalid("access", "must be everyone or specific")
 			}
 			ib.Access = *p.Access
+		}
+		if p.ChatTranscripts != nil {
+			ib.ChatTranscripts = *p.ChatTranscripts
 		}
 		return nil
 	}, func(tx *store.Tx, ib *parley.Inbox) error { return tx.UpdateInbox(ctx, ib) })

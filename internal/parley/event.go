@@ -50,6 +50,7 @@ const (
 	EventChannelCreated      = "channel.created"
 	EventChannelUpdated      = "channel.updated"
 	EventChatFlowChanged     = "chat_flow.changed"             // data: flow_id, change (created, updated, deleted, moved)
+	EventTranscriptSent      = "conversation.transcript_sent"  // data: to (addresses)
 	EventLibraryChanged      = "library.changed"               // data: kind, id, action (created, updated, deleted)
 	EventForwarded           = "conversation.forwarded"        // data: to (addresses), message_id
 	EventChannelSwitched     = "conversation.channel_switched" // a reply sent through another channel (SPEC CNV-12)

@@ -84,13 +84,16 @@ func (a InboxAccess) Valid() bool { return a == AccessEveryone || a == AccessSpe
 
 // Inbox groups channels and their conversations for a set of members.
 type Inbox struct {
-	ID        ID
-	Name      string
-	Slug      string
-	Access    InboxAccess
-	UserIDs   []ID // members named directly, when Access is specific
-	TeamIDs   []ID // teams whose members are members, when Access is specific
-	CreatedAt time.Time
+	ID      ID
+	Name    string
+	Slug    string
+	Access  InboxAccess
+	UserIDs []ID // members named directly, when Access is specific
+	TeamIDs []ID // teams whose members are members, when Access is specific
+	// ChatTranscripts says whether closing a chat emails its visitor a
+	// transcript (SPEC CHT-12); on unless turned off.
+	ChatTranscripts bool
+	CreatedAt       time.Time
 }
 
 // ChannelKind is how conversations reach an inbox (SPEC §3).

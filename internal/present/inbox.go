@@ -9,22 +9,25 @@ import (
 
 // InboxJSON is an inbox as the API shows it to one user.
 type InboxJSON struct {
-	ID        parley.ID          `json:"id"`
-	Name      string             `json:"name"`
-	Slug      string             `json:"slug"`
-	Access    parley.InboxAccess `json:"access" enum:"everyone,specific"`
-	UserIDs   []parley.ID        `json:"user_ids"`
-	TeamIDs   []parley.ID        `json:"team_ids"`
-	Member    bool               `json:"member" doc:"Whether you are a member of this inbox, and so may act in it unless a viewer."`
-	Address   string             `json:"address" doc:"The inbox's own email address, received by Parley's SMTP listener; forward your support alias to it."`
-	CreatedAt time.Time          `json:"created_at"`
+	ID      parley.ID          `json:"id"`
+	Name    string             `json:"name"`
+	Slug    string             `json:"slug"`
+	Access  parley.InboxAccess `json:"access" enum:"everyone,specific"`
+	UserIDs []parley.ID        `json:"user_ids"`
+	TeamIDs []parley.ID        `json:"team_ids"`
+	Member  bool               `json:"member" doc:"Whether you are a member of this inbox, and so may act in it unless a viewer."`
+	Address string             `json:"address" doc:"The inbox's own email address, received by Parley's SMTP listener; forward your support alias to it."`
+	// ChatTranscripts says whether closing a chat emails the visitor a
+	// transcript.
+	ChatTranscripts bool      `json:"chat_transcripts" doc:"Whether closing a chat emails its visitor a transcript."`
+	CreatedAt       time.Time `json:"created_at"`
 }
 
 // Inbox renders in for a user who is a member of it or not; its address is
 // on mailDomain.
 func Inbox(in *parley.Inbox, member bool, mailDomain string) InboxJSON {
 	return InboxJSON{ID: in.ID, Name: in.Name, Slug: in.Slug, Access: in.Access, UserIDs: nonNil(in.UserIDs),
-		TeamIDs: nonNil(in.TeamIDs), Member: member, Address: in.Slug + "@" + mailDomain, CreatedAt: in.CreatedAt}
+		TeamIDs: nonNil(in.TeamIDs), Member: member, Address: in.Slug + "@" + mailDomain, ChatTranscripts: in.ChatTranscripts, CreatedAt: in.CreatedAt}
 }
 
 // ChannelJSON is a channel as the API shows it: its settings without their

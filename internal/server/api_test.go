@@ -67,7 +67,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	}
 	conv := conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs})
 	h := server.New(cfg, server.Deps{
-		Log: log, Database: s, Conv: conv, Org: o, Hub: hub, Chat: chat.New(s, conv, chat.NewIdentities([]byte("test secret"))),
+		Log: log, Database: s, Conv: conv, Org: o, Hub: hub, Chat: chat.New(s, conv, chat.NewIdentities([]byte("test secret")), "parley.test"),
 		Library: library.New(s, blobs, nil), Routing: routing.New(s, nil), Notifications: notify.NewNotifications(s, nil),
 		Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}, "widget.html": {Data: []byte("<h1>chat</h1>")}, "widget.js": {Data: []byte("/* loader */")}},
 	})

@@ -63,11 +63,13 @@ type updateInboxInput struct {
 	Body struct {
 		Name   *string             `json:"name,omitempty" maxLength:"100"`
 		Access *parley.InboxAccess `json:"access,omitempty" enum:"everyone,specific"`
+		// ChatTranscripts turns chat transcripts on or off.
+		ChatTranscripts *bool `json:"chat_transcripts,omitempty" doc:"Whether closing a chat emails its visitor a transcript."`
 	}
 }
 
 func (s *Server) updateInbox(ctx context.Context, a parley.Actor, in *updateInboxInput) (*body[present.InboxJSON], error) {
-	if _, err := s.org.UpdateInbox(ctx, a, in.ID, org.InboxPatch{Name: in.Body.Name, Access: in.Body.Access}); err != nil {
+	if _, err := s.org.UpdateInbox(ctx, a, in.ID, org.InboxPatch{Name: in.Body.Name, Access: in.Body.Access, ChatTranscripts: in.Body.ChatTranscripts}); err != nil {
 		return nil, err
 	}
 	return s.inboxOut(ctx, a, in.ID)

@@ -100,6 +100,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "restore", "POST", "/api/v1/conversations/{id}/restore", member, s.action(s.conv.Restore))
 	op(api, s, "dissociateContact", "DELETE", "/api/v1/conversations/{id}/contact", member, s.dissociate)
 	op(api, s, "associateContact", "PUT", "/api/v1/conversations/{id}/contact", member, s.associate)
+	op(api, s, "emailTranscript", "POST", "/api/v1/conversations/{id}/transcript", member, s.emailTranscript, accepted)
 	op(api, s, "getRecipients", "GET", "/api/v1/conversations/{id}/recipients", member, s.recipients)
 
 	// What the composer inserts (SPEC CMP-2): anyone signed in reads,

@@ -31,6 +31,7 @@ type widgetFrame struct {
 	Type     string    `json:"type"` // hello, message, typing
 	Token    string    `json:"token,omitempty"`
 	Identity string    `json:"identity,omitempty"` // a site's signed-in user (data-identity)
+	Lang     string    `json:"lang,omitempty"`     // the widget's language (en, fr)
 	After    parley.ID `json:"after,omitempty"`
 	ClientID string    `json:"client_id,omitempty"`
 	Text     string    `json:"text,omitempty"`
@@ -101,6 +102,9 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 		return closeError{websocket.StatusPolicyViolation, `send {"type": "hello", "token": "…", "after": <id>} first`}
 	}
 	v := s.chat.Visitor(ch, hello.Token, hello.Identity, time.Now())
+	if hello.Lang == "en" || hello.Lang == "fr" {
+		v.Locale = hello.Lang
+	}
 	write := func(out any) error {
 		b, err := json.Marshal(out)
 		if err != nil {

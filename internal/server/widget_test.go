@@ -134,7 +134,7 @@ func openWidget(t *testing.T, w *orgWorld, key, token string, after parley.ID) *
 }
 
 // openWidgetAs connects as a site's signed-in user too (identity).
-func openWidgetAs(t *testing.T, w *orgWorld, key, token, identity string, after parley.ID) *visitor {
+func openWidgetAs(t *testing.T, w *orgWorld, key, token, identity string, after parley.ID, lang ...string) *visitor {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -145,12 +145,16 @@ func openWidgetAs(t *testing.T, w *orgWorld, key, token, identity string, after 
 	t.Cleanup(func() { conn.CloseNow() })
 	conn.SetReadLimit(1 << 20)
 	v := &visitor{t: t, conn: conn}
-	v.send(map[string]any{"type": "hello", "token": token, "identity": identity, "after": after})
-	hello := v.next()
-	if hello.Type != "hello" {
-		t.Fatalf("hello: %+v", hello)
+	hello := map[string]any{"type": "hello", "token": token, "identity": identity, "after": after}
+	if len(lang) > 0 {
+		hello["lang"] = lang[0]
 	}
-	v.token, v.online, v.identityError = hello.Token, hello.Online != nil && *hello.Online, hello.IdentityError
+	v.send(hello)
+	said := v.next()
+	if said.Type != "hello" {
+		t.Fatalf("hello: %+v", said)
+	}
+	v.token, v.online, v.identityError = said.Token, said.Online != nil && *said.Online, said.IdentityError
 	return v
 }
 

@@ -9,8 +9,8 @@ import (
 // CreateInbox inserts in with its members and sets in.ID. A taken slug is
 // ECONFLICT.
 func (tx *Tx) CreateInbox(ctx context.Context, in *parley.Inbox) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO inboxes (name, slug, access, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		in.Name, in.Slug, in.Access, in.CreatedAt).Scan(&in.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO inboxes (name, slug, access, chat_transcripts, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		in.Name, in.Slug, in.Access, in.ChatTranscripts, in.CreatedAt).Scan(&in.ID)
 	if err != nil {
 		return tx.wrap(err, "create inbox %q", in.Slug)
 	}
@@ -19,7 +19,7 @@ func (tx *Tx) CreateInbox(ctx context.Context, in *parley.Inbox) error {
 
 // UpdateInbox saves an inbox's name and access.
 func (tx *Tx) UpdateInbox(ctx context.Context, in *parley.Inbox) error {
-	return tx.exec1(ctx, "inbox", `UPDATE inboxes SET name = $2, access = $3 WHERE id = $1`, in.ID, in.Name, in.Access)
+	return tx.exec1(ctx, "inbox", `UPDATE inboxes SET name = $2, access = $3, chat_transcripts = $4 WHERE id = $1`, in.ID, in.Name, in.Access, in.ChatTranscripts)
 }
 
 // SetInboxMembers replaces the users and teams named as an inbox's members.
@@ -47,10 +47,10 @@ func (tx *Tx) DeleteInbox(ctx context.Context, id parley.ID) error {
 	return tx.exec1(ctx, "inbox", `DELETE FROM inboxes WHERE id = $1`, id)
 }
 
-const inboxColumns = `id, name, slug, access, created_at`
+const inboxColumns = `id, name, slug, access, chat_transcripts, created_at`
 
 func scanInbox(sc interface{ Scan(...any) error }, in *parley.Inbox) error {
-	return sc.Scan(&in.ID, &in.Name, &in.Slug, &in.Access, &in.CreatedAt)
+	return sc.Scan(&in.ID, &in.Name, &in.Slug, &in.Access, &in.ChatTranscripts, &in.CreatedAt)
 }
 
 // Inbox returns an inbox with its named members, or ENOTFOUND.

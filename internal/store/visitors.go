@@ -85,9 +85,9 @@ func (q *Q) CustomerMessages(ctx context.Context, conversationID, after parley.I
 }
 
 // SeeVisitor records that a visitor's widget is open at at (or, with at
-// in the past, that it closed then).
-func (tx *Tx) SeeVisitor(ctx context.Context, uid string, at time.Time) error {
-	_, err := tx.db.ExecContext(ctx, `UPDATE visitors SET seen_at = $2 WHERE uid = $1`, uid, at)
+// in the past, that it closed then), speaking locale ("": as before).
+func (tx *Tx) SeeVisitor(ctx context.Context, uid string, at time.Time, locale string) error {
+	_, err := tx.db.ExecContext(ctx, `UPDATE visitors SET seen_at = $2, locale = CASE WHEN $3 = '' THEN locale ELSE $3 END WHERE uid = $1`, uid, at, locale)
 	return tx.wrap(err, "see visitor")
 }
 
@@ -99,4 +99,12 @@ func (q *Q) VisitorHere(ctx context.Context, conversationID parley.ID, since tim
 	err = q.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(CASE WHEN seen_at >= $2 THEN 1 END) FROM visitors WHERE conversation_id = $1`,
 		conversationID, since).Scan(&n, &seen)
 	return n > 0, seen > 0, q.wrap(err, "visitor here")
+}
+
+// VisitorLocale returns the language of a conversation's visitor's widget,
+// "" when it has no visitor or none said.
+func (q *Q) VisitorLocale(ctx context.Context, conversationID parley.ID) (string, error) {
+	var l string
+	err := q.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(locale), '') FROM visitors WHERE conversation_id = $1`, conversationID).Scan(&l)
+	return l, q.wrap(err, "visitor locale")
 }

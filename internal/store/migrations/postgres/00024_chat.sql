@@ -4,6 +4,8 @@
 -- speaks for: the browser keeps a signed identity (uid) and the visitor is
 -- stored once they first write, with the contact their messages are from.
 ALTER TABLE channels ADD COLUMN public_key TEXT NULL;
+-- Whether closing a chat emails its visitor a transcript (SPEC CHT-12).
+ALTER TABLE inboxes ADD COLUMN chat_transcripts BOOLEAN NOT NULL DEFAULT TRUE;
 CREATE UNIQUE INDEX channels_public_key ON channels (public_key);
 
 CREATE TABLE visitors (
@@ -17,6 +19,8 @@ CREATE TABLE visitors (
     -- When a widget of theirs last said it was open: a visitor who has
     -- left is answered by email (SPEC CNV-12).
     seen_at    TIMESTAMPTZ NULL,
+    -- The language their widget speaks (en, fr): their transcript's.
+    locale     TEXT NOT NULL DEFAULT '',
     created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX visitors_contact ON visitors (contact_id);
@@ -52,3 +56,4 @@ DROP TABLE chat_flows;
 DROP TABLE visitors;
 DROP INDEX channels_public_key;
 ALTER TABLE channels DROP COLUMN public_key;
+ALTER TABLE inboxes DROP COLUMN chat_transcripts;
