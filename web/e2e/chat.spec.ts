@@ -328,4 +328,52 @@ test.describe('live chat', () => {
       await site.close();
     }
   });
+
+  test('closing a chat emails the visitor its transcript, an answer to it comes back, and an agent emails it to someone else', async ({ browser, parley }) => {
+    const site = await new Website(parley.url).start();
+    try {
+      const inbox = await parley.inbox('Transcript desk');
+      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Transcript chat', config: { allowed_origins: [site.url] } });
+      await parley.api('POST', `/inboxes/${inbox.id}/chat-flows`, { name: 'Ask', enabled: true, email_capture: { when: 'first' } });
+      site.key = ch.public_key;
+      const visitor = await visit(browser, `${site.url}/help`);
+      await launcher(visitor).click();
+      await chat(visitor).getByRole('textbox', { name: 'Email' }).fill('tom@visitor.test');
+      await chat(visitor).getByRole('button', { name: 'Continue' }).click();
+      await chat(visitor).getByRole('textbox', { name: 'Write a message…' }).fill('Where is the invoice?');
+      await chat(visitor).getByRole('button', { name: 'Send' }).click();
+
+      const agent = await signIn(browser, parley, await parley.user('Agent Transcript'));
+      await agent.getByRole('link', { name: /Where is the invoice/ }).first().click();
+      await agent.getByRole('textbox', { name: 'Your reply' }).fill('In your account, under Billing.');
+      await agent.getByRole('button', { name: /^Send/ }).click();
+      await expect(chat(visitor).getByText('In your account, under Billing.')).toBeVisible();
+      await agent.getByRole('button', { name: 'Close', exact: true }).click();
+
+      const transcript = await parley.sent((m) => (m.to as { text: string }).text === 'tom@visitor.test' && m.subject === 'Your chat with Transcript desk');
+      expect(transcript.text).toContain('You: Where is the invoice?');
+      expect(transcript.text).toContain('Agent Transcript: In your account, under Billing.');
+      expect(transcript.text).toContain(`It began on ${site.url}/help`);
+      await expect(agent.getByText(/emailed the transcript to tom@visitor.test/)).toBeVisible();
+
+      // Answering the transcript reopens the chat with the answer.
+      await parley.mail(inbox.address, 'tom@visitor.test', `Re: ${transcript.subject}`, 'Found it, thanks.', {
+        'In-Reply-To': transcript.messageId!,
+        References: transcript.messageId!,
+      });
+      await expect(agent.getByRole('region', { name: 'Conversation' }).getByText('Found it, thanks.')).toBeVisible();
+
+      // By hand, from the menu, once it is closed again.
+      await agent.getByRole('button', { name: 'Close', exact: true }).click();
+      await agent.getByRole('button', { name: 'More actions' }).click();
+      await agent.getByRole('menuitem', { name: 'Email the transcript' }).click();
+      await agent.getByLabel('To (one address or several)').fill('boss@shop.test');
+      await agent.getByRole('button', { name: 'Send the transcript' }).click();
+      await expect(agent.getByText('Transcript sent.')).toBeVisible();
+      const copy = await parley.sent((m) => (m.to as { text: string }).text === 'boss@shop.test');
+      expect(copy.text).toContain('Found it, thanks.');
+    } finally {
+      await site.close();
+    }
+  });
 });

@@ -27,6 +27,7 @@ export type Options = {
   socket?: (url: string) => Socket;
   page?: () => string; // the page the visitor is on
   identity?: string; // the site's signed-in user, signed by its server
+  lang?: () => string; // the widget's language, for the visitor's transcript
   onchange: () => void;
   id?: () => string;
 };
@@ -57,6 +58,7 @@ export class ChatConnection {
       socket: o.socket ?? ((url) => new WebSocket(url) as unknown as Socket),
       page: o.page ?? (() => ''),
       identity: o.identity ?? '',
+      lang: o.lang ?? (() => ''),
       id: o.id ?? (() => crypto.randomUUID()),
       ...o,
     };
@@ -72,7 +74,7 @@ export class ChatConnection {
     this.socket = s;
     s.onopen = () => {
       const after = this.messages.at(-1)?.id ?? 0;
-      s.send(JSON.stringify({ type: 'hello', token: this.o.storage?.getItem(this.tokenKey) ?? '', identity: this.o.identity || undefined, after }));
+      s.send(JSON.stringify({ type: 'hello', token: this.o.storage?.getItem(this.tokenKey) ?? '', identity: this.o.identity || undefined, lang: this.o.lang() || undefined, after }));
     };
     s.onmessage = (e) => this.receive(JSON.parse(String(e.data)) as Out);
     s.onclose = () => {
