@@ -138,9 +138,14 @@ type Agreed struct {
 
 // Send takes the visitor's message in and returns it as stored, and
 // whether it was a repeat of one already taken (the same client id). What
-// they agreed to goes on their contact with it.
-func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed) (*Message, bool, error) {
-	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL}
+// they agreed to goes on their contact with it; a conversation it opens is
+// routed by the flow the widget showed, if that flow has a rule.
+func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed, flow parley.ID) (*Message, bool, error) {
+	rule, err := v.s.flowRule(ctx, v.ch, flow)
+	if err != nil {
+		return nil, false, err
+	}
+	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL, Rule: rule}
 	if v.User != nil {
 		in.Email, in.Name = v.User.Email, v.User.Name
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/routing"
 )
 
 // A chat flow (SPEC CHT-2..8, CHT-10) is one way the chat shows itself: to
@@ -34,6 +35,9 @@ type Flow struct {
 	Consent      Consent      `json:"consent" required:"false"`
 	Appearance   Appearance   `json:"appearance" required:"false"`
 	Language     string       `json:"language,omitempty" enum:"en,fr" doc:"The widget's language; empty: the visitor's browser's."`
+	// Routing routes the conversations this flow opens; nil: the chat
+	// channel's rule.
+	Routing *routing.Rule `json:"routing,omitempty" doc:"Who gets the conversations this flow opens (the routing rule's shape); absent: the chat channel's rule."`
 }
 
 // Target is one rule on the page: on its address (field url, with an

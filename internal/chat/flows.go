@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -57,6 +58,11 @@ func (s *Service) SaveFlow(ctx context.Context, a parley.Actor, inboxID parley.I
 		}
 		if err := people(ctx, tx, &f.Heading); err != nil {
 			return err
+		}
+		if f.Routing != nil {
+			if err := f.Routing.Check(ctx, tx, "routing."); err != nil {
+				return err
+			}
 		}
 		change := "updated"
 		stored := &store.ChatFlow{ID: in.ID, InboxID: inboxID, CreatedAt: parley.Now()}
@@ -196,4 +202,25 @@ func shuffle(ids []parley.ID, n int) []parley.ID {
 		ids = ids[:n]
 	}
 	return ids
+}
+
+// flowRule returns the routing rule of an enabled flow of the chat's
+// inbox, nil when it has none (the channel's applies) or the flow is not
+// one of the chat's.
+func (s *Service) flowRule(ctx context.Context, ch *parley.Channel, id parley.ID) (*routing.Rule, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	stored, err := s.store.ChatFlow(ctx, id)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil || stored.InboxID != ch.InboxID {
+		return nil, err
+	}
+	var f Flow
+	if err := json.Unmarshal([]byte(stored.Settings), &f); err != nil || !f.Enabled {
+		return nil, err
+	}
+	return f.Routing, nil
 }

@@ -70,7 +70,7 @@ func (s *Service) Show(ctx context.Context, ch *parley.Channel, token, identity,
 		Language: f.Language, ReplyTime: f.Availability.ReplyTime, AwayText: f.Availability.AwayText}
 	someone := false
 	if f.Availability.Mode == "team" {
-		if someone, err = s.someoneAvailable(ctx, ch); err != nil {
+		if someone, err = s.someoneAvailable(ctx, ch, f.Routing); err != nil {
 			return nil, err
 		}
 	}
@@ -85,17 +85,21 @@ func (s *Service) Show(ctx context.Context, ch *parley.Channel, token, identity,
 }
 
 // someoneAvailable reports whether someone the chat's conversations are
-// routed to is available: the channel's rule's people (a contact-owner
+// routed to is available: the flow's rule's people, else the channel's (a contact-owner
 // rule's fallback), or, for a rule that leaves them unassigned, anyone in
 // the inbox.
-func (s *Service) someoneAvailable(ctx context.Context, ch *parley.Channel) (bool, error) {
-	raw, err := s.store.ChannelRouting(ctx, ch.ID)
-	if err != nil {
-		return false, err
-	}
-	rule, err := routing.Parse([]byte(raw))
-	if err != nil {
-		return false, err
+func (s *Service) someoneAvailable(ctx context.Context, ch *parley.Channel, own *routing.Rule) (bool, error) {
+	var rule routing.Rule
+	if own != nil {
+		rule = *own
+	} else {
+		raw, err := s.store.ChannelRouting(ctx, ch.ID)
+		if err != nil {
+			return false, err
+		}
+		if rule, err = routing.Parse([]byte(raw)); err != nil {
+			return false, err
+		}
 	}
 	users, teams := rule.UserIDs, rule.TeamIDs
 	if rule.Rule == routing.ContactOwner {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -26,6 +27,9 @@ type ChatInbound struct {
 	// Email and Name are a signed-in user's, as their site vouched (SPEC
 	// CHT-11): their first message is from the contact with that email.
 	Email, Name string
+	// Rule routes a conversation the message opens (the chat flow's);
+	// nil: the channel's.
+	Rule *routing.Rule
 }
 
 // ChatConsent is a visitor's agreement, in the words they agreed to.
@@ -72,7 +76,7 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 	var visitor *store.Visitor
 	arr := &arrival{
 		ch: ch, keys: []string{"chat:" + in.Visitor + ":" + in.ClientID}, at: s.clock(),
-		subject: subjectOf(Inbound{Text: text}), msg: parley.Message{Text: text},
+		subject: subjectOf(Inbound{Text: text}), msg: parley.Message{Text: text}, rule: in.Rule,
 		data: map[string]any{"page_url": in.PageURL},
 		// The visitor's conversation is theirs, never found through their
 		// contact: an email they type must not open someone else's.

@@ -227,11 +227,11 @@ func (b Body) validate() error {
 // decision. Routing decides the owner of an inbound conversation in the
 // inbox here, inside the transaction (SPEC RTE-1..6); one an agent starts
 // is theirs, and one that is filtered or imported closed is nobody's.
-func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, at time.Time, reason string) ([]parley.Event, error) {
+func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, at time.Time, reason string, rule *routing.Rule) ([]parley.Event, error) {
 	var decision *routing.Opening
 	if c.Origin != parley.OriginAgent && c.Placement == parley.PlacementInbox && c.Status == parley.StatusOpen {
 		var err error
-		if decision, err = routing.Open(ctx, tx, c, at); err != nil {
+		if decision, err = routing.OpenBy(ctx, tx, c, rule, at); err != nil {
 			return nil, err
 		}
 	}
@@ -250,8 +250,8 @@ func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation,
 		data["reason"] = reason
 	}
 	evs := []parley.Event{parley.NewEvent(parley.EventConversationCreated, a, at, data)}
-	if decision != nil {
-		evs = append(evs, decision.Event)
+	if decision != nil && decision.Event != nil {
+		evs = append(evs, *decision.Event)
 	}
 	return evs, nil
 }

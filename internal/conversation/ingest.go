@@ -27,6 +27,9 @@ type arrival struct {
 	keys []string
 	at   time.Time      // when it happened: now, or an imported message's date
 	from parley.Mailbox // the sender, as the channel names them
+	// rule, when set, routes a new conversation instead of the channel's
+	// rule (a chat flow's), and stays with it.
+	rule *routing.Rule
 	// contact, when set, is who the channel knows the sender to be (a
 	// chat visitor's contact), in place of finding them by from.
 	contact func(ctx context.Context, tx *store.Tx) (*parley.Contact, error)
@@ -151,7 +154,7 @@ func (s *Service) admit(ctx context.Context, tx *store.Tx, a *arrival) error {
 		if a.history {
 			c.Status, c.ClosedAt = parley.StatusClosed, &at
 		}
-		opened, err := openConversation(ctx, tx, c, actor, at, reason)
+		opened, err := openConversation(ctx, tx, c, actor, at, reason, a.rule)
 		if err != nil {
 			return err
 		}

@@ -58,8 +58,8 @@ func Drain(ctx context.Context, tx *store.Tx, now time.Time) (int, error) {
 	if err := tx.LockRouting(ctx); err != nil {
 		return 0, err
 	}
-	rules := map[parley.ID]Rule{}
-	full := map[parley.ID]bool{} // channels whose people have no room: the rest of theirs wait too
+	rules := map[parley.ID]Rule{} // channels' rules, read once
+	full := map[parley.ID]bool{}  // channels whose people have no room: the rest of theirs wait too
 	assigned := 0
 	for len(ids) > 0 {
 		for _, id := range ids {
@@ -73,15 +73,28 @@ func Drain(ctx context.Context, tx *store.Tx, now time.Time) (int, error) {
 				}
 				continue
 			}
-			if full[c.ChannelID] {
-				continue
+			// A conversation routed by a rule of its own (a chat flow's)
+			// is its own group; the rest share their channel's.
+			raw, err := tx.ConversationRouting(ctx, c.ID)
+			if err != nil {
+				return assigned, err
 			}
-			rule, ok := rules[c.ChannelID]
-			if !ok {
+			own, group := raw != "", c.ChannelID
+			rule, ok := rules[group]
+			switch {
+			case own:
+				group = -c.ID
+				if rule, err = Parse([]byte(raw)); err != nil {
+					return assigned, err
+				}
+			case !ok:
 				if rule, err = channelRule(ctx, tx, c.ChannelID); err != nil {
 					return assigned, err
 				}
-				rules[c.ChannelID] = rule
+				rules[group] = rule
+			}
+			if full[group] {
+				continue
 			}
 			if rule.Rule == Unassigned {
 				if err := tx.Unqueue(ctx, id); err != nil {
@@ -96,7 +109,7 @@ func Drain(ctx context.Context, tx *store.Tx, now time.Time) (int, error) {
 			if d.To == nil {
 				// The same people would be asked for the next one of
 				// this channel; a contact owner differs by contact.
-				full[c.ChannelID] = rule.Rule == Specific
+				full[group] = rule.Rule == Specific && !own
 				continue
 			}
 			e, err := assign(ctx, tx, c, d, now)

@@ -17,9 +17,29 @@ import (
 // leaves new conversations unassigned (SPEC RTE-3) — the unassigned view
 // says so already. Once c is stored, Opened records it.
 func Open(ctx context.Context, tx *store.Tx, c *parley.Conversation, now time.Time) (*Opening, error) {
-	rule, err := channelRule(ctx, tx, c.ChannelID)
-	if err != nil || rule.Rule == Unassigned {
-		return nil, err
+	return OpenBy(ctx, tx, c, nil, now)
+}
+
+// OpenBy is Open by a rule of the conversation's own instead of its
+// channel's (a chat flow's, SPEC CHT-2), nil for the channel's. The rule is
+// kept with the conversation for its later decisions.
+func OpenBy(ctx context.Context, tx *store.Tx, c *parley.Conversation, own *Rule, now time.Time) (*Opening, error) {
+	var rule Rule
+	var kept []byte
+	if own != nil {
+		rule = *own
+		var err error
+		if kept, err = json.Marshal(rule); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if rule, err = channelRule(ctx, tx, c.ChannelID); err != nil {
+			return nil, err
+		}
+	}
+	if rule.Rule == Unassigned {
+		return &Opening{kept: kept}, nil
 	}
 	d, err := decide(ctx, tx, rule, c)
 	if err != nil {
@@ -31,19 +51,25 @@ func Open(ctx context.Context, tx *store.Tx, c *parley.Conversation, now time.Ti
 		}
 	}
 	e := decided(c, d, now)
-	return &Opening{Event: e, queued: d.Reason.Queued, at: now}, nil
+	return &Opening{Event: &e, queued: d.Reason.Queued, at: now, kept: kept}, nil
 }
 
 // Opening is the decision on a conversation that is opening.
 type Opening struct {
-	Event  parley.Event // conversation.routed, for the conversation once stored
+	Event  *parley.Event // conversation.routed, for the conversation once stored; nil when left unassigned by rule
 	queued bool
 	at     time.Time
+	kept   []byte // the conversation's own rule, to keep
 }
 
 // Opened records the decision once the conversation is stored: one that
 // nobody could take waits in the queue.
 func (o *Opening) Opened(ctx context.Context, tx *store.Tx, c *parley.Conversation) error {
+	if len(o.kept) > 0 {
+		if err := tx.SetConversationRouting(ctx, c.ID, string(o.kept)); err != nil {
+			return err
+		}
+	}
 	if !o.queued {
 		return nil
 	}
@@ -75,7 +101,7 @@ func Again(ctx context.Context, tx *store.Tx, c *parley.Conversation, reopened b
 	case !reopened:
 		return nil, nil // an open conversation with no owner waits where it is
 	}
-	rule, err := channelRule(ctx, tx, c.ChannelID)
+	rule, _, err := ruleOf(ctx, tx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +119,21 @@ func Again(ctx context.Context, tx *store.Tx, c *parley.Conversation, reopened b
 	}
 	d.Reason.Previous, d.Reason.Why = previous, why
 	return assign(ctx, tx, c, d, now)
+}
+
+// ruleOf returns the rule a conversation is routed by: its own, kept when
+// it opened (a chat flow's), else its channel's; own says which.
+func ruleOf(ctx context.Context, tx *store.Tx, c *parley.Conversation) (rule Rule, own bool, err error) {
+	raw, err := tx.ConversationRouting(ctx, c.ID)
+	if err != nil {
+		return Rule{}, false, err
+	}
+	if raw != "" {
+		rule, err = Parse([]byte(raw))
+		return rule, true, err
+	}
+	rule, err = channelRule(ctx, tx, c.ChannelID)
+	return rule, false, err
 }
 
 func channelRule(ctx context.Context, tx *store.Tx, channelID parley.ID) (Rule, error) {
@@ -281,6 +322,26 @@ func (s *Service) SetRule(ctx context.Context, a parley.Actor, channelID parley.
 		return nil, err
 	}
 	return &r, nil
+}
+
+// Check normalises r and checks that the people it names may be routed
+// to, naming a field at fault under prefix ("routing." for a chat flow's).
+func (r *Rule) Check(ctx context.Context, tx *store.Tx, prefix string) error {
+	if err := r.Normalize(); err != nil {
+		if pe, ok := err.(*parley.Error); ok && prefix != "" {
+			c := *pe
+			c.Field = prefix + pe.Field
+			return &c
+		}
+		return err
+	}
+	if err := checkPeople(ctx, tx, prefix, r.UserIDs, r.TeamIDs); err != nil {
+		return err
+	}
+	if f := r.Fallback; f != nil {
+		return checkPeople(ctx, tx, prefix+"fallback.", f.UserIDs, f.TeamIDs)
+	}
+	return nil
 }
 
 func checkPeople(ctx context.Context, tx *store.Tx, prefix string, users, teams []parley.ID) error {

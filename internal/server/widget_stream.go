@@ -37,6 +37,7 @@ type widgetFrame struct {
 	Text     string    `json:"text,omitempty"`
 	URL      string    `json:"url,omitempty"`
 	Email    string    `json:"email,omitempty"`
+	Flow     parley.ID `json:"flow,omitempty"` // the chat flow the widget shows: it routes a new conversation
 	// Consent, on a message, is what the visitor agreed to before it.
 	Consent *chat.Agreed `json:"consent,omitempty"`
 }
@@ -302,6 +303,6 @@ func (s *Server) widgetSend(ctx context.Context, v *chat.Visitor, ch *parley.Cha
 	if ok, wait := siteRate.Take(ch.PublicKey); !ok {
 		return nil, wait, tooMany
 	}
-	m, _, err := v.Send(ctx, f.ClientID, f.Text, f.URL, f.Consent)
+	m, _, err := v.Send(ctx, f.ClientID, f.Text, f.URL, f.Consent, f.Flow)
 	return m, 0, err
 }

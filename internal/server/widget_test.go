@@ -603,3 +603,49 @@ func TestWidgetOffline(t *testing.T) {
 		}
 	})
 }
+
+// TestChatFlowRouting: a flow's routing rule routes the conversations the
+// widget opens under it, and stays with them; without the flow, the
+// channel's rule does; a flow naming someone who cannot be routed to is
+// refused naming them.
+func TestChatFlowRouting(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		chID, key := chatChannel(t, w)
+		_, bobID := userID(t, w, "bob")
+		w.admin.must(200, "PUT", path("/channels/%d/routing", chID), map[string]any{"rule": "specific", "user_ids": []parley.ID{bobID}})
+		flows := path("/inboxes/%d/chat-flows", w.sales)
+		quiet := w.admin.must(201, "POST", path("/users"), map[string]any{"email": "q@example.com", "name": "Quinn", "role": "agent", "routable": false}).id()
+		bad := w.admin.call("POST", flows, map[string]any{"name": "Bad", "enabled": true, "routing": map[string]any{"rule": "specific", "user_ids": []parley.ID{quiet}}})
+		if bad.status != 400 || !strings.Contains(string(bad.raw), "routing.user_ids[0]") {
+			t.Errorf("a flow routing to someone not routable: %d %s", bad.status, bad.raw)
+		}
+		flow := w.admin.must(201, "POST", flows, map[string]any{"name": "Sales leads", "enabled": true,
+			"routing": map[string]any{"rule": "specific", "user_ids": []parley.ID{w.anaID}}}).id()
+		owner := func(conv parley.ID) any {
+			a, _ := w.admin.must(200, "GET", path("/conversations/%d", conv), nil).body["assignee"].(map[string]any)
+			if a == nil {
+				return nil
+			}
+			return a["name"]
+		}
+		lead := openWidget(t, w, key, "", 0)
+		lead.send(map[string]any{"type": "message", "client_id": "m1", "text": "I want to buy", "flow": flow})
+		conv := lead.next().Message.ConversationID
+		if got := owner(conv); got != "ana" {
+			t.Errorf("a chat opened under the flow: owner %v, want ana", got)
+		}
+		plain := openWidget(t, w, key, "", 0)
+		if got := owner(plain.write("m1", "Just browsing").Message.ConversationID); got != "bob" {
+			t.Errorf("a chat opened without the flow: owner %v, want bob (the channel's rule)", got)
+		}
+		// Ana goes away with reassign on; the lead writes again: the
+		// flow's rule (Ana only) decides again — not the channel's, which
+		// would give it to Bob.
+		signIn(t, w, "ana").must(200, "PUT", path("/me/availability"), map[string]any{"status": "away", "reassign_when_away": true})
+		lead.write("m2", "Hello?")
+		if got := owner(conv); got != nil {
+			t.Errorf("rerouted with the flow's one person away: owner %v, want none (queued), not bob", got)
+		}
+	})
+}

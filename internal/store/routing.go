@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -183,4 +184,23 @@ func (q *Q) OpenOwned(ctx context.Context) (map[parley.ID]int, error) {
 			return nil
 		})
 	return out, err
+}
+
+// SetConversationRouting keeps the rule a conversation opened with when it
+// is not its channel's (JSON).
+func (tx *Tx) SetConversationRouting(ctx context.Context, conversationID parley.ID, rule string) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO conversation_routing (conversation_id, rule) VALUES ($1, $2)
+		ON CONFLICT (conversation_id) DO UPDATE SET rule = excluded.rule`, conversationID, rule)
+	return tx.wrap(err, "conversation %d routing", conversationID)
+}
+
+// ConversationRouting returns the rule a conversation opened with, "" when
+// it follows its channel's.
+func (q *Q) ConversationRouting(ctx context.Context, conversationID parley.ID) (string, error) {
+	var rule string
+	err := q.db.QueryRowContext(ctx, `SELECT rule FROM conversation_routing WHERE conversation_id = $1`, conversationID).Scan(&rule)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return rule, q.wrap(err, "conversation %d routing", conversationID)
 }

@@ -376,4 +376,35 @@ test.describe('live chat', () => {
       await site.close();
     }
   });
+
+  test('a flow routes the chats it opens by a rule of its own', async ({ browser, parley }) => {
+    const site = await new Website(parley.url).start();
+    try {
+      const inbox = await parley.inbox('Leads desk');
+      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Leads chat', config: { allowed_origins: [site.url] } });
+      site.key = ch.public_key;
+      const rep = await parley.user('Rita Rep');
+      const admin = await signIn(browser, parley, await parley.user('Admin Leads', 'admin'));
+      await admin.goto('/settings/chat');
+      await admin.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'Leads desk' });
+      await admin.getByRole('button', { name: 'Add a chat flow' }).click();
+      const form = admin.getByRole('form', { name: 'Add a chat flow' });
+      await form.getByLabel('Name', { exact: true }).fill('Leads');
+      await form.getByRole('checkbox', { name: 'Route them by a rule of this flow’s own' }).check();
+      await form.getByLabel('New conversations go to').selectOption('specific');
+      await form.getByRole('group', { name: 'Route to' }).getByRole('checkbox', { name: /Rita Rep/ }).check();
+      await form.getByRole('button', { name: 'Add a chat flow' }).click();
+      await expect(admin.getByRole('listitem', { name: 'Leads' })).toBeVisible();
+
+      const visitor = await visit(browser, site.url);
+      await launcher(visitor).click();
+      await chat(visitor).getByRole('textbox').fill('I want a quote');
+      await chat(visitor).getByRole('button', { name: 'Send' }).click();
+      await expect(chat(visitor).getByText('Sending…')).toHaveCount(0);
+      const list = await parley.api('GET', `/conversations?inbox=${inbox.id}&view=open`);
+      expect(list.items[0].assignee?.id).toBe(rep.id);
+    } finally {
+      await site.close();
+    }
+  });
 });

@@ -39,9 +39,15 @@ export function draft(f?: Flow, zone = Intl.DateTimeFormat().resolvedOptions().t
     email_capture: { when: 'never', after_minutes: 5, text: '', ...(f?.email_capture ?? {}) },
     consent: { processing: 'none', text: '', subscription: '', subscription_text: '', ...(f?.consent ?? {}) },
     appearance: { accent: '#3b5bdb', position: 'right', launcher_text: '', ...(f?.appearance ?? {}) },
+    routing: f?.routing ? structuredClone(f.routing) : undefined,
     zone: schedule?.time_zone ?? zone,
     week: fromApi(schedule?.hours ?? []),
   };
+}
+
+/** ownRouting is a flow's rule of its own, to start from when it is given one. */
+export function ownRouting(): NonNullable<Flow['routing']> {
+  return { rule: 'specific', user_ids: [], team_ids: [], strategy: 'round_robin', capacity: 0 };
 }
 
 /** body is the flow the API takes from a draft: empty choices left out. */
@@ -57,6 +63,8 @@ export function body(d: Draft): Flow {
   else delete a.schedule;
   if (!a.reply_time) delete a.reply_time;
   out.availability = a;
+  if (out.routing) out.routing = { ...out.routing, capacity: Number(out.routing.capacity) || 0 };
+  else delete out.routing;
   return out;
 }
 

@@ -28,6 +28,7 @@ export type Options = {
   page?: () => string; // the page the visitor is on
   identity?: string; // the site's signed-in user, signed by its server
   lang?: () => string; // the widget's language, for the visitor's transcript
+  flow?: () => number; // the chat flow shown: it routes a conversation the visitor opens
   onchange: () => void;
   id?: () => string;
 };
@@ -59,6 +60,7 @@ export class ChatConnection {
       page: o.page ?? (() => ''),
       identity: o.identity ?? '',
       lang: o.lang ?? (() => ''),
+      flow: o.flow ?? (() => 0),
       id: o.id ?? (() => crypto.randomUUID()),
       ...o,
     };
@@ -110,7 +112,9 @@ export class ChatConnection {
 
   private transmit(p: Pending) {
     if (!this.connected || !this.socket) return;
-    this.socket.send(JSON.stringify({ type: 'message', client_id: p.client_id, text: p.text, url: this.o.page(), consent: p.consent }));
+    this.socket.send(
+      JSON.stringify({ type: 'message', client_id: p.client_id, text: p.text, url: this.o.page(), consent: p.consent, flow: this.o.flow() || undefined }),
+    );
   }
 
   /** email gives the visitor's email; it resolves with null once kept, or the reason it was refused. */

@@ -50,7 +50,16 @@ CREATE TABLE chat_flows (
 );
 CREATE INDEX chat_flows_inbox ON chat_flows (inbox_id, position);
 
+-- The routing rule a conversation opened with when it is not its
+-- channel's (a chat flow's, SPEC CHT-2): its later decisions — a customer
+-- writing again, the queue draining — follow it too.
+CREATE TABLE conversation_routing (
+    conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    rule            TEXT NOT NULL
+);
+
 -- +goose Down
+DROP TABLE conversation_routing;
 DROP TABLE contact_consents;
 DROP TABLE chat_flows;
 DROP TABLE visitors;
