@@ -2,6 +2,8 @@ package chat
 
 import (
 	"context"
+	"crypto/hmac"
+	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/internal/conversation"
@@ -124,7 +126,17 @@ type Message struct {
 	From           string    `json:"from" enum:"visitor,agent"`
 	Author         string    `json:"author,omitempty"` // the agent's name
 	Text           string    `json:"text"`
+	Files          []File    `json:"files,omitempty"`
 	At             time.Time `json:"at"`
+}
+
+// File is a message's file as the widget shows it: its address is signed,
+// so it can be an image's src, and names that one file only.
+type File struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	URL         string `json:"url"`
 }
 
 // Agreed is what a visitor agreed to before writing: to the processing
@@ -140,12 +152,12 @@ type Agreed struct {
 // whether it was a repeat of one already taken (the same client id). What
 // they agreed to goes on their contact with it; a conversation it opens is
 // routed by the flow the widget showed, if that flow has a rule.
-func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed, flow parley.ID) (*Message, bool, error) {
+func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed, flow parley.ID, files ...conversation.ChatFile) (*Message, bool, error) {
 	rule, err := v.s.flowRule(ctx, v.ch, flow)
 	if err != nil {
 		return nil, false, err
 	}
-	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL, Rule: rule}
+	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL, Rule: rule, Files: files}
 	if v.User != nil {
 		in.Email, in.Name = v.User.Email, v.User.Name
 	}
@@ -216,9 +228,24 @@ func (s *Service) render(ctx context.Context, ms []parley.Message) ([]Message, e
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]parley.ID, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	files, err := s.store.MessageAttachments(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Message, len(ms))
 	for i, m := range ms {
 		out[i] = Message{ID: m.ID, ConversationID: m.ConversationID, From: "visitor", Text: m.Text, At: m.CreatedAt}
+		for _, f := range files[m.ID] {
+			if f.Inline {
+				continue
+			}
+			out[i].Files = append(out[i].Files, File{Name: f.Name, ContentType: f.ContentType, Size: f.Size,
+				URL: fmt.Sprintf("/widget/v1/files/%d/%s", f.ID, s.ids.signFile(f.ID))})
+		}
 		if m.Direction == parley.Outbound {
 			out[i].From = "agent"
 			if m.AuthorID != nil {
@@ -227,4 +254,12 @@ func (s *Service) render(ctx context.Context, ms []parley.Message) ([]Message, e
 		}
 	}
 	return out, nil
+}
+
+// File returns the file a signed address names, or ENOTFOUND.
+func (s *Service) File(ctx context.Context, id parley.ID, sig string) (*parley.Attachment, error) {
+	if !hmac.Equal([]byte(sig), []byte(s.ids.signFile(id))) {
+		return nil, parley.NotFound("file")
+	}
+	return s.store.Attachment(ctx, id)
 }

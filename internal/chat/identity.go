@@ -54,3 +54,11 @@ func (ids *Identities) sign(channel parley.ID, uid string) string {
 	m.Write([]byte(strconv.FormatInt(int64(channel), 10) + ":" + uid))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
+
+// signFile signs a file's address: whoever has it may download that file
+// (an image in the widget is fetched without the visitor's identity).
+func (ids *Identities) signFile(id parley.ID) string {
+	m := hmac.New(sha256.New, ids.key)
+	m.Write([]byte("file:" + strconv.FormatInt(int64(id), 10)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))[:32]
+}

@@ -30,6 +30,14 @@ type ChatInbound struct {
 	// Rule routes a conversation the message opens (the chat flow's);
 	// nil: the channel's.
 	Rule *routing.Rule
+	// Files come with the message (a photo, a document).
+	Files []ChatFile
+}
+
+// ChatFile is a file a visitor sends.
+type ChatFile struct {
+	Name, ContentType string
+	Data              []byte
 }
 
 // ChatConsent is a visitor's agreement, in the words they agreed to.
@@ -65,8 +73,38 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 		in.PageURL = in.PageURL[:2000]
 	}
 	text := strings.TrimSpace(in.Text)
-	if text == "" {
+	if text == "" && len(in.Files) == 0 {
 		return nil, parley.Invalid("text", "is empty")
+	}
+	if len(in.Files) > maxAttachments {
+		return nil, parley.Invalid("files", "has more than %d files", maxAttachments)
+	}
+	// The files are stored before the message, as an email's are: a
+	// message that fails leaves an unreferenced blob, never a message
+	// without its file.
+	var files []parley.Attachment
+	for i, f := range in.Files {
+		name, contentType, err := parley.File(f.Name, f.ContentType, f.Data)
+		if err != nil {
+			if pe, ok := err.(*parley.Error); ok {
+				c := *pe
+				c.Field = fmt.Sprintf("files[%d]", i)
+				return nil, &c
+			}
+			return nil, err
+		}
+		if s.blobs == nil {
+			return nil, parley.Errorf(parley.EUNAVAILABLE, "files are not available on this server")
+		}
+		key, err := s.blobs.Put(f.Data)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, parley.Attachment{Name: name, ContentType: contentType, Size: int64(len(f.Data)), Blob: key})
+	}
+	subject := text
+	if subject == "" {
+		subject = files[0].Name
 	}
 	for i, c := range in.Consents {
 		if (c.Kind != "processing" && c.Kind != "subscription") || c.Text == "" || len(c.Text) > 2000 || len(c.Subscription) > 100 {
@@ -76,7 +114,7 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 	var visitor *store.Visitor
 	arr := &arrival{
 		ch: ch, keys: []string{"chat:" + in.Visitor + ":" + in.ClientID}, at: s.clock(),
-		subject: subjectOf(Inbound{Text: text}), msg: parley.Message{Text: text}, rule: in.Rule,
+		subject: subjectOf(Inbound{Text: subject}), msg: parley.Message{Text: text}, rule: in.Rule,
 		data: map[string]any{"page_url": in.PageURL},
 		// The visitor's conversation is theirs, never found through their
 		// contact: an email they type must not open someone else's.
@@ -127,7 +165,13 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 			visitor = &store.Visitor{ChannelID: ch.ID, UID: in.Visitor, ContactID: contact.ID, CreatedAt: now}
 			return contact, tx.CreateVisitor(ctx, visitor)
 		},
-		stored: func(ctx context.Context, tx *store.Tx, c *parley.Conversation, _ *parley.Message) error {
+		stored: func(ctx context.Context, tx *store.Tx, c *parley.Conversation, m *parley.Message) error {
+			for _, f := range files {
+				f.MessageID, f.CreatedAt = m.ID, m.CreatedAt
+				if err := tx.CreateAttachment(ctx, &f); err != nil {
+					return err
+				}
+			}
 			for _, consent := range in.Consents {
 				if err := tx.AddConsent(ctx, &store.Consent{ContactID: visitor.ContactID, Kind: consent.Kind, Subscription: consent.Subscription,
 					Text: consent.Text, ChannelID: &ch.ID, GivenAt: s.clock()}); err != nil {

@@ -35,6 +35,8 @@ func (s *Server) widgetRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /widget/v1/config", s.widgetConfig)
 	mux.HandleFunc("OPTIONS /widget/v1/config", s.widgetConfig)
 	mux.HandleFunc("GET /widget/v1/stream", s.widgetStream)
+	mux.HandleFunc("POST /widget/v1/messages", s.widgetUpload)
+	mux.HandleFunc("GET /widget/v1/files/{id}/{sig}", s.widgetFile)
 }
 
 // widgetLoader serves the loader script. It is cached for minutes only, so

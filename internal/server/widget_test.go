@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -8,7 +9,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +122,11 @@ type widgetMsg struct {
 		From           string    `json:"from"`
 		Author         string    `json:"author"`
 		Text           string    `json:"text"`
+		Files          []struct {
+			Name        string `json:"name"`
+			ContentType string `json:"content_type"`
+			URL         string `json:"url"`
+		} `json:"files"`
 	} `json:"message"`
 }
 
@@ -646,6 +654,96 @@ func TestChatFlowRouting(t *testing.T) {
 		lead.write("m2", "Hello?")
 		if got := owner(conv); got != nil {
 			t.Errorf("rerouted with the flow's one person away: owner %v, want none (queued), not bob", got)
+		}
+	})
+}
+
+// TestWidgetFiles: a visitor sends a file with a message, the agent sees
+// it; an agent's file reaches the visitor at a signed address, which
+// serves that file and no other; too large is 413, a stranger 401.
+func TestWidgetFiles(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		v := openWidget(t, w, key, "", 0)
+		conv := v.write("m1", "Here is my receipt").Message.ConversationID
+		upload := func(token, name string, data []byte) (int, widgetMsg) {
+			t.Helper()
+			var b bytes.Buffer
+			mw := multipart.NewWriter(&b)
+			mw.WriteField("client_id", "f-"+name)
+			mw.WriteField("text", "The receipt")
+			// As a browser sends it, with the file's type.
+			kind := "application/octet-stream"
+			if strings.HasSuffix(name, ".png") {
+				kind = "image/png"
+			}
+			fw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Disposition": {`form-data; name="file"; filename="` + name + `"`},
+				"Content-Type": {kind}})
+			fw.Write(data)
+			mw.Close()
+			req, _ := http.NewRequest("POST", w.a.url+"/widget/v1/messages?inbox="+key, &b)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("X-Parley-Visitor", token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var out widgetMsg
+			json.NewDecoder(res.Body).Decode(&out)
+			return res.StatusCode, out
+		}
+		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+		status, got := upload(v.token, "receipt.png", png)
+		if status != 201 || got.Message == nil || got.Message.ConversationID != conv || len(got.Message.Files) != 1 {
+			t.Fatalf("a file from the visitor: %d %+v", status, got)
+		}
+		file := got.Message.Files[0]
+		if file.Name != "receipt.png" || file.ContentType != "image/png" {
+			t.Errorf("the file: %+v", file)
+		}
+		// The visitor's stream hears of it too (another tab).
+		if live := v.next(); live.Type != "message" || len(live.Message.Files) != 1 {
+			t.Errorf("the stream after an upload: %+v", live)
+		}
+		site := &client{api: w.a, name: "site", http: &http.Client{}}
+		if got := site.call("GET", file.URL, nil); got.status != 200 || !bytes.Equal(got.raw, png) ||
+			!strings.HasPrefix(got.header.Get("Content-Disposition"), "inline") {
+			t.Errorf("the signed address: %d %v", got.status, got.header)
+		}
+		forged := file.URL[:strings.LastIndex(file.URL, "/")+1] + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		if got := site.call("GET", forged, nil); got.status != 404 {
+			t.Errorf("a forged signature: %d", got.status)
+		}
+		// The agent sees it in the thread.
+		found := false
+		for _, it := range w.ana.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
+			if m, _ := it["message"].(map[string]any); m != nil {
+				if atts, _ := m["attachments"].([]any); len(atts) == 1 && atts[0].(map[string]any)["name"] == "receipt.png" {
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Error("the agent does not see the visitor's file")
+		}
+		// An agent's file reaches the visitor.
+		up := w.ana.must(201, "POST", "/api/v1/uploads?name=label.pdf", "%PDF-1.4 label")
+		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]any{"text": "Print this", "attachments": []parley.ID{up.id()}})
+		reply := v.next()
+		if len(reply.Message.Files) != 1 || reply.Message.Files[0].Name != "label.pdf" {
+			t.Fatalf("the agent's file in the widget: %+v", reply.Message)
+		}
+		if got := site.call("GET", reply.Message.Files[0].URL, nil); got.status != 200 || !strings.HasPrefix(got.header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("a document's address: %d %v", got.status, got.header)
+		}
+
+		if status, _ := upload(v.token, "big.bin", make([]byte, 10<<20+1)); status != 413 {
+			t.Errorf("an 11 MB file: %d, want 413", status)
+		}
+		if status, _ := upload("forged.token", "x.png", png); status != 401 {
+			t.Errorf("a file from no visitor: %d, want 401", status)
 		}
 	})
 }
