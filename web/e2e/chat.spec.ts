@@ -119,8 +119,19 @@ test.describe('live chat', () => {
       await agent.getByRole('textbox', { name: 'Your reply' }).pressSequentially('Oui');
       await expect(frame.getByText('Agent Chat écrit…')).toBeVisible();
       await agent.getByRole('textbox', { name: 'Your reply' }).fill('Oui, ce matin.');
+      await agent.getByText('Attach', { exact: true }).locator('..').locator('input[type=file]').setInputFiles({
+        name: 'suivi.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4 tracking'),
+      });
+      await expect(agent.getByRole('button', { name: 'Remove suivi.pdf' })).toBeVisible();
       await agent.getByRole('button', { name: /^Send/ }).click();
       await expect(frame.getByText('Oui, ce matin.')).toBeVisible();
+      // Files both ways: the agent's document, the visitor's photo.
+      await expect(frame.getByRole('link', { name: 'suivi.pdf' })).toBeVisible();
+      await frame.getByLabel('Joindre un fichier').setInputFiles({ name: 'colis.png', mimeType: 'image/png', buffer: Buffer.from('\x89PNG\r\n\x1a\n' + 'x'.repeat(40)) });
+      await expect(frame.getByRole('img', { name: 'colis.png' })).toBeVisible();
+      await expect(agent.getByRole('link', { name: /colis.png/ }).first()).toBeVisible();
       await expect(frame.getByText('Agent Chat')).toBeVisible();
 
       // The server goes away; the visitor writes meanwhile; when it is back

@@ -1,5 +1,6 @@
 /** A message as the widget shows it (internal/chat.Message). */
-export type ChatMessage = { id: number; conversation_id: number; from: 'visitor' | 'agent'; author?: string; text: string; at: string };
+export type ChatFile = { name: string; content_type: string; size: number; url: string };
+export type ChatMessage = { id: number; conversation_id: number; from: 'visitor' | 'agent'; author?: string; text: string; files?: ChatFile[]; at: string };
 /** A message written here that the server has not acknowledged yet. */
 export type Pending = { client_id: string; text: string; consent?: Agreed; error?: string; retryAt?: number };
 /** What a visitor agreed to before writing (chat.Agreed). */
@@ -29,6 +30,8 @@ export type Options = {
   identity?: string; // the site's signed-in user, signed by its server
   lang?: () => string; // the widget's language, for the visitor's transcript
   flow?: () => number; // the chat flow shown: it routes a conversation the visitor opens
+  uploads?: string; // where files are sent
+  fetch?: typeof fetch;
   onchange: () => void;
   id?: () => string;
 };
@@ -61,6 +64,8 @@ export class ChatConnection {
       identity: o.identity ?? '',
       lang: o.lang ?? (() => ''),
       flow: o.flow ?? (() => 0),
+      uploads: o.uploads ?? '',
+      fetch: o.fetch ?? ((...a) => fetch(...a)),
       id: o.id ?? (() => crypto.randomUUID()),
       ...o,
     };
@@ -115,6 +120,38 @@ export class ChatConnection {
     this.socket.send(
       JSON.stringify({ type: 'message', client_id: p.client_id, text: p.text, url: this.o.page(), consent: p.consent, flow: this.o.flow() || undefined }),
     );
+  }
+
+  /**
+   * upload sends a file with a message, over HTTP (the stream carries
+   * text): it shows as pending until stored, and resolves with null or the
+   * reason it was refused.
+   */
+  async upload(file: File, text = ''): Promise<string | null> {
+    const p: Pending = { client_id: this.o.id(), text: text || file.name };
+    this.pending = [...this.pending, p];
+    this.o.onchange();
+    const form = new FormData();
+    form.set('client_id', p.client_id);
+    form.set('text', text);
+    form.set('url', this.o.page());
+    form.set('flow', String(this.o.flow() || ''));
+    form.set('file', file);
+    const headers: Record<string, string> = { 'X-Parley-Visitor': this.o.storage?.getItem(this.tokenKey) ?? '' };
+    if (this.o.identity) headers['X-Parley-Identity'] = this.o.identity;
+    let refused: string | null = null;
+    try {
+      const r = await (this.o.fetch ?? fetch)(`${this.o.uploads}`, { method: 'POST', body: form, headers });
+      if (r.ok) {
+        const ack = (await r.json()) as { message: ChatMessage };
+        this.add(ack.message);
+      } else refused = r.status === 413 ? 'too_large' : r.status === 429 ? 'rate_limited' : String(r.status);
+    } catch {
+      refused = 'offline';
+    }
+    this.pending = this.pending.filter((x) => x.client_id !== p.client_id);
+    this.o.onchange();
+    return refused;
   }
 
   /** email gives the visitor's email; it resolves with null once kept, or the reason it was refused. */
