@@ -71,6 +71,12 @@ func Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 	}
+	if (want("W2") || want("W5")) && o.URL == "" {
+		fmt.Fprintln(o.Log, "bench: W2/W5 live chat")
+		if err := w2Chat(ctx, o, env, t); err != nil {
+			return err
+		}
+	}
 	if want("W1") && o.URL == "" {
 		fmt.Fprintln(o.Log, "bench: W1 email ingest")
 		if err := w1Ingest(ctx, o, env, t); err != nil {

@@ -228,12 +228,24 @@ func (h *Hub) dispatch(evs []Event) {
 // subscriber, every one up to it must be replayed from the log. It waits
 // for the hub to start.
 func (h *Hub) Subscribe(ctx context.Context, topics ...Topic) (*Sub, int64, error) {
+	return h.subscribe(ctx, h.buffer, 64, topics)
+}
+
+// SubscribeNarrow is Subscribe for a follower of a few conversations (a
+// chat widget): its buffers hold 32 events and 8 signals, so ten thousand
+// idle ones cost little; one that falls further behind is dropped and
+// resumes on its own.
+func (h *Hub) SubscribeNarrow(ctx context.Context, topics ...Topic) (*Sub, int64, error) {
+	return h.subscribe(ctx, 32, 8, topics)
+}
+
+func (h *Hub) subscribe(ctx context.Context, events, signals int, topics []Topic) (*Sub, int64, error) {
 	select {
 	case <-h.ready:
 	case <-ctx.Done():
 		return nil, 0, ctx.Err()
 	}
-	s := &Sub{Events: make(chan Event, h.buffer), Signals: make(chan Signal, 64)}
+	s := &Sub{Events: make(chan Event, events), Signals: make(chan Signal, signals)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.subs[s] = struct{}{}

@@ -123,7 +123,7 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 	// Follow the visitor's conversation before reading what it holds, so
 	// nothing committed in between is missed; what arrives twice is sent
 	// once.
-	sub, _, err := s.hub.Subscribe(ctx)
+	sub, _, err := s.hub.SubscribeNarrow(ctx)
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 			// The agents' replies reach a visitor who has left by email.
 			here = time.Now()
 			if err := v.Here(context.WithoutCancel(ctx), typ == "viewing"); err != nil {
-				s.log.Warn("chat presence", "err", err)
+				s.log.Debug("chat presence", "err", err) // a stream closing as the server stops
 			}
 		}
 		contact, err := v.Contact(ctx)
