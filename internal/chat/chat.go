@@ -124,7 +124,8 @@ type Message struct {
 	ID             parley.ID `json:"id"`
 	ConversationID parley.ID `json:"conversation_id"`
 	From           string    `json:"from" enum:"visitor,agent"`
-	Author         string    `json:"author,omitempty"` // the agent's name
+	Author         string    `json:"author,omitempty"`        // the agent's name
+	AuthorAvatar   string    `json:"author_avatar,omitempty"` // the agent's picture, if they have one
 	Text           string    `json:"text"`
 	Files          []File    `json:"files,omitempty"`
 	At             time.Time `json:"at"`
@@ -224,7 +225,7 @@ func (s *Service) render(ctx context.Context, ms []parley.Message) ([]Message, e
 			authors = append(authors, *m.AuthorID)
 		}
 	}
-	names, err := s.store.UserNames(ctx, authors)
+	people, err := s.people(ctx, authors)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +250,8 @@ func (s *Service) render(ctx context.Context, ms []parley.Message) ([]Message, e
 		if m.Direction == parley.Outbound {
 			out[i].From = "agent"
 			if m.AuthorID != nil {
-				out[i].Author = names[*m.AuthorID]
+				p := people[*m.AuthorID]
+				out[i].Author, out[i].AuthorAvatar = p.Name, p.Avatar
 			}
 		}
 	}
@@ -262,4 +264,46 @@ func (s *Service) File(ctx context.Context, id parley.ID, sig string) (*parley.A
 		return nil, parley.NotFound("file")
 	}
 	return s.store.Attachment(ctx, id)
+}
+
+// Person is a teammate as the widget shows them: a name and a picture.
+type Person struct {
+	Name   string `json:"name"`
+	Avatar string `json:"avatar,omitempty" doc:"The picture's signed address; none: their initials."`
+}
+
+// people returns teammates as the widget shows them, by id.
+func (s *Service) people(ctx context.Context, ids []parley.ID) (map[parley.ID]Person, error) {
+	out := map[parley.ID]Person{}
+	for _, id := range ids {
+		if _, ok := out[id]; ok {
+			continue
+		}
+		u, err := s.store.User(ctx, id)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		p := Person{Name: u.Name}
+		if u.AvatarBlob != "" {
+			p.Avatar = fmt.Sprintf("/widget/v1/avatars/%d/%s", id, s.ids.signAvatar(id))
+		}
+		out[id] = p
+	}
+	return out, nil
+}
+
+// Avatar returns the teammate whose picture a signed address names, or
+// ENOTFOUND.
+func (s *Service) Avatar(ctx context.Context, id parley.ID, sig string) (*parley.User, error) {
+	if !hmac.Equal([]byte(sig), []byte(s.ids.signAvatar(id))) {
+		return nil, parley.NotFound("picture")
+	}
+	u, err := s.store.User(ctx, id)
+	if err != nil || u.AvatarBlob == "" {
+		return nil, parley.NotFound("picture")
+	}
+	return u, nil
 }

@@ -62,3 +62,11 @@ func (ids *Identities) signFile(id parley.ID) string {
 	m.Write([]byte("file:" + strconv.FormatInt(int64(id), 10)))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))[:32]
 }
+
+// signAvatar signs the address of a teammate's picture as the widget shows
+// it: only pictures the chat shows have addresses.
+func (ids *Identities) signAvatar(user parley.ID) string {
+	m := hmac.New(sha256.New, ids.key)
+	m.Write([]byte("avatar:" + strconv.FormatInt(int64(user), 10)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))[:32]
+}

@@ -16,7 +16,7 @@ type Shown struct {
 	// Online is whether the chat takes messages (its channel is on).
 	Online  bool     `json:"online"`
 	Title   string   `json:"title" doc:"The heading: the chat's name, people's names, or a name of the flow's own."`
-	People  []string `json:"people,omitempty" doc:"Up to three people the visitor may talk to, by name."`
+	People  []Person `json:"people,omitempty" doc:"Up to three people the visitor may talk to, with their pictures."`
 	Welcome string   `json:"welcome,omitempty"`
 	Popup   bool     `json:"popup,omitempty"`
 	// SmallScreens is what small screens show: the welcome as a prompt, or
@@ -135,13 +135,13 @@ func (s *Service) heading(ctx context.Context, h Heading, contact *parley.Contac
 		return nil
 	}
 	ids = shuffle(dedupe(ids), 3)
-	names, err := s.store.UserNames(ctx, ids)
+	people, err := s.people(ctx, ids)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		if n, ok := names[id]; ok {
-			out.People = append(out.People, n)
+		if p, ok := people[id]; ok {
+			out.People = append(out.People, p)
 		}
 	}
 	return nil

@@ -37,6 +37,7 @@ func (s *Server) widgetRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /widget/v1/stream", s.widgetStream)
 	mux.HandleFunc("POST /widget/v1/messages", s.widgetUpload)
 	mux.HandleFunc("GET /widget/v1/files/{id}/{sig}", s.widgetFile)
+	mux.HandleFunc("GET /widget/v1/avatars/{id}/{sig}", s.widgetAvatar)
 }
 
 // widgetLoader serves the loader script. It is cached for minutes only, so

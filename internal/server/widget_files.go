@@ -118,3 +118,29 @@ func (s *Server) widgetFile(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "private, max-age=86400")
 	io.Copy(w, body)
 }
+
+// widgetAvatar serves a teammate's picture at the signed address the
+// widget was given (a heading, an agent's message).
+func (s *Server) widgetAvatar(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeProblem(w, http.StatusNotFound, "no such picture")
+		return
+	}
+	u, err := s.chat.Avatar(r.Context(), parley.ID(id), r.PathValue("sig"))
+	if err != nil || s.blobs == nil {
+		writeProblem(w, http.StatusNotFound, "no such picture")
+		return
+	}
+	body, err := s.blobs.Open(u.AvatarBlob)
+	if err != nil {
+		writeProblem(w, http.StatusNotFound, "no such picture")
+		return
+	}
+	defer body.Close()
+	h := w.Header()
+	h.Set("Content-Type", u.AvatarType)
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "public, max-age=300")
+	io.Copy(w, body)
+}

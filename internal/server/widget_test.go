@@ -747,3 +747,53 @@ func TestWidgetFiles(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetPeople: a flow's heading shows up to three of its people with
+// their pictures, and an agent's message its author's, each at a signed
+// address anyone may load; a forged one is not there.
+func TestWidgetPeople(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+		w.ana.must(200, "PUT", path("/me/avatar"), png)
+		_, bobID := userID(t, w, "bob")
+		tier2 := parley.ID(w.admin.must(200, "GET", path("/teams"), nil).items()[0]["id"].(float64)) // ana, carol
+		w.admin.must(201, "POST", path("/inboxes/%d/chat-flows", w.sales), map[string]any{"name": "Team", "enabled": true,
+			"heading": map[string]any{"kind": "team", "user_ids": []parley.ID{bobID}, "team_ids": []parley.ID{tier2}}})
+		site := &client{api: w.a, name: "site", http: &http.Client{}}
+		shown := site.must(200, "GET", "/widget/v1/config?inbox="+key+"&url="+shop, nil)
+		people, _ := shown.body["people"].([]any)
+		if len(people) != 3 {
+			t.Fatalf("the heading's people: %s, want three of bob, ana, carol", shown.raw)
+		}
+		var avatar string
+		for _, p := range people {
+			if m := p.(map[string]any); m["name"] == "ana" {
+				avatar, _ = m["avatar"].(string)
+			} else if m["avatar"] != nil {
+				t.Errorf("%v has no picture, yet an address", m)
+			}
+		}
+		if got := site.call("GET", avatar, nil); got.status != 200 || got.header.Get("Content-Type") != "image/png" {
+			t.Fatalf("ana's picture at %q: %d %v", avatar, got.status, got.header)
+		}
+		if got := site.call("GET", avatar[:strings.LastIndex(avatar, "/")+1]+"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil); got.status != 404 {
+			t.Errorf("a forged picture address: %d", got.status)
+		}
+		v := openWidget(t, w, key, "", 0)
+		conv := v.write("m1", "Hi").Message.ConversationID
+		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]string{"text": "Hello!"})
+		var reply struct {
+			Message struct {
+				AuthorAvatar string `json:"author_avatar"`
+			} `json:"message"`
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, raw, err := v.conn.Read(ctx)
+		if err != nil || json.Unmarshal(raw, &reply) != nil || reply.Message.AuthorAvatar != avatar {
+			t.Errorf("the reply's author picture: %s, want %s (%v)", raw, avatar, err)
+		}
+	})
+}

@@ -1,6 +1,15 @@
 /** A message as the widget shows it (internal/chat.Message). */
 export type ChatFile = { name: string; content_type: string; size: number; url: string };
-export type ChatMessage = { id: number; conversation_id: number; from: 'visitor' | 'agent'; author?: string; text: string; files?: ChatFile[]; at: string };
+export type ChatMessage = {
+  id: number;
+  conversation_id: number;
+  from: 'visitor' | 'agent';
+  author?: string;
+  author_avatar?: string;
+  text: string;
+  files?: ChatFile[];
+  at: string;
+};
 /** A message written here that the server has not acknowledged yet. */
 export type Pending = { client_id: string; text: string; consent?: Agreed; error?: string; retryAt?: number };
 /** What a visitor agreed to before writing (chat.Agreed). */
