@@ -303,6 +303,29 @@ func (w *widgetConn) roundTrip(ctx context.Context, id string, mu *sync.Mutex, w
 	mu.Unlock()
 	start := time.Now()
 	frame, _ := json.Marshal(map[string]string{"type": "message", "client_id": id, "text": "Hello from the bench"})
+	if _, err := w.send(ctx, frame); err != nil {
+		return 0, err
+	}
+	select {
+	case at := <-arrived:
+		return at.Sub(start), nil
+	case <-time.After(10 * time.Second):
+		return 0, fmt.Errorf("never reached the agents' stream")
+	}
+}
+
+// first writes the visitor's first message, which opens its conversation.
+func (w *widgetConn) first(ctx context.Context) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	conv, err := w.send(ctx, []byte(`{"type":"message","client_id":"first","text":"Hello"}`))
+	w.conv = conv
+	return err
+}
+
+// send writes a message frame and waits for its acknowledgement; it
+// returns the message's conversation.
+func (w *widgetConn) send(ctx context.Context, frame []byte) (int64, error) {
 	if err := w.ws.Write(ctx, websocket.MessageText, frame); err != nil {
 		return 0, err
 	}
@@ -318,44 +341,10 @@ func (w *widgetConn) roundTrip(ctx context.Context, id string, mu *sync.Mutex, w
 			} `json:"message"`
 		}
 		if json.Unmarshal(data, &f) == nil && f.Type == "ack" && f.Message != nil {
-			break
+			return f.Message.Conv, nil
 		}
 		if f.Type == "error" {
 			return 0, fmt.Errorf("refused: %s", data)
-		}
-	}
-	select {
-	case at := <-arrived:
-		return at.Sub(start), nil
-	case <-time.After(10 * time.Second):
-		return 0, fmt.Errorf("never reached the agents' stream")
-	}
-}
-
-// first writes the visitor's first message, which opens its conversation.
-func (w *widgetConn) first(ctx context.Context) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if err := w.ws.Write(ctx, websocket.MessageText, []byte(`{"type":"message","client_id":"first","text":"Hello"}`)); err != nil {
-		return err
-	}
-	for {
-		data, err := w.next(ctx)
-		if err != nil {
-			return err
-		}
-		var f struct {
-			Type    string `json:"type"`
-			Message *struct {
-				Conv int64 `json:"conversation_id"`
-			} `json:"message"`
-		}
-		if json.Unmarshal(data, &f) == nil && f.Type == "ack" && f.Message != nil {
-			w.conv = f.Message.Conv
-			return nil
-		}
-		if f.Type == "error" {
-			return fmt.Errorf("refused: %s", data)
 		}
 	}
 }

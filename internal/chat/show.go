@@ -134,7 +134,7 @@ func (s *Service) heading(ctx context.Context, h Heading, contact *parley.Contac
 	default:
 		return nil
 	}
-	ids = shuffle(dedupe(ids), 3)
+	ids = shuffle(parley.Unique(ids), 3)
 	people, err := s.people(ctx, ids)
 	if err != nil {
 		return err
@@ -145,16 +145,4 @@ func (s *Service) heading(ctx context.Context, h Heading, contact *parley.Contac
 		}
 	}
 	return nil
-}
-
-func dedupe(ids []parley.ID) []parley.ID {
-	seen := map[parley.ID]bool{}
-	out := ids[:0:0]
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }

@@ -95,7 +95,7 @@ func (r *Rule) Normalize() error {
 	if r.Capacity < 0 || r.Capacity > MaxCapacity {
 		return parley.Invalid("capacity", "must be between 0 (no limit) and %d", MaxCapacity)
 	}
-	r.UserIDs, r.TeamIDs = dedupe(r.UserIDs), dedupe(r.TeamIDs)
+	r.UserIDs, r.TeamIDs = parley.Unique(r.UserIDs), parley.Unique(r.TeamIDs)
 	if r.Rule == Specific && len(r.UserIDs) == 0 && len(r.TeamIDs) == 0 {
 		return parley.Invalid("user_ids", "choose at least one person or team to route to").Because("routing_nobody")
 	}
@@ -108,7 +108,7 @@ func (r *Rule) Normalize() error {
 	if f := r.Fallback; f != nil {
 		switch f.Rule {
 		case Specific:
-			f.UserIDs, f.TeamIDs = dedupe(f.UserIDs), dedupe(f.TeamIDs)
+			f.UserIDs, f.TeamIDs = parley.Unique(f.UserIDs), parley.Unique(f.TeamIDs)
 			if len(f.UserIDs) == 0 && len(f.TeamIDs) == 0 {
 				return parley.Invalid("fallback.user_ids", "choose at least one person or team to route to").Because("routing_nobody")
 			}
@@ -119,16 +119,4 @@ func (r *Rule) Normalize() error {
 		}
 	}
 	return nil
-}
-
-func dedupe(ids []parley.ID) []parley.ID {
-	seen := make(map[parley.ID]bool, len(ids))
-	out := ids[:0:0]
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }

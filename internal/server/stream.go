@@ -62,19 +62,25 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(4096)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	if err := s.serveStream(ctx, conn, a, cred); err != nil {
-		var ce closeError
-		if errors.As(err, &ce) {
-			conn.Close(ce.code, ce.reason)
-			return
-		}
+	s.endStream(ctx, conn, "stream", s.serveStream(ctx, conn, a, cred))
+}
+
+// endStream closes a stream the way its end calls for: a close it chose
+// (closeError) with its code, the client's own close or a normal end
+// normally, anything else as an error, logged unless the client went.
+func (s *Server) endStream(ctx context.Context, conn *websocket.Conn, what string, err error) {
+	var ce closeError
+	switch {
+	case err == nil:
+		conn.Close(websocket.StatusNormalClosure, "")
+	case errors.As(err, &ce):
+		conn.Close(ce.code, ce.reason)
+	default:
 		if websocket.CloseStatus(err) == -1 && ctx.Err() == nil {
-			s.log.Debug("stream", "err", err)
+			s.log.Debug(what, "err", err)
 		}
 		conn.Close(websocket.StatusInternalError, "stream error")
-		return
 	}
-	conn.Close(websocket.StatusNormalClosure, "")
 }
 
 type closeError struct {

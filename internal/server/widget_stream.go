@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"time"
 
@@ -76,19 +75,7 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(conversation.MaxChatText + 4096)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	err = s.serveWidget(ctx, conn, ch)
-	var ce closeError
-	switch {
-	case errors.As(err, &ce):
-		conn.Close(ce.code, ce.reason)
-	case err != nil:
-		if websocket.CloseStatus(err) == -1 && ctx.Err() == nil {
-			s.log.Debug("widget stream", "err", err)
-		}
-		conn.Close(websocket.StatusInternalError, "stream error")
-	default:
-		conn.Close(websocket.StatusNormalClosure, "")
-	}
+	s.endStream(ctx, conn, "widget stream", s.serveWidget(ctx, conn, ch))
 }
 
 func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parley.Channel) error {

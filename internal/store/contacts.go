@@ -114,7 +114,7 @@ func (q *Q) ContactByEmail(ctx context.Context, email string) (*parley.Contact, 
 // and the primary email only), by id.
 func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*parley.Contact, error) {
 	out := map[parley.ID]*parley.Contact{}
-	ids = dedupe(ids)
+	ids = parley.Unique(ids)
 	if len(ids) == 0 {
 		return out, nil
 	}

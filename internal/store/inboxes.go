@@ -29,12 +29,12 @@ func (tx *Tx) SetInboxMembers(ctx context.Context, id parley.ID, userIDs, teamID
 			return tx.wrap(err, "inbox %d members", id)
 		}
 	}
-	for _, u := range dedupe(userIDs) {
+	for _, u := range parley.Unique(userIDs) {
 		if _, err := tx.db.ExecContext(ctx, `INSERT INTO inbox_users (inbox_id, user_id) VALUES ($1, $2)`, id, u); err != nil {
 			return tx.wrap(err, "inbox %d user %d", id, u)
 		}
 	}
-	for _, t := range dedupe(teamIDs) {
+	for _, t := range parley.Unique(teamIDs) {
 		if _, err := tx.db.ExecContext(ctx, `INSERT INTO inbox_teams (inbox_id, team_id) VALUES ($1, $2)`, id, t); err != nil {
 			return tx.wrap(err, "inbox %d team %d", id, t)
 		}

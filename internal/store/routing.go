@@ -63,7 +63,7 @@ func (tx *Tx) routingCandidates(ctx context.Context, inboxID parley.ID, ids []pa
 	if len(ids) == 0 {
 		return out, nil
 	}
-	ids = dedupe(ids)
+	ids = parley.Unique(ids)
 	var access parley.InboxAccess
 	if err := tx.db.QueryRowContext(ctx, `SELECT access FROM inboxes WHERE id = $1`, inboxID).Scan(&access); err != nil {
 		return nil, tx.notFound(err, "inbox")

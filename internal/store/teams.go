@@ -22,7 +22,7 @@ func (tx *Tx) SetTeamMembers(ctx context.Context, teamID parley.ID, userIDs []pa
 	if _, err := tx.db.ExecContext(ctx, `DELETE FROM team_members WHERE team_id = $1`, teamID); err != nil {
 		return tx.wrap(err, "team %d members", teamID)
 	}
-	for _, u := range dedupe(userIDs) {
+	for _, u := range parley.Unique(userIDs) {
 		if _, err := tx.db.ExecContext(ctx, `INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)`, teamID, u); err != nil {
 			return tx.wrap(err, "team %d member %d", teamID, u)
 		}
@@ -83,18 +83,6 @@ func (q *Q) pairs(ctx context.Context, query string, args ...any) (map[parley.ID
 		return nil, err
 	}
 	return out, nil
-}
-
-func dedupe(ids []parley.ID) []parley.ID {
-	seen := make(map[parley.ID]bool, len(ids))
-	out := make([]parley.ID, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // RenameTeam changes a team's name. A taken name is ECONFLICT, a missing

@@ -95,7 +95,7 @@ func (q *Q) UserNames(ctx context.Context, ids []parley.ID) (map[parley.ID]strin
 // IN list, returns for ids.
 func (q *Q) names(ctx context.Context, what, selectIn string, ids []parley.ID) (map[parley.ID]string, error) {
 	out := map[parley.ID]string{}
-	ids = dedupe(ids)
+	ids = parley.Unique(ids)
 	if len(ids) == 0 {
 		return out, nil
 	}
