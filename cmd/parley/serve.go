@@ -61,6 +61,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// Mail is listened for before HTTP answers, so a node that says it
+	// is ready (/readyz) takes mail too.
+	var mailLn *psmtp.Listener
+	smtpErr := make(chan error, 1)
+	if cfg.SMTPAddr != "off" {
+		if mailLn, err = startSMTP(a, smtpErr); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(server.LimitListener(ln, httpConns(files))) }()
 
@@ -70,14 +80,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		pm.HandleFunc("/debug/pprof/", pprof.Index)
 		pm.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		go func() { log.Warn("pprof", "err", http.ListenAndServe(addr, pm)) }()
-	}
-	var mailLn *psmtp.Listener
-	smtpErr := make(chan error, 1)
-	if cfg.SMTPAddr != "off" {
-		if mailLn, err = startSMTP(a, smtpErr); err != nil {
-			srv.Close()
-			return err
-		}
 	}
 
 	jobCtx, stopJobs := context.WithCancel(ctx)
