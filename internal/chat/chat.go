@@ -4,18 +4,20 @@ import (
 	"context"
 	"crypto/hmac"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/store"
 )
 
 // Service is the widget's use-cases. Everything a visitor reads goes
 // through Visitor: their conversation is found from their verified
-// identity, never taken from the request, and only its messages to and
-// from them are shown — never an internal comment, never agent data
-// beyond an author's name.
+// identity, never taken from the request, and only what they and the
+// team said to each other is shown (visible) — never an internal comment
+// or a forward, never agent data beyond an author's name and picture.
 type Service struct {
 	store      *store.Store
 	conv       *conversation.Service
@@ -152,11 +154,32 @@ type Agreed struct {
 // Send takes the visitor's message in and returns it as stored, and
 // whether it was a repeat of one already taken (the same client id). What
 // they agreed to goes on their contact with it; a conversation it opens is
-// routed by the flow the widget showed, if that flow has a rule.
-func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed, flow parley.ID, files ...conversation.ChatFile) (*Message, bool, error) {
-	rule, err := v.s.flowRule(ctx, v.ch, flow)
+// routed by the rule of the flow the page shows them, if it has one. A
+// flow asking explicit consent is refused a first message without it.
+func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed, files ...conversation.ChatFile) (*Message, bool, error) {
+	// The chat as it is now (it may have been turned off since the widget
+	// opened), and the flow the page shows the visitor, worked out here.
+	ch, err := v.s.store.Channel(ctx, v.ch.ID)
 	if err != nil {
 		return nil, false, err
+	}
+	v.ch = ch
+	f, _, err := v.flow(ctx, pageURL)
+	if err != nil {
+		return nil, false, err
+	}
+	var rule *routing.Rule
+	if f != nil {
+		rule = f.Routing
+		if f.Consent.Processing == "explicit" && (consent == nil || consent.Processing == "") {
+			current, err := v.Conversation(ctx)
+			if err != nil {
+				return nil, false, err
+			}
+			if current == 0 {
+				return nil, false, (&parley.Error{Code: parley.ECONFLICT, Message: "agree to the chat's terms before writing"}).Because("consent_required")
+			}
+		}
 	}
 	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL, Rule: rule, Files: files}
 	if v.User != nil {
@@ -192,23 +215,35 @@ func (v *Visitor) History(ctx context.Context, after parley.ID) (parley.ID, []Me
 	if err != nil || current == 0 {
 		return 0, nil, err
 	}
+	c, err := v.s.store.Conversation(ctx, current)
+	if err != nil {
+		return 0, nil, err
+	}
 	ms, err := v.s.store.CustomerMessages(ctx, current, after, MaxHistory)
 	if err != nil {
 		return 0, nil, err
 	}
+	ms = slices.DeleteFunc(ms, func(m parley.Message) bool { return !visible(&m, c) })
 	out, err := v.s.render(ctx, ms)
 	return current, out, err
 }
 
 // Message returns one message of the visitor's conversation as the
 // widget shows it, or ENOTFOUND for anything else: another conversation's,
-// or an internal comment.
+// or one not between the visitor and the team (visible).
 func (v *Visitor) Message(ctx context.Context, conversationID, id parley.ID) (*Message, error) {
 	m, err := v.s.store.Message(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if m.ConversationID != conversationID || m.Kind != parley.KindMessage {
+	if m.ConversationID != conversationID {
+		return nil, parley.NotFound("message")
+	}
+	c, err := v.s.store.Conversation(ctx, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	if !visible(m, c) {
 		return nil, parley.NotFound("message")
 	}
 	out, err := v.s.render(ctx, []parley.Message{*m})
@@ -216,6 +251,21 @@ func (v *Visitor) Message(ctx context.Context, conversationID, id parley.ID) (*M
 		return nil, err
 	}
 	return &out[0], nil
+}
+
+// visible says whether a visitor sees a message of their conversation:
+// what they and the team said to each other — never an internal comment,
+// a forward to someone outside, or what someone else wrote into it.
+func visible(m *parley.Message, c *parley.Conversation) bool {
+	switch {
+	case m.Kind != parley.KindMessage:
+		return false
+	case m.Email != nil && m.Email.Forward:
+		return false
+	case m.Direction == parley.Inbound:
+		return m.ContactID != nil && c.ContactID != nil && *m.ContactID == *c.ContactID
+	}
+	return true
 }
 
 func (s *Service) render(ctx context.Context, ms []parley.Message) ([]Message, error) {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
-	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -202,25 +201,4 @@ func shuffle(ids []parley.ID, n int) []parley.ID {
 		ids = ids[:n]
 	}
 	return ids
-}
-
-// flowRule returns the routing rule of an enabled flow of the chat's
-// inbox, nil when it has none (the channel's applies) or the flow is not
-// one of the chat's.
-func (s *Service) flowRule(ctx context.Context, ch *parley.Channel, id parley.ID) (*routing.Rule, error) {
-	if id == 0 {
-		return nil, nil
-	}
-	stored, err := s.store.ChatFlow(ctx, id)
-	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return nil, nil
-	}
-	if err != nil || stored.InboxID != ch.InboxID {
-		return nil, err
-	}
-	var f Flow
-	if err := json.Unmarshal([]byte(stored.Settings), &f); err != nil || !f.Enabled {
-		return nil, err
-	}
-	return f.Routing, nil
 }

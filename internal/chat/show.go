@@ -41,26 +41,10 @@ func defaultFlow() Flow {
 // Show returns what the widget of ch shows the visitor token names (any,
 // even none) on page, at now.
 func (s *Service) Show(ctx context.Context, ch *parley.Channel, token, identity, page string, now time.Time) (*Shown, error) {
-	flows, err := s.flows(ctx, s.store.Q, ch.InboxID)
+	visitor := s.Visitor(ch, token, identity, now)
+	f, contact, err := visitor.flow(ctx, page)
 	if err != nil {
 		return nil, err
-	}
-	var contact *parley.Contact
-	visitor := s.Visitor(ch, token, identity, now)
-	if v, err := s.store.VisitorByUID(ctx, visitor.UID); err == nil && v.ChannelID == ch.ID {
-		contact, _ = s.store.Contact(ctx, v.ContactID)
-	}
-	known := visitor.User != nil || contact != nil && contact.Email != ""
-	var f *Flow
-	if len(flows) == 0 {
-		d := defaultFlow()
-		f = &d
-	}
-	for i := range flows {
-		if flows[i].Matches(page, known) {
-			f = &flows[i]
-			break
-		}
 	}
 	if f == nil {
 		return &Shown{Show: false, Online: ch.Enabled}, nil
@@ -68,6 +52,9 @@ func (s *Service) Show(ctx context.Context, ch *parley.Channel, token, identity,
 	out := &Shown{Show: true, Flow: f.ID, Online: ch.Enabled, Title: ch.Name, Welcome: f.Welcome, Popup: f.Popup,
 		SmallScreens: f.SmallScreens, EmailCapture: f.EmailCapture, Consent: f.Consent, Appearance: f.Appearance,
 		Language: f.Language, ReplyTime: f.Availability.ReplyTime, AwayText: f.Availability.AwayText}
+	if visitor.User != nil || contact != nil && contact.Email != "" {
+		out.EmailCapture.When = "never" // their email is known
+	}
 	someone := false
 	if f.Availability.Mode == "team" {
 		if someone, err = s.someoneAvailable(ctx, ch, f.Routing); err != nil {
@@ -145,4 +132,33 @@ func (s *Service) heading(ctx context.Context, h Heading, contact *parley.Contac
 		}
 	}
 	return nil
+}
+
+// flow returns the flow the visitor sees on page — the first enabled one
+// that matches them and it, the default of an inbox with none, or nil —
+// and their contact, if they have one. The server works it out for every
+// message too: a visitor never chooses their flow, its routing or its
+// consent.
+func (v *Visitor) flow(ctx context.Context, page string) (*Flow, *parley.Contact, error) {
+	flows, err := v.s.flows(ctx, v.s.store.Q, v.ch.InboxID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var contact *parley.Contact
+	if stored, err := v.s.store.VisitorByUID(ctx, v.UID); err == nil && stored.ChannelID == v.ch.ID {
+		if contact, err = v.s.store.Contact(ctx, stored.ContactID); err != nil {
+			return nil, nil, err
+		}
+	}
+	known := v.User != nil || contact != nil && contact.Email != ""
+	if len(flows) == 0 {
+		d := defaultFlow()
+		return &d, contact, nil
+	}
+	for i := range flows {
+		if flows[i].Matches(page, known) {
+			return &flows[i], contact, nil
+		}
+	}
+	return nil, contact, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +46,7 @@ func transcript(ctx context.Context, q *store.Q, c *parley.Conversation, inbox *
 	if err != nil {
 		return "", "", err
 	}
+	ms = slices.DeleteFunc(ms, func(m parley.Message) bool { return !visible(&m, c) })
 	var authors []parley.ID
 	for _, m := range ms {
 		if m.AuthorID != nil {
@@ -129,8 +131,9 @@ func TranscriptConsumer(now func() time.Time, mailDomain string) consume.Consume
 		if parley.ErrorCode(err) == parley.ENOTFOUND {
 			return nil
 		}
-		if err != nil || c.ChannelKind != parley.ChannelChat || c.ContactID == nil || c.Placement != parley.PlacementInbox {
-			return err
+		if err != nil || c.ChannelKind != parley.ChannelChat || c.ContactID == nil || c.Placement != parley.PlacementInbox ||
+			c.Status != parley.StatusClosed {
+			return err // reopened since: its next close sends one
 		}
 		inbox, err := tx.Inbox(ctx, c.InboxID)
 		if err != nil || !inbox.ChatTranscripts {

@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -71,6 +72,11 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 		return nil, &parley.Error{Code: parley.ETOOLARGE, Field: "text", Message: "the message is too long"}
 	case len(in.PageURL) > 2000:
 		in.PageURL = in.PageURL[:2000]
+	}
+	// The page is the visitor's word, shown to agents as a link: a web
+	// address only.
+	if u, err := url.Parse(in.PageURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		in.PageURL = ""
 	}
 	text := strings.TrimSpace(in.Text)
 	if text == "" && len(in.Files) == 0 {
@@ -196,9 +202,13 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 }
 
 // ChatEmail records the email a visitor gives in the chat (SPEC CHT-6,
-// CHT-11): it matches a contact, or makes one, whose the visitor's
-// messages are from then on, and their conversation moves to that contact.
-// The widget goes on showing the visitor their own conversation only.
+// CHT-11). Nobody has proved it is theirs, so it never moves them onto
+// another contact: an address nobody has becomes their own contact's
+// (their replies and transcript go there); an address another contact has
+// is only said in the conversation's timeline, for an agent to associate
+// that contact if it is them. Either way the widget shows the visitor
+// their own conversation only, and what they agree to stays on their own
+// contact.
 func (s *Service) ChatEmail(ctx context.Context, ch *parley.Channel, visitorUID, email string) error {
 	who := parley.Mailbox{Email: email}
 	if err := checkAddress("email", &who); err != nil {
@@ -206,38 +216,41 @@ func (s *Service) ChatEmail(ctx context.Context, ch *parley.Channel, visitorUID,
 	}
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		now := s.clock()
-		contact, err := s.resolveContact(ctx, tx, who, nil, ch.InboxID, now)
-		if err != nil {
-			return err
-		}
 		v, err := tx.VisitorByUID(ctx, visitorUID)
-		if parley.ErrorCode(err) == parley.ENOTFOUND {
-			return tx.CreateVisitor(ctx, &store.Visitor{ChannelID: ch.ID, UID: visitorUID, ContactID: contact.ID, CreatedAt: now})
-		}
-		if err != nil {
+		switch {
+		case parley.ErrorCode(err) == parley.ENOTFOUND:
+			contact := &parley.Contact{CreatedAt: now}
+			if err := tx.CreateContact(ctx, contact); err != nil {
+				return err
+			}
+			tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
+			v = &store.Visitor{ChannelID: ch.ID, UID: visitorUID, ContactID: contact.ID, CreatedAt: now}
+			if err := tx.CreateVisitor(ctx, v); err != nil {
+				return err
+			}
+		case err != nil:
 			return err
-		}
-		if v.ChannelID != ch.ID {
+		case v.ChannelID != ch.ID:
 			return parley.Invalid("visitor", "belongs to another chat")
 		}
-		if v.ContactID == contact.ID {
+		owner, err := tx.ContactByEmail(ctx, who.Email)
+		switch {
+		case parley.ErrorCode(err) == parley.ENOTFOUND:
+			return tx.AddContactEmail(ctx, v.ContactID, who.Email)
+		case err != nil:
+			return err
+		case owner.ID == v.ContactID:
 			return nil
 		}
-		v.ContactID = contact.ID
-		if err := tx.SetVisitor(ctx, v); err != nil || v.ConversationID == nil {
-			return err
+		// Another contact's address: told, not taken.
+		if v.ConversationID == nil {
+			return nil
 		}
 		c, err := tx.Conversation(ctx, *v.ConversationID)
 		if err != nil {
 			return err
 		}
-		was := c.ContactID
-		c.ContactID = &contact.ID
-		if err := tx.UpdateConversation(ctx, c); err != nil {
-			return err
-		}
-		e := parley.NewEvent(parley.EventContactAssociated, parley.ContactActor(contact), now,
-			map[string]any{"contact_id": contact.ID, "from_contact_id": was, "by": "visitor"})
+		e := parley.NewEvent(parley.EventContactClaimed, parley.System, now, map[string]any{"email": who.Email, "contact_id": owner.ID})
 		tx.Append(e.In(c))
 		return nil
 	})

@@ -193,7 +193,15 @@ func visitorLeft(ctx context.Context, tx *store.Tx, c *parley.Conversation, now 
 		return false, err
 	}
 	known, here, err := tx.VisitorHere(ctx, c.ID, now.Add(-VisitorHereFor))
-	return known && !here, err
+	if err != nil || !known || here {
+		return false, err
+	}
+	// The inbox's email must be on to send it; else it waits in the chat.
+	mail, err := tx.BuiltinChannelOf(ctx, c.InboxID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil && mail.Enabled, err
 }
 
 // VisitorHereFor is how long after its last sign of life a chat visitor's

@@ -1,6 +1,7 @@
 package org
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"time"
@@ -99,10 +100,12 @@ func (s *Service) FollowSchedules(ctx context.Context) (int, error) {
 	}
 	switched := 0
 	now := s.clock()
+	var first error // one person's trouble stops nobody else's switch
 	for _, stored := range all {
 		sch, err := scheduleOf(&stored)
 		if err != nil {
-			return switched, err
+			first = cmp.Or(first, err)
+			continue
 		}
 		state := sch.At(now)
 		if state == stored.State {
@@ -119,13 +122,14 @@ func (s *Service) FollowSchedules(ctx context.Context) (int, error) {
 			return err
 		})
 		if err != nil {
-			return switched, err
+			first = cmp.Or(first, err)
+			continue
 		}
 		if ours {
 			switched++
 		}
 	}
-	return switched, nil
+	return switched, first
 }
 
 // follow makes a user what their schedule says, if they are not already.

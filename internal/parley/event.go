@@ -32,6 +32,7 @@ const (
 	EventContactUpdated      = "contact.updated"                  // data: contact_id, owner_id, from_owner_id
 	EventContactDissociated  = "conversation.contact_dissociated" // data: contact_id (SPEC CRM-2)
 	EventContactAssociated   = "conversation.contact_associated"  // data: contact_id, from_contact_id (SPEC CRM-2)
+	EventContactClaimed      = "conversation.contact_claimed"     // data: email, contact_id: a chat visitor gave another contact's address
 	EventUserCreated         = "user.created"
 	EventUserUpdated         = "user.updated"
 	EventAvailabilityChanged = "user.availability_changed"

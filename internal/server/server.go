@@ -107,11 +107,14 @@ type Server struct {
 	users          *auth.Buckets // per user, whatever their credentials
 	streams        *streamCount
 	visitorStreams *streamCount // chat widgets' streams, by chat
-	untrustedProxy sync.Once    // warns once of X-Forwarded-For from an unknown proxy
-	metrics        *metrics
-	hub            *realtime.Hub
-	web            fs.FS
-	blobs          Blobs
+	chatTabs       *widgetTabs  // each visitor's open widgets on this node
+	// A chat visitor's messages, and all of one chat's.
+	visitorRate, siteRate *auth.Buckets
+	untrustedProxy        sync.Once // warns once of X-Forwarded-For from an unknown proxy
+	metrics               *metrics
+	hub                   *realtime.Hub
+	web                   fs.FS
+	blobs                 Blobs
 }
 
 // Deps are the server's collaborators.
@@ -184,6 +187,9 @@ func New(cfg Config, d Deps) http.Handler {
 		users:          auth.NewBuckets(2*cfg.APIRate, 2*cfg.APIBurst),
 		streams:        newStreamCount(cfg.MaxStreams, cfg.StreamsPerUser),
 		visitorStreams: newStreamCount(cfg.MaxVisitorStreams, cfg.MaxVisitorStreams),
+		chatTabs:       &widgetTabs{n: map[string]int{}},
+		visitorRate:    auth.NewBuckets(1, 10),
+		siteRate:       auth.NewBuckets(50, 500),
 		metrics:        newMetrics(d.Registry), hub: d.Hub, web: d.Web, blobs: d.Blobs,
 	}
 	for _, l := range []*auth.Limiter{s.logins, s.loginsByIP, s.loginsByDevice} {

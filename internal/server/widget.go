@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
 )
 
@@ -22,12 +21,6 @@ import (
 // widgetPaths are exempt from the framing rules: the frame names its own
 // frame-ancestors.
 var widgetPaths = []string{"/widget/frame"}
-
-// Widget rates: a visitor's messages, and all of one chat's.
-var (
-	visitorRate = auth.NewBuckets(1, 10)
-	siteRate    = auth.NewBuckets(50, 500)
-)
 
 func (s *Server) widgetRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /widget.js", s.widgetLoader)

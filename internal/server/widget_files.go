@@ -10,13 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/parley"
 )
 
 // Files in the chat (SPEC CHT-13): a visitor sends one with a message by
 // POST /widget/v1/messages?inbox=<key> (multipart: file, client_id, text,
-// url, flow; the visitor's identity in X-Parley-Visitor), acknowledged
+// url, consent as JSON; the visitor's identity in X-Parley-Visitor), acknowledged
 // like a message on the stream; every file shows in the widget at a signed
 // address, GET /widget/v1/files/{id}/{sig}.
 
@@ -34,11 +35,7 @@ func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusUnauthorized, "not a visitor of this chat: open the chat first")
 		return
 	}
-	if ok, wait := visitorRate.Take(v.UID); !ok {
-		tooMany(w, wait, "too many messages: slow down")
-		return
-	}
-	if ok, wait := siteRate.Take(ch.PublicKey); !ok {
+	if ok, wait := s.rates(v, ch); !ok {
 		tooMany(w, wait, "too many messages: slow down")
 		return
 	}
@@ -68,8 +65,15 @@ func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusRequestEntityTooLarge, "the file is larger than 10 MB")
 		return
 	}
-	flow, _ := strconv.ParseInt(r.FormValue("flow"), 10, 64)
-	m, _, err := v.Send(r.Context(), r.FormValue("client_id"), r.FormValue("text"), r.FormValue("url"), nil, parley.ID(flow),
+	var consent *chat.Agreed
+	if raw := r.FormValue("consent"); raw != "" {
+		consent = &chat.Agreed{}
+		if json.Unmarshal([]byte(raw), consent) != nil {
+			writeProblem(w, http.StatusBadRequest, "consent: must be the JSON the stream takes")
+			return
+		}
+	}
+	m, _, err := v.Send(r.Context(), r.FormValue("client_id"), r.FormValue("text"), r.FormValue("url"), consent,
 		conversation.ChatFile{Name: hdr.Filename, ContentType: hdr.Header.Get("Content-Type"), Data: data})
 	if err != nil {
 		p := s.widgetProblem(r.FormValue("client_id"), err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -20,14 +21,17 @@ import (
 // {"type":"hello","token":"…","after":<last message id it has>}; the
 // server answers {"type":"hello","token":…} (a new identity when it had
 // none, or a forged one), the messages after that id, then the live ones.
-// The widget sends {"type":"message","client_id","text","url"} and gets
-// {"type":"ack","client_id","message"} once the message is committed — a
-// retry with the same client_id is acknowledged with the original — or
-// {"type":"error","client_id","status","reason","detail","retry_after"}.
-// Typing goes both ways as {"type":"typing"}, never stored.
+// The widget sends {"type":"message","client_id","text","url","consent"}
+// and gets {"type":"ack","client_id","message"} once the message is
+// committed — a retry with the same client_id is acknowledged with the
+// original — or {"type":"error","client_id","status","reason","detail",
+// "retry_after"}; {"type":"email","client_id","email"} gives the
+// visitor's email, answered the same way (files go over HTTP,
+// widget_files.go). Typing goes both ways as {"type":"typing"}, never
+// stored.
 
 type widgetFrame struct {
-	Type     string    `json:"type"` // hello, message, typing
+	Type     string    `json:"type"` // hello, message, email, typing
 	Token    string    `json:"token,omitempty"`
 	Identity string    `json:"identity,omitempty"` // a site's signed-in user (data-identity)
 	Lang     string    `json:"lang,omitempty"`     // the widget's language (en, fr)
@@ -36,7 +40,6 @@ type widgetFrame struct {
 	Text     string    `json:"text,omitempty"`
 	URL      string    `json:"url,omitempty"`
 	Email    string    `json:"email,omitempty"`
-	Flow     parley.ID `json:"flow,omitempty"` // the chat flow the widget shows: it routes a new conversation
 	// Consent, on a message, is what the visitor agreed to before it.
 	Consent *chat.Agreed `json:"consent,omitempty"`
 }
@@ -124,7 +127,7 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 		sent[m.ID] = true
 		return write(widgetOut{Type: "message", Message: m})
 	}
-	var here time.Time // when the visitor's presence was last written
+	var here, typed time.Time // when the visitor's presence was last written, and their typing last told
 	// signal tells the agents what the visitor is doing: here (viewing,
 	// again every widgetPing), typing, or gone (left).
 	signal := func(typ string) {
@@ -145,13 +148,22 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 		s.hub.Signal(context.WithoutCancel(ctx), realtime.Signal{Type: typ, ConversationID: conv, InboxID: ch.InboxID,
 			Actor: present.ActorJSON{Kind: parley.ActorContact, ID: &contact}, At: time.Now()})
 	}
-	defer func() { signal("left") }()
-	follow := func(id parley.ID) {
-		if id != 0 && id != conv {
-			conv = id
-			s.hub.Follow(sub, []realtime.Topic{realtime.ConversationTopic(id)})
-			signal("viewing")
+	// The visitor leaves when their last widget on this node closes (a
+	// widget on another node says it is there within HereFor/2).
+	s.chatTabs.open(v.UID)
+	defer func() {
+		if s.chatTabs.close(v.UID) {
+			signal("left")
 		}
+	}()
+	follow := func(id parley.ID) bool {
+		if id == 0 || id == conv {
+			return false
+		}
+		conv = id
+		s.hub.Follow(sub, []realtime.Topic{realtime.ConversationTopic(id)})
+		signal("viewing")
+		return true
 	}
 	current, err := v.Conversation(ctx)
 	if err != nil {
@@ -214,8 +226,18 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 					}
 					continue
 				}
-				follow(m.ConversationID)
 				sent[m.ID] = true
+				if follow(m.ConversationID) {
+					// What the team wrote between this message's commit and
+					// the follow reaches the visitor too.
+					if _, more, err := v.History(ctx, m.ID); err == nil {
+						for i := range more {
+							if err := send(&more[i]); err != nil {
+								return err
+							}
+						}
+					}
+				}
 				if err := write(widgetOut{Type: "ack", ClientID: f.ClientID, Message: m}); err != nil {
 					return err
 				}
@@ -223,7 +245,7 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 				// The visitor's email: answered as a message is, by its
 				// client id.
 				out := any(widgetOut{Type: "ack", ClientID: f.ClientID})
-				if ok, wait := visitorRate.Take(v.UID); !ok {
+				if ok, wait := s.rates(v, ch); !ok {
 					p := s.widgetProblem(f.ClientID, &parley.Error{Code: parley.ERATELIMIT, Message: "too many messages: slow down", Reason: "rate_limited"})
 					p.RetryAfter = int(wait/time.Second) + 1
 					out = p
@@ -234,7 +256,11 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 					return err
 				}
 			case "typing":
-				signal("typing")
+				// Agents hear of it at most every two seconds.
+				if time.Since(typed) > 2*time.Second {
+					typed = time.Now()
+					signal("typing")
+				}
 			}
 		case e, ok := <-sub.Events:
 			if !ok {
@@ -283,13 +309,42 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 // widgetSend takes a visitor's message in, within the visitor's and the
 // chat's rates; a refusal for rate says when to try again.
 func (s *Server) widgetSend(ctx context.Context, v *chat.Visitor, ch *parley.Channel, f widgetFrame) (*chat.Message, time.Duration, error) {
-	tooMany := &parley.Error{Code: parley.ERATELIMIT, Message: "too many messages: slow down", Reason: "rate_limited"}
-	if ok, wait := visitorRate.Take(v.UID); !ok {
-		return nil, wait, tooMany
+	if ok, wait := s.rates(v, ch); !ok {
+		return nil, wait, &parley.Error{Code: parley.ERATELIMIT, Message: "too many messages: slow down", Reason: "rate_limited"}
 	}
-	if ok, wait := siteRate.Take(ch.PublicKey); !ok {
-		return nil, wait, tooMany
-	}
-	m, _, err := v.Send(ctx, f.ClientID, f.Text, f.URL, f.Consent, f.Flow)
+	m, _, err := v.Send(ctx, f.ClientID, f.Text, f.URL, f.Consent)
 	return m, 0, err
+}
+
+// widgetTabs counts each visitor's open widgets on this node.
+type widgetTabs struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (t *widgetTabs) open(uid string) {
+	t.mu.Lock()
+	t.n[uid]++
+	t.mu.Unlock()
+}
+
+// close counts one widget of uid closed and reports whether it was the
+// last.
+func (t *widgetTabs) close(uid string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.n[uid]--; t.n[uid] > 0 {
+		return false
+	}
+	delete(t.n, uid)
+	return true
+}
+
+// rates spends one of the visitor's messages and one of their chat's, or
+// says how long to wait.
+func (s *Server) rates(v *chat.Visitor, ch *parley.Channel) (bool, time.Duration) {
+	if ok, wait := s.visitorRate.Take(v.UID); !ok {
+		return false, wait
+	}
+	return s.siteRate.Take(ch.PublicKey)
 }

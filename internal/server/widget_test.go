@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -9,9 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -242,9 +239,21 @@ func TestWidgetChat(t *testing.T) {
 		if got := back.next(); got.Type != "message" || got.Message.ID != reply.Message.ID {
 			t.Errorf("after reconnecting: %+v, want only the reply", got)
 		}
+		// A forward to someone outside, with its note, is not the visitor's
+		// to read.
+		if fw := w.ana.call("POST", path("/conversations/%d/forwards", conv), map[string]any{
+			"to": []map[string]string{{"email": "warehouse@acme.example"}}, "text": "Internal: where is it?"}); fw.status != 201 {
+			t.Fatalf("forward: %d %s", fw.status, fw.raw)
+		}
 		all := openWidget(t, w, key, ana.token, 0)
 		if a, b := all.next(), all.next(); a.Message.ID != first.Message.ID || b.Message.ID != reply.Message.ID {
 			t.Errorf("the whole history: %+v %+v", a, b)
+		}
+		if more := all.write("after-forward", "ok"); more.Type != "ack" {
+			t.Errorf("after the history, the next frame is %+v: the forward leaked", more)
+		}
+		if echo := ana.next(); echo.Type != "message" || echo.Message.Text != "ok" {
+			t.Errorf("the other tab hears of it: %+v, want the visitor's own message, not the forward", echo)
 		}
 
 		// Another visitor, and a forged identity, start afresh.
@@ -294,93 +303,11 @@ func TestWidgetChat(t *testing.T) {
 	})
 }
 
-// TestChatFlows: admins keep an inbox's flows in order; the widget's
-// configuration is the first enabled flow that matches the page and the
-// visitor, as its availability stands now; a bad flow is refused naming
-// its field.
-func TestChatFlows(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		w := buildOrg(t, s)
-		_, key := chatChannel(t, w)
-		flows := path("/inboxes/%d/chat-flows", w.sales)
-		site := &client{api: w.a, name: "site", http: &http.Client{}}
-		shown := func(page string) map[string]any {
-			t.Helper()
-			return site.must(200, "GET", "/widget/v1/config?inbox="+key+"&url="+page, nil).body
-		}
-
-		if got := shown(shop + "/pricing"); got["show"] != true || got["flow"] != nil || got["open"] != true {
-			t.Errorf("an inbox with no flows: %v, want the chat everywhere, open", got)
-		}
-		if got := w.ana.call("GET", flows, nil); got.status != 403 {
-			t.Errorf("an agent reading flows: %d", got.status)
-		}
-		bad := w.admin.call("POST", flows, map[string]any{"name": "Bad", "enabled": true,
-			"targeting": [][]map[string]string{{{"field": "url", "op": "sounds_like", "value": "x"}}}})
-		if bad.status != 400 || !strings.Contains(string(bad.raw), "targeting[0][0].op") {
-			t.Errorf("a bad operator: %d %s", bad.status, bad.raw)
-		}
-		pricing := w.admin.must(201, "POST", flows, map[string]any{"name": "Pricing", "enabled": true,
-			"targeting": [][]map[string]string{{{"field": "url", "op": "starts_with", "value": shop + "/pricing/*"}}},
-			"welcome":   "Questions about plans?",
-			"availability": map[string]any{"mode": "hours", "away": "hidden",
-				"schedule": map[string]any{"time_zone": "Europe/Paris", "hours": []any{}}},
-		}).id()
-		everywhere := w.admin.must(201, "POST", flows, map[string]any{"name": "Everywhere", "enabled": true,
-			"heading":      map[string]any{"kind": "custom", "name": "The shop team"},
-			"availability": map[string]any{"mode": "team", "reply_time": "minutes"},
-			"appearance":   map[string]any{"accent": "#FF6600", "position": "left", "launcher_text": "Chat"},
-		}).id()
-
-		if got := shown(shop + "/pricing/team"); got["show"] != false {
-			t.Errorf("pricing, outside its hours, launcher hidden: %v", got)
-		}
-		home := shown(shop + "/")
-		if home["show"] != true || home["flow"] != float64(everywhere) || home["title"] != "The shop team" || home["open"] != true ||
-			home["appearance"].(map[string]any)["accent"] != "#ff6600" || home["reply_time"] != "minutes" {
-			t.Errorf("home: %v", home)
-		}
-
-		// Everyone goes away: by team status, the chat is closed.
-		for _, c := range []*client{w.admin, w.ana, w.bob, signIn(t, w, "carol")} {
-			c.must(200, "PUT", path("/me/availability"), map[string]any{"status": "away"})
-		}
-		if got := shown(shop + "/"); got["open"] != false || got["show"] != true {
-			t.Errorf("everyone away: %v, want shown, closed", got)
-		}
-
-		// Reordered, Everywhere comes first on pricing pages too.
-		order := w.admin.must(200, "PUT", flows+"/order", map[string]any{"ids": []parley.ID{everywhere, pricing}}).items()
-		if len(order) != 2 || order[0]["name"] != "Everywhere" {
-			t.Errorf("order: %v", order)
-		}
-		if got := shown(shop + "/pricing/team"); got["flow"] != float64(everywhere) {
-			t.Errorf("pricing after reordering: %v", got)
-		}
-		if got := w.admin.call("PUT", flows+"/order", map[string]any{"ids": []parley.ID{everywhere}}); got.status != 400 {
-			t.Errorf("an order missing a flow: %d %s", got.status, got.raw)
-		}
-
-		// Only for known contacts: an anonymous visitor does not see it.
-		w.admin.must(200, "PUT", path("/inboxes/%d/chat-flows/%d", w.sales, everywhere), map[string]any{"name": "Everywhere", "enabled": true, "audience": "known"})
-		if got := shown(shop + "/"); got["show"] != false {
-			t.Errorf("a flow for known contacts, to an anonymous visitor: %v", got)
-		}
-		w.admin.must(204, "DELETE", path("/inboxes/%d/chat-flows/%d", w.sales, everywhere), nil)
-		if got := w.admin.call("DELETE", path("/inboxes/%d/chat-flows/%d", w.vip, pricing), nil); got.status != 404 {
-			t.Errorf("deleting a flow through another inbox: %d", got.status)
-		}
-		if got := w.admin.must(200, "GET", flows, nil).items(); len(got) != 1 || got[0]["name"] != "Pricing" ||
-			got[0]["availability"].(map[string]any)["schedule"].(map[string]any)["time_zone"] != "Europe/Paris" {
-			t.Errorf("after deleting: %v", got)
-		}
-	})
-}
-
 // TestWidgetEmailAndConsent: what a visitor agrees to is kept on their
-// contact with its words; an email they give moves their conversation to
-// the contact with that address — and the widget still shows them their
-// own conversation only, never that contact's others.
+// contact with its words; an email nobody has becomes theirs; an email
+// another contact has is only said in the timeline — the visitor is not
+// moved onto that contact, sees none of its conversations and cannot
+// consent in its name.
 func TestWidgetEmailAndConsent(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		w := buildOrg(t, s)
@@ -411,17 +338,32 @@ func TestWidgetEmailAndConsent(t *testing.T) {
 		if got := v.next(); got.Type != "ack" || got.ClientID != "e2" {
 			t.Fatalf("an email: %+v", got)
 		}
+		// Nobody proved it is theirs: the chat stays the visitor's own
+		// contact's, the timeline says whose address it is, and what they
+		// agree to next stays theirs.
 		c := w.admin.must(200, "GET", path("/conversations/%d", conv), nil)
-		if got := parley.ID(c.body["contact"].(map[string]any)["id"].(float64)); got != jo {
-			t.Errorf("the chat's contact after the email: %d, want jo (%d)", got, jo)
+		if got := parley.ID(c.body["contact"].(map[string]any)["id"].(float64)); got != anon {
+			t.Errorf("the chat's contact after another's email: %d, want the visitor's own (%d), not jo's (%d)", got, anon, jo)
 		}
-		// Back in the widget: their chat, not jo's other conversation.
+		claimed := false
+		for _, it := range w.admin.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
+			if d, _ := it["data"].(map[string]any); it["type"] == "conversation.contact_claimed" && d["email"] == "jo@client.example" {
+				claimed = true
+			}
+		}
+		if !claimed {
+			t.Error("the timeline does not say the visitor gave jo's address")
+		}
 		back := openWidget(t, w, key, v.token, 0)
 		if got := back.next(); got.Type != "message" || got.Message.ConversationID != conv || got.Message.Text != "Hi" {
 			t.Errorf("after giving jo's email, the widget shows %+v", got)
 		}
-		if again := back.write("m2", "Still me"); again.Message.ConversationID != conv {
+		back.send(map[string]any{"type": "message", "client_id": "m2", "text": "Still me", "consent": map[string]string{"processing": "x", "subscription": "Spam"}})
+		if again := back.next(); again.Message.ConversationID != conv {
 			t.Errorf("writing again went to %d, want %d", again.Message.ConversationID, conv)
+		}
+		if got := w.admin.must(200, "GET", path("/contacts/%d/consents", jo), nil).items(); len(got) != 0 {
+			t.Errorf("consent recorded on jo's contact by someone who typed jo's address: %v", got)
 		}
 
 		// Email first, before writing: their first conversation is that contact's.
@@ -451,9 +393,16 @@ func TestWidgetBlocked(t *testing.T) {
 		contact := parley.ID(w.admin.must(200, "GET", path("/conversations/%d", conv), nil).body["contact"].(map[string]any)["id"].(float64))
 		w.ana.must(200, "POST", path("/contacts/%d/block", contact), nil)
 
-		again := v.write("m2", "Really cheap")
+		// A page that is no web address is not kept (it is shown as a link).
+		v.send(map[string]any{"type": "message", "client_id": "m2", "text": "Really cheap", "url": "javascript:alert(1)"})
+		again := v.next()
 		if again.Type != "ack" {
 			t.Fatalf("a blocked visitor writing: %+v, want an ordinary ack", again)
+		}
+		for _, it := range w.admin.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
+			if d, _ := it["data"].(map[string]any); d != nil && strings.HasPrefix(fmt.Sprint(d["page_url"]), "javascript") {
+				t.Errorf("a javascript: page was kept: %v", d)
+			}
 		}
 		c := w.admin.must(200, "GET", path("/conversations/%d", conv), nil)
 		if c.body["placement"] != "filtered" {
@@ -608,192 +557,6 @@ func TestWidgetOffline(t *testing.T) {
 		}
 		if to := email["to"].([]any); len(to) != 1 || to[0].(map[string]any)["email"] != "gone@visitor.example" {
 			t.Errorf("emailed to %v", email["to"])
-		}
-	})
-}
-
-// TestChatFlowRouting: a flow's routing rule routes the conversations the
-// widget opens under it, and stays with them; without the flow, the
-// channel's rule does; a flow naming someone who cannot be routed to is
-// refused naming them.
-func TestChatFlowRouting(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		w := buildOrg(t, s)
-		chID, key := chatChannel(t, w)
-		_, bobID := userID(t, w, "bob")
-		w.admin.must(200, "PUT", path("/channels/%d/routing", chID), map[string]any{"rule": "specific", "user_ids": []parley.ID{bobID}})
-		flows := path("/inboxes/%d/chat-flows", w.sales)
-		quiet := w.admin.must(201, "POST", path("/users"), map[string]any{"email": "q@example.com", "name": "Quinn", "role": "agent", "routable": false}).id()
-		bad := w.admin.call("POST", flows, map[string]any{"name": "Bad", "enabled": true, "routing": map[string]any{"rule": "specific", "user_ids": []parley.ID{quiet}}})
-		if bad.status != 400 || !strings.Contains(string(bad.raw), "routing.user_ids[0]") {
-			t.Errorf("a flow routing to someone not routable: %d %s", bad.status, bad.raw)
-		}
-		flow := w.admin.must(201, "POST", flows, map[string]any{"name": "Sales leads", "enabled": true,
-			"routing": map[string]any{"rule": "specific", "user_ids": []parley.ID{w.anaID}}}).id()
-		owner := func(conv parley.ID) any {
-			a, _ := w.admin.must(200, "GET", path("/conversations/%d", conv), nil).body["assignee"].(map[string]any)
-			if a == nil {
-				return nil
-			}
-			return a["name"]
-		}
-		lead := openWidget(t, w, key, "", 0)
-		lead.send(map[string]any{"type": "message", "client_id": "m1", "text": "I want to buy", "flow": flow})
-		conv := lead.next().Message.ConversationID
-		if got := owner(conv); got != "ana" {
-			t.Errorf("a chat opened under the flow: owner %v, want ana", got)
-		}
-		plain := openWidget(t, w, key, "", 0)
-		if got := owner(plain.write("m1", "Just browsing").Message.ConversationID); got != "bob" {
-			t.Errorf("a chat opened without the flow: owner %v, want bob (the channel's rule)", got)
-		}
-		// Ana goes away with reassign on; the lead writes again: the
-		// flow's rule (Ana only) decides again — not the channel's, which
-		// would give it to Bob.
-		signIn(t, w, "ana").must(200, "PUT", path("/me/availability"), map[string]any{"status": "away", "reassign_when_away": true})
-		lead.write("m2", "Hello?")
-		if got := owner(conv); got != nil {
-			t.Errorf("rerouted with the flow's one person away: owner %v, want none (queued), not bob", got)
-		}
-	})
-}
-
-// TestWidgetFiles: a visitor sends a file with a message, the agent sees
-// it; an agent's file reaches the visitor at a signed address, which
-// serves that file and no other; too large is 413, a stranger 401.
-func TestWidgetFiles(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		w := buildOrg(t, s)
-		_, key := chatChannel(t, w)
-		v := openWidget(t, w, key, "", 0)
-		conv := v.write("m1", "Here is my receipt").Message.ConversationID
-		upload := func(token, name string, data []byte) (int, widgetMsg) {
-			t.Helper()
-			var b bytes.Buffer
-			mw := multipart.NewWriter(&b)
-			mw.WriteField("client_id", "f-"+name)
-			mw.WriteField("text", "The receipt")
-			// As a browser sends it, with the file's type.
-			kind := "application/octet-stream"
-			if strings.HasSuffix(name, ".png") {
-				kind = "image/png"
-			}
-			fw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Disposition": {`form-data; name="file"; filename="` + name + `"`},
-				"Content-Type": {kind}})
-			fw.Write(data)
-			mw.Close()
-			req, _ := http.NewRequest("POST", w.a.url+"/widget/v1/messages?inbox="+key, &b)
-			req.Header.Set("Content-Type", mw.FormDataContentType())
-			req.Header.Set("X-Parley-Visitor", token)
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			var out widgetMsg
-			json.NewDecoder(res.Body).Decode(&out)
-			return res.StatusCode, out
-		}
-		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
-		status, got := upload(v.token, "receipt.png", png)
-		if status != 201 || got.Message == nil || got.Message.ConversationID != conv || len(got.Message.Files) != 1 {
-			t.Fatalf("a file from the visitor: %d %+v", status, got)
-		}
-		file := got.Message.Files[0]
-		if file.Name != "receipt.png" || file.ContentType != "image/png" {
-			t.Errorf("the file: %+v", file)
-		}
-		// The visitor's stream hears of it too (another tab).
-		if live := v.next(); live.Type != "message" || len(live.Message.Files) != 1 {
-			t.Errorf("the stream after an upload: %+v", live)
-		}
-		site := &client{api: w.a, name: "site", http: &http.Client{}}
-		if got := site.call("GET", file.URL, nil); got.status != 200 || !bytes.Equal(got.raw, png) ||
-			!strings.HasPrefix(got.header.Get("Content-Disposition"), "inline") {
-			t.Errorf("the signed address: %d %v", got.status, got.header)
-		}
-		forged := file.URL[:strings.LastIndex(file.URL, "/")+1] + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-		if got := site.call("GET", forged, nil); got.status != 404 {
-			t.Errorf("a forged signature: %d", got.status)
-		}
-		// The agent sees it in the thread.
-		found := false
-		for _, it := range w.ana.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
-			if m, _ := it["message"].(map[string]any); m != nil {
-				if atts, _ := m["attachments"].([]any); len(atts) == 1 && atts[0].(map[string]any)["name"] == "receipt.png" {
-					found = true
-				}
-			}
-		}
-		if !found {
-			t.Error("the agent does not see the visitor's file")
-		}
-		// An agent's file reaches the visitor.
-		up := w.ana.must(201, "POST", "/api/v1/uploads?name=label.pdf", "%PDF-1.4 label")
-		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]any{"text": "Print this", "attachments": []parley.ID{up.id()}})
-		reply := v.next()
-		if len(reply.Message.Files) != 1 || reply.Message.Files[0].Name != "label.pdf" {
-			t.Fatalf("the agent's file in the widget: %+v", reply.Message)
-		}
-		if got := site.call("GET", reply.Message.Files[0].URL, nil); got.status != 200 || !strings.HasPrefix(got.header.Get("Content-Disposition"), "attachment") {
-			t.Errorf("a document's address: %d %v", got.status, got.header)
-		}
-
-		if status, _ := upload(v.token, "big.bin", make([]byte, 10<<20+1)); status != 413 {
-			t.Errorf("an 11 MB file: %d, want 413", status)
-		}
-		if status, _ := upload("forged.token", "x.png", png); status != 401 {
-			t.Errorf("a file from no visitor: %d, want 401", status)
-		}
-	})
-}
-
-// TestWidgetPeople: a flow's heading shows up to three of its people with
-// their pictures, and an agent's message its author's, each at a signed
-// address anyone may load; a forged one is not there.
-func TestWidgetPeople(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		w := buildOrg(t, s)
-		_, key := chatChannel(t, w)
-		png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-		w.ana.must(200, "PUT", path("/me/avatar"), png)
-		_, bobID := userID(t, w, "bob")
-		tier2 := parley.ID(w.admin.must(200, "GET", path("/teams"), nil).items()[0]["id"].(float64)) // ana, carol
-		w.admin.must(201, "POST", path("/inboxes/%d/chat-flows", w.sales), map[string]any{"name": "Team", "enabled": true,
-			"heading": map[string]any{"kind": "team", "user_ids": []parley.ID{bobID}, "team_ids": []parley.ID{tier2}}})
-		site := &client{api: w.a, name: "site", http: &http.Client{}}
-		shown := site.must(200, "GET", "/widget/v1/config?inbox="+key+"&url="+shop, nil)
-		people, _ := shown.body["people"].([]any)
-		if len(people) != 3 {
-			t.Fatalf("the heading's people: %s, want three of bob, ana, carol", shown.raw)
-		}
-		var avatar string
-		for _, p := range people {
-			if m := p.(map[string]any); m["name"] == "ana" {
-				avatar, _ = m["avatar"].(string)
-			} else if m["avatar"] != nil {
-				t.Errorf("%v has no picture, yet an address", m)
-			}
-		}
-		if got := site.call("GET", avatar, nil); got.status != 200 || got.header.Get("Content-Type") != "image/png" {
-			t.Fatalf("ana's picture at %q: %d %v", avatar, got.status, got.header)
-		}
-		if got := site.call("GET", avatar[:strings.LastIndex(avatar, "/")+1]+"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil); got.status != 404 {
-			t.Errorf("a forged picture address: %d", got.status)
-		}
-		v := openWidget(t, w, key, "", 0)
-		conv := v.write("m1", "Hi").Message.ConversationID
-		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]string{"text": "Hello!"})
-		var reply struct {
-			Message struct {
-				AuthorAvatar string `json:"author_avatar"`
-			} `json:"message"`
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, raw, err := v.conn.Read(ctx)
-		if err != nil || json.Unmarshal(raw, &reply) != nil || reply.Message.AuthorAvatar != avatar {
-			t.Errorf("the reply's author picture: %s, want %s (%v)", raw, avatar, err)
 		}
 	})
 }

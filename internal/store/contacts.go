@@ -152,3 +152,20 @@ func (q *Q) SearchContacts(ctx context.Context, query string, inboxes []parley.I
 		AND EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id AND c.inbox_id IN (`+in+`))
 		ORDER BY k.id DESC LIMIT $2`, append([]any{pattern, limit}, args...)...)
 }
+
+// AddContactEmail gives a contact one more address, after those it has; an
+// address another contact has is ECONFLICT.
+func (tx *Tx) AddContactEmail(ctx context.Context, contactID parley.ID, email string) error {
+	var n int
+	if err := tx.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM contact_emails WHERE contact_id = $1`, contactID).Scan(&n); err != nil {
+		return tx.wrap(err, "contact %d emails", contactID)
+	}
+	if err := tx.insertEmail(ctx, contactID, strings.ToLower(email), n); err != nil {
+		return err
+	}
+	c, err := tx.Contact(ctx, contactID)
+	if err != nil {
+		return err
+	}
+	return tx.indexContact(ctx, c)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -75,13 +76,20 @@ func (q *Q) Consents(ctx context.Context, contactID parley.ID) ([]Consent, error
 	})
 }
 
-// CustomerMessages returns a conversation's messages to and from its
-// customer — never an internal comment — with ids after after, oldest
-// first, up to limit.
+// CustomerMessages returns a conversation's messages to and from outside
+// the team — never an internal comment — oldest first: those with ids
+// after after, up to limit; with after 0, the newest limit.
 func (q *Q) CustomerMessages(ctx context.Context, conversationID, after parley.ID, limit int) ([]parley.Message, error) {
-	return appendRows(ctx, q, nil, "messages", `SELECT `+messageColumns+` FROM messages
-		WHERE conversation_id = $1 AND kind = 'message' AND id > $2 ORDER BY id LIMIT $3`,
-		[]any{conversationID, after, limit}, scanMessage)
+	if after > 0 {
+		return appendRows(ctx, q, nil, "messages", `SELECT `+messageColumns+` FROM messages
+			WHERE conversation_id = $1 AND kind = 'message' AND id > $2 ORDER BY id LIMIT $3`,
+			[]any{conversationID, after, limit}, scanMessage)
+	}
+	ms, err := appendRows(ctx, q, nil, "messages", `SELECT `+messageColumns+` FROM messages
+		WHERE conversation_id = $1 AND kind = 'message' ORDER BY id DESC LIMIT $2`,
+		[]any{conversationID, limit}, scanMessage)
+	slices.Reverse(ms)
+	return ms, err
 }
 
 // SeeVisitor records that a visitor's widget is open at at (or, with at

@@ -36,6 +36,8 @@ export function describe(item: TimelineItem, app: App): string {
       return t('event.dissociated', { who });
     case 'conversation.contact_associated':
       return t('event.associated', { who });
+    case 'conversation.contact_claimed':
+      return t('event.contactClaimed', { email: String(d.email ?? '') });
     case 'conversation.transcript_sent':
       return t('event.transcriptSent', { who, to: Array.isArray(d.to) ? d.to.join(', ') : '' });
     case 'contact.blocked':

@@ -38,7 +38,6 @@ export type Options = {
   page?: () => string; // the page the visitor is on
   identity?: string; // the site's signed-in user, signed by its server
   lang?: () => string; // the widget's language, for the visitor's transcript
-  flow?: () => number; // the chat flow shown: it routes a conversation the visitor opens
   uploads?: string; // where files are sent
   fetch?: typeof fetch;
   onchange: () => void;
@@ -72,7 +71,6 @@ export class ChatConnection {
       page: o.page ?? (() => ''),
       identity: o.identity ?? '',
       lang: o.lang ?? (() => ''),
-      flow: o.flow ?? (() => 0),
       uploads: o.uploads ?? '',
       fetch: o.fetch ?? ((...a) => fetch(...a)),
       id: o.id ?? (() => crypto.randomUUID()),
@@ -127,7 +125,7 @@ export class ChatConnection {
   private transmit(p: Pending) {
     if (!this.connected || !this.socket) return;
     this.socket.send(
-      JSON.stringify({ type: 'message', client_id: p.client_id, text: p.text, url: this.o.page(), consent: p.consent, flow: this.o.flow() || undefined }),
+      JSON.stringify({ type: 'message', client_id: p.client_id, text: p.text, url: this.o.page(), consent: p.consent }),
     );
   }
 
@@ -136,7 +134,7 @@ export class ChatConnection {
    * text): it shows as pending until stored, and resolves with null or the
    * reason it was refused.
    */
-  async upload(file: File, text = ''): Promise<string | null> {
+  async upload(file: File, text = '', consent?: Agreed): Promise<string | null> {
     const p: Pending = { client_id: this.o.id(), text: text || file.name };
     this.pending = [...this.pending, p];
     this.o.onchange();
@@ -144,7 +142,7 @@ export class ChatConnection {
     form.set('client_id', p.client_id);
     form.set('text', text);
     form.set('url', this.o.page());
-    form.set('flow', String(this.o.flow() || ''));
+    if (consent) form.set('consent', JSON.stringify(consent));
     form.set('file', file);
     const headers: Record<string, string> = { 'X-Parley-Visitor': this.o.storage?.getItem(this.tokenKey) ?? '' };
     if (this.o.identity) headers['X-Parley-Identity'] = this.o.identity;
@@ -153,7 +151,11 @@ export class ChatConnection {
       const r = await (this.o.fetch ?? fetch)(`${this.o.uploads}`, { method: 'POST', body: form, headers });
       if (r.ok) {
         const ack = (await r.json()) as { message: ChatMessage };
+        const first = !this.messages.length;
         this.add(ack.message);
+        // A file that opened the conversation: the stream, which followed
+        // none, says hello again to follow it.
+        if (first) this.socket?.close();
       } else refused = r.status === 413 ? 'too_large' : r.status === 429 ? 'rate_limited' : String(r.status);
     } catch {
       refused = 'offline';

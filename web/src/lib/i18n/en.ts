@@ -645,6 +645,7 @@ export const en = {
   'flow.routing': "Who gets these chats",
   'flow.ownRouting': "Route them by a rule of this flow’s own",
   'flow.channelRouting': "By the chat channel’s routing rule (Settings → Channels).",
+  'event.contactClaimed': "The visitor gave {email}, another contact’s address: associate that contact if it is them",
   'channels.inbox': 'Inbox',
   'channels.forwarding': 'Forward your support address to',
   'channels.forwardingHint': 'Mail sent there arrives in this inbox.',

@@ -642,6 +642,7 @@ export const fr: Record<Key, Message> = {
   'flow.routing': "Qui reçoit ces discussions",
   'flow.ownRouting': "Les router selon une règle propre à ce scénario",
   'flow.channelRouting': "Selon la règle de routage du canal de discussion (Paramètres → Canaux).",
+  'event.contactClaimed': "Le visiteur a donné {email}, l’adresse d’un autre contact : associez ce contact si c’est lui",
   'channels.inbox': 'Boîte',
   'channels.forwarding': 'Transférez votre adresse de support vers',
   'channels.forwardingHint': 'Le courrier envoyé à cette adresse arrive dans cette boîte.',
