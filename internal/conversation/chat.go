@@ -121,7 +121,7 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 	arr := &arrival{
 		ch: ch, keys: []string{"chat:" + in.Visitor + ":" + in.ClientID}, at: s.clock(),
 		subject: subjectOf(Inbound{Text: subject}), msg: parley.Message{Text: text}, rule: in.Rule,
-		data: map[string]any{"page_url": in.PageURL},
+		data: map[string]any{"page_url": in.PageURL, "visitor": in.Visitor},
 		// The visitor's conversation is theirs, never found through their
 		// contact: an email they type must not open someone else's.
 		thread: func(ctx context.Context, tx *store.Tx) (*parley.Conversation, string, error) {

@@ -31,6 +31,7 @@ type Event struct {
 	MessageID      *parley.ID
 	ActorID        *parley.ID
 	UserID         *parley.ID // the user an event about a user concerns (data.user_id)
+	Visitor        string     // the chat visitor whose message it is (data.visitor)
 	JSON           []byte     // the object sent to clients
 }
 

@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 
@@ -52,7 +53,7 @@ func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
 			return nil, err
 		}
 		out[i] = Event{Seq: e.Seq, Type: e.Type, InboxID: e.InboxID, ConversationID: e.ConversationID, MessageID: e.MessageID, ActorID: e.ActorID,
-			UserID: subjectUser(e), JSON: b}
+			UserID: subjectUser(e), Visitor: subjectVisitor(e), JSON: b}
 	}
 	return out, nil
 }
@@ -73,4 +74,17 @@ func subjectUser(e *parley.Event) *parley.ID {
 		return nil
 	}
 	return d.UserID
+}
+
+// subjectVisitor returns the chat visitor whose message a message.received
+// event is, from its data's visitor: their widgets follow them by it.
+func subjectVisitor(e *parley.Event) string {
+	if e.Type != parley.EventMessageReceived || !bytes.Contains(e.Data, []byte(`"visitor"`)) {
+		return ""
+	}
+	var d struct {
+		Visitor string `json:"visitor"`
+	}
+	_ = json.Unmarshal(e.Data, &d)
+	return d.Visitor
 }

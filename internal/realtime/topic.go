@@ -36,6 +36,10 @@ func ConversationTopic(id parley.ID) Topic {
 // sessions ended, their tokens made and revoked.
 func UserTopic(id parley.ID) Topic { return Topic("user:" + strconv.FormatInt(int64(id), 10)) }
 
+// VisitorTopic is the topic of a chat visitor's own messages, which their
+// widgets follow to learn of a conversation one of them opened.
+func VisitorTopic(uid string) Topic { return Topic("visitor:" + uid) }
+
 // EventTopics lists the topics e is published on. Every subscriber that may
 // receive e (Viewer.Sees) follows one of them; the stream still filters, as
 // a topic may carry more than one subscriber may see (an access change in
@@ -52,6 +56,9 @@ func EventTopics(e Event) []Topic {
 		if e.UserID != nil {
 			// An event about a user may end their credentials.
 			ts = append(ts, UserTopic(*e.UserID))
+		}
+		if e.Visitor != "" {
+			ts = append(ts, VisitorTopic(e.Visitor))
 		}
 		return ts
 	}

@@ -105,11 +105,6 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 		defer cancel()
 		return conn.Write(wctx, websocket.MessageText, b)
 	}
-	online := ch.Enabled
-	if err := write(widgetOut{Type: "hello", Token: v.Token, Online: &online, IdentityError: v.UserError}); err != nil {
-		return err
-	}
-
 	// Follow the visitor's conversation before reading what it holds, so
 	// nothing committed in between is missed; what arrives twice is sent
 	// once.
@@ -161,15 +156,24 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 			return false
 		}
 		conv = id
-		s.hub.Follow(sub, []realtime.Topic{realtime.ConversationTopic(id)})
+		s.hub.Follow(sub, []realtime.Topic{realtime.VisitorTopic(v.UID), realtime.ConversationTopic(id)})
 		signal("viewing")
 		return true
 	}
+	// Until then it follows the visitor's own messages: one from another
+	// tab, or a file sent over HTTP, may open the conversation.
+	s.hub.Follow(sub, []realtime.Topic{realtime.VisitorTopic(v.UID)})
 	current, err := v.Conversation(ctx)
 	if err != nil {
 		return err
 	}
 	follow(current)
+	// Hello once it follows: whatever the visitor does after reading it
+	// reaches this stream.
+	online := ch.Enabled
+	if err := write(widgetOut{Type: "hello", Token: v.Token, Online: &online, IdentityError: v.UserError}); err != nil {
+		return err
+	}
 	if current != 0 {
 		_, history, err := v.History(ctx, hello.After)
 		if err != nil {
@@ -265,6 +269,19 @@ func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parl
 		case e, ok := <-sub.Events:
 			if !ok {
 				return closeError{websocket.StatusGoingAway, "reconnect"}
+			}
+			if e.ConversationID != nil && e.Visitor == v.UID && *e.ConversationID != conv {
+				// The visitor wrote from elsewhere into a conversation this
+				// widget does not follow yet (their first, or a new one).
+				follow(*e.ConversationID)
+				if _, more, err := v.History(ctx, 0); err == nil {
+					for i := range more {
+						if err := send(&more[i]); err != nil {
+							return err
+						}
+					}
+				}
+				continue
 			}
 			if e.ConversationID == nil || *e.ConversationID != conv || e.MessageID == nil ||
 				(e.Type != parley.EventMessageSent && e.Type != parley.EventMessageReceived) {

@@ -560,3 +560,24 @@ func TestWidgetOffline(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetTabs: a visitor with two tabs open writes first from one; the
+// other follows the conversation it opened and gets the team's answer.
+func TestWidgetTabs(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		a := openWidget(t, w, key, "", 0)
+		b := openWidget(t, w, key, a.token, 0)
+		// (b follows the visitor once its hello is answered; a's first
+		// message comes after that.)
+		conv := a.write("m1", "From tab A").Message.ConversationID
+		if got := b.next(); got.Type != "message" || got.Message.Text != "From tab A" {
+			t.Fatalf("tab B after tab A's first message: %+v", got)
+		}
+		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]string{"text": "Hello both"})
+		if got := b.next(); got.Type != "message" || got.Message.Text != "Hello both" {
+			t.Errorf("tab B and the team's answer: %+v", got)
+		}
+	})
+}
