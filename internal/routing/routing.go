@@ -101,7 +101,7 @@ func Again(ctx context.Context, tx *store.Tx, c *parley.Conversation, reopened b
 	case !reopened:
 		return nil, nil // an open conversation with no owner waits where it is
 	}
-	rule, _, err := ruleOf(ctx, tx, c)
+	rule, err := ruleOf(ctx, tx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -122,18 +122,16 @@ func Again(ctx context.Context, tx *store.Tx, c *parley.Conversation, reopened b
 }
 
 // ruleOf returns the rule a conversation is routed by: its own, kept when
-// it opened (a chat flow's), else its channel's; own says which.
-func ruleOf(ctx context.Context, tx *store.Tx, c *parley.Conversation) (rule Rule, own bool, err error) {
+// it opened (a chat flow's), else its channel's.
+func ruleOf(ctx context.Context, tx *store.Tx, c *parley.Conversation) (Rule, error) {
 	raw, err := tx.ConversationRouting(ctx, c.ID)
 	if err != nil {
-		return Rule{}, false, err
+		return Rule{}, err
 	}
 	if raw != "" {
-		rule, err = Parse([]byte(raw))
-		return rule, true, err
+		return Parse([]byte(raw))
 	}
-	rule, err = channelRule(ctx, tx, c.ChannelID)
-	return rule, false, err
+	return channelRule(ctx, tx, c.ChannelID)
 }
 
 func channelRule(ctx context.Context, tx *store.Tx, channelID parley.ID) (Rule, error) {
