@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/consume"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/crm"
 	"github.com/parleyhq/parley/internal/imap"
 	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/library"
@@ -55,6 +56,7 @@ type app struct {
 	routing       *routing.Service
 	notifications *notify.Notifications
 	chat          *chat.Service
+	crm           *crm.Service
 	queue         *jobs.Queue
 	hub           *realtime.Hub
 	mailboxes     *imap.Manager
@@ -91,13 +93,15 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 	// One bound on password hashes for the whole process: sign-ins and
 	// password changes share it.
 	passwords := auth.NewHasher(auth.DefaultHashes())
+	chats := chat.New(st, conv, chat.NewIdentities(secret), cfg.MailDomain, blobs)
 	a = &app{cfg: cfg, log: log, secret: secret, store: st, blobs: blobs, conv: conv, queue: queue,
 		orgs:          org.New(st, org.Options{Now: now, Passwords: passwords, Blobs: blobs}),
 		sessions:      auth.NewSessions(st, auth.SessionOptions{Now: now, Passwords: passwords}),
 		library:       library.New(st, blobs, now),
 		routing:       routing.New(st, now),
 		notifications: notify.NewNotifications(st, now),
-		chat:          chat.New(st, conv, chat.NewIdentities(secret), cfg.MailDomain),
+		chat:          chats,
+		crm:           crm.New(st, crm.Options{Now: now, InUse: chats.FlowsUsingList}),
 		hub:           realtime.NewHub(st, realtime.Options{Log: log, Now: now, Poll: cfg.StreamPoll}),
 		mailboxes:     imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
 		consumers:     consume.NewGroup(st, log, now),
@@ -139,7 +143,7 @@ func (a *app) handler(maxStreams int) http.Handler {
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
 		MetricsToken: cfg.MetricsToken, DeviceKey: deriveKey(a.secret, "parley device cookies"), MaxStreams: maxStreams,
 	}, server.Deps{
-		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Chat: a.chat, Sessions: a.sessions,
+		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Chat: a.chat, CRM: a.crm, Sessions: a.sessions,
 		Registry: reg, Hub: a.hub, Web: web.Dist(), Blobs: a.blobs,
 	})
 }

@@ -94,7 +94,7 @@ func w2Chat(ctx context.Context, o RunOptions, env []string, t *table) error {
 		fmt.Fprintf(o.Log, "bench: W2: open-file limit %d: 10,000 chats need about 11,000 in this process and the server's; measuring 1,000 only\n", files)
 		sizes = sizes[:1]
 	}
-	srv, err := startServer(ctx, o.Binary, append(env, "PARLEY_API_RATE=1000000", "PARLEY_API_BURST=1000000"), o.Log)
+	srv, err := startServer(ctx, o, append(env, "PARLEY_API_RATE=1000000", "PARLEY_API_BURST=1000000"), o.Log)
 	if err != nil {
 		return err
 	}

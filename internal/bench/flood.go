@@ -43,7 +43,7 @@ type ack struct {
 // flood gets explicit 429s, the others' p99 stays within twice their
 // baseline, and every acknowledged write is stored.
 func w8Flood(ctx context.Context, o RunOptions, env []string, capacity float64, t *table) error {
-	srv, err := startServer(ctx, o.Binary, env, o.Log) // default limits
+	srv, err := startServer(ctx, o, env, o.Log) // default limits
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ const (
 // message comes from its own sender, whose name identifies it on the
 // stream.
 func w1Ingest(ctx context.Context, o RunOptions, env []string, t *table) error {
-	srv, err := startServer(ctx, o.Binary, append(env, "GOMAXPROCS=1", "PARLEY_MAIL_DOMAIN=bench.test",
+	srv, err := startServer(ctx, o, append(env, "GOMAXPROCS=1", "PARLEY_MAIL_DOMAIN=bench.test",
 		"PARLEY_API_RATE=1000000", "PARLEY_API_BURST=1000000"), o.Log)
 	if err != nil {
 		return err

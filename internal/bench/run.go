@@ -24,7 +24,10 @@ type RunOptions struct {
 	Dataset     *Dataset
 	Workloads   []string
 	Requests    int // per measured case
-	Out, Log    io.Writer
+	// ServerCPUs, if set, pins the servers the bench starts to these CPUs
+	// (a taskset list, e.g. "0").
+	ServerCPUs string
+	Out, Log   io.Writer
 }
 
 // Targets (BENCHMARKS.md).
@@ -89,7 +92,7 @@ func Run(ctx context.Context, o RunOptions) error {
 		if base == "" {
 			var err error
 			// Unlimited API rate: W3 and W4 measure latency, not the limiter.
-			srv, err = startServer(ctx, o.Binary, append(env, "PARLEY_API_RATE=1000000", "PARLEY_API_BURST=1000000"), o.Log)
+			srv, err = startServer(ctx, o, append(env, "PARLEY_API_RATE=1000000", "PARLEY_API_BURST=1000000"), o.Log)
 			if err != nil {
 				return err
 			}
@@ -327,7 +330,7 @@ func w6Start(ctx context.Context, o RunOptions, t *table) error {
 		if err != nil {
 			return err
 		}
-		srv, err := startServer(ctx, o.Binary, []string{"PARLEY_DATA_DIR=" + dir, "PARLEY_DATABASE_URL=" + dir + "/parley.db"}, o.Log)
+		srv, err := startServer(ctx, o, []string{"PARLEY_DATA_DIR=" + dir, "PARLEY_DATABASE_URL=" + dir + "/parley.db"}, o.Log)
 		if err != nil {
 			return err
 		}

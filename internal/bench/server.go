@@ -32,7 +32,7 @@ func freePort() (string, error) {
 }
 
 // startServer runs binary serve with env on a free loopback port.
-func startServer(ctx context.Context, binary string, env []string, log io.Writer) (*server, error) {
+func startServer(ctx context.Context, o RunOptions, env []string, log io.Writer) (*server, error) {
 	addr, err := freePort()
 	if err != nil {
 		return nil, err
@@ -41,7 +41,12 @@ func startServer(ctx context.Context, binary string, env []string, log io.Writer
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, binary, "serve")
+	cmd := exec.CommandContext(ctx, o.Binary, "serve")
+	if o.ServerCPUs != "" {
+		// Pinned apart from the load generator (which the caller pins to
+		// the other cores with taskset), as a comparison with a peer is.
+		cmd = exec.CommandContext(ctx, "taskset", "-c", o.ServerCPUs, o.Binary, "serve")
+	}
 	cmd.Env = append(append(os.Environ(), env...), "PARLEY_LISTEN="+addr, "PARLEY_SMTP_ADDR="+smtpAddr, "PARLEY_LOG_LEVEL=warn")
 	cmd.Stdout, cmd.Stderr = io.Discard, log
 	began := time.Now()

@@ -23,11 +23,18 @@ type Service struct {
 	conv       *conversation.Service
 	ids        *Identities
 	mailDomain string // the inboxes' addresses' domain, for transcripts
+	blobs      Blobs  // flows' pictures; nil: none can be set
 }
 
-// New returns the chat service; mailDomain is the inboxes' addresses'.
-func New(s *store.Store, conv *conversation.Service, ids *Identities, mailDomain string) *Service {
-	return &Service{store: s, conv: conv, ids: ids, mailDomain: mailDomain}
+// Blobs keeps files: the flows' pictures.
+type Blobs interface {
+	Put(data []byte) (string, error)
+}
+
+// New returns the chat service; mailDomain is the inboxes' addresses'
+// domain, blobs keeps the flows' pictures.
+func New(s *store.Store, conv *conversation.Service, ids *Identities, mailDomain string, blobs Blobs) *Service {
+	return &Service{store: s, conv: conv, ids: ids, mailDomain: mailDomain, blobs: blobs}
 }
 
 // Channel returns the chat channel a site names by its public key, on or

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,7 +24,9 @@ type Flow struct {
 	ID       parley.ID `json:"id" readOnly:"true"`
 	Name     string    `json:"name" minLength:"1" maxLength:"100"`
 	Enabled  bool      `json:"enabled" required:"false" doc:"Whether it shows at all (default off)."`
-	Audience string    `json:"audience,omitempty" enum:"everyone,anonymous,known" doc:"Who sees it: everyone (default), anonymous visitors, or known contacts (visitors whose email Parley knows)."`
+	Audience string    `json:"audience,omitempty" enum:"everyone,anonymous,known,in_list,not_in_list" doc:"Who sees it: everyone (default), anonymous visitors, known contacts (visitors whose email Parley knows), the contacts in a list, or everyone but them."`
+	// AudienceList is the contact list of audience in_list and not_in_list.
+	AudienceList parley.ID `json:"audience_list,omitempty" doc:"The contact list, for audience in_list and not_in_list."`
 	// Targeting is OR-groups of AND-rules on the page; none: every page.
 	Targeting    [][]Target   `json:"targeting,omitempty" maxItems:"20" doc:"Groups of rules: the flow shows on a page that passes every rule of at least one group; none: every page. Case-sensitive."`
 	Welcome      string       `json:"welcome,omitempty" maxLength:"1000" doc:"The first message the visitor sees."`
@@ -35,6 +38,8 @@ type Flow struct {
 	Consent      Consent      `json:"consent" required:"false"`
 	Appearance   Appearance   `json:"appearance" required:"false"`
 	Language     string       `json:"language,omitempty" enum:"en,fr" doc:"The widget's language; empty: the visitor's browser's."`
+	// Picture is set with SetPicture only.
+	Picture *Picture `json:"picture,omitempty" readOnly:"true" doc:"The flow's own picture, beside a heading of its own name and on the launcher: set with PUT …/chat-flows/{flow}/picture; saving the flow keeps it."`
 	// Routing routes the conversations this flow opens; nil: the chat
 	// channel's rule.
 	Routing *routing.Rule `json:"routing,omitempty" doc:"Who gets the conversations this flow opens (the routing rule's shape); absent: the chat channel's rule."`
@@ -102,6 +107,14 @@ func (f Flow) Normalize() (Flow, error) {
 		return f, parley.Invalid("name", "is required, up to 100 characters")
 	}
 	f.Audience = or(f.Audience, "everyone")
+	switch f.Audience {
+	case "in_list", "not_in_list":
+		if f.AudienceList == 0 {
+			return f, parley.Invalid("audience_list", "is required for this audience").Because("audience_list")
+		}
+	default:
+		f.AudienceList = 0
+	}
 	f.SmallScreens = or(f.SmallScreens, "prompt")
 	for i, group := range f.Targeting {
 		if len(group) == 0 || len(group) > 20 {
@@ -185,19 +198,31 @@ func or(s, def string) string {
 	return s
 }
 
-// Matches reports whether the flow shows on page to a visitor who is known
-// or not: enabled, for them, and passing one group of its targeting.
-func (f *Flow) Matches(page string, known bool) bool {
+// Who is what a flow's audience is checked against: whether the visitor
+// is known (their email, or a signed-in user of the site) and the contact
+// lists their contact is in.
+type Who struct {
+	Known bool
+	Lists []parley.ID
+}
+
+// Matches reports whether the flow shows on page to who: enabled, for
+// them, and passing one group of its targeting.
+func (f *Flow) Matches(page string, who Who) bool {
 	if !f.Enabled {
 		return false
 	}
 	switch f.Audience {
 	case "anonymous":
-		if known {
+		if who.Known {
 			return false
 		}
 	case "known":
-		if !known {
+		if !who.Known {
+			return false
+		}
+	case "in_list", "not_in_list":
+		if slices.Contains(who.Lists, f.AudienceList) != (f.Audience == "in_list") {
 			return false
 		}
 	}

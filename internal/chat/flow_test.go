@@ -55,26 +55,43 @@ func TestTargeting(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if got := f.Matches(tc.page, false); got != tc.want {
+		if got := f.Matches(tc.page, Who{}); got != tc.want {
 			t.Errorf("%s: Matches(%q) = %v, want %v", tc.name, tc.page, got, tc.want)
 		}
 	}
 
+	const vip, press parley.ID = 7, 8
 	for _, tc := range []struct {
 		audience string
-		known    bool
+		list     parley.ID
+		who      Who
 		want     bool
 	}{
-		{"everyone", false, true}, {"everyone", true, true},
-		{"anonymous", false, true}, {"anonymous", true, false},
-		{"known", false, false}, {"known", true, true},
+		{"everyone", 0, Who{}, true}, {"everyone", 0, Who{Known: true}, true},
+		{"anonymous", 0, Who{}, true}, {"anonymous", 0, Who{Known: true}, false},
+		{"known", 0, Who{}, false}, {"known", 0, Who{Known: true}, true},
+		{"in_list", vip, Who{Known: true, Lists: []parley.ID{press, vip}}, true},
+		{"in_list", vip, Who{Known: true, Lists: []parley.ID{press}}, false},
+		{"in_list", vip, Who{}, false}, // an anonymous visitor is in no list
+		{"not_in_list", vip, Who{Known: true, Lists: []parley.ID{vip}}, false},
+		{"not_in_list", vip, Who{Known: true, Lists: []parley.ID{press}}, true},
+		{"not_in_list", vip, Who{}, true},
 	} {
-		f, _ := Flow{Name: "f", Enabled: true, Audience: tc.audience}.Normalize()
-		if got := f.Matches(page, tc.known); got != tc.want {
-			t.Errorf("audience %s, known %v: %v, want %v", tc.audience, tc.known, got, tc.want)
+		f, err := Flow{Name: "f", Enabled: true, Audience: tc.audience, AudienceList: tc.list}.Normalize()
+		if err != nil {
+			t.Fatalf("audience %s: %v", tc.audience, err)
+		}
+		if got := f.Matches(page, tc.who); got != tc.want {
+			t.Errorf("audience %s of list %d, %+v: %v, want %v", tc.audience, tc.list, tc.who, got, tc.want)
 		}
 	}
-	if off := (Flow{Name: "off"}); off.Matches(page, false) {
+	if _, err := (Flow{Name: "f", Audience: "in_list"}).Normalize(); parley.ErrorField(err) != "audience_list" {
+		t.Errorf("a list audience without its list: %v, want an error naming audience_list", err)
+	}
+	if f, _ := (Flow{Name: "f", Audience: "known", AudienceList: vip}).Normalize(); f.AudienceList != 0 {
+		t.Errorf("a list kept for audience known: %d", f.AudienceList)
+	}
+	if off := (Flow{Name: "off"}); off.Matches(page, Who{}) {
 		t.Error("a flow turned off matched")
 	}
 }

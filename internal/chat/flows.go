@@ -31,6 +31,34 @@ func (s *Service) flows(ctx context.Context, q store.Q, inboxID parley.ID) ([]Fl
 	if err != nil {
 		return nil, err
 	}
+	flows, err := decodeFlows(stored)
+	for i := range flows {
+		s.pictureURL(&flows[i])
+	}
+	return flows, err
+}
+
+// FlowsUsingList names the flows, of any inbox, that show to or hide from
+// a contact list: such a list is not deleted (crm.Options.InUse).
+func (s *Service) FlowsUsingList(ctx context.Context, listID parley.ID) ([]string, error) {
+	stored, err := s.store.EveryChatFlow(ctx)
+	if err != nil {
+		return nil, err
+	}
+	flows, err := decodeFlows(stored)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range flows {
+		if f.AudienceList == listID && (f.Audience == "in_list" || f.Audience == "not_in_list") {
+			names = append(names, f.Name)
+		}
+	}
+	return names, nil
+}
+
+func decodeFlows(stored []store.ChatFlow) ([]Flow, error) {
 	out := make([]Flow, len(stored))
 	for i := range stored {
 		if err := json.Unmarshal([]byte(stored[i].Settings), &out[i]); err != nil {
@@ -58,6 +86,13 @@ func (s *Service) SaveFlow(ctx context.Context, a parley.Actor, inboxID parley.I
 		if err := people(ctx, tx, &f.Heading); err != nil {
 			return err
 		}
+		if f.AudienceList != 0 {
+			if _, err := tx.ContactList(ctx, f.AudienceList); parley.ErrorCode(err) == parley.ENOTFOUND {
+				return parley.Invalid("audience_list", "names no contact list")
+			} else if err != nil {
+				return err
+			}
+		}
 		if f.Routing != nil {
 			if err := f.Routing.Check(ctx, tx, "routing."); err != nil {
 				return err
@@ -65,12 +100,18 @@ func (s *Service) SaveFlow(ctx context.Context, a parley.Actor, inboxID parley.I
 		}
 		change := "updated"
 		stored := &store.ChatFlow{ID: in.ID, InboxID: inboxID, CreatedAt: parley.Now()}
+		f.Picture = nil // set on its own (SetPicture); saving keeps it
 		if in.ID != 0 {
 			old, err := tx.ChatFlow(ctx, in.ID)
 			if err != nil || old.InboxID != inboxID {
 				return parley.NotFound("chat flow")
 			}
 			stored.Position = old.Position
+			var was Flow
+			if err := json.Unmarshal([]byte(old.Settings), &was); err != nil {
+				return err
+			}
+			f.Picture = was.Picture
 		} else {
 			change = "created"
 			if n, err := tx.ChatFlows(ctx, inboxID); err != nil || len(n) >= MaxFlows {
@@ -101,6 +142,7 @@ func (s *Service) SaveFlow(ctx context.Context, a parley.Actor, inboxID parley.I
 	if err != nil {
 		return nil, err
 	}
+	s.pictureURL(&f)
 	return &f, nil
 }
 

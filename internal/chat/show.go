@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -29,6 +30,7 @@ type Shown struct {
 	Consent      Consent      `json:"consent"`
 	Appearance   Appearance   `json:"appearance"`
 	Language     string       `json:"language,omitempty" enum:"en,fr"`
+	Picture      string       `json:"picture,omitempty" doc:"The flow's own picture: on the launcher, and beside a heading of the flow's own name."`
 }
 
 // defaultFlow is the flow of an inbox with none: everyone, every page,
@@ -52,6 +54,9 @@ func (s *Service) Show(ctx context.Context, ch *parley.Channel, token, identity,
 	out := &Shown{Show: true, Flow: f.ID, Online: ch.Enabled, Title: ch.Name, Welcome: f.Welcome, Popup: f.Popup,
 		SmallScreens: f.SmallScreens, EmailCapture: f.EmailCapture, Consent: f.Consent, Appearance: f.Appearance,
 		Language: f.Language, ReplyTime: f.Availability.ReplyTime, AwayText: f.Availability.AwayText}
+	if f.Picture != nil {
+		out.Picture = f.Picture.URL
+	}
 	if visitor.User != nil || contact != nil && contact.Email != "" {
 		out.EmailCapture.When = "never" // their email is known
 	}
@@ -150,13 +155,18 @@ func (v *Visitor) flow(ctx context.Context, page string) (*Flow, *parley.Contact
 			return nil, nil, err
 		}
 	}
-	known := v.User != nil || contact != nil && contact.Email != ""
 	if len(flows) == 0 {
 		d := defaultFlow()
 		return &d, contact, nil
 	}
+	who := Who{Known: v.User != nil || contact != nil && contact.Email != ""}
+	if contact != nil && slices.ContainsFunc(flows, func(f Flow) bool { return f.AudienceList != 0 }) {
+		if who.Lists, err = v.s.store.ContactListsOf(ctx, contact.ID); err != nil {
+			return nil, nil, err
+		}
+	}
 	for i := range flows {
-		if flows[i].Matches(page, known) {
+		if flows[i].Matches(page, who) {
 			return &flows[i], contact, nil
 		}
 	}

@@ -310,8 +310,21 @@ func (s *Service) setPasswordTx(ctx context.Context, tx *store.Tx, a parley.Acto
 	return nil
 }
 
-// MaxAvatarBytes bounds a user's picture.
+// MaxAvatarBytes bounds a picture: a user's, a chat flow's.
 const MaxAvatarBytes = 2 << 20
+
+// PictureType returns the type of a picture's bytes, or says why they are
+// not one Parley shows (PNG, JPEG, GIF or WebP, up to MaxAvatarBytes).
+func PictureType(data []byte) (string, error) {
+	switch typ := http.DetectContentType(data); typ {
+	case "image/png", "image/jpeg", "image/gif", "image/webp":
+		if len(data) > MaxAvatarBytes {
+			return "", parley.Invalid("body", "is larger than %d MB", MaxAvatarBytes>>20)
+		}
+		return typ, nil
+	}
+	return "", parley.Invalid("body", "is not a PNG, JPEG, GIF or WebP image")
+}
 
 // SetAvatar sets the actor's own picture, a PNG, JPEG, GIF or WebP image
 // (told by its bytes, not by what the client says); nil data removes it.
@@ -321,18 +334,13 @@ func (s *Service) SetAvatar(ctx context.Context, a parley.Actor, data []byte) (*
 	}
 	var key, typ string
 	if data != nil {
-		switch typ = http.DetectContentType(data); typ {
-		case "image/png", "image/jpeg", "image/gif", "image/webp":
-		default:
-			return nil, parley.Invalid("body", "is not a PNG, JPEG, GIF or WebP image")
-		}
-		if len(data) > MaxAvatarBytes {
-			return nil, parley.Invalid("body", "is larger than %d MB", MaxAvatarBytes>>20)
+		var err error
+		if typ, err = PictureType(data); err != nil {
+			return nil, err
 		}
 		if s.blobs == nil {
 			return nil, parley.Errorf(parley.EUNAVAILABLE, "pictures are not available on this server")
 		}
-		var err error
 		if key, err = s.blobs.Put(data); err != nil {
 			return nil, err
 		}

@@ -37,8 +37,13 @@ const (
 	EventUserUpdated         = "user.updated"
 	EventAvailabilityChanged = "user.availability_changed"
 	EventTokenCreated        = "token.created"
-	EventTokenRevoked        = "token.revoked" // data: user_id, token_id
-	EventSessionEnded        = "session.ended" // data: user_id, reason (signed_out, password_changed, deactivated)
+	EventTokenRevoked        = "token.revoked"               // data: user_id, token_id
+	EventSessionEnded        = "session.ended"               // data: user_id, reason (signed_out, password_changed, deactivated)
+	EventContactListCreated  = "contact_list.created"        // data: list_id, name
+	EventContactListUpdated  = "contact_list.updated"        // data: list_id, name
+	EventContactListDeleted  = "contact_list.deleted"        // data: list_id, name
+	EventContactListAdded    = "contact_list.member_added"   // data: list_id, contact_id
+	EventContactListRemoved  = "contact_list.member_removed" // data: list_id, contact_id
 	EventTeamCreated         = "team.created"
 	EventTeamMembersChanged  = "team.members_changed"
 	EventTeamUpdated         = "team.updated" // data: team_id, name

@@ -50,12 +50,19 @@ type Signal struct {
 // Sub is one subscriber's feed: the events and signals of the topics it
 // follows (Follow). Events arrives in seq order; it is closed when the
 // subscriber was too slow to keep up (Overflowed reports it) or
-// unsubscribed.
+// unsubscribed. A woken subscriber (SubscribeWoken) has no channels: it
+// Takes what was queued for it when told to.
 type Sub struct {
 	Events     chan Event
 	Signals    chan Signal
 	mu         sync.Mutex
 	overflowed bool
+
+	// A woken subscriber's: guarded by mu.
+	wake    func()
+	events  []Event
+	signals []Signal
+	closed  bool
 
 	// Guarded by the hub's mu.
 	topics []Topic
@@ -68,6 +75,63 @@ func (s *Sub) Overflowed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.overflowed
+}
+
+// The most a woken subscriber holds before it is dropped (events) or
+// signals are (signals).
+const (
+	wokenEvents  = 32
+	wokenSignals = 8
+)
+
+// offer hands e to s, or reports that s is full.
+func (s *Sub) offer(e Event) bool {
+	if s.wake == nil {
+		select {
+		case s.Events <- e:
+			return true
+		default:
+			return false
+		}
+	}
+	return push(s, &s.events, e, wokenEvents)
+}
+
+// signal hands sig to s if it has room: signals are hints.
+func (s *Sub) signal(sig Signal) {
+	if s.wake == nil {
+		select {
+		case s.Signals <- sig:
+		default:
+		}
+		return
+	}
+	push(s, &s.signals, sig, wokenSignals)
+}
+
+// push queues v for a woken subscriber and wakes it, or reports that the
+// queue holds max already.
+func push[T any](s *Sub, queue *[]T, v T, max int) bool {
+	s.mu.Lock()
+	full := len(*queue) >= max
+	if !full {
+		*queue = append(*queue, v)
+	}
+	s.mu.Unlock()
+	if !full {
+		s.wake()
+	}
+	return !full
+}
+
+// Take returns what was queued for a woken subscriber since it last took,
+// and whether its feed is still open.
+func (s *Sub) Take() ([]Event, []Signal, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	evs, sigs := s.events, s.signals
+	s.events, s.signals = nil, nil
+	return evs, sigs, !s.closed
 }
 
 // Hub reads the log and fans it out on one node.
@@ -214,9 +278,7 @@ func (h *Hub) dispatch(evs []Event) {
 					continue
 				}
 				s.sent = e.Seq
-				select {
-				case s.Events <- e:
-				default:
+				if !s.offer(e) {
 					h.drop(s, true)
 				}
 			}
@@ -229,24 +291,25 @@ func (h *Hub) dispatch(evs []Event) {
 // subscriber, every one up to it must be replayed from the log. It waits
 // for the hub to start.
 func (h *Hub) Subscribe(ctx context.Context, topics ...Topic) (*Sub, int64, error) {
-	return h.subscribe(ctx, h.buffer, 64, topics)
+	return h.subscribe(ctx, &Sub{Events: make(chan Event, h.buffer), Signals: make(chan Signal, 64)}, topics)
 }
 
-// SubscribeNarrow is Subscribe for a follower of a few conversations (a
-// chat widget): its buffers hold 32 events and 8 signals, so ten thousand
-// idle ones cost little; one that falls further behind is dropped and
-// resumes on its own.
-func (h *Hub) SubscribeNarrow(ctx context.Context, topics ...Topic) (*Sub, int64, error) {
-	return h.subscribe(ctx, 32, 8, topics)
+// SubscribeWoken is Subscribe for a follower of a few conversations that
+// has no goroutine of its own (a chat widget): wake is called, with the
+// hub's lock held, whenever something is queued for it or its feed ends;
+// it must not block, and the subscriber Takes what was queued. It holds
+// 32 events and 8 signals; one that falls further behind is dropped and
+// resumes on its own. Nothing is allocated for it while it is idle.
+func (h *Hub) SubscribeWoken(ctx context.Context, wake func(), topics ...Topic) (*Sub, int64, error) {
+	return h.subscribe(ctx, &Sub{wake: wake}, topics)
 }
 
-func (h *Hub) subscribe(ctx context.Context, events, signals int, topics []Topic) (*Sub, int64, error) {
+func (h *Hub) subscribe(ctx context.Context, s *Sub, topics []Topic) (*Sub, int64, error) {
 	select {
 	case <-h.ready:
 	case <-ctx.Done():
 		return nil, 0, ctx.Err()
 	}
-	s := &Sub{Events: make(chan Event, events), Signals: make(chan Signal, signals)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.subs[s] = struct{}{}
@@ -307,7 +370,12 @@ func (h *Hub) drop(s *Sub, overflow bool) {
 	h.unfollow(s)
 	s.mu.Lock()
 	s.overflowed = overflow
+	s.closed = true
 	s.mu.Unlock()
+	if s.wake != nil {
+		s.wake()
+		return
+	}
 	close(s.Events)
 }
 
@@ -375,10 +443,7 @@ func (h *Hub) deliver(sig Signal) {
 				continue
 			}
 			sent[s] = true
-			select {
-			case s.Signals <- sig:
-			default:
-			}
+			s.signal(sig)
 		}
 	}
 }

@@ -152,6 +152,40 @@ func TestHubFollow(t *testing.T) {
 	}
 }
 
+// TestHubWoken: a woken subscriber is told of each event and signal it is
+// given, takes them in order, is dropped past 32 waiting events, and is
+// told when its feed ends.
+func TestHubWoken(t *testing.T) {
+	h := newTestHub(nil, 16)
+	var woken int
+	s, _, err := h.SubscribeWoken(context.Background(), func() { woken++ }, ConversationTopic(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.publish(Event{Seq: 1, Type: parley.EventMessageReceived, InboxID: id(1), ConversationID: id(7)},
+		Event{Seq: 2, Type: parley.EventMessageReceived, InboxID: id(1), ConversationID: id(8)},
+		Event{Seq: 3, Type: parley.EventMessageSent, InboxID: id(1), ConversationID: id(7)})
+	h.deliver(Signal{Type: "typing", ConversationID: 7})
+	evs, sigs, open := s.Take()
+	if woken != 3 || len(evs) != 2 || evs[0].Seq != 1 || evs[1].Seq != 3 || len(sigs) != 1 || !open {
+		t.Errorf("woken %d times, took %v and %d signals (open %v); want 3, seqs 1 and 3, 1 signal", woken, evs, len(sigs), open)
+	}
+	if evs, sigs, _ := s.Take(); evs != nil || sigs != nil {
+		t.Errorf("taken twice: %v %v", evs, sigs)
+	}
+	for seq := int64(4); seq < 4+wokenEvents+1; seq++ {
+		h.publish(Event{Seq: seq, Type: parley.EventMessageReceived, InboxID: id(1), ConversationID: id(7)})
+	}
+	if _, _, open := s.Take(); open || !s.Overflowed() {
+		t.Errorf("33 events waiting: still open (%v), overflowed %v", open, s.Overflowed())
+	}
+	other, _, _ := h.SubscribeWoken(context.Background(), func() { woken = -1 }, ConversationTopic(9))
+	h.Unsubscribe(other)
+	if _, _, open := other.Take(); open || woken != -1 || other.Overflowed() {
+		t.Errorf("unsubscribed: open %v, told %v, overflowed %v", open, woken == -1, other.Overflowed())
+	}
+}
+
 // BenchmarkHubDeliver measures handing one event to the followers of its
 // topic. Its cost should follow the topic's followers (per_topic), not
 // everyone connected (subs).

@@ -68,7 +68,7 @@ func EventTopics(e Event) []Topic {
 			return []Topic{TopicAdmins, UserTopic(*e.ActorID)}
 		}
 		return []Topic{TopicAdmins}
-	case parley.EventContactUpdated:
+	case parley.EventContactUpdated, parley.EventContactListAdded, parley.EventContactListRemoved:
 		// A contact may be in inboxes a reader cannot see: admins only.
 		return []Topic{TopicAdmins}
 	case parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventNotified:

@@ -95,3 +95,30 @@ func (s *Server) rotateIdentitySecret(ctx context.Context, a parley.Actor, in *i
 	}
 	return &body[identitySecretJSON]{identitySecretJSON{secret}}, nil
 }
+
+type flowPictureInput struct {
+	ID      parley.ID `path:"id"`
+	Flow    parley.ID `path:"flow"`
+	RawBody []byte
+}
+
+// setFlowPicture gives a flow its picture from the image in the body.
+func (s *Server) setFlowPicture(ctx context.Context, a parley.Actor, in *flowPictureInput) (*body[chat.Flow], error) {
+	if len(in.RawBody) == 0 {
+		return nil, parley.Invalid("body", "is empty: send the image's bytes")
+	}
+	f, err := s.chat.SetPicture(ctx, a, in.ID, in.Flow, in.RawBody)
+	if err != nil {
+		return nil, err
+	}
+	return &body[chat.Flow]{*f}, nil
+}
+
+// removeFlowPicture takes a flow's picture away.
+func (s *Server) removeFlowPicture(ctx context.Context, a parley.Actor, in *flowPathInput) (*body[chat.Flow], error) {
+	f, err := s.chat.SetPicture(ctx, a, in.ID, in.Flow, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &body[chat.Flow]{*f}, nil
+}

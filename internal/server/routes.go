@@ -65,6 +65,8 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "orderChatFlows", "PUT", "/api/v1/inboxes/{id}/chat-flows/order", admin, s.orderChatFlows)
 	op(api, s, "updateChatFlow", "PUT", "/api/v1/inboxes/{id}/chat-flows/{flow}", admin, s.updateChatFlow)
 	op(api, s, "deleteChatFlow", "DELETE", "/api/v1/inboxes/{id}/chat-flows/{flow}", admin, s.deleteChatFlow, noContent)
+	op(api, s, "setChatFlowPicture", "PUT", "/api/v1/inboxes/{id}/chat-flows/{flow}/picture", admin, s.setFlowPicture, maxBody(2<<20+1024))
+	op(api, s, "removeChatFlowPicture", "DELETE", "/api/v1/inboxes/{id}/chat-flows/{flow}/picture", admin, s.removeFlowPicture)
 	op(api, s, "getIdentitySecret", "GET", "/api/v1/channels/{id}/identity-secret", admin, s.identitySecret)
 	op(api, s, "rotateIdentitySecret", "POST", "/api/v1/channels/{id}/identity-secret", admin, s.rotateIdentitySecret)
 	op(api, s, "getRouting", "GET", "/api/v1/channels/{id}/routing", admin, s.getRouting)
@@ -122,6 +124,16 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "blockPreview", "GET", "/api/v1/contacts/{id}/block", member, s.blockPreview)
 	op(api, s, "blockContact", "POST", "/api/v1/contacts/{id}/block", member, s.block)
 	op(api, s, "unblockContact", "POST", "/api/v1/contacts/{id}/unblock", member, s.unblock)
+	op(api, s, "listContactListsOf", "GET", "/api/v1/contacts/{id}/lists", member, s.contactListsOf)
+
+	// Contact lists.
+	op(api, s, "listContactLists", "GET", "/api/v1/contact-lists", signedIn, s.listContactLists)
+	op(api, s, "createContactList", "POST", "/api/v1/contact-lists", admin, s.createContactList, created)
+	op(api, s, "updateContactList", "PATCH", "/api/v1/contact-lists/{id}", admin, s.renameContactList)
+	op(api, s, "deleteContactList", "DELETE", "/api/v1/contact-lists/{id}", admin, s.deleteContactList, noContent)
+	op(api, s, "listContactListMembers", "GET", "/api/v1/contact-lists/{id}/members", admin, s.listMembers)
+	op(api, s, "addContactListMember", "PUT", "/api/v1/contact-lists/{id}/members/{contact_id}", member, s.addListMember, noContent)
+	op(api, s, "removeContactListMember", "DELETE", "/api/v1/contact-lists/{id}/members/{contact_id}", member, s.removeListMember, noContent)
 
 	// The realtime stream (a websocket, beside huma): member; each event is
 	// checked against the inboxes the user may read.

@@ -25,6 +25,7 @@ import (
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/crm"
 	"github.com/parleyhq/parley/internal/library"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/org"
@@ -66,7 +67,10 @@ type Config struct {
 	// MaxVisitorStreams bounds the chat widgets' streams open on this node
 	// (default 20,000).
 	MaxVisitorStreams int
-	StreamsPerUser    int
+	// WidgetPing is how often a chat widget's stream is pinged; one that
+	// has not answered a ping by the next is closed (default 30 s).
+	WidgetPing     time.Duration
+	StreamsPerUser int
 	// StreamRecheck is how often a stream checks that its credential still
 	// works, for sessions that expire (default 5 minutes); events end
 	// streams of sessions that end otherwise at once.
@@ -88,6 +92,7 @@ type Server struct {
 	routing       *routing.Service
 	notifications *notify.Notifications
 	chat          *chat.Service
+	crm           *crm.Service
 	sessions      *auth.Sessions
 	logins        *auth.Limiter // sign-ins per email
 	// loginsByIP allows more failures per address than per email: many
@@ -130,6 +135,7 @@ type Deps struct {
 	Routing       *routing.Service
 	Notifications *notify.Notifications
 	Chat          *chat.Service
+	CRM           *crm.Service
 	Sessions      *auth.Sessions
 	Registry      *prometheus.Registry
 	Hub           *realtime.Hub
@@ -166,6 +172,9 @@ func New(cfg Config, d Deps) http.Handler {
 	if cfg.StreamsPerUser == 0 {
 		cfg.StreamsPerUser = 32
 	}
+	if cfg.WidgetPing <= 0 {
+		cfg.WidgetPing = 30 * time.Second
+	}
 	if cfg.MaxVisitorStreams == 0 {
 		cfg.MaxVisitorStreams = 20000
 	}
@@ -173,7 +182,7 @@ func New(cfg Config, d Deps) http.Handler {
 		cfg.StreamRecheck = 5 * time.Minute
 	}
 	s := &Server{
-		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, chat: d.Chat, sessions: d.Sessions,
+		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, chat: d.Chat, crm: d.CRM, sessions: d.Sessions,
 		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
 		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),

@@ -31,6 +31,7 @@ func (s *Server) widgetRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /widget/v1/messages", s.widgetUpload)
 	mux.HandleFunc("GET /widget/v1/files/{id}/{sig}", s.widgetFile)
 	mux.HandleFunc("GET /widget/v1/avatars/{id}/{sig}", s.widgetAvatar)
+	mux.HandleFunc("GET /widget/v1/flows/{id}/picture/{sig}", s.widgetFlowPicture)
 }
 
 // widgetLoader serves the loader script. It is cached for minutes only, so

@@ -132,19 +132,45 @@ func (s *Server) widgetAvatar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.chat.Avatar(r.Context(), parley.ID(id), r.PathValue("sig"))
-	if err != nil || s.blobs == nil {
+	if err != nil {
 		writeProblem(w, http.StatusNotFound, "no such picture")
 		return
 	}
-	body, err := s.blobs.Open(u.AvatarBlob)
+	s.widgetPicture(w, u.AvatarBlob, u.AvatarType, "public, max-age=300")
+}
+
+// widgetFlowPicture serves a chat flow's picture at its signed address,
+// which changes with the picture: it may be cached for good.
+func (s *Server) widgetFlowPicture(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeProblem(w, http.StatusNotFound, "no such picture")
+		return
+	}
+	p, err := s.chat.FlowPicture(r.Context(), parley.ID(id), r.PathValue("sig"))
+	if err != nil {
+		writeProblem(w, http.StatusNotFound, "no such picture")
+		return
+	}
+	s.widgetPicture(w, p.Blob, p.Type, "public, max-age=31536000, immutable")
+}
+
+// widgetPicture writes a stored picture, sandboxed.
+func (s *Server) widgetPicture(w http.ResponseWriter, blob, typ, cache string) {
+	if s.blobs == nil {
+		writeProblem(w, http.StatusNotFound, "no such picture")
+		return
+	}
+	body, err := s.blobs.Open(blob)
 	if err != nil {
 		writeProblem(w, http.StatusNotFound, "no such picture")
 		return
 	}
 	defer body.Close()
 	h := w.Header()
-	h.Set("Content-Type", u.AvatarType)
+	h.Set("Content-Type", typ)
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	h.Set("Cache-Control", cache)
 	io.Copy(w, body)
 }

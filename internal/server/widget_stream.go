@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -14,6 +16,7 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/present"
 	"github.com/parleyhq/parley/internal/realtime"
+	"github.com/parleyhq/parley/internal/ws"
 )
 
 // The widget's stream (SPEC CHT-13), GET /widget/v1/stream?inbox=<key>, a
@@ -56,9 +59,6 @@ type widgetOut struct {
 	IdentityError string `json:"identity_error,omitempty"`
 }
 
-// widgetPing keeps an idle stream's proxies from closing it.
-const widgetPing = 30 * time.Second
-
 func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 	ch, err := s.chat.Channel(r.Context(), r.URL.Query().Get("inbox"))
 	if err != nil {
@@ -70,257 +70,359 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusServiceUnavailable, "too many open chats on this server: try again later")
 		return
 	}
-	defer s.visitorStreams.release(ch.ID)
-	conn, err := websocket.Accept(w, r, nil) // same-origin only: the frame is ours
+	conn, err := ws.Accept(w, r, conversation.MaxChatText+4096) // same-origin only: the frame is ours
 	if err != nil {
+		s.visitorStreams.release(ch.ID)
 		return
 	}
-	conn.SetReadLimit(conversation.MaxChatText + 4096)
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	s.endStream(ctx, conn, "widget stream", s.serveWidget(ctx, conn, ch))
+	// The stream outlives this handler: from here on it runs only when
+	// the widget writes, the hub has news or a ping is due.
+	ss := &widgetSession{s: s, ctx: context.Background(), conn: conn, ch: ch, sent: map[parley.ID]bool{}}
+	if err := ss.start(); err != nil {
+		ss.mu.Lock()
+		ss.end(err)
+		ss.mu.Unlock()
+	}
 }
 
-func (s *Server) serveWidget(ctx context.Context, conn *websocket.Conn, ch *parley.Channel) error {
-	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	_, raw, err := conn.Read(hctx)
-	cancel()
+// widgetSession is one widget's stream. It has no goroutine of its own
+// while idle (W5): the widget's bytes (OnReadable), the hub's news (wake)
+// and its ping timer each run it for a moment, one at a time under mu.
+type widgetSession struct {
+	s    *Server
+	ctx  context.Context
+	conn *ws.Conn
+	ch   *parley.Channel
+	v    *chat.Visitor
+	sub  *realtime.Sub
+
+	// draining says a goroutine is taking the hub's news; again that more
+	// came since it last took.
+	draining, again atomic.Bool
+
+	mu     sync.Mutex
+	done   bool
+	conv   parley.ID
+	sent   map[parley.ID]bool // the messages the widget has
+	ping   *time.Timer
+	pinged time.Time // when the last ping went
+	// When the visitor's presence was last written, their typing last
+	// told, and their presence last announced to an agent who looked.
+	here, typed, announced time.Time
+}
+
+// start reads the widget's hello, follows the visitor's conversation, says
+// hello back with what the widget missed, then leaves the stream to its
+// events.
+func (ss *widgetSession) start() error {
+	s := ss.s
+	op, raw, err := ss.conn.ReadMessage(10 * time.Second)
 	if err != nil {
 		return err
 	}
 	var hello widgetFrame
-	if json.Unmarshal(raw, &hello) != nil || hello.Type != "hello" {
+	if op != ws.OpText || json.Unmarshal(raw, &hello) != nil || hello.Type != "hello" {
 		return closeError{websocket.StatusPolicyViolation, `send {"type": "hello", "token": "…", "after": <id>} first`}
 	}
-	v := s.chat.Visitor(ch, hello.Token, hello.Identity, time.Now())
+	v := s.chat.Visitor(ss.ch, hello.Token, hello.Identity, time.Now())
 	if hello.Lang == "en" || hello.Lang == "fr" {
 		v.Locale = hello.Lang
 	}
-	write := func(out any) error {
-		b, err := json.Marshal(out)
-		if err != nil {
-			return err
-		}
-		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		return conn.Write(wctx, websocket.MessageText, b)
-	}
-	// Follow the visitor's conversation before reading what it holds, so
-	// nothing committed in between is missed; what arrives twice is sent
-	// once.
-	sub, _, err := s.hub.SubscribeNarrow(ctx)
+	ss.mu.Lock() // the hub's news waits until the history is sent
+	defer ss.mu.Unlock()
+	ss.v = v
+	// Follow the visitor's own messages before reading what the
+	// conversation holds, so nothing committed in between is missed (what
+	// arrives twice is sent once). A message from another tab, or a file
+	// sent over HTTP, may open the conversation.
+	ss.sub, _, err = s.hub.SubscribeWoken(ss.ctx, ss.wake, realtime.VisitorTopic(v.UID))
 	if err != nil {
 		return err
-	}
-	defer s.hub.Unsubscribe(sub)
-	var conv parley.ID
-	sent := map[parley.ID]bool{}
-	send := func(m *chat.Message) error {
-		if sent[m.ID] {
-			return nil
-		}
-		sent[m.ID] = true
-		return write(widgetOut{Type: "message", Message: m})
-	}
-	var here, typed time.Time // when the visitor's presence was last written, and their typing last told
-	// signal tells the agents what the visitor is doing: here (viewing,
-	// again every widgetPing), typing, or gone (left).
-	signal := func(typ string) {
-		if conv == 0 {
-			return
-		}
-		if typ == "left" || typ == "viewing" && time.Since(here) >= chat.HereFor/2 {
-			// The agents' replies reach a visitor who has left by email.
-			here = time.Now()
-			if err := v.Here(context.WithoutCancel(ctx), typ == "viewing"); err != nil {
-				s.log.Debug("chat presence", "err", err) // a stream closing as the server stops
-			}
-		}
-		contact, err := v.Contact(ctx)
-		if err != nil || contact == 0 {
-			return
-		}
-		s.hub.Signal(context.WithoutCancel(ctx), realtime.Signal{Type: typ, ConversationID: conv, InboxID: ch.InboxID,
-			Actor: present.ActorJSON{Kind: parley.ActorContact, ID: &contact}, At: time.Now()})
 	}
 	// The visitor leaves when their last widget on this node closes (a
 	// widget on another node says it is there within HereFor/2).
 	s.chatTabs.open(v.UID)
-	defer func() {
-		if s.chatTabs.close(v.UID) {
-			signal("left")
-		}
-	}()
-	follow := func(id parley.ID) bool {
-		if id == 0 || id == conv {
-			return false
-		}
-		conv = id
-		s.hub.Follow(sub, []realtime.Topic{realtime.VisitorTopic(v.UID), realtime.ConversationTopic(id)})
-		signal("viewing")
-		return true
-	}
-	// Until then it follows the visitor's own messages: one from another
-	// tab, or a file sent over HTTP, may open the conversation.
-	s.hub.Follow(sub, []realtime.Topic{realtime.VisitorTopic(v.UID)})
-	current, err := v.Conversation(ctx)
+	current, err := v.Conversation(ss.ctx)
 	if err != nil {
 		return err
 	}
-	follow(current)
+	ss.follow(current)
 	// Hello once it follows: whatever the visitor does after reading it
 	// reaches this stream.
-	online := ch.Enabled
-	if err := write(widgetOut{Type: "hello", Token: v.Token, Online: &online, IdentityError: v.UserError}); err != nil {
+	online := ss.ch.Enabled
+	if err := ss.write(widgetOut{Type: "hello", Token: v.Token, Online: &online, IdentityError: v.UserError}); err != nil {
 		return err
 	}
 	if current != 0 {
-		_, history, err := v.History(ctx, hello.After)
+		if err := ss.history(hello.After); err != nil {
+			return err
+		}
+	}
+	// Pings keep the stream's proxies from closing it and find a widget
+	// gone without a word.
+	ss.ping = time.AfterFunc(s.cfg.WidgetPing, ss.onPing)
+	ss.conn.OnReadable(ss.onReadable)
+	return nil
+}
+
+// onReadable takes the widget's next frame.
+func (ss *widgetSession) onReadable() {
+	op, raw, err := ss.conn.ReadMessage(30 * time.Second)
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.done {
+		return
+	}
+	if err == nil && op == ws.OpText {
+		var f widgetFrame
+		if json.Unmarshal(raw, &f) == nil {
+			err = ss.frame(f)
+		}
+	}
+	if err != nil {
+		ss.end(err)
+		return
+	}
+	ss.conn.OnReadable(ss.onReadable)
+}
+
+// frame answers one frame from the widget; ss.mu is held.
+func (ss *widgetSession) frame(f widgetFrame) error {
+	s, v, ctx := ss.s, ss.v, ss.ctx
+	switch f.Type {
+	case "message":
+		m, wait, err := s.widgetSend(ctx, v, ss.ch, f)
+		if err != nil {
+			p := s.widgetProblem(f.ClientID, err)
+			if wait > 0 {
+				p.RetryAfter = int(wait/time.Second) + 1
+			}
+			return ss.write(p)
+		}
+		ss.sent[m.ID] = true
+		// What the team wrote between this message's commit and the
+		// follow reaches the visitor too.
+		if ss.follow(m.ConversationID) {
+			if err := ss.history(m.ID); err != nil {
+				return err
+			}
+		}
+		return ss.write(widgetOut{Type: "ack", ClientID: f.ClientID, Message: m})
+	case "email":
+		// The visitor's email: answered as a message is, by its client id.
+		out := any(widgetOut{Type: "ack", ClientID: f.ClientID})
+		if ok, wait := s.rates(v, ss.ch); !ok {
+			p := s.widgetProblem(f.ClientID, &parley.Error{Code: parley.ERATELIMIT, Message: "too many messages: slow down", Reason: "rate_limited"})
+			p.RetryAfter = int(wait/time.Second) + 1
+			out = p
+		} else if err := v.SetEmail(ctx, f.Email); err != nil {
+			out = s.widgetProblem(f.ClientID, err)
+		}
+		return ss.write(out)
+	case "typing":
+		// Agents hear of it at most every two seconds.
+		if time.Since(ss.typed) > 2*time.Second {
+			ss.typed = time.Now()
+			ss.signal("typing")
+		}
+	}
+	return nil
+}
+
+// wake is the hub's news for this stream: one goroutine at a time takes
+// it. It is called with the hub's lock held, so it only starts one.
+func (ss *widgetSession) wake() {
+	ss.again.Store(true)
+	if ss.draining.CompareAndSwap(false, true) {
+		go ss.drain()
+	}
+}
+
+func (ss *widgetSession) drain() {
+	for {
+		ss.again.Store(false)
+		evs, sigs, open := ss.sub.Take()
+		ss.mu.Lock()
+		if !ss.done {
+			if err := ss.news(evs, sigs, open); err != nil {
+				ss.end(err)
+			}
+		}
+		ss.mu.Unlock()
+		ss.draining.Store(false)
+		if !ss.again.Load() || !ss.draining.CompareAndSwap(false, true) {
+			return
+		}
+	}
+}
+
+// news sends the widget what the hub had for it; ss.mu is held.
+func (ss *widgetSession) news(evs []realtime.Event, sigs []realtime.Signal, open bool) error {
+	for _, e := range evs {
+		if e.ConversationID != nil && e.Visitor == ss.v.UID && *e.ConversationID != ss.conv {
+			// The visitor wrote from elsewhere into a conversation this
+			// widget does not follow yet (their first, or a new one).
+			ss.follow(*e.ConversationID)
+			if err := ss.history(0); err != nil {
+				return err
+			}
+			continue
+		}
+		if e.ConversationID == nil || *e.ConversationID != ss.conv || e.MessageID == nil || ss.sent[*e.MessageID] ||
+			(e.Type != parley.EventMessageSent && e.Type != parley.EventMessageReceived) {
+			continue // not for this widget, or the visitor's own message, acknowledged
+		}
+		m, err := ss.v.Message(ss.ctx, ss.conv, *e.MessageID)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			continue
+		}
 		if err != nil {
 			return err
 		}
-		for i := range history {
-			if err := send(&history[i]); err != nil {
-				return err
-			}
-		}
-	}
-
-	frames := make(chan widgetFrame)
-	readErr := make(chan error, 1)
-	go func() {
-		for {
-			_, raw, err := conn.Read(ctx)
-			if err != nil {
-				readErr <- err
-				return
-			}
-			var f widgetFrame
-			if json.Unmarshal(raw, &f) != nil {
-				continue
-			}
-			select {
-			case frames <- f:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	ping := time.NewTicker(widgetPing)
-	var announced time.Time
-	defer ping.Stop()
-	for {
-		select {
-		case err := <-readErr:
-			if websocket.CloseStatus(err) != -1 {
-				return nil // the widget closed it
-			}
+		if err := ss.send(m); err != nil {
 			return err
-		case f := <-frames:
-			switch f.Type {
-			case "message":
-				m, wait, err := s.widgetSend(ctx, v, ch, f)
-				if err != nil {
-					p := s.widgetProblem(f.ClientID, err)
-					if wait > 0 {
-						p.RetryAfter = int(wait/time.Second) + 1
-					}
-					if err := write(p); err != nil {
-						return err
-					}
-					continue
-				}
-				sent[m.ID] = true
-				if follow(m.ConversationID) {
-					// What the team wrote between this message's commit and
-					// the follow reaches the visitor too.
-					if _, more, err := v.History(ctx, m.ID); err == nil {
-						for i := range more {
-							if err := send(&more[i]); err != nil {
-								return err
-							}
-						}
-					}
-				}
-				if err := write(widgetOut{Type: "ack", ClientID: f.ClientID, Message: m}); err != nil {
-					return err
-				}
-			case "email":
-				// The visitor's email: answered as a message is, by its
-				// client id.
-				out := any(widgetOut{Type: "ack", ClientID: f.ClientID})
-				if ok, wait := s.rates(v, ch); !ok {
-					p := s.widgetProblem(f.ClientID, &parley.Error{Code: parley.ERATELIMIT, Message: "too many messages: slow down", Reason: "rate_limited"})
-					p.RetryAfter = int(wait/time.Second) + 1
-					out = p
-				} else if err := v.SetEmail(ctx, f.Email); err != nil {
-					out = s.widgetProblem(f.ClientID, err)
-				}
-				if err := write(out); err != nil {
-					return err
-				}
-			case "typing":
-				// Agents hear of it at most every two seconds.
-				if time.Since(typed) > 2*time.Second {
-					typed = time.Now()
-					signal("typing")
-				}
-			}
-		case e, ok := <-sub.Events:
-			if !ok {
-				return closeError{websocket.StatusGoingAway, "reconnect"}
-			}
-			if e.ConversationID != nil && e.Visitor == v.UID && *e.ConversationID != conv {
-				// The visitor wrote from elsewhere into a conversation this
-				// widget does not follow yet (their first, or a new one).
-				follow(*e.ConversationID)
-				if _, more, err := v.History(ctx, 0); err == nil {
-					for i := range more {
-						if err := send(&more[i]); err != nil {
-							return err
-						}
-					}
-				}
-				continue
-			}
-			if e.ConversationID == nil || *e.ConversationID != conv || e.MessageID == nil ||
-				(e.Type != parley.EventMessageSent && e.Type != parley.EventMessageReceived) {
-				continue
-			}
-			m, err := v.Message(ctx, conv, *e.MessageID)
-			if parley.ErrorCode(err) == parley.ENOTFOUND {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if err := send(m); err != nil {
-				return err
-			}
-		case sig := <-sub.Signals:
-			if sig.Type == "viewing" && sig.ConversationID == conv && sig.Actor.Kind == parley.ActorUser && time.Since(announced) > 5*time.Second {
-				// An agent opened the conversation: say the visitor is here
-				// now rather than at the next ping.
-				announced = time.Now()
-				signal("viewing")
-			}
-			if sig.Type == "typing" && sig.ConversationID == conv && sig.Actor.Kind == parley.ActorUser {
-				if err := write(widgetOut{Type: "typing", Author: sig.Actor.Name}); err != nil {
-					return err
-				}
-			}
-		case <-ping.C:
-			signal("viewing")
-			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			err := conn.Ping(pctx)
-			cancel()
-			if err != nil {
-				return err
-			}
-		case <-ctx.Done():
-			return nil
 		}
 	}
+	for _, sig := range sigs {
+		if sig.ConversationID != ss.conv || sig.Actor.Kind != parley.ActorUser {
+			continue
+		}
+		if sig.Type == "viewing" && time.Since(ss.announced) > 5*time.Second {
+			// An agent opened the conversation: say the visitor is here
+			// now rather than at the next ping.
+			ss.announced = time.Now()
+			ss.signal("viewing")
+		}
+		if sig.Type == "typing" {
+			if err := ss.write(widgetOut{Type: "typing", Author: sig.Actor.Name}); err != nil {
+				return err
+			}
+		}
+	}
+	if !open {
+		return closeError{websocket.StatusGoingAway, "reconnect"}
+	}
+	return nil
+}
+
+// onPing says the visitor is still here and pings the widget, or closes
+// a widget that did not answer the last ping.
+func (ss *widgetSession) onPing() {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.done {
+		return
+	}
+	if ss.conn.Heard().Before(ss.pinged) {
+		ss.end(closeError{websocket.StatusGoingAway, "no answer to pings"})
+		return
+	}
+	ss.signal("viewing")
+	ss.pinged = time.Now()
+	if err := ss.conn.Ping(); err != nil {
+		ss.end(err)
+		return
+	}
+	ss.ping.Reset(ss.s.cfg.WidgetPing)
+}
+
+// end closes the stream, saying why, and lets go of what it held; ss.mu
+// is held.
+func (ss *widgetSession) end(err error) {
+	if ss.done {
+		return
+	}
+	ss.done = true
+	s := ss.s
+	var ce closeError
+	var peer *ws.CloseError
+	switch {
+	case err == nil:
+		ss.conn.Close(ws.StatusNormal, "")
+	case errors.As(err, &ce):
+		ss.conn.Close(int(ce.code), ce.reason)
+	case errors.As(err, &peer):
+		// The widget closed it, or broke the protocol and was told.
+	default:
+		s.log.Debug("widget stream", "err", err)
+		ss.conn.Close(ws.StatusInternalError, "stream error")
+	}
+	if ss.ping != nil {
+		ss.ping.Stop()
+	}
+	if ss.sub != nil {
+		s.hub.Unsubscribe(ss.sub)
+		if s.chatTabs.close(ss.v.UID) {
+			ss.signal("left")
+		}
+	}
+	s.visitorStreams.release(ss.ch.ID)
+}
+
+// write sends the widget one frame; ss.mu is held.
+func (ss *widgetSession) write(out any) error {
+	b, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	return ss.conn.WriteText(b)
+}
+
+// send sends a message the widget does not have yet.
+func (ss *widgetSession) send(m *chat.Message) error {
+	if ss.sent[m.ID] {
+		return nil
+	}
+	ss.sent[m.ID] = true
+	return ss.write(widgetOut{Type: "message", Message: m})
+}
+
+// history sends the conversation's messages after the one with id after.
+func (ss *widgetSession) history(after parley.ID) error {
+	_, more, err := ss.v.History(ss.ctx, after)
+	if err != nil {
+		return err
+	}
+	for i := range more {
+		if err := ss.send(&more[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// follow makes the stream follow conversation id (with the visitor's own
+// messages) and reports whether it is a new one.
+func (ss *widgetSession) follow(id parley.ID) bool {
+	if id == 0 || id == ss.conv {
+		return false
+	}
+	ss.conv = id
+	ss.s.hub.Follow(ss.sub, []realtime.Topic{realtime.VisitorTopic(ss.v.UID), realtime.ConversationTopic(id)})
+	ss.signal("viewing")
+	return true
+}
+
+// signal tells the agents what the visitor is doing: here (viewing, again
+// every ping), typing, or gone (left).
+func (ss *widgetSession) signal(typ string) {
+	if ss.conv == 0 {
+		return
+	}
+	s, ctx := ss.s, ss.ctx
+	if typ == "left" || typ == "viewing" && time.Since(ss.here) >= chat.HereFor/2 {
+		// The agents' replies reach a visitor who has left by email.
+		ss.here = time.Now()
+		if err := ss.v.Here(ctx, typ == "viewing"); err != nil {
+			s.log.Debug("chat presence", "err", err) // a stream closing as the server stops
+		}
+	}
+	contact, err := ss.v.Contact(ctx)
+	if err != nil || contact == 0 {
+		return
+	}
+	s.hub.Signal(ctx, realtime.Signal{Type: typ, ConversationID: ss.conv, InboxID: ss.ch.InboxID,
+		Actor: present.ActorJSON{Kind: parley.ActorContact, ID: &contact}, At: time.Now()})
 }
 
 // widgetSend takes a visitor's message in, within the visitor's and the

@@ -29,6 +29,11 @@ func (q *Q) ChatFlows(ctx context.Context, inboxID parley.ID) ([]ChatFlow, error
 		WHERE inbox_id = $1 ORDER BY position, id`, []any{inboxID}, scanChatFlow)
 }
 
+// EveryChatFlow returns the chat flows of every inbox.
+func (q *Q) EveryChatFlow(ctx context.Context) ([]ChatFlow, error) {
+	return appendRows(ctx, q, nil, "chat flows", `SELECT `+chatFlowColumns+` FROM chat_flows ORDER BY inbox_id, position, id`, nil, scanChatFlow)
+}
+
 // ChatFlow returns a chat flow, or ENOTFOUND.
 func (q *Q) ChatFlow(ctx context.Context, id parley.ID) (*ChatFlow, error) {
 	var f ChatFlow

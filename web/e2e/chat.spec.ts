@@ -418,4 +418,37 @@ test.describe('live chat', () => {
       await site.close();
     }
   });
+  test('a flow’s own picture: chosen in settings, on the launcher of the site and beside the flow’s heading, removed with an undo', async ({ browser, parley }) => {
+    const site = await new Website(parley.url).start();
+    try {
+      const inbox = await parley.inbox('Picture desk');
+      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Picture chat', config: { allowed_origins: [site.url] } });
+      site.key = ch.public_key;
+      await parley.api('POST', `/inboxes/${inbox.id}/chat-flows`, { name: 'Pictured', enabled: true, heading: { kind: 'custom', name: 'Nadia at the shop' } });
+      const admin = await signIn(browser, parley, await parley.user('Admin Picture', 'admin'));
+      await admin.goto('/settings/chat');
+      await admin.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'Picture desk' });
+      await admin.getByRole('listitem', { name: 'Pictured' }).getByRole('button', { name: 'Edit' }).click();
+      const form = admin.getByRole('form', { name: 'Edit Pictured' });
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+      await form.getByLabel('Choose a picture').setInputFiles({ name: 'nadia.png', mimeType: 'image/png', buffer: png });
+      await expect(form.getByRole('img', { name: 'Picture' })).toBeVisible();
+      await expect(admin.getByRole('figure', { name: 'Preview' }).locator('img.face')).toHaveCount(2); // heading and launcher
+
+      const visitor = await visit(browser, site.url);
+      const img = visitor.locator('parley-chat').locator('button img');
+      await expect(img).toBeVisible();
+      expect(await img.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBe(1);
+      await launcher(visitor).click();
+      await expect(chat(visitor).getByRole('heading', { name: 'Nadia at the shop' })).toBeVisible();
+      await expect(chat(visitor).locator('.faces img')).toBeVisible();
+
+      await form.getByRole('button', { name: 'Remove the picture' }).click();
+      await expect(form.getByRole('img', { name: 'Picture' })).toHaveCount(0);
+      await admin.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+      await expect(form.getByRole('img', { name: 'Picture' })).toBeVisible();
+    } finally {
+      await site.close();
+    }
+  });
 });

@@ -29,6 +29,7 @@ export function draft(f?: Flow, zone = Intl.DateTimeFormat().resolvedOptions().t
     name: f?.name ?? '',
     enabled: f?.enabled ?? true,
     audience: f?.audience ?? 'everyone',
+    audience_list: f?.audience_list,
     targeting: structuredClone(f?.targeting ?? []).map((g) => g ?? []),
     welcome: f?.welcome ?? '',
     popup: f?.popup ?? false,
@@ -55,6 +56,7 @@ export function body(d: Draft): Flow {
   const { zone, week, id, ...f } = d;
   const out: Flow = { ...f, id: id ?? 0 };
   if (!out.language) delete out.language;
+  if (out.audience !== 'in_list' && out.audience !== 'not_in_list') delete out.audience_list;
   const h = { ...d.heading };
   if (!h.kind) delete h.kind;
   out.heading = h;

@@ -12,6 +12,7 @@ type Shown = {
   popup?: boolean;
   small_screens?: 'prompt' | 'hidden';
   appearance: { accent: string; position: 'right' | 'left'; launcher_text?: string };
+  picture?: string;
 };
 
 (() => {
@@ -49,6 +50,7 @@ type Shown = {
         `:host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;${side}:20px!important;bottom:20px!important;visibility:visible!important;opacity:1!important;font:15px/1.4 system-ui,sans-serif!important}` +
         `button{all:initial;box-sizing:border-box;min-width:56px;height:56px;padding:0 14px;gap:8px;border-radius:28px;background:${accent};color:#fff;display:flex;align-items:center;justify-content:center;cursor:pointer;box-shadow:0 4px 12px rgba(0,0,0,.25);font:600 15px system-ui,sans-serif}` +
         'button:focus-visible{outline:3px solid #91a7ff;outline-offset:2px}' +
+        'img{all:initial;width:40px;height:40px;border-radius:50%;object-fit:cover}' +
         `iframe{all:initial;display:none;position:fixed;${side}:20px;bottom:88px;width:370px;height:560px;max-width:calc(100vw - 40px);max-height:calc(100vh - 108px);border:0;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);background:#fff}` +
         `p{all:initial;display:none;position:absolute;${side}:0;bottom:68px;width:max-content;max-width:260px;padding:12px 32px 12px 14px;border-radius:12px;background:#fff;color:#1c1e21;box-shadow:0 4px 16px rgba(0,0,0,.2);font:inherit;cursor:pointer}` +
         'p i{all:initial;position:absolute;top:4px;right:10px;font:18px system-ui,sans-serif;color:#65676b;cursor:pointer}' +
@@ -59,6 +61,13 @@ type Shown = {
       const button = root.querySelector('button')!;
       const bubble = root.querySelector('p')!;
       button.setAttribute('aria-label', c.title);
+      if (c.picture) {
+        // The flow's own picture in place of the icon.
+        const img = document.createElement('img');
+        img.src = base + c.picture;
+        img.alt = '';
+        button.firstChild!.replaceWith(img);
+      }
       if (label) button.append(label);
       let frame: HTMLIFrameElement | null = null;
       let loaded = false;
