@@ -82,12 +82,9 @@ type listMembersInput struct {
 
 // listMembers pages through a list's contacts (admins).
 func (s *Server) listMembers(ctx context.Context, a parley.Actor, in *listMembersInput) (*body[listJSON[present.ContactJSON]], error) {
-	var after int64
-	if in.Cursor != "" {
-		var err error
-		if after, err = strconv.ParseInt(in.Cursor, 10, 64); err != nil || after < 0 {
-			return nil, parley.Invalid("cursor", "is not a cursor this endpoint gave")
-		}
+	after, err := seqCursor(in.Cursor)
+	if err != nil {
+		return nil, err
 	}
 	cs, err := s.crm.Members(ctx, a, in.ID, parley.ID(after), in.Limit)
 	if err != nil {

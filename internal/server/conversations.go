@@ -250,6 +250,19 @@ func (s *Server) deleteConversation(ctx context.Context, a parley.Actor, in *idI
 	return nil, s.conv.Delete(ctx, a, in.ID)
 }
 
+// seqCursor reads a cursor that is the last id or seq of the page before
+// (none: from the start).
+func seqCursor(cursor string) (int64, error) {
+	if cursor == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(cursor, 10, 64)
+	if err != nil || n < 0 {
+		return 0, parley.Invalid("cursor", "is not a cursor this API gave out")
+	}
+	return n, nil
+}
+
 type timelineInput struct {
 	ID     parley.ID `path:"id"`
 	Cursor string    `query:"cursor" doc:"next_cursor of the previous page."`
@@ -257,12 +270,9 @@ type timelineInput struct {
 }
 
 func (s *Server) timeline(ctx context.Context, a parley.Actor, in *timelineInput) (*body[listJSON[present.TimelineItemJSON]], error) {
-	var after int64
-	if in.Cursor != "" {
-		var err error
-		if after, err = strconv.ParseInt(in.Cursor, 10, 64); err != nil || after < 0 {
-			return nil, parley.Invalid("cursor", "is not a cursor this API gave out")
-		}
+	after, err := seqCursor(in.Cursor)
+	if err != nil {
+		return nil, err
 	}
 	limit := in.Limit
 	if limit == 0 {
