@@ -117,6 +117,9 @@ func (b *Bot) Check(prefix string) error {
 			return err
 		}
 		if s.Timeout > 0 {
+			if !s.waits() {
+				return parley.Invalid(field+".timeout_minutes", "only a step that waits for the visitor times out")
+			}
 			if err := names("timeout_next", s.TimeoutNext, true); err != nil {
 				return err
 			}
@@ -131,8 +134,7 @@ func (b *Bot) Check(prefix string) error {
 			if exits[s.ID] {
 				continue
 			}
-			if s.Kind == StepHandoff || s.Kind == StepEnd || exits[s.Next] || exits[s.TimeoutNext] && s.Timeout > 0 ||
-				s.Kind == StepArticles || anyButton(s.Buttons, exits) {
+			if leadsOut(&s, exits) {
 				exits[s.ID] = true
 				changed = true
 			}
@@ -146,13 +148,25 @@ func (b *Bot) Check(prefix string) error {
 	return nil
 }
 
-func anyButton(bs []Button, exits map[string]bool) bool {
-	for _, b := range bs {
-		if exits[b.Next] {
-			return true
-		}
+// leadsOut reports whether a step stops a run or goes on to a step in
+// exits, by the ways the step really goes on: an articles step's visitor
+// who wants someone must reach them too, whatever the articles answer.
+func leadsOut(s *Step, exits map[string]bool) bool {
+	if s.Timeout > 0 && exits[s.TimeoutNext] {
+		return true
 	}
-	return false
+	switch s.Kind {
+	case StepHandoff, StepEnd:
+		return true
+	case StepButtons:
+		for _, b := range s.Buttons {
+			if exits[b.Next] {
+				return true
+			}
+		}
+		return false
+	}
+	return exits[s.Next]
 }
 
 // askable reports whether an ask step may save its answer as field.
@@ -231,6 +245,7 @@ func (b *Bot) Advance(run Run, in Input, now time.Time) (Run, []Action) {
 		}
 		value, ok := valid(step.Field, in.Text)
 		if !ok {
+			run.Since = now // the visitor is there: the step's time starts again
 			return run, []Action{{Kind: "say", Step: step.ID, Text: step.Retry, Retry: true}}
 		}
 		acts = append(acts, Action{Kind: "save", Step: step.ID, Field: step.Field, Value: value})
@@ -246,12 +261,13 @@ func (b *Bot) Advance(run Run, in Input, now time.Time) (Run, []Action) {
 					return b.enter(bt.Next, now, acts)
 				}
 			}
+			run.Since = now
 			return run, []Action{{Kind: "say", Step: step.ID, Text: step.Retry, Buttons: labels(step.Buttons), Retry: true}}
 		}
 	case StepArticles:
 		switch {
 		case in.Kind == "text" && run.Question == "":
-			run.Question = strings.TrimSpace(in.Text)
+			run.Question, run.Since = strings.TrimSpace(in.Text), now
 			return run, []Action{{Kind: "suggest", Step: step.ID, Question: run.Question}}
 		case in.Kind == "answered":
 			run.Ended = "answered"

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,9 +69,15 @@ func TestBotAdvance(t *testing.T) {
 			{Input{Kind: "text", Text: "li@shop.example"}, "topic", "", []string{"save", "say"}},
 			{Input{Kind: "button", Button: 1}, "people", "handoff", []string{"say", "handoff"}},
 		}},
-		{"no answer in time", []move{
+		{"a wrong answer restarts the clock", []move{
 			{Input{Kind: "start"}, "email", "", []string{"say", "say"}},
-			{Input{Kind: "tick"}, "email", "", nil}, // too soon
+			{Input{Kind: "tick"}, "email", "", nil},                          // too soon
+			{Input{Kind: "text", Text: "+9m"}, "email", "", []string{"say"}}, // a wrong answer at nine minutes…
+			{Input{Kind: "tick", Text: "+9m"}, "email", "", nil},             // …starts the ten again
+			{Input{Kind: "tick", Text: "+1m"}, "people", "handoff", []string{"timeout", "say", "handoff"}},
+		}},
+		{"no answer at all", []move{
+			{Input{Kind: "start"}, "email", "", []string{"say", "say"}},
 			{Input{Kind: "tick", Text: "+10m"}, "people", "handoff", []string{"timeout", "say", "handoff"}},
 		}},
 		{"a button that is not there", []move{
@@ -83,9 +90,12 @@ func TestBotAdvance(t *testing.T) {
 		var run Run
 		now := t0
 		for i, m := range tc.moves {
-			if m.in.Text == "+10m" {
-				now = now.Add(10 * time.Minute)
+			if d, err := time.ParseDuration(strings.TrimPrefix(m.in.Text, "+")); err == nil && strings.HasPrefix(m.in.Text, "+") {
+				now = now.Add(d)
 				m.in.Text = ""
+				if m.in.Kind == "text" {
+					m.in.Text = "not an email"
+				}
 			}
 			// Each move starts from the run as stored: a restart between
 			// two messages changes nothing.
@@ -99,7 +109,7 @@ func TestBotAdvance(t *testing.T) {
 				if a.Kind == "save" && (a.Field != "email" || a.Value != "ana@shop.example" && a.Value != "jo@shop.example" && a.Value != "li@shop.example" && a.Value != "mo@shop.example") {
 					t.Errorf("%s: saved %s = %q", tc.name, a.Field, a.Value)
 				}
-				if a.Kind == "handoff" && tc.name == "no answer in time" && a.Reason != "timeout" {
+				if a.Kind == "handoff" && (tc.name == "a wrong answer restarts the clock" || tc.name == "no answer at all") && a.Reason != "timeout" {
 					t.Errorf("%s: handed off because %q, want timeout", tc.name, a.Reason)
 				}
 			}
@@ -158,6 +168,9 @@ func TestBotCheck(t *testing.T) {
 		{"a bad field", Bot{Steps: []Step{{ID: "q", Kind: StepAsk, Text: "?", Field: "shoe size", Next: "end"}, end}}, "bot.steps[0].field", ""},
 		{"a timeout to nowhere", Bot{Steps: []Step{{ID: "q", Kind: StepAsk, Text: "?", Field: "name", Next: "end", Timeout: 5}, end}}, "bot.steps[0].timeout_next", "bot_no_step"},
 		{"an unknown kind", Bot{Steps: []Step{{ID: "q", Kind: "dance"}}}, "bot.steps[0].kind", ""},
+		{"a timeout on a step that does not wait", Bot{Steps: []Step{{ID: "a", Kind: StepMessage, Text: "x", Next: "b"}, {ID: "b", Kind: StepMessage, Text: "y", Next: "a", Timeout: 5, TimeoutNext: "end"}, end}}, "bot.steps[1].timeout_minutes", ""},
+		{"buttons that loop, with a stray next", Bot{Steps: []Step{{ID: "q", Kind: StepButtons, Text: "?", Next: "end", Buttons: []Button{{Label: "again", Next: "q"}}}, end}}, "bot.steps[0]", "bot_no_exit"},
+		{"articles whose visitor never reaches anyone", Bot{Steps: []Step{{ID: "kb", Kind: StepArticles, Text: "?", Next: "kb"}, end}}, "bot.steps[0]", "bot_no_exit"},
 		{"a loop with a way out", Bot{Steps: []Step{{ID: "q", Kind: StepButtons, Text: "?", Buttons: []Button{{Label: "again", Next: "q"}, {Label: "done", Next: "end"}}}, end}}, "", ""},
 	} {
 		err := tc.bot.Check("bot.")

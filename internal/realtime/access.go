@@ -62,7 +62,8 @@ func (v *Viewer) Sees(e Event) bool {
 	switch e.Type {
 	case parley.EventTokenCreated:
 		return auth.Admin(v.actor) == nil || e.ActorID != nil && *e.ActorID == v.actor.UserID
-	case parley.EventContactUpdated:
+	case parley.EventContactUpdated, parley.EventContactListAdded, parley.EventContactListRemoved:
+		// A contact may be in inboxes the reader cannot see.
 		return auth.Admin(v.actor) == nil
 	case parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventNotified:
 		return e.UserID != nil && *e.UserID == v.actor.UserID

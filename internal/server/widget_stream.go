@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -167,6 +169,7 @@ func (ss *widgetSession) start() error {
 
 // onReadable takes the widget's next frame.
 func (ss *widgetSession) onReadable() {
+	defer ss.recover()
 	op, raw, err := ss.conn.ReadMessage(30 * time.Second)
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
@@ -239,20 +242,27 @@ func (ss *widgetSession) wake() {
 }
 
 func (ss *widgetSession) drain() {
+	defer ss.recover()
 	for {
 		ss.again.Store(false)
-		evs, sigs, open := ss.sub.Take()
-		ss.mu.Lock()
-		if !ss.done {
-			if err := ss.news(evs, sigs, open); err != nil {
-				ss.end(err)
-			}
-		}
-		ss.mu.Unlock()
+		ss.take()
 		ss.draining.Store(false)
 		if !ss.again.Load() || !ss.draining.CompareAndSwap(false, true) {
 			return
 		}
+	}
+}
+
+// take sends the widget what the hub has queued for it.
+func (ss *widgetSession) take() {
+	ss.mu.Lock() // start holds it until ss.sub is set
+	defer ss.mu.Unlock()
+	if ss.done {
+		return
+	}
+	evs, sigs, open := ss.sub.Take()
+	if err := ss.news(evs, sigs, open); err != nil {
+		ss.end(err)
 	}
 }
 
@@ -308,6 +318,7 @@ func (ss *widgetSession) news(evs []realtime.Event, sigs []realtime.Signal, open
 // onPing says the visitor is still here and pings the widget, or closes
 // a widget that did not answer the last ping.
 func (ss *widgetSession) onPing() {
+	defer ss.recover()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if ss.done {
@@ -324,6 +335,18 @@ func (ss *widgetSession) onPing() {
 		return
 	}
 	ss.ping.Reset(ss.s.cfg.WidgetPing)
+}
+
+// recover ends the stream on a panic in one of its callbacks, which run
+// in goroutines of their own: a bug ends one widget's stream, never the
+// server. Every callback unlocks ss.mu before this runs.
+func (ss *widgetSession) recover() {
+	if r := recover(); r != nil {
+		ss.s.log.Error("widget stream: panic", "panic", r, "stack", string(debug.Stack()))
+		ss.mu.Lock()
+		ss.end(fmt.Errorf("panic: %v", r))
+		ss.mu.Unlock()
+	}
 }
 
 // end closes the stream, saying why, and lets go of what it held; ss.mu

@@ -34,10 +34,11 @@ func (q *Q) EveryChatFlow(ctx context.Context) ([]ChatFlow, error) {
 	return appendRows(ctx, q, nil, "chat flows", `SELECT `+chatFlowColumns+` FROM chat_flows ORDER BY inbox_id, position, id`, nil, scanChatFlow)
 }
 
-// ChatFlow returns a chat flow, or ENOTFOUND.
+// ChatFlow returns a chat flow, or ENOTFOUND; in a transaction the row is
+// locked until it ends (a flow's settings are read, changed and written).
 func (q *Q) ChatFlow(ctx context.Context, id parley.ID) (*ChatFlow, error) {
 	var f ChatFlow
-	if err := scanChatFlow(q.db.QueryRowContext(ctx, `SELECT `+chatFlowColumns+` FROM chat_flows WHERE id = $1`, id), &f); err != nil {
+	if err := scanChatFlow(q.db.QueryRowContext(ctx, `SELECT `+chatFlowColumns+` FROM chat_flows WHERE id = $1`+q.lock, id), &f); err != nil {
 		return nil, q.notFound(err, "chat flow")
 	}
 	return &f, nil

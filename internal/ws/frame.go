@@ -18,7 +18,11 @@ func (c *Conn) ReadMessage(timeout time.Duration) (int, []byte, error) {
 		return 0, nil, ErrClosed
 	}
 	c.nc.SetReadDeadline(time.Now().Add(timeout))
-	defer c.nc.SetReadDeadline(time.Time{})
+	defer func() {
+		if !c.closed.Load() {
+			c.nc.SetReadDeadline(time.Time{})
+		}
+	}()
 	if len(c.pending) == 0 {
 		// One read takes a small message whole; what is left of it is
 		// read straight from the socket, and the start of the next one
@@ -74,7 +78,7 @@ func (c *Conn) ReadMessage(timeout time.Duration) (int, []byte, error) {
 			return c.fail(StatusProtocolError, "a continuation without a message")
 		case !control && code != opContinuation && op != 0:
 			return c.fail(StatusProtocolError, "a new message inside a fragmented one")
-		case n < 0 || !control && int64(len(data))+n > c.limit:
+		case n < 0 || !control && n > c.limit-int64(len(data)):
 			return c.fail(StatusTooBig, "message too big")
 		}
 		var p []byte
@@ -110,6 +114,9 @@ func (c *Conn) ReadMessage(timeout time.Duration) (int, []byte, error) {
 				return c.fail(StatusProtocolError, "a close code is two bytes")
 			case len(p) >= 2:
 				ce.Code, ce.Reason = int(binary.BigEndian.Uint16(p)), string(p[2:])
+				if !sendable(ce.Code) || !utf8.ValidString(ce.Reason) {
+					return c.fail(StatusProtocolError, "not a close code a peer may send")
+				}
 			}
 			reply := ce.Code
 			if reply == StatusNoStatus {
@@ -128,6 +135,17 @@ func (c *Conn) ReadMessage(timeout time.Duration) (int, []byte, error) {
 			return op, data, nil
 		}
 	}
+}
+
+// sendable reports whether a peer may send close code (RFC 6455 §7.4).
+func sendable(code int) bool {
+	switch {
+	case code >= 3000 && code <= 4999:
+		return true
+	case code < 1000 || code > 1014:
+		return false
+	}
+	return code != 1004 && code != StatusNoStatus && code != 1006
 }
 
 // read fills p: first from what came with the handshake, then the socket.
@@ -193,8 +211,8 @@ func (c *Conn) Close(code int, reason string) {
 		c.wmu.Unlock()
 		return
 	}
-	if len(reason) > 123 {
-		reason = reason[:123]
+	for len(reason) > 123 || !utf8.ValidString(reason) {
+		reason = reason[:len(reason)-1] // never half a character
 	}
 	p := binary.BigEndian.AppendUint16(make([]byte, 0, 2+len(reason)), uint16(code))
 	err := c.frame(opClose, append(p, reason...))
@@ -208,9 +226,7 @@ func (c *Conn) Close(code int, reason string) {
 	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
 		cw.CloseWrite()
 	}
-	go func() {
-		c.nc.SetReadDeadline(time.Now().Add(2 * time.Second))
-		io.Copy(io.Discard, c.nc)
-		c.nc.Close()
-	}()
+	// The peer's answer is read by whoever reads; the socket closes in two
+	// seconds whatever it does (a deadline could be moved by a read).
+	time.AfterFunc(2*time.Second, func() { c.nc.Close() })
 }

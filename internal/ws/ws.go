@@ -155,8 +155,20 @@ func hasToken(h http.Header, name, token string) bool {
 // and elsewhere one of the smallest stack, waiting in the runtime's
 // poller. fn calls OnReadable again for the next message.
 func (c *Conn) OnReadable(fn func()) {
-	if len(c.pending) > 0 || c.raw == nil {
+	if len(c.pending) > 0 {
 		go fn()
+		return
+	}
+	if c.raw == nil {
+		// A socket that cannot be watched without reading: wait in a
+		// read of one byte, however long the peer stays quiet.
+		go func() {
+			var b [1]byte
+			if n, _ := c.nc.Read(b[:]); n > 0 {
+				c.pending = append(c.pending, b[0])
+			}
+			fn()
+		}()
 		return
 	}
 	if c.park(fn) {

@@ -169,6 +169,11 @@ func TestProtocol(t *testing.T) {
 		{"fragmented ping", [][]byte{frame(false, opPing, nil, true)}, "", "", StatusProtocolError},
 		{"reserved bit", [][]byte{append([]byte{0xC1}, text("x")[1:]...)}, "", "", StatusProtocolError},
 		{"close", [][]byte{frame(true, opClose, binary.BigEndian.AppendUint16(nil, 4000), true)}, "", "", 4000},
+		{"a close code no peer sends", [][]byte{frame(true, opClose, binary.BigEndian.AppendUint16(nil, 1006), true)}, "", "", StatusProtocolError},
+		{"a close reason not UTF-8", [][]byte{frame(true, opClose, append(binary.BigEndian.AppendUint16(nil, 1000), 0xff), true)}, "", "", StatusProtocolError},
+		// A length that would overflow what was read of the message so far.
+		{"a continuation of 2^63-1 bytes", [][]byte{frame(false, OpText, []byte("x"), true),
+			{0x80, 0x80 | 127, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0}}, "", "", StatusTooBig},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
