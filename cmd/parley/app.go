@@ -101,7 +101,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 		routing:       routing.New(st, now),
 		notifications: notify.NewNotifications(st, now),
 		chat:          chats,
-		crm:           crm.New(st, crm.Options{Now: now, InUse: chats.FlowsUsingList}),
+		crm:           crm.New(st, crm.Options{Now: now, InUse: chat.FlowsUsingList}),
 		hub:           realtime.NewHub(st, realtime.Options{Log: log, Now: now, Poll: cfg.StreamPoll}),
 		mailboxes:     imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
 		consumers:     consume.NewGroup(st, log, now),

@@ -39,9 +39,10 @@ func (s *Service) flows(ctx context.Context, q store.Q, inboxID parley.ID) ([]Fl
 }
 
 // FlowsUsingList names the flows, of any inbox, that show to or hide from
-// a contact list: such a list is not deleted (crm.Options.InUse).
-func (s *Service) FlowsUsingList(ctx context.Context, listID parley.ID) ([]string, error) {
-	stored, err := s.store.EveryChatFlow(ctx)
+// a contact list, read with q: such a list is not deleted
+// (crm.Options.InUse).
+func FlowsUsingList(ctx context.Context, q *store.Q, listID parley.ID) ([]string, error) {
+	stored, err := q.EveryChatFlow(ctx)
 	if err != nil {
 		return nil, err
 	}

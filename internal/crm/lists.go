@@ -18,15 +18,15 @@ import (
 type Service struct {
 	store *store.Store
 	now   func() time.Time
-	inUse func(ctx context.Context, listID parley.ID) ([]string, error)
+	inUse func(ctx context.Context, q *store.Q, listID parley.ID) ([]string, error)
 }
 
 // Options complete a Service; every field has a working zero.
 type Options struct {
 	Now func() time.Time // nil: the real clock
-	// InUse names what uses a list (chat flows whose audience is it): a
-	// list in use is not deleted.
-	InUse func(ctx context.Context, listID parley.ID) ([]string, error)
+	// InUse names what uses a list (chat flows whose audience is it), read
+	// with q in the deleting transaction: a list in use is not deleted.
+	InUse func(ctx context.Context, q *store.Q, listID parley.ID) ([]string, error)
 }
 
 // New returns the CRM on s.
@@ -35,7 +35,7 @@ func New(s *store.Store, o Options) *Service {
 		o.Now = parley.Now
 	}
 	if o.InUse == nil {
-		o.InUse = func(context.Context, parley.ID) ([]string, error) { return nil, nil }
+		o.InUse = func(context.Context, *store.Q, parley.ID) ([]string, error) { return nil, nil }
 	}
 	return &Service{store: s, now: o.Now, inUse: o.InUse}
 }
@@ -97,18 +97,20 @@ func (s *Service) DeleteList(ctx context.Context, a parley.Actor, id parley.ID) 
 	if err := auth.Admin(a); err != nil {
 		return err
 	}
-	users, err := s.inUse(ctx, id)
-	if err != nil {
-		return err
-	}
-	if len(users) > 0 {
-		return &parley.Error{Code: parley.ECONFLICT, Reason: "list_in_use",
-			Message: "the chat flow “" + users[0] + "” shows to or hides from this list: change its audience first"}
-	}
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		// The list's row first: a flow being saved with it waits, or has
+		// committed and is seen below.
 		l, err := tx.ContactList(ctx, id)
 		if err != nil {
 			return err
+		}
+		users, err := s.inUse(ctx, &tx.Q, id)
+		if err != nil {
+			return err
+		}
+		if len(users) > 0 {
+			return &parley.Error{Code: parley.ECONFLICT, Reason: "list_in_use",
+				Message: "the chat flow “" + users[0] + "” shows to or hides from this list: change its audience first"}
 		}
 		if err := tx.DeleteContactList(ctx, id); err != nil {
 			return err

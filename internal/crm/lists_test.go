@@ -2,8 +2,11 @@ package crm_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
+	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/crm"
 	"github.com/parleyhq/parley/internal/org"
@@ -39,7 +42,7 @@ func TestLists(t *testing.T) {
 		jo := *c.ContactID
 
 		var used []string
-		lists := crm.New(s, crm.Options{InUse: func(context.Context, parley.ID) ([]string, error) { return used, nil }})
+		lists := crm.New(s, crm.Options{InUse: func(context.Context, *store.Q, parley.ID) ([]string, error) { return used, nil }})
 		vip, err := lists.CreateList(ctx, boss, "  Big \t customers ")
 		if err != nil || vip.Name != "Big customers" {
 			t.Fatalf("create: %+v %v", vip, err)
@@ -84,6 +87,49 @@ func TestLists(t *testing.T) {
 		}
 		if _, err := s.Contact(ctx, jo); err != nil {
 			t.Errorf("a deleted list took its contact: %v", err)
+		}
+	})
+}
+
+// TestDeleteListRace: deleting a list while a chat flow that names it is
+// saved never leaves the flow naming a list that is gone: one of the two
+// waits for the other and is refused.
+func TestDeleteListRace(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := org.New(s, org.Options{})
+		setup, err := o.FirstStart(ctx, "Acme", "boss@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, _ := s.Users(ctx)
+		boss := parley.UserActor(&users[0])
+		conv := conversation.New(s, conversation.Options{MailDomain: "parley.test"})
+		chats := chat.New(s, conv, chat.NewIdentities([]byte("secret")), "parley.test", nil)
+		lists := crm.New(s, crm.Options{InUse: chat.FlowsUsingList})
+		for i := range 20 {
+			l, err := lists.CreateList(ctx, boss, fmt.Sprintf("List %d", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var saveErr, deleteErr error
+			var wg sync.WaitGroup
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				_, saveErr = chats.SaveFlow(ctx, boss, setup.Inbox.ID, chat.Flow{Name: fmt.Sprintf("Flow %d", i), Enabled: true, Audience: "in_list", AudienceList: l.ID})
+			}()
+			go func() {
+				defer wg.Done()
+				deleteErr = lists.DeleteList(ctx, boss, l.ID)
+			}()
+			wg.Wait()
+			if saveErr == nil && deleteErr == nil {
+				t.Fatalf("round %d: the flow was saved naming list %d and the list was deleted", i, l.ID)
+			}
+			if saveErr != nil && deleteErr != nil {
+				t.Fatalf("round %d: both refused: %v / %v", i, saveErr, deleteErr)
+			}
 		}
 	})
 }

@@ -29,10 +29,12 @@ func (q *Q) ContactLists(ctx context.Context) ([]ContactList, error) {
 		nil, scanContactList)
 }
 
-// ContactList returns a contact list, or ENOTFOUND.
+// ContactList returns a contact list, or ENOTFOUND; in a transaction the
+// row is locked until it ends, so a list is not deleted while a chat flow
+// that names it is saved, nor named while it is deleted.
 func (q *Q) ContactList(ctx context.Context, id parley.ID) (*ContactList, error) {
 	var l ContactList
-	err := scanContactList(q.db.QueryRowContext(ctx, `SELECT `+contactListColumns+` FROM contact_lists l WHERE l.id = $1`, id), &l)
+	err := scanContactList(q.db.QueryRowContext(ctx, `SELECT `+contactListColumns+` FROM contact_lists l WHERE l.id = $1`+q.lock, id), &l)
 	if err != nil {
 		return nil, q.notFound(err, "contact list")
 	}
