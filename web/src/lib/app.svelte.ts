@@ -1,6 +1,7 @@
 // The app's state in one place: who is signed in, the people and inboxes
 // the screens name, the current place, the list, the open thread, the view
 // counts, presence and the realtime connection that keeps them fresh.
+import { Timers } from './timers';
 import { api, ok, whenSignedOut, type ApiError, type Inbox, type Team, type User, type Views } from './api/client';
 import { List } from './list.svelte';
 import { Nav } from './nav.svelte';
@@ -158,10 +159,14 @@ export class App {
   toast(text: string, kind: Toast['kind'] = 'info', undo?: Toast['undo'], detail?: string) {
     const id = ++this.toastID;
     this.toasts = [...this.toasts, { id, text, kind, undo, detail }];
-    setTimeout(() => this.dismiss(id), undo ? undoFor : kind === 'error' ? 8000 : 4000);
+    this.toastTimers.start(id, undo ? undoFor : kind === 'error' ? 8000 : 4000);
   }
 
+  /** Toasts stay while the pointer or the focus is on them (Toasts.svelte). */
+  readonly toastTimers = new Timers((id) => this.dismiss(id));
+
   dismiss(id: number) {
+    this.toastTimers.stop(id);
     this.toasts = this.toasts.filter((t) => t.id !== id);
   }
 
