@@ -65,8 +65,11 @@ type Config struct {
 	// StreamsPerUser caps one user's.
 	MaxStreams int
 	// MaxVisitorStreams bounds the chat widgets' streams open on this node
-	// (default 20,000).
-	MaxVisitorStreams int
+	// (default 20,000); VisitorStreamsPerAddress those of one address
+	// (default 200: an office behind one address), so one client cannot
+	// take them all.
+	MaxVisitorStreams        int
+	VisitorStreamsPerAddress int
 	// WidgetPing is how often a chat widget's stream is pinged; one that
 	// has not answered a ping by the next is closed (default 30 s).
 	WidgetPing     time.Duration
@@ -110,9 +113,9 @@ type Server struct {
 	anonymous      *auth.Buckets
 	api            *auth.Buckets // per credential
 	users          *auth.Buckets // per user, whatever their credentials
-	streams        *streamCount
-	visitorStreams *streamCount // chat widgets' streams, by chat
-	chatTabs       *widgetTabs  // each visitor's open widgets on this node
+	streams        *streamCount[parley.ID]
+	visitorStreams *streamCount[string] // chat widgets' streams, by the visitor's address
+	chatTabs       *widgetTabs          // each visitor's open widgets on this node
 	// A chat visitor's messages, and all of one chat's.
 	visitorRate, siteRate *auth.Buckets
 	untrustedProxy        sync.Once // warns once of X-Forwarded-For from an unknown proxy
@@ -175,6 +178,9 @@ func New(cfg Config, d Deps) http.Handler {
 	if cfg.WidgetPing <= 0 {
 		cfg.WidgetPing = 30 * time.Second
 	}
+	if cfg.VisitorStreamsPerAddress == 0 {
+		cfg.VisitorStreamsPerAddress = 200
+	}
 	if cfg.MaxVisitorStreams == 0 {
 		cfg.MaxVisitorStreams = 20000
 	}
@@ -194,8 +200,8 @@ func New(cfg Config, d Deps) http.Handler {
 		staleCookies:   auth.NewLimiter(60, time.Minute),
 		api:            auth.NewBuckets(cfg.APIRate, cfg.APIBurst),
 		users:          auth.NewBuckets(2*cfg.APIRate, 2*cfg.APIBurst),
-		streams:        newStreamCount(cfg.MaxStreams, cfg.StreamsPerUser),
-		visitorStreams: newStreamCount(cfg.MaxVisitorStreams, cfg.MaxVisitorStreams),
+		streams:        newStreamCount[parley.ID](cfg.MaxStreams, cfg.StreamsPerUser),
+		visitorStreams: newStreamCount[string](cfg.MaxVisitorStreams, cfg.VisitorStreamsPerAddress),
 		chatTabs:       &widgetTabs{n: map[string]int{}},
 		visitorRate:    auth.NewBuckets(1, 10),
 		siteRate:       auth.NewBuckets(50, 500),

@@ -2,28 +2,27 @@ package server
 
 import (
 	"sync"
-
-	"github.com/parleyhq/parley/internal/parley"
 )
 
-// streamCount bounds the realtime streams open on this node: max in all, so
-// the process keeps file descriptors to answer everything else with, and
-// perUser for each user however many tokens they hold.
-type streamCount struct {
+// streamCount bounds the streams open on this node: max in all, so the
+// process keeps file descriptors to answer everything else with, and
+// perUser for each holder — a user however many tokens they hold, or a
+// chat visitor's address.
+type streamCount[K comparable] struct {
 	max, perUser int
 
 	mu     sync.Mutex
 	total  int
-	byUser map[parley.ID]int
+	byUser map[K]int
 }
 
-func newStreamCount(max, perUser int) *streamCount {
-	return &streamCount{max: max, perUser: perUser, byUser: map[parley.ID]int{}}
+func newStreamCount[K comparable](max, perUser int) *streamCount[K] {
+	return &streamCount[K]{max: max, perUser: perUser, byUser: map[K]int{}}
 }
 
 // acquire takes a stream for user; it returns false, and whether the user's
 // own cap is what is full, when none is left.
-func (c *streamCount) acquire(user parley.ID) (ok, userFull bool) {
+func (c *streamCount[K]) acquire(user K) (ok, userFull bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -38,7 +37,7 @@ func (c *streamCount) acquire(user parley.ID) (ok, userFull bool) {
 }
 
 // release gives back a stream of user's.
-func (c *streamCount) release(user parley.ID) {
+func (c *streamCount[K]) release(user K) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.total--

@@ -67,19 +67,24 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "no such chat")
 		return
 	}
-	if ok, _ := s.visitorStreams.acquire(ch.ID); !ok {
+	addr := clientAddr(r.Context())
+	if ok, mine := s.visitorStreams.acquire(addr); !ok {
 		w.Header().Set("Retry-After", "10")
+		if mine {
+			writeProblem(w, http.StatusTooManyRequests, "too many open chats from your address: close some")
+			return
+		}
 		writeProblem(w, http.StatusServiceUnavailable, "too many open chats on this server: try again later")
 		return
 	}
 	conn, err := ws.Accept(w, r, conversation.MaxChatText+4096) // same-origin only: the frame is ours
 	if err != nil {
-		s.visitorStreams.release(ch.ID)
+		s.visitorStreams.release(addr)
 		return
 	}
 	// The stream outlives this handler: from here on it runs only when
 	// the widget writes, the hub has news or a ping is due.
-	ss := &widgetSession{s: s, ctx: context.Background(), conn: conn, ch: ch, sent: map[parley.ID]bool{}}
+	ss := &widgetSession{s: s, ctx: context.Background(), conn: conn, ch: ch, addr: addr, sent: map[parley.ID]bool{}}
 	if err := ss.start(); err != nil {
 		ss.mu.Lock()
 		ss.end(err)
@@ -95,6 +100,7 @@ type widgetSession struct {
 	ctx  context.Context
 	conn *ws.Conn
 	ch   *parley.Channel
+	addr string // the visitor's address, whose streams are counted
 	v    *chat.Visitor
 	sub  *realtime.Sub
 
@@ -379,7 +385,7 @@ func (ss *widgetSession) end(err error) {
 			ss.signal("left")
 		}
 	}
-	s.visitorStreams.release(ss.ch.ID)
+	s.visitorStreams.release(ss.addr)
 }
 
 // write sends the widget one frame; ss.mu is held.
