@@ -164,13 +164,16 @@ type Agreed struct {
 // routed by the rule of the flow the page shows them, if it has one. A
 // flow asking explicit consent is refused a first message without it.
 func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed, files ...conversation.ChatFile) (*Message, bool, error) {
-	// The chat as it is now (it may have been turned off since the widget
-	// opened), and the flow the page shows the visitor, worked out here.
-	ch, err := v.s.store.Channel(ctx, v.ch.ID)
+	// Whether the chat is on now (it may have been turned off since the
+	// widget opened), and the flow the page shows the visitor, worked out
+	// here.
+	on, err := v.s.store.ChannelEnabled(ctx, v.ch.ID)
 	if err != nil {
 		return nil, false, err
 	}
-	v.ch = ch
+	ch := *v.ch
+	ch.Enabled = on
+	v.ch = &ch
 	f, _, err := v.flow(ctx, pageURL)
 	if err != nil {
 		return nil, false, err
@@ -202,8 +205,18 @@ func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, cons
 	if err != nil {
 		return nil, false, err
 	}
-	m, err := v.Message(ctx, r.ConversationID, r.MessageID)
-	return m, r.Duplicate, err
+	if r.Duplicate || len(files) > 0 {
+		m, err := v.Message(ctx, r.ConversationID, r.MessageID)
+		return m, r.Duplicate, err
+	}
+	// The visitor's own new message, without files: theirs and visible by
+	// how it was made; read once for what was stored.
+	m, err := v.s.store.Message(ctx, r.MessageID)
+	if err != nil {
+		return nil, false, err
+	}
+	out := plain(m)
+	return &out, false, nil
 }
 
 // SetEmail records the email the visitor gave (SPEC CHT-6).
@@ -275,6 +288,11 @@ func visible(m *parley.Message, c *parley.Conversation) bool {
 	return true
 }
 
+// plain is a message as the widget shows it, before its files and author.
+func plain(m *parley.Message) Message {
+	return Message{ID: m.ID, ConversationID: m.ConversationID, From: "visitor", Text: m.Text, At: m.CreatedAt}
+}
+
 func (s *Service) render(ctx context.Context, ms []parley.Message) ([]Message, error) {
 	var authors []parley.ID
 	for _, m := range ms {
@@ -296,7 +314,7 @@ func (s *Service) render(ctx context.Context, ms []parley.Message) ([]Message, e
 	}
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = Message{ID: m.ID, ConversationID: m.ConversationID, From: "visitor", Text: m.Text, At: m.CreatedAt}
+		out[i] = plain(&m)
 		for _, f := range files[m.ID] {
 			if f.Inline {
 				continue

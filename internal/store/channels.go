@@ -60,6 +60,16 @@ func (q *Q) Channel(ctx context.Context, id parley.ID) (*parley.Channel, error) 
 	return &c, nil
 }
 
+// ChannelEnabled reports whether a channel is on, or ENOTFOUND: what a chat
+// checks on every message, without reading the whole channel.
+func (q *Q) ChannelEnabled(ctx context.Context, id parley.ID) (bool, error) {
+	var on bool
+	if err := q.db.QueryRowContext(ctx, `SELECT enabled FROM channels WHERE id = $1`, id).Scan(&on); err != nil {
+		return false, q.notFound(err, "channel")
+	}
+	return on, nil
+}
+
 // ChannelByKey returns the chat channel with a public key, or ENOTFOUND.
 func (q *Q) ChannelByKey(ctx context.Context, key string) (*parley.Channel, error) {
 	var c parley.Channel

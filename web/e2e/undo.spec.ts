@@ -110,8 +110,9 @@ test.describe('undo and the thread header', () => {
     const toast = page.locator('.toast', { hasText: `${total} conversations closed` });
     await expect(toast).toBeVisible();
     // A toast stays while the pointer is on it, however long the list takes
-    // to empty on a busy machine.
-    await toast.hover();
+    // to empty on a busy machine (an event: moving the mouse there waits
+    // for the toasts to stop moving).
+    await toast.dispatchEvent('pointerenter');
     expect(await open()).toBe(0);
     await expect(page.locator('.conversations .conversation')).toHaveCount(0);
     await toast.getByRole('button', { name: 'Undo' }).click();
