@@ -15,25 +15,32 @@ import (
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
+// firstStart makes an organisation and returns it, its first inbox and
+// its first admin.
+func firstStart(t *testing.T, s *store.Store) (*org.Service, parley.ID, parley.Actor) {
+	t.Helper()
+	o := org.New(s, org.Options{})
+	setup, err := o.FirstStart(context.Background(), "Acme", "boss@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, _ := s.Users(context.Background())
+	return o, setup.Inbox.ID, parley.UserActor(&users[0])
+}
+
 // TestLists: names are tidied and unique; a list in use is kept, naming
 // what uses it; membership is set twice without harm, and only by whoever
 // may act for the contact; the log says each change.
 func TestLists(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := org.New(s, org.Options{})
-		setup, err := o.FirstStart(ctx, "Acme", "boss@example.com")
-		if err != nil {
-			t.Fatal(err)
-		}
-		users, _ := s.Users(ctx)
-		boss := parley.UserActor(&users[0])
+		o, inbox, boss := firstStart(t, s)
 		viewer, err := o.CreateUser(ctx, boss, org.NewUser{Email: "vi@example.com", Name: "Vi", Role: parley.RoleViewer, Password: "password-vi"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		conv := conversation.New(s, conversation.Options{MailDomain: "parley.test"})
-		chs, _ := s.Channels(ctx, setup.Inbox.ID)
+		chs, _ := s.Channels(ctx, inbox)
 		in, err := conv.Receive(ctx, parley.System, conversation.Inbound{ChannelID: chs[1].ID, ContactEmail: "jo@client.example", Text: "Hello"})
 		if err != nil {
 			t.Fatal(err)
@@ -97,13 +104,7 @@ func TestLists(t *testing.T) {
 func TestDeleteListRace(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := org.New(s, org.Options{})
-		setup, err := o.FirstStart(ctx, "Acme", "boss@example.com")
-		if err != nil {
-			t.Fatal(err)
-		}
-		users, _ := s.Users(ctx)
-		boss := parley.UserActor(&users[0])
+		_, inbox, boss := firstStart(t, s)
 		conv := conversation.New(s, conversation.Options{MailDomain: "parley.test"})
 		chats := chat.New(s, conv, chat.NewIdentities([]byte("secret")), "parley.test", nil)
 		lists := crm.New(s, crm.Options{InUse: chat.FlowsUsingList})
@@ -117,7 +118,7 @@ func TestDeleteListRace(t *testing.T) {
 			wg.Add(2)
 			go func() {
 				defer wg.Done()
-				_, saveErr = chats.SaveFlow(ctx, boss, setup.Inbox.ID, chat.Flow{Name: fmt.Sprintf("Flow %d", i), Enabled: true, Audience: "in_list", AudienceList: l.ID})
+				_, saveErr = chats.SaveFlow(ctx, boss, inbox, chat.Flow{Name: fmt.Sprintf("Flow %d", i), Enabled: true, Audience: "in_list", AudienceList: l.ID})
 			}()
 			go func() {
 				defer wg.Done()

@@ -14,15 +14,22 @@ import (
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
+// chatAPI is a server made with cfg, with one inbox and a chat on it, and
+// the chat's public key.
+func chatAPI(t *testing.T, s *store.Store, cfg server.Config) (*api, string) {
+	t.Helper()
+	a := newAPI(t, s, cfg)
+	admin, _ := a.user("root", parley.RoleAdmin)
+	inbox := admin.must(201, "POST", path("/inboxes"), map[string]any{"name": "Sales", "access": "everyone"}).id()
+	return a, admin.must(201, "POST", path("/inboxes/%d/channels", inbox), map[string]any{"kind": "chat", "name": "Shop chat"}).body["public_key"].(string)
+}
+
 // TestWidgetStreamsPerAddress: one address cannot hold every chat stream a
 // node has: past its share it is told 429 with Retry-After, and a stream it
 // closes is its again.
 func TestWidgetStreamsPerAddress(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", VisitorStreamsPerAddress: 2})
-		admin, _ := a.user("root", parley.RoleAdmin)
-		inbox := admin.must(201, "POST", path("/inboxes"), map[string]any{"name": "Sales", "access": "everyone"}).id()
-		key := admin.must(201, "POST", path("/inboxes/%d/channels", inbox), map[string]any{"kind": "chat", "name": "Shop chat"}).body["public_key"].(string)
+		a, key := chatAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", VisitorStreamsPerAddress: 2})
 		w := &orgWorld{a: a}
 
 		first := openWidget(t, w, key, "", 0)

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
@@ -24,10 +23,7 @@ import (
 // not answer is closed, one that does stays open and is answered.
 func TestWidgetPing(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", WidgetPing: 100 * time.Millisecond})
-		admin, _ := a.user("root", parley.RoleAdmin)
-		inbox := admin.must(201, "POST", path("/inboxes"), map[string]any{"name": "Sales", "access": "everyone"}).id()
-		key := admin.must(201, "POST", path("/inboxes/%d/channels", inbox), map[string]any{"kind": "chat", "name": "Shop chat"}).body["public_key"].(string)
+		a, key := chatAPI(t, s, server.Config{BaseURL: "http://127.0.0.1", WidgetPing: 100 * time.Millisecond})
 
 		awake := openWidget(t, &orgWorld{a: a}, key, "", 0)
 		frames := make(chan widgetMsg, 8)

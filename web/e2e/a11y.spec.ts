@@ -74,7 +74,10 @@ test.describe('accessibility', () => {
     await expect(item).toBeVisible();
     await page.getByRole('button', { name: 'Menu' }).click();
     await expect(page.getByRole('link', { name: /^Assigned to me/ })).toBeInViewport();
-    // The menu button sits beside the logo, never on it.
+    // The menu button sits beside the logo, never on it — measured once the
+    // menu has slid in (a trial click waits for the logo to be still, and
+    // fails if the button covers it).
+    await page.locator('.sidebar .brand .logo').click({ trial: true, timeout: 5000 });
     const toggle = (await page.getByRole('button', { name: 'Menu' }).boundingBox())!;
     const brand = (await page.locator('.sidebar .brand').boundingBox())!;
     const logo = (await page.locator('.sidebar .brand .logo').boundingBox())!;
