@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/org"
@@ -109,6 +110,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		})
 	}}, jobs.Task{Name: "availability schedules", Every: org.ScheduleEvery, Run: func(ctx context.Context) error {
 		_, err := a.orgs.FollowSchedules(ctx)
+		return err
+	}}, jobs.Task{Name: "bot timeouts", Every: chat.BotTimeoutEvery, Run: func(ctx context.Context) error {
+		_, err := a.chat.BotTimeouts(ctx, parley.Now())
 		return err
 	}})
 

@@ -132,12 +132,15 @@ func (v *Visitor) Contact(ctx context.Context) (parley.ID, error) {
 type Message struct {
 	ID             parley.ID `json:"id"`
 	ConversationID parley.ID `json:"conversation_id"`
-	From           string    `json:"from" enum:"visitor,agent"`
+	From           string    `json:"from" enum:"visitor,agent,bot"`
 	Author         string    `json:"author,omitempty"`        // the agent's name
 	AuthorAvatar   string    `json:"author_avatar,omitempty"` // the agent's picture, if they have one
 	Text           string    `json:"text"`
 	Files          []File    `json:"files,omitempty"`
-	At             time.Time `json:"at"`
+	// Bot is what a bot's message offers: buttons, or articles with
+	// "this answered my question" and "talk to someone".
+	Bot *parley.BotSaid `json:"bot,omitempty"`
+	At  time.Time       `json:"at"`
 }
 
 // File is a message's file as the widget shows it: its address is signed,
@@ -164,6 +167,12 @@ type Agreed struct {
 // routed by the rule of the flow the page shows them, if it has one. A
 // flow asking explicit consent is refused a first message without it.
 func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, consent *Agreed, files ...conversation.ChatFile) (*Message, bool, error) {
+	return v.send(ctx, clientID, text, pageURL, consent, Input{Kind: "text", Text: text}, files...)
+}
+
+// send takes a message in, and in moves the chat's bot, if it has one,
+// in the same transaction.
+func (v *Visitor) send(ctx context.Context, clientID, text, pageURL string, consent *Agreed, move Input, files ...conversation.ChatFile) (*Message, bool, error) {
 	// Whether the chat is on now (it may have been turned off since the
 	// widget opened), and the flow the page shows the visitor, worked out
 	// here.
@@ -191,7 +200,10 @@ func (v *Visitor) Send(ctx context.Context, clientID, text, pageURL string, cons
 			}
 		}
 	}
-	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL, Rule: rule, Files: files}
+	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL, Rule: rule, Files: files,
+		Bot: &conversation.ChatBot{Opens: f != nil && f.Bot != nil, Answer: func(ctx context.Context, tx *store.Tx, c *parley.Conversation, m *parley.Message) error {
+			return answer(ctx, tx, c, f, move, v.Locale, m.CreatedAt)
+		}}}
 	if v.User != nil {
 		in.Email, in.Name = v.User.Email, v.User.Name
 	}
@@ -321,6 +333,10 @@ func (s *Service) render(ctx context.Context, ms []parley.Message) ([]Message, e
 			}
 			out[i].Files = append(out[i].Files, File{Name: f.Name, ContentType: f.ContentType, Size: f.Size,
 				URL: fmt.Sprintf("/widget/v1/files/%d/%s", f.ID, s.ids.signFile(f.ID))})
+		}
+		if m.Bot != nil {
+			out[i].From, out[i].Bot = "bot", m.Bot
+			continue
 		}
 		if m.Direction == parley.Outbound {
 			out[i].From = "agent"

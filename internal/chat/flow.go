@@ -43,6 +43,9 @@ type Flow struct {
 	// Routing routes the conversations this flow opens; nil: the chat
 	// channel's rule.
 	Routing *routing.Rule `json:"routing,omitempty" doc:"Who gets the conversations this flow opens (the routing rule's shape); absent: the chat channel's rule."`
+	// Bot, when set, answers the chats this flow opens until it hands
+	// off (SPEC CHT-14).
+	Bot *Bot `json:"bot,omitempty" doc:"A bot that answers first: its steps, run from the first; until it hands off, the chat is in the bots view. Absent: people answer from the start."`
 }
 
 // Target is one rule on the page: on its address (field url, with an
@@ -188,6 +191,11 @@ func (f Flow) Normalize() (Flow, error) {
 		return f, parley.Invalid("appearance.accent", "must be a colour as #rrggbb").Because("colour_invalid")
 	}
 	ap.Accent = strings.ToLower(ap.Accent)
+	if f.Bot != nil {
+		if err := f.Bot.Check("bot."); err != nil {
+			return f, err
+		}
+	}
 	return f, nil
 }
 

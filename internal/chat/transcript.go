@@ -135,6 +135,9 @@ func TranscriptConsumer(now func() time.Time, mailDomain string) consume.Consume
 			c.Status != parley.StatusClosed {
 			return err // reopened since: its next close sends one
 		}
+		if c.Bot {
+			return nil // the visitor only ever talked with the bot (SPEC CNV-6): nothing to send
+		}
 		inbox, err := tx.Inbox(ctx, c.InboxID)
 		if err != nil || !inbox.ChatTranscripts {
 			return err

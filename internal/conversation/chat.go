@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/routing"
@@ -33,6 +34,21 @@ type ChatInbound struct {
 	Rule *routing.Rule
 	// Files come with the message (a photo, a document).
 	Files []ChatFile
+	// Bot, when set, is the chat flow's bot: a conversation the message
+	// opens is its own until it hands off (SPEC CHT-14), and Answer runs
+	// once the message is stored, in its transaction, so the bot's move
+	// commits with the message that made it — a retried message is a
+	// duplicate and never reaches it.
+	Bot *ChatBot
+}
+
+// ChatBot is the chat flow's bot as ReceiveChat runs it.
+type ChatBot struct {
+	// Opens says a conversation this message opens starts with the bot.
+	Opens bool
+	// Answer moves the bot of c (a conversation with a bot, or one whose
+	// bot finished) with the visitor's message m.
+	Answer func(ctx context.Context, tx *store.Tx, c *parley.Conversation, m *parley.Message) error
 }
 
 // ChatFile is a file a visitor sends.
@@ -191,6 +207,9 @@ func (s *Service) ReceiveChat(ctx context.Context, in ChatInbound) (*Received, e
 			return tx.SetVisitor(ctx, visitor)
 		},
 	}
+	if in.Bot != nil {
+		arr.bot, arr.after = in.Bot.Opens, in.Bot.Answer
+	}
 	out, err := s.take(ctx, arr)
 	if err != nil {
 		return nil, err
@@ -233,25 +252,32 @@ func (s *Service) ChatEmail(ctx context.Context, ch *parley.Channel, visitorUID,
 		case v.ChannelID != ch.ID:
 			return parley.Invalid("visitor", "belongs to another chat")
 		}
-		owner, err := tx.ContactByEmail(ctx, who.Email)
-		switch {
-		case parley.ErrorCode(err) == parley.ENOTFOUND:
-			return tx.AddContactEmail(ctx, v.ContactID, who.Email)
-		case err != nil:
-			return err
-		case owner.ID == v.ContactID:
-			return nil
-		}
-		// Another contact's address: told, not taken.
 		if v.ConversationID == nil {
-			return nil
+			return GiveEmail(ctx, tx, v.ContactID, nil, who.Email, parley.System, now)
 		}
 		c, err := tx.Conversation(ctx, *v.ConversationID)
 		if err != nil {
 			return err
 		}
-		e := parley.NewEvent(parley.EventContactClaimed, parley.System, now, map[string]any{"email": who.Email, "contact_id": owner.ID})
-		tx.Append(e.In(c))
-		return nil
+		return GiveEmail(ctx, tx, v.ContactID, c, who.Email, parley.System, now)
 	})
+}
+
+// GiveEmail records an address a chat visitor gave as their contact's,
+// in tx: an address nobody has becomes theirs; another contact's is only
+// said in the conversation c's timeline (nil: not said), never taken —
+// see ChatEmail. email is already checked.
+func GiveEmail(ctx context.Context, tx *store.Tx, contactID parley.ID, c *parley.Conversation, email string, a parley.Actor, now time.Time) error {
+	owner, err := tx.ContactByEmail(ctx, email)
+	switch {
+	case parley.ErrorCode(err) == parley.ENOTFOUND:
+		return tx.AddContactEmail(ctx, contactID, email)
+	case err != nil:
+		return err
+	case owner.ID == contactID || c == nil:
+		return nil
+	}
+	e := parley.NewEvent(parley.EventContactClaimed, a, now, map[string]any{"email": email, "contact_id": owner.ID})
+	tx.Append(e.In(c))
+	return nil
 }

@@ -229,7 +229,14 @@ func (b Body) validate() error {
 // is theirs, and one that is filtered or imported closed is nobody's.
 func openConversation(ctx context.Context, tx *store.Tx, c *parley.Conversation, a parley.Actor, at time.Time, reason string, rule *routing.Rule) ([]parley.Event, error) {
 	var decision *routing.Opening
-	if c.Origin != parley.OriginAgent && c.Placement == parley.PlacementInbox && c.Status == parley.StatusOpen {
+	switch {
+	case c.Bot:
+		// A bot answers first: routed when it hands off (SPEC CHT-14).
+		var err error
+		if decision, err = routing.Hold(rule); err != nil {
+			return nil, err
+		}
+	case c.Origin != parley.OriginAgent && c.Placement == parley.PlacementInbox && c.Status == parley.StatusOpen:
 		var err error
 		if decision, err = routing.OpenBy(ctx, tx, c, rule, at); err != nil {
 			return nil, err

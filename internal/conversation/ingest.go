@@ -51,6 +51,11 @@ type arrival struct {
 	// stored writes what is particular to the channel once the message has
 	// its id: raw mail, attachments, threading keys, participants.
 	stored func(ctx context.Context, tx *store.Tx, c *parley.Conversation, m *parley.Message) error
+	// bot opens a new conversation with a chat flow's bot (SPEC CHT-14),
+	// and after, when set, runs once the item and its events are written,
+	// in the same transaction: the bot answering.
+	bot   bool
+	after func(ctx context.Context, tx *store.Tx, c *parley.Conversation, m *parley.Message) error
 
 	out  EmailReceived
 	err  error
@@ -151,6 +156,7 @@ func (s *Service) admit(ctx context.Context, tx *store.Tx, a *arrival) error {
 		if reason != "" {
 			c.Placement = parley.PlacementFiltered
 		}
+		c.Bot = a.bot && c.Placement == parley.PlacementInbox && !a.history
 		if a.history {
 			c.Status, c.ClosedAt = parley.StatusClosed, &at
 		}
@@ -172,7 +178,7 @@ func (s *Service) admit(ctx context.Context, tx *store.Tx, a *arrival) error {
 			c.Status, c.ClosedAt = parley.StatusOpen, nil
 			evs = append(evs, parley.NewEvent(parley.EventReopened, actor, s.clock(), map[string]string{"reason": reason}))
 		}
-		if fromCustomer && c.Status == parley.StatusOpen && c.Placement == parley.PlacementInbox {
+		if fromCustomer && c.Status == parley.StatusOpen && c.Placement == parley.PlacementInbox && !c.Bot {
 			// The customer is back: routing says whether the owner keeps
 			// it (SPEC RTE-5, ORG-4).
 			decision, err := routing.Again(ctx, tx, c, reopened, s.clock())
@@ -237,6 +243,9 @@ func (s *Service) admit(ctx context.Context, tx *store.Tx, a *arrival) error {
 		tx.Append(e.In(c))
 	}
 	a.out = EmailReceived{ConversationID: c.ID, MessageID: m.ID, Rule: rule}
+	if a.after != nil {
+		return a.after(ctx, tx, c, &m)
+	}
 	return nil
 }
 

@@ -124,6 +124,7 @@ func viewQuery(a parley.Actor, f ListFilter) (store.ViewQuery, error) {
 		view = parley.ViewOpen
 	}
 	inbox, open, closed := []parley.Placement{parley.PlacementInbox}, []parley.Status{parley.StatusOpen}, []parley.Status{parley.StatusClosed}
+	noBot := false
 	switch {
 	case view == parley.ViewEverything:
 		v.Placements = allPlacements
@@ -140,15 +141,16 @@ func viewQuery(a parley.Actor, f ListFilter) (store.ViewQuery, error) {
 		id := a.UserID
 		v.Placements, v.MentionOf = []parley.Placement{parley.PlacementInbox, parley.PlacementFiltered}, &id
 	case view == parley.ViewOpen:
-		v.Placements, v.Statuses = inbox, open
+		// A chat still with a bot is in bots only (SPEC CHT-14).
+		v.Placements, v.Statuses, v.Bot = inbox, open, &noBot
 	case view == parley.ViewMine:
 		if a.Kind != parley.ActorUser {
 			return v, parley.Invalid("view", "mine needs a signed-in user")
 		}
 		id := a.UserID
-		v.Placements, v.Statuses, v.AssigneeID = inbox, open, &id
+		v.Placements, v.Statuses, v.AssigneeID, v.Bot = inbox, open, &id, &noBot
 	case view == parley.ViewUnassigned:
-		v.Placements, v.Statuses, v.Unassigned = inbox, open, true
+		v.Placements, v.Statuses, v.Unassigned, v.Bot = inbox, open, true, &noBot
 	case view == parley.ViewClosed:
 		v.Placements, v.Statuses = inbox, closed
 	case view == parley.ViewSent:
@@ -188,7 +190,7 @@ func viewQuery(a parley.Actor, f ListFilter) (store.ViewQuery, error) {
 		if !ok {
 			return v, parley.Invalid("channel", "must be email, chat, bots, forms, calls or api")
 		}
-		if v.Channel != "" && (v.Channel != kind || *v.Bot != bot) {
+		if v.Channel != "" && v.Channel != kind || v.Bot != nil && *v.Bot != bot {
 			v.Placements = nil
 		}
 		v.Channel, v.Bot = kind, &bot

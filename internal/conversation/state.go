@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -82,14 +83,41 @@ func (s *Service) Close(ctx context.Context, a parley.Actor, id parley.ID) (*par
 	return s.mutate(ctx, a, id, closing(a))
 }
 
+// BotInactive is how long the visitor of a chat still with its bot must
+// have been quiet before someone closes it (SPEC CNV-6).
+const BotInactive = 30 * time.Minute
+
 func closing(a parley.Actor) mutation {
 	return func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		if c.Status == parley.StatusClosed {
 			return nil, nil
 		}
+		if err := botClosable(c, now); err != nil {
+			return nil, err
+		}
 		c.Status, c.ClosedAt = parley.StatusClosed, &now
 		return []parley.Event{parley.NewEvent(parley.EventClosed, a, now, nil)}, nil
 	}
+}
+
+// botClosable refuses to close a chat still with its bot — one whose
+// visitor never reached a hand-off — until the visitor has been quiet
+// BotInactive (SPEC CNV-6): ECONFLICT saying how long is left.
+func botClosable(c *parley.Conversation, now time.Time) error {
+	if !c.Bot {
+		return nil
+	}
+	last := c.CreatedAt
+	if c.LastCustomerAt != nil {
+		last = *c.LastCustomerAt
+	}
+	left := last.Add(BotInactive).Sub(now)
+	if left <= 0 {
+		return nil
+	}
+	e := &parley.Error{Code: parley.ECONFLICT, Wait: left,
+		Message: fmt.Sprintf("the visitor is still with the bot: this chat can be closed in %d minutes", max(1, int(left.Round(time.Minute)/time.Minute)))}
+	return e.Because("bot_visitor_active")
 }
 
 // Reopen opens a closed conversation again. Reopening an open one changes

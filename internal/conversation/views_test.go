@@ -148,10 +148,14 @@ func TestViewsAndFilters(t *testing.T) {
 			f    conversation.ListFilter
 			want string // names, any order, for ana (a member of both inboxes)
 		}{
-			{conversation.ListFilter{}, "s1 s2 s3 s8 s9 r1"},
-			{conversation.ListFilter{View: parley.ViewOpen}, "s1 s2 s3 s8 s9 r1"},
+			// s8 is with its bot: in bots only, not in open or unassigned (SPEC CHT-14).
+			{conversation.ListFilter{}, "s1 s2 s3 s9 r1"},
+			{conversation.ListFilter{View: parley.ViewOpen}, "s1 s2 s3 s9 r1"},
 			{conversation.ListFilter{View: parley.ViewMine}, "s2 s9 r1"},
-			{conversation.ListFilter{View: parley.ViewUnassigned}, "s1 s8"},
+			{conversation.ListFilter{View: parley.ViewUnassigned}, "s1"},
+			{conversation.ListFilter{View: parley.ViewOpen, Channel: "bots"}, ""},
+			{conversation.ListFilter{View: "channel:bots", Channel: "bots"}, "s8"},
+			{conversation.ListFilter{View: parley.ViewAll, Channel: "bots"}, "s8"},
 			{conversation.ListFilter{View: "channel:email"}, "s1 s9"},
 			{conversation.ListFilter{View: "channel:chat"}, "s2"},
 			{conversation.ListFilter{View: "channel:bots"}, "s8"},
@@ -173,13 +177,13 @@ func TestViewsAndFilters(t *testing.T) {
 			{conversation.ListFilter{View: parley.ViewOpen, Status: parley.StatusClosed}, ""},
 			{conversation.ListFilter{View: parley.ViewOpen, Channel: "chat"}, "s2"},
 			{conversation.ListFilter{View: parley.ViewOpen, Channel: "email", Assignee: "me"}, "s9"},
-			{conversation.ListFilter{View: parley.ViewOpen, Assignee: "none"}, "s1 s8"},
+			{conversation.ListFilter{View: parley.ViewOpen, Assignee: "none"}, "s1"},
 			{conversation.ListFilter{View: parley.ViewOpen, Assignee: fmt.Sprint(w.bob.UserID)}, "s3"},
 			{conversation.ListFilter{View: "all", Assignee: fmt.Sprint(w.bob.UserID)}, "s3 s4"},
 			{conversation.ListFilter{View: parley.ViewMine, Assignee: "none"}, ""},
 			{conversation.ListFilter{View: parley.ViewOpen, TeamID: w.tier2.ID}, "s2"},
 			{conversation.ListFilter{View: "all", InboxID: w.restricted.ID}, "r1 r2 r3"},
-			{conversation.ListFilter{View: parley.ViewOpen, InboxID: w.support.ID, Oldest: true}, "s1 s2 s3 s8 s9"},
+			{conversation.ListFilter{View: parley.ViewOpen, InboxID: w.support.ID, Oldest: true}, "s1 s2 s3 s9"},
 			// s1 was made at +0s, s2 at +1s, ... s9 at +8s, r1 at +9s: windows on creation and activity.
 			{conversation.ListFilter{View: "all", CreatedFrom: at(1), CreatedTo: at(3)}, "s2 s3"},
 			{conversation.ListFilter{View: "all", ActiveFrom: at(9)}, "r1 r2 r3"},

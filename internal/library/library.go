@@ -84,6 +84,10 @@ func validate(it *parley.LibraryItem) error {
 		return parley.Invalid("url", "is only for articles")
 	case it.Kind != parley.LibraryTemplate && it.Subject != "":
 		return parley.Invalid("subject", "is only for templates")
+	case it.Language != "" && it.Language != "en" && it.Language != "fr":
+		return parley.Invalid("language", "must be en, fr or empty")
+	case it.Kind != parley.LibraryArticle && it.Language != "":
+		return parley.Invalid("language", "is only for articles")
 	}
 	return nil
 }
@@ -132,7 +136,7 @@ func (s *Service) Create(ctx context.Context, a parley.Actor, it parley.LibraryI
 
 // Patch changes some of an item's fields; nil leaves one as it is.
 type Patch struct {
-	Title, Shortcut, Subject, Body, URL *string
+	Title, Shortcut, Subject, Body, URL, Language *string
 }
 
 // Apply sets the fields of it that p gives.
@@ -140,7 +144,7 @@ func (p Patch) Apply(it *parley.LibraryItem) {
 	for _, f := range []struct {
 		to   *string
 		from *string
-	}{{&it.Title, p.Title}, {&it.Shortcut, p.Shortcut}, {&it.Subject, p.Subject}, {&it.Body, p.Body}, {&it.URL, p.URL}} {
+	}{{&it.Title, p.Title}, {&it.Shortcut, p.Shortcut}, {&it.Subject, p.Subject}, {&it.Body, p.Body}, {&it.URL, p.URL}, {&it.Language, p.Language}} {
 		if f.from != nil {
 			*f.to = *f.from
 		}

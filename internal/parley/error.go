@@ -6,6 +6,7 @@ package parley
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Every error that crosses a package boundary carries one of
@@ -35,6 +36,19 @@ type Error struct {
 	// "no_contact". Empty for errors a person is not expected to meet; the
 	// apps then speak from the code.
 	Reason string
+	// Wait, when set, is how long until the same request may succeed:
+	// the API says it as Retry-After.
+	Wait time.Duration
+}
+
+// ErrorWait returns the Wait of the first *Error in err's chain, 0 for
+// any other.
+func ErrorWait(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Wait
+	}
+	return 0
 }
 
 // Because returns a copy of e with its reason set.

@@ -60,6 +60,9 @@ const (
 	EventLibraryChanged      = "library.changed"               // data: kind, id, action (created, updated, deleted)
 	EventForwarded           = "conversation.forwarded"        // data: to (addresses), message_id
 	EventChannelSwitched     = "conversation.channel_switched" // a reply sent through another channel (SPEC CNV-12)
+	EventBotHandedOff        = "bot.handed_off"                // data: step, reason (handoff, talk, timeout, no_articles, visitor_wrote, no_bot), from (the step left, for talk and timeout): the bot gave the chat to the team
+	EventBotTakenOver        = "bot.taken_over"                // data: step: an agent took the chat from the bot
+	EventBotEnded            = "bot.ended"                     // data: step, reason (end, answered): the bot finished without a hand-off
 )
 
 // Event is one entry of the append-only log, ordered by Seq.

@@ -28,6 +28,7 @@ type LibraryItem struct {
 	Subject   string // templates
 	Body      string
 	URL       string // articles
+	Language  string // articles: en or fr, the language chat bots suggest it in; "": every language
 	CreatedBy *ID
 	CreatedAt time.Time
 	UpdatedAt time.Time

@@ -151,6 +151,9 @@ type Contact struct {
 	OwnerID   *ID
 	BlockedAt *time.Time
 	CreatedAt time.Time
+	// Details are what is known of the contact without a field of its
+	// own: a company, a custom field a chat bot asked (key: value).
+	Details map[string]string
 }
 
 // Seen returns the contact as someone who may read the inboxes readable
@@ -253,7 +256,27 @@ type Message struct {
 	Text           string
 	HTML           string
 	Email          *Email // what an email carries besides its text
-	CreatedAt      time.Time
+	// Bot is set on what a chat flow's bot said: the step, and the
+	// choices it offered.
+	Bot       *BotSaid
+	CreatedAt time.Time
+}
+
+// BotSaid is what a bot's message offers besides its text: buttons, or
+// the articles it suggests with the two answers to them.
+type BotSaid struct {
+	Step     string       `json:"step"`
+	Buttons  []string     `json:"buttons,omitempty"`
+	Articles []BotArticle `json:"articles,omitempty"`
+	// Retry says the visitor's answer was not valid.
+	Retry bool `json:"retry,omitempty"`
+}
+
+// BotArticle is a knowledge-base article a bot suggests.
+type BotArticle struct {
+	ID    ID     `json:"id"`
+	Title string `json:"title"`
+	URL   string `json:"url"`
 }
 
 // Now returns the current time as Parley stores it: UTC, to the microsecond
@@ -271,6 +294,7 @@ const (
 	ActorUser    ActorKind = "user"
 	ActorContact ActorKind = "contact"
 	ActorSystem  ActorKind = "system"
+	ActorBot     ActorKind = "bot" // a chat flow's bot (SPEC CHT-14)
 )
 
 // Actor is who performs an action: a signed-in user, a contact writing in, or
@@ -290,6 +314,10 @@ func ContactActor(c *Contact) Actor {
 
 // System is the actor for work Parley does by itself.
 var System = Actor{Kind: ActorSystem, Name: "Parley"}
+
+// BotActor is a chat flow's bot: what it says and does before a person
+// answers.
+var BotActor = Actor{Kind: ActorBot, Name: "Bot"}
 
 // UserActor returns the actor for a signed-in user.
 func UserActor(u *User) Actor {

@@ -91,14 +91,19 @@ func (c *Conversation) CountKeys() []string {
 	var keys []string
 	switch c.Placement {
 	case PlacementInbox:
-		if c.Status == StatusOpen {
+		switch {
+		case c.Status == StatusOpen && c.Bot:
+			// With a bot, a chat is in bots only: nobody's to answer yet
+			// (SPEC CHT-14, VEW-1).
+			keys = append(keys, ViewChannelPrefix+ChannelLabel(c.ChannelKind, c.Bot))
+		case c.Status == StatusOpen:
 			keys = append(keys, ViewOpen, ViewChannelPrefix+ChannelLabel(c.ChannelKind, c.Bot))
 			if c.AssigneeID == nil {
 				keys = append(keys, ViewUnassigned)
 			} else {
 				keys = append(keys, AssigneeCountKey(*c.AssigneeID))
 			}
-		} else {
+		default:
 			keys = append(keys, ViewClosed)
 		}
 		if c.LastSentAt != nil {

@@ -9,7 +9,7 @@ import (
 
 // ActorJSON names who did something: a user, a contact, or Parley itself.
 type ActorJSON struct {
-	Kind parley.ActorKind `json:"kind" enum:"user,contact,system"`
+	Kind parley.ActorKind `json:"kind" enum:"user,contact,system,bot"`
 	ID   *parley.ID       `json:"id"`
 	Name string           `json:"name"`
 }
@@ -21,6 +21,8 @@ func (n *Names) Actor(e *parley.Event) ActorJSON {
 	switch {
 	case e.ActorKind == parley.ActorSystem:
 		a.Name = "Parley"
+	case e.ActorKind == parley.ActorBot:
+		a.Name = parley.BotActor.Name
 	case e.ActorID == nil:
 	case e.ActorKind == parley.ActorUser:
 		a.Name = n.Users[*e.ActorID]

@@ -67,7 +67,7 @@ func Drain(ctx context.Context, tx *store.Tx, now time.Time) (int, error) {
 			if err != nil {
 				return assigned, err
 			}
-			if c.AssigneeID != nil || c.Status != parley.StatusOpen || c.Placement != parley.PlacementInbox {
+			if c.AssigneeID != nil || c.Bot || c.Status != parley.StatusOpen || c.Placement != parley.PlacementInbox {
 				if err := tx.Unqueue(ctx, id); err != nil {
 					return assigned, err
 				}

@@ -54,6 +54,35 @@ func OpenBy(ctx context.Context, tx *store.Tx, c *parley.Conversation, own *Rule
 	return &Opening{Event: &e, queued: d.Reason.Queued, at: now, kept: kept}, nil
 }
 
+// Hold is the opening of a chat that a bot answers first (SPEC CHT-14):
+// nobody is chosen yet, its own rule, if any, is kept for Handoff.
+func Hold(own *Rule) (*Opening, error) {
+	if own == nil {
+		return &Opening{}, nil
+	}
+	kept, err := json.Marshal(*own)
+	if err != nil {
+		return nil, err
+	}
+	return &Opening{kept: kept}, nil
+}
+
+// Handoff routes a chat its bot hands to the team, by the rule it opened
+// with (its flow's, else its channel's), whether or not the chat shows as
+// open to visitors (SPEC CHT-14). It returns the decision's event, nil
+// when the rule leaves it unassigned.
+func Handoff(ctx context.Context, tx *store.Tx, c *parley.Conversation, now time.Time) (*parley.Event, error) {
+	rule, err := ruleOf(ctx, tx, c)
+	if err != nil || rule.Rule == Unassigned {
+		return nil, err
+	}
+	d, err := decide(ctx, tx, rule, c)
+	if err != nil {
+		return nil, err
+	}
+	return assign(ctx, tx, c, d, now)
+}
+
 // Opening is the decision on a conversation that is opening.
 type Opening struct {
 	Event  *parley.Event // conversation.routed, for the conversation once stored; nil when left unassigned by rule

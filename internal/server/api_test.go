@@ -32,10 +32,12 @@ import (
 
 // api is a running server on a store, with helpers to call it.
 type api struct {
-	t   *testing.T
-	url string
-	s   *store.Store
-	org *org.Service
+	t    *testing.T
+	url  string
+	s    *store.Store
+	org  *org.Service
+	chat *chat.Service
+	cfg  server.Config
 }
 
 func newAPI(t *testing.T, s *store.Store, cfg server.Config) *api {
@@ -79,7 +81,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 		<-done
 		srv.Close()
 	})
-	return &api{t: t, url: srv.URL, s: s, org: o}
+	return &api{t: t, url: srv.URL, s: s, org: o, chat: chats, cfg: cfg}
 }
 
 // client calls the API as one user.

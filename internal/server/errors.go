@@ -81,6 +81,9 @@ func (s *Server) problem(err error) error {
 	if m, ok := out.(*huma.ErrorModel); ok {
 		m.Type = problemType(parley.ErrorReason(err))
 	}
+	if wait := parley.ErrorWait(err); wait > 0 {
+		return retryAfter(out, wait)
+	}
 	return out
 }
 

@@ -18,13 +18,14 @@ type libraryItemJSON struct {
 	Subject   string             `json:"subject,omitempty" doc:"Templates: the email's subject."`
 	Body      string             `json:"body" doc:"Templates and snippets may hold {{contact.name}}, {{contact.first_name}}, {{contact.email}}, {{agent.full_name}}, {{agent.first_name}}, {{agent.last_name}} and {{agent.meeting_link}}."`
 	URL       string             `json:"url,omitempty" doc:"Articles: the article's address."`
+	Language  string             `json:"language,omitempty" doc:"Articles: en or fr, the language a chat bot suggests it in; empty: every language."`
 	CreatedBy *parley.ID         `json:"created_by"`
 	UpdatedAt time.Time          `json:"updated_at"`
 }
 
 func libraryView(it *parley.LibraryItem) libraryItemJSON {
 	return libraryItemJSON{ID: it.ID, Kind: it.Kind, Title: it.Title, Shortcut: it.Shortcut, Subject: it.Subject, Body: it.Body,
-		URL: it.URL, CreatedBy: it.CreatedBy, UpdatedAt: it.UpdatedAt}
+		URL: it.URL, Language: it.Language, CreatedBy: it.CreatedBy, UpdatedAt: it.UpdatedAt}
 }
 
 type libraryFields struct {
@@ -33,10 +34,11 @@ type libraryFields struct {
 	Subject  *string `json:"subject,omitempty" maxLength:"1000" doc:"Templates only."`
 	Body     *string `json:"body,omitempty" maxLength:"65536"`
 	URL      *string `json:"url,omitempty" maxLength:"2000" doc:"Articles only."`
+	Language *string `json:"language,omitempty" enum:"en,fr," doc:"Articles only: en or fr, the language a chat bot suggests it in; empty: every language."`
 }
 
 func (f libraryFields) patch() library.Patch {
-	return library.Patch{Title: f.Title, Shortcut: f.Shortcut, Subject: f.Subject, Body: f.Body, URL: f.URL}
+	return library.Patch{Title: f.Title, Shortcut: f.Shortcut, Subject: f.Subject, Body: f.Body, URL: f.URL, Language: f.Language}
 }
 
 type libraryItemInput struct {

@@ -97,6 +97,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "assign", "PUT", "/api/v1/conversations/{id}/assignee", member, s.assign)
 	op(api, s, "close", "POST", "/api/v1/conversations/{id}/close", member, s.action(s.conv.Close))
 	op(api, s, "reopen", "POST", "/api/v1/conversations/{id}/reopen", member, s.action(s.conv.Reopen))
+	op(api, s, "takeOver", "POST", "/api/v1/conversations/{id}/take-over", member, s.action(s.conv.TakeOver))
 	op(api, s, "spam", "POST", "/api/v1/conversations/{id}/spam", member, s.action(s.conv.Spam))
 	op(api, s, "trash", "POST", "/api/v1/conversations/{id}/trash", member, s.action(s.conv.Trash))
 	op(api, s, "restore", "POST", "/api/v1/conversations/{id}/restore", member, s.action(s.conv.Restore))

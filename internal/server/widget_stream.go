@@ -33,7 +33,10 @@ import (
 // "retry_after"}; {"type":"email","client_id","email"} gives the
 // visitor's email, answered the same way (files go over HTTP,
 // widget_files.go). Typing goes both ways as {"type":"typing"}, never
-// stored.
+// stored. A bot's message carries "bot": {step, buttons, articles}; the
+// visitor answers a button with {"type":"button","client_id","step",
+// "index"} and suggested articles with {"type":"answered"|"talk",
+// "client_id","step"}, taken in and acknowledged as messages are.
 
 type widgetFrame struct {
 	Type     string    `json:"type"` // hello, message, email, typing
@@ -47,6 +50,10 @@ type widgetFrame struct {
 	Email    string    `json:"email,omitempty"`
 	// Consent, on a message, is what the visitor agreed to before it.
 	Consent *chat.Agreed `json:"consent,omitempty"`
+	// Step and Index are a bot's choice: the step that offered it and,
+	// for a button, which.
+	Step  string `json:"step,omitempty"`
+	Index int    `json:"index,omitempty"`
 }
 
 type widgetOut struct {
@@ -199,7 +206,7 @@ func (ss *widgetSession) onReadable() {
 func (ss *widgetSession) frame(f widgetFrame) error {
 	s, v, ctx := ss.s, ss.v, ss.ctx
 	switch f.Type {
-	case "message":
+	case "message", "button", "answered", "talk":
 		m, wait, err := s.widgetSend(ctx, v, ss.ch, f)
 		if err != nil {
 			p := s.widgetProblem(f.ClientID, err)
@@ -460,7 +467,13 @@ func (s *Server) widgetSend(ctx context.Context, v *chat.Visitor, ch *parley.Cha
 	if ok, wait := s.rates(v, ch); !ok {
 		return nil, wait, &parley.Error{Code: parley.ERATELIMIT, Message: "too many messages: slow down", Reason: "rate_limited"}
 	}
-	m, _, err := v.Send(ctx, f.ClientID, f.Text, f.URL, f.Consent)
+	var m *chat.Message
+	var err error
+	if f.Type == "message" {
+		m, _, err = v.Send(ctx, f.ClientID, f.Text, f.URL, f.Consent)
+	} else {
+		m, _, err = v.Choose(ctx, f.ClientID, f.URL, chat.Choice{Kind: f.Type, Step: f.Step, Button: f.Index})
+	}
 	return m, 0, err
 }
 

@@ -118,8 +118,17 @@ type widgetMsg struct {
 		ConversationID parley.ID `json:"conversation_id"`
 		From           string    `json:"from"`
 		Author         string    `json:"author"`
-		Text           string    `json:"text"`
-		Files          []struct {
+		Bot            *struct {
+			Step     string   `json:"step"`
+			Buttons  []string `json:"buttons"`
+			Retry    bool     `json:"retry"`
+			Articles []struct {
+				Title string `json:"title"`
+				URL   string `json:"url"`
+			} `json:"articles"`
+		} `json:"bot"`
+		Text  string `json:"text"`
+		Files []struct {
 			Name        string `json:"name"`
 			ContentType string `json:"content_type"`
 			URL         string `json:"url"`

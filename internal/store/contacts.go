@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -65,6 +66,33 @@ func (tx *Tx) insertEmail(ctx context.Context, contactID parley.ID, email string
 	return tx.wrap(err, "contact %d email", contactID)
 }
 
+// SetContactDetail saves one detail of a contact that has no column of
+// its own (a company, a custom field a chat bot asked), or removes it when
+// value is empty. Only this writes details: saving a contact's other
+// fields never loses them.
+func (tx *Tx) SetContactDetail(ctx context.Context, id parley.ID, key, value string) error {
+	var raw string
+	if err := tx.db.QueryRowContext(ctx, `SELECT details FROM contacts WHERE id = $1`+tx.lock, id).Scan(&raw); err != nil {
+		return tx.notFound(err, "contact")
+	}
+	details := map[string]string{}
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &details); err != nil {
+			return fmt.Errorf("store: contact %d: details: %w", id, err)
+		}
+	}
+	if value == "" {
+		delete(details, key)
+	} else {
+		details[key] = value
+	}
+	b, err := json.Marshal(details)
+	if err != nil {
+		return err
+	}
+	return tx.exec1(ctx, "contact", `UPDATE contacts SET details = $2 WHERE id = $1`, id, string(b))
+}
+
 // UpdateContact saves a contact's name (and where it came from), phone and
 // owner.
 func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
@@ -83,10 +111,16 @@ func (tx *Tx) SetContactBlocked(ctx context.Context, id parley.ID, at *time.Time
 // Contact returns a contact with its emails, or ENOTFOUND.
 func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) {
 	var c parley.Contact
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, phone, owner_id, blocked_at, created_at FROM contacts WHERE id = $1`, id).
-		Scan(&c.ID, &c.Name, &c.NameInbox, &c.Phone, &c.OwnerID, &c.BlockedAt, &c.CreatedAt)
+	var details string
+	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, phone, owner_id, blocked_at, created_at, details FROM contacts WHERE id = $1`, id).
+		Scan(&c.ID, &c.Name, &c.NameInbox, &c.Phone, &c.OwnerID, &c.BlockedAt, &c.CreatedAt, &details)
 	if err != nil {
 		return nil, q.notFound(err, "contact")
+	}
+	if details != "" {
+		if err := json.Unmarshal([]byte(details), &c.Details); err != nil {
+			return nil, fmt.Errorf("contact %d: details: %w", id, err)
+		}
 	}
 	c.Emails, err = appendRows(ctx, q, nil, fmt.Sprintf("contact %d emails", id),
 		`SELECT email FROM contact_emails WHERE contact_id = $1 ORDER BY position, email`, []any{id}, scanValue[string])

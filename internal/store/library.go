@@ -7,24 +7,24 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const libraryColumns = `id, kind, title, COALESCE(shortcut, ''), subject, body, url, created_by, created_at, updated_at`
+const libraryColumns = `id, kind, title, COALESCE(shortcut, ''), subject, body, url, language, created_by, created_at, updated_at`
 
 func scanLibraryItem(sc interface{ Scan(...any) error }, it *parley.LibraryItem) error {
-	return sc.Scan(&it.ID, &it.Kind, &it.Title, &it.Shortcut, &it.Subject, &it.Body, &it.URL, &it.CreatedBy, &it.CreatedAt, &it.UpdatedAt)
+	return sc.Scan(&it.ID, &it.Kind, &it.Title, &it.Shortcut, &it.Subject, &it.Body, &it.URL, &it.Language, &it.CreatedBy, &it.CreatedAt, &it.UpdatedAt)
 }
 
 // CreateLibraryItem inserts it and sets it.ID. A taken shortcut is ECONFLICT.
 func (tx *Tx) CreateLibraryItem(ctx context.Context, it *parley.LibraryItem) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO library_items (kind, title, shortcut, subject, body, url, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		it.Kind, it.Title, nullString(it.Shortcut), it.Subject, it.Body, it.URL, it.CreatedBy, it.CreatedAt, it.UpdatedAt).Scan(&it.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO library_items (kind, title, shortcut, subject, body, url, language, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		it.Kind, it.Title, nullString(it.Shortcut), it.Subject, it.Body, it.URL, it.Language, it.CreatedBy, it.CreatedAt, it.UpdatedAt).Scan(&it.ID)
 	return tx.wrap(err, "create %s", it.Kind)
 }
 
 // UpdateLibraryItem saves it. A taken shortcut is ECONFLICT.
 func (tx *Tx) UpdateLibraryItem(ctx context.Context, it *parley.LibraryItem) error {
-	return tx.exec1(ctx, string(it.Kind), `UPDATE library_items SET title = $2, shortcut = $3, subject = $4, body = $5, url = $6, updated_at = $7
-		WHERE id = $1`, it.ID, it.Title, nullString(it.Shortcut), it.Subject, it.Body, it.URL, it.UpdatedAt)
+	return tx.exec1(ctx, string(it.Kind), `UPDATE library_items SET title = $2, shortcut = $3, subject = $4, body = $5, url = $6, language = $7, updated_at = $8
+		WHERE id = $1`, it.ID, it.Title, nullString(it.Shortcut), it.Subject, it.Body, it.URL, it.Language, it.UpdatedAt)
 }
 
 // DeleteLibraryItem removes an item, or is ENOTFOUND.

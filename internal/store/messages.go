@@ -12,11 +12,11 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const messageColumns = `id, conversation_id, kind, direction, author_id, contact_id, text, html, email, created_at`
+const messageColumns = `id, conversation_id, kind, direction, author_id, contact_id, text, html, email, bot, created_at`
 
 func scanMessage(sc interface{ Scan(...any) error }, m *parley.Message) error {
-	var email string
-	if err := sc.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.AuthorID, &m.ContactID, &m.Text, &m.HTML, &email, &m.CreatedAt); err != nil {
+	var email, bot string
+	if err := sc.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.AuthorID, &m.ContactID, &m.Text, &m.HTML, &email, &bot, &m.CreatedAt); err != nil {
 		return err
 	}
 	if email != "" {
@@ -25,26 +25,37 @@ func scanMessage(sc interface{ Scan(...any) error }, m *parley.Message) error {
 			return fmt.Errorf("message %d: email: %w", m.ID, err)
 		}
 	}
+	if bot != "" {
+		m.Bot = new(parley.BotSaid)
+		if err := json.Unmarshal([]byte(bot), m.Bot); err != nil {
+			return fmt.Errorf("message %d: bot: %w", m.ID, err)
+		}
+	}
 	return nil
 }
 
-func emailColumn(m *parley.Message) (string, error) {
-	if m.Email == nil {
+// jsonColumn is v as JSON in a TEXT column, "" for nil.
+func jsonColumn[T any](v *T) (string, error) {
+	if v == nil {
 		return "", nil
 	}
-	b, err := json.Marshal(m.Email)
+	b, err := json.Marshal(v)
 	return string(b), err
 }
 
 // CreateMessage inserts m and sets m.ID.
 func (tx *Tx) CreateMessage(ctx context.Context, m *parley.Message) error {
-	email, err := emailColumn(m)
+	email, err := jsonColumn(m.Email)
 	if err != nil {
 		return fmt.Errorf("store: create message: %w", err)
 	}
-	err = tx.db.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, author_id, contact_id, text, html, email, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		m.ConversationID, m.Kind, m.Direction, m.AuthorID, m.ContactID, m.Text, m.HTML, email, m.CreatedAt).Scan(&m.ID)
+	bot, err := jsonColumn(m.Bot)
+	if err != nil {
+		return fmt.Errorf("store: create message: %w", err)
+	}
+	err = tx.db.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, author_id, contact_id, text, html, email, bot, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		m.ConversationID, m.Kind, m.Direction, m.AuthorID, m.ContactID, m.Text, m.HTML, email, bot, m.CreatedAt).Scan(&m.ID)
 	return tx.wrap(err, "create message")
 }
 
@@ -173,7 +184,7 @@ func (q *Q) LastInboundEmail(ctx context.Context, conversationID, contactID parl
 // SetMessageEmail saves a message's email details (an outbound email's
 // delivery state).
 func (tx *Tx) SetMessageEmail(ctx context.Context, m *parley.Message) error {
-	email, err := emailColumn(m)
+	email, err := jsonColumn(m.Email)
 	if err != nil {
 		return fmt.Errorf("store: message email: %w", err)
 	}

@@ -1,17 +1,22 @@
 /** A message as the widget shows it (internal/chat.Message). */
 export type ChatFile = { name: string; content_type: string; size: number; url: string };
+/** What a bot's message offers (parley.BotSaid): buttons, or articles to read. */
+export type BotSaid = { step: string; buttons?: string[]; articles?: { id: number; title: string; url: string }[]; retry?: boolean };
 export type ChatMessage = {
   id: number;
   conversation_id: number;
-  from: 'visitor' | 'agent';
+  from: 'visitor' | 'agent' | 'bot';
   author?: string;
   author_avatar?: string;
   text: string;
   files?: ChatFile[];
+  bot?: BotSaid;
   at: string;
 };
+/** A visitor's answer to a bot: one of its buttons, or whether its articles answered them. */
+export type Choice = { type: 'button' | 'answered' | 'talk'; step: string; index?: number };
 /** A message written here that the server has not acknowledged yet. */
-export type Pending = { client_id: string; text: string; consent?: Agreed; error?: string; retryAt?: number };
+export type Pending = { client_id: string; text: string; consent?: Agreed; choice?: Choice; error?: string; retryAt?: number };
 /** What a visitor agreed to before writing (chat.Agreed). */
 export type Agreed = { processing?: string; subscription?: string; subscription_text?: string };
 
@@ -117,6 +122,14 @@ export class ChatConnection {
     this.o.onchange();
   }
 
+  /** choose answers the bot with a choice, shown at once in the visitor's words (label), sent like a message. */
+  choose(choice: Choice, label: string) {
+    const p: Pending = { client_id: this.o.id(), text: label, choice };
+    this.pending = [...this.pending, p];
+    this.transmit(p);
+    this.o.onchange();
+  }
+
   /** typed tells the agent the visitor is typing. */
   typed() {
     if (this.connected) this.socket?.send(JSON.stringify({ type: 'typing' }));
@@ -124,8 +137,13 @@ export class ChatConnection {
 
   private transmit(p: Pending) {
     if (!this.connected || !this.socket) return;
+    const c = p.choice;
     this.socket.send(
-      JSON.stringify({ type: 'message', client_id: p.client_id, text: p.text, url: this.o.page(), consent: p.consent }),
+      JSON.stringify(
+        c
+          ? { type: c.type, client_id: p.client_id, step: c.step, index: c.index, url: this.o.page() }
+          : { type: 'message', client_id: p.client_id, text: p.text, url: this.o.page(), consent: p.consent },
+      ),
     );
   }
 
@@ -189,7 +207,7 @@ export class ChatConnection {
         break;
       case 'message':
         this.add(f.message);
-        if (f.message.from === 'agent') this.typing = '';
+        if (f.message.from !== 'visitor') this.typing = '';
         break;
       case 'ack':
         this.asked.get(f.client_id)?.(null);

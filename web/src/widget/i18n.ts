@@ -29,6 +29,11 @@ const en = {
   'reply.day': 'We typically reply within a day.',
   'error.channel_off': 'This chat is closed for now.',
   'error.rate_limited': 'Too fast: sending again in a moment.',
+  bot: 'Automated assistant',
+  choices: 'Choose an answer',
+  articles: 'Suggested articles',
+  answered: 'This answered my question',
+  talk: 'Talk to someone',
 };
 type Key = keyof typeof en;
 const fr: Record<Key, string> = {
@@ -61,6 +66,11 @@ const fr: Record<Key, string> = {
   'reply.day': 'Nous répondons en général dans la journée.',
   'error.channel_off': 'Cette discussion est fermée pour le moment.',
   'error.rate_limited': 'Trop rapide : nouvel envoi dans un instant.',
+  bot: 'Assistant automatique',
+  choices: 'Choisissez une réponse',
+  articles: 'Articles suggérés',
+  answered: 'Cela a répondu à ma question',
+  talk: 'Parler à quelqu’un',
 };
 
 /** lang is the visitor's language: French if their browser prefers it, else English. */
