@@ -1,5 +1,6 @@
 import type { components } from './api/schema';
 import { fromApi, toApi, type Week } from './schedule';
+import { clean } from './bot';
 
 /** A chat flow as the API has it (SPEC CHT-2). */
 export type Flow = components['schemas']['Flow'];
@@ -41,6 +42,7 @@ export function draft(f?: Flow, zone = Intl.DateTimeFormat().resolvedOptions().t
     consent: { processing: 'none', text: '', subscription: '', subscription_text: '', ...(f?.consent ?? {}) },
     appearance: { accent: '#3b5bdb', position: 'right', launcher_text: '', ...(f?.appearance ?? {}) },
     routing: f?.routing ? structuredClone(f.routing) : undefined,
+    bot: f?.bot ? structuredClone(f.bot) : undefined,
     zone: schedule?.time_zone ?? zone,
     week: fromApi(schedule?.hours ?? []),
   };
@@ -67,6 +69,8 @@ export function body(d: Draft): Flow {
   out.availability = a;
   if (out.routing) out.routing = { ...out.routing, capacity: Number(out.routing.capacity) || 0 };
   else delete out.routing;
+  if (out.bot) out.bot = clean(out.bot);
+  else delete out.bot;
   return out;
 }
 

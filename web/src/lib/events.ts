@@ -8,7 +8,8 @@ const placements = ['inbox', 'filtered', 'spam', 'trash'] as const;
 
 export function describe(item: TimelineItem, app: App): string {
   const d = (item.data ?? {}) as Record<string, unknown>;
-  const who = item.actor.kind === 'system' ? t('event.parley') : item.actor.name;
+  const who = item.actor.kind === 'system' ? t('event.parley') : item.actor.kind === 'bot' ? t('event.bot') : item.actor.name;
+  const step = (id: unknown) => `“${String(id ?? '')}”`;
   const person = (id: unknown) => (typeof id === 'number' ? (app.user(id)?.name ?? `#${id}`) : '');
   const team = (id: unknown) => (typeof id === 'number' ? (app.teams.find((x) => x.id === id)?.name ?? `#${id}`) : '');
   const target = () => [person(d.to_user_id), team(d.to_team_id)].filter(Boolean).join(' · ');
@@ -48,10 +49,20 @@ export function describe(item: TimelineItem, app: App): string {
       return t('event.deliveryFailed', { reason: t(deliveryError(d.code)) });
     case 'conversation.routed':
       return routed(d, person, team);
+    case 'bot.handed_off': {
+      const why = botReasons.includes(String(d.reason)) ? String(d.reason) : 'handoff';
+      return t('event.botHandedOff', { step: step(d.step), why: t(`bot.why.${why}` as Key, { from: step(d.from) }) });
+    }
+    case 'bot.taken_over':
+      return t('event.botTakenOver', { who });
+    case 'bot.ended':
+      return d.reason === 'answered' ? t('event.botAnswered') : t('event.botEnded', { step: step(d.step) });
     default:
       return '';
   }
 }
+
+const botReasons = ['handoff', 'talk', 'timeout', 'no_articles', 'visitor_wrote', 'no_bot'];
 
 const reasons = ['strategy', 'contact_owner', 'new_visitor', 'no_owner', 'no_candidates', 'no_one_available', 'at_capacity', 'unassigned'];
 const strategies: Record<string, Key> = {

@@ -38,7 +38,7 @@ function joins(prev: TimelineItem, item: TimelineItem): boolean {
     a.direction === b.direction &&
     prev.actor.kind === item.actor.kind &&
     prev.actor.id === item.actor.id &&
-    prev.actor.id !== null &&
+    (prev.actor.id !== null || prev.actor.kind === 'bot') &&
     Date.parse(item.at) - Date.parse(prev.at) <= groupWindow
   );
 }

@@ -64,5 +64,8 @@ export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Re
   // The field named, then what is wrong with it ("cc[0].email is not an email address").
   const detail = first?.message ? (field ? `${field} ${first.message}` : first.message) : (prob.detail ?? prob.title ?? response.statusText);
   const reason = reasonOf(prob);
-  throw new ApiError(response.status, explain(response.status, reason, field), field, detail, reason);
+  // How long until it may succeed (a Retry-After in seconds), said in minutes.
+  const wait = Number(response.headers?.get('Retry-After') ?? 0);
+  const minutes = wait > 0 ? String(Math.max(1, Math.ceil(wait / 60))) : '';
+  throw new ApiError(response.status, explain(response.status, reason, field, { minutes }), field, detail, reason);
 }

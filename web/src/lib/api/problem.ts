@@ -30,9 +30,9 @@ export function reasonOf(p: Problem): string {
 }
 
 /** explain says what went wrong in the catalogue's words. */
-export function explain(status: number, reason: string, field: string | undefined): string {
+export function explain(status: number, reason: string, field: string | undefined, vars: Record<string, string> = {}): string {
   const key = `error.${reason}`;
-  if (reason && key in en) return t(key as Key);
+  if (reason && key in en) return t(key as Key, vars);
   if (field && status === 400) return t('error.field', { field: fieldName(field) });
   return t(byStatus[status] ?? 'error.internal');
 }
