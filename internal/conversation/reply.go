@@ -27,6 +27,12 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 			return nil, err
 		}
 		var evs []parley.Event
+		if c.Bot && a.Kind == parley.ActorUser {
+			// Answering a chat its bot is in takes it over (SPEC CHT-14).
+			if evs, err = takeFromBot(ctx, tx, a, c, now, false); err != nil {
+				return nil, err
+			}
+		}
 		var because string
 		if b.Via == "" && ch.Kind == parley.ChannelChat {
 			// A chat visitor who has left, and whose email is known, is

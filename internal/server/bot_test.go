@@ -94,6 +94,9 @@ func TestBotChat(t *testing.T) {
 			t.Fatalf("greeting: %+v, %s", ack, texts(said))
 		}
 		conv := ack.Message.ConversationID
+		if c := w.ana.must(200, "GET", path("/conversations/%d", conv), nil); c.body["channel_label"] != "bots" || c.body["assignee"] != nil {
+			t.Errorf("with the bot: %s, want in bots, nobody's", c.raw)
+		}
 		counts := func() map[string]float64 {
 			out := map[string]float64{}
 			for _, it := range w.ana.must(200, "GET", path("/views"), nil).body["views"].([]any) {
@@ -139,7 +142,7 @@ func TestBotChat(t *testing.T) {
 			t.Errorf("talk to someone: %s", texts(said))
 		}
 		c := w.ana.must(200, "GET", path("/conversations/%d", conv), nil)
-		if a, _ := c.body["assignee"].(map[string]any); a == nil || a["name"] != "ana" || c.body["channel"] != "chat" {
+		if a, _ := c.body["assignee"].(map[string]any); a == nil || a["name"] != "ana" || c.body["channel_label"] != "chat" {
 			t.Errorf("handed off: %s, want Ana's chat", c.raw)
 		}
 		if c := counts(); c["channel:bots"] != 0 || c["open"] != 1 || c["mine"] != 1 {
@@ -190,7 +193,7 @@ func TestBotTakeOverAndClose(t *testing.T) {
 			t.Fatalf("take over: %d %s", got.status, got.raw)
 		}
 		c := w.admin.must(200, "GET", path("/conversations/%d", conv), nil)
-		if a, _ := c.body["assignee"].(map[string]any); a == nil || a["name"] != "root" || c.body["channel"] != "chat" {
+		if a, _ := c.body["assignee"].(map[string]any); a == nil || a["name"] != "root" || c.body["channel_label"] != "chat" {
 			t.Errorf("taken over: %s", c.raw)
 		}
 		if again := w.bob.call("POST", path("/conversations/%d/take-over", conv), nil); again.status != 409 || !strings.Contains(string(again.raw), "not_with_bot") {
@@ -203,6 +206,28 @@ func TestBotTakeOverAndClose(t *testing.T) {
 			if m, _ := it["message"].(map[string]any); m != nil && m["text"] == "What about?" {
 				t.Error("the bot went on after it was taken over")
 			}
+		}
+
+		// Answering a chat its bot is in takes it over as well.
+		replied := openWidget(t, w, key, "", 0)
+		conv = start(replied, "r1")
+		w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]string{"text": "I am here."})
+		c = w.admin.must(200, "GET", path("/conversations/%d", conv), nil)
+		if a, _ := c.body["assignee"].(map[string]any); a == nil || a["name"] != "ana" || c.body["channel_label"] != "chat" {
+			t.Errorf("answered by an agent: %s, want Ana's, out of bots", c.raw)
+		}
+
+		// The other button: the company asked and kept on the contact.
+		lead := openWidget(t, w, key, "", 0)
+		conv = start(lead, "l1")
+		lead.turn(map[string]any{"type": "message", "client_id": "l2", "text": "sam@lead.example", "url": shop + "/"}, 1)
+		if _, said := lead.turn(map[string]any{"type": "button", "client_id": "l3", "step": "topic", "index": 1, "url": shop + "/"}, 1); texts(said) != "Your company?" {
+			t.Errorf("the second button: %s", texts(said))
+		}
+		lead.turn(map[string]any{"type": "message", "client_id": "l4", "text": "Acme  Ltd", "url": shop + "/"}, 1)
+		contact := w.admin.must(200, "GET", path("/conversations/%d", conv), nil).body["contact"].(map[string]any)["id"].(float64)
+		if c := w.admin.must(200, "GET", path("/contacts/%d", int(contact)), nil); !strings.Contains(string(c.raw), `"details":{"company":"Acme Ltd"}`) {
+			t.Errorf("the company on the contact: %s", c.raw)
 		}
 
 		answered := openWidget(t, w, key, "", 0)

@@ -181,3 +181,23 @@ test('a delivery failure is told in French, its detail at hand', async ({ browse
   await failed.getByText('Détails').click();
   await expect(failed.locator('code')).toContainText('550');
 });
+
+// The bot editor (SPEC CHT-14), every kind of step shown, in French.
+test('the bot editor speaks French', async ({ browser, parley }) => {
+  const inbox = await parley.inbox('Robots');
+  await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Discussion', config: { allowed_origins: ['https://boutique.example'] } });
+  const page = await signIn(browser, parley, await parley.user('Bruno Bot', 'admin'), 'fr-FR');
+  await page.goto('/settings/chat');
+  await page.getByRole('combobox', { name: 'Boîte' }).last().selectOption({ label: 'Robots' });
+  await page.getByRole('button', { name: 'Ajouter un scénario' }).click();
+  const form = page.getByRole('form', { name: 'Ajouter un scénario' });
+  await form.getByLabel('Un bot répond d’abord').check();
+  for (const kind of ['buttons', 'articles', 'end']) {
+    await form.getByRole('combobox', { name: 'Type de la nouvelle étape' }).selectOption(kind);
+    await form.getByRole('button', { name: 'Ajouter une étape' }).click();
+  }
+  await form.getByRole('listitem', { name: /^Étape 5/ }).getByLabel('Délai (minutes, 0 : jamais)').fill('5');
+  await expect(form.getByText('Sans réponse pendant 5 min')).toBeVisible();
+  expect(await untranslated(page)).toEqual([]);
+  await shot(page, 'fr-bot-editor');
+});

@@ -858,6 +858,7 @@ export const en = {
   'library.language': 'Language',
   'library.languageAny': 'Every language',
   'library.languageHint': 'Chat bots suggest an article to visitors in its language.',
+  'flow.withBot': { one: 'a bot of {count} step', other: 'a bot of {count} steps' },
 } satisfies Record<string, Message>;
 
 export type Key = keyof typeof en;

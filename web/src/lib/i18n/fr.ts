@@ -855,4 +855,5 @@ export const fr: Record<Key, Message> = {
   'library.language': 'Langue',
   'library.languageAny': 'Toutes les langues',
   'library.languageHint': 'Les bots de discussion suggèrent un article aux visiteurs dans sa langue.',
+  'flow.withBot': { one: 'un bot de {count} étape', other: 'un bot de {count} étapes' },
 };
