@@ -203,58 +203,95 @@ func w2Chat(ctx context.Context, o RunOptions, env []string, t *table) error {
 		t.figure("W5", fmt.Sprintf("memory per idle widget connection (%d open)", n), fmt.Sprintf("%.1f KB", float64(per)/1024),
 			fmt.Sprintf("≤ %d KB", targetIdleB>>10), &ok)
 
-		// Each new visitor writes once, opening its conversation; then the
-		// round trips: a message to an open conversation, timed to the
-		// agents' stream.
-		var warm sync.WaitGroup
-		gate := make(chan struct{}, 64)
-		for _, w := range open {
-			if w.conv != 0 {
-				continue
-			}
-			warm.Add(1)
-			gate <- struct{}{}
-			go func() {
-				defer warm.Done()
-				defer func() { <-gate }()
-				_ = w.first(sctx)
-			}()
-		}
-		warm.Wait()
-		var s sample
-		failed := map[string]int{}
-		tick := time.NewTicker(time.Second / w2Rate)
-		var wg sync.WaitGroup
-		var smu sync.Mutex
-		for i := range w2Samples {
-			<-tick.C
-			w := open[rand.IntN(len(open))]
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				d, err := w.roundTrip(sctx, fmt.Sprintf("w2-%d-%d", n, i), &mu, waiting)
-				smu.Lock()
-				if err == nil {
-					s = append(s, d)
-				} else {
-					failed[err.Error()]++
-				}
-				smu.Unlock()
-			}()
-		}
-		tick.Stop()
-		wg.Wait()
-		for why, count := range failed {
-			fmt.Fprintf(o.Log, "bench: W2 at %d chats: %d round trips failed: %s\n", n, count, why)
-		}
-		if len(s) < w2Samples*9/10 {
-			return fmt.Errorf("bench: W2: only %d of %d round trips completed", len(s), w2Samples)
+		s, err := w2RoundTrips(sctx, o, open, fmt.Sprintf("w2-%d", n), &mu, waiting)
+		if err != nil {
+			return err
 		}
 		t.latency("W2", fmt.Sprintf("chat round trip, visitor → agent's stream (%d chats open)", n), s, targetChat)
 		p50 := s.pct(50) <= targetP50
 		t.figure("W2", fmt.Sprintf("  p50 at %d chats", n), ms(s.pct(50)), "≤ 2 ms", &p50)
 	}
+
+	// With a bot (issue 15): the inbox's chats now open with a bot whose
+	// step answers every message (a buttons step that asks again), so each
+	// round trip also runs a step and writes the bot's answer, in the
+	// message's transaction. A thousand new chats.
+	for _, w := range open {
+		w.ws.CloseNow()
+	}
+	open = open[:0]
+	if _, _, _, err := c.do(ctx, token, "POST", fmt.Sprintf("/api/v1/inboxes/%d/chat-flows", inbox), map[string]any{
+		"name": "W2 bot", "enabled": true, "bot": map[string]any{"steps": []map[string]any{
+			{"id": "menu", "kind": "buttons", "text": "Pick one", "buttons": []map[string]string{{"label": "Sales", "next": "people"}}},
+			{"id": "people", "kind": "handoff"},
+		}}}); err != nil {
+		return err
+	}
+	const bots = 1000
+	for len(open) < bots {
+		w, err := openVisitor(sctx, base, keys[len(open)%len(keys)], len(open))
+		if err != nil {
+			return fmt.Errorf("bench: W2: bot visitor %d: %w", len(open), err)
+		}
+		open = append(open, w)
+	}
+	s, err := w2RoundTrips(sctx, o, open, "w2-bot", &mu, waiting)
+	if err != nil {
+		return err
+	}
+	t.latency("W2", fmt.Sprintf("chat round trip with a bot step on each message (%d chats open)", bots), s, targetChat)
 	return nil
+}
+
+// w2RoundTrips has each visitor of open that has not written yet write
+// once, opening its conversation; then it times w2Samples round trips, a
+// message to an open conversation until it reaches the agents' stream.
+func w2RoundTrips(ctx context.Context, o RunOptions, open []*widgetConn, name string, mu *sync.Mutex, waiting map[int64]chan time.Time) (sample, error) {
+	var warm sync.WaitGroup
+	gate := make(chan struct{}, 64)
+	for _, w := range open {
+		if w.conv != 0 {
+			continue
+		}
+		warm.Add(1)
+		gate <- struct{}{}
+		go func() {
+			defer warm.Done()
+			defer func() { <-gate }()
+			_ = w.first(ctx)
+		}()
+	}
+	warm.Wait()
+	var s sample
+	failed := map[string]int{}
+	tick := time.NewTicker(time.Second / w2Rate)
+	var wg sync.WaitGroup
+	var smu sync.Mutex
+	for i := range w2Samples {
+		<-tick.C
+		w := open[rand.IntN(len(open))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := w.roundTrip(ctx, fmt.Sprintf("%s-%d", name, i), mu, waiting)
+			smu.Lock()
+			if err == nil {
+				s = append(s, d)
+			} else {
+				failed[err.Error()]++
+			}
+			smu.Unlock()
+		}()
+	}
+	tick.Stop()
+	wg.Wait()
+	for why, count := range failed {
+		fmt.Fprintf(o.Log, "bench: W2 %s: %d round trips failed: %s\n", name, count, why)
+	}
+	if len(s) < w2Samples*9/10 {
+		return nil, fmt.Errorf("bench: W2 %s: only %d of %d round trips completed", name, len(s), w2Samples)
+	}
+	return s, nil
 }
 
 // openVisitor opens a widget's stream from one of several loopback source

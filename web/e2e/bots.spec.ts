@@ -20,9 +20,7 @@ test.describe('chat bots', () => {
   test('a visitor on another site meets the bot, is asked again for a bad email, branches, reads an article, then is handed to the routed agent', async ({ browser, parley }) => {
     const site = await new Website(parley.url).start();
     try {
-      const inbox = await parley.inbox('Bot desk');
-      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Bot chat', config: { allowed_origins: [site.url] } });
-      site.key = ch.public_key;
+      const inbox = await site.chatIn(parley, 'Bot desk');
       const agent = await parley.user('Bea Bot');
       await parley.api('POST', '/articles', { title: 'Where is my parcel', url: `${site.url}/help/parcel`, body: 'Track the delivery of your parcel.', language: 'en' });
       await parley.api('POST', `/inboxes/${inbox.id}/chat-flows`, { name: 'Shop bot', enabled: true, routing: { rule: 'specific', user_ids: [agent.id] }, bot: salesBot() });
@@ -78,9 +76,7 @@ test.describe('chat bots', () => {
   test('an agent takes a chat over from the bot; closing one too early says how long to wait', async ({ browser, parley }) => {
     const site = await new Website(parley.url).start();
     try {
-      const inbox = await parley.inbox('Takeover desk');
-      const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Takeover chat', config: { allowed_origins: [site.url] } });
-      site.key = ch.public_key;
+      const inbox = await site.chatIn(parley, 'Takeover desk');
       await parley.api('POST', `/inboxes/${inbox.id}/chat-flows`, { name: 'Takeover bot', enabled: true, bot: salesBot('takeover') });
       const visitor = await visit(browser, `${site.url}/`, 'fr-FR');
       await launcher(visitor).click();

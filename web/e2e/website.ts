@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, FrameLocator, Page } from '@playwright/test';
+import type { Parley } from './server';
 
 // A website of the customer's, on another origin than Parley's (localhost
 // against 127.0.0.1: another site too), with CSS that would wreck anything
@@ -22,6 +23,13 @@ export class Website {
     await new Promise<void>((ok) => this.server.listen(0, '127.0.0.1', ok));
     this.url = `http://localhost:${(this.server.address() as AddressInfo).port}`;
     return this;
+  }
+  /** chatIn makes an inbox with a chat this site shows, and returns the inbox. */
+  async chatIn(parley: Parley, name: string) {
+    const inbox = await parley.inbox(name);
+    const ch = await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: `${name} chat`, config: { allowed_origins: [this.url] } });
+    this.key = ch.public_key;
+    return inbox;
   }
   close() {
     return new Promise<void>((ok) => this.server.close(() => ok()));

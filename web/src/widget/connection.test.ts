@@ -112,4 +112,22 @@ describe('ChatConnection', () => {
       expect(sockets).toHaveLength(before + 1);
     }
   });
+  it('answers a bot with a choice: shown at once in the visitor’s words, sent as the choice, again after a reconnect', () => {
+    const { c, sockets } = setup();
+    sockets[0].onopen?.({});
+    sockets[0].frame({ type: 'hello', token: 'tok' });
+    sockets[0].frame({ type: 'message', message: { ...msg(1, 'agent', 'Which?'), from: 'bot', bot: { step: 'topic', buttons: ['Sales', 'Support'] } } });
+    expect(c.typing).toBe('');
+    c.choose({ type: 'button', step: 'topic', index: 1 }, 'Support');
+    expect(c.pending.map((p) => p.text)).toEqual(['Support']);
+    expect(sockets[0].sent.at(-1)).toEqual({ type: 'button', client_id: 'c1', step: 'topic', index: 1, url: 'https://shop.example/p' });
+    sockets[0].close();
+    vi.advanceTimersByTime(600);
+    sockets[1].onopen?.({});
+    sockets[1].frame({ type: 'hello', token: 'tok' });
+    expect(sockets[1].sent.at(-1)).toMatchObject({ type: 'button', client_id: 'c1', step: 'topic', index: 1 });
+    sockets[1].frame({ type: 'ack', client_id: 'c1', message: msg(2, 'visitor', 'Support') });
+    expect(c.pending).toEqual([]);
+    expect(c.messages.map((m) => m.text)).toEqual(['Which?', 'Support']);
+  });
 });
