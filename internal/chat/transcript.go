@@ -27,9 +27,9 @@ const MaxTranscriptTo = 20
 
 var transcriptWords = map[string]map[string]string{
 	"en": {"subject": "Your chat with {inbox}", "intro": "Here is your conversation with {inbox}.",
-		"page": "It began on {page}.", "you": "You", "reply": "Reply to this email to continue the conversation."},
+		"page": "It began on {page}.", "you": "You", "bot": "Automated assistant", "reply": "Reply to this email to continue the conversation."},
 	"fr": {"subject": "Votre discussion avec {inbox}", "intro": "Voici votre conversation avec {inbox}.",
-		"page": "Elle a commencé sur {page}.", "you": "Vous", "reply": "Répondez à cet e-mail pour poursuivre la conversation."},
+		"page": "Elle a commencé sur {page}.", "you": "Vous", "bot": "Assistant automatique", "reply": "Répondez à cet e-mail pour poursuivre la conversation."},
 }
 
 func word(locale, key string, vars ...string) string {
@@ -79,10 +79,18 @@ func transcript(ctx context.Context, q *store.Q, c *parley.Conversation, inbox *
 	b.WriteString("\n")
 	for _, m := range ms {
 		who := word(locale, "you")
-		if m.Direction == parley.Outbound && m.AuthorID != nil {
+		switch {
+		case m.Bot != nil:
+			who = word(locale, "bot")
+		case m.Direction == parley.Outbound && m.AuthorID != nil:
 			who = names[*m.AuthorID]
 		}
 		fmt.Fprintf(&b, "[%s] %s: %s\n", m.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), who, strings.TrimSpace(m.Text))
+		if m.Bot != nil {
+			for _, a := range m.Bot.Articles {
+				fmt.Fprintf(&b, "    %s: %s\n", a.Title, a.URL)
+			}
+		}
 	}
 	b.WriteString("\n" + word(locale, "reply") + "\n")
 	return word(locale, "subject", "{inbox}", inbox.Name), b.String(), nil

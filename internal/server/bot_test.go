@@ -258,17 +258,7 @@ func TestBotTakeOverAndClose(t *testing.T) {
 		if got := w.ana.call("POST", path("/conversations/%d/close", conv), nil); got.status != 409 {
 			t.Fatalf("too early: %d", got.status)
 		}
-		if err := s.InTx(context.Background(), func(tx *store.Tx) error {
-			c, err := tx.Conversation(context.Background(), conv)
-			if err != nil {
-				return err
-			}
-			long := c.LastCustomerAt.Add(-31 * time.Minute)
-			c.LastCustomerAt = &long
-			return tx.UpdateConversation(context.Background(), c)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		quietFor(t, s, conv, 31*time.Minute)
 		w.ana.must(200, "POST", path("/conversations/%d/close", conv), nil)
 
 		// The email step times out after 10 minutes: a server started since
@@ -298,4 +288,61 @@ func TestBotTakeOverAndClose(t *testing.T) {
 			t.Errorf("a handed-off chat timed out again: %d", n)
 		}
 	})
+}
+
+// TestBotTranscripts: a chat the bot handed off is emailed on closing with
+// the bot's words as the bot's, its articles' links beside them; a chat
+// closed with its bot (the visitor never reached anyone) sends none.
+func TestBotTranscripts(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		botFlow(t, w)
+		settle, mails := transcriptMails(t, s)
+
+		v := openWidgetAs(t, w, key, "", "", 0, "fr")
+		ack, _ := v.turn(map[string]any{"type": "message", "client_id": "m1", "text": "Bonjour", "url": shop + "/"}, 2)
+		conv := ack.Message.ConversationID
+		v.turn(map[string]any{"type": "message", "client_id": "m2", "text": "lea@visitor.example", "url": shop + "/"}, 1)
+		v.turn(map[string]any{"type": "button", "client_id": "m3", "step": "topic", "index": 0, "url": shop + "/"}, 1)
+		v.turn(map[string]any{"type": "message", "client_id": "m4", "text": "refunds", "url": shop + "/"}, 1)
+		v.turn(map[string]any{"type": "talk", "client_id": "m5", "step": "kb", "url": shop + "/"}, 1)
+		w.ana.must(200, "POST", path("/conversations/%d/close", conv), nil)
+		settle()
+		got := mails()
+		if len(got) != 1 || got[0].To != "lea@visitor.example" || !strings.Contains(got[0].Text, "Assistant automatique: Hi! I am the shop's bot.") ||
+			!strings.Contains(got[0].Text, "Vous: Bonjour") || !strings.Contains(got[0].Text, "Vous: Parler à quelqu’un") ||
+			!strings.Contains(got[0].Text, "Refunds: https://help.shop.example/refunds") {
+			t.Fatalf("the transcript of a handed-off chat: %+v", got)
+		}
+
+		quiet := openWidgetAs(t, w, key, "", "", 0, "fr")
+		ack, _ = quiet.turn(map[string]any{"type": "message", "client_id": "q1", "text": "Bonjour", "url": shop + "/"}, 2)
+		conv = ack.Message.ConversationID
+		quiet.turn(map[string]any{"type": "message", "client_id": "q2", "text": "max@visitor.example", "url": shop + "/"}, 1)
+		quietFor(t, s, conv, 31*time.Minute)
+		w.ana.must(200, "POST", path("/conversations/%d/close", conv), nil)
+		settle()
+		if got := mails(); len(got) != 0 {
+			t.Errorf("a chat closed with its bot sent %+v", got)
+		}
+	})
+}
+
+// quietFor makes a chat's visitor's last message d older than it was, as
+// if they had been quiet that long.
+func quietFor(t *testing.T, s *store.Store, conv parley.ID, d time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.Conversation(ctx, conv)
+		if err != nil {
+			return err
+		}
+		long := c.LastCustomerAt.Add(-d)
+		c.LastCustomerAt = &long
+		return tx.UpdateConversation(ctx, c)
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

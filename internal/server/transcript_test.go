@@ -20,50 +20,9 @@ import (
 // transcript to chosen people, not an open one's, and not another inbox's.
 func TestTranscripts(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
 		w := buildOrg(t, s)
 		_, key := chatChannel(t, w)
-		consumer := chat.TranscriptConsumer(nil, "parley.test")
-		seq := int64(0)
-		settle := func() {
-			t.Helper()
-			evs, err := s.EventsAfter(ctx, seq, 10_000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// As the consumer's runner does: its effects and its cursor
-			// commit together, so a crash repeats nothing that committed.
-			for _, e := range evs {
-				if err := s.InTx(ctx, func(tx *store.Tx) error { return consumer.Handle(ctx, tx, e) }); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if len(evs) > 0 {
-				seq = evs[len(evs)-1].Seq
-			}
-		}
-		type mail struct{ To, Subject, Text, FromName, ReplyTo string }
-		mails := func() []mail {
-			t.Helper()
-			js, err := s.ClaimJobs(ctx, time.Now().Add(time.Hour), time.Minute, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var out []mail
-			for _, j := range js {
-				if j.Kind != jobs.KindSystemMail {
-					continue
-				}
-				var m struct {
-					To, Subject, Text string
-					FromName          string `json:"from_name"`
-					ReplyTo           string `json:"reply_to"`
-				}
-				_ = json.Unmarshal(j.Payload, &m)
-				out = append(out, mail{m.To, m.Subject, m.Text, m.FromName, m.ReplyTo})
-			}
-			return out
-		}
+		settle, mails := transcriptMails(t, s)
 
 		v := openWidgetAs(t, w, key, "", "", 0, "fr")
 		first := v.write("m1", "Bonjour, une question")
@@ -113,4 +72,54 @@ func TestTranscripts(t *testing.T) {
 			t.Errorf("transcripts off, closing sent %+v", got)
 		}
 	})
+}
+
+// transcriptMail is a system mail the transcript consumer queued.
+type transcriptMail struct{ To, Subject, Text, FromName, ReplyTo string }
+
+// transcriptMails runs the chat consumer as its runner does (settle) and
+// takes the system mails it queued (mails).
+func transcriptMails(t *testing.T, s *store.Store) (settle func(), mails func() []transcriptMail) {
+	ctx := context.Background()
+	consumer := chat.TranscriptConsumer(nil, "parley.test")
+	seq := int64(0)
+	settle = func() {
+		t.Helper()
+		evs, err := s.EventsAfter(ctx, seq, 10_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As the consumer's runner does: its effects and its cursor
+		// commit together, so a crash repeats nothing that committed.
+		for _, e := range evs {
+			if err := s.InTx(ctx, func(tx *store.Tx) error { return consumer.Handle(ctx, tx, e) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(evs) > 0 {
+			seq = evs[len(evs)-1].Seq
+		}
+	}
+	mails = func() []transcriptMail {
+		t.Helper()
+		js, err := s.ClaimJobs(ctx, time.Now().Add(time.Hour), time.Minute, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []transcriptMail
+		for _, j := range js {
+			if j.Kind != jobs.KindSystemMail {
+				continue
+			}
+			var m struct {
+				To, Subject, Text string
+				FromName          string `json:"from_name"`
+				ReplyTo           string `json:"reply_to"`
+			}
+			_ = json.Unmarshal(j.Payload, &m)
+			out = append(out, transcriptMail{m.To, m.Subject, m.Text, m.FromName, m.ReplyTo})
+		}
+		return out
+	}
+	return settle, mails
 }
