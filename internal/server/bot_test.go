@@ -189,6 +189,15 @@ func TestBotTakeOverAndClose(t *testing.T) {
 
 		taken := openWidget(t, w, key, "", 0)
 		conv := start(taken, "t1")
+		// Only someone who may act in the inbox takes a chat over: a viewer
+		// is refused, a guessed id of nothing is not there.
+		viewer, _ := w.a.user("vic", parley.RoleViewer)
+		if got := viewer.call("POST", path("/conversations/%d/take-over", conv), nil); got.status != 403 {
+			t.Errorf("a viewer taking over: %d %s", got.status, got.raw)
+		}
+		if got := w.bob.call("POST", path("/conversations/%d/take-over", conv+1000), nil); got.status != 404 {
+			t.Errorf("taking over a conversation that is not there: %d", got.status)
+		}
 		if got := w.admin.call("POST", path("/conversations/%d/take-over", conv), nil); got.status != 200 {
 			t.Fatalf("take over: %d %s", got.status, got.raw)
 		}
@@ -286,6 +295,15 @@ func TestBotTakeOverAndClose(t *testing.T) {
 		}
 		if n, _ := restarted.chat.BotTimeouts(context.Background(), parley.Now().Add(time.Hour)); n != 0 {
 			t.Errorf("a handed-off chat timed out again: %d", n)
+		}
+
+		// An agent outside the inbox does not find its bot chats.
+		outsider := openWidget(t, w, key, "", 0)
+		conv = start(outsider, "o1")
+		olga, _ := w.a.user("olga", parley.RoleAgent)
+		w.admin.must(200, "PATCH", path("/inboxes/%d", w.sales), map[string]any{"access": "specific"})
+		if got := olga.call("POST", path("/conversations/%d/take-over", conv), nil); got.status != 404 {
+			t.Errorf("an agent outside the inbox taking over: %d %s", got.status, got.raw)
 		}
 	})
 }
