@@ -88,6 +88,9 @@ func (b *Bot) Check(prefix string) error {
 			}
 			return nil
 		}
+		if (s.Kind == StepAsk || s.Kind == StepArticles) && strings.TrimSpace(s.Text) == "" {
+			return parley.Invalid(field+".text", "says what the bot asks: a step that waits in silence leaves the visitor waiting").Because("bot_step_silent")
+		}
 		var err error
 		switch s.Kind {
 		case StepMessage, StepArticles:
@@ -145,7 +148,36 @@ func (b *Bot) Check(prefix string) error {
 			return parley.Invalid(fmt.Sprintf("%ssteps[%d]", prefix, i), "step %q never leads to a hand-off or an end", s.ID).Because("bot_no_exit")
 		}
 	}
+	// A visitor who has gone must not be asked again and again: the time
+	// passing alone must never bring a run back to where it timed out.
+	for i, s := range b.Steps {
+		if s.Timeout > 0 && b.timesOutInCircles(s.ID) {
+			return parley.Invalid(fmt.Sprintf("%ssteps[%d].timeout_next", prefix, i), "step %q times out back to itself", s.ID).Because("bot_timeout_loop")
+		}
+	}
 	return nil
+}
+
+// timesOutInCircles reports whether a run left waiting at step id, with
+// nobody answering, comes back to a step it already waited at: following
+// timeouts, and the steps that go on by themselves between them.
+func (b *Bot) timesOutInCircles(id string) bool {
+	seen := map[string]bool{}
+	for cur := b.step(id); cur != nil; {
+		if seen[cur.ID] {
+			return true
+		}
+		seen[cur.ID] = true
+		switch {
+		case cur.Kind == StepMessage:
+			cur = b.step(cur.Next)
+		case cur.waits() && cur.Timeout > 0:
+			cur = b.step(cur.TimeoutNext)
+		default:
+			return false // it waits for good, hands off or ends
+		}
+	}
+	return false
 }
 
 // leadsOut reports whether a step stops a run or goes on to a step in
@@ -189,7 +221,14 @@ type Run struct {
 	Ended string `json:"ended,omitempty"`
 	// Question is what the visitor asked, for an articles step.
 	Question string `json:"question,omitempty"`
+	// Retries counts the answers the step waiting refused.
+	Retries int `json:"retries,omitempty"`
 }
+
+// MaxRetries is how many answers a step refuses before the bot gives up
+// on it and hands the chat to the team: a visitor who will not give an
+// email, or keeps asking for a person, is never stuck with the bot.
+const MaxRetries = 2
 
 // Input is what moves a run: the start, a visitor's message or button,
 // their verdict on suggested articles, or the time passing.
@@ -197,6 +236,9 @@ type Input struct {
 	Kind   string // start, text, button, answered, talk, tick
 	Text   string
 	Button int
+	// Step is the step a choice (button, answered, talk) was offered at;
+	// the runner takes a choice the run has moved past as Text typed.
+	Step string
 }
 
 // Action is what the runner does for a step: say something (with
@@ -245,8 +287,7 @@ func (b *Bot) Advance(run Run, in Input, now time.Time) (Run, []Action) {
 		}
 		value, ok := valid(step.Field, in.Text)
 		if !ok {
-			run.Since = now // the visitor is there: the step's time starts again
-			return run, []Action{{Kind: "say", Step: step.ID, Text: step.Retry, Retry: true}}
+			return retry(run, step, now, Action{Kind: "say", Step: step.ID, Text: step.Retry, Retry: true})
 		}
 		acts = append(acts, Action{Kind: "save", Step: step.ID, Field: step.Field, Value: value})
 		return b.enter(step.Next, now, acts)
@@ -261,15 +302,14 @@ func (b *Bot) Advance(run Run, in Input, now time.Time) (Run, []Action) {
 					return b.enter(bt.Next, now, acts)
 				}
 			}
-			run.Since = now
-			return run, []Action{{Kind: "say", Step: step.ID, Text: step.Retry, Buttons: labels(step.Buttons), Retry: true}}
+			return retry(run, step, now, Action{Kind: "say", Step: step.ID, Text: step.Retry, Buttons: labels(step.Buttons), Retry: true})
 		}
 	case StepArticles:
 		switch {
 		case in.Kind == "text" && run.Question == "":
 			run.Question, run.Since = strings.TrimSpace(in.Text), now
 			return run, []Action{{Kind: "suggest", Step: step.ID, Question: run.Question}}
-		case in.Kind == "answered":
+		case in.Kind == "answered" && run.Question != "":
 			run.Ended = "answered"
 			return run, []Action{{Kind: "resolve", Step: step.ID, Reason: "answered"}}
 		case in.Kind == "talk", in.Kind == "text":
@@ -277,6 +317,16 @@ func (b *Bot) Advance(run Run, in Input, now time.Time) (Run, []Action) {
 		}
 	}
 	return run, nil
+}
+
+// retry says a step's retry message, or, the visitor's answer refused
+// MaxRetries times already, hands the chat off.
+func retry(run Run, step *Step, now time.Time, say Action) (Run, []Action) {
+	if run.Retries >= MaxRetries {
+		return Run{Step: step.ID, Since: now, Ended: StepHandoff}, []Action{{Kind: "handoff", Step: step.ID, Reason: "retries"}}
+	}
+	run.Since, run.Retries = now, run.Retries+1 // the visitor is there: the step's time starts again
+	return run, []Action{say}
 }
 
 // NoArticles goes on from an articles step that found nothing for the

@@ -80,6 +80,18 @@ func TestBotAdvance(t *testing.T) {
 			{Input{Kind: "start"}, "email", "", []string{"say", "say"}},
 			{Input{Kind: "tick", Text: "+10m"}, "people", "handoff", []string{"timeout", "say", "handoff"}},
 		}},
+		{"three wrong answers: the team takes over", []move{
+			{Input{Kind: "start"}, "email", "", []string{"say", "say"}},
+			{Input{Kind: "text", Text: "no"}, "email", "", []string{"say"}},
+			{Input{Kind: "text", Text: "I want a human"}, "email", "", []string{"say"}},
+			{Input{Kind: "text", Text: "a human!"}, "email", "handoff", []string{"handoff"}},
+		}},
+		{"answered before any question is nothing", []move{
+			{Input{Kind: "start"}, "email", "", []string{"say", "say"}},
+			{Input{Kind: "text", Text: "al@shop.example"}, "topic", "", []string{"save", "say"}},
+			{Input{Kind: "button", Button: 0}, "kb", "", []string{"say"}},
+			{Input{Kind: "answered"}, "kb", "", nil},
+		}},
 		{"a button that is not there", []move{
 			{Input{Kind: "start"}, "email", "", []string{"say", "say"}},
 			{Input{Kind: "text", Text: "mo@shop.example"}, "topic", "", []string{"save", "say"}},
@@ -106,7 +118,7 @@ func TestBotAdvance(t *testing.T) {
 				t.Errorf("%s, move %d (%+v): at %q ended %q doing %v; want %q %q %v", tc.name, i, m.in, run.Step, run.Ended, kinds(acts), m.step, m.ended, m.acts)
 			}
 			for _, a := range acts {
-				if a.Kind == "save" && (a.Field != "email" || a.Value != "ana@shop.example" && a.Value != "jo@shop.example" && a.Value != "li@shop.example" && a.Value != "mo@shop.example") {
+				if a.Kind == "save" && (a.Field != "email" || a.Value != "ana@shop.example" && a.Value != "jo@shop.example" && a.Value != "li@shop.example" && a.Value != "mo@shop.example" && a.Value != "al@shop.example") {
 					t.Errorf("%s: saved %s = %q", tc.name, a.Field, a.Value)
 				}
 				if a.Kind == "handoff" && (tc.name == "a wrong answer restarts the clock" || tc.name == "no answer at all") && a.Reason != "timeout" {
@@ -171,6 +183,17 @@ func TestBotCheck(t *testing.T) {
 		{"a timeout on a step that does not wait", Bot{Steps: []Step{{ID: "a", Kind: StepMessage, Text: "x", Next: "b"}, {ID: "b", Kind: StepMessage, Text: "y", Next: "a", Timeout: 5, TimeoutNext: "end"}, end}}, "bot.steps[1].timeout_minutes", ""},
 		{"buttons that loop, with a stray next", Bot{Steps: []Step{{ID: "q", Kind: StepButtons, Text: "?", Next: "end", Buttons: []Button{{Label: "again", Next: "q"}}}, end}}, "bot.steps[0]", "bot_no_exit"},
 		{"articles whose visitor never reaches anyone", Bot{Steps: []Step{{ID: "kb", Kind: StepArticles, Text: "?", Next: "kb"}, end}}, "bot.steps[0]", "bot_no_exit"},
+		{"a question asked in silence", Bot{Steps: []Step{{ID: "q", Kind: StepAsk, Field: "name", Next: "end"}, end}}, "bot.steps[0].text", "bot_step_silent"},
+		{"a timeout back to itself", Bot{Steps: []Step{{ID: "q", Kind: StepAsk, Text: "?", Field: "name", Next: "end", Timeout: 5, TimeoutNext: "q"}, end}}, "bot.steps[0].timeout_next", "bot_timeout_loop"},
+		{"timeouts in a circle through a message", Bot{Steps: []Step{
+			{ID: "a", Kind: StepAsk, Text: "?", Field: "name", Next: "end", Timeout: 5, TimeoutNext: "m"},
+			msg("m", "b"),
+			{ID: "b", Kind: StepButtons, Text: "?", Buttons: []Button{{Label: "x", Next: "end"}}, Timeout: 5, TimeoutNext: "a"},
+			end}}, "bot.steps[0].timeout_next", "bot_timeout_loop"},
+		{"a timeout to a step that waits for good", Bot{Steps: []Step{
+			{ID: "a", Kind: StepAsk, Text: "?", Field: "name", Next: "end", Timeout: 5, TimeoutNext: "b"},
+			{ID: "b", Kind: StepButtons, Text: "?", Buttons: []Button{{Label: "x", Next: "a"}, {Label: "y", Next: "end"}}},
+			end}}, "", ""},
 		{"a loop with a way out", Bot{Steps: []Step{{ID: "q", Kind: StepButtons, Text: "?", Buttons: []Button{{Label: "again", Next: "q"}, {Label: "done", Next: "end"}}}, end}}, "", ""},
 	} {
 		err := tc.bot.Check("bot.")

@@ -200,9 +200,13 @@ func (v *Visitor) send(ctx context.Context, clientID, text, pageURL string, cons
 			}
 		}
 	}
+	var found *suggested
+	if f != nil && f.Bot != nil && move.Kind == "text" {
+		found = v.rankAhead(ctx, text)
+	}
 	in := conversation.ChatInbound{Channel: v.ch, Visitor: v.UID, ClientID: clientID, Text: text, PageURL: pageURL, Rule: rule, Files: files,
 		Bot: &conversation.ChatBot{Opens: f != nil && f.Bot != nil, Answer: func(ctx context.Context, tx *store.Tx, c *parley.Conversation, m *parley.Message) error {
-			return answer(ctx, tx, c, f, move, v.Locale, m.CreatedAt)
+			return answer(ctx, tx, c, f, move, v.Locale, m.CreatedAt, found)
 		}}}
 	if v.User != nil {
 		in.Email, in.Name = v.User.Email, v.User.Name

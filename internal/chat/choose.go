@@ -21,7 +21,7 @@ type Choice struct {
 // as the visitor's message, in their words (the button's label), so the
 // team reads the whole exchange, and acknowledged and deduplicated by
 // clientID as any message. A choice the bot has moved past (a button of an
-// earlier step) counts as those words typed.
+// earlier step, a second click) counts as those words typed.
 func (v *Visitor) Choose(ctx context.Context, clientID, pageURL string, ch Choice) (*Message, bool, error) {
 	current, err := v.Conversation(ctx)
 	if err != nil {
@@ -30,7 +30,6 @@ func (v *Visitor) Choose(ctx context.Context, clientID, pageURL string, ch Choic
 	if current == 0 {
 		return nil, false, parley.Invalid("step", "there is no bot in this chat")
 	}
-	var stored storedRun
 	var bot Bot
 	row, err := v.s.store.BotRun(ctx, current)
 	if err != nil {
@@ -42,25 +41,26 @@ func (v *Visitor) Choose(ctx context.Context, clientID, pageURL string, ch Choic
 	if err := json.Unmarshal([]byte(row.Bot), &bot); err != nil {
 		return nil, false, fmt.Errorf("chat: bot run %d: %w", current, err)
 	}
-	if err := json.Unmarshal([]byte(row.Run), &stored); err != nil {
-		return nil, false, fmt.Errorf("chat: bot run %d: %w", current, err)
-	}
-	move := Input{Kind: ch.Kind}
-	var text string
-	switch ch.Kind {
-	case "button":
-		s := bot.step(ch.Step)
-		if s == nil || s.Kind != StepButtons || ch.Button < 0 || ch.Button >= len(s.Buttons) {
-			return nil, false, parley.Invalid("index", "names no button of this bot")
+	// The words are the step's own (the bot a run follows never changes);
+	// whether the run is still at that step is the runner's to say, in
+	// the message's transaction.
+	move := Input{Kind: ch.Kind, Step: ch.Step}
+	s := bot.step(ch.Step)
+	switch {
+	case s == nil:
+		return nil, false, parley.Invalid("step", "names no step of this bot")
+	case ch.Kind == "button":
+		if s.Kind != StepButtons || ch.Button < 0 || ch.Button >= len(s.Buttons) {
+			return nil, false, parley.Invalid("index", "names no button of this step")
 		}
-		text, move.Button = s.Buttons[ch.Button].Label, ch.Button
-	case "answered", "talk":
-		text = botWord(v.Locale, ch.Kind)
+		move.Text, move.Button = s.Buttons[ch.Button].Label, ch.Button
+	case ch.Kind == "answered" || ch.Kind == "talk":
+		if s.Kind != StepArticles {
+			return nil, false, parley.Invalid("step", "suggests no articles")
+		}
+		move.Text = botWord(v.Locale, ch.Kind)
 	default:
 		return nil, false, parley.Invalid("type", "must be button, answered or talk")
 	}
-	if ch.Step != stored.Step {
-		move = Input{Kind: "text", Text: text}
-	}
-	return v.send(ctx, clientID, text, pageURL, nil, move)
+	return v.send(ctx, clientID, move.Text, pageURL, nil, move)
 }

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -69,13 +70,22 @@ type turn struct {
 	// from is the step the run left because the visitor asked for
 	// someone or did not answer in time, for the hand-off's record.
 	from string
+	// found are the articles ranked for the visitor's question before the
+	// transaction, if it was asked at the step the run is still at.
+	found *suggested
+}
+
+// suggested are the articles ranked for a question at a step.
+type suggested struct {
+	step, question string
+	articles       []parley.BotArticle
 }
 
 // answer moves the bot of c with in: starts it on the chat's first
 // message (the flow's bot), moves it on after, and hands the chat to the
 // team when a visitor writes after the bot finished. A chat no longer
 // with its bot is left to people.
-func answer(ctx context.Context, tx *store.Tx, c *parley.Conversation, flow *Flow, in Input, locale string, now time.Time) error {
+func answer(ctx context.Context, tx *store.Tx, c *parley.Conversation, flow *Flow, in Input, locale string, now time.Time, found *suggested) error {
 	if !c.Bot {
 		return nil
 	}
@@ -99,13 +109,21 @@ func answer(ctx context.Context, tx *store.Tx, c *parley.Conversation, flow *Flo
 	default:
 		var stored storedRun
 		if err := t.load(row, &stored); err != nil {
-			return err
+			// A run that cannot be read must not keep the visitor from
+			// writing: the team takes the chat (its run stays as it was).
+			t.bot = nil
+			return t.finish(ctx, t.handoff(ctx, "", "error"), 0)
 		}
-		t.locale, flowID = stored.Locale, row.FlowID
+		t.locale, flowID, t.found = stored.Locale, row.FlowID, found
 		if stored.Ended != "" {
 			// The bot said all it had; the visitor is still writing.
 			t.run = stored.Run
 			return t.finish(ctx, t.handoff(ctx, stored.Step, "visitor_wrote"), flowID)
+		}
+		if in.Kind != "text" && in.Step != stored.Step {
+			// A choice the run has moved past (an older button, a second
+			// click): the visitor's words, as if typed.
+			in = Input{Kind: "text", Text: in.Text}
 		}
 		t.run, acts = t.bot.Advance(stored.Run, in, now)
 	}
@@ -116,6 +134,13 @@ func answer(ctx context.Context, tx *store.Tx, c *parley.Conversation, flow *Flo
 // timed out, in tx, and reports whether it did; a chat no longer with its
 // bot, or closed, only stops timing out.
 func tick(ctx context.Context, tx *store.Tx, id parley.ID, now time.Time) (bool, error) {
+	// The conversation first, then its run: the order a visitor's message
+	// and a take over lock them in, so two of them never wait on each
+	// other.
+	c, err := tx.Conversation(ctx, id)
+	if err != nil {
+		return false, err
+	}
 	row, err := tx.BotRun(ctx, id)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return false, nil
@@ -123,11 +148,7 @@ func tick(ctx context.Context, tx *store.Tx, id parley.ID, now time.Time) (bool,
 	if err != nil || row.DueAt == nil || row.DueAt.After(now) {
 		return false, err // moved on, or stopped, since it was found due
 	}
-	c, err := tx.Conversation(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	if !c.Bot || c.Status != parley.StatusOpen {
+	if !c.Bot || c.Status != parley.StatusOpen || c.Placement != parley.PlacementInbox {
 		_, err := tx.StopBotRun(ctx, id, now)
 		return false, err
 	}
@@ -154,19 +175,52 @@ func (s *Service) BotTimeouts(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	n := 0
+	var errs []error
 	for _, id := range ids {
 		moved := false
 		if err := s.store.InTx(ctx, func(tx *store.Tx) (err error) {
 			moved, err = tick(ctx, tx, id, now)
 			return err
 		}); err != nil {
-			return n, err
+			// One chat that fails must not hold up the others' timeouts.
+			errs = append(errs, fmt.Errorf("chat: bot of conversation %d: %w", id, err))
+			continue
 		}
 		if moved {
 			n++
 		}
 	}
-	return n, nil
+	return n, errors.Join(errs...)
+}
+
+// rankAhead ranks the articles for text before the message's
+// transaction when the visitor's chat waits at an articles step for its
+// question, so the ingest's shared transaction does not read the library.
+// Any doubt (no run, another step) leaves it to the runner.
+func (v *Visitor) rankAhead(ctx context.Context, text string) *suggested {
+	current, err := v.Conversation(ctx)
+	if err != nil || current == 0 {
+		return nil
+	}
+	row, err := v.s.store.BotRun(ctx, current)
+	if err != nil {
+		return nil
+	}
+	var bot Bot
+	var stored storedRun
+	if json.Unmarshal([]byte(row.Bot), &bot) != nil || json.Unmarshal([]byte(row.Run), &stored) != nil {
+		return nil
+	}
+	step := bot.step(stored.Step)
+	if stored.Ended != "" || step == nil || step.Kind != StepArticles || stored.Question != "" {
+		return nil
+	}
+	question := strings.TrimSpace(text)
+	found, err := suggest(ctx, &v.s.store.Q, question, stored.Locale)
+	if err != nil {
+		return nil
+	}
+	return &suggested{step: step.ID, question: question, articles: found}
 }
 
 func (t *turn) load(row *store.BotRun, stored *storedRun) error {
@@ -276,22 +330,15 @@ func (t *turn) save(ctx context.Context, a Action) error {
 		return nil
 	}
 	id := *t.c.ContactID
-	contact, err := t.tx.Contact(ctx, id)
-	if err != nil {
-		return err
-	}
 	switch {
 	case a.Field == "email":
 		if err := conversation.GiveEmail(ctx, t.tx, id, t.c, a.Value, parley.BotActor, t.now); err != nil {
 			return err
 		}
 	case a.Field == "name" || a.Field == "phone":
-		if a.Field == "name" {
-			contact.Name, contact.NameInbox = a.Value, &t.c.InboxID
-		} else {
-			contact.Phone = a.Value
-		}
-		if err := t.tx.UpdateContact(ctx, contact); err != nil {
+		// What the visitor says never replaces what a person set: a name
+		// only fills one that came from a message, a phone an empty one.
+		if err := t.tx.FillContact(ctx, id, a.Field, a.Value, t.c.InboxID); err != nil {
 			return err
 		}
 	default:
@@ -306,9 +353,14 @@ func (t *turn) save(ctx context.Context, a Action) error {
 // suggest offers the articles that answer the visitor's question, or goes
 // on as the step says when none does.
 func (t *turn) suggest(ctx context.Context, a Action) error {
-	found, err := suggest(ctx, &t.tx.Q, a.Question, t.locale)
-	if err != nil {
-		return err
+	var found []parley.BotArticle
+	if f := t.found; f != nil && f.step == a.Step && f.question == a.Question {
+		found = f.articles
+	} else {
+		var err error
+		if found, err = suggest(ctx, &t.tx.Q, a.Question, t.locale); err != nil {
+			return err
+		}
 	}
 	if len(found) == 0 {
 		var acts []Action

@@ -104,7 +104,7 @@ func bulkOp(ctx context.Context, a parley.Actor, action string, to Assignment) (
 	case BulkClose:
 		return closing(a), nil
 	case BulkReopen:
-		return reopening(a), nil
+		return reopening(ctx, a), nil
 	case BulkTrash:
 		return moving(a, parley.PlacementTrash, ""), nil
 	case BulkSpam:

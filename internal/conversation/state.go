@@ -45,8 +45,19 @@ func assigning(ctx context.Context, a parley.Actor, to Assignment) mutation {
 				return nil, parley.Invalid("team_id", "no such team")
 			}
 		}
+		var evs []parley.Event
+		if c.Bot && to.UserID != nil {
+			// Giving a chat its bot is in to someone takes it from the bot
+			// (SPEC CHT-14): people answer it now.
+			step, err := tx.StopBotRun(ctx, c.ID, now)
+			if err != nil {
+				return nil, err
+			}
+			c.Bot = false
+			evs = append(evs, parley.NewEvent(parley.EventBotTakenOver, a, now, map[string]any{"step": step, "to_user_id": *to.UserID}))
+		}
 		if sameID(c.AssigneeID, to.UserID) && sameID(c.TeamID, to.TeamID) {
-			return nil, nil
+			return evs, nil
 		}
 		typ := parley.EventReassigned
 		switch {
@@ -66,7 +77,7 @@ func assigning(ctx context.Context, a parley.Actor, to Assignment) mutation {
 				return nil, err
 			}
 		}
-		return []parley.Event{e}, nil
+		return append(evs, e), nil
 	}
 }
 
@@ -123,13 +134,21 @@ func botClosable(c *parley.Conversation, now time.Time) error {
 // Reopen opens a closed conversation again. Reopening an open one changes
 // nothing.
 func (s *Service) Reopen(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Conversation, error) {
-	return s.mutate(ctx, a, id, reopening(a))
+	return s.mutate(ctx, a, id, reopening(ctx, a))
 }
 
-func reopening(a parley.Actor) mutation {
-	return func(_ *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
+func reopening(ctx context.Context, a parley.Actor) mutation {
+	return func(tx *store.Tx, c *parley.Conversation, now time.Time) ([]parley.Event, error) {
 		if c.Status == parley.StatusOpen {
 			return nil, nil
+		}
+		if c.Bot {
+			// Reopened by a person, a chat the bot closed is theirs to
+			// answer: it leaves bots.
+			if _, err := tx.StopBotRun(ctx, c.ID, now); err != nil {
+				return nil, err
+			}
+			c.Bot = false
 		}
 		c.Status, c.ClosedAt = parley.StatusOpen, nil
 		return []parley.Event{parley.NewEvent(parley.EventReopened, a, now, map[string]string{"reason": "agent"})}, nil

@@ -70,8 +70,11 @@ func Hold(own *Rule) (*Opening, error) {
 // Handoff routes a chat its bot hands to the team, by the rule it opened
 // with (its flow's, else its channel's), whether or not the chat shows as
 // open to visitors (SPEC CHT-14). It returns the decision's event, nil
-// when the rule leaves it unassigned.
+// when the rule leaves it unassigned or someone already has it.
 func Handoff(ctx context.Context, tx *store.Tx, c *parley.Conversation, now time.Time) (*parley.Event, error) {
+	if c.AssigneeID != nil {
+		return nil, nil // someone was given it meanwhile: it stays theirs
+	}
 	rule, err := ruleOf(ctx, tx, c)
 	if err != nil || rule.Rule == Unassigned {
 		return nil, err

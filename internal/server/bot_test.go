@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +168,15 @@ func TestBotChat(t *testing.T) {
 		// People answer from now on: the bot says nothing more.
 		if got := v.write("m7", "Hello?"); got.Type != "ack" {
 			t.Errorf("after the hand-off: %+v", got)
+		}
+		after := 0
+		for _, it := range w.ana.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
+			if m, _ := it["message"].(map[string]any); m != nil && m["bot"] != nil {
+				after++
+			}
+		}
+		if after != bots {
+			t.Errorf("the bot said %d more after the hand-off", after-bots)
 		}
 		w.ana.must(200, "POST", path("/conversations/%d/close", conv), nil)
 	})
@@ -363,4 +373,140 @@ func quietFor(t *testing.T, s *store.Store, conv parley.ID, d time.Duration) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestBotEdges: what visitors and agents do that the story does not — a
+// second click on a button the bot has moved past, "answered" before any
+// question, answers refused until the team takes over, a question no
+// article answers, a French visitor's articles, a bot that ends and a
+// visitor who writes on, a chat given to someone by hand, and a trashed
+// chat that times out.
+func TestBotEdges(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		w := buildOrg(t, s)
+		_, key := chatChannel(t, w)
+		botFlow(t, w)
+		w.admin.must(201, "POST", path("/inboxes/%d/chat-flows", w.sales), map[string]any{"name": "Goodbye", "enabled": true,
+			"targeting": [][]map[string]string{{{"field": "url", "op": "contains", "value": "/bye"}}},
+			"bot":       map[string]any{"steps": []map[string]any{{"id": "bye", "kind": "end", "text": "We are closed, write to us by email."}}}})
+		// The flows are tried in order: the one for /bye first.
+		flows := w.admin.must(200, "GET", path("/inboxes/%d/chat-flows", w.sales), nil).items()
+		w.admin.must(200, "PUT", path("/inboxes/%d/chat-flows/order", w.sales), map[string]any{"ids": []any{flows[1]["id"], flows[0]["id"]}})
+		// start opens a chat and reads the bot's n first words.
+		start := func(v *visitor, id, page string, n int) parley.ID {
+			ack, _ := v.turn(map[string]any{"type": "message", "client_id": id, "text": "Hi", "url": shop + page}, n)
+			return ack.Message.ConversationID
+		}
+		handedOff := func(conv parley.ID) map[string]any {
+			for _, it := range w.admin.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
+				if it["type"] == "bot.handed_off" {
+					return it["data"].(map[string]any)
+				}
+			}
+			return nil
+		}
+		botSaid := func(conv parley.ID) []string {
+			var out []string
+			for _, it := range w.admin.must(200, "GET", path("/conversations/%d/timeline", conv), nil).items() {
+				if m, _ := it["message"].(map[string]any); m != nil && m["bot"] != nil {
+					out = append(out, m["text"].(string))
+				}
+			}
+			return out
+		}
+
+		v := openWidget(t, w, key, "", 0)
+		conv := start(v, "v1", "/", 2)
+		v.turn(map[string]any{"type": "message", "client_id": "v2", "text": "vi@edge.example", "url": shop + "/"}, 1)
+		v.turn(map[string]any{"type": "button", "client_id": "v3", "step": "topic", "index": 0, "url": shop + "/"}, 1)
+		// The same button again (a second click): the bot has moved on, so
+		// it is the visitor's words — here, their question.
+		if _, said := v.turn(map[string]any{"type": "button", "client_id": "v4", "step": "topic", "index": 0, "url": shop + "/"}, 1); said[0].Message.Bot.Step != "kb" ||
+			texts(said) == "What is your question?" {
+			t.Errorf("a button the bot moved past: %s", texts(said))
+		}
+		if got := v.write("v5", ""); got.Type != "error" {
+			t.Errorf("an empty message: %+v", got)
+		}
+		for _, bad := range []map[string]any{
+			{"type": "button", "client_id": "b1", "step": "topic", "url": shop + "/"},               // no index
+			{"type": "button", "client_id": "b2", "step": "nowhere", "index": 0, "url": shop + "/"}, // no such step
+			{"type": "answered", "client_id": "b3", "step": "topic", "url": shop + "/"},             // not an articles step
+		} {
+			v.send(bad)
+			if got := v.next(); got.Type != "error" || got.Status != 400 {
+				t.Errorf("%v: %+v, want a 400", bad, got)
+			}
+		}
+
+		// "Answered" before any question changes nothing; a question no
+		// article answers hands off.
+		q := openWidget(t, w, key, "", 0)
+		conv = start(q, "q1", "/", 2)
+		q.turn(map[string]any{"type": "message", "client_id": "q2", "text": "qi@edge.example", "url": shop + "/"}, 1)
+		q.turn(map[string]any{"type": "button", "client_id": "q3", "step": "topic", "index": 0, "url": shop + "/"}, 1)
+		q.turn(map[string]any{"type": "answered", "client_id": "q4", "step": "kb", "url": shop + "/"}, 0)
+		if c := w.admin.must(200, "GET", path("/conversations/%d", conv), nil); c.body["status"] != "open" || c.body["channel_label"] != "bots" {
+			t.Errorf("answered before a question: %s", c.raw)
+		}
+		q.turn(map[string]any{"type": "message", "client_id": "q5", "text": "my kettle whistles", "url": shop + "/"}, 1)
+		if h := handedOff(conv); h["reason"] != "no_articles" || h["from"] != "kb" {
+			t.Errorf("no article for the question: %v", h)
+		}
+
+		// Three refused answers: the team takes over.
+		r := openWidget(t, w, key, "", 0)
+		conv = start(r, "r1", "/", 2)
+		for i, text := range []string{"no", "I want a human", "a human!"} {
+			r.turn(map[string]any{"type": "message", "client_id": fmt.Sprint("r", i+2), "text": text, "url": shop + "/"}, 0)
+		}
+		if h := handedOff(conv); h["reason"] != "retries" || h["step"] != "email" {
+			t.Errorf("answers refused three times: %v", h)
+		}
+
+		// A French visitor is offered the French article, not the English.
+		f := openWidgetAs(t, w, key, "", "", 0, "fr")
+		start(f, "f1", "/", 2)
+		f.turn(map[string]any{"type": "message", "client_id": "f2", "text": "fa@edge.example", "url": shop + "/"}, 1)
+		f.turn(map[string]any{"type": "button", "client_id": "f3", "step": "topic", "index": 0, "url": shop + "/"}, 1)
+		if _, said := f.turn(map[string]any{"type": "message", "client_id": "f4", "text": "Où est mon colis ?", "url": shop + "/"}, 1); len(said[0].Message.Bot.Articles) != 1 ||
+			said[0].Message.Bot.Articles[0].URL != "https://help.shop.example/fr/colis" {
+			t.Errorf("a French question: %+v", said[0].Message.Bot)
+		}
+
+		// A bot that ends; the visitor writes on: the team takes it.
+		e := openWidget(t, w, key, "", 0)
+		conv = start(e, "e1", "/bye", 1)
+		if c := w.admin.must(200, "GET", path("/conversations/%d", conv), nil); c.body["channel_label"] != "bots" {
+			t.Errorf("after the bot's end: %s, want still in bots", c.raw)
+		}
+		e.write("e2", "But I need help")
+		if h := handedOff(conv); h["reason"] != "visitor_wrote" {
+			t.Errorf("writing after the end: %v", h)
+		}
+		if got := botSaid(conv); len(got) != 1 {
+			t.Errorf("the bot said %v after its end", got)
+		}
+
+		// Given to someone by hand: taken from the bot, the bot silent after.
+		g := openWidget(t, w, key, "", 0)
+		conv = start(g, "g1", "/", 2)
+		_, bobID := userID(t, w, "bob")
+		w.ana.must(200, "PUT", path("/conversations/%d/assignee", conv), map[string]any{"user_id": bobID})
+		if c := w.admin.must(200, "GET", path("/conversations/%d", conv), nil); c.body["channel_label"] != "chat" || c.body["assignee"].(map[string]any)["name"] != "bob" {
+			t.Errorf("assigned by hand: %s", c.raw)
+		}
+		g.write("g2", "gi@edge.example")
+		if got := botSaid(conv); len(got) != 2 {
+			t.Errorf("the bot spoke after the chat was given to someone: %v", got)
+		}
+
+		// A bot chat put in the trash never times out into someone's hands.
+		tr := openWidget(t, w, key, "", 0)
+		conv = start(tr, "t1", "/", 2)
+		w.ana.must(200, "POST", path("/conversations/%d/trash", conv), nil)
+		if n, err := w.a.chat.BotTimeouts(context.Background(), parley.Now().Add(time.Hour)); err != nil || handedOff(conv) != nil {
+			t.Errorf("a trashed bot chat timed out: %d %v %v", n, err, handedOff(conv))
+		}
+	})
 }

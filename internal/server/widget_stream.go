@@ -53,7 +53,7 @@ type widgetFrame struct {
 	// Step and Index are a bot's choice: the step that offered it and,
 	// for a button, which.
 	Step  string `json:"step,omitempty"`
-	Index int    `json:"index,omitempty"`
+	Index *int   `json:"index,omitempty"`
 }
 
 type widgetOut struct {
@@ -472,7 +472,11 @@ func (s *Server) widgetSend(ctx context.Context, v *chat.Visitor, ch *parley.Cha
 	if f.Type == "message" {
 		m, _, err = v.Send(ctx, f.ClientID, f.Text, f.URL, f.Consent)
 	} else {
-		m, _, err = v.Choose(ctx, f.ClientID, f.URL, chat.Choice{Kind: f.Type, Step: f.Step, Button: f.Index})
+		index := -1 // a button frame without one names no button
+		if f.Index != nil {
+			index = *f.Index
+		}
+		m, _, err = v.Choose(ctx, f.ClientID, f.URL, chat.Choice{Kind: f.Type, Step: f.Step, Button: index})
 	}
 	return m, 0, err
 }

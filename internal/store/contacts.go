@@ -66,6 +66,32 @@ func (tx *Tx) insertEmail(ctx context.Context, contactID parley.ID, email string
 	return tx.wrap(err, "contact %d email", contactID)
 }
 
+// FillContact sets a contact's name or phone (field) to value as a chat
+// visitor gave it in inbox, unless a person set it: a name only replaces
+// one learnt from a message (or none), a phone only an empty one. Nothing
+// else of the contact is written.
+func (tx *Tx) FillContact(ctx context.Context, id parley.ID, field, value string, inbox parley.ID) error {
+	var name, phone string
+	var nameInbox *parley.ID
+	if err := tx.db.QueryRowContext(ctx, `SELECT name, name_inbox_id, phone FROM contacts WHERE id = $1`+tx.lock, id).Scan(&name, &nameInbox, &phone); err != nil {
+		return tx.notFound(err, "contact")
+	}
+	switch {
+	case field == "name" && (name == "" || nameInbox != nil):
+		if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, name_inbox_id = $3 WHERE id = $1`, id, value, inbox); err != nil {
+			return err
+		}
+		c, err := tx.Contact(ctx, id)
+		if err != nil {
+			return err
+		}
+		return tx.indexContact(ctx, c)
+	case field == "phone" && phone == "":
+		return tx.exec1(ctx, "contact", `UPDATE contacts SET phone = $2 WHERE id = $1`, id, value)
+	}
+	return nil
+}
+
 // SetContactDetail saves one detail of a contact that has no column of
 // its own (a company, a custom field a chat bot asked), or removes it when
 // value is empty. Only this writes details: saving a contact's other

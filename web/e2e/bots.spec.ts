@@ -134,15 +134,15 @@ test.describe('chat bots', () => {
     await added.getByLabel('Step name').fill('topic');
     await added.getByLabel('What the bot says').fill('What about?');
     await added.getByRole('textbox', { name: 'Button 1' }).fill('Billing');
-    await added.getByRole('combobox', { name: 'goes to' }).selectOption('topic');
+    await added.getByRole('combobox', { name: 'Button 1 goes to' }).selectOption('topic');
     await steps.nth(0).getByRole('combobox', { name: 'Then' }).selectOption('topic');
     await expect(steps.nth(3)).toContainText('Offers buttons: Billing → “topic”.');
     await expect(preview.getByText('What about?')).toBeVisible();
     await expect(preview.getByText('Billing')).toBeVisible();
     await form.getByRole('button', { name: 'Add a chat flow' }).click();
-    await expect(admin.getByText('A step of the bot never leads to a hand-off or an end')).toBeVisible();
+    await expect(admin.getByText('Step 1 of the bot never leads to a hand-off or an end')).toBeVisible();
 
-    await added.getByRole('combobox', { name: 'goes to' }).selectOption('people');
+    await added.getByRole('combobox', { name: 'Button 1 goes to' }).selectOption('people');
     await form.getByRole('button', { name: 'Add a chat flow' }).click();
     await expect(admin.getByRole('listitem', { name: 'With a bot' })).toBeVisible();
     const flows = await parley.api('GET', `/inboxes/${inbox.id}/chat-flows`);

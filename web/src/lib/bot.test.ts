@@ -38,6 +38,9 @@ describe('chat bots as their settings edit them', () => {
     expect(opening(b)).toEqual([{ text: 'Hi', buttons: [] }, { text: 'Which?', buttons: ['Sales'] }]);
     expect(opening(undefined)).toEqual([]);
     // A loop of messages stops rather than running on.
-    expect(opening({ steps: [{ id: 'a', kind: 'message', text: 'A', next: 'a' }] }).length).toBe(2);
+    expect(opening({ steps: [{ id: 'a', kind: 'message', text: 'A', next: 'a' }] })).toEqual([
+      { text: 'A', buttons: [] },
+      { text: 'A', buttons: [] },
+    ]);
   });
 });

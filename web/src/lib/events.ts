@@ -56,13 +56,14 @@ export function describe(item: TimelineItem, app: App): string {
     case 'bot.taken_over':
       return t('event.botTakenOver', { who });
     case 'bot.ended':
-      return d.reason === 'answered' ? t('event.botAnswered') : t('event.botEnded', { step: step(d.step) });
+      if (d.reason === 'answered') return t('event.botAnswered');
+      return d.step ? t('event.botEnded', { step: step(d.step) }) : t('event.botEndedAlone');
     default:
       return '';
   }
 }
 
-const botReasons = ['handoff', 'talk', 'timeout', 'no_articles', 'visitor_wrote', 'no_bot'];
+const botReasons = ['handoff', 'talk', 'timeout', 'no_articles', 'visitor_wrote', 'no_bot', 'retries', 'error'];
 
 const reasons = ['strategy', 'contact_owner', 'new_visitor', 'no_owner', 'no_candidates', 'no_one_available', 'at_capacity', 'unassigned'];
 const strategies: Record<string, Key> = {

@@ -67,5 +67,8 @@ export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Re
   // How long until it may succeed (a Retry-After in seconds), said in minutes.
   const wait = Number(response.headers?.get('Retry-After') ?? 0);
   const minutes = wait > 0 ? String(Math.max(1, Math.ceil(wait / 60))) : '';
-  throw new ApiError(response.status, explain(response.status, reason, field, { minutes }), field, detail, reason);
+  // A bot's step at fault, counted from one as the editor shows it.
+  const at = /^bot\.steps\[(\d+)\]/.exec(field ?? '');
+  const step = at ? String(Number(at[1]) + 1) : '';
+  throw new ApiError(response.status, explain(response.status, reason, field, { minutes, step }), field, detail, reason);
 }
