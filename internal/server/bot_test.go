@@ -416,7 +416,7 @@ func TestBotEdges(t *testing.T) {
 		}
 
 		v := openWidget(t, w, key, "", 0)
-		conv := start(v, "v1", "/", 2)
+		start(v, "v1", "/", 2)
 		v.turn(map[string]any{"type": "message", "client_id": "v2", "text": "vi@edge.example", "url": shop + "/"}, 1)
 		v.turn(map[string]any{"type": "button", "client_id": "v3", "step": "topic", "index": 0, "url": shop + "/"}, 1)
 		// The same button again (a second click): the bot has moved on, so
@@ -442,7 +442,7 @@ func TestBotEdges(t *testing.T) {
 		// "Answered" before any question changes nothing; a question no
 		// article answers hands off.
 		q := openWidget(t, w, key, "", 0)
-		conv = start(q, "q1", "/", 2)
+		conv := start(q, "q1", "/", 2)
 		q.turn(map[string]any{"type": "message", "client_id": "q2", "text": "qi@edge.example", "url": shop + "/"}, 1)
 		q.turn(map[string]any{"type": "button", "client_id": "q3", "step": "topic", "index": 0, "url": shop + "/"}, 1)
 		q.turn(map[string]any{"type": "answered", "client_id": "q4", "step": "kb", "url": shop + "/"}, 0)
