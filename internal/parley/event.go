@@ -63,6 +63,13 @@ const (
 	EventBotHandedOff        = "bot.handed_off"                // data: step, reason (handoff, talk, timeout, no_articles, visitor_wrote, no_bot), from (the step left, for talk and timeout): the bot gave the chat to the team
 	EventBotTakenOver        = "bot.taken_over"                // data: step: an agent took the chat from the bot
 	EventBotEnded            = "bot.ended"                     // data: step, reason (end, answered): the bot finished without a hand-off
+	EventPipelineChanged     = "pipeline.changed"              // data: pipeline_id, kind, name, change (created, updated, deleted)
+	EventTicketCreated       = "ticket.created"                // data: ticket_id, subject, pipeline_id, stage_id, stage
+	EventTicketUpdated       = "ticket.updated"                // data: ticket_id, fields (the names of what changed)
+	EventTicketStageChanged  = "ticket.stage_changed"          // data: ticket_id, subject, from_stage_id, from_stage, to_stage_id, to_stage, status
+	EventTicketLinked        = "ticket.linked"                 // data: ticket_id, subject: a conversation was linked to the ticket
+	EventTicketUnlinked      = "ticket.unlinked"               // data: ticket_id, subject
+	EventTicketDeleted       = "ticket.deleted"                // data: ticket_id, subject
 )
 
 // Event is one entry of the append-only log, ordered by Seq.

@@ -1,0 +1,187 @@
+package crm
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Pipelines (SPEC CRM-3) are ordered stages that tickets move through;
+// admins define them, everyone signed in reads them. A stage is open or
+// closed: a ticket reaching a closed stage is closed. A stage or pipeline
+// that holds tickets is never removed under them.
+
+// MaxStages bounds a pipeline's stages.
+const MaxStages = 20
+
+// Pipelines returns the pipelines of a kind, with their stages in order.
+func (s *Service) Pipelines(ctx context.Context, a parley.Actor, kind parley.PipelineKind) ([]parley.Pipeline, error) {
+	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	return s.store.Pipelines(ctx, kind)
+}
+
+// checkPipeline normalises a pipeline's name and stages, naming the field
+// at fault: a name, 1 to MaxStages stages with distinct names, at least
+// one open.
+func checkPipeline(p *parley.Pipeline) error {
+	p.Name = strings.TrimSpace(p.Name)
+	if p.Name == "" || len([]rune(p.Name)) > 100 {
+		return parley.Invalid("name", "is required, up to 100 characters")
+	}
+	if len(p.Stages) == 0 || len(p.Stages) > MaxStages {
+		return parley.Invalid("stages", "must have 1 to %d stages", MaxStages)
+	}
+	seen := map[string]bool{}
+	open := false
+	for i := range p.Stages {
+		st := &p.Stages[i]
+		st.Name = strings.TrimSpace(st.Name)
+		field := fmt.Sprintf("stages[%d].name", i)
+		if st.Name == "" || len([]rune(st.Name)) > 60 {
+			return parley.Invalid(field, "is required, up to 60 characters")
+		}
+		if seen[strings.ToLower(st.Name)] {
+			return parley.Invalid(field, "%q names two stages", st.Name).Because("stage_twice")
+		}
+		seen[strings.ToLower(st.Name)] = true
+		open = open || !st.Closed
+	}
+	if !open {
+		return parley.Invalid("stages", "need at least one open stage: where would a new ticket go?").Because("no_open_stage")
+	}
+	return nil
+}
+
+// CreatePipeline adds a pipeline (admins), last of its kind. A name its
+// kind already has is ECONFLICT.
+func (s *Service) CreatePipeline(ctx context.Context, a parley.Actor, p parley.Pipeline) (*parley.Pipeline, error) {
+	if err := auth.Admin(a); err != nil {
+		return nil, err
+	}
+	if p.Kind != parley.PipelineTickets && p.Kind != parley.PipelineDeals {
+		return nil, parley.Invalid("kind", "must be ticket or deal")
+	}
+	if err := checkPipeline(&p); err != nil {
+		return nil, err
+	}
+	for i := range p.Stages {
+		p.Stages[i].ID = 0
+	}
+	p.CreatedAt = s.now()
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreatePipeline(ctx, &p); err != nil {
+			return pipelineError(err, p.Name)
+		}
+		tx.Append(pipelineEvent(a, &p, "created", p.CreatedAt))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// UpdatePipeline renames a pipeline and sets its stages as listed
+// (admins): stages with an id are kept, renamed and reordered, new ones
+// added, missing ones removed — unless tickets are in them (ECONFLICT
+// naming the stage). A stage that becomes closed closes its tickets, one
+// that opens reopens them.
+func (s *Service) UpdatePipeline(ctx context.Context, a parley.Actor, id parley.ID, in parley.Pipeline) (*parley.Pipeline, error) {
+	if err := auth.Admin(a); err != nil {
+		return nil, err
+	}
+	if err := checkPipeline(&in); err != nil {
+		return nil, err
+	}
+	var out *parley.Pipeline
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := tx.Pipeline(ctx, id)
+		if err != nil {
+			return err
+		}
+		counts, err := tx.StageTickets(ctx, id)
+		if err != nil {
+			return err
+		}
+		listed := map[parley.ID]bool{}
+		for i, st := range in.Stages {
+			if st.ID == 0 {
+				continue
+			}
+			if p.Stage(st.ID) == nil {
+				return parley.Invalid(fmt.Sprintf("stages[%d].id", i), "is not a stage of this pipeline")
+			}
+			listed[st.ID] = true
+		}
+		for _, st := range p.Stages {
+			if !listed[st.ID] && counts[st.ID] > 0 {
+				return (&parley.Error{Code: parley.ECONFLICT, Field: "stages",
+					Message: fmt.Sprintf("stage %q holds %d tickets: move them first", st.Name, counts[st.ID])}).Because("stage_in_use")
+			}
+		}
+		now := s.now()
+		p.Name, p.Stages = in.Name, in.Stages
+		if err := tx.UpdatePipeline(ctx, p); err != nil {
+			return pipelineError(err, p.Name)
+		}
+		if err := tx.SyncTicketStatus(ctx, id, now); err != nil {
+			return err
+		}
+		tx.Append(pipelineEvent(a, p, "updated", now))
+		out = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeletePipeline removes a pipeline (admins); one that holds tickets is
+// ECONFLICT.
+func (s *Service) DeletePipeline(ctx context.Context, a parley.Actor, id parley.ID) error {
+	if err := auth.Admin(a); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := tx.Pipeline(ctx, id)
+		if err != nil {
+			return err
+		}
+		counts, err := tx.StageTickets(ctx, id)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, c := range counts {
+			n += c
+		}
+		if n > 0 {
+			return (&parley.Error{Code: parley.ECONFLICT, Message: fmt.Sprintf("pipeline %q holds %d tickets: move or delete them first", p.Name, n)}).Because("pipeline_in_use")
+		}
+		if err := tx.DeletePipeline(ctx, id); err != nil {
+			return err
+		}
+		tx.Append(pipelineEvent(a, p, "deleted", s.now()))
+		return nil
+	})
+}
+
+func pipelineEvent(a parley.Actor, p *parley.Pipeline, change string, at time.Time) parley.Event {
+	return parley.NewEvent(parley.EventPipelineChanged, a, at, map[string]any{"pipeline_id": p.ID, "kind": p.Kind, "name": p.Name, "change": change})
+}
+
+// pipelineError says a taken name as the conflict it is.
+func pipelineError(err error, name string) error {
+	if parley.ErrorCode(err) == parley.ECONFLICT {
+		return (&parley.Error{Code: parley.ECONFLICT, Field: "name", Message: fmt.Sprintf("a pipeline is already named %q", name)}).Because("pipeline_name_taken")
+	}
+	return err
+}

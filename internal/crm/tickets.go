@@ -1,0 +1,401 @@
+package crm
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Tickets (SPEC CRM-3, CRM-2) track a customer's request through a
+// pipeline. Who may see one follows from what it is linked to (record):
+// a ticket linked to conversations is seen by those who may read one of
+// them, one linked to none by everyone signed in; viewers read, the
+// others edit. Every change is an event in the timeline of each linked
+// conversation (or, linked to none, the organisation's).
+
+// TicketInput is a new ticket.
+type TicketInput struct {
+	Subject     string
+	Description string
+	// PipelineID 0 is the first ticket pipeline; StageID 0 its first open
+	// stage.
+	PipelineID      parley.ID
+	StageID         parley.ID
+	Priority        string // default normal
+	OwnerID         *parley.ID
+	ContactID       *parley.ID // nil: the first conversation's contact
+	ConversationIDs []parley.ID
+}
+
+// TicketPatch changes some of a ticket's fields; nil leaves one as it is.
+// OwnerID 0 takes the owner away.
+type TicketPatch struct {
+	Subject, Description, Priority *string
+	PipelineID, StageID            *parley.ID
+	OwnerID                        *parley.ID
+}
+
+// record checks that a may do p to a ticket linked to conversationIDs.
+// What a may not read is ENOTFOUND, exactly as what does not exist.
+func record(ctx context.Context, m auth.Memberships, a parley.Actor, conversationIDs []parley.ID, p auth.Perm) error {
+	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
+		return parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	if len(conversationIDs) == 0 {
+		if p == auth.Act {
+			return auth.Author(a)
+		}
+		return nil
+	}
+	err := auth.Contact(ctx, m, a, conversationIDs, p)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return parley.NotFound("ticket")
+	}
+	return err
+}
+
+// CreateTicket opens a ticket, linked to conversations the actor may act
+// in and to a contact (by default the first conversation's).
+func (s *Service) CreateTicket(ctx context.Context, a parley.Actor, in TicketInput) (*parley.Ticket, error) {
+	if err := auth.Author(a); err != nil {
+		return nil, err
+	}
+	t := &parley.Ticket{Subject: strings.TrimSpace(in.Subject), Description: in.Description, Priority: in.Priority, OwnerID: in.OwnerID, ContactID: in.ContactID}
+	if err := checkTicket(t); err != nil {
+		return nil, err
+	}
+	if len(in.ConversationIDs) > 20 {
+		return nil, parley.Invalid("conversation_ids", "links at most 20 conversations")
+	}
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		for i, id := range in.ConversationIDs {
+			c, err := auth.Conversation(ctx, tx, a, id, auth.Act)
+			if err != nil {
+				if parley.ErrorCode(err) == parley.ENOTFOUND {
+					return parley.Invalid(fmt.Sprintf("conversation_ids[%d]", i), "no such conversation")
+				}
+				return err
+			}
+			if !slices.Contains(t.ConversationIDs, id) {
+				t.ConversationIDs = append(t.ConversationIDs, id)
+			}
+			if t.ContactID == nil && i == 0 {
+				t.ContactID = c.ContactID
+			}
+		}
+		p, err := s.ticketPipeline(ctx, tx, in.PipelineID)
+		if err != nil {
+			return err
+		}
+		if err := place(t, p, in.StageID); err != nil {
+			return err
+		}
+		if err := s.checkPeople(ctx, tx, a, t); err != nil {
+			return err
+		}
+		now := s.now()
+		t.CreatedAt, t.UpdatedAt = now, now
+		if err := tx.CreateTicket(ctx, t); err != nil {
+			return err
+		}
+		return ticketEvent(ctx, tx, a, t, parley.EventTicketCreated, now, map[string]any{
+			"ticket_id": t.ID, "subject": t.Subject, "pipeline_id": t.PipelineID, "stage_id": t.StageID, "stage": p.Stage(t.StageID).Name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// ticketPipeline returns a ticket pipeline, the first one for id 0; a
+// deal pipeline's id, or none, is EINVALID naming pipeline_id.
+func (s *Service) ticketPipeline(ctx context.Context, tx *store.Tx, id parley.ID) (*parley.Pipeline, error) {
+	if id == 0 {
+		ps, err := tx.Pipelines(ctx, parley.PipelineTickets)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) == 0 {
+			return nil, parley.Invalid("pipeline_id", "there is no ticket pipeline yet: an admin adds one in Settings").Because("no_pipeline")
+		}
+		return &ps[0], nil
+	}
+	p, err := tx.Pipeline(ctx, id)
+	if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && p.Kind != parley.PipelineTickets {
+		return nil, parley.Invalid("pipeline_id", "is not a ticket pipeline")
+	}
+	return p, err
+}
+
+// place puts t in a stage of p (its first open one for 0), its status the
+// stage's kind.
+func place(t *parley.Ticket, p *parley.Pipeline, stageID parley.ID) error {
+	if stageID == 0 {
+		for _, st := range p.Stages {
+			if !st.Closed {
+				stageID = st.ID
+				break
+			}
+		}
+	}
+	st := p.Stage(stageID)
+	if st == nil {
+		return parley.Invalid("stage_id", "is not a stage of the pipeline")
+	}
+	t.PipelineID, t.StageID, t.Status = p.ID, st.ID, parley.StatusOpen
+	if st.Closed {
+		t.Status = parley.StatusClosed
+	}
+	return nil
+}
+
+// checkTicket normalises what a ticket says of itself.
+func checkTicket(t *parley.Ticket) error {
+	t.Subject = strings.TrimSpace(t.Subject)
+	if t.Priority == "" {
+		t.Priority = "normal"
+	}
+	switch {
+	case t.Subject == "" || len([]rune(t.Subject)) > 300:
+		return parley.Invalid("subject", "is required, up to 300 characters")
+	case len(t.Description) > 20_000:
+		return parley.Invalid("description", "is longer than 20,000 bytes")
+	case !slices.Contains(parley.Priorities, t.Priority):
+		return parley.Invalid("priority", "must be low, normal, high or urgent")
+	}
+	return nil
+}
+
+// checkPeople checks a ticket's owner (an active teammate who is no
+// viewer) and contact (one the actor may see).
+func (s *Service) checkPeople(ctx context.Context, tx *store.Tx, a parley.Actor, t *parley.Ticket) error {
+	if t.OwnerID != nil {
+		u, err := tx.User(ctx, *t.OwnerID)
+		if err != nil || !u.Active() || u.Role == parley.RoleViewer {
+			return parley.Invalid("owner_id", "must be an active teammate who is not a viewer")
+		}
+	}
+	if t.ContactID != nil {
+		if _, err := tx.Contact(ctx, *t.ContactID); err != nil {
+			return parley.Invalid("contact_id", "no such contact")
+		}
+		convs, err := tx.ContactConversationIDs(ctx, *t.ContactID, "")
+		if err != nil {
+			return err
+		}
+		if len(convs) > 0 && auth.Contact(ctx, tx, a, convs, auth.Read) != nil {
+			return parley.Invalid("contact_id", "no such contact")
+		}
+	}
+	return nil
+}
+
+// Ticket returns a ticket the actor may see.
+func (s *Service) Ticket(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Ticket, error) {
+	t, err := s.store.Ticket(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := record(ctx, s.store, a, t.ConversationIDs, auth.Read); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Tickets returns the tickets f chooses that the actor may see, most
+// recently changed first.
+func (s *Service) Tickets(ctx context.Context, a parley.Actor, f store.TicketFilter) ([]parley.Ticket, error) {
+	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	f.Readable = nil
+	if auth.Admin(a) != nil {
+		ids, err := auth.ReadableInboxIDs(ctx, s.store, a)
+		if err != nil {
+			return nil, err
+		}
+		f.Readable = &ids
+	}
+	return s.store.Tickets(ctx, f)
+}
+
+// UpdateTicket changes a ticket the actor may act on: its words,
+// priority, owner, or stage (its status following the stage's kind;
+// another pipeline with a stage of it).
+func (s *Service) UpdateTicket(ctx context.Context, a parley.Actor, id parley.ID, p TicketPatch) (*parley.Ticket, error) {
+	var out *parley.Ticket
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		t, err := tx.Ticket(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := record(ctx, tx, a, t.ConversationIDs, auth.Act); err != nil {
+			return err
+		}
+		was := *t
+		var fields []string
+		set := func(name string, to *string, from *string) {
+			if from != nil && *from != *to {
+				*to = *from
+				fields = append(fields, name)
+			}
+		}
+		set("subject", &t.Subject, p.Subject)
+		set("description", &t.Description, p.Description)
+		set("priority", &t.Priority, p.Priority)
+		if p.OwnerID != nil {
+			var owner *parley.ID
+			if *p.OwnerID != 0 {
+				owner = p.OwnerID
+			}
+			if !sameID(owner, t.OwnerID) {
+				t.OwnerID = owner
+				fields = append(fields, "owner_id")
+			}
+		}
+		if err := checkTicket(t); err != nil {
+			return err
+		}
+		if err := s.checkPeople(ctx, tx, a, t); err != nil {
+			return err
+		}
+		var from, to *parley.Pipeline
+		if p.PipelineID != nil || p.StageID != nil {
+			pipeline, stage := t.PipelineID, parley.ID(0)
+			if p.PipelineID != nil {
+				pipeline = *p.PipelineID
+			}
+			if p.StageID != nil {
+				stage = *p.StageID
+			}
+			if to, err = s.ticketPipeline(ctx, tx, pipeline); err != nil {
+				return err
+			}
+			if err := place(t, to, stage); err != nil {
+				return err
+			}
+			if from, err = tx.Pipeline(ctx, was.PipelineID); err != nil {
+				return err
+			}
+		}
+		moved := t.StageID != was.StageID
+		if len(fields) == 0 && !moved {
+			out = t
+			return nil
+		}
+		now := s.now()
+		t.UpdatedAt = now
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		if len(fields) > 0 {
+			if err := ticketEvent(ctx, tx, a, t, parley.EventTicketUpdated, now, map[string]any{"ticket_id": t.ID, "subject": t.Subject, "fields": fields}); err != nil {
+				return err
+			}
+		}
+		if moved {
+			if err := ticketEvent(ctx, tx, a, t, parley.EventTicketStageChanged, now, map[string]any{"ticket_id": t.ID, "subject": t.Subject,
+				"from_stage_id": was.StageID, "from_stage": from.Stage(was.StageID).Name, "to_stage_id": t.StageID, "to_stage": to.Stage(t.StageID).Name,
+				"status": t.Status}); err != nil {
+				return err
+			}
+		}
+		out = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteTicket removes a ticket the actor may act on; its conversations
+// stay.
+func (s *Service) DeleteTicket(ctx context.Context, a parley.Actor, id parley.ID) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		t, err := tx.Ticket(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := record(ctx, tx, a, t.ConversationIDs, auth.Act); err != nil {
+			return err
+		}
+		if err := tx.DeleteTicket(ctx, id); err != nil {
+			return err
+		}
+		return ticketEvent(ctx, tx, a, t, parley.EventTicketDeleted, s.now(), map[string]any{"ticket_id": t.ID, "subject": t.Subject})
+	})
+}
+
+// LinkTicket links a ticket and a conversation the actor may act in both
+// (link true), or unlinks them.
+func (s *Service) LinkTicket(ctx context.Context, a parley.Actor, ticketID, conversationID parley.ID, link bool) (*parley.Ticket, error) {
+	var out *parley.Ticket
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		t, err := tx.Ticket(ctx, ticketID)
+		if err != nil {
+			return err
+		}
+		if err := record(ctx, tx, a, t.ConversationIDs, auth.Act); err != nil {
+			return err
+		}
+		c, err := auth.Conversation(ctx, tx, a, conversationID, auth.Act)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		linked := slices.Contains(t.ConversationIDs, c.ID)
+		data := map[string]any{"ticket_id": t.ID, "subject": t.Subject}
+		switch {
+		case link && !linked:
+			if err := tx.LinkTicket(ctx, t.ID, c.ID); err != nil {
+				return err
+			}
+			t.ConversationIDs = append(t.ConversationIDs, c.ID)
+			tx.Append(parley.NewEvent(parley.EventTicketLinked, a, now, data).In(c))
+		case !link && linked:
+			if err := tx.UnlinkTicket(ctx, t.ID, c.ID); err != nil {
+				return err
+			}
+			t.ConversationIDs = slices.DeleteFunc(t.ConversationIDs, func(id parley.ID) bool { return id == c.ID })
+			tx.Append(parley.NewEvent(parley.EventTicketUnlinked, a, now, data).In(c))
+		}
+		out = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ticketEvent appends an event of t to the timeline of each conversation
+// it is linked to, or, linked to none, to the organisation's.
+func ticketEvent(ctx context.Context, tx *store.Tx, a parley.Actor, t *parley.Ticket, typ string, at time.Time, data map[string]any) error {
+	e := parley.NewEvent(typ, a, at, data)
+	if len(t.ConversationIDs) == 0 {
+		tx.Append(e)
+		return nil
+	}
+	for _, id := range t.ConversationIDs {
+		c, err := tx.Conversation(ctx, id)
+		if err != nil {
+			return err
+		}
+		tx.Append(e.In(c))
+	}
+	return nil
+}
+
+func sameID(a, b *parley.ID) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}

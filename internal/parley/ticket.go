@@ -1,0 +1,63 @@
+package parley
+
+import "time"
+
+// PipelineKind is what a pipeline holds (SPEC CRM-3).
+type PipelineKind string
+
+// Pipeline kinds.
+const (
+	PipelineTickets PipelineKind = "ticket"
+	PipelineDeals   PipelineKind = "deal"
+)
+
+// Pipeline is an ordered set of stages that tickets (or deals) move
+// through; admins define them.
+type Pipeline struct {
+	ID        ID
+	Kind      PipelineKind
+	Name      string
+	Position  int
+	Stages    []Stage // in order
+	CreatedAt time.Time
+}
+
+// Stage is one step of a pipeline. A closed stage closes what reaches it
+// (a ticket's status follows its stage's kind).
+type Stage struct {
+	ID         ID
+	PipelineID ID
+	Name       string
+	Position   int
+	Closed     bool
+}
+
+// Stage returns the pipeline's stage with id, or nil.
+func (p *Pipeline) Stage(id ID) *Stage {
+	for i := range p.Stages {
+		if p.Stages[i].ID == id {
+			return &p.Stages[i]
+		}
+	}
+	return nil
+}
+
+// Ticket priorities, lowest first.
+var Priorities = []string{"low", "normal", "high", "urgent"}
+
+// Ticket is a customer's request tracked through a pipeline (SPEC CRM-3),
+// linked to a contact and to the conversations about it.
+type Ticket struct {
+	ID              ID
+	Subject         string
+	Description     string
+	PipelineID      ID
+	StageID         ID
+	Status          Status // open or closed, as its stage is
+	Priority        string
+	OwnerID         *ID
+	ContactID       *ID
+	ConversationIDs []ID
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
