@@ -128,6 +128,19 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "listContactListsOf", "GET", "/api/v1/contacts/{id}/lists", member, s.contactListsOf)
 
 	// Contact lists.
+	// Pipelines and tickets (SPEC CRM-3): admins define pipelines; who
+	// sees a ticket follows from its conversations (checked in crm).
+	op(api, s, "listPipelines", "GET", "/api/v1/pipelines", signedIn, s.listPipelines)
+	op(api, s, "createPipeline", "POST", "/api/v1/pipelines", admin, s.createPipeline, created)
+	op(api, s, "updatePipeline", "PUT", "/api/v1/pipelines/{id}", admin, s.updatePipeline)
+	op(api, s, "deletePipeline", "DELETE", "/api/v1/pipelines/{id}", admin, s.deletePipeline, noContent)
+	op(api, s, "listTickets", "GET", "/api/v1/tickets", member, s.listTickets)
+	op(api, s, "createTicket", "POST", "/api/v1/tickets", member, s.createTicket, created)
+	op(api, s, "getTicket", "GET", "/api/v1/tickets/{id}", member, s.getTicket)
+	op(api, s, "updateTicket", "PATCH", "/api/v1/tickets/{id}", member, s.updateTicket)
+	op(api, s, "deleteTicket", "DELETE", "/api/v1/tickets/{id}", member, s.deleteTicket, noContent)
+	op(api, s, "linkTicket", "PUT", "/api/v1/tickets/{id}/conversations/{conversation_id}", member, s.linkTicket)
+	op(api, s, "unlinkTicket", "DELETE", "/api/v1/tickets/{id}/conversations/{conversation_id}", member, s.unlinkTicket)
 	op(api, s, "listContactLists", "GET", "/api/v1/contact-lists", signedIn, s.listContactLists)
 	op(api, s, "createContactList", "POST", "/api/v1/contact-lists", admin, s.createContactList, created)
 	op(api, s, "updateContactList", "PATCH", "/api/v1/contact-lists/{id}", admin, s.renameContactList)
