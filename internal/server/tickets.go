@@ -15,16 +15,30 @@ import (
 // linked to (crm.record).
 
 type stageJSON struct {
-	ID     parley.ID `json:"id,omitempty" required:"false" doc:"Absent for a new stage."`
-	Name   string    `json:"name" maxLength:"60"`
-	Closed bool      `json:"closed" required:"false" doc:"A closed stage closes the tickets that reach it."`
+	ID     parley.ID `json:"id"`
+	Name   string    `json:"name"`
+	Closed bool      `json:"closed" doc:"A closed stage closes the tickets that reach it."`
 }
 
 type pipelineJSON struct {
-	ID     parley.ID           `json:"id" readOnly:"true"`
+	ID     parley.ID           `json:"id"`
+	Kind   parley.PipelineKind `json:"kind" enum:"ticket,deal"`
+	Name   string              `json:"name"`
+	Stages []stageJSON         `json:"stages"`
+}
+
+// pipelineBody is a pipeline as written: its stages in order, each kept
+// by its id or new without one.
+type pipelineBody struct {
 	Kind   parley.PipelineKind `json:"kind" enum:"ticket,deal"`
 	Name   string              `json:"name" maxLength:"100"`
-	Stages []stageJSON         `json:"stages" maxItems:"20"`
+	Stages []stageBody         `json:"stages" maxItems:"20"`
+}
+
+type stageBody struct {
+	ID     parley.ID `json:"id,omitempty" doc:"A stage to keep; absent for a new one."`
+	Name   string    `json:"name" maxLength:"60"`
+	Closed bool      `json:"closed,omitempty" doc:"A closed stage closes the tickets that reach it."`
 }
 
 func pipelineView(p *parley.Pipeline) pipelineJSON {
@@ -35,7 +49,7 @@ func pipelineView(p *parley.Pipeline) pipelineJSON {
 	return out
 }
 
-func (in pipelineJSON) pipeline() parley.Pipeline {
+func (in pipelineBody) pipeline() parley.Pipeline {
 	p := parley.Pipeline{Kind: in.Kind, Name: in.Name}
 	for _, st := range in.Stages {
 		p.Stages = append(p.Stages, parley.Stage{ID: st.ID, Name: st.Name, Closed: st.Closed})
@@ -60,7 +74,7 @@ func (s *Server) listPipelines(ctx context.Context, a parley.Actor, in *pipeline
 }
 
 type pipelineInput struct {
-	Body pipelineJSON
+	Body pipelineBody
 }
 
 func (s *Server) createPipeline(ctx context.Context, a parley.Actor, in *pipelineInput) (*body[pipelineJSON], error) {
@@ -73,7 +87,7 @@ func (s *Server) createPipeline(ctx context.Context, a parley.Actor, in *pipelin
 
 type updatePipelineInput struct {
 	ID   parley.ID `path:"id"`
-	Body pipelineJSON
+	Body pipelineBody
 }
 
 // updatePipeline renames a pipeline and sets its stages as listed: a

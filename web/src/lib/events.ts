@@ -49,6 +49,18 @@ export function describe(item: TimelineItem, app: App): string {
       return t('event.deliveryFailed', { reason: t(deliveryError(d.code)) });
     case 'conversation.routed':
       return routed(d, person, team);
+    case 'ticket.created':
+      return t('event.ticketCreated', { who, subject: String(d.subject ?? ''), stage: String(d.stage ?? '') });
+    case 'ticket.stage_changed':
+      return t('event.ticketMoved', { who, subject: String(d.subject ?? ''), from: String(d.from_stage ?? ''), to: String(d.to_stage ?? '') });
+    case 'ticket.updated':
+      return t('event.ticketUpdated', { who, subject: String(d.subject ?? '') });
+    case 'ticket.linked':
+      return t('event.ticketLinked', { who, subject: String(d.subject ?? '') });
+    case 'ticket.unlinked':
+      return t('event.ticketUnlinked', { who, subject: String(d.subject ?? '') });
+    case 'ticket.deleted':
+      return t('event.ticketDeleted', { who, subject: String(d.subject ?? '') });
     case 'bot.handed_off': {
       const why = botReasons.includes(String(d.reason)) ? String(d.reason) : 'handoff';
       return t('event.botHandedOff', { step: step(d.step), why: t(`bot.why.${why}` as Key, { from: step(d.from) }) });

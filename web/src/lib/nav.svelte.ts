@@ -1,6 +1,6 @@
 // Where the agent is, mirrored in the address bar so reload and the back
 // button work: /inbox/<all|id>/<view>[/c/<conversation>][?q=…&status=…],
-// /settings/<section>.
+// /settings/<section>, /tickets[/<pipeline>] (the pipeline's id in section).
 
 export type Filters = {
   status?: 'open' | 'closed';
@@ -14,7 +14,7 @@ export type Filters = {
 };
 
 export type Place = {
-  page: 'inbox' | 'settings';
+  page: 'inbox' | 'settings' | 'tickets';
   inbox: number | null;
   view: string;
   conversation: number | null;
@@ -34,6 +34,11 @@ export function parse(pathname: string, search: string): Place {
   if (parts[0] === 'settings') {
     p.page = 'settings';
     p.section = parts[1] ?? 'profile';
+    return p;
+  }
+  if (parts[0] === 'tickets') {
+    p.page = 'tickets';
+    p.section = /^\d+$/.test(parts[1] ?? '') ? parts[1] : '';
     return p;
   }
   if (parts[0] === 'inbox') {
@@ -58,6 +63,7 @@ export function parse(pathname: string, search: string): Place {
 /** href writes a place as a path and query string. */
 export function href(p: Place): string {
   if (p.page === 'settings') return `/settings/${p.section || 'profile'}`;
+  if (p.page === 'tickets') return p.section ? `/tickets/${p.section}` : '/tickets';
   let path = `/inbox/${p.inbox ?? 'all'}/${encodeURIComponent(p.view)}`;
   if (p.conversation) path += `/c/${p.conversation}`;
   const qs = new URLSearchParams();

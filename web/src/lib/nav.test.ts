@@ -10,12 +10,15 @@ describe('places and addresses', () => {
     ['/inbox/x/open/c/abc', '', { inbox: null, conversation: null }],
     ['/settings/inboxes', '', { page: 'settings', section: 'inboxes' }],
     ['/settings', '', { page: 'settings', section: 'profile' }],
+    ['/tickets', '', { page: 'tickets', section: '' }],
+    ['/tickets/4', '', { page: 'tickets', section: '4' }],
+    ['/tickets/x', '', { page: 'tickets', section: '' }],
   ])('%s%s', (path, search, want) => {
     expect(parse(path, search)).toMatchObject(want);
   });
 
   it('writes what it reads', () => {
-    for (const url of ['/inbox/all/open', '/inbox/3/channel%3Achat/c/9?q=late+parcel&status=closed&sort=oldest', '/inbox/all/closed?q=refund&in=view', '/settings/people']) {
+    for (const url of ['/inbox/all/open', '/inbox/3/channel%3Achat/c/9?q=late+parcel&status=closed&sort=oldest', '/inbox/all/closed?q=refund&in=view', '/settings/people', '/tickets', '/tickets/7']) {
       const [path, search = ''] = url.split('?');
       expect(href(parse(path, search ? `?${search}` : ''))).toBe(url);
     }

@@ -1,0 +1,95 @@
+import { test, expect, signIn } from './fixtures';
+
+// Tickets (SPEC CRM-2, CRM-3): an admin defines a pipeline; an agent opens
+// a ticket from a conversation's sidebar, sees it there and in the
+// timeline, and moves it to a closing stage, with an undo.
+test.describe('tickets', () => {
+  test('an admin defines a pipeline; an agent opens a ticket from a conversation and moves it across stages', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Ticket desk');
+    await parley.push(inbox.channel, { email: 'tia@client.test', name: 'Tia Client' }, 'My order 77 never came.', 'Order 77 missing');
+    const admin = await signIn(browser, parley, await parley.user('Ada Pipes', 'admin'));
+    await admin.goto('/settings/pipelines');
+    await admin.getByRole('button', { name: 'Add a pipeline' }).click();
+    const form = admin.getByRole('form', { name: 'Add a pipeline' });
+    const pipeline = `Support ${Date.now()}`;
+    await form.getByLabel('Name', { exact: true }).fill(pipeline);
+    // New and Done are there to start from; a stage in the middle.
+    await expect(form.getByRole('textbox', { name: 'Stage 1' })).toHaveValue('New');
+    await form.getByRole('button', { name: 'Add a stage' }).click();
+    await form.getByRole('textbox', { name: 'Stage 3' }).fill('Waiting on customer');
+    await form.getByRole('button', { name: 'Move Waiting on customer up' }).click();
+    await expect(form.getByRole('textbox', { name: 'Stage 2' })).toHaveValue('Waiting on customer');
+    await form.getByRole('button', { name: 'Add a pipeline' }).click();
+    const row = admin.getByRole('listitem', { name: pipeline });
+    await expect(row).toContainText('New → Waiting on customer → Done');
+
+    const agent = await signIn(browser, parley, await parley.user('Tom Tickets'));
+    await agent.goto('/');
+    await agent.getByRole('link', { name: /Order 77 missing/ }).first().click();
+    const tickets = agent.getByRole('region', { name: 'Tickets' });
+    await expect(tickets.getByText('No ticket for this conversation.')).toBeVisible();
+    await tickets.getByRole('button', { name: 'New ticket' }).click();
+    const create = tickets.getByRole('form', { name: 'New ticket' });
+    await expect(create.getByLabel('Subject')).toHaveValue('Order 77 missing');
+    const pipelines = create.getByRole('combobox', { name: 'Pipeline' });
+    if (await pipelines.count()) await pipelines.selectOption({ label: pipeline });
+    await create.getByRole('combobox', { name: 'Priority' }).selectOption('high');
+    await create.getByRole('button', { name: 'Create the ticket' }).click();
+    const card = tickets.getByRole('listitem', { name: 'Order 77 missing' });
+    await expect(card).toContainText('High priority');
+    await expect(card.getByRole('combobox', { name: 'Stage of Order 77 missing' })).toHaveValue(/\d+/);
+    const thread = agent.getByRole('region', { name: 'Conversation' });
+    await expect(thread.getByText('Tom Tickets created the ticket “Order 77 missing” in New')).toBeVisible();
+
+    await card.getByRole('combobox', { name: 'Stage of Order 77 missing' }).selectOption({ label: 'Done' });
+    await expect(card).toContainText('Closed');
+    await expect(thread.getByText('Tom Tickets moved the ticket “Order 77 missing” from New to Done')).toBeVisible();
+    // Undo puts it back where it was.
+    await agent.getByRole('button', { name: 'Undo' }).dispatchEvent('click');
+    await expect(card).toContainText('Open');
+    await expect(card.getByRole('combobox', { name: 'Stage of Order 77 missing' })).toHaveValue(String(await stageID(parley, pipeline, 'New')));
+
+    // A pipeline holding a ticket is not deleted: the admin is told why.
+    await admin.reload();
+    await admin.getByRole('button', { name: `Delete ${pipeline}` }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: `Delete ${pipeline}` }).click();
+    await expect(admin.getByText('This pipeline still holds tickets')).toBeVisible();
+  });
+
+  test('the board: a column per stage; a ticket moves by mouse and by keyboard, and back with undo', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Board desk');
+    const pushed = await parley.push(inbox.channel, { email: 'bo@client.test', name: 'Bo Client' }, 'The invoice is wrong.', 'Invoice wrong');
+    const name = `Billing ${Date.now()}`;
+    const p = await parley.api('POST', '/pipelines', { kind: 'ticket', name, stages: [{ name: 'To do' }, { name: 'Doing' }, { name: 'Fixed', closed: true }] });
+    const agent = await parley.user('Bea Board');
+    await parley.api('POST', '/tickets', { subject: 'Invoice 12 wrong', pipeline_id: p.id, conversation_ids: [pushed.conversation_id] });
+    const page = await signIn(browser, parley, agent);
+    await page.getByRole('link', { name: 'Tickets' }).click();
+    await page.getByRole('combobox', { name: 'Pipeline' }).selectOption({ label: name });
+    await expect(page).toHaveURL(new RegExp(`/tickets/${p.id}$`));
+    const column = (stage: string) => page.getByRole('list', { name: new RegExp(`^${stage}:`) });
+    const card = page.getByRole('button', { name: /^Invoice 12 wrong, in/ });
+    await expect(column('To do')).toContainText('Invoice 12 wrong');
+
+    await card.dragTo(column('Doing'));
+    await expect(column('Doing')).toContainText('Invoice 12 wrong');
+    await expect(card).toHaveAccessibleName('Invoice 12 wrong, in Doing');
+    await card.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(column('Fixed')).toContainText('Invoice 12 wrong');
+    await expect(page.getByRole('status').filter({ hasText: '“Invoice 12 wrong” moved to Fixed.' }).first()).toBeAttached();
+    const stored = await parley.api('GET', `/tickets?pipeline_id=${p.id}`);
+    expect(stored.items[0].status).toBe('closed');
+    await page.getByRole('group').filter({ hasText: 'moved to Fixed' }).getByRole('button', { name: 'Undo' }).dispatchEvent('click');
+    await expect(column('Doing')).toContainText('Invoice 12 wrong');
+    // A ticket opens its conversation.
+    await card.click();
+    await expect(page.getByRole('region', { name: 'Conversation' }).getByText('The invoice is wrong.')).toBeVisible();
+  });
+});
+
+async function stageID(parley: { api: (m: string, p: string) => Promise<any> }, pipeline: string, stage: string): Promise<number> {
+  const ps = await parley.api('GET', '/pipelines?kind=ticket');
+  const p = ps.items.find((x: { name: string }) => x.name === pipeline);
+  return p.stages.find((s: { name: string }) => s.name === stage).id;
+}
