@@ -183,7 +183,7 @@ test('a delivery failure is told in French, its detail at hand', async ({ browse
 });
 
 // The bot editor (SPEC CHT-14), every kind of step shown, in French.
-test('the bot editor speaks French', async ({ browser, parley }) => {
+test('the bot editor, ticket pipelines and the board speak French', async ({ browser, parley }) => {
   const inbox = await parley.inbox('Robots');
   await parley.api('POST', `/inboxes/${inbox.id}/channels`, { kind: 'chat', name: 'Discussion', config: { allowed_origins: ['https://boutique.example'] } });
   const page = await signIn(browser, parley, await parley.user('Bruno Bot', 'admin'), 'fr-FR');
@@ -200,4 +200,16 @@ test('the bot editor speaks French', async ({ browser, parley }) => {
   await expect(form.getByText('Sans réponse pendant 5 min')).toBeVisible();
   expect(await untranslated(page)).toEqual([]);
   await shot(page, 'fr-bot-editor');
+
+  // Ticket pipelines and the board.
+  const pipeline = await parley.api('POST', '/pipelines', { kind: 'ticket', name: 'Assistance', stages: [{ name: 'Nouveau' }, { name: 'Résolu', closed: true }] });
+  await parley.api('POST', '/tickets', { subject: 'Colis perdu', pipeline_id: pipeline.id, priority: 'urgent' });
+  await page.goto('/settings/pipelines');
+  await page.getByRole('button', { name: 'Ajouter un pipeline' }).click();
+  await expect(page.getByRole('form', { name: 'Ajouter un pipeline' })).toBeVisible();
+  expect(await untranslated(page)).toEqual([]);
+  await page.goto(`/tickets/${pipeline.id}`);
+  await expect(page.getByRole('button', { name: 'Colis perdu, à l’étape Nouveau' })).toBeVisible();
+  expect(await untranslated(page)).toEqual([]);
+  await shot(page, 'fr-ticket-board');
 });

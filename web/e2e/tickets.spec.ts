@@ -1,4 +1,4 @@
-import { test, expect, signIn } from './fixtures';
+import { test, expect, signIn, shot } from './fixtures';
 
 // Tickets (SPEC CRM-2, CRM-3): an admin defines a pipeline; an agent opens
 // a ticket from a conversation's sidebar, sees it there and in the
@@ -40,6 +40,7 @@ test.describe('tickets', () => {
     await expect(card.getByRole('combobox', { name: 'Stage of Order 77 missing' })).toHaveValue(/\d+/);
     const thread = agent.getByRole('region', { name: 'Conversation' });
     await expect(thread.getByText('Tom Tickets created the ticket “Order 77 missing” in New')).toBeVisible();
+    await shot(agent, 'ticket-sidebar');
 
     await card.getByRole('combobox', { name: 'Stage of Order 77 missing' }).selectOption({ label: 'Done' });
     await expect(card).toContainText('Closed');
@@ -77,6 +78,10 @@ test.describe('tickets', () => {
     await card.focus();
     await page.keyboard.press('ArrowRight');
     await expect(column('Fixed')).toContainText('Invoice 12 wrong');
+    await shot(page, 'ticket-board');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await shot(page, 'ticket-board-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await expect(page.getByRole('status').filter({ hasText: '“Invoice 12 wrong” moved to Fixed.' }).first()).toBeAttached();
     const stored = await parley.api('GET', `/tickets?pipeline_id=${p.id}`);
     expect(stored.items[0].status).toBe('closed');
