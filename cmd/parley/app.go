@@ -110,6 +110,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 	a.consumers.Add(routing.Consumer(now))
 	a.consumers.Add(notify.Consumer(now, cfg.NotifyMailDelay))
 	a.consumers.Add(chat.TranscriptConsumer(now, cfg.MailDomain))
+	a.consumers.Add(crm.Consumer(now))
 	queue.Handle(notify.JobMail, notify.MailJob(st, cfg.BaseURL, now))
 	st.SetOnEvents(a.committed)
 	return a, nil

@@ -120,7 +120,17 @@ func (s *Service) UpdatePipeline(ctx context.Context, a parley.Actor, id parley.
 			}
 			listed[st.ID] = true
 		}
+		channels, err := tx.ChannelTicketsOf(ctx, id)
+		if err != nil {
+			return err
+		}
 		for _, st := range p.Stages {
+			for _, c := range channels {
+				if !listed[st.ID] && c.StageID == st.ID {
+					return (&parley.Error{Code: parley.ECONFLICT, Field: "stages",
+						Message: fmt.Sprintf("a channel opens its tickets in stage %q: change it first", st.Name)}).Because("stage_in_use")
+				}
+			}
 			if !listed[st.ID] && counts[st.ID] > 0 {
 				return (&parley.Error{Code: parley.ECONFLICT, Field: "stages",
 					Message: fmt.Sprintf("stage %q holds %d tickets: move them first", st.Name, counts[st.ID])}).Because("stage_in_use")
@@ -165,6 +175,12 @@ func (s *Service) DeletePipeline(ctx context.Context, a parley.Actor, id parley.
 		}
 		if n > 0 {
 			return (&parley.Error{Code: parley.ECONFLICT, Message: fmt.Sprintf("pipeline %q holds %d tickets: move or delete them first", p.Name, n)}).Because("pipeline_in_use")
+		}
+		if channels, err := tx.ChannelTicketsOf(ctx, id); err != nil || len(channels) > 0 {
+			if err != nil {
+				return err
+			}
+			return (&parley.Error{Code: parley.ECONFLICT, Message: fmt.Sprintf("a channel opens its tickets in pipeline %q: change it first", p.Name)}).Because("pipeline_in_use")
 		}
 		if err := tx.DeletePipeline(ctx, id); err != nil {
 			return err

@@ -255,7 +255,9 @@ func (s *Service) UpdateTicket(ctx context.Context, a parley.Actor, id parley.ID
 				owner = p.OwnerID
 			}
 			if !sameID(owner, t.OwnerID) {
-				t.OwnerID = owner
+				// Given to someone by hand, it follows its conversation's
+				// owner no more.
+				t.OwnerID, t.FollowsID = owner, nil
 				fields = append(fields, "owner_id")
 			}
 		}

@@ -256,3 +256,132 @@ func TestTickets(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestChannelTickets: a channel that treats its conversations as tickets
+// opens one per new conversation, once, in the chosen stage; its owner
+// follows the conversation's through reassignments until someone gives the
+// ticket to another by hand; a fixed owner stays. A pipeline or stage a
+// channel uses is kept.
+func TestChannelTickets(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o, inbox, boss := firstStart(t, s)
+		agent := person(t, o, boss, "ag", parley.RoleAgent)
+		other := person(t, o, boss, "ot", parley.RoleAgent)
+		c := crm.New(s, crm.Options{})
+		support, _ := c.CreatePipeline(ctx, boss, parley.Pipeline{Kind: parley.PipelineTickets, Name: "Support",
+			Stages: []parley.Stage{{Name: "New"}, {Name: "Triage"}, {Name: "Done", Closed: true}}})
+		triage := support.Stages[1].ID
+		chs, _ := s.Channels(ctx, inbox)
+		var api parley.ID
+		for _, ch := range chs {
+			if ch.Kind == parley.ChannelAPI {
+				api = ch.ID
+			}
+		}
+		if _, err := c.SetChannelTickets(ctx, agent, api, support.ID, triage, nil); parley.ErrorCode(err) != parley.EFORBIDDEN {
+			t.Errorf("an agent sets it: %v", err)
+		}
+		if _, err := c.SetChannelTickets(ctx, boss, api, support.ID, 999_999, nil); parley.ErrorField(err) != "stage_id" {
+			t.Errorf("a stage of nothing: %v", err)
+		}
+		if _, err := c.SetChannelTickets(ctx, boss, api, support.ID, triage, nil); err != nil {
+			t.Fatal(err)
+		}
+
+		consumer := crm.Consumer(nil)
+		seq := int64(0)
+		settle := func() {
+			t.Helper()
+			evs, err := s.EventsAfter(ctx, seq, 10_000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range evs {
+				if err := s.InTx(ctx, func(tx *store.Tx) error { return consumer.Handle(ctx, tx, e) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if len(evs) > 0 {
+				seq = evs[len(evs)-1].Seq
+			}
+		}
+		conv := conversation.New(s, conversation.Options{MailDomain: "parley.test"})
+		in, err := conv.Receive(ctx, parley.System, conversation.Inbound{ChannelID: api, ContactEmail: "jo@client.example", Subject: "Broken kettle", Text: "It whistles"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		settle()
+		ticketOf := func(id parley.ID) parley.Ticket {
+			t.Helper()
+			ts, err := c.Tickets(ctx, boss, store.TicketFilter{ConversationID: id})
+			if err != nil || len(ts) != 1 {
+				t.Fatalf("the tickets of conversation %d: %+v %v", id, ts, err)
+			}
+			return ts[0]
+		}
+		tk := ticketOf(in.ConversationID)
+		if tk.Subject != "Broken kettle" || tk.StageID != triage || tk.OwnerID != nil || tk.ContactID == nil {
+			t.Errorf("the ticket opened: %+v", tk)
+		}
+		// The log read again (a crash before the cursor moved) opens no second.
+		seq = 0
+		settle()
+		ticketOf(in.ConversationID)
+
+		owner := func() *parley.ID { return ticketOf(in.ConversationID).OwnerID }
+		if _, err := conv.Assign(ctx, boss, in.ConversationID, conversation.Assignment{UserID: &agent.UserID}); err != nil {
+			t.Fatal(err)
+		}
+		settle()
+		if o := owner(); o == nil || *o != agent.UserID {
+			t.Errorf("after the conversation went to the agent: %v", o)
+		}
+		if _, err := conv.Assign(ctx, boss, in.ConversationID, conversation.Assignment{UserID: &other.UserID}); err != nil {
+			t.Fatal(err)
+		}
+		settle()
+		if o := owner(); o == nil || *o != other.UserID {
+			t.Errorf("after a reassignment: %v", o)
+		}
+		// Given to someone by hand, it stays theirs.
+		if _, err := c.UpdateTicket(ctx, boss, tk.ID, crm.TicketPatch{OwnerID: &agent.UserID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conv.Assign(ctx, boss, in.ConversationID, conversation.Assignment{}); err != nil {
+			t.Fatal(err)
+		}
+		settle()
+		if o := owner(); o == nil || *o != agent.UserID {
+			t.Errorf("a ticket given by hand, after the conversation changed hands: %v", o)
+		}
+
+		// A fixed owner stays whoever has the conversation.
+		if _, err := c.SetChannelTickets(ctx, boss, api, support.ID, support.Stages[0].ID, &boss.UserID); err != nil {
+			t.Fatal(err)
+		}
+		second, _ := conv.Receive(ctx, parley.System, conversation.Inbound{ChannelID: api, ContactEmail: "al@client.example", Subject: "Lid", Text: "Loose lid"})
+		settle()
+		conv.Assign(ctx, boss, second.ConversationID, conversation.Assignment{UserID: &agent.UserID})
+		settle()
+		if got := ticketOf(second.ConversationID); got.OwnerID == nil || *got.OwnerID != boss.UserID || got.StageID != support.Stages[0].ID {
+			t.Errorf("with a fixed owner: %+v", got)
+		}
+
+		if err := c.DeletePipeline(ctx, boss, support.ID); parley.ErrorReason(err) != "pipeline_in_use" {
+			t.Errorf("deleting a pipeline a channel uses: %v", err)
+		}
+		keep := []parley.Stage{support.Stages[1], support.Stages[2]}
+		if _, err := c.UpdatePipeline(ctx, boss, support.ID, parley.Pipeline{Name: "Support", Stages: keep}); parley.ErrorReason(err) != "stage_in_use" {
+			t.Errorf("removing the stage a channel opens tickets in: %v", err)
+		}
+		if err := c.ClearChannelTickets(ctx, boss, api); err != nil {
+			t.Fatal(err)
+		}
+		third, _ := conv.Receive(ctx, parley.System, conversation.Inbound{ChannelID: api, ContactEmail: "mo@client.example", Subject: "Cord", Text: "Frayed"})
+		settle()
+		if ts, _ := c.Tickets(ctx, boss, store.TicketFilter{ConversationID: third.ConversationID}); len(ts) != 0 {
+			t.Errorf("after the channel stopped: %+v", ts)
+		}
+	})
+}

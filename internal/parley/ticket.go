@@ -58,6 +58,9 @@ type Ticket struct {
 	OwnerID         *ID
 	ContactID       *ID
 	ConversationIDs []ID
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// FollowsID is the conversation whose owner the ticket's owner
+	// follows (a ticket a channel opened for it), nil for none.
+	FollowsID *ID
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

@@ -262,3 +262,42 @@ func (s *Server) unlinkTicket(ctx context.Context, a parley.Actor, in *ticketLin
 	}
 	return &body[ticketJSON]{ticketView(t)}, nil
 }
+
+type channelTicketsJSON struct {
+	PipelineID parley.ID  `json:"pipeline_id"`
+	StageID    parley.ID  `json:"stage_id"`
+	OwnerID    *parley.ID `json:"owner_id" doc:"Who owns the tickets; null: whoever owns the conversation, reassignments included."`
+}
+
+// getChannelTickets says whether a channel treats its incoming
+// conversations as tickets (admins): null when it does not.
+func (s *Server) getChannelTickets(ctx context.Context, a parley.Actor, in *idInput) (*body[*channelTicketsJSON], error) {
+	c, err := s.crm.ChannelTickets(ctx, a, in.ID)
+	if err != nil || c == nil {
+		return &body[*channelTicketsJSON]{}, err
+	}
+	return &body[*channelTicketsJSON]{&channelTicketsJSON{PipelineID: c.PipelineID, StageID: c.StageID, OwnerID: c.OwnerID}}, nil
+}
+
+type setChannelTicketsInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		PipelineID parley.ID  `json:"pipeline_id"`
+		StageID    parley.ID  `json:"stage_id"`
+		OwnerID    *parley.ID `json:"owner_id,omitempty" doc:"A fixed owner; absent: whoever owns the conversation."`
+	}
+}
+
+// setChannelTickets makes a channel open a ticket for each new
+// conversation (admins).
+func (s *Server) setChannelTickets(ctx context.Context, a parley.Actor, in *setChannelTicketsInput) (*body[*channelTicketsJSON], error) {
+	c, err := s.crm.SetChannelTickets(ctx, a, in.ID, in.Body.PipelineID, in.Body.StageID, in.Body.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	return &body[*channelTicketsJSON]{&channelTicketsJSON{PipelineID: c.PipelineID, StageID: c.StageID, OwnerID: c.OwnerID}}, nil
+}
+
+func (s *Server) clearChannelTickets(ctx context.Context, a parley.Actor, in *idInput) (*struct{}, error) {
+	return nil, s.crm.ClearChannelTickets(ctx, a, in.ID)
+}

@@ -87,6 +87,24 @@ func TestTicketsAPI(t *testing.T) {
 		if got := w.admin.call("DELETE", path("/pipelines/%d", p.id()), nil); got.status != 409 || !strings.Contains(string(got.raw), "pipeline_in_use") {
 			t.Errorf("deleting a pipeline with tickets: %d %s", got.status, got.raw)
 		}
+		// Treating a channel's conversations as tickets: admins only, in a
+		// stage of a ticket pipeline; a pipeline a channel uses stays.
+		if got := w.bob.call("PUT", path("/channels/%d/tickets", w.salesAPI), map[string]any{"pipeline_id": p.id(), "stage_id": stage(1)}); got.status != 403 {
+			t.Errorf("an agent sets a channel's tickets: %d", got.status)
+		}
+		if got := w.admin.call("PUT", path("/channels/%d/tickets", w.salesAPI), map[string]any{"pipeline_id": p.id(), "stage_id": 999999}); got.status != 400 ||
+			!strings.Contains(string(got.raw), "stage_id") {
+			t.Errorf("a stage of nothing: %d %s", got.status, got.raw)
+		}
+		if got := w.admin.must(200, "GET", path("/channels/%d/tickets", w.salesAPI), nil); strings.TrimSpace(string(got.raw)) != "null" {
+			t.Errorf("a channel without: %s", got.raw)
+		}
+		w.admin.must(200, "PUT", path("/channels/%d/tickets", w.salesAPI), map[string]any{"pipeline_id": p.id(), "stage_id": stage(1)})
+		if got := w.admin.must(200, "GET", path("/channels/%d/tickets", w.salesAPI), nil); got.body["stage_id"] != float64(stage(1)) || got.body["owner_id"] != nil {
+			t.Errorf("a channel's tickets: %s", got.raw)
+		}
+		w.admin.must(204, "DELETE", path("/channels/%d/tickets", w.salesAPI), nil)
+
 		w.bob.must(204, "DELETE", path("/tickets/%d", tk.id()), nil)
 		w.ana.must(204, "DELETE", path("/tickets/%d", secret.id()), nil)
 		w.admin.must(204, "DELETE", path("/pipelines/%d", p.id()), nil)

@@ -9,17 +9,17 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const ticketColumns = `t.id, t.subject, t.description, t.pipeline_id, t.stage_id, t.status, t.priority, t.owner_id, t.contact_id, t.created_at, t.updated_at`
+const ticketColumns = `t.id, t.subject, t.description, t.pipeline_id, t.stage_id, t.status, t.priority, t.owner_id, t.contact_id, t.follows_id, t.created_at, t.updated_at`
 
 func scanTicket(sc interface{ Scan(...any) error }, t *parley.Ticket) error {
-	return sc.Scan(&t.ID, &t.Subject, &t.Description, &t.PipelineID, &t.StageID, &t.Status, &t.Priority, &t.OwnerID, &t.ContactID, &t.CreatedAt, &t.UpdatedAt)
+	return sc.Scan(&t.ID, &t.Subject, &t.Description, &t.PipelineID, &t.StageID, &t.Status, &t.Priority, &t.OwnerID, &t.ContactID, &t.FollowsID, &t.CreatedAt, &t.UpdatedAt)
 }
 
 // CreateTicket inserts t and links its conversations, and sets its id.
 func (tx *Tx) CreateTicket(ctx context.Context, t *parley.Ticket) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO tickets (subject, description, pipeline_id, stage_id, status, priority, owner_id, contact_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.CreatedAt, t.UpdatedAt).Scan(&t.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO tickets (subject, description, pipeline_id, stage_id, status, priority, owner_id, contact_id, follows_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.FollowsID, t.CreatedAt, t.UpdatedAt).Scan(&t.ID)
 	if err != nil {
 		return tx.wrap(err, "create ticket")
 	}
@@ -34,8 +34,8 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *parley.Ticket) error {
 // UpdateTicket saves a ticket's fields (not its conversations).
 func (tx *Tx) UpdateTicket(ctx context.Context, t *parley.Ticket) error {
 	return tx.exec1(ctx, "ticket", `UPDATE tickets SET subject = $2, description = $3, pipeline_id = $4, stage_id = $5, status = $6, priority = $7,
-		owner_id = $8, contact_id = $9, updated_at = $10 WHERE id = $1`,
-		t.ID, t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.UpdatedAt)
+		owner_id = $8, contact_id = $9, follows_id = $10, updated_at = $11 WHERE id = $1`,
+		t.ID, t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.FollowsID, t.UpdatedAt)
 }
 
 // SyncTicketStatus sets the status of a pipeline's tickets to their
@@ -113,6 +113,7 @@ type TicketFilter struct {
 	OwnerID        *parley.ID // 0: without an owner
 	ContactID      parley.ID
 	ConversationID parley.ID
+	FollowsID      parley.ID // the tickets whose owner follows this conversation's
 	Readable       *[]parley.ID
 	After          *Cursor // the page after this (updated_at, id), newest first
 	Limit          int
@@ -142,6 +143,9 @@ func (q *Q) Tickets(ctx context.Context, f TicketFilter) ([]parley.Ticket, error
 	}
 	if f.ConversationID != 0 {
 		where = append(where, "t.id IN (SELECT ticket_id FROM ticket_conversations WHERE conversation_id = "+b.add(f.ConversationID)+")")
+	}
+	if f.FollowsID != 0 {
+		where = append(where, "t.follows_id = "+b.add(f.FollowsID))
 	}
 	if f.Readable != nil {
 		cond := "NOT EXISTS (SELECT 1 FROM ticket_conversations tc WHERE tc.ticket_id = t.id)"

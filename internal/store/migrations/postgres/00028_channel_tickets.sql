@@ -1,0 +1,20 @@
+-- +goose Up
+-- Treat incoming conversations as tickets (SPEC CRM-3): a channel may open
+-- a ticket in a chosen pipeline and stage for each new conversation, owned
+-- by a chosen person or by whoever owns the conversation (follows_id: the
+-- conversation whose owner a ticket follows, reassignments included).
+CREATE TABLE channel_tickets (
+    channel_id  BIGINT PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,
+    pipeline_id BIGINT NOT NULL REFERENCES pipelines (id),
+    stage_id    BIGINT NOT NULL REFERENCES pipeline_stages (id),
+    owner_id    BIGINT NULL REFERENCES users (id),
+    updated_at  TIMESTAMPTZ NOT NULL
+);
+
+ALTER TABLE tickets ADD COLUMN follows_id BIGINT NULL REFERENCES conversations (id) ON DELETE SET NULL;
+CREATE INDEX tickets_follows ON tickets (follows_id) WHERE follows_id IS NOT NULL;
+
+-- +goose Down
+DROP INDEX tickets_follows;
+ALTER TABLE tickets DROP COLUMN follows_id;
+DROP TABLE channel_tickets;
