@@ -91,6 +91,31 @@ test.describe('tickets', () => {
     await card.click();
     await expect(page.getByRole('region', { name: 'Conversation' }).getByText('The invoice is wrong.')).toBeVisible();
   });
+
+  test('a channel that treats its conversations as tickets opens one for each new conversation, owned by the conversation’s owner', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Auto desk');
+    const name = `Auto ${Date.now()}`;
+    await parley.api('POST', '/pipelines', { kind: 'ticket', name, stages: [{ name: 'Inbox' }, { name: 'Closed', closed: true }] });
+    const admin = await signIn(browser, parley, await parley.user('Ada Auto', 'admin'));
+    await admin.goto('/settings/channels');
+    await admin.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'Auto desk' });
+    const form = admin.getByRole('region', { name: 'Auto desk chat' }).getByRole('form', { name: 'Tickets' });
+    await form.getByLabel('Treat incoming conversations as tickets').check();
+    await form.getByRole('combobox', { name: 'Pipeline' }).selectOption({ label: name });
+    await expect(form.getByRole('combobox', { name: 'Owner' })).toHaveValue('0');
+    await form.getByRole('button', { name: 'Save the ticket setting' }).click();
+    await expect(admin.getByText('Saved.').first()).toBeVisible();
+
+    await parley.push(inbox.channel, { email: 'al@client.test', name: 'Al Client' }, 'The lid is loose.', 'Loose lid');
+    const agent = await signIn(browser, parley, await parley.user('Ali Auto'));
+    await agent.getByRole('link', { name: /Loose lid/ }).first().click();
+    const card = agent.getByRole('region', { name: 'Tickets' }).getByRole('listitem', { name: 'Loose lid' });
+    await expect(card).toBeVisible();
+    await expect(agent.getByRole('region', { name: 'Conversation' }).getByText('Parley created the ticket “Loose lid” in Inbox')).toBeVisible();
+    // Taking the conversation makes its ticket yours too.
+    await agent.getByRole('combobox', { name: 'Assign' }).selectOption({ label: 'Ali Auto (me)' });
+    await expect.poll(async () => (await parley.api('GET', `/tickets?conversation_id=${(await parley.api('GET', `/conversations?inbox=${inbox.id}`)).items[0].id}`)).items[0].owner_id).not.toBeNull();
+  });
 });
 
 async function stageID(parley: { api: (m: string, p: string) => Promise<any> }, pipeline: string, stage: string): Promise<number> {

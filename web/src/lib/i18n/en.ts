@@ -923,6 +923,11 @@ export const en = {
   'tickets.boardHint': "Drag a ticket to another stage, or focus it and press ← or →. Open a ticket to go to its conversation.",
   'tickets.column': "{stage}: {count} tickets",
   'tickets.card': "{subject}, in {stage}",
+  'channelTickets.title': "Tickets",
+  'channelTickets.on': "Treat incoming conversations as tickets: each new one opens a ticket",
+  'channelTickets.followOwner': "Whoever owns the conversation",
+  'channelTickets.save': "Save the ticket setting",
+  'channelTickets.noPipeline': "To open tickets from this channel, first add a pipeline in Settings → Ticket pipelines.",
 } satisfies Record<string, Message>;
 
 export type Key = keyof typeof en;

@@ -920,4 +920,9 @@ export const fr: Record<Key, Message> = {
   'tickets.boardHint': "Faites glisser un ticket vers une autre étape, ou sélectionnez-le et appuyez sur ← ou →. Ouvrez un ticket pour aller à sa conversation.",
   'tickets.column': "{stage} : {count} tickets",
   'tickets.card': "{subject}, à l’étape {stage}",
+  'channelTickets.title': "Tickets",
+  'channelTickets.on': "Traiter les conversations entrantes comme des tickets : chaque nouvelle conversation ouvre un ticket",
+  'channelTickets.followOwner': "Le responsable de la conversation",
+  'channelTickets.save': "Enregistrer le réglage des tickets",
+  'channelTickets.noPipeline': "Pour ouvrir des tickets depuis ce canal, ajoutez d’abord un pipeline dans Paramètres → Pipelines de tickets.",
 };
