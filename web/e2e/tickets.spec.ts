@@ -50,6 +50,17 @@ test.describe('tickets', () => {
     await expect(card).toContainText('Open');
     await expect(card.getByRole('combobox', { name: 'Stage of Order 77 missing' })).toHaveValue(String(await stageID(parley, pipeline, 'New')));
 
+    // Another conversation of the same contact links the ticket, and unlinks it with an undo.
+    await parley.mail(inbox.address, 'Tia Client <tia@client.test>', 'Order 77 follow-up', 'Any news on 77?');
+    await agent.getByRole('link', { name: /Order 77 follow-up/ }).first().click();
+    const other = agent.getByRole('region', { name: 'Tickets' });
+    await other.getByRole('combobox', { name: 'Link one of the contact’s tickets' }).selectOption({ label: 'Order 77 missing' });
+    await expect(other.getByRole('listitem', { name: 'Order 77 missing' })).toBeVisible();
+    await other.getByRole('button', { name: 'Unlink Order 77 missing from this conversation' }).click();
+    await expect(other.getByRole('listitem', { name: 'Order 77 missing' })).toHaveCount(0);
+    await agent.getByRole('group').filter({ hasText: 'unlinked from this conversation' }).getByRole('button', { name: 'Undo' }).dispatchEvent('click');
+    await expect(other.getByRole('listitem', { name: 'Order 77 missing' })).toBeVisible();
+
     // A pipeline holding a ticket is not deleted: the admin is told why.
     await admin.reload();
     await admin.getByRole('button', { name: `Delete ${pipeline}` }).click();
@@ -87,6 +98,13 @@ test.describe('tickets', () => {
     expect(stored.items[0].status).toBe('closed');
     await page.getByRole('group').filter({ hasText: 'moved to Fixed' }).getByRole('button', { name: 'Undo' }).dispatchEvent('click');
     await expect(column('Doing')).toContainText('Invoice 12 wrong');
+    // The same tickets as a list, filtered.
+    await page.getByRole('button', { name: 'List', exact: true }).click();
+    await expect(page.getByRole('row', { name: /Invoice 12 wrong/ })).toContainText('Doing');
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('closed');
+    await expect(page.getByText('No ticket here.')).toBeVisible();
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('');
+    await page.getByRole('button', { name: 'Board', exact: true }).click();
     // A ticket opens its conversation.
     await card.click();
     await expect(page.getByRole('region', { name: 'Conversation' }).getByText('The invoice is wrong.')).toBeVisible();

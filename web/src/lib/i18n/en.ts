@@ -928,6 +928,19 @@ export const en = {
   'channelTickets.followOwner': "Whoever owns the conversation",
   'channelTickets.save': "Save the ticket setting",
   'channelTickets.noPipeline': "To open tickets from this channel, first add a pipeline in Settings → Ticket pipelines.",
+  'tickets.unlink': "Unlink",
+  'tickets.unlinkNamed': "Unlink {subject} from this conversation",
+  'tickets.unlinked': "“{subject}” unlinked from this conversation.",
+  'tickets.linked': "“{subject}” linked to this conversation.",
+  'tickets.linkExisting': "Link one of the contact’s tickets",
+  'tickets.linkPick': "Choose a ticket",
+  'tickets.status': "Status",
+  'tickets.statusAny': "Open or closed",
+  'tickets.show': "Show as",
+  'tickets.asBoard': "Board",
+  'tickets.asList': "List",
+  'tickets.updated': "Changed",
+  'tickets.noneHere': "No ticket here.",
 } satisfies Record<string, Message>;
 
 export type Key = keyof typeof en;
