@@ -82,6 +82,9 @@ test.describe('tickets', () => {
     const column = (stage: string) => page.getByRole('list', { name: new RegExp(`^${stage}:`) });
     const card = page.getByRole('button', { name: /^Invoice 12 wrong, in/ });
     await expect(column('To do')).toContainText('Invoice 12 wrong');
+    // What a teammate does shows at once.
+    await parley.api('POST', '/tickets', { subject: 'Refund asked', pipeline_id: p.id });
+    await expect(column('To do')).toContainText('Refund asked');
 
     await card.dragTo(column('Doing'));
     await expect(column('Doing')).toContainText('Invoice 12 wrong');
@@ -95,7 +98,7 @@ test.describe('tickets', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await expect(page.getByRole('status').filter({ hasText: '“Invoice 12 wrong” moved to Fixed.' }).first()).toBeAttached();
     const stored = await parley.api('GET', `/tickets?pipeline_id=${p.id}`);
-    expect(stored.items[0].status).toBe('closed');
+    expect(stored.items.find((x: { subject: string }) => x.subject === 'Invoice 12 wrong').status).toBe('closed');
     await page.getByRole('group').filter({ hasText: 'moved to Fixed' }).getByRole('button', { name: 'Undo' }).dispatchEvent('click');
     await expect(column('Doing')).toContainText('Invoice 12 wrong');
     // The same tickets as a list, filtered.
