@@ -53,13 +53,16 @@ func (s *Service) SetChannelTickets(ctx context.Context, a parley.Actor, channel
 		if p.Stage(stageID) == nil {
 			return parley.Invalid("stage_id", "is not a stage of the pipeline")
 		}
-		if err := s.checkPeople(ctx, tx, a, &parley.Ticket{OwnerID: ownerID}); err != nil {
+		if err := checkOwner(ctx, tx, ownerID); err != nil {
 			return err
 		}
+		c.PipelineID = p.ID // the first pipeline, for 0
 		if err := tx.PutChannelTickets(ctx, c); err != nil {
 			return err
 		}
-		tx.Append(parley.NewEvent(parley.EventChannelUpdated, a, c.UpdatedAt, map[string]any{"channel_id": ch.ID, "tickets": true}))
+		e := parley.NewEvent(parley.EventChannelUpdated, a, c.UpdatedAt, map[string]any{"channel_id": ch.ID, "tickets": true})
+		e.InboxID = &ch.InboxID // its inbox's readers, as every channel change
+		tx.Append(e)
 		return nil
 	})
 	if err != nil {
@@ -74,13 +77,16 @@ func (s *Service) ClearChannelTickets(ctx context.Context, a parley.Actor, chann
 		return err
 	}
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Channel(ctx, channelID); err != nil {
+		ch, err := tx.Channel(ctx, channelID)
+		if err != nil {
 			return err
 		}
 		if err := tx.DeleteChannelTickets(ctx, channelID); err != nil {
 			return err
 		}
-		tx.Append(parley.NewEvent(parley.EventChannelUpdated, a, s.now(), map[string]any{"channel_id": channelID, "tickets": false}))
+		e := parley.NewEvent(parley.EventChannelUpdated, a, s.now(), map[string]any{"channel_id": channelID, "tickets": false})
+		e.InboxID = &ch.InboxID
+		tx.Append(e)
 		return nil
 	})
 }
@@ -107,14 +113,15 @@ func Consumer(now func() time.Time) consume.Consumer {
 }
 
 // openFor opens the ticket of a new conversation, if its channel treats
-// conversations as tickets and it has none yet (the conversation still
-// there, in the inbox: not filtered, spam or trash).
+// conversations as tickets and it has none yet: a customer's (not one an
+// agent started, nor imported history), still open in the inbox (not
+// filtered, spam or trash), and new since the channel was set to.
 func openFor(ctx context.Context, tx *store.Tx, conversationID parley.ID, now time.Time) error {
 	c, err := tx.Conversation(ctx, conversationID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return nil
 	}
-	if err != nil || c.Placement != parley.PlacementInbox {
+	if err != nil || c.Placement != parley.PlacementInbox || c.Origin == parley.OriginAgent || c.Status != parley.StatusOpen {
 		return err
 	}
 	setting, err := tx.ChannelTickets(ctx, c.ChannelID)
@@ -123,6 +130,9 @@ func openFor(ctx context.Context, tx *store.Tx, conversationID parley.ID, now ti
 	}
 	if err != nil {
 		return err
+	}
+	if c.CreatedAt.Before(setting.UpdatedAt) {
+		return nil // the consumer is behind: this one came before the setting
 	}
 	if had, err := tx.Tickets(ctx, store.TicketFilter{ConversationID: c.ID, Limit: 1}); err != nil || len(had) > 0 {
 		return err
@@ -141,7 +151,8 @@ func openFor(ctx context.Context, tx *store.Tx, conversationID parley.ID, now ti
 	if subject == "" {
 		subject = "—"
 	}
-	t := &parley.Ticket{Subject: subject, Priority: "normal", ContactID: c.ContactID, ConversationIDs: []parley.ID{c.ID}, CreatedAt: now, UpdatedAt: now}
+	t := &parley.Ticket{Subject: subject, Priority: "normal", ContactID: c.ContactID, ConversationIDs: []parley.ID{c.ID}, InboxID: &c.InboxID,
+		CreatedAt: now, UpdatedAt: now}
 	if setting.OwnerID != nil {
 		t.OwnerID = setting.OwnerID
 	} else {
@@ -158,22 +169,30 @@ func openFor(ctx context.Context, tx *store.Tx, conversationID parley.ID, now ti
 }
 
 // follow gives the tickets that follow a conversation's owner to its
-// owner now.
+// owner now. Each ticket is locked and read again before the
+// conversation, the order every ticket path takes, and changed only while
+// it still follows: an agent's edit in between is never overwritten.
 func follow(ctx context.Context, tx *store.Tx, conversationID parley.ID, now time.Time) error {
-	c, err := tx.Conversation(ctx, conversationID)
-	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return nil
-	}
-	if err != nil {
+	found, err := tx.Tickets(ctx, store.TicketFilter{FollowsID: conversationID, Limit: 500})
+	if err != nil || len(found) == 0 {
 		return err
 	}
-	ts, err := tx.Tickets(ctx, store.TicketFilter{FollowsID: conversationID, Limit: 500})
-	if err != nil {
-		return err
-	}
-	for i := range ts {
-		t := &ts[i]
-		if sameID(t.OwnerID, c.AssigneeID) {
+	for _, f := range found {
+		t, err := tx.Ticket(ctx, f.ID)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		c, err := tx.Conversation(ctx, conversationID)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if t.FollowsID == nil || *t.FollowsID != conversationID || sameID(t.OwnerID, c.AssigneeID) {
 			continue
 		}
 		t.OwnerID, t.UpdatedAt = c.AssigneeID, now

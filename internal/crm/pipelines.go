@@ -115,8 +115,8 @@ func (s *Service) UpdatePipeline(ctx context.Context, a parley.Actor, id parley.
 			if st.ID == 0 {
 				continue
 			}
-			if p.Stage(st.ID) == nil {
-				return parley.Invalid(fmt.Sprintf("stages[%d].id", i), "is not a stage of this pipeline")
+			if p.Stage(st.ID) == nil || listed[st.ID] {
+				return parley.Invalid(fmt.Sprintf("stages[%d].id", i), "is not a stage of this pipeline, or is listed twice")
 			}
 			listed[st.ID] = true
 		}
@@ -128,7 +128,7 @@ func (s *Service) UpdatePipeline(ctx context.Context, a parley.Actor, id parley.
 			for _, c := range channels {
 				if !listed[st.ID] && c.StageID == st.ID {
 					return (&parley.Error{Code: parley.ECONFLICT, Field: "stages",
-						Message: fmt.Sprintf("a channel opens its tickets in stage %q: change it first", st.Name)}).Because("stage_in_use")
+						Message: fmt.Sprintf("a channel opens its tickets in stage %q: change it first", st.Name)}).Because("stage_used_by_channel")
 				}
 			}
 			if !listed[st.ID] && counts[st.ID] > 0 {
@@ -141,7 +141,7 @@ func (s *Service) UpdatePipeline(ctx context.Context, a parley.Actor, id parley.
 		if err := tx.UpdatePipeline(ctx, p); err != nil {
 			return pipelineError(err, p.Name)
 		}
-		if err := tx.SyncTicketStatus(ctx, id, now); err != nil {
+		if err := s.syncStatus(ctx, tx, a, p, now); err != nil {
 			return err
 		}
 		tx.Append(pipelineEvent(a, p, "updated", now))
@@ -152,6 +152,48 @@ func (s *Service) UpdatePipeline(ctx context.Context, a parley.Actor, id parley.
 		return nil, err
 	}
 	return out, nil
+}
+
+// syncStatus sets each ticket of a pipeline whose stage changed kind to
+// the stage's kind, with an event for each.
+func (s *Service) syncStatus(ctx context.Context, tx *store.Tx, a parley.Actor, p *parley.Pipeline, now time.Time) error {
+	closed := map[parley.ID]bool{}
+	for _, st := range p.Stages {
+		closed[st.ID] = st.Closed
+	}
+	for _, status := range []parley.Status{parley.StatusOpen, parley.StatusClosed} {
+		var after *store.Cursor
+		for {
+			ts, err := tx.Tickets(ctx, store.TicketFilter{PipelineID: p.ID, Status: status, After: after, Limit: 500})
+			if err != nil {
+				return err
+			}
+			for i := range ts {
+				t := &ts[i]
+				want := parley.StatusOpen
+				if closed[t.StageID] {
+					want = parley.StatusClosed
+				}
+				if t.Status == want {
+					continue
+				}
+				t.Status, t.UpdatedAt = want, now
+				if err := tx.UpdateTicket(ctx, t); err != nil {
+					return err
+				}
+				if err := ticketEvent(ctx, tx, a, t, parley.EventTicketUpdated, now, map[string]any{"ticket_id": t.ID, "subject": t.Subject,
+					"fields": []string{"status"}, "status": t.Status}); err != nil {
+					return err
+				}
+			}
+			if len(ts) < 500 {
+				break
+			}
+			last := ts[len(ts)-1]
+			after = &store.Cursor{At: last.UpdatedAt, ID: last.ID}
+		}
+	}
+	return nil
 }
 
 // DeletePipeline removes a pipeline (admins); one that holds tickets is
@@ -180,7 +222,7 @@ func (s *Service) DeletePipeline(ctx context.Context, a parley.Actor, id parley.
 			if err != nil {
 				return err
 			}
-			return (&parley.Error{Code: parley.ECONFLICT, Message: fmt.Sprintf("a channel opens its tickets in pipeline %q: change it first", p.Name)}).Because("pipeline_in_use")
+			return (&parley.Error{Code: parley.ECONFLICT, Message: fmt.Sprintf("a channel opens its tickets in pipeline %q: change it first", p.Name)}).Because("pipeline_used_by_channel")
 		}
 		if err := tx.DeletePipeline(ctx, id); err != nil {
 			return err

@@ -41,23 +41,59 @@ type TicketPatch struct {
 	OwnerID                        *parley.ID
 }
 
-// record checks that a may do p to a ticket linked to conversationIDs.
-// What a may not read is ENOTFOUND, exactly as what does not exist.
-func record(ctx context.Context, m auth.Memberships, a parley.Actor, conversationIDs []parley.ID, p auth.Perm) error {
+// record checks that a may do p to a ticket: linked to conversations, one
+// of them must allow it; linked to none, the inbox it was opened from,
+// or, opened on its own, anyone signed in (viewers read only). What a may
+// not read is ENOTFOUND, exactly as what does not exist.
+func record(ctx context.Context, m auth.Memberships, a parley.Actor, t *parley.Ticket, p auth.Perm) error {
 	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
 		return parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
 	}
-	if len(conversationIDs) == 0 {
-		if p == auth.Act {
-			return auth.Author(a)
-		}
-		return nil
+	var err error
+	switch {
+	case len(t.ConversationIDs) > 0:
+		err = auth.Contact(ctx, m, a, t.ConversationIDs, p)
+	case t.InboxID != nil:
+		err = auth.Inbox(ctx, m, a, *t.InboxID, p)
+	case p == auth.Act:
+		err = auth.Author(a)
 	}
-	err := auth.Contact(ctx, m, a, conversationIDs, p)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return parley.NotFound("ticket")
 	}
 	return err
+}
+
+// readableOnly keeps the conversations of ts that a may read: a ticket
+// never names a conversation its reader may not know exists.
+func readableOnly(ctx context.Context, m auth.Memberships, a parley.Actor, ts []parley.Ticket) error {
+	if auth.Admin(a) == nil {
+		return nil
+	}
+	readable, err := auth.Readable(ctx, m, a)
+	if err != nil {
+		return err
+	}
+	inbox := map[parley.ID]parley.ID{}
+	for i := range ts {
+		kept := ts[i].ConversationIDs[:0]
+		for _, id := range ts[i].ConversationIDs {
+			in, ok := inbox[id]
+			if !ok {
+				c, err := m.Conversation(ctx, id)
+				if err != nil {
+					return err
+				}
+				in = c.InboxID
+				inbox[id] = in
+			}
+			if readable(in) {
+				kept = append(kept, id)
+			}
+		}
+		ts[i].ConversationIDs = kept
+	}
+	return nil
 }
 
 // CreateTicket opens a ticket, linked to conversations the actor may act
@@ -85,8 +121,11 @@ func (s *Service) CreateTicket(ctx context.Context, a parley.Actor, in TicketInp
 			if !slices.Contains(t.ConversationIDs, id) {
 				t.ConversationIDs = append(t.ConversationIDs, id)
 			}
-			if t.ContactID == nil && i == 0 {
-				t.ContactID = c.ContactID
+			if i == 0 {
+				t.InboxID = &c.InboxID
+				if t.ContactID == nil {
+					t.ContactID = c.ContactID
+				}
 			}
 		}
 		p, err := s.ticketPipeline(ctx, tx, in.PipelineID)
@@ -96,8 +135,13 @@ func (s *Service) CreateTicket(ctx context.Context, a parley.Actor, in TicketInp
 		if err := place(t, p, in.StageID); err != nil {
 			return err
 		}
-		if err := s.checkPeople(ctx, tx, a, t); err != nil {
+		if err := checkOwner(ctx, tx, t.OwnerID); err != nil {
 			return err
+		}
+		if t.ContactID != nil && in.ContactID != nil {
+			if err := s.mayContact(ctx, &tx.Q, a, *t.ContactID, auth.Read); err != nil {
+				return parley.Invalid("contact_id", "no such contact")
+			}
 		}
 		now := s.now()
 		t.CreatedAt, t.UpdatedAt = now, now
@@ -172,26 +216,15 @@ func checkTicket(t *parley.Ticket) error {
 	return nil
 }
 
-// checkPeople checks a ticket's owner (an active teammate who is no
-// viewer) and contact (one the actor may see).
-func (s *Service) checkPeople(ctx context.Context, tx *store.Tx, a parley.Actor, t *parley.Ticket) error {
-	if t.OwnerID != nil {
-		u, err := tx.User(ctx, *t.OwnerID)
-		if err != nil || !u.Active() || u.Role == parley.RoleViewer {
-			return parley.Invalid("owner_id", "must be an active teammate who is not a viewer")
-		}
+// checkOwner checks a ticket's owner: an active teammate who is no
+// viewer.
+func checkOwner(ctx context.Context, tx *store.Tx, owner *parley.ID) error {
+	if owner == nil {
+		return nil
 	}
-	if t.ContactID != nil {
-		if _, err := tx.Contact(ctx, *t.ContactID); err != nil {
-			return parley.Invalid("contact_id", "no such contact")
-		}
-		convs, err := tx.ContactConversationIDs(ctx, *t.ContactID, "")
-		if err != nil {
-			return err
-		}
-		if len(convs) > 0 && auth.Contact(ctx, tx, a, convs, auth.Read) != nil {
-			return parley.Invalid("contact_id", "no such contact")
-		}
+	u, err := tx.User(ctx, *owner)
+	if err != nil || !u.Active() || u.Role == parley.RoleViewer {
+		return parley.Invalid("owner_id", "must be an active teammate who is not a viewer")
 	}
 	return nil
 }
@@ -202,10 +235,14 @@ func (s *Service) Ticket(ctx context.Context, a parley.Actor, id parley.ID) (*pa
 	if err != nil {
 		return nil, err
 	}
-	if err := record(ctx, s.store, a, t.ConversationIDs, auth.Read); err != nil {
+	if err := record(ctx, s.store, a, t, auth.Read); err != nil {
 		return nil, err
 	}
-	return t, nil
+	ts := []parley.Ticket{*t}
+	if err := readableOnly(ctx, s.store, a, ts); err != nil {
+		return nil, err
+	}
+	return &ts[0], nil
 }
 
 // Tickets returns the tickets f chooses that the actor may see, most
@@ -222,7 +259,11 @@ func (s *Service) Tickets(ctx context.Context, a parley.Actor, f store.TicketFil
 		}
 		f.Readable = &ids
 	}
-	return s.store.Tickets(ctx, f)
+	ts, err := s.store.Tickets(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return ts, readableOnly(ctx, s.store, a, ts)
 }
 
 // UpdateTicket changes a ticket the actor may act on: its words,
@@ -235,7 +276,7 @@ func (s *Service) UpdateTicket(ctx context.Context, a parley.Actor, id parley.ID
 		if err != nil {
 			return err
 		}
-		if err := record(ctx, tx, a, t.ConversationIDs, auth.Act); err != nil {
+		if err := record(ctx, s.store, a, t, auth.Act); err != nil {
 			return err
 		}
 		was := *t
@@ -264,14 +305,19 @@ func (s *Service) UpdateTicket(ctx context.Context, a parley.Actor, id parley.ID
 		if err := checkTicket(t); err != nil {
 			return err
 		}
-		if err := s.checkPeople(ctx, tx, a, t); err != nil {
-			return err
+		if !sameID(t.OwnerID, was.OwnerID) {
+			// Only a new owner is checked: one deactivated since keeps
+			// the ticket editable.
+			if err := checkOwner(ctx, tx, t.OwnerID); err != nil {
+				return err
+			}
 		}
 		var from, to *parley.Pipeline
-		if p.PipelineID != nil || p.StageID != nil {
-			pipeline, stage := t.PipelineID, parley.ID(0)
-			if p.PipelineID != nil {
-				pipeline = *p.PipelineID
+		another := p.PipelineID != nil && *p.PipelineID != t.PipelineID
+		if another || p.StageID != nil {
+			pipeline, stage := t.PipelineID, t.StageID
+			if another {
+				pipeline, stage = *p.PipelineID, 0
 			}
 			if p.StageID != nil {
 				stage = *p.StageID
@@ -282,7 +328,10 @@ func (s *Service) UpdateTicket(ctx context.Context, a parley.Actor, id parley.ID
 			if err := place(t, to, stage); err != nil {
 				return err
 			}
-			if from, err = tx.Pipeline(ctx, was.PipelineID); err != nil {
+			// The pipeline it leaves, for its stage's name only: read
+			// without a lock, so two opposite moves never wait on each
+			// other.
+			if from, err = s.store.Pipeline(ctx, was.PipelineID); err != nil {
 				return err
 			}
 		}
@@ -325,7 +374,7 @@ func (s *Service) DeleteTicket(ctx context.Context, a parley.Actor, id parley.ID
 		if err != nil {
 			return err
 		}
-		if err := record(ctx, tx, a, t.ConversationIDs, auth.Act); err != nil {
+		if err := record(ctx, s.store, a, t, auth.Act); err != nil {
 			return err
 		}
 		if err := tx.DeleteTicket(ctx, id); err != nil {
@@ -344,10 +393,10 @@ func (s *Service) LinkTicket(ctx context.Context, a parley.Actor, ticketID, conv
 		if err != nil {
 			return err
 		}
-		if err := record(ctx, tx, a, t.ConversationIDs, auth.Act); err != nil {
+		if err := record(ctx, s.store, a, t, auth.Act); err != nil {
 			return err
 		}
-		c, err := auth.Conversation(ctx, tx, a, conversationID, auth.Act)
+		c, err := auth.Conversation(ctx, s.store, a, conversationID, auth.Act)
 		if err != nil {
 			return err
 		}
@@ -360,10 +409,23 @@ func (s *Service) LinkTicket(ctx context.Context, a parley.Actor, ticketID, conv
 				return err
 			}
 			t.ConversationIDs = append(t.ConversationIDs, c.ID)
+			if t.InboxID == nil {
+				// Seen through a conversation once, it stays its inbox's.
+				t.InboxID = &c.InboxID
+				if err := tx.UpdateTicket(ctx, t); err != nil {
+					return err
+				}
+			}
 			tx.Append(parley.NewEvent(parley.EventTicketLinked, a, now, data).In(c))
 		case !link && linked:
 			if err := tx.UnlinkTicket(ctx, t.ID, c.ID); err != nil {
 				return err
+			}
+			if t.FollowsID != nil && *t.FollowsID == c.ID {
+				t.FollowsID = nil // it follows the owner of a conversation it is no longer about no more
+				if err := tx.UpdateTicket(ctx, t); err != nil {
+					return err
+				}
 			}
 			t.ConversationIDs = slices.DeleteFunc(t.ConversationIDs, func(id parley.ID) bool { return id == c.ID })
 			tx.Append(parley.NewEvent(parley.EventTicketUnlinked, a, now, data).In(c))
@@ -382,15 +444,20 @@ func (s *Service) LinkTicket(ctx context.Context, a parley.Actor, ticketID, conv
 func ticketEvent(ctx context.Context, tx *store.Tx, a parley.Actor, t *parley.Ticket, typ string, at time.Time, data map[string]any) error {
 	e := parley.NewEvent(typ, a, at, data)
 	if len(t.ConversationIDs) == 0 {
+		e.InboxID = t.InboxID // its inbox's readers only, when it has one
 		tx.Append(e)
 		return nil
 	}
 	for _, id := range t.ConversationIDs {
-		c, err := tx.Conversation(ctx, id)
+		// Read without a lock: a ticket's paths lock the ticket, never its
+		// conversations, so they never wait on a conversation's.
+		inbox, err := tx.InboxOf(ctx, id)
 		if err != nil {
 			return err
 		}
-		tx.Append(e.In(c))
+		scoped := e
+		scoped.ConversationID, scoped.InboxID = &id, &inbox
+		tx.Append(scoped)
 	}
 	return nil
 }

@@ -242,6 +242,21 @@ func TestTickets(t *testing.T) {
 			t.Errorf("the conversation's timeline: %v", types)
 		}
 
+		// The Board conversation is purged: its ticket stays its inbox's,
+		// never suddenly everyone's.
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteConversation(ctx, secret.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Ticket(ctx, agent, board.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+			t.Errorf("a purged conversation's ticket, for an agent outside its inbox: %v", err)
+		}
+		if got := ids(agent, store.TicketFilter{}); slices.Contains(got, board.ID) {
+			t.Errorf("the agent's tickets after the purge: %v", got)
+		}
+		if got, err := c.Ticket(ctx, boss, board.ID); err != nil || len(got.ConversationIDs) != 0 {
+			t.Errorf("the inbox's member after the purge: %+v %v", got, err)
+		}
+
 		// Linking the loose ticket to the open conversation, then away.
 		if got, err := c.LinkTicket(ctx, agent, loose.ID, open.ID, true); err != nil || !slices.Equal(got.ConversationIDs, []parley.ID{open.ID}) {
 			t.Errorf("link: %+v %v", got, err)
@@ -368,12 +383,35 @@ func TestChannelTickets(t *testing.T) {
 			t.Errorf("with a fixed owner: %+v", got)
 		}
 
-		if err := c.DeletePipeline(ctx, boss, support.ID); parley.ErrorReason(err) != "pipeline_in_use" {
+		// An empty pipeline a channel uses, and the stage it uses, stay.
+		empty, _ := c.CreatePipeline(ctx, boss, parley.Pipeline{Kind: parley.PipelineTickets, Name: "Empty", Stages: []parley.Stage{{Name: "A"}, {Name: "B"}}})
+		if _, err := c.SetChannelTickets(ctx, boss, api, empty.ID, empty.Stages[1].ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.DeletePipeline(ctx, boss, empty.ID); parley.ErrorReason(err) != "pipeline_used_by_channel" {
 			t.Errorf("deleting a pipeline a channel uses: %v", err)
 		}
-		keep := []parley.Stage{support.Stages[1], support.Stages[2]}
-		if _, err := c.UpdatePipeline(ctx, boss, support.ID, parley.Pipeline{Name: "Support", Stages: keep}); parley.ErrorReason(err) != "stage_in_use" {
+		if _, err := c.UpdatePipeline(ctx, boss, empty.ID, parley.Pipeline{Name: "Empty", Stages: empty.Stages[:1]}); parley.ErrorReason(err) != "stage_used_by_channel" {
 			t.Errorf("removing the stage a channel opens tickets in: %v", err)
+		}
+		// A conversation an agent starts is no customer's request: no ticket.
+		var email parley.ID
+		for _, ch := range chs {
+			if ch.Kind == parley.ChannelEmail {
+				email = ch.ID
+			}
+		}
+		if _, err := c.SetChannelTickets(ctx, boss, email, support.ID, support.Stages[0].ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		started, _, err := conv.SendEmail(ctx, agent, conversation.NewEmail{InboxID: inbox, To: parley.Mailbox{Email: "out@client.example"}, Subject: "Hello",
+			Body: conversation.Body{Text: "Hi"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		settle()
+		if ts, _ := c.Tickets(ctx, boss, store.TicketFilter{ConversationID: started.ID}); len(ts) != 0 {
+			t.Errorf("a conversation an agent started opened a ticket: %+v", ts)
 		}
 		if err := c.ClearChannelTickets(ctx, boss, api); err != nil {
 			t.Fatal(err)

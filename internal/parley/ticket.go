@@ -58,6 +58,10 @@ type Ticket struct {
 	OwnerID         *ID
 	ContactID       *ID
 	ConversationIDs []ID
+	// InboxID is the inbox of the conversation it was opened from: its
+	// readers see it when no conversation is linked any more. Nil: opened
+	// on its own, seen by everyone signed in.
+	InboxID *ID
 	// FollowsID is the conversation whose owner the ticket's owner
 	// follows (a ticket a channel opened for it), nil for none.
 	FollowsID *ID

@@ -138,6 +138,15 @@ func (q *Q) StageTickets(ctx context.Context, pipelineID parley.ID) (map[parley.
 // binder numbers the arguments of a query built piece by piece.
 type binder struct{ args []any }
 
+// list binds each of ids and returns their placeholders, comma-separated.
+func (b *binder) list(ids []parley.ID) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = b.add(id)
+	}
+	return strings.Join(out, ", ")
+}
+
 // add binds x and returns its placeholder.
 func (b *binder) add(x any) string {
 	b.args = append(b.args, x)

@@ -4,22 +4,21 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const ticketColumns = `t.id, t.subject, t.description, t.pipeline_id, t.stage_id, t.status, t.priority, t.owner_id, t.contact_id, t.follows_id, t.created_at, t.updated_at`
+const ticketColumns = `t.id, t.subject, t.description, t.pipeline_id, t.stage_id, t.status, t.priority, t.owner_id, t.contact_id, t.follows_id, t.inbox_id, t.created_at, t.updated_at`
 
 func scanTicket(sc interface{ Scan(...any) error }, t *parley.Ticket) error {
-	return sc.Scan(&t.ID, &t.Subject, &t.Description, &t.PipelineID, &t.StageID, &t.Status, &t.Priority, &t.OwnerID, &t.ContactID, &t.FollowsID, &t.CreatedAt, &t.UpdatedAt)
+	return sc.Scan(&t.ID, &t.Subject, &t.Description, &t.PipelineID, &t.StageID, &t.Status, &t.Priority, &t.OwnerID, &t.ContactID, &t.FollowsID, &t.InboxID, &t.CreatedAt, &t.UpdatedAt)
 }
 
 // CreateTicket inserts t and links its conversations, and sets its id.
 func (tx *Tx) CreateTicket(ctx context.Context, t *parley.Ticket) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO tickets (subject, description, pipeline_id, stage_id, status, priority, owner_id, contact_id, follows_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.FollowsID, t.CreatedAt, t.UpdatedAt).Scan(&t.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO tickets (subject, description, pipeline_id, stage_id, status, priority, owner_id, contact_id, follows_id, inbox_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.FollowsID, t.InboxID, t.CreatedAt, t.UpdatedAt).Scan(&t.ID)
 	if err != nil {
 		return tx.wrap(err, "create ticket")
 	}
@@ -34,18 +33,8 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *parley.Ticket) error {
 // UpdateTicket saves a ticket's fields (not its conversations).
 func (tx *Tx) UpdateTicket(ctx context.Context, t *parley.Ticket) error {
 	return tx.exec1(ctx, "ticket", `UPDATE tickets SET subject = $2, description = $3, pipeline_id = $4, stage_id = $5, status = $6, priority = $7,
-		owner_id = $8, contact_id = $9, follows_id = $10, updated_at = $11 WHERE id = $1`,
-		t.ID, t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.FollowsID, t.UpdatedAt)
-}
-
-// SyncTicketStatus sets the status of a pipeline's tickets to their
-// stage's kind, after its stages changed: those that changed are touched
-// at now.
-func (tx *Tx) SyncTicketStatus(ctx context.Context, pipelineID parley.ID, now time.Time) error {
-	const status = `(CASE WHEN (SELECT s.closed FROM pipeline_stages s WHERE s.id = tickets.stage_id) THEN 'closed' ELSE 'open' END)`
-	_, err := tx.db.ExecContext(ctx, `UPDATE tickets SET status = `+status+`, updated_at = $2 WHERE pipeline_id = $1 AND status <> `+status,
-		pipelineID, now)
-	return tx.wrap(err, "ticket status")
+		owner_id = $8, contact_id = $9, follows_id = $10, inbox_id = $11, updated_at = $12 WHERE id = $1`,
+		t.ID, t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.FollowsID, t.InboxID, t.UpdatedAt)
 }
 
 // DeleteTicket removes a ticket, or is ENOTFOUND.
@@ -148,14 +137,14 @@ func (q *Q) Tickets(ctx context.Context, f TicketFilter) ([]parley.Ticket, error
 		where = append(where, "t.follows_id = "+b.add(f.FollowsID))
 	}
 	if f.Readable != nil {
-		cond := "NOT EXISTS (SELECT 1 FROM ticket_conversations tc WHERE tc.ticket_id = t.id)"
+		// Linked to no conversation: its inbox's readers (everyone when it
+		// has none); else those who may read one of its conversations.
+		none := "NOT EXISTS (SELECT 1 FROM ticket_conversations tc WHERE tc.ticket_id = t.id)"
+		cond := "(" + none + " AND t.inbox_id IS NULL)"
 		if len(*f.Readable) > 0 {
-			inboxes := make([]string, len(*f.Readable))
-			for i, id := range *f.Readable {
-				inboxes[i] = b.add(id)
-			}
-			cond = "(" + cond + " OR EXISTS (SELECT 1 FROM ticket_conversations tc JOIN conversations c ON c.id = tc.conversation_id" +
-				" WHERE tc.ticket_id = t.id AND c.inbox_id IN (" + strings.Join(inboxes, ", ") + ")))"
+			list := b.list(*f.Readable)
+			cond = "(" + none + " AND (t.inbox_id IS NULL OR t.inbox_id IN (" + list + ")) OR EXISTS (SELECT 1 FROM ticket_conversations tc" +
+				" JOIN conversations c ON c.id = tc.conversation_id WHERE tc.ticket_id = t.id AND c.inbox_id IN (" + list + ")))"
 		}
 		where = append(where, cond)
 	}
@@ -173,4 +162,14 @@ func (q *Q) Tickets(ctx context.Context, f TicketFilter) ([]parley.Ticket, error
 		return nil, err
 	}
 	return ts, q.ticketConversations(ctx, ts)
+}
+
+// InboxOf returns the inbox of a conversation, read without locking it,
+// or ENOTFOUND.
+func (q *Q) InboxOf(ctx context.Context, conversationID parley.ID) (parley.ID, error) {
+	var id parley.ID
+	if err := q.db.QueryRowContext(ctx, `SELECT inbox_id FROM conversations WHERE id = $1`, conversationID).Scan(&id); err != nil {
+		return 0, q.notFound(err, "conversation")
+	}
+	return id, nil
 }

@@ -79,7 +79,7 @@ test.describe('tickets', () => {
     await page.getByRole('link', { name: 'Tickets' }).click();
     await page.getByRole('combobox', { name: 'Pipeline' }).selectOption({ label: name });
     await expect(page).toHaveURL(new RegExp(`/tickets/${p.id}$`));
-    const column = (stage: string) => page.getByRole('list', { name: new RegExp(`^${stage}:`) });
+    const column = (stage: string) => page.getByRole('region', { name: new RegExp(`^${stage}:`) });
     const card = page.getByRole('button', { name: /^Invoice 12 wrong, in/ });
     await expect(column('To do')).toContainText('Invoice 12 wrong');
     // What a teammate does shows at once.

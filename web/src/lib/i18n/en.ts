@@ -921,7 +921,7 @@ export const en = {
   'tickets.ownerMe': "Me",
   'tickets.ownerNobody': "Nobody",
   'tickets.boardHint': "Drag a ticket to another stage, or focus it and press ← or →. Open a ticket to go to its conversation.",
-  'tickets.column': "{stage}: {count} tickets",
+  'tickets.column': { one: '{stage}: {count} ticket', other: '{stage}: {count} tickets' },
   'tickets.card': "{subject}, in {stage}",
   'channelTickets.title': "Tickets",
   'channelTickets.on': "Treat incoming conversations as tickets: each new one opens a ticket",
@@ -941,6 +941,11 @@ export const en = {
   'tickets.asList': "List",
   'tickets.updated': "Changed",
   'tickets.noneHere': "No ticket here.",
+  'pipelines.closesNamed': "Stage {n} closes the ticket",
+  'error.pipeline_used_by_channel': "A channel opens its tickets in this pipeline: change it in Settings → Channels first.",
+  'error.stage_used_by_channel': "A channel opens its tickets in a stage you removed: change it in Settings → Channels first.",
+  'tickets.ownerNone': "No owner",
+  'tickets.ownerOf': "Owner of {subject}",
 } satisfies Record<string, Message>;
 
 export type Key = keyof typeof en;

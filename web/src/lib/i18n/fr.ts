@@ -918,7 +918,7 @@ export const fr: Record<Key, Message> = {
   'tickets.ownerMe': "Moi",
   'tickets.ownerNobody': "Personne",
   'tickets.boardHint': "Faites glisser un ticket vers une autre étape, ou sélectionnez-le et appuyez sur ← ou →. Ouvrez un ticket pour aller à sa conversation.",
-  'tickets.column': "{stage} : {count} tickets",
+  'tickets.column': { one: '{stage} : {count} ticket', other: '{stage} : {count} tickets' },
   'tickets.card': "{subject}, à l’étape {stage}",
   'channelTickets.title': "Tickets",
   'channelTickets.on': "Traiter les conversations entrantes comme des tickets : chaque nouvelle conversation ouvre un ticket",
@@ -938,4 +938,9 @@ export const fr: Record<Key, Message> = {
   'tickets.asList': "Liste",
   'tickets.updated': "Modifié",
   'tickets.noneHere': "Aucun ticket ici.",
+  'pipelines.closesNamed': "L’étape {n} clôt le ticket",
+  'error.pipeline_used_by_channel': "Un canal ouvre ses tickets dans ce pipeline : changez-le d’abord dans Paramètres → Canaux.",
+  'error.stage_used_by_channel': "Un canal ouvre ses tickets dans une étape retirée : changez-le d’abord dans Paramètres → Canaux.",
+  'tickets.ownerNone': "Aucun responsable",
+  'tickets.ownerOf': "Responsable de {subject}",
 };
