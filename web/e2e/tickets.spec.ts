@@ -108,8 +108,19 @@ test.describe('tickets', () => {
     await expect(page.getByText('No ticket here.')).toBeVisible();
     await page.getByRole('combobox', { name: 'Status' }).selectOption('');
     await page.getByRole('button', { name: 'Board', exact: true }).click();
-    // A ticket opens its conversation.
+    // A ticket opens whole: changed there, deleted after a confirmation,
+    // its conversation a click away.
+    await page.getByRole('button', { name: /^Refund asked, in/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Refund asked' });
+    await dialog.getByLabel('Priority').selectOption('urgent');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(column('To do')).toContainText('Urgent');
+    await page.getByRole('button', { name: /^Refund asked, in/ }).click();
+    await dialog.getByRole('button', { name: 'Delete the ticket' }).click();
+    await dialog.getByRole('alertdialog').getByRole('button', { name: 'Delete Refund asked' }).click();
+    await expect(column('To do')).not.toContainText('Refund asked');
     await card.click();
+    await page.getByRole('dialog', { name: 'Invoice 12 wrong' }).getByRole('link', { name: `#${pushed.conversation_id}` }).click();
     await expect(page.getByRole('region', { name: 'Conversation' }).getByText('The invoice is wrong.')).toBeVisible();
   });
 

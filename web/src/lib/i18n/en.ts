@@ -920,7 +920,7 @@ export const en = {
   'tickets.ownerAnyone': "Anyone",
   'tickets.ownerMe': "Me",
   'tickets.ownerNobody': "Nobody",
-  'tickets.boardHint': "Drag a ticket to another stage, or focus it and press ← or →. Open a ticket to go to its conversation.",
+  'tickets.boardHint': "Drag a ticket to another stage, or focus it and press ← or →. Open a ticket to see and change it.",
   'tickets.column': { one: '{stage}: {count} ticket', other: '{stage}: {count} tickets' },
   'tickets.card': "{subject}, in {stage}",
   'channelTickets.title': "Tickets",
@@ -946,6 +946,12 @@ export const en = {
   'error.stage_used_by_channel': "A channel opens its tickets in a stage you removed: change it in Settings → Channels first.",
   'tickets.ownerNone': "No owner",
   'tickets.ownerOf': "Owner of {subject}",
+  'tickets.edit': "Edit the ticket {subject}",
+  'tickets.conversations': "Its conversations:",
+  'tickets.delete': "Delete the ticket",
+  'tickets.deleteNamed': "Delete {subject}",
+  'tickets.deleteConfirm': "The ticket goes for good; its conversations stay.",
+  'tickets.deleted': "Ticket “{subject}” deleted.",
 } satisfies Record<string, Message>;
 
 export type Key = keyof typeof en;
