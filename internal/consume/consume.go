@@ -213,3 +213,21 @@ func (g *Group) Run(ctx context.Context) {
 	}
 	wg.Wait()
 }
+
+// Replay hands c every event after seq, in order, each in its own
+// transaction, and returns the last one's seq (seq when there was none).
+// It keeps no cursor: for tests, and for a consumer run by hand.
+func Replay(ctx context.Context, s *store.Store, c Consumer, seq int64) (int64, error) {
+	for {
+		evs, err := s.EventsAfter(ctx, seq, 1000)
+		if err != nil || len(evs) == 0 {
+			return seq, err
+		}
+		for _, e := range evs {
+			if err := s.InTx(ctx, func(tx *store.Tx) error { return c.Handle(ctx, tx, e) }); err != nil {
+				return seq, fmt.Errorf("consume: %s at %d: %w", c.Name, e.Seq, err)
+			}
+			seq = e.Seq
+		}
+	}
+}

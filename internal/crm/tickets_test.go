@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/parleyhq/parley/internal/consume"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/crm"
 	"github.com/parleyhq/parley/internal/org"
@@ -129,14 +130,7 @@ func TestTickets(t *testing.T) {
 
 		conv := conversation.New(s, conversation.Options{MailDomain: "parley.test"})
 		receive := func(inboxID parley.ID, email string) *parley.Conversation {
-			chs, _ := s.Channels(ctx, inboxID)
-			var api parley.ID
-			for _, ch := range chs {
-				if ch.Kind == parley.ChannelAPI {
-					api = ch.ID
-				}
-			}
-			in, err := conv.Receive(ctx, parley.System, conversation.Inbound{ChannelID: api, ContactEmail: email, Text: "Help"})
+			in, err := conv.Receive(ctx, parley.System, conversation.Inbound{ChannelID: channelOf(t, s, inboxID, parley.ChannelAPI), ContactEmail: email, Text: "Help"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -272,6 +266,22 @@ func TestTickets(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// channelOf returns an inbox's channel of a kind.
+func channelOf(t *testing.T, s *store.Store, inbox parley.ID, kind parley.ChannelKind) parley.ID {
+	t.Helper()
+	chs, err := s.Channels(context.Background(), inbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range chs {
+		if ch.Kind == kind {
+			return ch.ID
+		}
+	}
+	t.Fatalf("inbox %d has no %s channel", inbox, kind)
+	return 0
+}
+
 // TestChannelTickets: a channel that treats its conversations as tickets
 // opens one per new conversation, once, in the chosen stage; its owner
 // follows the conversation's through reassignments until someone gives the
@@ -287,13 +297,7 @@ func TestChannelTickets(t *testing.T) {
 		support, _ := c.CreatePipeline(ctx, boss, parley.Pipeline{Kind: parley.PipelineTickets, Name: "Support",
 			Stages: []parley.Stage{{Name: "New"}, {Name: "Triage"}, {Name: "Done", Closed: true}}})
 		triage := support.Stages[1].ID
-		chs, _ := s.Channels(ctx, inbox)
-		var api parley.ID
-		for _, ch := range chs {
-			if ch.Kind == parley.ChannelAPI {
-				api = ch.ID
-			}
-		}
+		api := channelOf(t, s, inbox, parley.ChannelAPI)
 		if _, err := c.SetChannelTickets(ctx, agent, api, support.ID, triage, nil); parley.ErrorCode(err) != parley.EFORBIDDEN {
 			t.Errorf("an agent sets it: %v", err)
 		}
@@ -304,21 +308,12 @@ func TestChannelTickets(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		consumer := crm.Consumer(nil)
 		seq := int64(0)
 		settle := func() {
 			t.Helper()
-			evs, err := s.EventsAfter(ctx, seq, 10_000)
-			if err != nil {
+			var err error
+			if seq, err = consume.Replay(ctx, s, crm.Consumer(nil), seq); err != nil {
 				t.Fatal(err)
-			}
-			for _, e := range evs {
-				if err := s.InTx(ctx, func(tx *store.Tx) error { return consumer.Handle(ctx, tx, e) }); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if len(evs) > 0 {
-				seq = evs[len(evs)-1].Seq
 			}
 		}
 		conv := conversation.New(s, conversation.Options{MailDomain: "parley.test"})
@@ -395,13 +390,7 @@ func TestChannelTickets(t *testing.T) {
 			t.Errorf("removing the stage a channel opens tickets in: %v", err)
 		}
 		// A conversation an agent starts is no customer's request: no ticket.
-		var email parley.ID
-		for _, ch := range chs {
-			if ch.Kind == parley.ChannelEmail {
-				email = ch.ID
-			}
-		}
-		if _, err := c.SetChannelTickets(ctx, boss, email, support.ID, support.Stages[0].ID, nil); err != nil {
+		if _, err := c.SetChannelTickets(ctx, boss, channelOf(t, s, inbox, parley.ChannelEmail), support.ID, support.Stages[0].ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		started, _, err := conv.SendEmail(ctx, agent, conversation.NewEmail{InboxID: inbox, To: parley.Mailbox{Email: "out@client.example"}, Subject: "Hello",

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/chat"
+	"github.com/parleyhq/parley/internal/consume"
 	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
@@ -81,23 +82,12 @@ type transcriptMail struct{ To, Subject, Text, FromName, ReplyTo string }
 // takes the system mails it queued (mails).
 func transcriptMails(t *testing.T, s *store.Store) (settle func(), mails func() []transcriptMail) {
 	ctx := context.Background()
-	consumer := chat.TranscriptConsumer(nil, "parley.test")
 	seq := int64(0)
 	settle = func() {
 		t.Helper()
-		evs, err := s.EventsAfter(ctx, seq, 10_000)
-		if err != nil {
+		var err error
+		if seq, err = consume.Replay(ctx, s, chat.TranscriptConsumer(nil, "parley.test"), seq); err != nil {
 			t.Fatal(err)
-		}
-		// As the consumer's runner does: its effects and its cursor
-		// commit together, so a crash repeats nothing that committed.
-		for _, e := range evs {
-			if err := s.InTx(ctx, func(tx *store.Tx) error { return consumer.Handle(ctx, tx, e) }); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if len(evs) > 0 {
-			seq = evs[len(evs)-1].Seq
 		}
 	}
 	mails = func() []transcriptMail {
