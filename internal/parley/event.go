@@ -64,6 +64,7 @@ const (
 	EventBotTakenOver        = "bot.taken_over"                // data: step: an agent took the chat from the bot
 	EventBotEnded            = "bot.ended"                     // data: step, reason (end, answered): the bot finished without a hand-off
 	EventPipelineChanged     = "pipeline.changed"              // data: pipeline_id, kind, name, change (created, updated, deleted)
+	EventContactFieldChanged = "contact_field.changed"         // data: field_id, key, change (created, updated, deleted)
 	EventTicketCreated       = "ticket.created"                // data: ticket_id, subject, pipeline_id, stage_id, stage
 	EventTicketUpdated       = "ticket.updated"                // data: ticket_id, fields (the names of what changed)
 	EventTicketStageChanged  = "ticket.stage_changed"          // data: ticket_id, subject, from_stage_id, from_stage, to_stage_id, to_stage, status

@@ -68,3 +68,17 @@ type Ticket struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// ContactField is a field admins define for every contact (SPEC CRM-1):
+// its value, checked by its type, is kept in the contact's details under
+// its key.
+type ContactField struct {
+	ID       ID
+	Key      string
+	Label    string
+	Type     string   // text, number, date, choice
+	Choices  []string // for choice
+	Position int
+	// CreatedAt is when it was defined.
+	CreatedAt time.Time
+}
