@@ -50,19 +50,28 @@ test.describe('tickets', () => {
     await expect(card).toContainText('Open');
     await expect(card.getByRole('combobox', { name: 'Stage of Order 77 missing' })).toHaveValue(String(await stageID(parley, pipeline, 'New')));
 
-    // Another conversation of the same contact links the ticket, and unlinks it with an undo.
-    await parley.mail(inbox.address, 'Tia Client <tia@client.test>', 'Order 77 follow-up', 'Any news on 77?');
-    await agent.getByRole('link', { name: /Order 77 follow-up/ }).first().click();
+  });
+
+  test('another conversation of the contact links their ticket and unlinks it with an undo; a pipeline holding tickets is kept', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Link desk');
+    const pipeline = `Links ${Date.now()}`;
+    const p = await parley.api('POST', '/pipelines', { kind: 'ticket', name: pipeline, stages: [{ name: 'New' }, { name: 'Done', closed: true }] });
+    const first = await parley.push(inbox.channel, { email: 'lia@client.test', name: 'Lia Client' }, 'My order 78 never came.', 'Order 78 missing');
+    await parley.api('POST', '/tickets', { subject: 'Order 78 missing', pipeline_id: p.id, conversation_ids: [first.conversation_id] });
+    await parley.mail(inbox.address, 'Lia Client <lia@client.test>', 'Order 78 follow-up', 'Any news on 78?');
+    const agent = await signIn(browser, parley, await parley.user('Lou Links'));
+    await agent.getByRole('link', { name: /Order 78 follow-up/ }).first().click();
     const other = agent.getByRole('region', { name: 'Tickets' });
-    await other.getByRole('combobox', { name: 'Link one of the contact’s tickets' }).selectOption({ label: 'Order 77 missing' });
-    await expect(other.getByRole('listitem', { name: 'Order 77 missing' })).toBeVisible();
-    await other.getByRole('button', { name: 'Unlink Order 77 missing from this conversation' }).click();
-    await expect(other.getByRole('listitem', { name: 'Order 77 missing' })).toHaveCount(0);
+    await other.getByRole('combobox', { name: 'Link one of the contact’s tickets' }).selectOption({ label: 'Order 78 missing' });
+    await expect(other.getByRole('listitem', { name: 'Order 78 missing' })).toBeVisible();
+    await other.getByRole('button', { name: 'Unlink Order 78 missing from this conversation' }).click();
+    await expect(other.getByRole('listitem', { name: 'Order 78 missing' })).toHaveCount(0);
     await agent.getByRole('group').filter({ hasText: 'unlinked from this conversation' }).getByRole('button', { name: 'Undo' }).dispatchEvent('click');
-    await expect(other.getByRole('listitem', { name: 'Order 77 missing' })).toBeVisible();
+    await expect(other.getByRole('listitem', { name: 'Order 78 missing' })).toBeVisible();
 
     // A pipeline holding a ticket is not deleted: the admin is told why.
-    await admin.reload();
+    const admin = await signIn(browser, parley, await parley.user('Ada Links', 'admin'));
+    await admin.goto('/settings/pipelines');
     await admin.getByRole('button', { name: `Delete ${pipeline}` }).click();
     await admin.getByRole('dialog').getByRole('button', { name: `Delete ${pipeline}` }).click();
     await expect(admin.getByText('This pipeline still holds tickets')).toBeVisible();
@@ -108,19 +117,28 @@ test.describe('tickets', () => {
     await expect(page.getByText('No ticket here.')).toBeVisible();
     await page.getByRole('combobox', { name: 'Status' }).selectOption('');
     await page.getByRole('button', { name: 'Board', exact: true }).click();
-    // A ticket opens whole: changed there, deleted after a confirmation,
-    // its conversation a click away.
+  });
+
+  test('a ticket opens whole from the board: changed, deleted after a confirmation, its conversation a click away', async ({ browser, parley }) => {
+    const inbox = await parley.inbox('Dialog desk');
+    const pushed = await parley.push(inbox.channel, { email: 'do@client.test', name: 'Do Client' }, 'The invoice is wrong.', 'Invoice 13');
+    const p = await parley.api('POST', '/pipelines', { kind: 'ticket', name: `Dialog ${Date.now()}`, stages: [{ name: 'To do' }, { name: 'Fixed', closed: true }] });
+    await parley.api('POST', '/tickets', { subject: 'Invoice 13 wrong', pipeline_id: p.id, conversation_ids: [pushed.conversation_id] });
+    await parley.api('POST', '/tickets', { subject: 'Refund asked', pipeline_id: p.id });
+    const page = await signIn(browser, parley, await parley.user('Dee Dialog'));
+    await page.goto(`/tickets/${p.id}`);
+    const column = page.getByRole('region', { name: /^To do:/ });
     await page.getByRole('button', { name: /^Refund asked, in/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Refund asked' });
     await dialog.getByLabel('Priority').selectOption('urgent');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect(column('To do')).toContainText('Urgent');
+    await expect(column).toContainText('Urgent');
     await page.getByRole('button', { name: /^Refund asked, in/ }).click();
     await dialog.getByRole('button', { name: 'Delete the ticket' }).click();
     await dialog.getByRole('alertdialog').getByRole('button', { name: 'Delete Refund asked' }).click();
-    await expect(column('To do')).not.toContainText('Refund asked');
-    await card.click();
-    await page.getByRole('dialog', { name: 'Invoice 12 wrong' }).getByRole('link', { name: `#${pushed.conversation_id}` }).click();
+    await expect(column).not.toContainText('Refund asked');
+    await page.getByRole('button', { name: /^Invoice 13 wrong, in/ }).click();
+    await page.getByRole('dialog', { name: 'Invoice 13 wrong' }).getByRole('link', { name: `#${pushed.conversation_id}` }).click();
     await expect(page.getByRole('region', { name: 'Conversation' }).getByText('The invoice is wrong.')).toBeVisible();
   });
 
