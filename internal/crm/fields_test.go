@@ -47,7 +47,10 @@ func TestContactFields(t *testing.T) {
 		if _, err := c.CreateField(ctx, boss, parley.ContactField{Key: "plan", Label: "Again", Type: "text"}); parley.ErrorReason(err) != "field_key_taken" {
 			t.Errorf("a taken key: %v", err)
 		}
-		c.CreateField(ctx, boss, parley.ContactField{Key: "seats", Label: "Seats", Type: "number"})
+		seats, err := c.CreateField(ctx, boss, parley.ContactField{Key: "seats", Label: "Seats", Type: "number"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		c.CreateField(ctx, boss, parley.ContactField{Key: "renewal", Label: "Renewal", Type: "date"})
 
 		conv := conversation.New(s, conversation.Options{MailDomain: "parley.test"})
@@ -107,7 +110,7 @@ func TestContactFields(t *testing.T) {
 		if contact, _ := s.Contact(ctx, jo); contact.Details["seats"] != "" {
 			t.Errorf("cleared: %v", contact.Details)
 		}
-		renamed, err := c.UpdateField(ctx, boss, plan.ID+1, "Seat count", nil)
+		renamed, err := c.UpdateField(ctx, boss, seats.ID, "Seat count", nil)
 		if err != nil || renamed.Label != "Seat count" || renamed.Key != "seats" {
 			t.Errorf("rename: %+v %v", renamed, err)
 		}
