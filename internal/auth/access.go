@@ -138,9 +138,20 @@ func isMember(ctx context.Context, m Memberships, a parley.Actor, inboxID parley
 // Contact checks that a may do p to a contact whose conversations are
 // conversationIDs: an admin may; anyone else needs p in the inbox of one of
 // them. Whoever can read none of them gets ENOTFOUND; whoever can read one
-// but not act gets the EFORBIDDEN that says why.
+// but not act gets the EFORBIDDEN that says why. A contact without
+// conversations (imported, created by hand) is the whole team's: everyone
+// signed in reads it, everyone but viewers acts (SPEC CRM-1).
 func Contact(ctx context.Context, m Memberships, a parley.Actor, conversationIDs []parley.ID, p Perm) error {
 	if Admin(a) == nil {
+		return nil
+	}
+	if len(conversationIDs) == 0 {
+		if a.Kind != parley.ActorUser {
+			return parley.NotFound("contact")
+		}
+		if p == Act {
+			return Author(a)
+		}
 		return nil
 	}
 	var denied error

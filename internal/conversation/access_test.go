@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/crm"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/internal/store/storetest"
@@ -66,13 +67,14 @@ func TestAccess(t *testing.T) {
 		wantCode(t, w.svc.Delete(ctx, w.vic, id), parley.EFORBIDDEN)
 
 		t.Run("contact", func(t *testing.T) {
-			_, err := w.svc.Contact(ctx, w.bob, contact)
+			contacts := crm.New(s, crm.Options{})
+			_, err := contacts.Contact(ctx, w.bob, contact)
 			wantCode(t, err, parley.ENOTFOUND)
 			_, err = w.svc.Block(ctx, w.bob, contact)
 			wantCode(t, err, parley.ENOTFOUND)
 			_, err = w.svc.Block(ctx, w.vic, contact)
 			wantCode(t, err, parley.EFORBIDDEN)
-			if _, err := w.svc.Contact(ctx, w.vic, contact); err != nil {
+			if _, err := contacts.Contact(ctx, w.vic, contact); err != nil {
 				t.Errorf("a viewer of the inbox cannot see the contact: %v", err)
 			}
 		})

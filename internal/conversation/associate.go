@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -51,43 +50,4 @@ func (s *Service) Associate(ctx context.Context, a parley.Actor, id parley.ID, c
 		return []parley.Event{parley.NewEvent(parley.EventContactAssociated, a, now,
 			map[string]any{"contact_id": contact.ID, "from_contact_id": was})}, nil
 	})
-}
-
-// SearchContacts returns up to limit contacts whose name or an address
-// contains query, among those the actor may see (SPEC CRM-2: the picker
-// that attaches one to a conversation): an admin sees every contact, anyone
-// else those with a conversation in an inbox they read.
-func (s *Service) SearchContacts(ctx context.Context, a parley.Actor, query string, limit int) ([]*parley.Contact, error) {
-	query = strings.TrimSpace(query)
-	if query == "" {
-		return nil, parley.Invalid("q", "is required")
-	}
-	readable, err := auth.ReadableInboxIDs(ctx, s.store, a)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := s.store.SearchContacts(ctx, query, readable, auth.Admin(a) == nil, limit)
-	if err != nil {
-		return nil, err
-	}
-	seen, err := auth.Readable(ctx, s.store, a)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*parley.Contact, 0, len(ids))
-	for _, id := range ids {
-		c, err := s.store.Contact(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		c = c.Seen(seen)
-		// A name learnt in an inbox the actor cannot read is hidden from
-		// them: it must not find the contact either.
-		lower := strings.ToLower(query)
-		if !strings.Contains(strings.ToLower(c.Name), lower) && !slices.ContainsFunc(c.Emails, func(e string) bool { return strings.Contains(e, lower) }) {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out, nil
 }

@@ -3,7 +3,6 @@ package conversation
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -43,6 +42,9 @@ const blockedReason = "sender blocked"
 // they block: how many of the sender's conversations it would move to
 // *filtered*. It checks access as Block does.
 func (s *Service) BlockPreview(ctx context.Context, a parley.Actor, contactID parley.ID) (int, error) {
+	if _, err := s.store.Contact(ctx, contactID); err != nil {
+		return 0, err
+	}
 	convs, err := s.store.ContactConversationIDs(ctx, contactID, "")
 	if err != nil {
 		return 0, err
@@ -163,52 +165,6 @@ func (s *Service) setBlocked(ctx context.Context, a parley.Actor, contactID parl
 		return nil
 	})
 	return out, err
-}
-
-// Contact returns a contact the actor may see: an admin, or someone who can
-// read one of the contact's conversations. Anyone else gets ENOTFOUND.
-func (s *Service) Contact(ctx context.Context, a parley.Actor, id parley.ID) (*parley.Contact, error) {
-	c, err := s.store.Contact(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	convs, err := s.store.ContactConversationIDs(ctx, id, "")
-	if err != nil {
-		return nil, err
-	}
-	if err := auth.Contact(ctx, s.store, a, convs, auth.Read); err != nil {
-		return nil, err
-	}
-	readable, err := auth.Readable(ctx, s.store, a)
-	if err != nil {
-		return nil, err
-	}
-	return c.Seen(readable), nil
-}
-
-// ContactConversations returns a contact's conversations that a may read,
-// most recently active first, up to limit (SPEC CRM-1: past conversations
-// in the sidebar). A contact a may not see is ENOTFOUND.
-func (s *Service) ContactConversations(ctx context.Context, a parley.Actor, contactID parley.ID, limit int) ([]parley.Conversation, error) {
-	if _, err := s.Contact(ctx, a, contactID); err != nil {
-		return nil, err
-	}
-	// Look further back than limit: some may be in inboxes a cannot read.
-	convs, err := s.store.ContactConversations(ctx, contactID, 4*limit)
-	if err != nil {
-		return nil, err
-	}
-	readable, err := auth.ReadableInboxIDs(ctx, s.store, a)
-	if err != nil {
-		return nil, err
-	}
-	out := convs[:0]
-	for _, c := range convs {
-		if slices.Contains(readable, c.InboxID) && len(out) < limit {
-			out = append(out, c)
-		}
-	}
-	return out, nil
 }
 
 // Dissociate takes the contact off a conversation (SPEC CRM-2): the thread

@@ -149,7 +149,7 @@ func fieldEvent(a parley.Actor, f *parley.ContactField, change string, at time.T
 // whoever may act for the contact; an empty value clears it.
 func (s *Service) SetField(ctx context.Context, a parley.Actor, contactID parley.ID, key, value string) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := s.mayContact(ctx, &tx.Q, a, contactID, auth.Act); err != nil {
+		if _, err := s.mayContact(ctx, &tx.Q, a, contactID, auth.Act); err != nil {
 			return err
 		}
 		f, err := tx.ContactFieldByKey(ctx, key)

@@ -139,7 +139,7 @@ func (s *Service) CreateTicket(ctx context.Context, a parley.Actor, in TicketInp
 			return err
 		}
 		if t.ContactID != nil && in.ContactID != nil {
-			if err := s.mayContact(ctx, &tx.Q, a, *t.ContactID, auth.Read); err != nil {
+			if _, err := s.mayContact(ctx, &tx.Q, a, *t.ContactID, auth.Read); err != nil {
 				return parley.Invalid("contact_id", "no such contact")
 			}
 		}

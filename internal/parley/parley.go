@@ -147,7 +147,8 @@ type Contact struct {
 	NameInbox *ID
 	Email     string   // the primary address
 	Emails    []string // every known address, primary first
-	Phone     string
+	Phone     string   // the primary phone
+	Phones    []string // every phone, primary first
 	OwnerID   *ID
 	BlockedAt *time.Time
 	CreatedAt time.Time

@@ -12,7 +12,8 @@ type ContactJSON struct {
 	Name    string     `json:"name"`
 	Email   string     `json:"email"`
 	Emails  []string   `json:"emails"`
-	Phone   string     `json:"phone"`
+	Phone   string     `json:"phone" doc:"The primary phone."`
+	Phones  []string   `json:"phones" doc:"Every phone, the primary first."`
 	OwnerID *parley.ID `json:"owner_id"`
 	// Details are what is known without a field of its own (a company, a
 	// custom field a chat bot asked).
@@ -23,6 +24,6 @@ type ContactJSON struct {
 
 // Contact renders c.
 func Contact(c *parley.Contact) ContactJSON {
-	return ContactJSON{ID: c.ID, Name: c.Name, Email: c.Email, Emails: nonNil(c.Emails), Phone: c.Phone, OwnerID: c.OwnerID, Details: c.Details,
+	return ContactJSON{ID: c.ID, Name: c.Name, Email: c.Email, Emails: nonNil(c.Emails), Phone: c.Phone, Phones: nonNil(c.Phones), OwnerID: c.OwnerID, Details: c.Details,
 		Blocked: c.BlockedAt != nil, CreatedAt: c.CreatedAt}
 }

@@ -2,9 +2,10 @@ package server
 
 import (
 	"context"
+	"strconv"
 	"time"
 
-	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/crm"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/present"
 )
@@ -12,25 +13,49 @@ import (
 // getContact shows a contact to someone who can see one of their
 // conversations (or an admin); anyone else gets 404.
 func (s *Server) getContact(ctx context.Context, a parley.Actor, in *idInput) (*body[present.ContactJSON], error) {
-	c, err := s.conv.Contact(ctx, a, in.ID)
+	c, err := s.crm.Contact(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
 	}
 	return &body[present.ContactJSON]{present.Contact(c)}, nil
 }
 
-type updateContactInput struct {
-	ID   parley.ID `path:"id"`
-	Body struct {
-		Name    *string    `json:"name,omitempty" maxLength:"200"`
-		Phone   *string    `json:"phone,omitempty" maxLength:"50"`
-		OwnerID *parley.ID `json:"owner_id,omitempty" doc:"The contact's owner, an active teammate who is not a viewer; 0 removes the owner. The contact-owner routing rule sends their conversations to them."`
-	}
+// contactBody is a contact's fields as a person writes them; an absent
+// field stays as it is.
+type contactBody struct {
+	Name    *string    `json:"name,omitempty" maxLength:"200"`
+	Emails  *[]string  `json:"emails,omitempty" maxItems:"20" doc:"Every address, the primary first; an address another contact has is refused (merge them instead)."`
+	Phones  *[]string  `json:"phones,omitempty" maxItems:"20" doc:"Every phone, the primary first: digits, spaces, + ( ) - ."`
+	Phone   *string    `json:"phone,omitempty" maxLength:"50" doc:"The primary phone alone, the others kept; empty removes it."`
+	OwnerID *parley.ID `json:"owner_id,omitempty" doc:"The contact's owner, an active teammate who is not a viewer; 0 removes the owner. The contact-owner routing rule sends their conversations to them."`
 }
 
-// updateContact changes a contact's name, phone or owner.
+func (b contactBody) input() crm.ContactInput {
+	return crm.ContactInput{Name: b.Name, Emails: b.Emails, Phones: b.Phones, Phone: b.Phone, OwnerID: b.OwnerID}
+}
+
+type updateContactInput struct {
+	ID   parley.ID `path:"id"`
+	Body contactBody
+}
+
+// updateContact changes a contact's name, addresses, phones or owner.
 func (s *Server) updateContact(ctx context.Context, a parley.Actor, in *updateContactInput) (*body[present.ContactJSON], error) {
-	c, err := s.conv.UpdateContact(ctx, a, in.ID, conversation.ContactPatch{Name: in.Body.Name, Phone: in.Body.Phone, OwnerID: in.Body.OwnerID})
+	c, err := s.crm.UpdateContact(ctx, a, in.ID, in.Body.input())
+	if err != nil {
+		return nil, err
+	}
+	return &body[present.ContactJSON]{present.Contact(c)}, nil
+}
+
+type createContactInput struct {
+	Body contactBody
+}
+
+// createContact adds a contact by hand: the whole team sees it until it
+// has conversations.
+func (s *Server) createContact(ctx context.Context, a parley.Actor, in *createContactInput) (*body[present.ContactJSON], error) {
+	c, err := s.crm.CreateContact(ctx, a, in.Body.input())
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +112,7 @@ func (s *Server) contactConversations(ctx context.Context, a parley.Actor, in *c
 	if limit == 0 {
 		limit = 20
 	}
-	convs, err := s.conv.ContactConversations(ctx, a, in.ID, limit)
+	convs, err := s.crm.ContactConversations(ctx, a, in.ID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -125,20 +150,33 @@ func (s *Server) associate(ctx context.Context, a parley.Actor, in *associateInp
 	return s.conversationOut(ctx, a, c)
 }
 
-type searchContactsInput struct {
-	Q     string `query:"q" minLength:"1" maxLength:"200" required:"true" doc:"Part of a name or an address."`
-	Limit int    `query:"limit" minimum:"1" maximum:"20" default:"10"`
+type listContactsInput struct {
+	Q       string `query:"q" maxLength:"200" doc:"Words each contact has in its name, addresses or phones, each as the start of a word."`
+	OwnerID string `query:"owner_id" doc:"Only the contacts this teammate owns; 0 for those without an owner."`
+	Cursor  string `query:"cursor" doc:"next_cursor of the previous page."`
+	Limit   int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 }
 
-// searchContacts finds contacts by name or address among those the caller
-// may see: an admin all, anyone else those with a conversation in an inbox
-// they read.
-func (s *Server) searchContacts(ctx context.Context, a parley.Actor, in *searchContactsInput) (*body[listJSON[present.ContactJSON]], error) {
-	limit := in.Limit
-	if limit == 0 {
-		limit = 10
+// listContacts pages through the contacts the caller may see, newest
+// first, or those a search finds: an admin every contact, anyone else
+// those with a conversation in an inbox they read and those with none.
+func (s *Server) listContacts(ctx context.Context, a parley.Actor, in *listContactsInput) (*body[listJSON[present.ContactJSON]], error) {
+	after, err := seqCursor(in.Cursor)
+	if err != nil {
+		return nil, err
 	}
-	found, err := s.conv.SearchContacts(ctx, a, in.Q, limit)
+	q := crm.ContactQuery{Q: in.Q, After: parley.ID(after), Limit: in.Limit}
+	if q.Limit == 0 {
+		q.Limit = 50
+	}
+	if in.OwnerID != "" {
+		id, err := strconv.ParseInt(in.OwnerID, 10, 64)
+		if err != nil || id < 0 {
+			return nil, parley.Invalid("owner_id", "is not a user id")
+		}
+		q.OwnerID = (*parley.ID)(&id)
+	}
+	found, next, err := s.crm.Contacts(ctx, a, q)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +184,12 @@ func (s *Server) searchContacts(ctx context.Context, a parley.Actor, in *searchC
 	for _, c := range found {
 		out = append(out, present.Contact(c))
 	}
-	return list(out), nil
+	res := list(out)
+	if next != 0 {
+		cursor := strconv.FormatInt(int64(next), 10)
+		res.Body.NextCursor = &cursor
+	}
+	return res, nil
 }
 
 // consentJSON is what a contact agreed to.
@@ -160,7 +203,7 @@ type consentJSON struct {
 
 // contactConsents lists what a contact agreed to (SPEC CHT-10).
 func (s *Server) contactConsents(ctx context.Context, a parley.Actor, in *idInput) (*body[listJSON[consentJSON]], error) {
-	cs, err := s.conv.Consents(ctx, a, in.ID)
+	cs, err := s.crm.Consents(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -169,4 +212,49 @@ func (s *Server) contactConsents(ctx context.Context, a parley.Actor, in *idInpu
 		out[i] = consentJSON{Kind: c.Kind, Subscription: c.Subscription, Text: c.Text, ChannelID: c.ChannelID, GivenAt: c.GivenAt}
 	}
 	return list(out), nil
+}
+
+type mergeContactInput struct {
+	ID   parley.ID `path:"id"`
+	Body struct {
+		ContactID parley.ID `json:"contact_id" required:"true" doc:"The contact to fold into this one; it is deleted."`
+	}
+}
+
+// mergeContact folds another contact into this one (SPEC CRM-1).
+func (s *Server) mergeContact(ctx context.Context, a parley.Actor, in *mergeContactInput) (*body[present.ContactJSON], error) {
+	c, err := s.crm.Merge(ctx, a, in.ID, in.Body.ContactID)
+	if err != nil {
+		return nil, err
+	}
+	return &body[present.ContactJSON]{present.Contact(c)}, nil
+}
+
+// contactMergeJSON is a contact merged into another.
+type contactMergeJSON struct {
+	MergedID parley.ID  `json:"merged_id" doc:"The id the merged contact had."`
+	Name     string     `json:"name"`
+	Emails   []string   `json:"emails"`
+	UserID   *parley.ID `json:"user_id" doc:"Who merged it."`
+	MergedAt time.Time  `json:"merged_at"`
+}
+
+// contactMerges lists who was merged into a contact, oldest first.
+func (s *Server) contactMerges(ctx context.Context, a parley.Actor, in *idInput) (*body[listJSON[contactMergeJSON]], error) {
+	ms, err := s.crm.ContactMerges(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]contactMergeJSON, len(ms))
+	for i, m := range ms {
+		out[i] = contactMergeJSON{MergedID: m.MergedID, Name: m.Name, Emails: nonNilStrings(m.Emails), UserID: m.UserID, MergedAt: m.MergedAt}
+	}
+	return list(out), nil
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -117,7 +117,10 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "getSharedDocument", "GET", "/d/{token}", public, s.sharedDocument)
 
 	// Contacts.
-	op(api, s, "searchContacts", "GET", "/api/v1/contacts", member, s.searchContacts)
+	op(api, s, "listContacts", "GET", "/api/v1/contacts", member, s.listContacts)
+	op(api, s, "createContact", "POST", "/api/v1/contacts", member, s.createContact, created)
+	op(api, s, "importContacts", "POST", "/api/v1/contacts/import", admin, s.importContacts, maxBody(maxImportBytes))
+	op(api, s, "exportContacts", "GET", "/api/v1/contacts/export", admin, s.exportContacts)
 	op(api, s, "getContact", "GET", "/api/v1/contacts/{id}", member, s.getContact)
 	op(api, s, "updateContact", "PATCH", "/api/v1/contacts/{id}", member, s.updateContact)
 	op(api, s, "listContactConsents", "GET", "/api/v1/contacts/{id}/consents", member, s.contactConsents)
@@ -126,6 +129,8 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "blockContact", "POST", "/api/v1/contacts/{id}/block", member, s.block)
 	op(api, s, "unblockContact", "POST", "/api/v1/contacts/{id}/unblock", member, s.unblock)
 	op(api, s, "listContactListsOf", "GET", "/api/v1/contacts/{id}/lists", member, s.contactListsOf)
+	op(api, s, "mergeContact", "POST", "/api/v1/contacts/{id}/merge", member, s.mergeContact)
+	op(api, s, "listContactMerges", "GET", "/api/v1/contacts/{id}/merges", member, s.contactMerges)
 
 	// Contact lists.
 	// Pipelines and tickets (SPEC CRM-3): admins define pipelines; who

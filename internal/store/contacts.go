@@ -26,8 +26,9 @@ func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
 	if len(c.Emails) > 0 {
 		c.Email = c.Emails[0]
 	}
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, name_inbox_id, phone, owner_id, search_text, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		c.Name, c.NameInbox, c.Phone, c.OwnerID, contactSearchText(c), c.CreatedAt).Scan(&c.ID)
+	c.Phones = phonesOf(c)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, name_inbox_id, owner_id, search_text, details, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		c.Name, c.NameInbox, c.OwnerID, contactSearchText(c), detailsText(c.Details), c.CreatedAt).Scan(&c.ID)
 	if err != nil {
 		return tx.wrap(err, "create contact")
 	}
@@ -36,7 +37,28 @@ func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
 			return err
 		}
 	}
-	return nil
+	return tx.writePhones(ctx, c.ID, c.Phones)
+}
+
+// phonesOf is a contact's phones with the primary first, as Emails.
+func phonesOf(c *parley.Contact) []string {
+	phones := c.Phones
+	if c.Phone != "" && (len(phones) == 0 || phones[0] != c.Phone) {
+		phones = append([]string{c.Phone}, phones...)
+	}
+	if len(phones) > 0 {
+		c.Phone = phones[0]
+	}
+	return phones
+}
+
+// detailsText is how details are kept: JSON, or empty for none.
+func detailsText(d map[string]string) string {
+	if len(d) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(d) // a map of strings always marshals
+	return string(b)
 }
 
 // contactSearchText is the text search finds a contact by: the name and
@@ -44,6 +66,7 @@ func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
 // "lima" and "example").
 func contactSearchText(c *parley.Contact) string {
 	parts := []string{c.Name}
+	parts = append(parts, c.Phones...)
 	for _, e := range c.Emails {
 		parts = append(parts, e, strings.Map(func(r rune) rune {
 			if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -71,9 +94,10 @@ func (tx *Tx) insertEmail(ctx context.Context, contactID parley.ID, email string
 // one learnt from a message (or none), a phone only an empty one. Nothing
 // else of the contact is written.
 func (tx *Tx) FillContact(ctx context.Context, id parley.ID, field, value string, inbox parley.ID) error {
-	var name, phone string
+	var name string
 	var nameInbox *parley.ID
-	if err := tx.db.QueryRowContext(ctx, `SELECT name, name_inbox_id, phone FROM contacts WHERE id = $1`+tx.lock, id).Scan(&name, &nameInbox, &phone); err != nil {
+	var phones int
+	if err := tx.db.QueryRowContext(ctx, `SELECT name, name_inbox_id, (SELECT COUNT(*) FROM contact_phones p WHERE p.contact_id = contacts.id) FROM contacts WHERE id = $1`+tx.lock, id).Scan(&name, &nameInbox, &phones); err != nil {
 		return tx.notFound(err, "contact")
 	}
 	switch {
@@ -86,8 +110,15 @@ func (tx *Tx) FillContact(ctx context.Context, id parley.ID, field, value string
 			return err
 		}
 		return tx.indexContact(ctx, c)
-	case field == "phone" && phone == "":
-		return tx.exec1(ctx, "contact", `UPDATE contacts SET phone = $2 WHERE id = $1`, id, value)
+	case field == "phone" && phones == 0:
+		if err := tx.writePhones(ctx, id, []string{value}); err != nil {
+			return err
+		}
+		c, err := tx.Contact(ctx, id)
+		if err != nil {
+			return err
+		}
+		return tx.indexContact(ctx, c)
 	}
 	return nil
 }
@@ -119,12 +150,23 @@ func (tx *Tx) SetContactDetail(ctx context.Context, id parley.ID, key, value str
 	return tx.exec1(ctx, "contact", `UPDATE contacts SET details = $2 WHERE id = $1`, id, string(b))
 }
 
-// UpdateContact saves a contact's name (and where it came from), phone and
-// owner.
+// UpdateContact saves a contact's name (and where it came from), emails,
+// phones and owner. An email another contact has is ECONFLICT.
 func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
-	if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, name_inbox_id = $3, phone = $4, owner_id = $5 WHERE id = $1`,
-		c.ID, c.Name, c.NameInbox, c.Phone, c.OwnerID); err != nil {
+	if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, name_inbox_id = $3, owner_id = $4 WHERE id = $1`,
+		c.ID, c.Name, c.NameInbox, c.OwnerID); err != nil {
 		return err
+	}
+	if err := tx.writeEmails(ctx, c.ID, c.Emails); err != nil {
+		return err
+	}
+	c.Phones = phonesOf(c)
+	if err := tx.writePhones(ctx, c.ID, c.Phones); err != nil {
+		return err
+	}
+	c.Email = ""
+	if len(c.Emails) > 0 {
+		c.Email = c.Emails[0]
 	}
 	return tx.indexContact(ctx, c)
 }
@@ -138,8 +180,8 @@ func (tx *Tx) SetContactBlocked(ctx context.Context, id parley.ID, at *time.Time
 func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) {
 	var c parley.Contact
 	var details string
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, phone, owner_id, blocked_at, created_at, details FROM contacts WHERE id = $1`, id).
-		Scan(&c.ID, &c.Name, &c.NameInbox, &c.Phone, &c.OwnerID, &c.BlockedAt, &c.CreatedAt, &details)
+	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, owner_id, blocked_at, created_at, details FROM contacts WHERE id = $1`, id).
+		Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.BlockedAt, &c.CreatedAt, &details)
 	if err != nil {
 		return nil, q.notFound(err, "contact")
 	}
@@ -155,6 +197,14 @@ func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) 
 	}
 	if len(c.Emails) > 0 {
 		c.Email = c.Emails[0]
+	}
+	c.Phones, err = appendRows(ctx, q, nil, fmt.Sprintf("contact %d phones", id),
+		`SELECT phone FROM contact_phones WHERE contact_id = $1 ORDER BY position`, []any{id}, scanValue[string])
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Phones) > 0 {
+		c.Phone = c.Phones[0]
 	}
 	return &c, nil
 }

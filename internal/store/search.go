@@ -68,6 +68,10 @@ func ParseSearch(s string) ([]SearchTerm, error) {
 	return terms, nil
 }
 
+// Words returns the words of s as search sees them: runs of letters and
+// digits, lowercased.
+func Words(s string) []string { return words(s) }
+
 func words(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }

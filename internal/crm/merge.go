@@ -1,0 +1,108 @@
+package crm
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Merge folds the contact gone into the contact kept (SPEC CRM-1): one
+// customer known twice. Kept's conversations, tickets, chat visitors,
+// consents and lists gain gone's; its addresses and phones follow its own;
+// its name, owner and each field it lacks are gone's. Gone is deleted.
+// Each conversation that moves says so in its timeline, and kept's page
+// lists who was merged in (ContactMerges). a must be able to act for both.
+func (s *Service) Merge(ctx context.Context, a parley.Actor, keptID, goneID parley.ID) (*parley.Contact, error) {
+	if keptID == goneID {
+		return nil, parley.Invalid("contact_id", "is the contact itself: choose another to merge into it")
+	}
+	var out *parley.Contact
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		kept, err := s.mayContact(ctx, &tx.Q, a, keptID, auth.Act)
+		if err != nil {
+			return err
+		}
+		gone, err := s.mayContact(ctx, &tx.Q, a, goneID, auth.Act)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			return parley.Invalid("contact_id", "no such contact")
+		}
+		if err != nil {
+			return err
+		}
+		moved, err := tx.ContactConversationIDs(ctx, goneID, "")
+		if err != nil {
+			return err
+		}
+		readable, err := auth.Readable(ctx, &tx.Q, a)
+		if err != nil {
+			return err
+		}
+		// What the timelines and the record say of gone is what a sees.
+		goneSeen := gone.Seen(readable)
+		fold(kept, gone)
+		now := s.now()
+		m := store.ContactMerge{ContactID: kept.ID, MergedID: gone.ID, Name: goneSeen.Name, Emails: gone.Emails, MergedAt: now}
+		if a.Kind == parley.ActorUser {
+			m.UserID = &a.UserID
+		}
+		if err := tx.MergeContact(ctx, kept, gone, m); err != nil {
+			return err
+		}
+		data := map[string]any{"contact_id": kept.ID, "from_contact_id": gone.ID, "name": goneSeen.Name, "email": gone.Email}
+		for _, id := range moved {
+			inbox, err := tx.InboxOf(ctx, id)
+			if err != nil {
+				return err
+			}
+			e := parley.NewEvent(parley.EventContactMerged, a, now, data)
+			e.ConversationID, e.InboxID = &id, &inbox
+			tx.Append(e)
+		}
+		if len(moved) == 0 {
+			tx.Append(parley.NewEvent(parley.EventContactMerged, a, now, data))
+		}
+		out = kept.Seen(readable)
+		return nil
+	})
+	return out, err
+}
+
+// fold gives kept what only gone has: addresses and phones after its own,
+// a name, an owner, fields. Where both have one, kept's stands.
+func fold(kept, gone *parley.Contact) {
+	for _, e := range gone.Emails {
+		if !slices.Contains(kept.Emails, e) {
+			kept.Emails = append(kept.Emails, e)
+		}
+	}
+	for _, p := range gone.Phones {
+		if !slices.Contains(kept.Phones, p) {
+			kept.Phones = append(kept.Phones, p)
+		}
+	}
+	if kept.Name == "" {
+		kept.Name, kept.NameInbox = gone.Name, gone.NameInbox
+	}
+	if kept.OwnerID == nil {
+		kept.OwnerID = gone.OwnerID
+	}
+	details := maps.Clone(gone.Details)
+	if details == nil {
+		details = map[string]string{}
+	}
+	maps.Copy(details, kept.Details)
+	kept.Details = details
+}
+
+// ContactMerges returns who was merged into a contact, oldest first, to
+// whoever may see it.
+func (s *Service) ContactMerges(ctx context.Context, a parley.Actor, id parley.ID) ([]store.ContactMerge, error) {
+	if _, err := s.mayContact(ctx, &s.store.Q, a, id, auth.Read); err != nil {
+		return nil, err
+	}
+	return s.store.ContactMerges(ctx, id)
+}

@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+// writeEmails makes emails (lowercased, in order, the first primary) a
+// contact's addresses. An address another contact has is ECONFLICT.
+func (tx *Tx) writeEmails(ctx context.Context, contactID parley.ID, emails []string) error {
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM contact_emails WHERE contact_id = $1`, contactID); err != nil {
+		return tx.wrap(err, "contact %d emails", contactID)
+	}
+	for i, e := range emails {
+		if err := tx.insertEmail(ctx, contactID, strings.ToLower(strings.TrimSpace(e)), i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePhones makes phones, in order, a contact's phones.
+func (tx *Tx) writePhones(ctx context.Context, contactID parley.ID, phones []string) error {
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM contact_phones WHERE contact_id = $1`, contactID); err != nil {
+		return tx.wrap(err, "contact %d phones", contactID)
+	}
+	for i, p := range phones {
+		if _, err := tx.db.ExecContext(ctx, `INSERT INTO contact_phones (contact_id, phone, position) VALUES ($1, $2, $3)`, contactID, p, i); err != nil {
+			return tx.wrap(err, "contact %d phone", contactID)
+		}
+	}
+	return nil
+}
+
+// ContactFilter chooses a page of the contacts list, newest first.
+type ContactFilter struct {
+	// Query is words every contact found has, each as a prefix of a word
+	// of its name, addresses or phones.
+	Query []string
+	// All is every contact (an admin); otherwise those with a conversation
+	// in one of Inboxes, or with no conversation at all.
+	All     bool
+	Inboxes []parley.ID
+	OwnerID *parley.ID // 0: without an owner
+	After   parley.ID  // the cursor: ids below it
+	Limit   int
+}
+
+// ListContacts returns a page of contacts, newest first, with their
+// emails and phones.
+func (q *Q) ListContacts(ctx context.Context, f ContactFilter) ([]*parley.Contact, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.After > 0 {
+		where = append(where, "k.id < "+arg(f.After))
+	}
+	if len(f.Query) > 0 {
+		terms := make([]SearchTerm, len(f.Query))
+		for i, w := range f.Query {
+			terms[i] = SearchTerm{Words: []string{w}, Prefix: true}
+		}
+		match := q.d.search().render(terms)
+		if q.d.name() == "sqlite" {
+			where = append(where, "k.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH "+arg(match)+")")
+		} else {
+			where = append(where, "k.search @@ to_tsquery('simple', "+arg(match)+")")
+		}
+	}
+	if f.OwnerID != nil {
+		if *f.OwnerID == 0 {
+			where = append(where, "k.owner_id IS NULL")
+		} else {
+			where = append(where, "k.owner_id = "+arg(*f.OwnerID))
+		}
+	}
+	if !f.All {
+		visible := "NOT EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id)"
+		if len(f.Inboxes) > 0 {
+			ph := make([]string, len(f.Inboxes))
+			for i, id := range f.Inboxes {
+				ph[i] = arg(id)
+			}
+			visible += " OR EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id AND c.inbox_id IN (" + strings.Join(ph, ", ") + "))"
+		}
+		where = append(where, "("+visible+")")
+	}
+	ids, err := q.ids(ctx, `SELECT k.id FROM contacts k WHERE `+strings.Join(where, " AND ")+` ORDER BY k.id DESC LIMIT `+arg(f.Limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	return q.contactsFull(ctx, ids)
+}
+
+// contactsFull returns the contacts with ids, in that order, whole: three
+// queries whatever their number.
+func (q *Q) contactsFull(ctx context.Context, ids []parley.ID) ([]*parley.Contact, error) {
+	if len(ids) == 0 {
+		return []*parley.Contact{}, nil
+	}
+	byID := make(map[parley.ID]*parley.Contact, len(ids))
+	args, in := inList(ids, 0)
+	if err := q.eachRow(ctx, "contacts", `SELECT id, name, name_inbox_id, owner_id, blocked_at, created_at, details FROM contacts WHERE id IN (`+in+`)`, args, func(rows *sql.Rows) error {
+		var c parley.Contact
+		var details string
+		if err := rows.Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.BlockedAt, &c.CreatedAt, &details); err != nil {
+			return err
+		}
+		if details != "" {
+			if err := json.Unmarshal([]byte(details), &c.Details); err != nil {
+				return fmt.Errorf("contact %d: details: %w", c.ID, err)
+			}
+		}
+		byID[c.ID] = &c
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := q.eachRow(ctx, "contact emails", `SELECT contact_id, email FROM contact_emails WHERE contact_id IN (`+in+`) ORDER BY contact_id, position, email`, args, func(rows *sql.Rows) error {
+		var id parley.ID
+		var e string
+		if err := rows.Scan(&id, &e); err != nil {
+			return err
+		}
+		if c := byID[id]; c != nil {
+			c.Emails = append(c.Emails, e)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := q.eachRow(ctx, "contact phones", `SELECT contact_id, phone FROM contact_phones WHERE contact_id IN (`+in+`) ORDER BY contact_id, position`, args, func(rows *sql.Rows) error {
+		var id parley.ID
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			return err
+		}
+		if c := byID[id]; c != nil {
+			c.Phones = append(c.Phones, p)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]*parley.Contact, 0, len(ids))
+	for _, id := range ids {
+		c := byID[id]
+		if c == nil {
+			continue
+		}
+		if len(c.Emails) > 0 {
+			c.Email = c.Emails[0]
+		}
+		if len(c.Phones) > 0 {
+			c.Phone = c.Phones[0]
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// ContactMerge is a contact merged into another: who they were.
+type ContactMerge struct {
+	ContactID parley.ID // the contact kept
+	MergedID  parley.ID // the contact merged in, gone since
+	Name      string
+	Emails    []string
+	UserID    *parley.ID
+	MergedAt  time.Time
+}
+
+// MergeContact moves everything of the contact gone to the contact kept —
+// conversations, the messages they wrote, tickets, chat visitors,
+// consents, list memberships, addresses and phones — records the merge and
+// deletes gone. Details gone has that kept lacks are kept's now. The
+// caller has written kept's merged fields (UpdateContact) first.
+func (tx *Tx) MergeContact(ctx context.Context, kept *parley.Contact, gone *parley.Contact, m ContactMerge) error {
+	for _, table := range []string{"conversations", "messages", "tickets", "visitors", "contact_consents"} {
+		if _, err := tx.db.ExecContext(ctx, `UPDATE `+table+` SET contact_id = $1 WHERE contact_id = $2`, kept.ID, gone.ID); err != nil {
+			return tx.wrap(err, "merge contact %d: %s", gone.ID, table)
+		}
+	}
+	if _, err := tx.db.ExecContext(ctx, `INSERT INTO contact_list_members (list_id, contact_id, added_at)
+		SELECT g.list_id, $1, g.added_at FROM contact_list_members g WHERE g.contact_id = $2
+		AND NOT EXISTS (SELECT 1 FROM contact_list_members k WHERE k.list_id = g.list_id AND k.contact_id = $1)`, kept.ID, gone.ID); err != nil {
+		return tx.wrap(err, "merge contact %d: lists", gone.ID)
+	}
+	if _, err := tx.db.ExecContext(ctx, `UPDATE contact_merges SET contact_id = $1 WHERE contact_id = $2`, kept.ID, gone.ID); err != nil {
+		return tx.wrap(err, "merge contact %d: merges", gone.ID)
+	}
+	// Its addresses go with it: deleted first, they are free for kept.
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM contacts WHERE id = $1`, gone.ID); err != nil {
+		return tx.wrap(err, "merge contact %d", gone.ID)
+	}
+	if err := tx.UpdateContact(ctx, kept); err != nil {
+		return err
+	}
+	if _, err := tx.db.ExecContext(ctx, `UPDATE contacts SET details = $2 WHERE id = $1`, kept.ID, detailsText(kept.Details)); err != nil {
+		return tx.wrap(err, "merge contact %d: details", gone.ID)
+	}
+	emails, _ := json.Marshal(m.Emails)
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO contact_merges (contact_id, merged_id, name, emails, user_id, merged_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		kept.ID, gone.ID, m.Name, string(emails), m.UserID, m.MergedAt)
+	return tx.wrap(err, "merge contact %d: record", gone.ID)
+}
+
+// ContactMerges returns the contacts merged into a contact, oldest first.
+func (q *Q) ContactMerges(ctx context.Context, contactID parley.ID) ([]ContactMerge, error) {
+	return appendRows(ctx, q, []ContactMerge{}, "contact merges", `SELECT contact_id, merged_id, name, emails, user_id, merged_at
+		FROM contact_merges WHERE contact_id = $1 ORDER BY id`, []any{contactID}, func(sc interface{ Scan(...any) error }, m *ContactMerge) error {
+		var emails string
+		if err := sc.Scan(&m.ContactID, &m.MergedID, &m.Name, &emails, &m.UserID, &m.MergedAt); err != nil {
+			return err
+		}
+		return json.Unmarshal([]byte(emails), &m.Emails)
+	})
+}
+
+// MergedInto returns the contact a contact merged away now is (following
+// merges of merges), or ENOTFOUND.
+func (q *Q) MergedInto(ctx context.Context, goneID parley.ID) (parley.ID, error) {
+	var id parley.ID
+	err := q.db.QueryRowContext(ctx, `SELECT contact_id FROM contact_merges WHERE merged_id = $1`, goneID).Scan(&id)
+	return id, q.notFound(err, "contact")
+}
