@@ -41,9 +41,15 @@ type ImportInput struct {
 
 // ImportError is what is wrong with one cell, or a whole row.
 type ImportError struct {
-	Row     int    // the line in the file, the header being 1
-	Column  string // as the header names it; "" for the whole row
-	Message string
+	Row    int    // the line in the file, the header being 1
+	Column string // as the header names it; "" for the whole row
+	// Reason says what is wrong in a word an app translates: email_invalid,
+	// email_twice (Other: the line that has it first), phone_invalid,
+	// owner_unknown, field_value, name_long, row_empty, two_contacts.
+	Reason  string
+	Value   string // the cell's value at fault, if one is
+	Other   int
+	Message string // the same in English
 }
 
 // ImportResult is what an import did, or, with errors or a dry run, would
@@ -185,8 +191,8 @@ func planImport(ctx context.Context, tx *store.Tx, res *ImportResult, rows [][]s
 	var plans []importRow
 	for i, rec := range rows {
 		line := i + 2
-		bad := func(col int, format string, args ...any) {
-			e := ImportError{Row: line, Message: fmt.Sprintf(format, args...)}
+		bad := func(col int, e ImportError, format string, args ...any) {
+			e.Row, e.Message = line, fmt.Sprintf(format, args...)
 			if col >= 0 {
 				e.Column = res.Header[col]
 			}
@@ -206,16 +212,16 @@ func planImport(ctx context.Context, tx *store.Tx, res *ImportResult, rows [][]s
 			case "name":
 				p.name = strings.Join(strings.Fields(cell), " ")
 				if len([]rune(p.name)) > 200 {
-					bad(j, "the name is longer than 200 characters")
+					bad(j, ImportError{Reason: "name_long"}, "the name is longer than 200 characters")
 				}
 			case "email":
 				for _, e := range splitCell(cell) {
 					email, err := parley.EmailAddress("email", e)
 					switch {
 					case err != nil:
-						bad(j, "%q is not an email address", e)
+						bad(j, ImportError{Reason: "email_invalid", Value: e}, "%q is not an email address", e)
 					case seen[email] != 0:
-						bad(j, "%s is on line %d too", email, seen[email])
+						bad(j, ImportError{Reason: "email_twice", Value: email, Other: seen[email]}, "%s is on line %d too", email, seen[email])
 					default:
 						seen[email] = line
 						p.emails = append(p.emails, email)
@@ -225,7 +231,7 @@ func planImport(ctx context.Context, tx *store.Tx, res *ImportResult, rows [][]s
 				for _, ph := range splitCell(cell) {
 					phone, err := CheckPhone("phone", ph)
 					if err != nil {
-						bad(j, "%q is not a phone number", ph)
+						bad(j, ImportError{Reason: "phone_invalid", Value: ph}, "%q is not a phone number", ph)
 					} else if !slices.Contains(p.phones, phone) {
 						p.phones = append(p.phones, phone)
 					}
@@ -233,7 +239,7 @@ func planImport(ctx context.Context, tx *store.Tx, res *ImportResult, rows [][]s
 			case "owner":
 				u := ownerByEmail(users, cell)
 				if u == nil {
-					bad(j, "no active teammate who works conversations has the address %s", cell)
+					bad(j, ImportError{Reason: "owner_unknown", Value: cell}, "no active teammate who works conversations has the address %s", cell)
 				} else {
 					p.owner = &u.ID
 				}
@@ -241,7 +247,7 @@ func planImport(ctx context.Context, tx *store.Tx, res *ImportResult, rows [][]s
 				f := fields[slices.IndexFunc(fields, func(f parley.ContactField) bool { return f.Key == col })]
 				v, err := fieldValue(&f, cell)
 				if err != nil {
-					bad(j, "%s", parley.ErrorMessage(err))
+					bad(j, ImportError{Reason: "field_value", Value: cell}, "%s", parley.ErrorMessage(err))
 				} else {
 					p.fields[col] = v
 				}
@@ -251,7 +257,7 @@ func planImport(ctx context.Context, tx *store.Tx, res *ImportResult, rows [][]s
 			continue
 		}
 		if p.name == "" && len(p.emails) == 0 && len(p.phones) == 0 {
-			bad(-1, "the line has no name, email or phone")
+			bad(-1, ImportError{Reason: "row_empty"}, "the line has no name, email or phone")
 			continue
 		}
 		for _, e := range p.emails {
@@ -263,7 +269,7 @@ func planImport(ctx context.Context, tx *store.Tx, res *ImportResult, rows [][]s
 				return nil, err
 			}
 			if p.contact != nil && p.contact.ID != c.ID {
-				bad(-1, "its addresses belong to two contacts: merge them first")
+				bad(-1, ImportError{Reason: "two_contacts"}, "its addresses belong to two contacts: merge them first")
 				break
 			}
 			p.contact = c

@@ -302,14 +302,15 @@ func TestImport(t *testing.T) {
 			t.Errorf("columns %v, imported %v", res.Columns, res.Imported)
 		}
 		want := []crm.ImportError{
-			{Row: 3, Column: "Courriel"}, {Row: 4, Column: "Seats"}, {Row: 5}, {Row: 6, Column: "Courriel"}, {Row: 6, Column: "Owner"},
+			{Row: 3, Column: "Courriel", Reason: "email_invalid"}, {Row: 4, Column: "Seats", Reason: "field_value"}, {Row: 5, Reason: "row_empty"},
+			{Row: 6, Column: "Courriel", Reason: "email_twice", Other: 2}, {Row: 6, Column: "Owner", Reason: "owner_unknown"},
 		}
 		if len(res.Errors) != len(want) {
 			t.Fatalf("errors: %+v", res.Errors)
 		}
 		for i, e := range res.Errors {
-			if e.Row != want[i].Row || e.Column != want[i].Column || e.Message == "" {
-				t.Errorf("error %d: %+v, want line %d column %q", i, e, want[i].Row, want[i].Column)
+			if e.Row != want[i].Row || e.Column != want[i].Column || e.Reason != want[i].Reason || e.Other != want[i].Other || e.Message == "" {
+				t.Errorf("error %d: %+v, want %+v", i, e, want[i])
 			}
 		}
 		if _, err := s.ContactByEmail(ctx, "ana@new.example"); parley.ErrorCode(err) != parley.ENOTFOUND {

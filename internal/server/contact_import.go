@@ -25,7 +25,10 @@ type importContactsInput struct {
 type importErrorJSON struct {
 	Row     int    `json:"row" doc:"The line in the file; the header is line 1."`
 	Column  string `json:"column" doc:"The column's title; empty for the whole line."`
-	Message string `json:"message"`
+	Reason  string `json:"reason" enum:"email_invalid,email_twice,phone_invalid,owner_unknown,field_value,name_long,row_empty,two_contacts" doc:"What is wrong, for an app to say in its language."`
+	Value   string `json:"value" doc:"The value at fault, if one is."`
+	Other   int    `json:"other,omitempty" doc:"For email_twice: the line that has the address first."`
+	Message string `json:"message" doc:"The same in English."`
 }
 
 type importResultJSON struct {
@@ -49,7 +52,7 @@ func (s *Server) importContacts(ctx context.Context, a parley.Actor, in *importC
 	out := importResultJSON{Header: r.Header, Columns: r.Columns, Sample: r.Sample, Rows: r.Rows, Create: r.Create, Update: r.Update,
 		Errors: make([]importErrorJSON, len(r.Errors)), Imported: r.Imported}
 	for i, e := range r.Errors {
-		out.Errors[i] = importErrorJSON{Row: e.Row, Column: e.Column, Message: e.Message}
+		out.Errors[i] = importErrorJSON{Row: e.Row, Column: e.Column, Reason: e.Reason, Value: e.Value, Other: e.Other, Message: e.Message}
 	}
 	if out.Sample == nil {
 		out.Sample = [][]string{}

@@ -41,6 +41,8 @@ export function describe(item: TimelineItem, app: App): string {
       return t('event.contactClaimed', { email: String(d.email ?? '') });
     case 'conversation.transcript_sent':
       return t('event.transcriptSent', { who, to: Array.isArray(d.to) ? d.to.join(', ') : '' });
+    case 'contact.merged':
+      return t('event.contactMerged', { who, name: String(d.name || d.email || '') });
     case 'contact.blocked':
       return t('event.blocked', { who });
     case 'contact.unblocked':

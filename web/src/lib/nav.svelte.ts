@@ -1,6 +1,7 @@
 // Where the agent is, mirrored in the address bar so reload and the back
 // button work: /inbox/<all|id>/<view>[/c/<conversation>][?q=…&status=…],
-// /settings/<section>, /tickets[/<pipeline>] (the pipeline's id in section).
+// /settings/<section>, /tickets[/<pipeline>] (the pipeline's id in section),
+// /contacts[/<contact>] (the contact's id in section).
 
 export type Filters = {
   status?: 'open' | 'closed';
@@ -14,7 +15,7 @@ export type Filters = {
 };
 
 export type Place = {
-  page: 'inbox' | 'settings' | 'tickets';
+  page: 'inbox' | 'settings' | 'tickets' | 'contacts';
   inbox: number | null;
   view: string;
   conversation: number | null;
@@ -36,8 +37,8 @@ export function parse(pathname: string, search: string): Place {
     p.section = parts[1] ?? 'profile';
     return p;
   }
-  if (parts[0] === 'tickets') {
-    p.page = 'tickets';
+  if (parts[0] === 'tickets' || parts[0] === 'contacts') {
+    p.page = parts[0];
     p.section = /^\d+$/.test(parts[1] ?? '') ? parts[1] : '';
     return p;
   }
@@ -63,7 +64,7 @@ export function parse(pathname: string, search: string): Place {
 /** href writes a place as a path and query string. */
 export function href(p: Place): string {
   if (p.page === 'settings') return `/settings/${p.section || 'profile'}`;
-  if (p.page === 'tickets') return p.section ? `/tickets/${p.section}` : '/tickets';
+  if (p.page === 'tickets' || p.page === 'contacts') return p.section ? `/${p.page}/${p.section}` : `/${p.page}`;
   let path = `/inbox/${p.inbox ?? 'all'}/${encodeURIComponent(p.view)}`;
   if (p.conversation) path += `/c/${p.conversation}`;
   const qs = new URLSearchParams();

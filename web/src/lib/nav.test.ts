@@ -13,12 +13,14 @@ describe('places and addresses', () => {
     ['/tickets', '', { page: 'tickets', section: '' }],
     ['/tickets/4', '', { page: 'tickets', section: '4' }],
     ['/tickets/x', '', { page: 'tickets', section: '' }],
+    ['/contacts', '', { page: 'contacts', section: '' }],
+    ['/contacts/12', '', { page: 'contacts', section: '12' }],
   ])('%s%s', (path, search, want) => {
     expect(parse(path, search)).toMatchObject(want);
   });
 
   it('writes what it reads', () => {
-    for (const url of ['/inbox/all/open', '/inbox/3/channel%3Achat/c/9?q=late+parcel&status=closed&sort=oldest', '/inbox/all/closed?q=refund&in=view', '/settings/people', '/tickets', '/tickets/7']) {
+    for (const url of ['/inbox/all/open', '/inbox/3/channel%3Achat/c/9?q=late+parcel&status=closed&sort=oldest', '/inbox/all/closed?q=refund&in=view', '/settings/people', '/tickets', '/tickets/7', '/contacts', '/contacts/12']) {
       const [path, search = ''] = url.split('?');
       expect(href(parse(path, search ? `?${search}` : ''))).toBe(url);
     }
