@@ -246,6 +246,53 @@ func w3Views(ctx context.Context, c *client, o RunOptions, t *table, label strin
 		return err
 	}
 	t.latency(label, "counts (GET /views)", s, targetW3)
+	return w3Contacts(ctx, c, o, t, label)
+}
+
+// w3Contacts measures the contacts list (SPEC CRM-1): the first page and
+// page 21 as an admin, the first page as an agent (whose contacts are
+// those of the inboxes they read), a common last name and one address.
+func w3Contacts(ctx context.Context, c *client, o RunOptions, t *table, label string) error {
+	admin, agent := o.Dataset.Tokens[0], o.Dataset.Tokens[len(o.Dataset.Tokens)-1]
+	_, first, _, err := c.do(ctx, admin, "GET", "/api/v1/contacts?limit=1", nil)
+	if err != nil {
+		return err
+	}
+	items, _ := first["items"].([]any)
+	if len(items) == 0 {
+		return fmt.Errorf("bench: W3: no contacts")
+	}
+	email, _ := items[0].(map[string]any)["email"].(string)
+	cases := []struct{ name, token, path string }{
+		{"contacts, first page", admin, "/api/v1/contacts?limit=50"},
+		{"contacts, an agent's first page", agent, "/api/v1/contacts?limit=50"},
+		{"contacts, a common last name", admin, "/api/v1/contacts?limit=50&q=" + url.QueryEscape(lastNames[0])},
+		{"contacts, one address", admin, "/api/v1/contacts?limit=50&q=" + url.QueryEscape(email)},
+	}
+	for _, cs := range cases {
+		s, err := c.measure(ctx, cs.token, cs.path, o.Requests)
+		if err != nil {
+			return err
+		}
+		t.latency(label, cs.name, s, targetW3)
+	}
+	path, cursor := "/api/v1/contacts?limit=50", ""
+	for range 20 {
+		_, body, _, err := c.do(ctx, admin, "GET", path+"&cursor="+cursor, nil)
+		if err != nil {
+			return err
+		}
+		next, _ := body["next_cursor"].(string)
+		if next == "" {
+			return nil
+		}
+		cursor = next
+	}
+	s, err := c.measure(ctx, admin, path+"&cursor="+cursor, o.Requests)
+	if err != nil {
+		return err
+	}
+	t.latency(label, "contacts, page 21", s, targetW3)
 	return nil
 }
 

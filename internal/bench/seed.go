@@ -20,14 +20,18 @@ type SeedOptions struct {
 	Messages      int // in all; spread over the conversations
 	Inboxes       int
 	Agents        int
-	Seed          uint64
-	Progress      io.Writer
+	// Contacts is how many contacts there are at least: those of the
+	// conversations, then as many more without conversations (imported).
+	Contacts int
+	Seed     uint64
+	Progress io.Writer
 }
 
 // Dataset says what Seed made, for the workloads.
 type Dataset struct {
 	Conversations int      `json:"conversations"`
 	Messages      int      `json:"messages"`
+	Contacts      int      `json:"contacts,omitempty"`
 	Tokens        []string `json:"tokens"`     // agents' API tokens, the first an admin's
 	Channels      []int64  `json:"channels"`   // an API channel per inbox
 	AgentIDs      []int64  `json:"agent_ids"`  //
@@ -195,6 +199,26 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 		}
 	}
 	ds.Messages = msgs
+	for len(contacts) < o.Contacts {
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			for i := 0; i < batch*4 && len(contacts) < o.Contacts; i++ {
+				name, email := w.person(len(contacts))
+				c := &parley.Contact{Name: name, Email: email, CreatedAt: end}
+				if err := tx.CreateContact(ctx, c); err != nil {
+					return err
+				}
+				contacts = append(contacts, c.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(contacts)%(batch*40) == 0 || len(contacts) == o.Contacts {
+			fmt.Fprintf(o.Progress, "  %d contacts (%s)\n", len(contacts), time.Since(began).Round(time.Second))
+		}
+	}
+	ds.Contacts = len(contacts)
 	ds.SeededIn = time.Since(began).Round(time.Second).String()
 	ds.CreatedAt = time.Now().UTC().Format(time.RFC3339)
 	return ds, nil

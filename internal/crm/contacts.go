@@ -27,14 +27,17 @@ type ContactInput struct {
 	// removes it; the others stay.
 	Phone   *string
 	OwnerID *parley.ID
+	// CompanyID attaches the contact to a company; 0 takes it off.
+	CompanyID *parley.ID
 }
 
 // ContactQuery chooses a page of contacts, newest first.
 type ContactQuery struct {
-	Q       string     // words each contact has, as the start of a word
-	OwnerID *parley.ID // 0: without an owner
-	After   parley.ID  // the cursor: the last id of the page before
-	Limit   int
+	Q         string     // words each contact has, as the start of a word
+	OwnerID   *parley.ID // 0: without an owner
+	CompanyID parley.ID
+	After     parley.ID // the cursor: the last id of the page before
+	Limit     int
 }
 
 // Contact returns a contact a may see, as a may see it (without a name
@@ -61,7 +64,7 @@ func (s *Service) Contacts(ctx context.Context, a parley.Actor, q ContactQuery) 
 	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
 		return nil, 0, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
 	}
-	f := store.ContactFilter{OwnerID: q.OwnerID, After: q.After, Limit: q.Limit + 1, All: auth.Admin(a) == nil}
+	f := store.ContactFilter{OwnerID: q.OwnerID, CompanyID: q.CompanyID, After: q.After, Limit: q.Limit + 1, All: auth.Admin(a) == nil}
 	if strings.TrimSpace(q.Q) != "" {
 		if len(q.Q) > store.MaxSearchLength {
 			return nil, 0, parley.Invalid("q", "is longer than %d characters", store.MaxSearchLength)
@@ -224,6 +227,15 @@ func apply(ctx context.Context, tx *store.Tx, c *parley.Contact, in ContactInput
 		c.Phones, c.Phone = phones, ""
 		if len(phones) > 0 {
 			c.Phone = phones[0]
+		}
+	}
+	if in.CompanyID != nil {
+		c.CompanyID = nil
+		if *in.CompanyID != 0 {
+			if err := checkCompany(ctx, tx, *in.CompanyID); err != nil {
+				return err
+			}
+			c.CompanyID = in.CompanyID
 		}
 	}
 	if in.OwnerID != nil {

@@ -26,11 +26,12 @@ const (
 
 // The columns an import understands besides contact fields' keys: "" is
 // a column left out.
-var importColumns = []string{"name", "email", "phone", "owner"}
+var importColumns = []string{"name", "email", "phone", "owner", "company"}
 
 // ImportInput is a CSV file of contacts, a header first, and what each of
-// its columns is: name, email, phone, owner (a teammate's email), a
-// contact field's key, or "" to leave it out. Without Columns they are
+// its columns is: name, email, phone, owner (a teammate's email), company
+// (a name: a company by that name, or a new one), a contact field's key,
+// or "" to leave it out. Without Columns they are
 // guessed from the header. A cell of an email or phone column may hold
 // several, separated by ";".
 type ImportInput struct {
@@ -73,6 +74,7 @@ type importRow struct {
 	emails  []string
 	phones  []string
 	owner   *parley.ID
+	company string
 	fields  map[string]string
 }
 
@@ -121,8 +123,9 @@ func (s *Service) ImportContacts(ctx context.Context, a parley.Actor, in ImportI
 			return err
 		}
 		now := s.now()
+		companies := map[string]*parley.ID{}
 		for _, p := range plans {
-			if err := writeImport(ctx, tx, p, now); err != nil {
+			if err := writeImport(ctx, tx, p, companies, now); err != nil {
 				return err
 			}
 		}
@@ -162,6 +165,7 @@ func importColumnsOf(header, given []string, fields []parley.ContactField) ([]st
 		"email": "email", "emails": "email", "e-mail": "email", "courriel": "email", "adresse e-mail": "email", "email address": "email",
 		"phone": "phone", "phones": "phone", "téléphone": "phone", "telephone": "phone", "mobile": "phone", "phone number": "phone",
 		"owner": "owner", "propriétaire": "owner", "responsable": "owner",
+		"company": "company", "entreprise": "company", "société": "company", "organisation": "company", "organization": "company",
 	}
 	out := make([]string, len(header))
 	for i, h := range header {
@@ -236,6 +240,11 @@ func planImport(ctx context.Context, tx *store.Tx, res *ImportResult, rows [][]s
 						p.phones = append(p.phones, phone)
 					}
 				}
+			case "company":
+				p.company = strings.Join(strings.Fields(cell), " ")
+				if len([]rune(p.company)) > 200 {
+					bad(j, ImportError{Reason: "name_long"}, "the company's name is longer than 200 characters")
+				}
 			case "owner":
 				u := ownerByEmail(users, cell)
 				if u == nil {
@@ -306,11 +315,19 @@ func ownerByEmail(users []parley.User, email string) *parley.User {
 	return nil
 }
 
-// writeImport writes one checked row.
-func writeImport(ctx context.Context, tx *store.Tx, p importRow, now time.Time) error {
+// writeImport writes one checked row; companies are those found or made
+// by name so far.
+func writeImport(ctx context.Context, tx *store.Tx, p importRow, companies map[string]*parley.ID, now time.Time) error {
+	var company *parley.ID
+	if p.company != "" {
+		var err error
+		if company, err = companyNamed(ctx, tx, p.company, companies, now); err != nil {
+			return err
+		}
+	}
 	c := p.contact
 	if c == nil {
-		c = &parley.Contact{Name: p.name, Emails: p.emails, Phones: p.phones, OwnerID: p.owner, Details: p.fields, CreatedAt: now}
+		c = &parley.Contact{Name: p.name, Emails: p.emails, Phones: p.phones, OwnerID: p.owner, CompanyID: company, Details: p.fields, CreatedAt: now}
 		if err := tx.CreateContact(ctx, c); err != nil {
 			return err
 		}
@@ -322,6 +339,9 @@ func writeImport(ctx context.Context, tx *store.Tx, p importRow, now time.Time) 
 	}
 	if p.owner != nil {
 		c.OwnerID = p.owner
+	}
+	if company != nil {
+		c.CompanyID = company
 	}
 	fold(c, &parley.Contact{Emails: p.emails, Phones: p.phones})
 	if err := tx.UpdateContact(ctx, c); err != nil {
@@ -335,9 +355,34 @@ func writeImport(ctx context.Context, tx *store.Tx, p importRow, now time.Time) 
 	return nil
 }
 
+// companyNamed returns the company with a name (any case), made if there
+// is none.
+func companyNamed(ctx context.Context, tx *store.Tx, name string, seen map[string]*parley.ID, now time.Time) (*parley.ID, error) {
+	key := strings.ToLower(name)
+	if id, ok := seen[key]; ok {
+		return id, nil
+	}
+	found, err := tx.Companies(ctx, store.CompanyFilter{Query: name, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range found {
+		if strings.EqualFold(m.Name, name) {
+			seen[key] = &m.ID
+			return &m.ID, nil
+		}
+	}
+	m := &parley.Company{Name: name, CreatedAt: now}
+	if err := tx.CreateCompany(ctx, m); err != nil {
+		return nil, err
+	}
+	seen[key] = &m.ID
+	return &m.ID, nil
+}
+
 // ExportContacts writes every contact as CSV to w, newest first: id,
 // name, emails and phones (each joined by "; "), owner (an email),
-// created_at, then a column per contact field by its key, so an export
+// company (its name), created_at, then a column per contact field by its key, so an export
 // imports back.
 func (s *Service) ExportContacts(ctx context.Context, a parley.Actor, w io.Writer) error {
 	if err := auth.Admin(a); err != nil {
@@ -355,8 +400,9 @@ func (s *Service) ExportContacts(ctx context.Context, a parley.Actor, w io.Write
 	for _, u := range users {
 		email[u.ID] = u.Email
 	}
+	names := map[parley.ID]string{} // companies' names, read once each
 	out := csv.NewWriter(w)
-	header := []string{"id", "name", "email", "phone", "owner", "created_at"}
+	header := []string{"id", "name", "email", "phone", "owner", "company", "created_at"}
 	for _, f := range fields {
 		header = append(header, f.Key)
 	}
@@ -374,7 +420,13 @@ func (s *Service) ExportContacts(ctx context.Context, a parley.Actor, w io.Write
 			if c.OwnerID != nil {
 				owner = email[*c.OwnerID]
 			}
-			rec := []string{fmt.Sprint(c.ID), c.Name, strings.Join(c.Emails, "; "), strings.Join(c.Phones, "; "), owner, c.CreatedAt.UTC().Format(time.RFC3339)}
+			company := ""
+			if c.CompanyID != nil {
+				if company, err = s.companyName(ctx, names, *c.CompanyID); err != nil {
+					return err
+				}
+			}
+			rec := []string{fmt.Sprint(c.ID), c.Name, strings.Join(c.Emails, "; "), strings.Join(c.Phones, "; "), owner, company, c.CreatedAt.UTC().Format(time.RFC3339)}
 			for _, f := range fields {
 				rec = append(rec, c.Details[f.Key])
 			}
@@ -391,4 +443,16 @@ func (s *Service) ExportContacts(ctx context.Context, a parley.Actor, w io.Write
 		}
 		f.After = page[len(page)-1].ID
 	}
+}
+
+func (s *Service) companyName(ctx context.Context, names map[parley.ID]string, id parley.ID) (string, error) {
+	if n, ok := names[id]; ok {
+		return n, nil
+	}
+	m, err := s.store.Company(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	names[id] = m.Name
+	return m.Name, nil
 }

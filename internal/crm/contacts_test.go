@@ -317,9 +317,9 @@ func TestImport(t *testing.T) {
 			t.Errorf("a good line of a bad file was written: %v", err)
 		}
 
-		good := "name,email,phone,seats,owner\n" +
-			"Ana,ana@new.example; ana@home.example,+1 555 0101,3,ag@example.com\n" +
-			"Jo Lima,jo@client.example,,12,\n"
+		good := "name,email,phone,seats,owner,Entreprise\n" +
+			"Ana,ana@new.example; ana@home.example,+1 555 0101,3,ag@example.com,Acme\n" +
+			"Jo Lima,jo@client.example,,12,,ACME\n"
 		res, err = w.c.ImportContacts(ctx, w.boss, crm.ImportInput{CSV: good, DryRun: true})
 		if err != nil || res.Imported || res.Create != 1 || res.Update != 1 || len(res.Errors) != 0 {
 			t.Fatalf("dry run: %+v %v", res, err)
@@ -327,7 +327,7 @@ func TestImport(t *testing.T) {
 		if _, err := s.ContactByEmail(ctx, "ana@new.example"); parley.ErrorCode(err) != parley.ENOTFOUND {
 			t.Errorf("a dry run wrote: %v", err)
 		}
-		res, err = w.c.ImportContacts(ctx, w.boss, crm.ImportInput{CSV: good, Columns: []string{"name", "email", "", "seats", "owner"}})
+		res, err = w.c.ImportContacts(ctx, w.boss, crm.ImportInput{CSV: good, Columns: []string{"name", "email", "", "seats", "owner", "company"}})
 		if err != nil || !res.Imported {
 			t.Fatalf("import: %+v %v", res, err)
 		}
@@ -335,8 +335,12 @@ func TestImport(t *testing.T) {
 		if err != nil || ana.Name != "Ana" || len(ana.Phones) != 0 || ana.Details["seats"] != "3" || *ana.OwnerID != w.agent.UserID {
 			t.Errorf("created: %+v %v", ana, err)
 		}
-		if jo, _ := s.Contact(ctx, w.openContact); jo.Name != "Jo Lima" || jo.Details["seats"] != "12" {
+		jo, _ := s.Contact(ctx, w.openContact)
+		if jo.Name != "Jo Lima" || jo.Details["seats"] != "12" || jo.CompanyID == nil || ana.CompanyID == nil || *jo.CompanyID != *ana.CompanyID {
 			t.Errorf("updated: %+v", jo)
+		}
+		if acme, _ := s.Company(ctx, *ana.CompanyID); acme.Name != "Acme" || acme.Contacts != 2 {
+			t.Errorf("the company made by the import: %+v", acme)
 		}
 
 		var out bytes.Buffer
@@ -347,10 +351,10 @@ func TestImport(t *testing.T) {
 			t.Fatal(err)
 		}
 		recs, err := csv.NewReader(bytes.NewReader(out.Bytes())).ReadAll()
-		if err != nil || len(recs) != 4 || !slices.Equal(recs[0], []string{"id", "name", "email", "phone", "owner", "created_at", "seats"}) {
+		if err != nil || len(recs) != 4 || !slices.Equal(recs[0], []string{"id", "name", "email", "phone", "owner", "company", "created_at", "seats"}) {
 			t.Fatalf("export: %q %v", recs, err)
 		}
-		if recs[1][1] != "Ana" || recs[1][2] != "ana@new.example; ana@home.example" || recs[1][4] != "ag@example.com" || recs[1][6] != "3" {
+		if recs[1][1] != "Ana" || recs[1][2] != "ana@new.example; ana@home.example" || recs[1][4] != "ag@example.com" || recs[1][5] != "Acme" || recs[1][7] != "3" {
 			t.Errorf("exported Ana as %q", recs[1])
 		}
 		res, err = w.c.ImportContacts(ctx, w.boss, crm.ImportInput{CSV: out.String()})

@@ -90,6 +90,9 @@ func fold(kept, gone *parley.Contact) {
 	if kept.OwnerID == nil {
 		kept.OwnerID = gone.OwnerID
 	}
+	if kept.CompanyID == nil {
+		kept.CompanyID = gone.CompanyID
+	}
 	details := maps.Clone(gone.Details)
 	if details == nil {
 		details = map[string]string{}

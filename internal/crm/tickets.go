@@ -30,6 +30,7 @@ type TicketInput struct {
 	Priority        string // default normal
 	OwnerID         *parley.ID
 	ContactID       *parley.ID // nil: the first conversation's contact
+	CompanyID       *parley.ID // nil: the contact's company
 	ConversationIDs []parley.ID
 }
 
@@ -39,6 +40,7 @@ type TicketPatch struct {
 	Subject, Description, Priority *string
 	PipelineID, StageID            *parley.ID
 	OwnerID                        *parley.ID
+	CompanyID                      *parley.ID // 0 takes the company away
 }
 
 // record checks that a may do p to a ticket: linked to conversations, one
@@ -138,10 +140,20 @@ func (s *Service) CreateTicket(ctx context.Context, a parley.Actor, in TicketInp
 		if err := checkOwner(ctx, tx, t.OwnerID); err != nil {
 			return err
 		}
-		if t.ContactID != nil && in.ContactID != nil {
-			if _, err := s.mayContact(ctx, &tx.Q, a, *t.ContactID, auth.Read); err != nil {
+		if t.ContactID != nil {
+			contact, err := s.mayContact(ctx, &tx.Q, a, *t.ContactID, auth.Read)
+			if err != nil && in.ContactID != nil {
 				return parley.Invalid("contact_id", "no such contact")
 			}
+			if err == nil {
+				t.CompanyID = contact.CompanyID
+			}
+		}
+		if in.CompanyID != nil {
+			if err := checkCompany(ctx, tx, *in.CompanyID); err != nil {
+				return err
+			}
+			t.CompanyID = in.CompanyID
 		}
 		now := s.now()
 		t.CreatedAt, t.UpdatedAt = now, now
@@ -302,6 +314,19 @@ func (s *Service) UpdateTicket(ctx context.Context, a parley.Actor, id parley.ID
 				fields = append(fields, "owner_id")
 			}
 		}
+		if p.CompanyID != nil {
+			var company *parley.ID
+			if *p.CompanyID != 0 {
+				if err := checkCompany(ctx, tx, *p.CompanyID); err != nil {
+					return err
+				}
+				company = p.CompanyID
+			}
+			if !sameID(company, t.CompanyID) {
+				t.CompanyID = company
+				fields = append(fields, "company_id")
+			}
+		}
 		if err := checkTicket(t); err != nil {
 			return err
 		}
@@ -460,6 +485,16 @@ func ticketEvent(ctx context.Context, tx *store.Tx, a parley.Actor, t *parley.Ti
 		tx.Append(scoped)
 	}
 	return nil
+}
+
+// checkCompany says a company that does not exist is EINVALID naming
+// company_id.
+func checkCompany(ctx context.Context, tx *store.Tx, id parley.ID) error {
+	_, err := tx.Company(ctx, id)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return parley.Invalid("company_id", "no such company")
+	}
+	return err
 }
 
 func sameID(a, b *parley.ID) bool {

@@ -32,6 +32,9 @@ const (
 	EventContactUpdated      = "contact.updated"                  // data: contact_id, owner_id, from_owner_id
 	EventContactMerged       = "contact.merged"                   // data: contact_id, from_contact_id, name, email: the second contact folded into the first
 	EventContactsImported    = "contacts.imported"                // data: created, updated
+	EventCompanyCreated      = "company.created"                  // data: company_id, name
+	EventCompanyUpdated      = "company.updated"                  // data: company_id, name
+	EventCompanyDeleted      = "company.deleted"                  // data: company_id, name
 	EventContactDissociated  = "conversation.contact_dissociated" // data: contact_id (SPEC CRM-2)
 	EventContactAssociated   = "conversation.contact_associated"  // data: contact_id, from_contact_id (SPEC CRM-2)
 	EventContactClaimed      = "conversation.contact_claimed"     // data: email, contact_id: a chat visitor gave another contact's address

@@ -150,6 +150,7 @@ type Contact struct {
 	Phone     string   // the primary phone
 	Phones    []string // every phone, primary first
 	OwnerID   *ID
+	CompanyID *ID
 	BlockedAt *time.Time
 	CreatedAt time.Time
 	// Details are what is known of the contact without a field of its

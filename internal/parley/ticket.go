@@ -57,6 +57,7 @@ type Ticket struct {
 	Priority        string
 	OwnerID         *ID
 	ContactID       *ID
+	CompanyID       *ID
 	ConversationIDs []ID
 	// InboxID is the inbox of the conversation it was opened from: its
 	// readers see it when no conversation is linked any more. Nil: opened
@@ -80,5 +81,17 @@ type ContactField struct {
 	Choices  []string // for choice
 	Position int
 	// CreatedAt is when it was defined.
+	CreatedAt time.Time
+}
+
+// Company is an organisation contacts work for (SPEC CRM-1).
+type Company struct {
+	ID   ID
+	Name string
+	// Domain suggests the company for a contact with an address there;
+	// lowercased, "" for none.
+	Domain    string
+	OwnerID   *ID
+	Contacts  int // how many contacts it has
 	CreatedAt time.Time
 }

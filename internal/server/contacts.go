@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/parleyhq/parley/internal/crm"
@@ -23,15 +22,16 @@ func (s *Server) getContact(ctx context.Context, a parley.Actor, in *idInput) (*
 // contactBody is a contact's fields as a person writes them; an absent
 // field stays as it is.
 type contactBody struct {
-	Name    *string    `json:"name,omitempty" maxLength:"200"`
-	Emails  *[]string  `json:"emails,omitempty" maxItems:"20" doc:"Every address, the primary first; an address another contact has is refused (merge them instead)."`
-	Phones  *[]string  `json:"phones,omitempty" maxItems:"20" doc:"Every phone, the primary first: digits, spaces, + ( ) - ."`
-	Phone   *string    `json:"phone,omitempty" maxLength:"50" doc:"The primary phone alone, the others kept; empty removes it."`
-	OwnerID *parley.ID `json:"owner_id,omitempty" doc:"The contact's owner, an active teammate who is not a viewer; 0 removes the owner. The contact-owner routing rule sends their conversations to them."`
+	Name      *string    `json:"name,omitempty" maxLength:"200"`
+	Emails    *[]string  `json:"emails,omitempty" maxItems:"20" doc:"Every address, the primary first; an address another contact has is refused (merge them instead)."`
+	Phones    *[]string  `json:"phones,omitempty" maxItems:"20" doc:"Every phone, the primary first: digits, spaces, + ( ) - ."`
+	Phone     *string    `json:"phone,omitempty" maxLength:"50" doc:"The primary phone alone, the others kept; empty removes it."`
+	OwnerID   *parley.ID `json:"owner_id,omitempty" doc:"The contact's owner, an active teammate who is not a viewer; 0 removes the owner. The contact-owner routing rule sends their conversations to them."`
+	CompanyID *parley.ID `json:"company_id,omitempty" doc:"The company the contact works for; 0 takes them off it."`
 }
 
 func (b contactBody) input() crm.ContactInput {
-	return crm.ContactInput{Name: b.Name, Emails: b.Emails, Phones: b.Phones, Phone: b.Phone, OwnerID: b.OwnerID}
+	return crm.ContactInput{Name: b.Name, Emails: b.Emails, Phones: b.Phones, Phone: b.Phone, OwnerID: b.OwnerID, CompanyID: b.CompanyID}
 }
 
 type updateContactInput struct {
@@ -151,10 +151,11 @@ func (s *Server) associate(ctx context.Context, a parley.Actor, in *associateInp
 }
 
 type listContactsInput struct {
-	Q       string `query:"q" maxLength:"200" doc:"Words each contact has in its name, addresses or phones, each as the start of a word."`
-	OwnerID string `query:"owner_id" doc:"Only the contacts this teammate owns; 0 for those without an owner."`
-	Cursor  string `query:"cursor" doc:"next_cursor of the previous page."`
-	Limit   int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Q         string    `query:"q" maxLength:"200" doc:"Words each contact has in its name, addresses or phones, each as the start of a word."`
+	CompanyID parley.ID `query:"company_id" doc:"Only the contacts of this company."`
+	OwnerID   string    `query:"owner_id" doc:"Only the contacts this teammate owns; 0 for those without an owner."`
+	Cursor    string    `query:"cursor" doc:"next_cursor of the previous page."`
+	Limit     int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
 }
 
 // listContacts pages through the contacts the caller may see, newest
@@ -165,16 +166,12 @@ func (s *Server) listContacts(ctx context.Context, a parley.Actor, in *listConta
 	if err != nil {
 		return nil, err
 	}
-	q := crm.ContactQuery{Q: in.Q, After: parley.ID(after), Limit: in.Limit}
+	q := crm.ContactQuery{Q: in.Q, CompanyID: in.CompanyID, After: parley.ID(after), Limit: in.Limit}
 	if q.Limit == 0 {
 		q.Limit = 50
 	}
-	if in.OwnerID != "" {
-		id, err := strconv.ParseInt(in.OwnerID, 10, 64)
-		if err != nil || id < 0 {
-			return nil, parley.Invalid("owner_id", "is not a user id")
-		}
-		q.OwnerID = (*parley.ID)(&id)
+	if q.OwnerID, err = ownerFilter(in.OwnerID); err != nil {
+		return nil, err
 	}
 	found, next, err := s.crm.Contacts(ctx, a, q)
 	if err != nil {
@@ -184,12 +181,7 @@ func (s *Server) listContacts(ctx context.Context, a parley.Actor, in *listConta
 	for _, c := range found {
 		out = append(out, present.Contact(c))
 	}
-	res := list(out)
-	if next != 0 {
-		cursor := strconv.FormatInt(int64(next), 10)
-		res.Body.NextCursor = &cursor
-	}
-	return res, nil
+	return paged(out, next), nil
 }
 
 // consentJSON is what a contact agreed to.

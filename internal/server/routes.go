@@ -131,6 +131,15 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "listContactListsOf", "GET", "/api/v1/contacts/{id}/lists", member, s.contactListsOf)
 	op(api, s, "mergeContact", "POST", "/api/v1/contacts/{id}/merge", member, s.mergeContact)
 	op(api, s, "listContactMerges", "GET", "/api/v1/contacts/{id}/merges", member, s.contactMerges)
+	op(api, s, "listSuggestedCompanies", "GET", "/api/v1/contacts/{id}/suggested-companies", member, s.suggestedCompanies)
+
+	// Companies: the whole team's; everyone but viewers edits (checked in crm).
+	op(api, s, "listCompanies", "GET", "/api/v1/companies", member, s.listCompanies)
+	op(api, s, "createCompany", "POST", "/api/v1/companies", member, s.createCompany, created)
+	op(api, s, "getCompany", "GET", "/api/v1/companies/{id}", member, s.getCompany)
+	op(api, s, "updateCompany", "PATCH", "/api/v1/companies/{id}", member, s.updateCompany)
+	op(api, s, "deleteCompany", "DELETE", "/api/v1/companies/{id}", member, s.deleteCompany, noContent)
+	op(api, s, "listCompanyConversations", "GET", "/api/v1/companies/{id}/conversations", member, s.companyConversations)
 
 	// Contact lists.
 	// Pipelines and tickets (SPEC CRM-3): admins define pipelines; who

@@ -115,6 +115,7 @@ type ticketJSON struct {
 	Priority        string        `json:"priority" enum:"low,normal,high,urgent"`
 	OwnerID         *parley.ID    `json:"owner_id"`
 	ContactID       *parley.ID    `json:"contact_id"`
+	CompanyID       *parley.ID    `json:"company_id"`
 	ConversationIDs []parley.ID   `json:"conversation_ids"`
 	CreatedAt       time.Time     `json:"created_at"`
 	UpdatedAt       time.Time     `json:"updated_at"`
@@ -126,7 +127,7 @@ func ticketView(t *parley.Ticket) ticketJSON {
 		ids = []parley.ID{}
 	}
 	return ticketJSON{ID: t.ID, Subject: t.Subject, Description: t.Description, PipelineID: t.PipelineID, StageID: t.StageID, Status: t.Status,
-		Priority: t.Priority, OwnerID: t.OwnerID, ContactID: t.ContactID, ConversationIDs: ids, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		Priority: t.Priority, OwnerID: t.OwnerID, ContactID: t.ContactID, CompanyID: t.CompanyID, ConversationIDs: ids, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 type ticketsInput struct {
@@ -135,6 +136,7 @@ type ticketsInput struct {
 	Status         parley.Status `query:"status" enum:"open,closed,"`
 	Owner          string        `query:"owner" doc:"A user's id, or none."`
 	ContactID      parley.ID     `query:"contact_id"`
+	CompanyID      parley.ID     `query:"company_id"`
 	ConversationID parley.ID     `query:"conversation_id"`
 	Cursor         string        `query:"cursor" doc:"next_cursor of the previous page."`
 	Limit          int           `query:"limit" minimum:"1" maximum:"500" default:"100"`
@@ -148,7 +150,7 @@ func (s *Server) listTickets(ctx context.Context, a parley.Actor, in *ticketsInp
 		return nil, err
 	}
 	f := store.TicketFilter{PipelineID: in.PipelineID, StageID: in.StageID, Status: in.Status, ContactID: in.ContactID,
-		ConversationID: in.ConversationID, After: after, Limit: in.Limit}
+		CompanyID: in.CompanyID, ConversationID: in.ConversationID, After: after, Limit: in.Limit}
 	if in.Owner != "" {
 		owner, err := ownerParam(in.Owner)
 		if err != nil {
@@ -194,6 +196,7 @@ type createTicketInput struct {
 		Priority        string      `json:"priority,omitempty" enum:"low,normal,high,urgent"`
 		OwnerID         *parley.ID  `json:"owner_id,omitempty"`
 		ContactID       *parley.ID  `json:"contact_id,omitempty" doc:"Absent: the first conversation's contact."`
+		CompanyID       *parley.ID  `json:"company_id,omitempty" doc:"Absent: the contact's company."`
 		ConversationIDs []parley.ID `json:"conversation_ids,omitempty" maxItems:"20" doc:"Conversations it is about (you must be able to act in them)."`
 	}
 }
@@ -201,7 +204,7 @@ type createTicketInput struct {
 func (s *Server) createTicket(ctx context.Context, a parley.Actor, in *createTicketInput) (*body[ticketJSON], error) {
 	b := in.Body
 	t, err := s.crm.CreateTicket(ctx, a, crm.TicketInput{Subject: b.Subject, Description: b.Description, PipelineID: b.PipelineID, StageID: b.StageID,
-		Priority: b.Priority, OwnerID: b.OwnerID, ContactID: b.ContactID, ConversationIDs: b.ConversationIDs})
+		Priority: b.Priority, OwnerID: b.OwnerID, ContactID: b.ContactID, CompanyID: b.CompanyID, ConversationIDs: b.ConversationIDs})
 	if err != nil {
 		return nil, err
 	}
@@ -225,13 +228,14 @@ type updateTicketInput struct {
 		PipelineID  *parley.ID `json:"pipeline_id,omitempty" doc:"Another ticket pipeline (with stage_id, else its first open stage)."`
 		StageID     *parley.ID `json:"stage_id,omitempty"`
 		OwnerID     *parley.ID `json:"owner_id,omitempty" doc:"0 takes the owner away."`
+		CompanyID   *parley.ID `json:"company_id,omitempty" doc:"0 takes the company away."`
 	}
 }
 
 func (s *Server) updateTicket(ctx context.Context, a parley.Actor, in *updateTicketInput) (*body[ticketJSON], error) {
 	b := in.Body
 	t, err := s.crm.UpdateTicket(ctx, a, in.ID, crm.TicketPatch{Subject: b.Subject, Description: b.Description, Priority: b.Priority,
-		PipelineID: b.PipelineID, StageID: b.StageID, OwnerID: b.OwnerID})
+		PipelineID: b.PipelineID, StageID: b.StageID, OwnerID: b.OwnerID, CompanyID: b.CompanyID})
 	if err != nil {
 		return nil, err
 	}

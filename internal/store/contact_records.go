@@ -30,6 +30,11 @@ func (tx *Tx) writePhones(ctx context.Context, contactID parley.ID, phones []str
 	if _, err := tx.db.ExecContext(ctx, `DELETE FROM contact_phones WHERE contact_id = $1`, contactID); err != nil {
 		return tx.wrap(err, "contact %d phones", contactID)
 	}
+	return tx.insertPhones(ctx, contactID, phones)
+}
+
+// insertPhones adds phones, in order, to a contact that has none.
+func (tx *Tx) insertPhones(ctx context.Context, contactID parley.ID, phones []string) error {
 	for i, p := range phones {
 		if _, err := tx.db.ExecContext(ctx, `INSERT INTO contact_phones (contact_id, phone, position) VALUES ($1, $2, $3)`, contactID, p, i); err != nil {
 			return tx.wrap(err, "contact %d phone", contactID)
@@ -45,21 +50,19 @@ type ContactFilter struct {
 	Query []string
 	// All is every contact (an admin); otherwise those with a conversation
 	// in one of Inboxes, or with no conversation at all.
-	All     bool
-	Inboxes []parley.ID
-	OwnerID *parley.ID // 0: without an owner
-	After   parley.ID  // the cursor: ids below it
-	Limit   int
+	All       bool
+	Inboxes   []parley.ID
+	OwnerID   *parley.ID // 0: without an owner
+	CompanyID parley.ID
+	After     parley.ID // the cursor: ids below it
+	Limit     int
 }
 
 // ListContacts returns a page of contacts, newest first, with their
 // emails and phones.
 func (q *Q) ListContacts(ctx context.Context, f ContactFilter) ([]*parley.Contact, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	var b binder
+	where, arg := []string{"1 = 1"}, b.add
 	if f.After > 0 {
 		where = append(where, "k.id < "+arg(f.After))
 	}
@@ -75,6 +78,9 @@ func (q *Q) ListContacts(ctx context.Context, f ContactFilter) ([]*parley.Contac
 			where = append(where, "k.search @@ to_tsquery('simple', "+arg(match)+")")
 		}
 	}
+	if f.CompanyID != 0 {
+		where = append(where, "k.company_id = "+arg(f.CompanyID))
+	}
 	if f.OwnerID != nil {
 		if *f.OwnerID == 0 {
 			where = append(where, "k.owner_id IS NULL")
@@ -85,15 +91,11 @@ func (q *Q) ListContacts(ctx context.Context, f ContactFilter) ([]*parley.Contac
 	if !f.All {
 		visible := "NOT EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id)"
 		if len(f.Inboxes) > 0 {
-			ph := make([]string, len(f.Inboxes))
-			for i, id := range f.Inboxes {
-				ph[i] = arg(id)
-			}
-			visible += " OR EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id AND c.inbox_id IN (" + strings.Join(ph, ", ") + "))"
+			visible += " OR EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id AND c.inbox_id IN (" + b.list(f.Inboxes) + "))"
 		}
 		where = append(where, "("+visible+")")
 	}
-	ids, err := q.ids(ctx, `SELECT k.id FROM contacts k WHERE `+strings.Join(where, " AND ")+` ORDER BY k.id DESC LIMIT `+arg(f.Limit), args...)
+	ids, err := q.ids(ctx, `SELECT k.id FROM contacts k WHERE `+strings.Join(where, " AND ")+` ORDER BY k.id DESC LIMIT `+arg(f.Limit), b.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -108,10 +110,10 @@ func (q *Q) contactsFull(ctx context.Context, ids []parley.ID) ([]*parley.Contac
 	}
 	byID := make(map[parley.ID]*parley.Contact, len(ids))
 	args, in := inList(ids, 0)
-	if err := q.eachRow(ctx, "contacts", `SELECT id, name, name_inbox_id, owner_id, blocked_at, created_at, details FROM contacts WHERE id IN (`+in+`)`, args, func(rows *sql.Rows) error {
+	if err := q.eachRow(ctx, "contacts", `SELECT id, name, name_inbox_id, owner_id, company_id, blocked_at, created_at, details FROM contacts WHERE id IN (`+in+`)`, args, func(rows *sql.Rows) error {
 		var c parley.Contact
 		var details string
-		if err := rows.Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.BlockedAt, &c.CreatedAt, &details); err != nil {
+		if err := rows.Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.CompanyID, &c.BlockedAt, &c.CreatedAt, &details); err != nil {
 			return err
 		}
 		if details != "" {

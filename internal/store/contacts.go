@@ -27,8 +27,8 @@ func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
 		c.Email = c.Emails[0]
 	}
 	c.Phones = phonesOf(c)
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, name_inbox_id, owner_id, search_text, details, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		c.Name, c.NameInbox, c.OwnerID, contactSearchText(c), detailsText(c.Details), c.CreatedAt).Scan(&c.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, name_inbox_id, owner_id, company_id, search_text, details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		c.Name, c.NameInbox, c.OwnerID, c.CompanyID, contactSearchText(c), detailsText(c.Details), c.CreatedAt).Scan(&c.ID)
 	if err != nil {
 		return tx.wrap(err, "create contact")
 	}
@@ -37,7 +37,7 @@ func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
 			return err
 		}
 	}
-	return tx.writePhones(ctx, c.ID, c.Phones)
+	return tx.insertPhones(ctx, c.ID, c.Phones)
 }
 
 // phonesOf is a contact's phones with the primary first, as Emails.
@@ -153,8 +153,8 @@ func (tx *Tx) SetContactDetail(ctx context.Context, id parley.ID, key, value str
 // UpdateContact saves a contact's name (and where it came from), emails,
 // phones and owner. An email another contact has is ECONFLICT.
 func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
-	if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, name_inbox_id = $3, owner_id = $4 WHERE id = $1`,
-		c.ID, c.Name, c.NameInbox, c.OwnerID); err != nil {
+	if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, name_inbox_id = $3, owner_id = $4, company_id = $5 WHERE id = $1`,
+		c.ID, c.Name, c.NameInbox, c.OwnerID, c.CompanyID); err != nil {
 		return err
 	}
 	if err := tx.writeEmails(ctx, c.ID, c.Emails); err != nil {
@@ -180,8 +180,8 @@ func (tx *Tx) SetContactBlocked(ctx context.Context, id parley.ID, at *time.Time
 func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) {
 	var c parley.Contact
 	var details string
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, owner_id, blocked_at, created_at, details FROM contacts WHERE id = $1`, id).
-		Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.BlockedAt, &c.CreatedAt, &details)
+	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, owner_id, company_id, blocked_at, created_at, details FROM contacts WHERE id = $1`, id).
+		Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.CompanyID, &c.BlockedAt, &c.CreatedAt, &details)
 	if err != nil {
 		return nil, q.notFound(err, "contact")
 	}

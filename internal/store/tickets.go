@@ -8,17 +8,17 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const ticketColumns = `t.id, t.subject, t.description, t.pipeline_id, t.stage_id, t.status, t.priority, t.owner_id, t.contact_id, t.follows_id, t.inbox_id, t.created_at, t.updated_at`
+const ticketColumns = `t.id, t.subject, t.description, t.pipeline_id, t.stage_id, t.status, t.priority, t.owner_id, t.contact_id, t.company_id, t.follows_id, t.inbox_id, t.created_at, t.updated_at`
 
 func scanTicket(sc interface{ Scan(...any) error }, t *parley.Ticket) error {
-	return sc.Scan(&t.ID, &t.Subject, &t.Description, &t.PipelineID, &t.StageID, &t.Status, &t.Priority, &t.OwnerID, &t.ContactID, &t.FollowsID, &t.InboxID, &t.CreatedAt, &t.UpdatedAt)
+	return sc.Scan(&t.ID, &t.Subject, &t.Description, &t.PipelineID, &t.StageID, &t.Status, &t.Priority, &t.OwnerID, &t.ContactID, &t.CompanyID, &t.FollowsID, &t.InboxID, &t.CreatedAt, &t.UpdatedAt)
 }
 
 // CreateTicket inserts t and links its conversations, and sets its id.
 func (tx *Tx) CreateTicket(ctx context.Context, t *parley.Ticket) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO tickets (subject, description, pipeline_id, stage_id, status, priority, owner_id, contact_id, follows_id, inbox_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.FollowsID, t.InboxID, t.CreatedAt, t.UpdatedAt).Scan(&t.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO tickets (subject, description, pipeline_id, stage_id, status, priority, owner_id, contact_id, company_id, follows_id, inbox_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.CompanyID, t.FollowsID, t.InboxID, t.CreatedAt, t.UpdatedAt).Scan(&t.ID)
 	if err != nil {
 		return tx.wrap(err, "create ticket")
 	}
@@ -33,8 +33,8 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *parley.Ticket) error {
 // UpdateTicket saves a ticket's fields (not its conversations).
 func (tx *Tx) UpdateTicket(ctx context.Context, t *parley.Ticket) error {
 	return tx.exec1(ctx, "ticket", `UPDATE tickets SET subject = $2, description = $3, pipeline_id = $4, stage_id = $5, status = $6, priority = $7,
-		owner_id = $8, contact_id = $9, follows_id = $10, inbox_id = $11, updated_at = $12 WHERE id = $1`,
-		t.ID, t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.FollowsID, t.InboxID, t.UpdatedAt)
+		owner_id = $8, contact_id = $9, company_id = $10, follows_id = $11, inbox_id = $12, updated_at = $13 WHERE id = $1`,
+		t.ID, t.Subject, t.Description, t.PipelineID, t.StageID, t.Status, t.Priority, t.OwnerID, t.ContactID, t.CompanyID, t.FollowsID, t.InboxID, t.UpdatedAt)
 }
 
 // DeleteTicket removes a ticket, or is ENOTFOUND.
@@ -101,6 +101,7 @@ type TicketFilter struct {
 	Status         parley.Status
 	OwnerID        *parley.ID // 0: without an owner
 	ContactID      parley.ID
+	CompanyID      parley.ID
 	ConversationID parley.ID
 	FollowsID      parley.ID // the tickets whose owner follows this conversation's
 	Readable       *[]parley.ID
@@ -129,6 +130,9 @@ func (q *Q) Tickets(ctx context.Context, f TicketFilter) ([]parley.Ticket, error
 	}
 	if f.ContactID != 0 {
 		where = append(where, "t.contact_id = "+b.add(f.ContactID))
+	}
+	if f.CompanyID != 0 {
+		where = append(where, "t.company_id = "+b.add(f.CompanyID))
 	}
 	if f.ConversationID != 0 {
 		where = append(where, "t.id IN (SELECT ticket_id FROM ticket_conversations WHERE conversation_id = "+b.add(f.ConversationID)+")")

@@ -1,0 +1,124 @@
+package crm_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/crm"
+	"github.com/parleyhq/parley/internal/parley"
+	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/storetest"
+)
+
+// TestCompanies: a company's domain is tidied and checked; it suggests the
+// company for a contact with an address there, but only a person attaches
+// them; its page lists its contacts and their conversations as the reader
+// may see them; a ticket of its contact is its ticket; deleted, its
+// contacts stay.
+func TestCompanies(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newContactWorld(t, s)
+		for _, bad := range []struct {
+			in    crm.CompanyInput
+			field string
+		}{
+			{crm.CompanyInput{}, "name"},
+			{crm.CompanyInput{Name: ptr("  ")}, "name"},
+			{crm.CompanyInput{Name: ptr("Acme"), Domain: ptr("not a domain")}, "domain"},
+			{crm.CompanyInput{Name: ptr("Acme"), Domain: ptr("localhost")}, "domain"},
+			{crm.CompanyInput{Name: ptr("Acme"), OwnerID: &w.viewer.UserID}, "owner_id"},
+		} {
+			if _, err := w.c.CreateCompany(ctx, w.agent, bad.in); parley.ErrorField(err) != bad.field {
+				t.Errorf("%+v: %v, want the field %s", bad.in, err, bad.field)
+			}
+		}
+		if _, err := w.c.CreateCompany(ctx, w.viewer, crm.CompanyInput{Name: ptr("Acme")}); parley.ErrorCode(err) != parley.EFORBIDDEN {
+			t.Errorf("a viewer creates a company: %v", err)
+		}
+		client, err := w.c.CreateCompany(ctx, w.agent, crm.CompanyInput{Name: ptr(" Client  Co "), Domain: ptr("https://www.Client.example/about")})
+		if err != nil || client.Name != "Client Co" || client.Domain != "client.example" {
+			t.Fatalf("create: %+v %v", client, err)
+		}
+		other, _ := w.c.CreateCompany(ctx, w.agent, crm.CompanyInput{Name: ptr("Other")})
+
+		// Suggested, not attached.
+		sug, err := w.c.SuggestedCompanies(ctx, w.agent, w.openContact)
+		if err != nil || len(sug) != 1 || sug[0].ID != client.ID {
+			t.Errorf("suggested: %+v %v", sug, err)
+		}
+		if jo, _ := s.Contact(ctx, w.openContact); jo.CompanyID != nil {
+			t.Errorf("attached without a person: %v", *jo.CompanyID)
+		}
+		if _, err := w.c.SuggestedCompanies(ctx, w.agent, w.ceo); parley.ErrorCode(err) != parley.ENOTFOUND {
+			t.Errorf("suggestions for a contact the agent cannot see: %v", err)
+		}
+		if _, err := w.c.UpdateContact(ctx, w.agent, w.openContact, crm.ContactInput{CompanyID: ptr(parley.ID(other.ID + 1000))}); parley.ErrorField(err) != "company_id" {
+			t.Errorf("a company that does not exist: %v", err)
+		}
+		if _, err := w.c.UpdateContact(ctx, w.agent, w.openContact, crm.ContactInput{CompanyID: &client.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if sug, _ := w.c.SuggestedCompanies(ctx, w.agent, w.openContact); len(sug) != 0 {
+			t.Errorf("its own company suggested: %+v", sug)
+		}
+		// The hidden inbox's contact works there too: the admin attached them.
+		if _, err := w.c.UpdateContact(ctx, w.boss, w.ceo, crm.ContactInput{CompanyID: &client.ID}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := w.c.Company(ctx, w.agent, client.ID)
+		if got.Contacts != 2 {
+			t.Errorf("contacts: %d", got.Contacts)
+		}
+		people, _, err := w.c.CompanyContacts(ctx, w.agent, client.ID, 0, 50)
+		if err != nil || len(people) != 1 || people[0].ID != w.openContact {
+			t.Errorf("the agent's view of its contacts: %d %v", len(people), err)
+		}
+		convs, _ := w.c.CompanyConversations(ctx, w.agent, client.ID, 50)
+		if len(convs) != 1 || convs[0].ID != w.open.ID {
+			t.Errorf("the agent's view of its conversations: %+v", convs)
+		}
+		if convs, _ := w.c.CompanyConversations(ctx, w.boss, client.ID, 50); len(convs) != 2 {
+			t.Errorf("the admin's view of its conversations: %d", len(convs))
+		}
+		if _, err := w.c.Company(ctx, w.agent, other.ID+1000); parley.ErrorCode(err) != parley.ENOTFOUND {
+			t.Errorf("a guessed company: %v", err)
+		}
+
+		w.c.CreatePipeline(ctx, w.boss, parley.Pipeline{Kind: parley.PipelineTickets, Name: "Support", Stages: []parley.Stage{{Name: "New"}}})
+		tk, err := w.c.CreateTicket(ctx, w.agent, crm.TicketInput{Subject: "Invoice", ConversationIDs: []parley.ID{w.open.ID}})
+		if err != nil || tk.CompanyID == nil || *tk.CompanyID != client.ID {
+			t.Fatalf("a ticket of the company's contact: %+v %v", tk, err)
+		}
+		if ts, _ := w.c.Tickets(ctx, w.agent, store.TicketFilter{CompanyID: client.ID}); len(ts) != 1 {
+			t.Errorf("the company's tickets: %d", len(ts))
+		}
+		if tk, _ = w.c.UpdateTicket(ctx, w.agent, tk.ID, crm.TicketPatch{CompanyID: ptr(parley.ID(0))}); tk.CompanyID != nil {
+			t.Errorf("the company taken off the ticket: %v", *tk.CompanyID)
+		}
+
+		// Pages, newest first, and a search by name or domain.
+		page, next, err := w.c.Companies(ctx, w.viewer, crm.CompanyQuery{Limit: 1})
+		if err != nil || len(page) != 1 || page[0].ID != other.ID || next == 0 {
+			t.Errorf("first page: %+v %d %v", page, next, err)
+		}
+		if page, next, _ = w.c.Companies(ctx, w.viewer, crm.CompanyQuery{Limit: 1, After: next}); len(page) != 1 || page[0].ID != client.ID || next != 0 {
+			t.Errorf("last page: %+v %d", page, next)
+		}
+		for q, want := range map[string]int{"client": 1, "CLIENT.EX": 1, "oth": 1, "nothing": 0, "%": 0} {
+			if found, _, _ := w.c.Companies(ctx, w.agent, crm.CompanyQuery{Q: q, Limit: 10}); len(found) != want {
+				t.Errorf("%q finds %d, want %d", q, len(found), want)
+			}
+		}
+
+		if err := w.c.DeleteCompany(ctx, w.viewer, client.ID); parley.ErrorCode(err) != parley.EFORBIDDEN {
+			t.Errorf("a viewer deletes: %v", err)
+		}
+		if err := w.c.DeleteCompany(ctx, w.agent, client.ID); err != nil {
+			t.Fatal(err)
+		}
+		if jo, err := s.Contact(ctx, w.openContact); err != nil || jo.CompanyID != nil {
+			t.Errorf("the contact after its company went: %+v %v", jo, err)
+		}
+	})
+}

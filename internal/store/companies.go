@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/parley"
+)
+
+const companyColumns = `m.id, m.name, m.domain, m.owner_id, m.created_at,
+	(SELECT COUNT(*) FROM contacts k WHERE k.company_id = m.id)`
+
+func scanCompany(sc interface{ Scan(...any) error }, c *parley.Company) error {
+	return sc.Scan(&c.ID, &c.Name, &c.Domain, &c.OwnerID, &c.CreatedAt, &c.Contacts)
+}
+
+// CreateCompany inserts c and sets its id.
+func (tx *Tx) CreateCompany(ctx context.Context, c *parley.Company) error {
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO companies (name, domain, owner_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		c.Name, c.Domain, c.OwnerID, c.CreatedAt).Scan(&c.ID)
+	return tx.wrap(err, "create company")
+}
+
+// UpdateCompany saves a company's name, domain and owner.
+func (tx *Tx) UpdateCompany(ctx context.Context, c *parley.Company) error {
+	return tx.exec1(ctx, "company", `UPDATE companies SET name = $2, domain = $3, owner_id = $4 WHERE id = $1`, c.ID, c.Name, c.Domain, c.OwnerID)
+}
+
+// DeleteCompany removes a company; its contacts and tickets stay, without
+// it.
+func (tx *Tx) DeleteCompany(ctx context.Context, id parley.ID) error {
+	return tx.exec1(ctx, "company", `DELETE FROM companies WHERE id = $1`, id)
+}
+
+// Company returns a company, or ENOTFOUND.
+func (q *Q) Company(ctx context.Context, id parley.ID) (*parley.Company, error) {
+	var c parley.Company
+	if err := scanCompany(q.db.QueryRowContext(ctx, `SELECT `+companyColumns+` FROM companies m WHERE m.id = $1`, id), &c); err != nil {
+		return nil, q.notFound(err, "company")
+	}
+	return &c, nil
+}
+
+// CompanyFilter chooses a page of companies, newest first.
+type CompanyFilter struct {
+	Query   string     // part of the name or the domain
+	Domains []string   // only those with one of these domains
+	OwnerID *parley.ID // 0: without an owner
+	After   parley.ID
+	Limit   int
+}
+
+// Companies returns a page of companies.
+func (q *Q) Companies(ctx context.Context, f CompanyFilter) ([]parley.Company, error) {
+	var b binder
+	where := []string{"1 = 1"}
+	if f.Query != "" {
+		pattern := b.add("%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%")
+		where = append(where, "(LOWER(m.name) LIKE "+pattern+` ESCAPE '\' OR m.domain LIKE `+pattern+` ESCAPE '\')`)
+	}
+	if f.Domains != nil {
+		if len(f.Domains) == 0 {
+			return []parley.Company{}, nil
+		}
+		list := make([]string, len(f.Domains))
+		for i, d := range f.Domains {
+			list[i] = b.add(d)
+		}
+		where = append(where, "m.domain IN ("+strings.Join(list, ", ")+")")
+	}
+	switch {
+	case f.OwnerID != nil && *f.OwnerID == 0:
+		where = append(where, "m.owner_id IS NULL")
+	case f.OwnerID != nil:
+		where = append(where, "m.owner_id = "+b.add(*f.OwnerID))
+	}
+	if f.After > 0 {
+		where = append(where, "m.id < "+b.add(f.After))
+	}
+	return appendRows(ctx, q, []parley.Company{}, "companies", `SELECT `+companyColumns+` FROM companies m WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY m.id DESC LIMIT `+b.add(f.Limit), b.args, scanCompany)
+}
+
+// CompanyConversations returns the conversations of a company's contacts
+// in inboxes, most recently active first, up to limit.
+func (q *Q) CompanyConversations(ctx context.Context, companyID parley.ID, inboxes []parley.ID, limit int) ([]parley.Conversation, error) {
+	if len(inboxes) == 0 {
+		return nil, nil
+	}
+	var b binder
+	query := `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.contact_id IN (SELECT id FROM contacts WHERE company_id = ` + b.add(companyID) +
+		`) AND c.inbox_id IN (` + b.list(inboxes) + `) ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ` + b.add(limit)
+	return appendRows(ctx, q, nil, "company conversations", query, b.args, scanConversation)
+}
