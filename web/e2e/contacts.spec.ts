@@ -91,7 +91,46 @@ test.describe('contacts', () => {
     await admin.getByRole('link', { name: 'Export CSV' }).click();
     const file = await (await download).path();
     const text = (await import('node:fs')).readFileSync(file!, 'utf8');
-    expect(text.split('\n')[0]).toMatch(/^id,name,email,phone,owner,created_at/);
+    expect(text.split('\n')[0]).toMatch(/^id,name,email,phone,owner,company,created_at/);
     expect(text).toContain(`Nell ${stamp},nell${stamp}@client.test,+1 555 0100`);
   });
+});
+
+// Companies (SPEC CRM-1): the company at a contact's domain is suggested
+// in the sidebar and attached by a click; its page lists its contacts and
+// their conversations; deleting it asks first and leaves the contact.
+test('a company is suggested by its domain, attached, shown with its contacts and conversations, and deleted after asking', async ({ browser, parley }) => {
+  const stamp = Date.now();
+  const inbox = await parley.inbox('Companies desk');
+  await parley.api('POST', '/companies', { name: `Globex ${stamp}`, domain: `https://www.globex${stamp}.test/` });
+  await parley.push(inbox.channel, { email: `hank@globex${stamp}.test`, name: `Hank ${stamp}` }, 'Our contract', `Contract ${stamp}`);
+  const page = await signIn(browser, parley, await parley.user('Cora Company'));
+
+  await page.getByRole('link', { name: new RegExp(`Contract ${stamp}`) }).first().click();
+  const side = page.getByRole('complementary', { name: 'Contact' });
+  await expect(side).toContainText(`Works at Globex ${stamp} (globex${stamp}.test)?`);
+  await side.getByRole('button', { name: 'Attach' }).click();
+  await side.getByRole('link', { name: `Globex ${stamp}` }).click();
+
+  await expect(page).toHaveURL(/\/companies\/\d+$/);
+  await expect(page.getByRole('heading', { level: 2, name: `Globex ${stamp}` })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Contacts' }).getByRole('link', { name: `Hank ${stamp}` })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Conversations' }).getByRole('link', { name: `Contract ${stamp}` })).toBeVisible();
+  await page.getByRole('button', { name: 'Edit company' }).click();
+  await page.getByRole('form', { name: 'Edit company' }).getByLabel('Domain').fill('not a domain');
+  await page.getByRole('form', { name: 'Edit company' }).getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('This is not a domain name such as example.com.')).toBeVisible();
+  await page.getByRole('form', { name: 'Edit company' }).getByRole('button', { name: 'Cancel' }).click();
+  await shot(page, 'company-page');
+
+  await page.getByRole('button', { name: 'Delete company' }).click();
+  const ask = page.getByRole('dialog', { name: `Delete Globex ${stamp}?` });
+  await expect(ask).toContainText('Its 1 contact stays, without a company');
+  await ask.getByRole('button', { name: 'Delete company' }).click();
+  await expect(page).toHaveURL(/\/companies$/);
+  await page.getByRole('searchbox', { name: 'Search companies' }).fill(`globex${stamp}`);
+  await expect(page.getByText('No company matches.')).toBeVisible();
+  await page.goto('/contacts');
+  await page.getByRole('searchbox', { name: 'Search contacts' }).fill(`hank ${stamp}`);
+  await expect(page.getByRole('link', { name: `Hank ${stamp}` })).toBeVisible();
 });

@@ -15,12 +15,13 @@ describe('places and addresses', () => {
     ['/tickets/x', '', { page: 'tickets', section: '' }],
     ['/contacts', '', { page: 'contacts', section: '' }],
     ['/contacts/12', '', { page: 'contacts', section: '12' }],
+    ['/companies/3', '', { page: 'companies', section: '3' }],
   ])('%s%s', (path, search, want) => {
     expect(parse(path, search)).toMatchObject(want);
   });
 
   it('writes what it reads', () => {
-    for (const url of ['/inbox/all/open', '/inbox/3/channel%3Achat/c/9?q=late+parcel&status=closed&sort=oldest', '/inbox/all/closed?q=refund&in=view', '/settings/people', '/tickets', '/tickets/7', '/contacts', '/contacts/12']) {
+    for (const url of ['/inbox/all/open', '/inbox/3/channel%3Achat/c/9?q=late+parcel&status=closed&sort=oldest', '/inbox/all/closed?q=refund&in=view', '/settings/people', '/tickets', '/tickets/7', '/contacts', '/contacts/12', '/companies', '/companies/3']) {
       const [path, search = ''] = url.split('?');
       expect(href(parse(path, search ? `?${search}` : ''))).toBe(url);
     }
