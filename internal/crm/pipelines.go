@@ -133,7 +133,7 @@ func (s *Service) UpdatePipeline(ctx context.Context, a parley.Actor, id parley.
 			}
 			if !listed[st.ID] && counts[st.ID] > 0 {
 				return (&parley.Error{Code: parley.ECONFLICT, Field: "stages",
-					Message: fmt.Sprintf("stage %q holds %d tickets: move them first", st.Name, counts[st.ID])}).Because("stage_in_use")
+					Message: fmt.Sprintf("stage %q holds %d %ss: move them first", st.Name, counts[st.ID], p.Kind)}).Because("stage_in_use")
 			}
 		}
 		now := s.now()
@@ -161,6 +161,9 @@ func (s *Service) syncStatus(ctx context.Context, tx *store.Tx, a parley.Actor, 
 	for _, st := range p.Stages {
 		closed[st.ID] = st.Closed
 	}
+	if p.Kind == parley.PipelineDeals {
+		return syncDeals(ctx, tx, a, p, closed, now)
+	}
 	for _, status := range []parley.Status{parley.StatusOpen, parley.StatusClosed} {
 		var after *store.Cursor
 		for {
@@ -168,6 +171,12 @@ func (s *Service) syncStatus(ctx context.Context, tx *store.Tx, a parley.Actor, 
 			if err != nil {
 				return err
 			}
+			if len(ts) == 0 {
+				break
+			}
+			// The next page is after this one as it was read: a ticket
+			// changed here is newer than the cursor, and must not move it.
+			next := &store.Cursor{At: ts[len(ts)-1].UpdatedAt, ID: ts[len(ts)-1].ID}
 			for i := range ts {
 				t := &ts[i]
 				want := parley.StatusOpen
@@ -189,11 +198,44 @@ func (s *Service) syncStatus(ctx context.Context, tx *store.Tx, a parley.Actor, 
 			if len(ts) < 500 {
 				break
 			}
-			last := ts[len(ts)-1]
-			after = &store.Cursor{At: last.UpdatedAt, ID: last.ID}
+			after = next
 		}
 	}
 	return nil
+}
+
+// syncDeals is syncStatus for a deal pipeline.
+func syncDeals(ctx context.Context, tx *store.Tx, a parley.Actor, p *parley.Pipeline, closed map[parley.ID]bool, now time.Time) error {
+	var after *store.Cursor
+	for {
+		ds, err := tx.Deals(ctx, store.DealFilter{PipelineID: p.ID, After: after, Limit: 500})
+		if err != nil || len(ds) == 0 {
+			return err
+		}
+		// The next page is after this one as it was read.
+		next := &store.Cursor{At: ds[len(ds)-1].UpdatedAt, ID: ds[len(ds)-1].ID}
+		for i := range ds {
+			d := &ds[i]
+			want := parley.StatusOpen
+			if closed[d.StageID] {
+				want = parley.StatusClosed
+			}
+			if d.Status == want {
+				continue
+			}
+			d.Status, d.UpdatedAt = want, now
+			if err := tx.UpdateDeal(ctx, d); err != nil {
+				return err
+			}
+			if err := dealEvent(ctx, tx, a, d, parley.EventDealUpdated, now, map[string]any{"status": d.Status}); err != nil {
+				return err
+			}
+		}
+		if len(ds) < 500 {
+			return nil
+		}
+		after = next
+	}
 }
 
 // DeletePipeline removes a pipeline (admins); one that holds tickets is
@@ -216,7 +258,7 @@ func (s *Service) DeletePipeline(ctx context.Context, a parley.Actor, id parley.
 			n += c
 		}
 		if n > 0 {
-			return (&parley.Error{Code: parley.ECONFLICT, Message: fmt.Sprintf("pipeline %q holds %d tickets: move or delete them first", p.Name, n)}).Because("pipeline_in_use")
+			return (&parley.Error{Code: parley.ECONFLICT, Message: fmt.Sprintf("pipeline %q holds %d %ss: move or delete them first", p.Name, n, p.Kind)}).Because("pipeline_in_use")
 		}
 		if channels, err := tx.ChannelTicketsOf(ctx, id); err != nil || len(channels) > 0 {
 			if err != nil {

@@ -172,19 +172,25 @@ func (s *Service) CreateTicket(ctx context.Context, a parley.Actor, in TicketInp
 // ticketPipeline returns a ticket pipeline, the first one for id 0; a
 // deal pipeline's id, or none, is EINVALID naming pipeline_id.
 func (s *Service) ticketPipeline(ctx context.Context, tx *store.Tx, id parley.ID) (*parley.Pipeline, error) {
+	return pipelineOf(ctx, tx, parley.PipelineTickets, id)
+}
+
+// pipelineOf returns a pipeline of a kind, the first one for id 0;
+// another kind's id, or none, is EINVALID naming pipeline_id.
+func pipelineOf(ctx context.Context, tx *store.Tx, kind parley.PipelineKind, id parley.ID) (*parley.Pipeline, error) {
 	if id == 0 {
-		ps, err := tx.Pipelines(ctx, parley.PipelineTickets)
+		ps, err := tx.Pipelines(ctx, kind)
 		if err != nil {
 			return nil, err
 		}
 		if len(ps) == 0 {
-			return nil, parley.Invalid("pipeline_id", "there is no ticket pipeline yet: an admin adds one in Settings").Because("no_pipeline")
+			return nil, parley.Invalid("pipeline_id", "there is no %s pipeline yet: an admin adds one in Settings", kind).Because("no_pipeline")
 		}
 		return &ps[0], nil
 	}
 	p, err := tx.Pipeline(ctx, id)
-	if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && p.Kind != parley.PipelineTickets {
-		return nil, parley.Invalid("pipeline_id", "is not a ticket pipeline")
+	if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && p.Kind != kind {
+		return nil, parley.Invalid("pipeline_id", "is not a %s pipeline", kind)
 	}
 	return p, err
 }
@@ -192,6 +198,17 @@ func (s *Service) ticketPipeline(ctx context.Context, tx *store.Tx, id parley.ID
 // place puts t in a stage of p (its first open one for 0), its status the
 // stage's kind.
 func place(t *parley.Ticket, p *parley.Pipeline, stageID parley.ID) error {
+	st, err := stageIn(p, stageID)
+	if err != nil {
+		return err
+	}
+	t.PipelineID, t.StageID, t.Status = p.ID, st.ID, statusOf(st)
+	return nil
+}
+
+// stageIn returns a stage of p, its first open one for 0, or EINVALID
+// naming stage_id.
+func stageIn(p *parley.Pipeline, stageID parley.ID) (*parley.Stage, error) {
 	if stageID == 0 {
 		for _, st := range p.Stages {
 			if !st.Closed {
@@ -202,13 +219,16 @@ func place(t *parley.Ticket, p *parley.Pipeline, stageID parley.ID) error {
 	}
 	st := p.Stage(stageID)
 	if st == nil {
-		return parley.Invalid("stage_id", "is not a stage of the pipeline")
+		return nil, parley.Invalid("stage_id", "is not a stage of the pipeline")
 	}
-	t.PipelineID, t.StageID, t.Status = p.ID, st.ID, parley.StatusOpen
+	return st, nil
+}
+
+func statusOf(st *parley.Stage) parley.Status {
 	if st.Closed {
-		t.Status = parley.StatusClosed
+		return parley.StatusClosed
 	}
-	return nil
+	return parley.StatusOpen
 }
 
 // checkTicket normalises what a ticket says of itself.
@@ -467,14 +487,19 @@ func (s *Service) LinkTicket(ctx context.Context, a parley.Actor, ticketID, conv
 // ticketEvent appends an event of t to the timeline of each conversation
 // it is linked to, or, linked to none, to the organisation's.
 func ticketEvent(ctx context.Context, tx *store.Tx, a parley.Actor, t *parley.Ticket, typ string, at time.Time, data map[string]any) error {
-	e := parley.NewEvent(typ, a, at, data)
-	if len(t.ConversationIDs) == 0 {
-		e.InboxID = t.InboxID // its inbox's readers only, when it has one
+	return linkedEvent(ctx, tx, parley.NewEvent(typ, a, at, data), t.ConversationIDs, t.InboxID)
+}
+
+// linkedEvent appends e to the timeline of each of conversations, or,
+// with none, to the organisation's (inbox's readers only, when not nil).
+func linkedEvent(ctx context.Context, tx *store.Tx, e parley.Event, conversations []parley.ID, inbox *parley.ID) error {
+	if len(conversations) == 0 {
+		e.InboxID = inbox
 		tx.Append(e)
 		return nil
 	}
-	for _, id := range t.ConversationIDs {
-		// Read without a lock: a ticket's paths lock the ticket, never its
+	for _, id := range conversations {
+		// Read without a lock: a record's paths lock the record, never its
 		// conversations, so they never wait on a conversation's.
 		inbox, err := tx.InboxOf(ctx, id)
 		if err != nil {

@@ -76,6 +76,12 @@ const (
 	EventTicketLinked        = "ticket.linked"                 // data: ticket_id, subject: a conversation was linked to the ticket
 	EventTicketUnlinked      = "ticket.unlinked"               // data: ticket_id, subject
 	EventTicketDeleted       = "ticket.deleted"                // data: ticket_id, subject
+	EventDealCreated         = "deal.created"                  // data: deal_id, name, stage_id, stage
+	EventDealUpdated         = "deal.updated"                  // data: deal_id, name
+	EventDealStageChanged    = "deal.stage_changed"            // data: deal_id, name, from_stage_id, from_stage, to_stage_id, to_stage, status
+	EventDealLinked          = "deal.linked"                   // data: deal_id, name: a conversation was linked to the deal
+	EventDealUnlinked        = "deal.unlinked"                 // data: deal_id, name
+	EventDealDeleted         = "deal.deleted"                  // data: deal_id, name
 )
 
 // Event is one entry of the append-only log, ordered by Seq.

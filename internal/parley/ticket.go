@@ -95,3 +95,24 @@ type Company struct {
 	Contacts  int // how many contacts it has
 	CreatedAt time.Time
 }
+
+// Deal is what a customer may buy (SPEC CRM-1), moved through a deal
+// pipeline's stages.
+type Deal struct {
+	ID   ID
+	Name string
+	// Amount is a decimal number as kept ("1250.5"), "" for none; its
+	// Currency an ISO 4217 code.
+	Amount          string
+	Currency        string
+	PipelineID      ID
+	StageID         ID
+	Status          Status // open or closed, as its stage is
+	OwnerID         *ID
+	CloseDate       string // YYYY-MM-DD, "" for none
+	CompanyID       *ID
+	ContactIDs      []ID
+	ConversationIDs []ID
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}

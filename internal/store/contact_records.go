@@ -180,7 +180,7 @@ type ContactMerge struct {
 }
 
 // MergeContact moves everything of the contact gone to the contact kept —
-// conversations, the messages they wrote, tickets, chat visitors,
+// conversations, the messages they wrote, tickets, deals, chat visitors,
 // consents, list memberships, addresses and phones — records the merge and
 // deletes gone. Details gone has that kept lacks are kept's now. The
 // caller has written kept's merged fields (UpdateContact) first.
@@ -194,6 +194,11 @@ func (tx *Tx) MergeContact(ctx context.Context, kept *parley.Contact, gone *parl
 		SELECT g.list_id, $1, g.added_at FROM contact_list_members g WHERE g.contact_id = $2
 		AND NOT EXISTS (SELECT 1 FROM contact_list_members k WHERE k.list_id = g.list_id AND k.contact_id = $1)`, kept.ID, gone.ID); err != nil {
 		return tx.wrap(err, "merge contact %d: lists", gone.ID)
+	}
+	if _, err := tx.db.ExecContext(ctx, `INSERT INTO deal_contacts (deal_id, contact_id)
+		SELECT g.deal_id, $1 FROM deal_contacts g WHERE g.contact_id = $2
+		AND NOT EXISTS (SELECT 1 FROM deal_contacts k WHERE k.deal_id = g.deal_id AND k.contact_id = $1)`, kept.ID, gone.ID); err != nil {
+		return tx.wrap(err, "merge contact %d: deals", gone.ID)
 	}
 	if _, err := tx.db.ExecContext(ctx, `UPDATE contact_merges SET contact_id = $1 WHERE contact_id = $2`, kept.ID, gone.ID); err != nil {
 		return tx.wrap(err, "merge contact %d: merges", gone.ID)

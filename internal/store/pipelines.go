@@ -119,10 +119,11 @@ func (tx *Tx) DeletePipeline(ctx context.Context, id parley.ID) error {
 	return tx.exec1(ctx, "pipeline", `DELETE FROM pipelines WHERE id = $1`, id)
 }
 
-// StageTickets counts the tickets in each stage of a pipeline.
+// StageTickets counts the tickets, or deals, in each stage of a pipeline.
 func (q *Q) StageTickets(ctx context.Context, pipelineID parley.ID) (map[parley.ID]int, error) {
 	out := map[parley.ID]int{}
-	err := q.eachRow(ctx, "stage tickets", `SELECT stage_id, COUNT(*) FROM tickets WHERE pipeline_id = $1 GROUP BY stage_id`, []any{pipelineID},
+	err := q.eachRow(ctx, "stage records", `SELECT stage_id, COUNT(*) FROM (SELECT stage_id FROM tickets WHERE pipeline_id = $1
+		UNION ALL SELECT stage_id FROM deals WHERE pipeline_id = $1) r GROUP BY stage_id`, []any{pipelineID},
 		func(rows *sql.Rows) error {
 			var id parley.ID
 			var n int
