@@ -95,24 +95,22 @@ type dealBody struct {
 	CloseDate  *string      `json:"close_date,omitempty" doc:"YYYY-MM-DD; empty for none."`
 	CompanyID  *parley.ID   `json:"company_id,omitempty" doc:"0 takes the company away. Absent on a new deal: the first conversation's contact's."`
 	ContactIDs *[]parley.ID `json:"contact_ids,omitempty" maxItems:"20" doc:"Absent on a new deal: the first conversation's contact."`
+	// ConversationIDs serve a new deal only: a deal's conversations
+	// change one at a time (PUT and DELETE …/deals/{id}/conversations/{conversation_id}).
+	ConversationIDs []parley.ID `json:"conversation_ids,omitempty" maxItems:"20" doc:"On a new deal: the conversations it comes from (you must be able to act in them). Refused on a change: link and unlink them one at a time."`
 }
 
 func (b dealBody) input() crm.DealInput {
 	return crm.DealInput{Name: b.Name, Amount: b.Amount, Currency: b.Currency, CloseDate: b.CloseDate, PipelineID: b.PipelineID, StageID: b.StageID,
-		OwnerID: b.OwnerID, CompanyID: b.CompanyID, ContactIDs: b.ContactIDs}
+		OwnerID: b.OwnerID, CompanyID: b.CompanyID, ContactIDs: b.ContactIDs, ConversationIDs: b.ConversationIDs}
 }
 
 type createDealInput struct {
-	Body struct {
-		dealBody
-		ConversationIDs []parley.ID `json:"conversation_ids,omitempty" maxItems:"20" doc:"Conversations it comes from (you must be able to act in them)."`
-	}
+	Body dealBody
 }
 
 func (s *Server) createDeal(ctx context.Context, a parley.Actor, in *createDealInput) (*body[dealJSON], error) {
-	input := in.Body.input()
-	input.ConversationIDs = in.Body.ConversationIDs
-	d, err := s.crm.CreateDeal(ctx, a, input)
+	d, err := s.crm.CreateDeal(ctx, a, in.Body.input())
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +131,9 @@ type updateDealInput struct {
 }
 
 func (s *Server) updateDeal(ctx context.Context, a parley.Actor, in *updateDealInput) (*body[dealJSON], error) {
+	if in.Body.ConversationIDs != nil {
+		return nil, parley.Invalid("conversation_ids", "link and unlink conversations one at a time: PUT or DELETE /api/v1/deals/{id}/conversations/{conversation_id}")
+	}
 	d, err := s.crm.UpdateDeal(ctx, a, in.ID, in.Body.input())
 	if err != nil {
 		return nil, err

@@ -36,7 +36,7 @@ export class App {
   presence = new Presence(() => this.me?.id);
   library = new Library();
   notifications = new Notifications();
-  /** ticketsChanged counts the ticket and pipeline events seen: what shows tickets reads again on it. */
+  /** ticketsChanged counts the ticket, deal and pipeline events seen: what shows tickets or deals reads again on it. */
   ticketsChanged = $state(0);
   stream = new Stream({
     event: (e) => this.onEvent(e),
@@ -194,7 +194,7 @@ export class App {
   private onEvent(e: StreamEvent) {
     if (e.type === 'library.changed') this.library.changed();
     // Boards and sidebars of tickets read again (SPEC CRM-3).
-    if (e.type.startsWith('ticket.') || e.type === 'pipeline.changed') this.ticketsChanged++;
+    if (e.type.startsWith('ticket.') || e.type.startsWith('deal.') || e.type === 'pipeline.changed') this.ticketsChanged++;
     if (e.type.startsWith('user.') || e.type.startsWith('team.') || e.type.startsWith('inbox.')) {
       this.loadPeople().catch(() => {});
       // Access may have changed: what the list and the open thread show may have too.

@@ -63,6 +63,18 @@ export function describe(item: TimelineItem, app: App): string {
       return t('event.ticketUnlinked', { who, subject: String(d.subject ?? '') });
     case 'ticket.deleted':
       return t('event.ticketDeleted', { who, subject: String(d.subject ?? '') });
+    case 'deal.created':
+      return t('event.dealCreated', { who, name: String(d.name ?? ''), stage: String(d.stage ?? '') });
+    case 'deal.stage_changed':
+      return t('event.dealMoved', { who, name: String(d.name ?? ''), from: String(d.from_stage ?? ''), to: String(d.to_stage ?? '') });
+    case 'deal.updated':
+      return t('event.dealUpdated', { who, name: String(d.name ?? '') });
+    case 'deal.linked':
+      return t('event.dealLinked', { who, name: String(d.name ?? '') });
+    case 'deal.unlinked':
+      return t('event.dealUnlinked', { who, name: String(d.name ?? '') });
+    case 'deal.deleted':
+      return t('event.dealDeleted', { who, name: String(d.name ?? '') });
     case 'bot.handed_off': {
       const why = botReasons.includes(String(d.reason)) ? String(d.reason) : 'handoff';
       return t('event.botHandedOff', { step: step(d.step), why: t(`bot.why.${why}` as Key, { from: step(d.from) }) });

@@ -1,6 +1,7 @@
 // Where the agent is, mirrored in the address bar so reload and the back
 // button work: /inbox/<all|id>/<view>[/c/<conversation>][?q=…&status=…],
-// /settings/<section>, /tickets[/<pipeline>] (the pipeline's id in section),
+// /settings/<section>, /tickets[/<pipeline>] and /deals[/<pipeline>] (the
+// pipeline's id in section),
 // /contacts[/<contact>], /companies[/<company>] (the id in section).
 
 export type Filters = {
@@ -15,7 +16,7 @@ export type Filters = {
 };
 
 export type Place = {
-  page: 'inbox' | 'settings' | 'tickets' | 'contacts' | 'companies';
+  page: 'inbox' | 'settings' | 'tickets' | 'deals' | 'contacts' | 'companies';
   inbox: number | null;
   view: string;
   conversation: number | null;
@@ -37,8 +38,8 @@ export function parse(pathname: string, search: string): Place {
     p.section = parts[1] ?? 'profile';
     return p;
   }
-  if (parts[0] === 'tickets' || parts[0] === 'contacts' || parts[0] === 'companies') {
-    p.page = parts[0];
+  if (['tickets', 'deals', 'contacts', 'companies'].includes(parts[0])) {
+    p.page = parts[0] as Place['page'];
     p.section = /^\d+$/.test(parts[1] ?? '') ? parts[1] : '';
     return p;
   }
@@ -64,7 +65,7 @@ export function parse(pathname: string, search: string): Place {
 /** href writes a place as a path and query string. */
 export function href(p: Place): string {
   if (p.page === 'settings') return `/settings/${p.section || 'profile'}`;
-  if (p.page === 'tickets' || p.page === 'contacts' || p.page === 'companies') return p.section ? `/${p.page}/${p.section}` : `/${p.page}`;
+  if (p.page === 'tickets' || p.page === 'deals' || p.page === 'contacts' || p.page === 'companies') return p.section ? `/${p.page}/${p.section}` : `/${p.page}`;
   let path = `/inbox/${p.inbox ?? 'all'}/${encodeURIComponent(p.view)}`;
   if (p.conversation) path += `/c/${p.conversation}`;
   const qs = new URLSearchParams();

@@ -16,6 +16,7 @@ describe('places and addresses', () => {
     ['/contacts', '', { page: 'contacts', section: '' }],
     ['/contacts/12', '', { page: 'contacts', section: '12' }],
     ['/companies/3', '', { page: 'companies', section: '3' }],
+    ['/deals/5', '', { page: 'deals', section: '5' }],
   ])('%s%s', (path, search, want) => {
     expect(parse(path, search)).toMatchObject(want);
   });

@@ -96,3 +96,21 @@ export function when(iso: string, now = new Date(), locale: Locale = current): s
 export function fullTime(iso: string, locale: Locale = current): string {
   return new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** money writes an amount ("12500.5") in a currency (ISO 4217) as the locale does: €12,500.50, 12 500,50 €. */
+export function money(amount: string, currency: string, locale: Locale = current): string {
+  const n = Number(amount);
+  if (!Number.isFinite(n)) return amount;
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(n);
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
+/** day writes a date (YYYY-MM-DD) as the locale does: 31 Jan 2027, 31 janv. 2027. */
+export function day(date: string, locale: Locale = current): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  return d.toLocaleDateString(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+}
