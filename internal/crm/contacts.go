@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -69,8 +70,9 @@ func (s *Service) Contacts(ctx context.Context, a parley.Actor, q ContactQuery) 
 		if len(q.Q) > store.MaxSearchLength {
 			return nil, 0, parley.Invalid("q", "is longer than %d characters", store.MaxSearchLength)
 		}
-		f.Query = store.Words(q.Q)
-		if len(f.Query) == 0 {
+		if typed := strings.ToLower(strings.TrimSpace(q.Q)); strings.Contains(typed, "@") && !strings.ContainsFunc(typed, unicode.IsSpace) {
+			f.EmailPrefix = typed // an address, or its start
+		} else if f.Query = store.Words(q.Q); len(f.Query) == 0 {
 			return []*parley.Contact{}, 0, nil
 		}
 		if len(f.Query) > store.MaxSearchTerms {

@@ -199,7 +199,10 @@ func TestContactList(t *testing.T) {
 		for _, tc := range []struct {
 			q    string
 			want int
-		}{{"pag pers", 7}, {"p3", 1}, {"pages.example", 7}, {"client", 1}, {"ceo", 0}, {"nobody", 0}, {"!!", 0}} {
+		}{
+			{"pag pers", 7}, {"p3", 1}, {"pages.example", 7}, {"client", 1}, {"ceo", 0}, {"nobody", 0}, {"!!", 0},
+			{"p3@pag", 1}, {"P1@PAGES.EXAMPLE", 1}, {"p@", 0}, {"jo@client.example", 1}, {"ceo@client.example", 0},
+		} {
 			found, _, err := w.c.Contacts(ctx, w.agent, crm.ContactQuery{Q: tc.q, Limit: 50})
 			if err != nil || len(found) != tc.want {
 				t.Errorf("%q finds %d (%v), want %d", tc.q, len(found), err, tc.want)
@@ -207,6 +210,35 @@ func TestContactList(t *testing.T) {
 		}
 		if found, _, _ := w.c.Contacts(ctx, w.boss, crm.ContactQuery{Q: "ceo", Limit: 50}); len(found) != 1 {
 			t.Errorf("the admin finds the hidden inbox's contact %d times", len(found))
+		}
+		// More matches than a full-text window: every one, once, in order.
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			for i := range 230 {
+				if err := tx.CreateContact(ctx, &parley.Contact{Name: fmt.Sprintf("Window %d", i), CreatedAt: parley.Now()}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen, after = nil, 0
+		for {
+			page, next, err := w.c.Contacts(ctx, w.agent, crm.ContactQuery{Q: "windo", After: after, Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page {
+				seen = append(seen, c.ID)
+			}
+			if next == 0 {
+				break
+			}
+			after = next
+		}
+		if len(seen) != 230 || !slices.IsSortedFunc(seen, func(a, b parley.ID) int { return int(b - a) }) {
+			t.Errorf("through the windows: %d contacts", len(seen))
 		}
 		none := parley.ID(0)
 		if found, _, _ := w.c.Contacts(ctx, w.agent, crm.ContactQuery{OwnerID: &none, Q: "p1", Limit: 50}); len(found) != 1 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -45,9 +46,12 @@ func (tx *Tx) insertPhones(ctx context.Context, contactID parley.ID, phones []st
 
 // ContactFilter chooses a page of the contacts list, newest first.
 type ContactFilter struct {
-	// Query is words every contact found has, each as a prefix of a word
-	// of its name, addresses or phones.
+	// Query is words every contact found has in its name, addresses or
+	// phones, as the start of a word (one of more than six characters
+	// before the last, whole: contactMatch).
 	Query []string
+	// EmailPrefix finds the contacts with an address that starts so.
+	EmailPrefix string
 	// All is every contact (an admin); otherwise those with a conversation
 	// in one of Inboxes, or with no conversation at all.
 	All       bool
@@ -58,25 +62,99 @@ type ContactFilter struct {
 	Limit     int
 }
 
+// contactWindow is how many full-text candidates a page of a search
+// reads at a time, newest first, before its other filters.
+const contactWindow = 200
+
 // ListContacts returns a page of contacts, newest first, with their
-// emails and phones.
+// emails and phones. A search never sorts every match: on SQLite FTS5
+// hands them newest first a window at a time (its prefix indexes make the
+// last word one doclist, migration 00034); on PostgreSQL the newest
+// contacts are tried first, the GIN index after for a rarer word.
 func (q *Q) ListContacts(ctx context.Context, f ContactFilter) ([]*parley.Contact, error) {
-	var b binder
+	var ids []parley.ID
+	var err error
+	switch {
+	case len(f.Query) > 0 && q.d.name() == "sqlite":
+		ids, err = q.searchContactsFTS(ctx, f)
+	case len(f.Query) > 0:
+		match := q.contactMatch(f.Query)
+		ids, err = q.contactIDs(ctx, f, `k.id IN (SELECT r.id FROM (SELECT id, search FROM contacts ORDER BY id DESC LIMIT `+pgWindow+`) r
+			WHERE r.search @@ to_tsquery('simple', $1))`, match)
+		if err == nil && len(ids) < f.Limit {
+			ids, err = q.contactIDs(ctx, f, `k.search @@ to_tsquery('simple', $1)`, match)
+		}
+	case f.EmailPrefix != "" && q.d.name() == "sqlite":
+		// A range of the primary key, in byte order (SQLite's BINARY).
+		p := f.EmailPrefix
+		ids, err = q.contactIDs(ctx, f, `k.id IN (SELECT contact_id FROM contact_emails WHERE email >= $1 AND email < $2 LIMIT 1000)`,
+			p, p[:len(p)-1]+string([]byte{p[len(p)-1] + 1}))
+	case f.EmailPrefix != "":
+		// text_pattern_ops (migration 00034) serves LIKE with a prefix.
+		like := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.EmailPrefix) + "%"
+		ids, err = q.contactIDs(ctx, f, `k.id IN (SELECT contact_id FROM contact_emails WHERE email LIKE $1 LIMIT 1000)`, like)
+	default:
+		ids, err = q.contactIDs(ctx, f, "")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return q.contactsFull(ctx, ids)
+}
+
+// contactMatch renders words as a full-text query: the last, and any of
+// up to six characters (those FTS5's prefix indexes serve), as the start
+// of a word; a longer one before the last whole, as typed in full.
+func (q *Q) contactMatch(words []string) string {
+	terms := make([]SearchTerm, len(words))
+	for i, w := range words {
+		terms[i] = SearchTerm{Words: []string{w}, Prefix: i == len(words)-1 || utf8.RuneCountInString(w) <= 6}
+	}
+	return q.d.search().render(terms)
+}
+
+// searchContactsFTS pages through FTS5's matches newest first, a window
+// at a time, keeping those f's other filters let through.
+func (q *Q) searchContactsFTS(ctx context.Context, f ContactFilter) ([]parley.ID, error) {
+	match := q.contactMatch(f.Query)
+	after := f.After
+	var out []parley.ID
+	for len(out) < f.Limit {
+		var window []parley.ID
+		var err error
+		if after > 0 {
+			window, err = q.ids(ctx, `SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1 AND rowid < $2 ORDER BY rowid DESC LIMIT $3`, match, after, contactWindow)
+		} else {
+			window, err = q.ids(ctx, `SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1 ORDER BY rowid DESC LIMIT $2`, match, contactWindow)
+		}
+		if err != nil || len(window) == 0 {
+			return out, err
+		}
+		var b binder
+		kept, err := q.contactIDs(ctx, ContactFilter{All: f.All, Inboxes: f.Inboxes, OwnerID: f.OwnerID, CompanyID: f.CompanyID, Limit: f.Limit - len(out)},
+			"k.id IN ("+b.list(window)+")", b.args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, kept...)
+		if len(window) < contactWindow {
+			return out, nil
+		}
+		after = window[len(window)-1]
+	}
+	return out, nil
+}
+
+// contactIDs returns the ids of a page of contacts that cond (its
+// arguments numbered from $1) and f's filters choose, newest first.
+func (q *Q) contactIDs(ctx context.Context, f ContactFilter, cond string, condArgs ...any) ([]parley.ID, error) {
+	b := binder{args: condArgs}
 	where, arg := []string{"1 = 1"}, b.add
+	if cond != "" {
+		where = append(where, cond)
+	}
 	if f.After > 0 {
 		where = append(where, "k.id < "+arg(f.After))
-	}
-	if len(f.Query) > 0 {
-		terms := make([]SearchTerm, len(f.Query))
-		for i, w := range f.Query {
-			terms[i] = SearchTerm{Words: []string{w}, Prefix: true}
-		}
-		match := q.d.search().render(terms)
-		if q.d.name() == "sqlite" {
-			where = append(where, "k.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH "+arg(match)+")")
-		} else {
-			where = append(where, "k.search @@ to_tsquery('simple', "+arg(match)+")")
-		}
 	}
 	if f.CompanyID != 0 {
 		where = append(where, "k.company_id = "+arg(f.CompanyID))
@@ -95,11 +173,7 @@ func (q *Q) ListContacts(ctx context.Context, f ContactFilter) ([]*parley.Contac
 		}
 		where = append(where, "("+visible+")")
 	}
-	ids, err := q.ids(ctx, `SELECT k.id FROM contacts k WHERE `+strings.Join(where, " AND ")+` ORDER BY k.id DESC LIMIT `+arg(f.Limit), b.args...)
-	if err != nil {
-		return nil, err
-	}
-	return q.contactsFull(ctx, ids)
+	return q.ids(ctx, `SELECT k.id FROM contacts k WHERE `+strings.Join(where, " AND ")+` ORDER BY k.id DESC LIMIT `+arg(f.Limit), b.args...)
 }
 
 // contactsFull returns the contacts with ids, in that order, whole: three
