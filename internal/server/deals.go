@@ -59,12 +59,8 @@ func (s *Server) listDeals(ctx context.Context, a parley.Actor, in *dealsInput) 
 	}
 	f := store.DealFilter{PipelineID: in.PipelineID, StageID: in.StageID, Status: in.Status, ContactID: in.ContactID, CompanyID: in.CompanyID,
 		ConversationID: in.ConversationID, After: after, Limit: in.Limit}
-	if in.Owner != "" {
-		owner, err := ownerParam(in.Owner)
-		if err != nil {
-			return nil, err
-		}
-		f.OwnerID = &owner
+	if f.OwnerID, err = ownerQuery(in.Owner); err != nil {
+		return nil, err
 	}
 	ds, err := s.crm.Deals(ctx, a, f)
 	if err != nil {
@@ -74,13 +70,11 @@ func (s *Server) listDeals(ctx context.Context, a parley.Actor, in *dealsInput) 
 	for i := range ds {
 		out[i] = dealView(&ds[i])
 	}
-	res := list(out)
+	var last *store.Cursor
 	if len(ds) == in.Limit {
-		last := ds[len(ds)-1]
-		next := encodeCursor(store.Cursor{At: last.UpdatedAt, ID: last.ID})
-		res.Body.NextCursor = &next
+		last = &store.Cursor{At: ds[len(ds)-1].UpdatedAt, ID: ds[len(ds)-1].ID}
 	}
-	return res, nil
+	return byChange(out, last), nil
 }
 
 // dealBody is a deal's fields as a person writes them; an absent field

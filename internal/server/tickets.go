@@ -151,12 +151,8 @@ func (s *Server) listTickets(ctx context.Context, a parley.Actor, in *ticketsInp
 	}
 	f := store.TicketFilter{PipelineID: in.PipelineID, StageID: in.StageID, Status: in.Status, ContactID: in.ContactID,
 		CompanyID: in.CompanyID, ConversationID: in.ConversationID, After: after, Limit: in.Limit}
-	if in.Owner != "" {
-		owner, err := ownerParam(in.Owner)
-		if err != nil {
-			return nil, err
-		}
-		f.OwnerID = &owner
+	if f.OwnerID, err = ownerQuery(in.Owner); err != nil {
+		return nil, err
 	}
 	ts, err := s.crm.Tickets(ctx, a, f)
 	if err != nil {
@@ -166,13 +162,32 @@ func (s *Server) listTickets(ctx context.Context, a parley.Actor, in *ticketsInp
 	for i := range ts {
 		out[i] = ticketView(&ts[i])
 	}
-	res := list(out)
+	var last *store.Cursor
 	if len(ts) == in.Limit {
-		last := ts[len(ts)-1]
-		next := encodeCursor(store.Cursor{At: last.UpdatedAt, ID: last.ID})
+		last = &store.Cursor{At: ts[len(ts)-1].UpdatedAt, ID: ts[len(ts)-1].ID}
+	}
+	return byChange(out, last), nil
+}
+
+// byChange is a page of records most recently changed first, with the
+// cursor of the page after last (none when nil).
+func byChange[T any](items []T, last *store.Cursor) *body[listJSON[T]] {
+	res := list(items)
+	if last != nil {
+		next := encodeCursor(*last)
 		res.Body.NextCursor = &next
 	}
-	return res, nil
+	return res
+}
+
+// ownerQuery reads an owner filter, empty for none: a user's id, or
+// none (0).
+func ownerQuery(s string) (*parley.ID, error) {
+	if s == "" {
+		return nil, nil
+	}
+	id, err := ownerParam(s)
+	return &id, err
 }
 
 // ownerParam reads an owner filter: a user's id, or none (0).
