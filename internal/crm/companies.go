@@ -233,3 +233,17 @@ func (s *Service) CompanyContacts(ctx context.Context, a parley.Actor, id parley
 	}
 	return s.Contacts(ctx, a, ContactQuery{CompanyID: id, After: after, Limit: limit})
 }
+
+// SuggestedContacts returns a page of the contacts a may see with an
+// address at a company's domain and no company: for a person to attach
+// (SPEC CRM-1: suggested, never silently attached).
+func (s *Service) SuggestedContacts(ctx context.Context, a parley.Actor, id parley.ID, after parley.ID, limit int) ([]*parley.Contact, parley.ID, error) {
+	c, err := s.Company(ctx, a, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	if c.Domain == "" {
+		return []*parley.Contact{}, 0, nil
+	}
+	return s.Contacts(ctx, a, ContactQuery{Domain: c.Domain, After: after, Limit: limit})
+}

@@ -42,7 +42,18 @@ func TestCompanies(t *testing.T) {
 		}
 		other, _ := w.c.CreateCompany(ctx, w.agent, crm.CompanyInput{Name: ptr("Other")})
 
-		// Suggested, not attached.
+		// Suggested, not attached: the company's contacts at its domain,
+		// the contacts' company at theirs.
+		people, _, err := w.c.SuggestedContacts(ctx, w.agent, client.ID, 0, 50)
+		if err != nil || len(people) != 1 || people[0].ID != w.openContact {
+			t.Errorf("contacts suggested to the agent: %d %v", len(people), err)
+		}
+		if people, _, _ := w.c.SuggestedContacts(ctx, w.boss, client.ID, 0, 50); len(people) != 2 {
+			t.Errorf("contacts suggested to the admin: %d", len(people))
+		}
+		if people, _, _ := w.c.SuggestedContacts(ctx, w.agent, other.ID, 0, 50); len(people) != 0 {
+			t.Errorf("a company without a domain suggests %d", len(people))
+		}
 		sug, err := w.c.SuggestedCompanies(ctx, w.agent, w.openContact)
 		if err != nil || len(sug) != 1 || sug[0].ID != client.ID {
 			t.Errorf("suggested: %+v %v", sug, err)
@@ -66,11 +77,14 @@ func TestCompanies(t *testing.T) {
 		if _, err := w.c.UpdateContact(ctx, w.boss, w.ceo, crm.ContactInput{CompanyID: &client.ID}); err != nil {
 			t.Fatal(err)
 		}
+		if people, _, _ := w.c.SuggestedContacts(ctx, w.boss, client.ID, 0, 50); len(people) != 0 {
+			t.Errorf("attached contacts still suggested: %d", len(people))
+		}
 		got, _ := w.c.Company(ctx, w.agent, client.ID)
 		if got.Contacts != 2 {
 			t.Errorf("contacts: %d", got.Contacts)
 		}
-		people, _, err := w.c.CompanyContacts(ctx, w.agent, client.ID, 0, 50)
+		people, _, err = w.c.CompanyContacts(ctx, w.agent, client.ID, 0, 50)
 		if err != nil || len(people) != 1 || people[0].ID != w.openContact {
 			t.Errorf("the agent's view of its contacts: %d %v", len(people), err)
 		}

@@ -37,6 +37,7 @@ type ContactQuery struct {
 	Q         string     // words each contact has, as the start of a word
 	OwnerID   *parley.ID // 0: without an owner
 	CompanyID parley.ID
+	Domain    string    // those with an address at it and no company
 	After     parley.ID // the cursor: the last id of the page before
 	Limit     int
 }
@@ -65,7 +66,7 @@ func (s *Service) Contacts(ctx context.Context, a parley.Actor, q ContactQuery) 
 	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
 		return nil, 0, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
 	}
-	f := store.ContactFilter{OwnerID: q.OwnerID, CompanyID: q.CompanyID, After: q.After, Limit: q.Limit + 1, All: auth.Admin(a) == nil}
+	f := store.ContactFilter{OwnerID: q.OwnerID, CompanyID: q.CompanyID, Domain: q.Domain, After: q.After, Limit: q.Limit + 1, All: auth.Admin(a) == nil}
 	if strings.TrimSpace(q.Q) != "" {
 		if len(q.Q) > store.MaxSearchLength {
 			return nil, 0, parley.Invalid("q", "is longer than %d characters", store.MaxSearchLength)

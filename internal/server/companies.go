@@ -161,3 +161,31 @@ func (s *Server) suggestedCompanies(ctx context.Context, a parley.Actor, in *idI
 	}
 	return list(out), nil
 }
+
+type companyContactsInput struct {
+	ID     parley.ID `path:"id"`
+	Cursor string    `query:"cursor" doc:"next_cursor of the previous page."`
+	Limit  int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
+}
+
+// suggestedContacts lists the contacts with an address at a company's
+// domain and no company, for a person to attach.
+func (s *Server) suggestedContacts(ctx context.Context, a parley.Actor, in *companyContactsInput) (*body[listJSON[present.ContactJSON]], error) {
+	after, err := seqCursor(in.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = 50
+	}
+	cs, next, err := s.crm.SuggestedContacts(ctx, a, in.ID, parley.ID(after), limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]present.ContactJSON, len(cs))
+	for i, c := range cs {
+		out[i] = present.Contact(c)
+	}
+	return paged(out, next), nil
+}

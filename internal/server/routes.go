@@ -140,6 +140,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "updateCompany", "PATCH", "/api/v1/companies/{id}", member, s.updateCompany)
 	op(api, s, "deleteCompany", "DELETE", "/api/v1/companies/{id}", member, s.deleteCompany, noContent)
 	op(api, s, "listCompanyConversations", "GET", "/api/v1/companies/{id}/conversations", member, s.companyConversations)
+	op(api, s, "listSuggestedContacts", "GET", "/api/v1/companies/{id}/suggested-contacts", member, s.suggestedContacts)
 
 	// Contact lists.
 	// Pipelines and tickets (SPEC CRM-3): admins define pipelines; who

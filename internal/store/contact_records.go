@@ -58,8 +58,10 @@ type ContactFilter struct {
 	Inboxes   []parley.ID
 	OwnerID   *parley.ID // 0: without an owner
 	CompanyID parley.ID
-	After     parley.ID // the cursor: ids below it
-	Limit     int
+	// Domain chooses the contacts with an address at it and no company.
+	Domain string
+	After  parley.ID // the cursor: ids below it
+	Limit  int
 }
 
 // contactWindow is how many full-text candidates a page of a search
@@ -84,6 +86,8 @@ func (q *Q) ListContacts(ctx context.Context, f ContactFilter) ([]*parley.Contac
 		if err == nil && len(ids) < f.Limit {
 			ids, err = q.contactIDs(ctx, f, `k.search @@ to_tsquery('simple', $1)`, match)
 		}
+	case f.Domain != "":
+		ids, err = q.contactIDs(ctx, f, `k.company_id IS NULL AND k.id IN (SELECT contact_id FROM contact_emails WHERE domain = $1)`, f.Domain)
 	case f.EmailPrefix != "" && q.d.name() == "sqlite":
 		// A range of the primary key, in byte order (SQLite's BINARY).
 		p := f.EmailPrefix

@@ -84,8 +84,8 @@ func (tx *Tx) indexContact(ctx context.Context, c *parley.Contact) error {
 }
 
 func (tx *Tx) insertEmail(ctx context.Context, contactID parley.ID, email string, position int) error {
-	_, err := tx.db.ExecContext(ctx, `INSERT INTO contact_emails (email, contact_id, position) VALUES ($1, $2, $3)`,
-		email, contactID, position)
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO contact_emails (email, contact_id, position, domain) VALUES ($1, $2, $3, $4)`,
+		email, contactID, position, email[strings.LastIndex(email, "@")+1:])
 	return tx.wrap(err, "contact %d email", contactID)
 }
 

@@ -104,6 +104,7 @@ test('a company is suggested by its domain, attached, shown with its contacts an
   const inbox = await parley.inbox('Companies desk');
   await parley.api('POST', '/companies', { name: `Globex ${stamp}`, domain: `https://www.globex${stamp}.test/` });
   await parley.push(inbox.channel, { email: `hank@globex${stamp}.test`, name: `Hank ${stamp}` }, 'Our contract', `Contract ${stamp}`);
+  await parley.push(inbox.channel, { email: `ivy@globex${stamp}.test`, name: `Ivy ${stamp}` }, 'Also us', `Also ${stamp}`);
   const page = await signIn(browser, parley, await parley.user('Cora Company'));
 
   await page.getByRole('link', { name: new RegExp(`Contract ${stamp}`) }).first().click();
@@ -116,6 +117,11 @@ test('a company is suggested by its domain, attached, shown with its contacts an
   await expect(page.getByRole('heading', { level: 2, name: `Globex ${stamp}` })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Contacts' }).getByRole('link', { name: `Hank ${stamp}` })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Conversations' }).getByRole('link', { name: `Contract ${stamp}` })).toBeVisible();
+  // Ivy is at the domain too: offered on the company's page, attached by a click.
+  const suggested = page.getByRole('region', { name: `At globex${stamp}.test, without a company` });
+  await suggested.getByRole('button', { name: `Attach Ivy ${stamp} to the company` }).click();
+  await expect(page.getByRole('region', { name: 'Contacts' }).getByRole('link', { name: `Ivy ${stamp}` })).toBeVisible();
+  await expect(suggested).toBeHidden();
   await page.getByRole('button', { name: 'Edit company' }).click();
   await page.getByRole('form', { name: 'Edit company' }).getByLabel('Domain').fill('not a domain');
   await page.getByRole('form', { name: 'Edit company' }).getByRole('button', { name: 'Save' }).click();
@@ -125,7 +131,7 @@ test('a company is suggested by its domain, attached, shown with its contacts an
 
   await page.getByRole('button', { name: 'Delete company' }).click();
   const ask = page.getByRole('dialog', { name: `Delete Globex ${stamp}?` });
-  await expect(ask).toContainText('Its 1 contact stays, without a company');
+  await expect(ask).toContainText('Its 2 contacts stay, without a company');
   await ask.getByRole('button', { name: 'Delete company' }).click();
   await expect(page).toHaveURL(/\/companies$/);
   await page.getByRole('searchbox', { name: 'Search companies' }).fill(`globex${stamp}`);

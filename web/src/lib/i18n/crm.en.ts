@@ -325,4 +325,8 @@ export const enCrm = {
   "event.dealDeleted": "{who} deleted the deal “{name}”",
   "error.amount_invalid": "This is not an amount: a number, with at most two decimals.",
   "error.currency_invalid": "Give a currency code such as EUR or USD with an amount.",
+  "companies.suggested": "At {domain}, without a company",
+  "companies.attachNamed": "Attach {name} to the company",
+  "companies.attachAll": { one: "Attach {count} contact", other: "Attach all {count}" },
+  "companies.attached": { one: "{count} contact attached to {name}.", other: "{count} contacts attached to {name}." },
 } satisfies Record<string, Message>;

@@ -325,4 +325,8 @@ export const frCrm: Record<keyof typeof enCrm, Message> = {
   "event.dealDeleted": "{who} a supprimé l’affaire « {name} »",
   "error.amount_invalid": "Ce n’est pas un montant : un nombre, avec au plus deux décimales.",
   "error.currency_invalid": "Donnez un code de devise comme EUR ou USD avec un montant.",
+  "companies.suggested": "À {domain}, sans entreprise",
+  "companies.attachNamed": "Rattacher {name} à l’entreprise",
+  "companies.attachAll": { one: "Rattacher {count} contact", other: "Rattacher les {count}" },
+  "companies.attached": { one: "{count} contact rattaché à {name}.", other: "{count} contacts rattachés à {name}." },
 };
