@@ -136,3 +136,52 @@ func TestCompanies(t *testing.T) {
 		}
 	})
 }
+
+// TestCompanyFields: a field is for contacts or for companies; a
+// company's value is checked by type and kept on the company; a contact
+// field is not a company's, nor the other way round.
+func TestCompanyFields(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newContactWorld(t, s)
+		if _, err := w.c.CreateField(ctx, w.boss, parley.ContactField{Key: "x", Label: "X", Type: "text", AppliesTo: "deal"}); parley.ErrorField(err) != "applies_to" {
+			t.Errorf("a field for deals: %v", err)
+		}
+		size, err := w.c.CreateField(ctx, w.boss, parley.ContactField{Key: "employees", Label: "Employees", Type: "number", AppliesTo: "company"})
+		if err != nil || size.AppliesTo != "company" {
+			t.Fatalf("create: %+v %v", size, err)
+		}
+		plan, _ := w.c.CreateField(ctx, w.boss, parley.ContactField{Key: "plan", Label: "Plan", Type: "text"})
+		if plan.AppliesTo != "contact" {
+			t.Errorf("a field with no applies_to is for %q", plan.AppliesTo)
+		}
+		acme, _ := w.c.CreateCompany(ctx, w.agent, crm.CompanyInput{Name: ptr("Acme")})
+		for _, tc := range []struct {
+			key, value, field string
+		}{{"employees", "many", "value"}, {"plan", "Pro", "key"}, {"nothing", "1", "key"}} {
+			if err := w.c.SetCompanyField(ctx, w.agent, acme.ID, tc.key, tc.value); parley.ErrorField(err) != tc.field {
+				t.Errorf("%s = %q: %v, want the field %s", tc.key, tc.value, err, tc.field)
+			}
+		}
+		if err := w.c.SetCompanyField(ctx, w.viewer, acme.ID, "employees", "12"); parley.ErrorCode(err) != parley.EFORBIDDEN {
+			t.Errorf("a viewer sets a value: %v", err)
+		}
+		if err := w.c.SetCompanyField(ctx, w.agent, acme.ID+1000, "employees", "12"); parley.ErrorCode(err) != parley.ENOTFOUND {
+			t.Errorf("a guessed company: %v", err)
+		}
+		if err := w.c.SetCompanyField(ctx, w.agent, acme.ID, "employees", " 1200 "); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := w.c.Company(ctx, w.agent, acme.ID); got.Details["employees"] != "1200" {
+			t.Errorf("kept: %v", got.Details)
+		}
+		if err := w.c.SetField(ctx, w.agent, w.openContact, "employees", "3"); parley.ErrorField(err) != "key" {
+			t.Errorf("a company field on a contact: %v", err)
+		}
+		// The CSV import knows the contacts' fields only.
+		res, err := w.c.ImportContacts(ctx, w.boss, crm.ImportInput{CSV: "name,employees\nZed,4\n"})
+		if err != nil || res.Columns[1] != "" {
+			t.Errorf("an import guessed a company field: %+v %v", res, err)
+		}
+	})
+}

@@ -111,7 +111,7 @@ func (s *Service) ImportContacts(ctx context.Context, a parley.Actor, in ImportI
 	}
 	res := &ImportResult{Header: header, Rows: len(rows), Sample: rows[:min(len(rows), importSample)], Errors: []ImportError{}}
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		fields, err := tx.ContactFields(ctx)
+		fields, err := contactFields(ctx, &tx.Q)
 		if err != nil {
 			return err
 		}
@@ -388,7 +388,7 @@ func (s *Service) ExportContacts(ctx context.Context, a parley.Actor, w io.Write
 	if err := auth.Admin(a); err != nil {
 		return err
 	}
-	fields, err := s.store.ContactFields(ctx)
+	fields, err := contactFields(ctx, &s.store.Q)
 	if err != nil {
 		return err
 	}
@@ -455,4 +455,10 @@ func (s *Service) companyName(ctx context.Context, names map[parley.ID]string, i
 	}
 	names[id] = m.Name
 	return m.Name, nil
+}
+
+// contactFields returns the fields contacts have (not companies').
+func contactFields(ctx context.Context, q *store.Q) ([]parley.ContactField, error) {
+	fs, err := q.ContactFields(ctx)
+	return slices.DeleteFunc(fs, func(f parley.ContactField) bool { return f.AppliesTo == "company" }), err
 }

@@ -72,6 +72,8 @@ func (s *Service) CreateField(ctx context.Context, a parley.Actor, f parley.Cont
 		return nil, parley.Invalid("key", "%q is a contact's own field", f.Key)
 	case !slices.Contains(fieldTypes, f.Type):
 		return nil, parley.Invalid("type", "must be text, number, date or choice")
+	case f.AppliesTo != "" && f.AppliesTo != "contact" && f.AppliesTo != "company":
+		return nil, parley.Invalid("applies_to", "must be contact or company")
 	}
 	if err := checkField(&f); err != nil {
 		return nil, err
@@ -152,10 +154,7 @@ func (s *Service) SetField(ctx context.Context, a parley.Actor, contactID parley
 		if _, err := s.mayContact(ctx, &tx.Q, a, contactID, auth.Act); err != nil {
 			return err
 		}
-		f, err := tx.ContactFieldByKey(ctx, key)
-		if parley.ErrorCode(err) == parley.ENOTFOUND {
-			return parley.Invalid("key", "no contact field has the key %q", key)
-		}
+		f, err := fieldFor(ctx, tx, "contact", key)
 		if err != nil {
 			return err
 		}
@@ -166,6 +165,42 @@ func (s *Service) SetField(ctx context.Context, a parley.Actor, contactID parley
 			return err
 		}
 		tx.Append(parley.NewEvent(parley.EventContactUpdated, a, s.now(), map[string]any{"contact_id": contactID, "field": key}))
+		return nil
+	})
+}
+
+// fieldFor returns the field with a key that applies to a contact or a
+// company (what), or EINVALID naming key.
+func fieldFor(ctx context.Context, tx *store.Tx, what, key string) (*parley.ContactField, error) {
+	f, err := tx.ContactFieldByKey(ctx, key)
+	if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && f.AppliesTo != what {
+		return nil, parley.Invalid("key", "no %s field has the key %q", what, key)
+	}
+	return f, err
+}
+
+// SetCompanyField sets a company's value of a company field, checked by
+// its type, for anyone but viewers; an empty value clears it.
+func (s *Service) SetCompanyField(ctx context.Context, a parley.Actor, companyID parley.ID, key, value string) error {
+	if err := auth.Author(a); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.Company(ctx, companyID)
+		if err != nil {
+			return err
+		}
+		f, err := fieldFor(ctx, tx, "company", key)
+		if err != nil {
+			return err
+		}
+		if value, err = fieldValue(f, value); err != nil {
+			return err
+		}
+		if err := tx.SetCompanyDetail(ctx, companyID, key, value); err != nil {
+			return err
+		}
+		tx.Append(companyEvent(a, c, parley.EventCompanyUpdated, s.now()))
 		return nil
 	})
 }

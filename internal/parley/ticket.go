@@ -74,12 +74,14 @@ type Ticket struct {
 // its value, checked by its type, is kept in the contact's details under
 // its key.
 type ContactField struct {
-	ID       ID
-	Key      string
-	Label    string
-	Type     string   // text, number, date, choice
-	Choices  []string // for choice
-	Position int
+	ID      ID
+	Key     string
+	Label   string
+	Type    string   // text, number, date, choice
+	Choices []string // for choice
+	// AppliesTo is what has the field: contact (the default) or company.
+	AppliesTo string
+	Position  int
 	// CreatedAt is when it was defined.
 	CreatedAt time.Time
 }
@@ -94,6 +96,8 @@ type Company struct {
 	OwnerID   *ID
 	Contacts  int // how many contacts it has
 	CreatedAt time.Time
+	// Details are its values of the company fields (key: value).
+	Details map[string]string
 }
 
 // Deal is what a customer may buy (SPEC CRM-1), moved through a deal

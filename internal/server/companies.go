@@ -18,10 +18,12 @@ type companyJSON struct {
 	OwnerID   *parley.ID `json:"owner_id"`
 	Contacts  int        `json:"contacts" doc:"How many contacts it has."`
 	CreatedAt time.Time  `json:"created_at"`
+	// Details are its values of the company fields.
+	Details map[string]string `json:"details,omitempty" doc:"Its values of the company fields (key: value)."`
 }
 
 func companyView(c *parley.Company) companyJSON {
-	return companyJSON{ID: c.ID, Name: c.Name, Domain: c.Domain, OwnerID: c.OwnerID, Contacts: c.Contacts, CreatedAt: c.CreatedAt}
+	return companyJSON{ID: c.ID, Name: c.Name, Domain: c.Domain, OwnerID: c.OwnerID, Contacts: c.Contacts, CreatedAt: c.CreatedAt, Details: c.Details}
 }
 
 type companyBody struct {

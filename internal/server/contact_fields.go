@@ -15,10 +15,12 @@ type contactFieldJSON struct {
 	Label   string    `json:"label"`
 	Type    string    `json:"type" enum:"text,number,date,choice"`
 	Choices []string  `json:"choices,omitempty"`
+	// AppliesTo says what has the field.
+	AppliesTo string `json:"applies_to" enum:"contact,company" doc:"Contacts have the field, or companies (a company's values are its details)."`
 }
 
 func contactFieldView(f *parley.ContactField) contactFieldJSON {
-	return contactFieldJSON{ID: f.ID, Key: f.Key, Label: f.Label, Type: f.Type, Choices: f.Choices}
+	return contactFieldJSON{ID: f.ID, Key: f.Key, Label: f.Label, Type: f.Type, Choices: f.Choices, AppliesTo: f.AppliesTo}
 }
 
 func (s *Server) listContactFields(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[contactFieldJSON]], error) {
@@ -39,11 +41,13 @@ type createContactFieldInput struct {
 		Label   string   `json:"label" maxLength:"60"`
 		Type    string   `json:"type" enum:"text,number,date,choice"`
 		Choices []string `json:"choices,omitempty" maxItems:"50"`
+		// AppliesTo is contact by default.
+		AppliesTo string `json:"applies_to,omitempty" enum:"contact,company" doc:"contact (the default) or company."`
 	}
 }
 
 func (s *Server) createContactField(ctx context.Context, a parley.Actor, in *createContactFieldInput) (*body[contactFieldJSON], error) {
-	f, err := s.crm.CreateField(ctx, a, parley.ContactField{Key: in.Body.Key, Label: in.Body.Label, Type: in.Body.Type, Choices: in.Body.Choices})
+	f, err := s.crm.CreateField(ctx, a, parley.ContactField{Key: in.Body.Key, Label: in.Body.Label, Type: in.Body.Type, Choices: in.Body.Choices, AppliesTo: in.Body.AppliesTo})
 	if err != nil {
 		return nil, err
 	}
@@ -84,4 +88,10 @@ type setContactFieldInput struct {
 
 func (s *Server) setContactField(ctx context.Context, a parley.Actor, in *setContactFieldInput) (*struct{}, error) {
 	return nil, s.crm.SetField(ctx, a, in.ID, in.Key, in.Body.Value)
+}
+
+// setCompanyField sets a company's value of a company field (the path's
+// id is the company's).
+func (s *Server) setCompanyField(ctx context.Context, a parley.Actor, in *setContactFieldInput) (*struct{}, error) {
+	return nil, s.crm.SetCompanyField(ctx, a, in.ID, in.Key, in.Body.Value)
 }

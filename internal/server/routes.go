@@ -171,6 +171,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "updateContactField", "PATCH", "/api/v1/contact-fields/{id}", admin, s.updateContactField)
 	op(api, s, "deleteContactField", "DELETE", "/api/v1/contact-fields/{id}", admin, s.deleteContactField, noContent)
 	op(api, s, "setContactField", "PUT", "/api/v1/contacts/{id}/fields/{key}", member, s.setContactField, noContent)
+	op(api, s, "setCompanyField", "PUT", "/api/v1/companies/{id}/fields/{key}", member, s.setCompanyField, noContent)
 	op(api, s, "listContactLists", "GET", "/api/v1/contact-lists", signedIn, s.listContactLists)
 	op(api, s, "createContactList", "POST", "/api/v1/contact-lists", admin, s.createContactList, created)
 	op(api, s, "updateContactList", "PATCH", "/api/v1/contact-lists/{id}", admin, s.renameContactList)

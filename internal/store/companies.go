@@ -2,16 +2,45 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const companyColumns = `m.id, m.name, m.domain, m.owner_id, m.created_at,
+const companyColumns = `m.id, m.name, m.domain, m.owner_id, m.created_at, m.details,
 	(SELECT COUNT(*) FROM contacts k WHERE k.company_id = m.id)`
 
 func scanCompany(sc interface{ Scan(...any) error }, c *parley.Company) error {
-	return sc.Scan(&c.ID, &c.Name, &c.Domain, &c.OwnerID, &c.CreatedAt, &c.Contacts)
+	var details string
+	if err := sc.Scan(&c.ID, &c.Name, &c.Domain, &c.OwnerID, &c.CreatedAt, &details, &c.Contacts); err != nil {
+		return err
+	}
+	if details != "" {
+		return json.Unmarshal([]byte(details), &c.Details)
+	}
+	return nil
+}
+
+// SetCompanyDetail saves a company's value of a field, or removes it when
+// value is empty.
+func (tx *Tx) SetCompanyDetail(ctx context.Context, id parley.ID, key, value string) error {
+	var raw string
+	if err := tx.db.QueryRowContext(ctx, `SELECT details FROM companies WHERE id = $1`+tx.lock, id).Scan(&raw); err != nil {
+		return tx.notFound(err, "company")
+	}
+	details := map[string]string{}
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &details); err != nil {
+			return err
+		}
+	}
+	if value == "" {
+		delete(details, key)
+	} else {
+		details[key] = value
+	}
+	return tx.exec1(ctx, "company", `UPDATE companies SET details = $2 WHERE id = $1`, id, detailsText(details))
 }
 
 // CreateCompany inserts c and sets its id.

@@ -8,11 +8,11 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const contactFieldColumns = `id, key, label, type, choices, position, created_at`
+const contactFieldColumns = `id, key, label, type, choices, applies_to, position, created_at`
 
 func scanContactField(sc interface{ Scan(...any) error }, f *parley.ContactField) error {
 	var choices string
-	if err := sc.Scan(&f.ID, &f.Key, &f.Label, &f.Type, &choices, &f.Position, &f.CreatedAt); err != nil {
+	if err := sc.Scan(&f.ID, &f.Key, &f.Label, &f.Type, &choices, &f.AppliesTo, &f.Position, &f.CreatedAt); err != nil {
 		return err
 	}
 	if choices != "" {
@@ -53,9 +53,12 @@ func (tx *Tx) CreateContactField(ctx context.Context, f *parley.ContactField) er
 	if err != nil || f.Choices == nil {
 		choices = ""
 	}
-	err = tx.db.QueryRowContext(ctx, `INSERT INTO contact_fields (key, label, type, choices, position, created_at)
-		VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(position), 0) + 1 FROM contact_fields), $5) RETURNING id, position`,
-		f.Key, f.Label, f.Type, choices, f.CreatedAt).Scan(&f.ID, &f.Position)
+	if f.AppliesTo == "" {
+		f.AppliesTo = "contact"
+	}
+	err = tx.db.QueryRowContext(ctx, `INSERT INTO contact_fields (key, label, type, choices, applies_to, position, created_at)
+		VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position), 0) + 1 FROM contact_fields), $6) RETURNING id, position`,
+		f.Key, f.Label, f.Type, choices, f.AppliesTo, f.CreatedAt).Scan(&f.ID, &f.Position)
 	return tx.wrap(err, "create contact field")
 }
 

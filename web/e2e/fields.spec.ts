@@ -24,6 +24,26 @@ test('an admin defines contact fields; an agent fills them in the sidebar, a wro
   await form.getByLabel('Type').selectOption('number');
   await form.getByRole('button', { name: 'Add a field' }).click();
   await expect(admin.getByRole('listitem', { name: `Seats ${stamp}` })).toBeVisible();
+  // A field for companies, filled on a company's page.
+  await admin.getByRole('button', { name: 'Add a field' }).click();
+  form = admin.getByRole('form', { name: 'Add a field' });
+  await form.getByLabel('Label').fill(`Employees ${stamp}`);
+  await form.getByLabel('Key').fill(`employees_${stamp}`);
+  await form.getByLabel('For').selectOption('company');
+  await form.getByLabel('Type').selectOption('number');
+  await form.getByRole('button', { name: 'Add a field' }).click();
+  await expect(admin.getByRole('listitem', { name: `Employees ${stamp}` })).toContainText('Companies · Number');
+  const company = await parley.api('POST', '/companies', { name: `Fieldco ${stamp}` });
+  await admin.goto(`/companies/${company.id}`);
+  const employees = admin.getByLabel(`Employees ${stamp}`);
+  await employees.fill('many');
+  await employees.blur();
+  await expect(admin.getByText('This value does not fit the field')).toBeVisible();
+  await expect(employees).toHaveValue('');
+  await employees.fill('1200');
+  await employees.blur();
+  await admin.reload();
+  await expect(admin.getByLabel(`Employees ${stamp}`)).toHaveValue('1200');
 
   const agent = await signIn(browser, parley, await parley.user('Fin Fields'));
   await agent.getByRole('link', { name: /Upgrade/ }).first().click();

@@ -173,7 +173,7 @@ export const enCrm = {
   'tickets.deleteConfirm': "The ticket goes for good; its conversations stay.",
   'tickets.deleted': "Ticket “{subject}” deleted.",
   'settings.fields': "Contact fields",
-  'fields.intro': "What your team keeps on every contact, typed: agents fill it in a conversation’s sidebar, and a chat bot’s question can save to it (Save the answer as → Another field, with the field’s key).",
+  'fields.intro': "What your team keeps on every contact, or every company, typed: agents fill a contact’s in a conversation’s sidebar or on the contact’s page, a company’s on its page; a chat bot’s question can save to a contact field (Save the answer as → Another field, with the field’s key).",
   'fields.empty': "No contact field yet.",
   'fields.add': "Add a field",
   'fields.label': "Label",
@@ -329,4 +329,7 @@ export const enCrm = {
   "companies.attachNamed": "Attach {name} to the company",
   "companies.attachAll": { one: "Attach {count} contact", other: "Attach all {count}" },
   "companies.attached": { one: "{count} contact attached to {name}.", other: "{count} contacts attached to {name}." },
+  "fields.for": "For",
+  "fields.forContacts": "Contacts",
+  "fields.forCompanies": "Companies",
 } satisfies Record<string, Message>;

@@ -173,7 +173,7 @@ export const frCrm: Record<keyof typeof enCrm, Message> = {
   'tickets.deleteConfirm': "Le ticket est supprimé définitivement ; ses conversations restent.",
   'tickets.deleted': "Ticket « {subject} » supprimé.",
   'settings.fields': "Champs des contacts",
-  'fields.intro': "Ce que votre équipe garde sur chaque contact, typé : les agents le remplissent dans le panneau d’une conversation, et une question d’un bot peut y enregistrer la réponse (Enregistrer la réponse comme → Un autre champ, avec la clé du champ).",
+  'fields.intro': "Ce que votre équipe garde sur chaque contact, ou chaque entreprise, typé : les agents remplissent ceux d’un contact dans le panneau d’une conversation ou sur sa fiche, ceux d’une entreprise sur sa page ; la question d’un bot de chat peut s’enregistrer dans un champ de contact (Enregistrer la réponse comme → Un autre champ, avec la clé du champ).",
   'fields.empty': "Aucun champ pour l’instant.",
   'fields.add': "Ajouter un champ",
   'fields.label': "Libellé",
@@ -329,4 +329,7 @@ export const frCrm: Record<keyof typeof enCrm, Message> = {
   "companies.attachNamed": "Rattacher {name} à l’entreprise",
   "companies.attachAll": { one: "Rattacher {count} contact", other: "Rattacher les {count}" },
   "companies.attached": { one: "{count} contact rattaché à {name}.", other: "{count} contacts rattachés à {name}." },
+  "fields.for": "Pour",
+  "fields.forContacts": "Les contacts",
+  "fields.forCompanies": "Les entreprises",
 };
