@@ -62,6 +62,8 @@ func benchSeed(ctx context.Context, args []string, getenv func(string) string, s
 	inboxes := fs.Int("inboxes", 5, "inboxes")
 	agents := fs.Int("agents", 20, "agents (the first an admin)")
 	contacts := fs.Int("contacts", 0, "contacts at least: those of the conversations, then more without any")
+	companies := fs.Int("companies", 0, "companies, every third contact at one")
+	tickets := fs.Int("tickets", 0, "tickets, each about a conversation")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -98,7 +100,7 @@ func benchSeed(ctx context.Context, args []string, getenv func(string) string, s
 		return errors.Join(err, fmt.Errorf("bench seed: the database at %s is not empty", cfg.DatabaseURL))
 	}
 	fmt.Fprintf(stdout, "seeding %d conversations, %d messages into %s (%s)\n", *convs, *msgs, *dir, st.Engine())
-	ds, err := bench.Seed(ctx, st, a.orgs, bench.SeedOptions{Conversations: *convs, Messages: *msgs, Inboxes: *inboxes, Agents: *agents, Contacts: *contacts, Progress: stdout})
+	ds, err := bench.Seed(ctx, st, a.orgs, bench.SeedOptions{Conversations: *convs, Messages: *msgs, Inboxes: *inboxes, Agents: *agents, Contacts: *contacts, Companies: *companies, Tickets: *tickets, Progress: stdout})
 	if err != nil {
 		return err
 	}

@@ -269,6 +269,18 @@ func w3Contacts(ctx context.Context, c *client, o RunOptions, t *table, label st
 		{"contacts, a common last name", admin, "/api/v1/contacts?limit=50&q=" + url.QueryEscape(lastNames[0])},
 		{"contacts, one address", admin, "/api/v1/contacts?limit=50&q=" + url.QueryEscape(email)},
 	}
+	if o.Dataset.Companies > 0 {
+		cases = append(cases,
+			struct{ name, token, path string }{"companies, first page", admin, "/api/v1/companies?limit=50"},
+			struct{ name, token, path string }{"companies, by name", admin, "/api/v1/companies?limit=50&q=" + url.QueryEscape("company 12")},
+			struct{ name, token, path string }{"a company's contacts", agent, "/api/v1/contacts?limit=50&company_id=1"})
+	}
+	if o.Dataset.Tickets > 0 {
+		cases = append(cases,
+			struct{ name, token, path string }{"tickets, first page", admin, "/api/v1/tickets?limit=50"},
+			struct{ name, token, path string }{"tickets, an agent's first page", agent, "/api/v1/tickets?limit=50"},
+			struct{ name, token, path string }{"tickets, one stage, open", agent, "/api/v1/tickets?limit=50&status=open&pipeline_id=1"})
+	}
 	for _, cs := range cases {
 		s, err := c.measure(ctx, cs.token, cs.path, o.Requests)
 		if err != nil {

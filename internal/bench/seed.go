@@ -23,7 +23,13 @@ type SeedOptions struct {
 	// Contacts is how many contacts there are at least: those of the
 	// conversations, then as many more without conversations (imported).
 	Contacts int
-	Seed     uint64
+	// Companies are made with a domain each; every third contact works at
+	// one.
+	Companies int
+	// Tickets are opened in a pipeline of three stages, each linked to a
+	// conversation.
+	Tickets int
+	Seed    uint64
 	Progress io.Writer
 }
 
@@ -32,6 +38,8 @@ type Dataset struct {
 	Conversations int      `json:"conversations"`
 	Messages      int      `json:"messages"`
 	Contacts      int      `json:"contacts,omitempty"`
+	Companies     int      `json:"companies,omitempty"`
+	Tickets       int      `json:"tickets,omitempty"`
 	Tokens        []string `json:"tokens"`     // agents' API tokens, the first an admin's
 	Channels      []int64  `json:"channels"`   // an API channel per inbox
 	AgentIDs      []int64  `json:"agent_ids"`  //
@@ -219,6 +227,16 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 		}
 	}
 	ds.Contacts = len(contacts)
+	if err := seedCompanies(ctx, s, o.Companies); err != nil {
+		return nil, err
+	}
+	if err := seedTickets(ctx, s, w, o.Tickets, o.Conversations, start, step); err != nil {
+		return nil, err
+	}
+	ds.Companies, ds.Tickets = o.Companies, o.Tickets
+	if o.Companies > 0 || o.Tickets > 0 {
+		fmt.Fprintf(o.Progress, "  %d companies, %d tickets (%s)\n", o.Companies, o.Tickets, time.Since(began).Round(time.Second))
+	}
 	ds.SeededIn = time.Since(began).Round(time.Second).String()
 	ds.CreatedAt = time.Now().UTC().Format(time.RFC3339)
 	return ds, nil
@@ -237,4 +255,68 @@ func seedContact(ctx context.Context, tx *store.Tx, w *writer, contacts *[]parle
 	}
 	*contacts = append(*contacts, c.ID)
 	return c.ID, nil
+}
+
+// seedCompanies makes n companies, company-<i>.example each, and puts
+// every third contact at one of them.
+func seedCompanies(ctx context.Context, s *store.Store, n int) error {
+	if n == 0 {
+		return nil
+	}
+	var first parley.ID
+	for made := 0; made < n; {
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			for i := 0; i < 1000 && made < n; i++ {
+				c := &parley.Company{Name: fmt.Sprintf("Company %d", made+1), Domain: fmt.Sprintf("company-%d.example", made+1), CreatedAt: parley.Now()}
+				if err := tx.CreateCompany(ctx, c); err != nil {
+					return err
+				}
+				if first == 0 {
+					first = c.ID
+				}
+				made++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// Made in one run, their ids follow each other.
+	return s.InTx(ctx, func(tx *store.Tx) error { return tx.AttachCompanies(ctx, first, n) })
+}
+
+// seedTickets opens n tickets in a pipeline of three stages, each about a
+// conversation, changed over the two years as the conversations were.
+func seedTickets(ctx context.Context, s *store.Store, w *writer, n, conversations int, start time.Time, step time.Duration) error {
+	if n == 0 || conversations == 0 {
+		return nil
+	}
+	p := &parley.Pipeline{Kind: parley.PipelineTickets, Name: "Support", Stages: []parley.Stage{{Name: "New"}, {Name: "Doing"}, {Name: "Done", Closed: true}}}
+	if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.CreatePipeline(ctx, p) }); err != nil {
+		return err
+	}
+	for made := 0; made < n; {
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			for i := 0; i < 500 && made < n; i++ {
+				conv := w.rng.IntN(conversations)
+				at := start.Add(step * time.Duration(conv))
+				st := p.Stages[w.rng.IntN(len(p.Stages))]
+				t := &parley.Ticket{Subject: w.subject(), PipelineID: p.ID, StageID: st.ID, Status: parley.StatusOpen, Priority: "normal",
+					ConversationIDs: []parley.ID{parley.ID(conv + 1)}, CreatedAt: at, UpdatedAt: at}
+				if st.Closed {
+					t.Status = parley.StatusClosed
+				}
+				if err := tx.CreateTicket(ctx, t); err != nil {
+					return err
+				}
+				made++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

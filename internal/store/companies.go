@@ -121,3 +121,10 @@ func (q *Q) CompanyConversations(ctx context.Context, companyID parley.ID, inbox
 		`) AND c.inbox_id IN (` + b.list(inboxes) + `) ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ` + b.add(limit)
 	return appendRows(ctx, q, nil, "company conversations", query, b.args, scanConversation)
 }
+
+// AttachCompanies puts every third contact at one of the n companies
+// whose ids run from first (the bench's seed).
+func (tx *Tx) AttachCompanies(ctx context.Context, first parley.ID, n int) error {
+	_, err := tx.db.ExecContext(ctx, `UPDATE contacts SET company_id = $1 + (id % $2) WHERE id % 3 = 0`, first, n)
+	return tx.wrap(err, "attach companies")
+}

@@ -171,11 +171,16 @@ func (q *Q) contactIDs(ctx context.Context, f ContactFilter, cond string, condAr
 		}
 	}
 	if !f.All {
-		visible := "NOT EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id)"
+		// Seen: no conversation, or one in a readable inbox. Written as one
+		// aggregate over the contact's conversations, so each candidate is
+		// a probe of conversations_contact: as NOT EXISTS … OR EXISTS …,
+		// PostgreSQL hashed every conversation's contact first (48 ms at
+		// 100k, W3).
+		readable := "0"
 		if len(f.Inboxes) > 0 {
-			visible += " OR EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id AND c.inbox_id IN (" + b.list(f.Inboxes) + "))"
+			readable = "CASE WHEN c.inbox_id IN (" + b.list(f.Inboxes) + ") THEN 1 ELSE 0 END"
 		}
-		where = append(where, "("+visible+")")
+		where = append(where, "COALESCE((SELECT MAX("+readable+") FROM conversations c WHERE c.contact_id = k.id), 1) = 1")
 	}
 	return q.ids(ctx, `SELECT k.id FROM contacts k WHERE `+strings.Join(where, " AND ")+` ORDER BY k.id DESC LIMIT `+arg(f.Limit), b.args...)
 }

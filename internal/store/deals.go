@@ -161,12 +161,14 @@ func (q *Q) Deals(ctx context.Context, f DealFilter) ([]parley.Deal, error) {
 		where = append(where, "d.id IN (SELECT deal_id FROM deal_conversations WHERE conversation_id = "+b.add(f.ConversationID)+")")
 	}
 	if f.Readable != nil {
-		cond := "NOT EXISTS (SELECT 1 FROM deal_conversations dc WHERE dc.deal_id = d.id)"
+		// Linked to none, or to one in a readable inbox: one aggregate over
+		// its links, probed deal by deal (as the tickets').
+		linked := "0"
 		if len(*f.Readable) > 0 {
-			cond = "(" + cond + " OR EXISTS (SELECT 1 FROM deal_conversations dc JOIN conversations c ON c.id = dc.conversation_id" +
-				" WHERE dc.deal_id = d.id AND c.inbox_id IN (" + b.list(*f.Readable) + ")))"
+			linked = "CASE WHEN c.inbox_id IN (" + b.list(*f.Readable) + ") THEN 1 ELSE 0 END"
 		}
-		where = append(where, cond)
+		where = append(where, "COALESCE((SELECT MAX("+linked+") FROM deal_conversations dc JOIN conversations c ON c.id = dc.conversation_id"+
+			" WHERE dc.deal_id = d.id), 1) = 1")
 	}
 	if f.After != nil {
 		at, id := b.add(f.After.At), b.add(f.After.ID)

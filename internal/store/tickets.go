@@ -142,15 +142,17 @@ func (q *Q) Tickets(ctx context.Context, f TicketFilter) ([]parley.Ticket, error
 	}
 	if f.Readable != nil {
 		// Linked to no conversation: its inbox's readers (everyone when it
-		// has none); else those who may read one of its conversations.
-		none := "NOT EXISTS (SELECT 1 FROM ticket_conversations tc WHERE tc.ticket_id = t.id)"
-		cond := "(" + none + " AND t.inbox_id IS NULL)"
+		// has none); else those who may read one of its conversations. One
+		// aggregate over its links, probed ticket by ticket (as the
+		// contacts' list: no hash of every link first).
+		linked, own := "0", "CASE WHEN t.inbox_id IS NULL THEN 1 ELSE 0 END"
 		if len(*f.Readable) > 0 {
 			list := b.list(*f.Readable)
-			cond = "(" + none + " AND (t.inbox_id IS NULL OR t.inbox_id IN (" + list + ")) OR EXISTS (SELECT 1 FROM ticket_conversations tc" +
-				" JOIN conversations c ON c.id = tc.conversation_id WHERE tc.ticket_id = t.id AND c.inbox_id IN (" + list + ")))"
+			linked = "CASE WHEN c.inbox_id IN (" + list + ") THEN 1 ELSE 0 END"
+			own = "CASE WHEN t.inbox_id IS NULL OR t.inbox_id IN (" + list + ") THEN 1 ELSE 0 END"
 		}
-		where = append(where, cond)
+		where = append(where, "COALESCE((SELECT MAX("+linked+") FROM ticket_conversations tc JOIN conversations c ON c.id = tc.conversation_id"+
+			" WHERE tc.ticket_id = t.id), "+own+") = 1")
 	}
 	if f.After != nil {
 		at, id := b.add(f.After.At), b.add(f.After.ID)
