@@ -332,4 +332,5 @@ export const enCrm = {
   "fields.for": "For",
   "fields.forContacts": "Contacts",
   "fields.forCompanies": "Companies",
+  "deals.column": { one: "{stage}: {count} deal", other: "{stage}: {count} deals" },
 } satisfies Record<string, Message>;

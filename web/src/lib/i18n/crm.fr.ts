@@ -332,4 +332,5 @@ export const frCrm: Record<keyof typeof enCrm, Message> = {
   "fields.for": "Pour",
   "fields.forContacts": "Les contacts",
   "fields.forCompanies": "Les entreprises",
+  "deals.column": { one: "{stage} : {count} affaire", other: "{stage} : {count} affaires" },
 };
