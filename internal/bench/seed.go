@@ -28,8 +28,8 @@ type SeedOptions struct {
 	Companies int
 	// Tickets are opened in a pipeline of three stages, each linked to a
 	// conversation.
-	Tickets int
-	Seed    uint64
+	Tickets  int
+	Seed     uint64
 	Progress io.Writer
 }
 

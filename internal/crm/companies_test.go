@@ -112,14 +112,15 @@ func TestCompanies(t *testing.T) {
 		}
 
 		// Pages, newest first, and a search by name or domain.
-		page, next, err := w.c.Companies(ctx, w.viewer, crm.CompanyQuery{Limit: 1})
+		page, next, err := w.c.Companies(ctx, w.viewer, crm.CompanyQuery{Limit: 1, After: other.ID + 1})
 		if err != nil || len(page) != 1 || page[0].ID != other.ID || next == 0 {
 			t.Errorf("first page: %+v %d %v", page, next, err)
 		}
 		if page, next, _ = w.c.Companies(ctx, w.viewer, crm.CompanyQuery{Limit: 1, After: next}); len(page) != 1 || page[0].ID != client.ID || next != 0 {
 			t.Errorf("last page: %+v %d", page, next)
 		}
-		for q, want := range map[string]int{"client": 1, "CLIENT.EX": 1, "oth": 1, "nothing": 0, "%": 0} {
+		w.c.CreateCompany(ctx, w.agent, crm.CompanyInput{Name: ptr("Élan Vital")})
+		for q, want := range map[string]int{"client": 1, "CLIENT.EX": 1, "oth": 1, "nothing": 0, "%": 0, "élan": 1, "ÉLAN VI": 1} {
 			if found, _, _ := w.c.Companies(ctx, w.agent, crm.CompanyQuery{Q: q, Limit: 10}); len(found) != want {
 				t.Errorf("%q finds %d, want %d", q, len(found), want)
 			}

@@ -71,7 +71,8 @@ func (s *Service) Contacts(ctx context.Context, a parley.Actor, q ContactQuery) 
 		if len(q.Q) > store.MaxSearchLength {
 			return nil, 0, parley.Invalid("q", "is longer than %d characters", store.MaxSearchLength)
 		}
-		if typed := strings.ToLower(strings.TrimSpace(q.Q)); strings.Contains(typed, "@") && !strings.ContainsFunc(typed, unicode.IsSpace) {
+		// An address, or its start (but "@acme.com" is words to find).
+		if typed := strings.ToLower(strings.TrimSpace(q.Q)); strings.Index(typed, "@") > 0 && !strings.ContainsFunc(typed, unicode.IsSpace) {
 			f.EmailPrefix = typed // an address, or its start
 		} else if f.Query = store.Words(q.Q); len(f.Query) == 0 {
 			return []*parley.Contact{}, 0, nil

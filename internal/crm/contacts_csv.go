@@ -209,6 +209,9 @@ func planImport(ctx context.Context, tx *store.Tx, res *ImportResult, rows [][]s
 			if j < len(rec) {
 				cell = strings.TrimSpace(rec[j])
 			}
+			if len(cell) > 1 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
+				cell = cell[1:] // as an export made it inert
+			}
 			if cell == "" || col == "" {
 				continue
 			}
@@ -326,6 +329,13 @@ func writeImport(ctx context.Context, tx *store.Tx, p importRow, companies map[s
 		}
 	}
 	c := p.contact
+	if c != nil {
+		// Read again: an earlier line of the file may have changed it.
+		var err error
+		if c, err = tx.Contact(ctx, c.ID); err != nil {
+			return err
+		}
+	}
 	if c == nil {
 		c = &parley.Contact{Name: p.name, Emails: p.emails, Phones: p.phones, OwnerID: p.owner, CompanyID: company, Details: p.fields, CreatedAt: now}
 		if err := tx.CreateContact(ctx, c); err != nil {
@@ -362,15 +372,13 @@ func companyNamed(ctx context.Context, tx *store.Tx, name string, seen map[strin
 	if id, ok := seen[key]; ok {
 		return id, nil
 	}
-	found, err := tx.Companies(ctx, store.CompanyFilter{Query: name, Limit: 50})
+	found, err := tx.Companies(ctx, store.CompanyFilter{Name: name, Limit: 1})
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range found {
-		if strings.EqualFold(m.Name, name) {
-			seen[key] = &m.ID
-			return &m.ID, nil
-		}
+	if len(found) > 0 {
+		seen[key] = &found[0].ID
+		return &found[0].ID, nil
 	}
 	m := &parley.Company{Name: name, CreatedAt: now}
 	if err := tx.CreateCompany(ctx, m); err != nil {
@@ -430,6 +438,9 @@ func (s *Service) ExportContacts(ctx context.Context, a parley.Actor, w io.Write
 			for _, f := range fields {
 				rec = append(rec, c.Details[f.Key])
 			}
+			for i := range rec {
+				rec[i] = inert(rec[i])
+			}
 			if err := out.Write(rec); err != nil {
 				return err
 			}
@@ -461,4 +472,14 @@ func (s *Service) companyName(ctx context.Context, names map[parley.ID]string, i
 func contactFields(ctx context.Context, q *store.Q) ([]parley.ContactField, error) {
 	fs, err := q.ContactFields(ctx)
 	return slices.DeleteFunc(fs, func(f parley.ContactField) bool { return f.AppliesTo == "company" }), err
+}
+
+// inert keeps a spreadsheet from reading a cell as a formula: a value
+// that starts with = + - @, a tab or a return (a name from a From header
+// can) gets a ' before it, which the import takes off again.
+func inert(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }

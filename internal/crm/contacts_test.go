@@ -201,7 +201,7 @@ func TestContactList(t *testing.T) {
 			want int
 		}{
 			{"pag pers", 7}, {"p3", 1}, {"pages.example", 7}, {"client", 1}, {"ceo", 0}, {"nobody", 0}, {"!!", 0},
-			{"p3@pag", 1}, {"P1@PAGES.EXAMPLE", 1}, {"p@", 0}, {"jo@client.example", 1}, {"ceo@client.example", 0},
+			{"p3@pag", 1}, {"P1@PAGES.EXAMPLE", 1}, {"p@", 0}, {"jo@client.example", 1}, {"ceo@client.example", 0}, {"@pages.example", 7},
 		} {
 			found, _, err := w.c.Contacts(ctx, w.agent, crm.ContactQuery{Q: tc.q, Limit: 50})
 			if err != nil || len(found) != tc.want {
@@ -268,6 +268,9 @@ func TestMerge(t *testing.T) {
 		w.c.UpdateContact(ctx, w.agent, gone, crm.ContactInput{Name: ptr("Jo Home"), Phones: &[]string{"+1 555 0100"}, OwnerID: &w.agent.UserID})
 		w.c.UpdateContact(ctx, w.agent, w.openContact, crm.ContactInput{Name: ptr("Jo Lima")})
 
+		if _, err := w.conv.Block(ctx, w.agent, gone); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := w.c.Merge(ctx, w.agent, w.openContact, w.openContact); parley.ErrorField(err) != "contact_id" {
 			t.Errorf("a contact into itself: %v", err)
 		}
@@ -279,7 +282,7 @@ func TestMerge(t *testing.T) {
 			t.Fatal(err)
 		}
 		if kept.Name != "Jo Lima" || !slices.Equal(kept.Emails, []string{"jo@client.example", "jo.home@mail.example"}) ||
-			!slices.Equal(kept.Phones, []string{"+1 555 0100"}) || kept.OwnerID == nil || kept.Details["plan"] != "Pro" {
+			!slices.Equal(kept.Phones, []string{"+1 555 0100"}) || kept.OwnerID == nil || kept.Details["plan"] != "Pro" || kept.BlockedAt == nil {
 			t.Errorf("kept: %+v", kept)
 		}
 		if _, err := w.c.Contact(ctx, w.agent, gone); parley.ErrorCode(err) != parley.ENOTFOUND {
@@ -392,6 +395,40 @@ func TestImport(t *testing.T) {
 		res, err = w.c.ImportContacts(ctx, w.boss, crm.ImportInput{CSV: out.String()})
 		if err != nil || !res.Imported || res.Create != 0 || res.Update != 3 {
 			t.Errorf("the export imported back: %+v %v", res, err)
+		}
+	})
+}
+
+// TestImportEdges: two lines about one contact both count; a name that a
+// spreadsheet would run as a formula is exported inert and imports back
+// as it was.
+func TestImportEdges(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newContactWorld(t, s)
+		w.c.UpdateContact(ctx, w.boss, w.openContact, crm.ContactInput{Emails: &[]string{"jo@client.example", "jo2@client.example"}})
+		res, err := w.c.ImportContacts(ctx, w.boss, crm.ImportInput{CSV: "name,email,phone\nJo Lima,jo@client.example; jo3@client.example,\n,jo2@client.example,+1 555 0100\n"})
+		if err != nil || !res.Imported || res.Update != 2 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		jo, _ := s.Contact(ctx, w.openContact)
+		if jo.Name != "Jo Lima" || len(jo.Emails) != 3 || !slices.Equal(jo.Phones, []string{"+1 555 0100"}) {
+			t.Errorf("both lines: %+v", jo)
+		}
+		w.c.UpdateContact(ctx, w.boss, w.openContact, crm.ContactInput{Name: ptr(`=HYPERLINK("http://evil.example","x")`)})
+		var out bytes.Buffer
+		if err := w.c.ExportContacts(ctx, w.boss, &out); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), `'=HYPERLINK(`) {
+			t.Errorf("a formula exported live: %s", out.String())
+		}
+		w.c.UpdateContact(ctx, w.boss, w.openContact, crm.ContactInput{Name: ptr("Someone else")})
+		if res, err := w.c.ImportContacts(ctx, w.boss, crm.ImportInput{CSV: out.String()}); err != nil || !res.Imported {
+			t.Fatalf("import back: %+v %v", res, err)
+		}
+		if jo, _ := s.Contact(ctx, w.openContact); jo.Name != `=HYPERLINK("http://evil.example","x")` {
+			t.Errorf("imported back as %q", jo.Name)
 		}
 	})
 }

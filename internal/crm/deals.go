@@ -17,7 +17,8 @@ import (
 // deal pipeline's stages: an amount in a currency, an owner, a close date,
 // the contacts and the company it is with, the conversations it came
 // from. Who may see one follows from those conversations as for a ticket
-// (dealRecord): those who may read one of them; linked to none, everyone
+// (dealRecord): those who may read one of them; linked to none, the
+// readers of the inbox it was first seen in, or, made on its own, everyone
 // signed in; viewers read, the others edit. Every change is an event in
 // each linked conversation's timeline, or the organisation's.
 
@@ -42,6 +43,8 @@ func dealRecord(ctx context.Context, m auth.Memberships, a parley.Actor, d *parl
 	switch {
 	case len(d.ConversationIDs) > 0:
 		err = auth.Contact(ctx, m, a, d.ConversationIDs, p)
+	case d.InboxID != nil:
+		err = auth.Inbox(ctx, m, a, *d.InboxID, p)
 	case p == auth.Act:
 		err = auth.Author(a)
 	}
@@ -75,6 +78,9 @@ func (s *Service) CreateDeal(ctx context.Context, a parley.Actor, in DealInput) 
 			}
 			if !slices.Contains(d.ConversationIDs, id) {
 				d.ConversationIDs = append(d.ConversationIDs, id)
+			}
+			if i == 0 {
+				d.InboxID = &c.InboxID
 			}
 			if i == 0 && c.ContactID != nil && in.ContactIDs == nil {
 				contact, err := tx.Contact(ctx, *c.ContactID)
@@ -359,6 +365,13 @@ func (s *Service) LinkDeal(ctx context.Context, a parley.Actor, dealID, conversa
 				return err
 			}
 			d.ConversationIDs = append(d.ConversationIDs, c.ID)
+			if d.InboxID == nil {
+				// Seen through a conversation once, it stays its inbox's.
+				d.InboxID = &c.InboxID
+				if err := tx.UpdateDeal(ctx, d); err != nil {
+					return err
+				}
+			}
 			tx.Append(parley.NewEvent(parley.EventDealLinked, a, s.now(), data).In(c))
 		case !link && linked:
 			if err := tx.UnlinkDeal(ctx, d.ID, c.ID); err != nil {
@@ -384,5 +397,5 @@ func dealEvent(ctx context.Context, tx *store.Tx, a parley.Actor, d *parley.Deal
 		data = map[string]any{}
 	}
 	data["deal_id"], data["name"] = d.ID, d.Name
-	return linkedEvent(ctx, tx, parley.NewEvent(typ, a, at, data), d.ConversationIDs, nil)
+	return linkedEvent(ctx, tx, parley.NewEvent(typ, a, at, data), d.ConversationIDs, d.InboxID)
 }

@@ -105,6 +105,14 @@ func TestDeals(t *testing.T) {
 				t.Errorf("%s edits: %v", tc.who, err)
 			}
 		}
+		// Unlinked from its only conversation, the hidden inbox's deal stays
+		// that inbox's.
+		if _, err := w.c.LinkDeal(ctx, w.boss, secret.ID, w.secret.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.c.Deal(ctx, w.agent, secret.ID); parley.ErrorCode(err) != parley.ENOTFOUND {
+			t.Errorf("an unlinked deal of the hidden inbox: %v", err)
+		}
 		all, _ := w.c.Deals(ctx, w.agent, store.DealFilter{})
 		if len(all) != 2 || slices.ContainsFunc(all, func(d parley.Deal) bool { return d.ID == secret.ID }) {
 			t.Errorf("the agent lists %d deals", len(all))

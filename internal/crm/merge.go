@@ -11,9 +11,10 @@ import (
 )
 
 // Merge folds the contact gone into the contact kept (SPEC CRM-1): one
-// customer known twice. Kept's conversations, tickets, chat visitors,
-// consents and lists gain gone's; its addresses and phones follow its own;
-// its name, owner and each field it lacks are gone's. Gone is deleted.
+// customer known twice. Kept's conversations, tickets, deals, chat
+// visitors, consents and lists gain gone's; its addresses and phones
+// follow its own; its name, owner, company, block and each field it lacks
+// are gone's. Gone is deleted.
 // Each conversation that moves says so in its timeline, and kept's page
 // lists who was merged in (ContactMerges). a must be able to act for both.
 func (s *Service) Merge(ctx context.Context, a parley.Actor, keptID, goneID parley.ID) (*parley.Contact, error) {
@@ -22,16 +23,25 @@ func (s *Service) Merge(ctx context.Context, a parley.Actor, keptID, goneID parl
 	}
 	var out *parley.Contact
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		kept, err := s.mayContact(ctx, &tx.Q, a, keptID, auth.Act)
-		if err != nil {
-			return err
+		// Both rows locked, the lower id first: two merges of the same pair,
+		// either way round, wait for each other rather than deadlock.
+		var kept, gone *parley.Contact
+		var keptErr, goneErr error
+		if keptID < goneID {
+			kept, keptErr = s.mayContact(ctx, &tx.Q, a, keptID, auth.Act)
+			gone, goneErr = s.mayContact(ctx, &tx.Q, a, goneID, auth.Act)
+		} else {
+			gone, goneErr = s.mayContact(ctx, &tx.Q, a, goneID, auth.Act)
+			kept, keptErr = s.mayContact(ctx, &tx.Q, a, keptID, auth.Act)
 		}
-		gone, err := s.mayContact(ctx, &tx.Q, a, goneID, auth.Act)
-		if parley.ErrorCode(err) == parley.ENOTFOUND {
+		if keptErr != nil {
+			return keptErr
+		}
+		if parley.ErrorCode(goneErr) == parley.ENOTFOUND {
 			return parley.Invalid("contact_id", "no such contact")
 		}
-		if err != nil {
-			return err
+		if goneErr != nil {
+			return goneErr
 		}
 		moved, err := tx.ContactConversationIDs(ctx, goneID, "")
 		if err != nil {
@@ -41,11 +51,12 @@ func (s *Service) Merge(ctx context.Context, a parley.Actor, keptID, goneID parl
 		if err != nil {
 			return err
 		}
-		// What the timelines and the record say of gone is what a sees.
+		// The timelines say gone's name as a sees it; the record keeps where
+		// it was learnt, for each reader (ContactMerges).
 		goneSeen := gone.Seen(readable)
 		fold(kept, gone)
 		now := s.now()
-		m := store.ContactMerge{ContactID: kept.ID, MergedID: gone.ID, Name: goneSeen.Name, Emails: gone.Emails, MergedAt: now}
+		m := store.ContactMerge{ContactID: kept.ID, MergedID: gone.ID, Name: gone.Name, NameInbox: gone.NameInbox, Emails: gone.Emails, MergedAt: now}
 		if a.Kind == parley.ActorUser {
 			m.UserID = &a.UserID
 		}
@@ -93,6 +104,11 @@ func fold(kept, gone *parley.Contact) {
 	if kept.CompanyID == nil {
 		kept.CompanyID = gone.CompanyID
 	}
+	// A blocked sender stays blocked under the contact kept: their
+	// addresses are its now.
+	if kept.BlockedAt == nil {
+		kept.BlockedAt = gone.BlockedAt
+	}
 	details := maps.Clone(gone.Details)
 	if details == nil {
 		details = map[string]string{}
@@ -107,5 +123,18 @@ func (s *Service) ContactMerges(ctx context.Context, a parley.Actor, id parley.I
 	if _, err := s.mayContact(ctx, &s.store.Q, a, id, auth.Read); err != nil {
 		return nil, err
 	}
-	return s.store.ContactMerges(ctx, id)
+	ms, err := s.store.ContactMerges(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	readable, err := auth.Readable(ctx, s.store, a)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range ms {
+		if m.NameInbox != nil && !readable(*m.NameInbox) {
+			ms[i].Name = "" // learnt in an inbox a cannot read
+		}
+	}
+	return ms, nil
 }

@@ -117,6 +117,10 @@ type Deal struct {
 	CompanyID       *ID
 	ContactIDs      []ID
 	ConversationIDs []ID
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// InboxID is the inbox of the first conversation it was about: its
+	// readers see it when no conversation is linked any more (as a
+	// ticket's). Nil: made on its own, seen by everyone signed in.
+	InboxID   *ID
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

@@ -45,14 +45,15 @@ func (tx *Tx) SetCompanyDetail(ctx context.Context, id parley.ID, key, value str
 
 // CreateCompany inserts c and sets its id.
 func (tx *Tx) CreateCompany(ctx context.Context, c *parley.Company) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO companies (name, domain, owner_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		c.Name, c.Domain, c.OwnerID, c.CreatedAt).Scan(&c.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO companies (name, name_folded, domain, owner_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		c.Name, strings.ToLower(c.Name), c.Domain, c.OwnerID, c.CreatedAt).Scan(&c.ID)
 	return tx.wrap(err, "create company")
 }
 
 // UpdateCompany saves a company's name, domain and owner.
 func (tx *Tx) UpdateCompany(ctx context.Context, c *parley.Company) error {
-	return tx.exec1(ctx, "company", `UPDATE companies SET name = $2, domain = $3, owner_id = $4 WHERE id = $1`, c.ID, c.Name, c.Domain, c.OwnerID)
+	return tx.exec1(ctx, "company", `UPDATE companies SET name = $2, name_folded = $3, domain = $4, owner_id = $5 WHERE id = $1`,
+		c.ID, c.Name, strings.ToLower(c.Name), c.Domain, c.OwnerID)
 }
 
 // DeleteCompany removes a company; its contacts and tickets stay, without
@@ -73,6 +74,7 @@ func (q *Q) Company(ctx context.Context, id parley.ID) (*parley.Company, error) 
 // CompanyFilter chooses a page of companies, newest first.
 type CompanyFilter struct {
 	Query   string     // part of the name or the domain
+	Name    string     // the whole name, in any case
 	Domains []string   // only those with one of these domains
 	OwnerID *parley.ID // 0: without an owner
 	After   parley.ID
@@ -85,7 +87,10 @@ func (q *Q) Companies(ctx context.Context, f CompanyFilter) ([]parley.Company, e
 	where := []string{"1 = 1"}
 	if f.Query != "" {
 		pattern := b.add("%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%")
-		where = append(where, "(LOWER(m.name) LIKE "+pattern+` ESCAPE '\' OR m.domain LIKE `+pattern+` ESCAPE '\')`)
+		where = append(where, "(m.name_folded LIKE "+pattern+` ESCAPE '\' OR m.domain LIKE `+pattern+` ESCAPE '\')`)
+	}
+	if f.Name != "" {
+		where = append(where, "m.name_folded = "+b.add(strings.ToLower(f.Name)))
 	}
 	if f.Domains != nil {
 		if len(f.Domains) == 0 {

@@ -91,12 +91,12 @@ func (q *Q) ListContacts(ctx context.Context, f ContactFilter) ([]*parley.Contac
 	case f.EmailPrefix != "" && q.d.name() == "sqlite":
 		// A range of the primary key, in byte order (SQLite's BINARY).
 		p := f.EmailPrefix
-		ids, err = q.contactIDs(ctx, f, `k.id IN (SELECT contact_id FROM contact_emails WHERE email >= $1 AND email < $2 LIMIT 1000)`,
+		ids, err = q.contactIDs(ctx, f, `k.id IN (SELECT contact_id FROM contact_emails WHERE email >= $1 AND email < $2)`,
 			p, p[:len(p)-1]+string([]byte{p[len(p)-1] + 1}))
 	case f.EmailPrefix != "":
 		// text_pattern_ops (migration 00034) serves LIKE with a prefix.
 		like := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.EmailPrefix) + "%"
-		ids, err = q.contactIDs(ctx, f, `k.id IN (SELECT contact_id FROM contact_emails WHERE email LIKE $1 LIMIT 1000)`, like)
+		ids, err = q.contactIDs(ctx, f, `k.id IN (SELECT contact_id FROM contact_emails WHERE email LIKE $1)`, like)
 	default:
 		ids, err = q.contactIDs(ctx, f, "")
 	}
@@ -257,6 +257,7 @@ type ContactMerge struct {
 	ContactID parley.ID // the contact kept
 	MergedID  parley.ID // the contact merged in, gone since
 	Name      string
+	NameInbox *parley.ID // where the name was learnt, as Contact.NameInbox
 	Emails    []string
 	UserID    *parley.ID
 	MergedAt  time.Time
@@ -265,8 +266,8 @@ type ContactMerge struct {
 // MergeContact moves everything of the contact gone to the contact kept —
 // conversations, the messages they wrote, tickets, deals, chat visitors,
 // consents, list memberships, addresses and phones — records the merge and
-// deletes gone. Details gone has that kept lacks are kept's now. The
-// caller has written kept's merged fields (UpdateContact) first.
+// deletes gone. Kept's fields, details and block are written as the
+// caller folded them.
 func (tx *Tx) MergeContact(ctx context.Context, kept *parley.Contact, gone *parley.Contact, m ContactMerge) error {
 	for _, table := range []string{"conversations", "messages", "tickets", "visitors", "contact_consents"} {
 		if _, err := tx.db.ExecContext(ctx, `UPDATE `+table+` SET contact_id = $1 WHERE contact_id = $2`, kept.ID, gone.ID); err != nil {
@@ -287,27 +288,27 @@ func (tx *Tx) MergeContact(ctx context.Context, kept *parley.Contact, gone *parl
 		return tx.wrap(err, "merge contact %d: merges", gone.ID)
 	}
 	// Its addresses go with it: deleted first, they are free for kept.
-	if _, err := tx.db.ExecContext(ctx, `DELETE FROM contacts WHERE id = $1`, gone.ID); err != nil {
-		return tx.wrap(err, "merge contact %d", gone.ID)
+	if err := tx.exec1(ctx, "contact", `DELETE FROM contacts WHERE id = $1`, gone.ID); err != nil {
+		return err
 	}
 	if err := tx.UpdateContact(ctx, kept); err != nil {
 		return err
 	}
-	if _, err := tx.db.ExecContext(ctx, `UPDATE contacts SET details = $2 WHERE id = $1`, kept.ID, detailsText(kept.Details)); err != nil {
+	if _, err := tx.db.ExecContext(ctx, `UPDATE contacts SET details = $2, blocked_at = $3 WHERE id = $1`, kept.ID, detailsText(kept.Details), kept.BlockedAt); err != nil {
 		return tx.wrap(err, "merge contact %d: details", gone.ID)
 	}
 	emails, _ := json.Marshal(m.Emails)
-	_, err := tx.db.ExecContext(ctx, `INSERT INTO contact_merges (contact_id, merged_id, name, emails, user_id, merged_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		kept.ID, gone.ID, m.Name, string(emails), m.UserID, m.MergedAt)
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO contact_merges (contact_id, merged_id, name, name_inbox_id, emails, user_id, merged_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		kept.ID, gone.ID, m.Name, m.NameInbox, string(emails), m.UserID, m.MergedAt)
 	return tx.wrap(err, "merge contact %d: record", gone.ID)
 }
 
 // ContactMerges returns the contacts merged into a contact, oldest first.
 func (q *Q) ContactMerges(ctx context.Context, contactID parley.ID) ([]ContactMerge, error) {
-	return appendRows(ctx, q, []ContactMerge{}, "contact merges", `SELECT contact_id, merged_id, name, emails, user_id, merged_at
+	return appendRows(ctx, q, []ContactMerge{}, "contact merges", `SELECT contact_id, merged_id, name, name_inbox_id, emails, user_id, merged_at
 		FROM contact_merges WHERE contact_id = $1 ORDER BY id`, []any{contactID}, func(sc interface{ Scan(...any) error }, m *ContactMerge) error {
 		var emails string
-		if err := sc.Scan(&m.ContactID, &m.MergedID, &m.Name, &emails, &m.UserID, &m.MergedAt); err != nil {
+		if err := sc.Scan(&m.ContactID, &m.MergedID, &m.Name, &m.NameInbox, &emails, &m.UserID, &m.MergedAt); err != nil {
 			return err
 		}
 		return json.Unmarshal([]byte(emails), &m.Emails)

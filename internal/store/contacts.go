@@ -180,7 +180,9 @@ func (tx *Tx) SetContactBlocked(ctx context.Context, id parley.ID, at *time.Time
 func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) {
 	var c parley.Contact
 	var details string
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, owner_id, company_id, blocked_at, created_at, details FROM contacts WHERE id = $1`, id).
+	// In a transaction on PostgreSQL the row stays locked to the end: what
+	// reads a contact to write it back loses no one else's change.
+	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, owner_id, company_id, blocked_at, created_at, details FROM contacts WHERE id = $1`+q.lock, id).
 		Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.CompanyID, &c.BlockedAt, &c.CreatedAt, &details)
 	if err != nil {
 		return nil, q.notFound(err, "contact")

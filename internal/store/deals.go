@@ -8,18 +8,18 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const dealColumns = `d.id, d.name, d.amount, d.currency, d.pipeline_id, d.stage_id, d.status, d.owner_id, d.close_date, d.company_id, d.created_at, d.updated_at`
+const dealColumns = `d.id, d.name, d.amount, d.currency, d.pipeline_id, d.stage_id, d.status, d.owner_id, d.close_date, d.company_id, d.inbox_id, d.created_at, d.updated_at`
 
 func scanDeal(sc interface{ Scan(...any) error }, d *parley.Deal) error {
-	return sc.Scan(&d.ID, &d.Name, &d.Amount, &d.Currency, &d.PipelineID, &d.StageID, &d.Status, &d.OwnerID, &d.CloseDate, &d.CompanyID, &d.CreatedAt, &d.UpdatedAt)
+	return sc.Scan(&d.ID, &d.Name, &d.Amount, &d.Currency, &d.PipelineID, &d.StageID, &d.Status, &d.OwnerID, &d.CloseDate, &d.CompanyID, &d.InboxID, &d.CreatedAt, &d.UpdatedAt)
 }
 
 // CreateDeal inserts d with its contacts and conversations, and sets its
 // id.
 func (tx *Tx) CreateDeal(ctx context.Context, d *parley.Deal) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO deals (name, amount, currency, pipeline_id, stage_id, status, owner_id, close_date, company_id, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		d.Name, d.Amount, d.Currency, d.PipelineID, d.StageID, d.Status, d.OwnerID, d.CloseDate, d.CompanyID, d.CreatedAt, d.UpdatedAt).Scan(&d.ID)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO deals (name, amount, currency, pipeline_id, stage_id, status, owner_id, close_date, company_id, inbox_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		d.Name, d.Amount, d.Currency, d.PipelineID, d.StageID, d.Status, d.OwnerID, d.CloseDate, d.CompanyID, d.InboxID, d.CreatedAt, d.UpdatedAt).Scan(&d.ID)
 	if err != nil {
 		return tx.wrap(err, "create deal")
 	}
@@ -34,8 +34,8 @@ func (tx *Tx) CreateDeal(ctx context.Context, d *parley.Deal) error {
 // UpdateDeal saves a deal's fields (not its contacts or conversations).
 func (tx *Tx) UpdateDeal(ctx context.Context, d *parley.Deal) error {
 	return tx.exec1(ctx, "deal", `UPDATE deals SET name = $2, amount = $3, currency = $4, pipeline_id = $5, stage_id = $6, status = $7,
-		owner_id = $8, close_date = $9, company_id = $10, updated_at = $11 WHERE id = $1`,
-		d.ID, d.Name, d.Amount, d.Currency, d.PipelineID, d.StageID, d.Status, d.OwnerID, d.CloseDate, d.CompanyID, d.UpdatedAt)
+		owner_id = $8, close_date = $9, company_id = $10, inbox_id = $11, updated_at = $12 WHERE id = $1`,
+		d.ID, d.Name, d.Amount, d.Currency, d.PipelineID, d.StageID, d.Status, d.OwnerID, d.CloseDate, d.CompanyID, d.InboxID, d.UpdatedAt)
 }
 
 // DeleteDeal removes a deal, or is ENOTFOUND.
@@ -161,14 +161,17 @@ func (q *Q) Deals(ctx context.Context, f DealFilter) ([]parley.Deal, error) {
 		where = append(where, "d.id IN (SELECT deal_id FROM deal_conversations WHERE conversation_id = "+b.add(f.ConversationID)+")")
 	}
 	if f.Readable != nil {
-		// Linked to none, or to one in a readable inbox: one aggregate over
-		// its links, probed deal by deal (as the tickets').
-		linked := "0"
+		// Linked to one in a readable inbox, or to none and of a readable
+		// inbox (or of none): one aggregate over its links, probed deal by
+		// deal (as the tickets').
+		linked, own := "0", "CASE WHEN d.inbox_id IS NULL THEN 1 ELSE 0 END"
 		if len(*f.Readable) > 0 {
-			linked = "CASE WHEN c.inbox_id IN (" + b.list(*f.Readable) + ") THEN 1 ELSE 0 END"
+			list := b.list(*f.Readable)
+			linked = "CASE WHEN c.inbox_id IN (" + list + ") THEN 1 ELSE 0 END"
+			own = "CASE WHEN d.inbox_id IS NULL OR d.inbox_id IN (" + list + ") THEN 1 ELSE 0 END"
 		}
 		where = append(where, "COALESCE((SELECT MAX("+linked+") FROM deal_conversations dc JOIN conversations c ON c.id = dc.conversation_id"+
-			" WHERE dc.deal_id = d.id), 1) = 1")
+			" WHERE dc.deal_id = d.id), "+own+") = 1")
 	}
 	if f.After != nil {
 		at, id := b.add(f.After.At), b.add(f.After.ID)

@@ -92,7 +92,7 @@ test.describe('contacts', () => {
     const file = await (await download).path();
     const text = (await import('node:fs')).readFileSync(file!, 'utf8');
     expect(text.split('\n')[0]).toMatch(/^id,name,email,phone,owner,company,created_at/);
-    expect(text).toContain(`Nell ${stamp},nell${stamp}@client.test,+1 555 0100`);
+    expect(text).toContain(`Nell ${stamp},nell${stamp}@client.test,'+1 555 0100`);
   });
 });
 

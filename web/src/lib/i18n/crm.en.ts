@@ -223,7 +223,7 @@ export const enCrm = {
   "contacts.mergeTitle": "Merge a contact into {name}",
   "contacts.mergeFind": "The other contact",
   "contacts.mergeResults": "Contacts found",
-  "contacts.mergeConfirm": { one: "Merge {other} into {name}? Their {count} conversation, their tickets, email addresses and phone numbers move to {name}, and {other} is deleted. This cannot be undone.", other: "Merge {other} into {name}? Their {count} conversations, their tickets, email addresses and phone numbers move to {name}, and {other} is deleted. This cannot be undone." },
+  "contacts.mergeConfirm": { one: "Merge {other} into {name}? Their {count} conversation, their tickets, deals, email addresses and phone numbers move to {name}, and {other} is deleted. This cannot be undone.", other: "Merge {other} into {name}? Their {count} conversations, their tickets, deals, email addresses and phone numbers move to {name}, and {other} is deleted. This cannot be undone." },
   "contacts.mergeKeeps": "Where both have a name, an owner or a field, {name}’s is kept.",
   "contacts.mergeYes": "Merge",
   "contacts.mergeBack": "Choose another",
@@ -333,4 +333,7 @@ export const enCrm = {
   "fields.forContacts": "Contacts",
   "fields.forCompanies": "Companies",
   "deals.column": { one: "{stage}: {count} deal", other: "{stage}: {count} deals" },
+  "import.company": "Company (a name: found, or made)",
+  "contacts.mergeCounting": "Counting their conversations…",
+  "contacts.mergeConfirmMany": "Merge {other} into {name}? Their {count} or more conversations, their tickets, deals, email addresses and phone numbers move to {name}, and {other} is deleted. This cannot be undone.",
 } satisfies Record<string, Message>;

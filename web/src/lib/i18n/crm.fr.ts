@@ -223,7 +223,7 @@ export const frCrm: Record<keyof typeof enCrm, Message> = {
   "contacts.mergeTitle": "Fusionner un contact dans {name}",
   "contacts.mergeFind": "L’autre contact",
   "contacts.mergeResults": "Contacts trouvés",
-  "contacts.mergeConfirm": { one: "Fusionner {other} dans {name} ? Sa conversation ({count}), ses tickets, adresses e-mail et numéros de téléphone passent à {name}, et {other} est supprimé. C’est définitif.", other: "Fusionner {other} dans {name} ? Ses {count} conversations, ses tickets, adresses e-mail et numéros de téléphone passent à {name}, et {other} est supprimé. C’est définitif." },
+  "contacts.mergeConfirm": { one: "Fusionner {other} dans {name} ? Sa conversation ({count}), ses tickets, affaires, adresses e-mail et numéros de téléphone passent à {name}, et {other} est supprimé. C’est définitif.", other: "Fusionner {other} dans {name} ? Ses {count} conversations, ses tickets, affaires, adresses e-mail et numéros de téléphone passent à {name}, et {other} est supprimé. C’est définitif." },
   "contacts.mergeKeeps": "Quand les deux ont un nom, un propriétaire ou un champ, celui de {name} est gardé.",
   "contacts.mergeYes": "Fusionner",
   "contacts.mergeBack": "En choisir un autre",
@@ -333,4 +333,7 @@ export const frCrm: Record<keyof typeof enCrm, Message> = {
   "fields.forContacts": "Les contacts",
   "fields.forCompanies": "Les entreprises",
   "deals.column": { one: "{stage} : {count} affaire", other: "{stage} : {count} affaires" },
+  "import.company": "Entreprise (un nom : trouvée, ou créée)",
+  "contacts.mergeCounting": "Décompte de ses conversations…",
+  "contacts.mergeConfirmMany": "Fusionner {other} dans {name} ? Ses {count} conversations ou plus, ses tickets, affaires, adresses e-mail et numéros de téléphone passent à {name}, et {other} est supprimé. C’est définitif.",
 };
