@@ -37,7 +37,7 @@ lint:
 bench: build
 	@test -f data-bench/100000/bench.json || ./$(BIN) bench seed --conversations 100000
 	./$(BIN) bench --dir data-bench/100000
-	@test -f data-bench/1000000/bench.json || ./$(BIN) bench seed --conversations 1000000 --contacts 1000000
+	@test -f data-bench/1000000/bench.json || ./$(BIN) bench seed --conversations 1000000 --contacts 1000000 --companies 50000 --tickets 100000
 	./$(BIN) bench --dir data-bench/1000000 --workloads W3,W4
 	node web/bench/first-paint.mjs --dir data-bench/1000000
 
