@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -209,7 +210,7 @@ const (
 // call it, and maps domain errors to problems in one place.
 func op[I, O any](api huma.API, s *Server, id, method, path string, w who,
 	h func(context.Context, parley.Actor, *I) (*O, error), opts ...func(*huma.Operation)) {
-	o := huma.Operation{OperationID: id, Method: method, Path: path}
+	o := huma.Operation{OperationID: id, Method: method, Path: path, Tags: []string{tagOf(path)}}
 	if w != public {
 		o.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 		o.Errors = []int{http.StatusUnauthorized}
@@ -233,6 +234,19 @@ func op[I, O any](api huma.API, s *Server, id, method, path string, w who,
 		}
 		return out, nil
 	})
+}
+
+// tagOf groups an operation in the API docs by the resource its path
+// names (/api/v1/<resource>/…); a page outside the API is "pages". With
+// some 160 operations the docs page shows the groups folded: Swagger UI
+// stopped rendering a single unfolded list of them part way (issue 16).
+func tagOf(path string) string {
+	rest, ok := strings.CutPrefix(path, "/api/v1/")
+	if !ok {
+		return "pages"
+	}
+	resource, _, _ := strings.Cut(rest, "/")
+	return resource
 }
 
 func created(o *huma.Operation)   { o.DefaultStatus = http.StatusCreated }

@@ -16,6 +16,8 @@ test('the API docs page works offline, from the server alone', async ({ browser,
   const page = await ctx.newPage();
   await page.goto('/api/v1/docs');
   await expect(page.getByRole('heading', { name: /Parley API/ })).toBeVisible();
+  // Grouped by resource, folded: a group opens on a click.
+  await page.getByRole('link', { name: 'conversations', exact: true }).click();
   const list = page.locator('.opblock', { hasText: 'listConversations' });
   await expect(list).toBeVisible();
   await list.locator('.opblock-summary').click();
