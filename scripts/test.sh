@@ -71,10 +71,11 @@ echo "== browser tests (Chromium, against parley serve on SQLite, then on Postgr
 make build
 (cd web && npx playwright test)
 # On PostgreSQL, the specs whose paths differ by engine: lists, views, search
-# and bulk actions (SQL of their own per engine), mail in, contacts, people,
+# and bulk actions (SQL of their own per engine), mail in, contacts (their
+# search, merge and import have SQL of their own per engine too), people,
 # sign-in links and the realtime stream (LISTEN/NOTIFY). Rendering, language,
 # headers and the composer are the same code on both; every Go store test
 # runs on both engines anyway.
 (cd web && E2E_DATABASE_URL="$PARLEY_TEST_POSTGRES_URL" npx playwright test \
 	e2e/inbox.spec.ts e2e/email.spec.ts e2e/views.spec.ts e2e/undo.spec.ts e2e/contact.spec.ts \
-	e2e/people.spec.ts e2e/signin.spec.ts e2e/collab.spec.ts e2e/settings.spec.ts)
+	e2e/people.spec.ts e2e/signin.spec.ts e2e/collab.spec.ts e2e/settings.spec.ts e2e/contacts.spec.ts)

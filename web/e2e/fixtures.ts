@@ -50,9 +50,14 @@ export const test = base.extend<
   noPolicyViolations: [
     async ({ browser, expectedViolations }, use) => {
       const violations: string[] = [];
+      // Every context a test opens is closed after it (its failure
+      // screenshots and traces are taken before): left open, they piled up
+      // and slowed the late tests of the suite until a sign-in timed out.
+      const opened: BrowserContext[] = [];
       const newContext = browser.newContext;
       browser.newContext = async function (this: Browser, options) {
         const ctx = await newContext.call(this, options);
+        opened.push(ctx);
         ctx.on('console', (m) => {
           const text = m.text();
           if (/Content Security Policy/i.test(text) && !expectedViolations.some((re) => re.test(text))) {
@@ -65,6 +70,7 @@ export const test = base.extend<
         await use();
       } finally {
         browser.newContext = newContext;
+        await Promise.all(opened.map((ctx) => ctx.close().catch(() => {})));
       }
       expect(violations, 'Content Security Policy violations').toEqual([]);
     },
