@@ -34,13 +34,6 @@ type CompanyQuery struct {
 	Limit   int
 }
 
-func signedIn(a parley.Actor) error {
-	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
-		return parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
-	}
-	return nil
-}
-
 // Companies returns a page of companies, and the next page's cursor (0 on
 // the last).
 func (s *Service) Companies(ctx context.Context, a parley.Actor, q CompanyQuery) ([]parley.Company, parley.ID, error) {

@@ -63,8 +63,8 @@ func seen(ctx context.Context, q *store.Q, a parley.Actor, c *parley.Contact) (*
 // Contacts returns a page of the contacts a may see, newest first, and
 // the cursor of the next page (0 on the last).
 func (s *Service) Contacts(ctx context.Context, a parley.Actor, q ContactQuery) ([]*parley.Contact, parley.ID, error) {
-	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
-		return nil, 0, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	if err := signedIn(a); err != nil {
+		return nil, 0, err
 	}
 	f := store.ContactFilter{OwnerID: q.OwnerID, CompanyID: q.CompanyID, Domain: q.Domain, After: q.After, Limit: q.Limit + 1, All: auth.Admin(a) == nil}
 	if strings.TrimSpace(q.Q) != "" {
@@ -245,18 +245,10 @@ func apply(ctx context.Context, tx *store.Tx, c *parley.Contact, in ContactInput
 	if in.OwnerID != nil {
 		c.OwnerID = nil
 		if *in.OwnerID != 0 {
-			u, err := tx.User(ctx, *in.OwnerID)
-			switch {
-			case parley.ErrorCode(err) == parley.ENOTFOUND:
-				return parley.Invalid("owner_id", "no such user")
-			case err != nil:
+			if err := checkOwner(ctx, tx, in.OwnerID); err != nil {
 				return err
-			case !u.Active():
-				return parley.Invalid("owner_id", "%s is deactivated: choose an active teammate", u.Name).Because("routing_deactivated")
-			case u.Role == parley.RoleViewer:
-				return parley.Invalid("owner_id", "%s is a viewer: choose a teammate who works conversations", u.Name).Because("owner_viewer")
 			}
-			c.OwnerID = &u.ID
+			c.OwnerID = in.OwnerID
 		}
 	}
 	return nil

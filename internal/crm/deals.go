@@ -224,31 +224,7 @@ func (s *Service) Deal(ctx context.Context, a parley.Actor, id parley.ID) (*parl
 	if err := dealRecord(ctx, s.store, a, d, auth.Read); err != nil {
 		return nil, err
 	}
-	return d, readableDeal(ctx, &s.store.Q, a, d)
-}
-
-// readableDeal keeps the conversations of d that a may read: a deal never
-// names a conversation its reader may not know exists.
-func readableDeal(ctx context.Context, q *store.Q, a parley.Actor, d *parley.Deal) error {
-	if auth.Admin(a) == nil || len(d.ConversationIDs) == 0 {
-		return nil
-	}
-	readable, err := auth.Readable(ctx, q, a)
-	if err != nil {
-		return err
-	}
-	kept := d.ConversationIDs[:0]
-	for _, id := range d.ConversationIDs {
-		inbox, err := q.InboxOf(ctx, id)
-		if err != nil {
-			return err
-		}
-		if readable(inbox) {
-			kept = append(kept, id)
-		}
-	}
-	d.ConversationIDs = kept
-	return nil
+	return d, readableOnly(ctx, s.store, a, &d.ConversationIDs)
 }
 
 // Deals returns the deals f chooses that a may see.
@@ -267,12 +243,11 @@ func (s *Service) Deals(ctx context.Context, a parley.Actor, f store.DealFilter)
 	if err != nil {
 		return nil, err
 	}
+	lists := make([]*[]parley.ID, len(ds))
 	for i := range ds {
-		if err := readableDeal(ctx, &s.store.Q, a, &ds[i]); err != nil {
-			return nil, err
-		}
+		lists[i] = &ds[i].ConversationIDs
 	}
-	return ds, nil
+	return ds, readableOnly(ctx, s.store, a, lists...)
 }
 
 // UpdateDeal changes a deal's fields; a stage move says so in the
@@ -321,7 +296,7 @@ func (s *Service) UpdateDeal(ctx context.Context, a parley.Actor, id parley.ID, 
 	if err != nil {
 		return nil, err
 	}
-	return out, readableDeal(ctx, &s.store.Q, a, out)
+	return out, readableOnly(ctx, s.store, a, &out.ConversationIDs)
 }
 
 // DeleteDeal removes a deal; its conversations and contacts stay.
@@ -386,7 +361,7 @@ func (s *Service) LinkDeal(ctx context.Context, a parley.Actor, dealID, conversa
 	if err != nil {
 		return nil, err
 	}
-	return out, readableDeal(ctx, &s.store.Q, a, out)
+	return out, readableOnly(ctx, s.store, a, &out.ConversationIDs)
 }
 
 // dealEvent appends an event of d, with its id and name beside data, to

@@ -27,8 +27,8 @@ var fieldKey = regexp.MustCompile(`^[a-z][a-z0-9_]{0,49}$`)
 
 // Fields returns the contact fields, in order; anyone signed in reads them.
 func (s *Service) Fields(ctx context.Context, a parley.Actor) ([]parley.ContactField, error) {
-	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	if err := signedIn(a); err != nil {
+		return nil, err
 	}
 	return s.store.ContactFields(ctx)
 }

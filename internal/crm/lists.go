@@ -40,6 +40,15 @@ func New(s *store.Store, o Options) *Service {
 	return &Service{store: s, now: o.Now, inUse: o.InUse}
 }
 
+// signedIn checks that a is a teammate (or Parley itself): what the whole
+// team reads.
+func signedIn(a parley.Actor) error {
+	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
+		return parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	}
+	return nil
+}
+
 // Lists returns every contact list, by name: everyone signed in may see
 // them (the sidebar offers them).
 func (s *Service) Lists(ctx context.Context) ([]store.ContactList, error) {

@@ -21,8 +21,8 @@ const MaxStages = 20
 
 // Pipelines returns the pipelines of a kind, with their stages in order.
 func (s *Service) Pipelines(ctx context.Context, a parley.Actor, kind parley.PipelineKind) ([]parley.Pipeline, error) {
-	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	if err := signedIn(a); err != nil {
+		return nil, err
 	}
 	return s.store.Pipelines(ctx, kind)
 }

@@ -48,8 +48,8 @@ type TicketPatch struct {
 // or, opened on its own, anyone signed in (viewers read only). What a may
 // not read is ENOTFOUND, exactly as what does not exist.
 func record(ctx context.Context, m auth.Memberships, a parley.Actor, t *parley.Ticket, p auth.Perm) error {
-	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
-		return parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	if err := signedIn(a); err != nil {
+		return err
 	}
 	var err error
 	switch {
@@ -66,9 +66,10 @@ func record(ctx context.Context, m auth.Memberships, a parley.Actor, t *parley.T
 	return err
 }
 
-// readableOnly keeps the conversations of ts that a may read: a ticket
-// never names a conversation its reader may not know exists.
-func readableOnly(ctx context.Context, m auth.Memberships, a parley.Actor, ts []parley.Ticket) error {
+// readableOnly keeps, of each list of conversations (a ticket's or a
+// deal's), those a may read: a record never names a conversation its
+// reader may not know exists. Each conversation's inbox is read once.
+func readableOnly(ctx context.Context, m auth.Memberships, a parley.Actor, lists ...*[]parley.ID) error {
 	if auth.Admin(a) == nil {
 		return nil
 	}
@@ -77,9 +78,9 @@ func readableOnly(ctx context.Context, m auth.Memberships, a parley.Actor, ts []
 		return err
 	}
 	inbox := map[parley.ID]parley.ID{}
-	for i := range ts {
-		kept := ts[i].ConversationIDs[:0]
-		for _, id := range ts[i].ConversationIDs {
+	for _, ids := range lists {
+		kept := (*ids)[:0]
+		for _, id := range *ids {
 			in, ok := inbox[id]
 			if !ok {
 				c, err := m.Conversation(ctx, id)
@@ -93,7 +94,7 @@ func readableOnly(ctx context.Context, m auth.Memberships, a parley.Actor, ts []
 				kept = append(kept, id)
 			}
 		}
-		ts[i].ConversationIDs = kept
+		*ids = kept
 	}
 	return nil
 }
@@ -248,15 +249,23 @@ func checkTicket(t *parley.Ticket) error {
 	return nil
 }
 
-// checkOwner checks a ticket's owner: an active teammate who is no
-// viewer.
+// checkOwner checks the owner given a contact, company, ticket or deal:
+// an active teammate who is no viewer; EINVALID naming owner_id says why
+// not.
 func checkOwner(ctx context.Context, tx *store.Tx, owner *parley.ID) error {
 	if owner == nil {
 		return nil
 	}
 	u, err := tx.User(ctx, *owner)
-	if err != nil || !u.Active() || u.Role == parley.RoleViewer {
-		return parley.Invalid("owner_id", "must be an active teammate who is not a viewer")
+	switch {
+	case parley.ErrorCode(err) == parley.ENOTFOUND:
+		return parley.Invalid("owner_id", "no such user")
+	case err != nil:
+		return err
+	case !u.Active():
+		return parley.Invalid("owner_id", "%s is deactivated: choose an active teammate", u.Name).Because("routing_deactivated")
+	case u.Role == parley.RoleViewer:
+		return parley.Invalid("owner_id", "%s is a viewer: choose a teammate who works conversations", u.Name).Because("owner_viewer")
 	}
 	return nil
 }
@@ -270,18 +279,14 @@ func (s *Service) Ticket(ctx context.Context, a parley.Actor, id parley.ID) (*pa
 	if err := record(ctx, s.store, a, t, auth.Read); err != nil {
 		return nil, err
 	}
-	ts := []parley.Ticket{*t}
-	if err := readableOnly(ctx, s.store, a, ts); err != nil {
-		return nil, err
-	}
-	return &ts[0], nil
+	return t, readableOnly(ctx, s.store, a, &t.ConversationIDs)
 }
 
 // Tickets returns the tickets f chooses that the actor may see, most
 // recently changed first.
 func (s *Service) Tickets(ctx context.Context, a parley.Actor, f store.TicketFilter) ([]parley.Ticket, error) {
-	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
+	if err := signedIn(a); err != nil {
+		return nil, err
 	}
 	f.Readable = nil
 	if auth.Admin(a) != nil {
@@ -295,7 +300,11 @@ func (s *Service) Tickets(ctx context.Context, a parley.Actor, f store.TicketFil
 	if err != nil {
 		return nil, err
 	}
-	return ts, readableOnly(ctx, s.store, a, ts)
+	lists := make([]*[]parley.ID, len(ts))
+	for i := range ts {
+		lists[i] = &ts[i].ConversationIDs
+	}
+	return ts, readableOnly(ctx, s.store, a, lists...)
 }
 
 // UpdateTicket changes a ticket the actor may act on: its words,
