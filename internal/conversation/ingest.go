@@ -313,7 +313,7 @@ func (s *Service) resolveContact(ctx context.Context, tx *store.Tx, from parley.
 		if err == nil {
 			if contact.Name == "" && from.Name != "" {
 				contact.Name, contact.NameInbox = from.Name, &inbox
-				if err := tx.UpdateContact(ctx, contact); err != nil {
+				if err := tx.NameContact(ctx, contact); err != nil {
 					return nil, err
 				}
 			}

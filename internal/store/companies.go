@@ -111,11 +111,8 @@ func (q *Q) Companies(ctx context.Context, f CompanyFilter) ([]parley.Company, e
 		}
 		where = append(where, "m.domain IN ("+strings.Join(list, ", ")+")")
 	}
-	switch {
-	case f.OwnerID != nil && *f.OwnerID == 0:
-		where = append(where, "m.owner_id IS NULL")
-	case f.OwnerID != nil:
-		where = append(where, "m.owner_id = "+b.add(*f.OwnerID))
+	if f.OwnerID != nil {
+		where = append(where, b.owner("m.owner_id", *f.OwnerID))
 	}
 	if f.After > 0 {
 		where = append(where, "m.id < "+b.add(f.After))

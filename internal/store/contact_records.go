@@ -164,11 +164,7 @@ func (q *Q) contactIDs(ctx context.Context, f ContactFilter, cond string, condAr
 		where = append(where, "k.company_id = "+arg(f.CompanyID))
 	}
 	if f.OwnerID != nil {
-		if *f.OwnerID == 0 {
-			where = append(where, "k.owner_id IS NULL")
-		} else {
-			where = append(where, "k.owner_id = "+arg(*f.OwnerID))
-		}
+		where = append(where, b.owner("k.owner_id", *f.OwnerID))
 	}
 	if !f.All {
 		// Seen: no conversation, or one in a readable inbox. Written as one
@@ -193,63 +189,76 @@ func (q *Q) contactsFull(ctx context.Context, ids []parley.ID) ([]*parley.Contac
 	}
 	byID := make(map[parley.ID]*parley.Contact, len(ids))
 	args, in := inList(ids, 0)
-	if err := q.eachRow(ctx, "contacts", `SELECT id, name, name_inbox_id, owner_id, company_id, blocked_at, created_at, details FROM contacts WHERE id IN (`+in+`)`, args, func(rows *sql.Rows) error {
+	if err := q.eachRow(ctx, "contacts", `SELECT `+contactColumns+` FROM contacts WHERE id IN (`+in+`)`, args, func(rows *sql.Rows) error {
 		var c parley.Contact
-		var details string
-		if err := rows.Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.CompanyID, &c.BlockedAt, &c.CreatedAt, &details); err != nil {
+		if err := scanContact(rows, &c); err != nil {
 			return err
-		}
-		if details != "" {
-			if err := json.Unmarshal([]byte(details), &c.Details); err != nil {
-				return fmt.Errorf("contact %d: details: %w", c.ID, err)
-			}
 		}
 		byID[c.ID] = &c
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	if err := q.eachRow(ctx, "contact emails", `SELECT contact_id, email FROM contact_emails WHERE contact_id IN (`+in+`) ORDER BY contact_id, position, email`, args, func(rows *sql.Rows) error {
-		var id parley.ID
-		var e string
-		if err := rows.Scan(&id, &e); err != nil {
-			return err
-		}
-		if c := byID[id]; c != nil {
-			c.Emails = append(c.Emails, e)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := q.eachRow(ctx, "contact phones", `SELECT contact_id, phone FROM contact_phones WHERE contact_id IN (`+in+`) ORDER BY contact_id, position`, args, func(rows *sql.Rows) error {
-		var id parley.ID
-		var p string
-		if err := rows.Scan(&id, &p); err != nil {
-			return err
-		}
-		if c := byID[id]; c != nil {
-			c.Phones = append(c.Phones, p)
-		}
-		return nil
-	}); err != nil {
+	if err := q.addresses(ctx, byID); err != nil {
 		return nil, err
 	}
 	out := make([]*parley.Contact, 0, len(ids))
 	for _, id := range ids {
-		c := byID[id]
-		if c == nil {
-			continue
+		if c := byID[id]; c != nil {
+			out = append(out, c)
 		}
+	}
+	return out, nil
+}
+
+const contactColumns = `id, name, name_inbox_id, owner_id, company_id, blocked_at, created_at, details`
+
+func scanContact(sc interface{ Scan(...any) error }, c *parley.Contact) error {
+	var details string
+	if err := sc.Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.CompanyID, &c.BlockedAt, &c.CreatedAt, &details); err != nil {
+		return err
+	}
+	if details != "" {
+		if err := json.Unmarshal([]byte(details), &c.Details); err != nil {
+			return fmt.Errorf("contact %d: details: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+// addresses fills in the emails and phones of the contacts byID holds, in
+// order, the first of each the primary: one query for them all.
+func (q *Q) addresses(ctx context.Context, byID map[parley.ID]*parley.Contact) error {
+	ids := make([]parley.ID, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	args, in := inList(ids, 0)
+	err := q.eachRow(ctx, "contact addresses", `SELECT contact_id, 'e', email, position FROM contact_emails WHERE contact_id IN (`+in+`)
+		UNION ALL SELECT contact_id, 'p', phone, position FROM contact_phones WHERE contact_id IN (`+in+`)
+		ORDER BY 1, 2, 4, 3`, args, func(rows *sql.Rows) error {
+		var id parley.ID
+		var kind, value string
+		var position int
+		if err := rows.Scan(&id, &kind, &value, &position); err != nil {
+			return err
+		}
+		if c := byID[id]; kind == "e" {
+			c.Emails = append(c.Emails, value)
+		} else {
+			c.Phones = append(c.Phones, value)
+		}
+		return nil
+	})
+	for _, c := range byID {
 		if len(c.Emails) > 0 {
 			c.Email = c.Emails[0]
 		}
 		if len(c.Phones) > 0 {
 			c.Phone = c.Phones[0]
 		}
-		out = append(out, c)
 	}
-	return out, nil
+	return err
 }
 
 // ContactMerge is a contact merged into another: who they were.

@@ -102,14 +102,12 @@ func (tx *Tx) FillContact(ctx context.Context, id parley.ID, field, value string
 	}
 	switch {
 	case field == "name" && (name == "" || nameInbox != nil):
-		if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, name_inbox_id = $3 WHERE id = $1`, id, value, inbox); err != nil {
-			return err
-		}
 		c, err := tx.Contact(ctx, id)
 		if err != nil {
 			return err
 		}
-		return tx.indexContact(ctx, c)
+		c.Name, c.NameInbox = value, &inbox
+		return tx.NameContact(ctx, c)
 	case field == "phone" && phones == 0:
 		if err := tx.writePhones(ctx, id, []string{value}); err != nil {
 			return err
@@ -121,6 +119,15 @@ func (tx *Tx) FillContact(ctx context.Context, id parley.ID, field, value string
 		return tx.indexContact(ctx, c)
 	}
 	return nil
+}
+
+// NameContact saves a contact's name, where it was learnt, and its search
+// text; nothing else of it is written (UpdateContact writes it all).
+func (tx *Tx) NameContact(ctx context.Context, c *parley.Contact) error {
+	if err := tx.exec1(ctx, "contact", `UPDATE contacts SET name = $2, name_inbox_id = $3 WHERE id = $1`, c.ID, c.Name, c.NameInbox); err != nil {
+		return err
+	}
+	return tx.indexContact(ctx, c)
 }
 
 // SetContactDetail saves one detail of a contact that has no column of
@@ -179,36 +186,12 @@ func (tx *Tx) SetContactBlocked(ctx context.Context, id parley.ID, at *time.Time
 // Contact returns a contact with its emails, or ENOTFOUND.
 func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) {
 	var c parley.Contact
-	var details string
 	// In a transaction on PostgreSQL the row stays locked to the end: what
 	// reads a contact to write it back loses no one else's change.
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, name_inbox_id, owner_id, company_id, blocked_at, created_at, details FROM contacts WHERE id = $1`+q.lock, id).
-		Scan(&c.ID, &c.Name, &c.NameInbox, &c.OwnerID, &c.CompanyID, &c.BlockedAt, &c.CreatedAt, &details)
-	if err != nil {
+	if err := scanContact(q.db.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE id = $1`+q.lock, id), &c); err != nil {
 		return nil, q.notFound(err, "contact")
 	}
-	if details != "" {
-		if err := json.Unmarshal([]byte(details), &c.Details); err != nil {
-			return nil, fmt.Errorf("contact %d: details: %w", id, err)
-		}
-	}
-	c.Emails, err = appendRows(ctx, q, nil, fmt.Sprintf("contact %d emails", id),
-		`SELECT email FROM contact_emails WHERE contact_id = $1 ORDER BY position, email`, []any{id}, scanValue[string])
-	if err != nil {
-		return nil, err
-	}
-	if len(c.Emails) > 0 {
-		c.Email = c.Emails[0]
-	}
-	c.Phones, err = appendRows(ctx, q, nil, fmt.Sprintf("contact %d phones", id),
-		`SELECT phone FROM contact_phones WHERE contact_id = $1 ORDER BY position`, []any{id}, scanValue[string])
-	if err != nil {
-		return nil, err
-	}
-	if len(c.Phones) > 0 {
-		c.Phone = c.Phones[0]
-	}
-	return &c, nil
+	return &c, q.addresses(ctx, map[parley.ID]*parley.Contact{id: &c})
 }
 
 // ContactByEmail returns the contact with an address, or ENOTFOUND.

@@ -148,11 +148,8 @@ func (q *Q) Deals(ctx context.Context, f DealFilter) ([]parley.Deal, error) {
 	if f.Status != "" {
 		where = append(where, "d.status = "+b.add(f.Status))
 	}
-	switch {
-	case f.OwnerID != nil && *f.OwnerID == 0:
-		where = append(where, "d.owner_id IS NULL")
-	case f.OwnerID != nil:
-		where = append(where, "d.owner_id = "+b.add(*f.OwnerID))
+	if f.OwnerID != nil {
+		where = append(where, b.owner("d.owner_id", *f.OwnerID))
 	}
 	if f.ContactID != 0 {
 		where = append(where, "d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = "+b.add(f.ContactID)+")")

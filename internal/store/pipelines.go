@@ -139,6 +139,15 @@ func (q *Q) StageTickets(ctx context.Context, pipelineID parley.ID) (map[parley.
 // binder numbers the arguments of a query built piece by piece.
 type binder struct{ args []any }
 
+// owner is the condition that column holds the owner id, or, for 0, no
+// owner: the lists' owner filter.
+func (b *binder) owner(column string, id parley.ID) string {
+	if id == 0 {
+		return column + " IS NULL"
+	}
+	return column + " = " + b.add(id)
+}
+
 // list binds each of ids and returns their placeholders, comma-separated.
 func (b *binder) list(ids []parley.ID) string {
 	out := make([]string, len(ids))

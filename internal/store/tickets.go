@@ -122,11 +122,8 @@ func (q *Q) Tickets(ctx context.Context, f TicketFilter) ([]parley.Ticket, error
 	if f.Status != "" {
 		where = append(where, "t.status = "+b.add(f.Status))
 	}
-	switch {
-	case f.OwnerID != nil && *f.OwnerID == 0:
-		where = append(where, "t.owner_id IS NULL")
-	case f.OwnerID != nil:
-		where = append(where, "t.owner_id = "+b.add(*f.OwnerID))
+	if f.OwnerID != nil {
+		where = append(where, b.owner("t.owner_id", *f.OwnerID))
 	}
 	if f.ContactID != 0 {
 		where = append(where, "t.contact_id = "+b.add(f.ContactID))
