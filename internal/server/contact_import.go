@@ -49,13 +49,10 @@ func (s *Server) importContacts(ctx context.Context, a parley.Actor, in *importC
 	if err != nil {
 		return nil, err
 	}
-	out := importResultJSON{Header: r.Header, Columns: r.Columns, Sample: r.Sample, Rows: r.Rows, Create: r.Create, Update: r.Update,
+	out := importResultJSON{Header: r.Header, Columns: r.Columns, Sample: orEmpty(r.Sample), Rows: r.Rows, Create: r.Create, Update: r.Update,
 		Errors: make([]importErrorJSON, len(r.Errors)), Imported: r.Imported}
 	for i, e := range r.Errors {
 		out.Errors[i] = importErrorJSON{Row: e.Row, Column: e.Column, Reason: e.Reason, Value: e.Value, Other: e.Other, Message: e.Message}
-	}
-	if out.Sample == nil {
-		out.Sample = [][]string{}
 	}
 	return &body[importResultJSON]{out}, nil
 }

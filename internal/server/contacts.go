@@ -239,14 +239,15 @@ func (s *Server) contactMerges(ctx context.Context, a parley.Actor, in *idInput)
 	}
 	out := make([]contactMergeJSON, len(ms))
 	for i, m := range ms {
-		out[i] = contactMergeJSON{MergedID: m.MergedID, Name: m.Name, Emails: nonNilStrings(m.Emails), UserID: m.UserID, MergedAt: m.MergedAt}
+		out[i] = contactMergeJSON{MergedID: m.MergedID, Name: m.Name, Emails: orEmpty(m.Emails), UserID: m.UserID, MergedAt: m.MergedAt}
 	}
 	return list(out), nil
 }
 
-func nonNilStrings(s []string) []string {
+// orEmpty is s, or an empty list for none: the API writes [], never null.
+func orEmpty[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

@@ -27,12 +27,6 @@ type dealJSON struct {
 }
 
 func dealView(d *parley.Deal) dealJSON {
-	orEmpty := func(ids []parley.ID) []parley.ID {
-		if ids == nil {
-			return []parley.ID{}
-		}
-		return ids
-	}
 	return dealJSON{ID: d.ID, Name: d.Name, Amount: d.Amount, Currency: d.Currency, PipelineID: d.PipelineID, StageID: d.StageID, Status: d.Status,
 		OwnerID: d.OwnerID, CloseDate: d.CloseDate, CompanyID: d.CompanyID, ContactIDs: orEmpty(d.ContactIDs), ConversationIDs: orEmpty(d.ConversationIDs),
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}

@@ -122,12 +122,8 @@ type ticketJSON struct {
 }
 
 func ticketView(t *parley.Ticket) ticketJSON {
-	ids := t.ConversationIDs
-	if ids == nil {
-		ids = []parley.ID{}
-	}
 	return ticketJSON{ID: t.ID, Subject: t.Subject, Description: t.Description, PipelineID: t.PipelineID, StageID: t.StageID, Status: t.Status,
-		Priority: t.Priority, OwnerID: t.OwnerID, ContactID: t.ContactID, CompanyID: t.CompanyID, ConversationIDs: ids, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		Priority: t.Priority, OwnerID: t.OwnerID, ContactID: t.ContactID, CompanyID: t.CompanyID, ConversationIDs: orEmpty(t.ConversationIDs), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 type ticketsInput struct {
