@@ -336,4 +336,5 @@ export const enCrm = {
   "import.company": "Company (a name: found, or made)",
   "contacts.mergeCounting": "Counting their conversations…",
   "contacts.mergeConfirmMany": "Merge {other} into {name}? Their {count} or more conversations, their tickets, deals, email addresses and phone numbers move to {name}, and {other} is deleted. This cannot be undone.",
+  "contacts.noConversations": "No conversations.",
 } satisfies Record<string, Message>;

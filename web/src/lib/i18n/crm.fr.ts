@@ -336,4 +336,5 @@ export const frCrm: Record<keyof typeof enCrm, Message> = {
   "import.company": "Entreprise (un nom : trouvée, ou créée)",
   "contacts.mergeCounting": "Décompte de ses conversations…",
   "contacts.mergeConfirmMany": "Fusionner {other} dans {name} ? Ses {count} conversations ou plus, ses tickets, affaires, adresses e-mail et numéros de téléphone passent à {name}, et {other} est supprimé. C’est définitif.",
+  "contacts.noConversations": "Aucune conversation.",
 };
