@@ -110,6 +110,16 @@ func TestCompanies(t *testing.T) {
 		if tk, _ = w.c.UpdateTicket(ctx, w.agent, tk.ID, crm.TicketPatch{CompanyID: ptr(parley.ID(0))}); tk.CompanyID != nil {
 			t.Errorf("the company taken off the ticket: %v", *tk.CompanyID)
 		}
+		// Its contact changes too, but never to one the agent cannot see.
+		if _, err := w.c.UpdateTicket(ctx, w.agent, tk.ID, crm.TicketPatch{ContactID: &w.ceo}); parley.ErrorField(err) != "contact_id" {
+			t.Errorf("a contact of an inbox the agent cannot read: %v", err)
+		}
+		if tk, err = w.c.UpdateTicket(ctx, w.agent, tk.ID, crm.TicketPatch{ContactID: ptr(parley.ID(0))}); err != nil || tk.ContactID != nil {
+			t.Errorf("the contact taken off the ticket: %+v %v", tk, err)
+		}
+		if tk, err = w.c.UpdateTicket(ctx, w.agent, tk.ID, crm.TicketPatch{ContactID: &w.openContact}); err != nil || tk.ContactID == nil || *tk.ContactID != w.openContact {
+			t.Errorf("the contact put back: %+v %v", tk, err)
+		}
 
 		// Pages, newest first, and a search by name or domain.
 		page, next, err := w.c.Companies(ctx, w.viewer, crm.CompanyQuery{Limit: 1, After: other.ID + 1})

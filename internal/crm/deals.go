@@ -171,14 +171,20 @@ func (s *Service) applyDeal(ctx context.Context, tx *store.Tx, a parley.Actor, d
 		if len(*in.ContactIDs) > 20 {
 			return nil, parley.Invalid("contact_ids", "has more than 20 contacts")
 		}
+		// Only a contact added is checked: one already on the deal that
+		// the actor cannot see stays when they save the rest.
+		was := d.ContactIDs
 		d.ContactIDs = nil
 		for i, id := range *in.ContactIDs {
-			if _, err := s.mayContact(ctx, &tx.Q, a, id, auth.Read); err != nil {
-				return nil, parley.Invalid(fmt.Sprintf("contact_ids[%d]", i), "no such contact")
+			if slices.Contains(d.ContactIDs, id) {
+				continue
 			}
-			if !slices.Contains(d.ContactIDs, id) {
-				d.ContactIDs = append(d.ContactIDs, id)
+			if !slices.Contains(was, id) {
+				if _, err := s.mayContact(ctx, &tx.Q, a, id, auth.Read); err != nil {
+					return nil, parley.Invalid(fmt.Sprintf("contact_ids[%d]", i), "no such contact")
+				}
 			}
+			d.ContactIDs = append(d.ContactIDs, id)
 		}
 	}
 	pipelineID, stageID := d.PipelineID, d.StageID

@@ -80,6 +80,17 @@ func TestDeals(t *testing.T) {
 			t.Error("the timeline does not say the deal moved")
 		}
 
+		// A contact the agent cannot see, added by the admin, stays on the
+		// deal when the agent saves its contacts; one the agent adds is checked.
+		if _, err := w.c.UpdateDeal(ctx, w.boss, deal.ID, crm.DealInput{ContactIDs: &[]parley.ID{w.openContact, w.ceo}}); err != nil {
+			t.Fatal(err)
+		}
+		loner, _ := w.c.CreateContact(ctx, w.agent, crm.ContactInput{Name: ptr("Walk-in buyer")})
+		kept, err := w.c.UpdateDeal(ctx, w.agent, deal.ID, crm.DealInput{ContactIDs: &[]parley.ID{w.ceo, w.openContact, loner.ID, loner.ID}})
+		if err != nil || !slices.Equal(kept.ContactIDs, []parley.ID{w.ceo, w.openContact, loner.ID}) {
+			t.Errorf("the agent's save of the contacts: %+v %v", kept, err)
+		}
+
 		// Access follows the conversations.
 		secret, err := w.c.CreateDeal(ctx, w.boss, crm.DealInput{Name: ptr("Board deal"), ConversationIDs: []parley.ID{w.secret.ID}})
 		if err != nil {

@@ -40,6 +40,7 @@ type TicketPatch struct {
 	Subject, Description, Priority *string
 	PipelineID, StageID            *parley.ID
 	OwnerID                        *parley.ID
+	ContactID                      *parley.ID // 0 takes the contact away
 	CompanyID                      *parley.ID // 0 takes the company away
 }
 
@@ -341,6 +342,19 @@ func (s *Service) UpdateTicket(ctx context.Context, a parley.Actor, id parley.ID
 				// owner no more.
 				t.OwnerID, t.FollowsID = owner, nil
 				fields = append(fields, "owner_id")
+			}
+		}
+		if p.ContactID != nil {
+			var contact *parley.ID
+			if *p.ContactID != 0 {
+				if _, err := s.mayContact(ctx, &tx.Q, a, *p.ContactID, auth.Read); err != nil {
+					return parley.Invalid("contact_id", "no such contact")
+				}
+				contact = p.ContactID
+			}
+			if !sameID(contact, t.ContactID) {
+				t.ContactID = contact
+				fields = append(fields, "contact_id")
 			}
 		}
 		if p.CompanyID != nil {

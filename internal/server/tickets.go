@@ -239,6 +239,7 @@ type updateTicketInput struct {
 		PipelineID  *parley.ID `json:"pipeline_id,omitempty" doc:"Another ticket pipeline (with stage_id, else its first open stage)."`
 		StageID     *parley.ID `json:"stage_id,omitempty"`
 		OwnerID     *parley.ID `json:"owner_id,omitempty" doc:"0 takes the owner away."`
+		ContactID   *parley.ID `json:"contact_id,omitempty" doc:"0 takes the contact away."`
 		CompanyID   *parley.ID `json:"company_id,omitempty" doc:"0 takes the company away."`
 	}
 }
@@ -246,7 +247,7 @@ type updateTicketInput struct {
 func (s *Server) updateTicket(ctx context.Context, a parley.Actor, in *updateTicketInput) (*body[ticketJSON], error) {
 	b := in.Body
 	t, err := s.crm.UpdateTicket(ctx, a, in.ID, crm.TicketPatch{Subject: b.Subject, Description: b.Description, Priority: b.Priority,
-		PipelineID: b.PipelineID, StageID: b.StageID, OwnerID: b.OwnerID, CompanyID: b.CompanyID})
+		PipelineID: b.PipelineID, StageID: b.StageID, OwnerID: b.OwnerID, ContactID: b.ContactID, CompanyID: b.CompanyID})
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,28 @@ test('an admin defines a deal pipeline; an agent opens a deal from a conversatio
   expect(stored.status).toBe('closed');
   expect(stored.contact_ids).toHaveLength(1);
 
+  // Opened from the board, the deal takes another contact and a company
+  // made on the spot; its first contact comes off.
+  const buyer = await parley.api('POST', '/contacts', { name: `Buyer ${stamp}` });
+  await card.click();
+  const dialog = page.getByRole('dialog', { name: `Seats ${stamp}` });
+  const contacts = dialog.getByRole('group', { name: 'Contacts' });
+  await expect(contacts.getByRole('listitem')).toHaveText([`Dee ${stamp} ×`]);
+  await contacts.getByRole('searchbox', { name: 'Find a contact' }).fill(`Buyer ${stamp}`);
+  await contacts.getByRole('list', { name: 'Contacts found' }).getByRole('button', { name: `Buyer ${stamp}` }).click();
+  await contacts.getByRole('button', { name: `Take off Dee ${stamp}` }).click();
+  const company = dialog.getByRole('group', { name: 'Company' });
+  await company.getByRole('searchbox', { name: 'Find a company' }).fill(`Seatco ${stamp}`);
+  await company.getByRole('button', { name: `Create “Seatco ${stamp}”` }).click();
+  await expect(company.getByRole('listitem')).toHaveText([`Seatco ${stamp} ×`]);
+  await shot(page, 'deal-dialog');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  const edited = await parley.api('GET', `/deals/${stored.id}`);
+  expect(edited.contact_ids).toEqual([buyer.id]);
+  const made = (await parley.api('GET', `/companies?q=${encodeURIComponent(`Seatco ${stamp}`)}`)).items[0];
+  expect(edited.company_id).toBe(made.id);
+
   // In French, the amount and the date read the French way.
   const fr = await signIn(browser, parley, await parley.user('Fanny Affaires'), 'fr-FR');
   await fr.goto(`/deals/${pipeline.id}`);

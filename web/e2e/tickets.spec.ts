@@ -131,8 +131,19 @@ test.describe('tickets', () => {
     await page.getByRole('button', { name: /^Refund asked, in/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Refund asked' });
     await dialog.getByLabel('Priority').selectOption('urgent');
+    // Its contact is found by name; its company too.
+    const stamp = Date.now();
+    const buyer = await parley.api('POST', '/contacts', { name: `Ria Refund ${stamp}` });
+    const firm = await parley.api('POST', '/companies', { name: `Refundco ${stamp}` });
+    await dialog.getByRole('group', { name: 'Contact' }).getByRole('searchbox', { name: 'Find a contact' }).fill(`Ria Refund ${stamp}`);
+    await dialog.getByRole('list', { name: 'Contacts found' }).getByRole('button', { name: `Ria Refund ${stamp}` }).click();
+    await dialog.getByRole('group', { name: 'Company' }).getByRole('searchbox', { name: 'Find a company' }).fill(`Refundco ${stamp}`);
+    await dialog.getByRole('list', { name: 'Companies found' }).getByRole('button', { name: `Refundco ${stamp}` }).click();
+    await expect(dialog.getByRole('group', { name: 'Company' }).getByRole('listitem')).toHaveText([`Refundco ${stamp} ×`]);
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect(column).toContainText('Urgent');
+    const refund = (await parley.api('GET', `/tickets?pipeline_id=${p.id}`)).items.find((t: { subject: string }) => t.subject === 'Refund asked');
+    expect([refund.contact_id, refund.company_id]).toEqual([buyer.id, firm.id]);
     await page.getByRole('button', { name: /^Refund asked, in/ }).click();
     await dialog.getByRole('button', { name: 'Delete the ticket' }).click();
     await dialog.getByRole('alertdialog').getByRole('button', { name: 'Delete Refund asked' }).click();

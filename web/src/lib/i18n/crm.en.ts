@@ -337,4 +337,11 @@ export const enCrm = {
   "contacts.mergeCounting": "Counting their conversations…",
   "contacts.mergeConfirmMany": "Merge {other} into {name}? Their {count} or more conversations, their tickets, deals, email addresses and phone numbers move to {name}, and {other} is deleted. This cannot be undone.",
   "contacts.noConversations": "No conversations.",
+  "lookup.none": "Nothing found.",
+  "records.remove": "Take off {name}",
+  "records.contacts": "Contacts",
+  "records.contact": "Contact",
+  "records.findContact": "Find a contact",
+  "records.contactsFound": "Contacts found",
+  "records.hidden": "Not visible to you",
 } satisfies Record<string, Message>;

@@ -337,4 +337,11 @@ export const frCrm: Record<keyof typeof enCrm, Message> = {
   "contacts.mergeCounting": "Décompte de ses conversations…",
   "contacts.mergeConfirmMany": "Fusionner {other} dans {name} ? Ses {count} conversations ou plus, ses tickets, affaires, adresses e-mail et numéros de téléphone passent à {name}, et {other} est supprimé. C’est définitif.",
   "contacts.noConversations": "Aucune conversation.",
+  "lookup.none": "Rien trouvé.",
+  "records.remove": "Retirer {name}",
+  "records.contacts": "Contacts",
+  "records.contact": "Contact",
+  "records.findContact": "Trouver un contact",
+  "records.contactsFound": "Contacts trouvés",
+  "records.hidden": "Non visible pour vous",
 };
