@@ -119,6 +119,29 @@ test.describe('tickets', () => {
     await page.getByRole('button', { name: 'Board', exact: true }).click();
   });
 
+  test('a board of more than a page shows more on demand and keeps it when a teammate moves a ticket', async ({ browser, parley }) => {
+    const p = await parley.api('POST', '/pipelines', { kind: 'ticket', name: `Busy ${Date.now()}`, stages: [{ name: 'Queue' }, { name: 'Done', closed: true }] });
+    for (let i = 0; i < 501; i += 50) {
+      const batch = Array.from({ length: Math.min(50, 501 - i) }, (_, j) => parley.api('POST', '/tickets', { subject: `Ask ${i + j}`, pipeline_id: p.id }));
+      await Promise.all(batch);
+    }
+    const page = await signIn(browser, parley, await parley.user('Bo Busy'));
+    await page.goto(`/tickets/${p.id}`);
+    const queue = page.getByRole('region', { name: /^Queue:/ });
+    await expect(queue).toHaveAccessibleName('Queue: 500 tickets');
+    await expect(queue).not.toContainText('Ask 0');
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect(queue).toHaveAccessibleName('Queue: 501 tickets');
+    await expect(page.getByRole('button', { name: 'Show more' })).toBeHidden();
+    // A teammate closes the oldest: the board reads again and loses no page.
+    const oldest = (await parley.api('GET', `/tickets?pipeline_id=${p.id}&limit=500`)).next_cursor;
+    expect(oldest).toBeTruthy();
+    const last = (await parley.api('GET', `/tickets?pipeline_id=${p.id}&limit=500&cursor=${encodeURIComponent(oldest)}`)).items[0];
+    await parley.api('PATCH', `/tickets/${last.id}`, { stage_id: p.stages[1].id });
+    await expect(page.getByRole('region', { name: /^Done:/ })).toHaveAccessibleName('Done: 1 ticket');
+    await expect(queue).toHaveAccessibleName('Queue: 500 tickets');
+  });
+
   test('a ticket opens whole from the board: changed, deleted after a confirmation, its conversation a click away', async ({ browser, parley }) => {
     const inbox = await parley.inbox('Dialog desk');
     const pushed = await parley.push(inbox.channel, { email: 'do@client.test', name: 'Do Client' }, 'The invoice is wrong.', 'Invoice 13');
