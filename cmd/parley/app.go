@@ -35,6 +35,7 @@ import (
 	"github.com/parleyhq/parley/internal/server"
 	psmtp "github.com/parleyhq/parley/internal/smtp"
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/webhook"
 	"github.com/parleyhq/parley/web"
 )
 
@@ -57,6 +58,7 @@ type app struct {
 	notifications *notify.Notifications
 	chat          *chat.Service
 	crm           *crm.Service
+	webhooks      *webhook.Service
 	queue         *jobs.Queue
 	hub           *realtime.Hub
 	mailboxes     *imap.Manager
@@ -105,12 +107,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 		hub:           realtime.NewHub(st, realtime.Options{Log: log, Now: now, Poll: cfg.StreamPoll}),
 		mailboxes:     imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
 		consumers:     consume.NewGroup(st, log, now),
+		webhooks:      webhook.New(st, webhook.Options{Now: now, Log: log, UserAgent: "Parley-Webhooks/" + version}),
 	}
 	// Reactions to events that must not be lost run as log consumers.
 	a.consumers.Add(routing.Consumer(now))
 	a.consumers.Add(notify.Consumer(now, cfg.NotifyMailDelay))
 	a.consumers.Add(chat.TranscriptConsumer(now, cfg.MailDomain))
 	a.consumers.Add(crm.Consumer(now))
+	a.consumers.Add(a.webhooks.Consumer()).OnMove = func(int64) { a.webhooks.Wake() }
 	queue.Handle(notify.JobMail, notify.MailJob(st, cfg.BaseURL, now))
 	st.SetOnEvents(a.committed)
 	return a, nil
@@ -144,7 +148,7 @@ func (a *app) handler(maxStreams int) http.Handler {
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
 		MetricsToken: cfg.MetricsToken, DeviceKey: deriveKey(a.secret, "parley device cookies"), MaxStreams: maxStreams,
 	}, server.Deps{
-		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Chat: a.chat, CRM: a.crm, Sessions: a.sessions,
+		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Chat: a.chat, CRM: a.crm, Webhooks: a.webhooks, Sessions: a.sessions,
 		Registry: reg, Hub: a.hub, Web: web.Dist(), Blobs: a.blobs,
 	})
 }

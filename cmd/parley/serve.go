@@ -88,6 +88,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	hubDone := make(chan error, 1)
 	go func() { hubDone <- a.hub.Run(jobCtx) }()
 	go a.queue.Run(jobCtx)
+	go a.webhooks.Run(jobCtx)
 	mailboxesDone := make(chan struct{})
 	go func() { a.mailboxes.Run(jobCtx); close(mailboxesDone) }()
 	consumersDone := make(chan struct{})

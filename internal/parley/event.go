@@ -53,7 +53,7 @@ const (
 	EventTeamMembersChanged  = "team.members_changed"
 	EventTeamUpdated         = "team.updated" // data: team_id, name
 	EventTeamDeleted         = "team.deleted" // data: team_id, name
-	EventOrgUpdated          = "org.updated"  // data: name
+	EventOrgUpdated          = "org.updated"  // data: name, or allow_private_targets
 	EventInboxCreated        = "inbox.created"
 	EventInboxUpdated        = "inbox.updated"
 	EventInboxMembersChanged = "inbox.members_changed"
@@ -82,6 +82,7 @@ const (
 	EventDealLinked          = "deal.linked"                   // data: deal_id, name: a conversation was linked to the deal
 	EventDealUnlinked        = "deal.unlinked"                 // data: deal_id, name
 	EventDealDeleted         = "deal.deleted"                  // data: deal_id, name
+	EventWebhookChanged      = "webhook.changed"               // data: webhook_id, url, change (created, updated, deleted, disabled, enabled), reason
 )
 
 // Event is one entry of the append-only log, ordered by Seq.

@@ -71,6 +71,8 @@ func EventTopics(e Event) []Topic {
 	case parley.EventContactUpdated, parley.EventContactListAdded, parley.EventContactListRemoved:
 		// A contact may be in inboxes a reader cannot see: admins only.
 		return []Topic{TopicAdmins}
+	case parley.EventWebhookChanged:
+		return []Topic{TopicAdmins}
 	case parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventNotified:
 		if e.UserID != nil {
 			return []Topic{UserTopic(*e.UserID)}

@@ -181,6 +181,19 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "addContactListMember", "PUT", "/api/v1/contact-lists/{id}/members/{contact_id}", member, s.addListMember, noContent)
 	op(api, s, "removeContactListMember", "DELETE", "/api/v1/contact-lists/{id}/members/{contact_id}", member, s.removeListMember, noContent)
 
+	// Webhooks (SPEC PLT-1), admins'.
+	op(api, s, "listWebhooks", "GET", "/api/v1/webhooks", admin, s.listWebhooks)
+	op(api, s, "createWebhook", "POST", "/api/v1/webhooks", admin, s.createWebhook, created)
+	op(api, s, "listWebhookEventTypes", "GET", "/api/v1/webhooks/event-types", admin, s.webhookTypes)
+	op(api, s, "getWebhook", "GET", "/api/v1/webhooks/{id}", admin, s.getWebhook)
+	op(api, s, "updateWebhook", "PATCH", "/api/v1/webhooks/{id}", admin, s.updateWebhook)
+	op(api, s, "deleteWebhook", "DELETE", "/api/v1/webhooks/{id}", admin, s.deleteWebhook, noContent)
+	op(api, s, "listWebhookDeliveries", "GET", "/api/v1/webhooks/{id}/deliveries", admin, s.listDeliveries)
+	op(api, s, "testWebhook", "POST", "/api/v1/webhooks/{id}/test", admin, s.testWebhook)
+	op(api, s, "resendWebhookDelivery", "POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/resend", admin, s.resendDelivery, accepted)
+	op(api, s, "getOutboundSettings", "GET", "/api/v1/outbound-settings", admin, s.outboundSettings)
+	op(api, s, "setOutboundSettings", "PUT", "/api/v1/outbound-settings", admin, s.setOutboundSettings)
+
 	// The realtime stream (a websocket, beside huma): member; each event is
 	// checked against the inboxes the user may read.
 	mux.HandleFunc("GET /api/v1/stream", s.stream)

@@ -32,6 +32,7 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/routing"
+	"github.com/parleyhq/parley/internal/webhook"
 )
 
 // Config is what the server needs to know about its deployment.
@@ -96,6 +97,7 @@ type Server struct {
 	notifications *notify.Notifications
 	chat          *chat.Service
 	crm           *crm.Service
+	webhooks      *webhook.Service
 	sessions      *auth.Sessions
 	logins        *auth.Limiter // sign-ins per email
 	// loginsByIP allows more failures per address than per email: many
@@ -139,6 +141,7 @@ type Deps struct {
 	Notifications *notify.Notifications
 	Chat          *chat.Service
 	CRM           *crm.Service
+	Webhooks      *webhook.Service
 	Sessions      *auth.Sessions
 	Registry      *prometheus.Registry
 	Hub           *realtime.Hub
@@ -188,7 +191,7 @@ func New(cfg Config, d Deps) http.Handler {
 		cfg.StreamRecheck = 5 * time.Minute
 	}
 	s := &Server{
-		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, chat: d.Chat, crm: d.CRM, sessions: d.Sessions,
+		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, chat: d.Chat, crm: d.CRM, webhooks: d.Webhooks, sessions: d.Sessions,
 		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
 		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
