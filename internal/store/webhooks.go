@@ -223,6 +223,11 @@ func (tx *Tx) RecordAttempt(ctx context.Context, d *Delivery, a *Attempt) error 
 		d.ID, d.State, d.Attempts, d.NextAt, d.DoneAt)
 }
 
+// RetryNow makes a pending delivery due at now.
+func (tx *Tx) RetryNow(ctx context.Context, id parley.ID, now time.Time) error {
+	return tx.exec1(ctx, "delivery", `UPDATE webhook_deliveries SET next_at = $2 WHERE id = $1 AND state = 'pending'`, id, now)
+}
+
 // Attempts returns the attempts at the given deliveries, by delivery,
 // oldest first.
 func (q *Q) Attempts(ctx context.Context, deliveryIDs []parley.ID) (map[parley.ID][]Attempt, error) {

@@ -235,8 +235,9 @@ func (s *Service) Deliveries(ctx context.Context, a parley.Actor, id, before par
 	return ds, atts, err
 }
 
-// Resend queues a delivery again, after the endpoint's others, with its
-// webhook-id (admins).
+// Resend queues a delivered or failed delivery again, after the
+// endpoint's others, with its webhook-id; a pending one is tried now
+// rather than at its next retry (admins).
 func (s *Service) Resend(ctx context.Context, a parley.Actor, endpointID, deliveryID parley.ID) (*store.Delivery, error) {
 	if err := auth.Admin(a); err != nil {
 		return nil, err
@@ -246,6 +247,15 @@ func (s *Service) Resend(ctx context.Context, a parley.Actor, endpointID, delive
 		return nil, parley.NotFound("delivery")
 	}
 	now := parley.Normalize(s.opts.Now())
+	if d.State == store.DeliveryPending {
+		// Still waiting for its next try: it is tried now, not twice.
+		d.NextAt = now
+		if err := s.store.InTx(ctx, func(tx *store.Tx) error { return tx.RetryNow(ctx, d.ID, now) }); err != nil {
+			return nil, err
+		}
+		s.Wake()
+		return d, nil
+	}
 	again := &store.Delivery{EndpointID: d.EndpointID, MessageID: d.MessageID, Seq: d.Seq, EventType: d.EventType, Payload: d.Payload,
 		State: store.DeliveryPending, NextAt: now, CreatedAt: now}
 	if err := s.store.InTx(ctx, func(tx *store.Tx) error { return tx.AddDelivery(ctx, again) }); err != nil {

@@ -292,6 +292,26 @@ func TestWebhooks(t *testing.T) {
 		if rcv.callsTo("/all") != calls+1 {
 			t.Error("the re-send was not sent")
 		}
+
+		// A delivery waiting for its next try, sent again: tried now, once.
+		rcv.set(func() { rcv.fail["/org"] = 1 })
+		from, _ = s.LastSeq(ctx)
+		if _, err := o.RenameOrganization(ctx, boss, "Four"); err != nil {
+			t.Fatal(err)
+		}
+		consume.Replay(ctx, s, w.Consumer(), from)
+		w.SendDue(ctx)
+		ds, _, _ = w.Deliveries(ctx, boss, orgOnly.ID, 0, 1)
+		if ds[0].State != store.DeliveryPending {
+			t.Fatalf("after a 500: %+v", ds[0])
+		}
+		if again, err := w.Resend(ctx, boss, orgOnly.ID, ds[0].ID); err != nil || again.ID != ds[0].ID {
+			t.Fatalf("re-send of a waiting delivery: %+v %v", again, err)
+		}
+		w.SendDue(ctx)
+		if got, _, _ := w.Deliveries(ctx, boss, orgOnly.ID, 0, 2); got[0].ID != ds[0].ID || got[0].State != store.DeliveryDelivered {
+			t.Errorf("a waiting delivery sent again is delivered now, not queued twice: %+v", got)
+		}
 		if len(rcv.bad) > 0 {
 			t.Errorf("signatures that did not verify: %v", rcv.bad)
 		}

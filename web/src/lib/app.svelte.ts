@@ -40,6 +40,8 @@ export class App {
   ticketsChanged = $state(0);
   /** contactsChanged counts the contact and company events seen: a contact's or a company's page reads again on it. */
   contactsChanged = $state(0);
+  /** webhooksChanged counts webhook.changed events: an endpoint made, changed or turned off after failing. */
+  webhooksChanged = $state(0);
   stream = new Stream({
     event: (e) => this.onEvent(e),
     signal: (s) => {
@@ -198,6 +200,7 @@ export class App {
     // Boards and sidebars of tickets read again (SPEC CRM-3).
     if (e.type.startsWith('ticket.') || e.type.startsWith('deal.') || e.type === 'pipeline.changed') this.ticketsChanged++;
     if (e.type.startsWith('contact.') || e.type.startsWith('company.') || e.type === 'contacts.imported') this.contactsChanged++;
+    if (e.type === 'webhook.changed') this.webhooksChanged++;
     if (e.type.startsWith('user.') || e.type.startsWith('team.') || e.type.startsWith('inbox.')) {
       this.loadPeople().catch(() => {});
       // Access may have changed: what the list and the open thread show may have too.

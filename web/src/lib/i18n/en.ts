@@ -2,6 +2,7 @@
 // A message is a string with {placeholders}, or plural forms chosen by {count}.
 
 import { enCrm } from './crm.en';
+import { enIntegrations } from './integrations.en';
 
 export type Message = string | { one?: string; other: string };
 
@@ -786,6 +787,7 @@ export const en = {
   'people.deleteTeamText': 'Its members stay, and so do their conversations; conversations assigned to the team keep their assignee but no longer have a team. Inboxes opened to the team are no longer open to it. This cannot be undone.',
   'people.teamDeleted': 'Team {name} deleted.',
   ...enCrm,
+  ...enIntegrations,
 } satisfies Record<string, Message>;
 
 export type Key = keyof typeof en;

@@ -1,5 +1,6 @@
 // Français. Chaque clé de en.ts doit être ici (le typage et i18n.test.ts le vérifient).
 import { frCrm } from './crm.fr';
+import { frIntegrations } from './integrations.fr';
 import type { Key, Message } from './en';
 
 export const fr: Record<Key, Message> = {
@@ -782,4 +783,5 @@ export const fr: Record<Key, Message> = {
   'people.deleteTeamText': 'Ses membres restent, tout comme leurs conversations ; les conversations attribuées à l’équipe gardent leur responsable mais n’ont plus d’équipe. Les boîtes ouvertes à l’équipe ne lui sont plus ouvertes. Action irréversible.',
   'people.teamDeleted': 'Équipe {name} supprimée.',
   ...frCrm,
+  ...frIntegrations,
 };

@@ -19,7 +19,7 @@ describe('catalogues', () => {
   // translated ("Routable" was): only words French shares may be.
   it('French translates every message but the words both languages share', () => {
     const shared = new Set(['Parley', 'Cc', 'Message', 'Menu', 'Chat', 'Bots', 'Bot', 'Agent', 'Conversation', 'Conversations',
-      'Articles', 'Documents', 'Contact', 'Contacts', 'Tickets', 'Pipeline', 'Description', 'Urgent', 'Type', 'Date', '{count} contact', '{count} contacts', 'Port', 'Source', '@ Mentions', '{count} conversation', '{count} conversations', 'Notifications']);
+      'Articles', 'Documents', 'Contact', 'Contacts', 'Tickets', 'Pipeline', 'Description', 'Urgent', 'Type', 'Date', '{count} contact', '{count} contacts', 'Port', 'Source', '@ Mentions', '{count} conversation', '{count} conversations', 'Notifications', 'Webhooks', '{ms} ms']);
     for (const [k, m] of Object.entries(en)) {
       const f = fr[k as keyof typeof en];
       const forms = (x: typeof m) => (typeof x === 'string' ? [x] : [x.one ?? '', x.other]);

@@ -1,0 +1,140 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, expect, signIn, shot } from './fixtures';
+
+// Allowing private targets is the organisation's and an endpoint for
+// conversation events would hear every other test's: a server of its own.
+test.use({ ownServer: true });
+
+type Received = { headers: IncomingHttpHeaders; body: string; type: string };
+
+// A receiver on loopback: it records what it is sent and answers what
+// the test says.
+async function receiver() {
+  const got: Received[] = [];
+  const box = { status: 200, got, url: '' };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      got.push({ headers: req.headers, body, type: JSON.parse(body).type });
+      res.writeHead(box.status).end(box.status === 200 ? 'thanks' : 'down for maintenance');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  box.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  return { box, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+}
+
+// The Standard Webhooks signature: HMAC-SHA256 of "id.timestamp.body"
+// with the secret after its whsec_ prefix, base64, as "v1,<sig>".
+function verify(secret: string, r: Received) {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const signed = `${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`;
+  const want = createHmac('sha256', key).update(signed).digest('base64');
+  return String(r.headers['webhook-signature']).split(' ').includes(`v1,${want}`);
+}
+
+test('an admin adds a signed webhook for conversation events, tests it, reads its log, re-sends, turns it off and deletes it', async ({ browser, parley }) => {
+  const { box, close } = await receiver();
+  try {
+    const page = await signIn(browser, parley, await parley.user('Will Webhook', 'admin'));
+    await page.goto('/settings/webhooks');
+    await expect(page.getByText('No endpoint yet.')).toBeVisible();
+
+    // A receiver on loopback is refused until private addresses are allowed.
+    await page.getByRole('button', { name: 'Add an endpoint' }).click();
+    const form = page.getByRole('form', { name: 'Add an endpoint' });
+    await form.getByLabel('Endpoint URL').fill(box.url);
+    await form.getByLabel('Description').fill('Our CRM');
+    await form.getByLabel('Only these').check();
+    await form.getByRole('button', { name: 'Add an endpoint' }).click();
+    await expect(form.getByRole('alert')).toHaveText('Choose at least one event.');
+    await form.getByLabel('All conversation events').check();
+    await form.getByRole('button', { name: 'Add an endpoint' }).click();
+    await expect(page.getByText(/This address is on a private network/).first()).toBeVisible();
+    await page.getByLabel('Allow addresses on private networks').check();
+    await expect(page.getByText('Private addresses allowed.').first()).toBeVisible();
+    await form.getByRole('button', { name: 'Add an endpoint' }).click();
+
+    // Made: opened with its secret shown once, for the receiver.
+    const card = page.getByRole('region', { name: box.url });
+    await expect(card).toContainText('Our CRM');
+    await expect(card).toContainText('1 event type');
+    const secret = (await card.locator('.secret code').textContent()) ?? '';
+    expect(secret).toMatch(/^whsec_/);
+
+    await card.getByRole('button', { name: 'Send a test event' }).click();
+    await expect(page.getByText('The endpoint answered 200.').first()).toBeVisible();
+    expect(box.got.map((r) => r.type)).toEqual(['webhook.test']);
+    expect(verify(secret, box.got[0])).toBe(true);
+
+    // A conversation comes in: the event goes out signed and shows in the log.
+    const inbox = await parley.inbox('Hooked desk');
+    await parley.push(inbox.channel, { email: 'hook@client.test', name: 'Hu Hook' }, 'Where is my order?', 'Order 1');
+    await expect.poll(() => box.got.map((r) => r.type)).toContain('conversation.created');
+    const created = box.got.find((r) => r.type === 'conversation.created')!;
+    expect(verify(secret, created)).toBe(true);
+    expect(box.got.every((r) => r.type.startsWith('conversation.') || r.type === 'webhook.test')).toBe(true);
+    const log = page.getByRole('region', { name: 'Delivery log' });
+    const row = log.getByRole('row', { name: /conversation\.created/ });
+    await expect(row).toContainText('Delivered', { timeout: 10_000 });
+
+    // The receiver fails: the next event waits, its attempts in the log.
+    box.status = 500;
+    await parley.push(inbox.channel, { email: 'hook2@client.test', name: 'Ha Hook' }, 'And mine?', 'Order 2');
+    await expect.poll(() => box.got.filter((r) => r.type === 'conversation.created').length).toBe(2);
+    const waiting = log.getByRole('row', { name: /conversation\.created/ }).filter({ hasText: 'Waiting' });
+    await expect(waiting).toContainText('500', { timeout: 10_000 });
+    await waiting.getByRole('button', { name: /^Details of conversation\.created/ }).click();
+    await expect(log).toContainText('down for maintenance');
+    await expect(log).toContainText(/Next try/);
+    await shot(page, 'webhook-log');
+
+    // Back up: the waiting one is tried at once, not at its next retry.
+    box.status = 200;
+    await waiting.getByRole('button', { name: 'Send again' }).click();
+    await expect(log.getByRole('row', { name: /conversation\.created/ }).filter({ hasText: 'Delivered' })).toHaveCount(2, { timeout: 10_000 });
+    // A delivered one sent again carries the same webhook-id.
+    const firstID = created.headers['webhook-id'];
+    await row.last().getByRole('button', { name: 'Send again' }).click();
+    await expect(page.getByText('Queued to send again, with the same webhook-id.').first()).toBeVisible();
+    await expect.poll(() => box.got.filter((r) => r.headers['webhook-id'] === firstID).length).toBe(2);
+
+    // Off, then on; then deleted after a confirmation.
+    await card.getByRole('button', { name: 'Turn off' }).click();
+    await expect(card.locator('.chip')).toHaveText('Off');
+    await card.getByRole('button', { name: 'Turn on' }).click();
+    await expect(card.locator('.chip')).toHaveText('On');
+    await card.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this endpoint?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(card).toBeVisible();
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await dialog.getByRole('button', { name: `Delete ${box.url}` }).click();
+    await expect(page.getByText('No endpoint yet.')).toBeVisible();
+    const left = await parley.api('GET', '/webhooks');
+    expect(left.items).toEqual([]);
+  } finally {
+    await close();
+  }
+});
+
+test('the webhooks screen reads in French and fits a phone', async ({ browser, parley }) => {
+  await parley.api('PUT', '/outbound-settings', { allow_private_targets: true });
+  const made = await parley.api('POST', '/webhooks', { url: 'http://127.0.0.1:9/fr', description: 'Notre CRM', event_types: ['ticket.*'] });
+  const page = await signIn(browser, parley, await parley.user('Wanda Webhook', 'admin'), 'fr-FR');
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto('/settings/webhooks');
+  await expect(page.getByRole('heading', { name: 'Webhooks' })).toBeVisible();
+  await expect(page.getByLabel('Autoriser les adresses des réseaux privés')).toBeChecked();
+  await page.getByRole('button', { name: 'Ouvrir http://127.0.0.1:9/fr' }).click();
+  await expect(page.getByRole('region', { name: made.url })).toContainText('1 type d’événement');
+  await page.getByRole('button', { name: 'Modifier' }).click();
+  await expect(page.getByLabel('Tous les événements ticket')).toBeChecked();
+  await shot(page, 'webhooks-fr-phone');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(390);
+  await parley.api('DELETE', `/webhooks/${made.id}`);
+});
