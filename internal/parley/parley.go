@@ -260,8 +260,25 @@ type Message struct {
 	Email          *Email // what an email carries besides its text
 	// Bot is set on what a chat flow's bot said: the step, and the
 	// choices it offered.
-	Bot       *BotSaid
+	Bot *BotSaid
+	// Bridge is where a reply on an API channel with a bridge stands: sent
+	// to the bridge, then delivered or failed as the bridge reports.
+	Bridge    *Bridged
 	CreatedAt time.Time
+}
+
+// The states of a reply handed to a messaging bridge (SPEC CHN-9).
+const (
+	BridgeSending   = "sending"   // queued for the channel's bridge
+	BridgeDelivered = "delivered" // the bridge says the customer has it
+	BridgeFailed    = "failed"    // the bridge says it could not deliver it
+)
+
+// Bridged is a reply's delivery through a messaging bridge.
+type Bridged struct {
+	State  string    `json:"state" enum:"sending,delivered,failed"`
+	Reason string    `json:"reason,omitempty" doc:"Why it failed, in the bridge's words."`
+	At     time.Time `json:"at" doc:"When it reached this state."`
 }
 
 // BotSaid is what a bot's message offers besides its text: buttons, or

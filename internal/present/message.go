@@ -22,6 +22,7 @@ type MessageJSON struct {
 	Email          *Email             `json:"email,omitempty" doc:"Email headers, threading rule, quoted history folded away, delivery failure."`
 	Attachments    []AttachmentJSON   `json:"attachments"`
 	Bot            *parley.BotSaid    `json:"bot,omitempty" doc:"Set on what a chat bot said: its step, and the buttons or articles it offered."`
+	Bridge         *parley.Bridged    `json:"bridge,omitempty" doc:"Set on a reply on an API channel with a bridge: sending, then delivered or failed as the bridge reports."`
 	CreatedAt      time.Time          `json:"created_at"`
 }
 
@@ -42,7 +43,7 @@ func Message(m *parley.Message, atts []parley.Attachment) *MessageJSON {
 		return nil
 	}
 	out := &MessageJSON{ID: m.ID, ConversationID: m.ConversationID, Kind: m.Kind, Direction: m.Direction, AuthorID: m.AuthorID,
-		ContactID: m.ContactID, Text: m.Text, HTML: m.HTML, Email: email(m.Email), Bot: m.Bot, CreatedAt: m.CreatedAt, Attachments: []AttachmentJSON{}}
+		ContactID: m.ContactID, Text: m.Text, HTML: m.HTML, Email: email(m.Email), Bot: m.Bot, Bridge: m.Bridge, CreatedAt: m.CreatedAt, Attachments: []AttachmentJSON{}}
 	var cids []string
 	for _, a := range atts {
 		url := fmt.Sprintf("/api/v1/attachments/%d", a.ID)

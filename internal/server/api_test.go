@@ -39,6 +39,9 @@ type api struct {
 	org  *org.Service
 	chat *chat.Service
 	cfg  server.Config
+	// webhooks is the server's; a test runs its consumer and sender by
+	// hand (consume.Replay, SendDue).
+	webhooks *webhook.Service
 }
 
 func newAPI(t *testing.T, s *store.Store, cfg server.Config) *api {
@@ -71,10 +74,11 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	}
 	conv := conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs})
 	chats := chat.New(s, conv, chat.NewIdentities([]byte("test secret")), "parley.test", blobs)
+	hooks := webhook.New(s, webhook.Options{Log: log})
 	h := server.New(cfg, server.Deps{
 		Log: log, Database: s, Conv: conv, Org: o, Hub: hub, Chat: chats, CRM: crm.New(s, crm.Options{InUse: chat.FlowsUsingList}),
 		Library: library.New(s, blobs, nil), Routing: routing.New(s, nil), Notifications: notify.NewNotifications(s, nil),
-		Webhooks: webhook.New(s, webhook.Options{Log: log}), Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}, "widget.html": {Data: []byte("<h1>chat</h1>")}, "widget.js": {Data: []byte("/* loader */")}},
+		Webhooks: hooks, Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}, "widget.html": {Data: []byte("<h1>chat</h1>")}, "widget.js": {Data: []byte("/* loader */")}},
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
@@ -82,7 +86,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 		<-done
 		srv.Close()
 	})
-	return &api{t: t, url: srv.URL, s: s, org: o, chat: chats, cfg: cfg}
+	return &api{t: t, url: srv.URL, s: s, org: o, chat: chats, cfg: cfg, webhooks: hooks}
 }
 
 // client calls the API as one user.

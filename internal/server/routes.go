@@ -191,6 +191,12 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "listWebhookDeliveries", "GET", "/api/v1/webhooks/{id}/deliveries", admin, s.listDeliveries)
 	op(api, s, "testWebhook", "POST", "/api/v1/webhooks/{id}/test", admin, s.testWebhook)
 	op(api, s, "resendWebhookDelivery", "POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/resend", admin, s.resendDelivery, accepted)
+	// Messaging bridges (SPEC CHN-9): an API channel's, admins'; the
+	// bridge's report on a reply, whoever may act in its conversation.
+	op(api, s, "getBridge", "GET", "/api/v1/channels/{id}/bridge", admin, s.getBridge)
+	op(api, s, "setBridge", "PUT", "/api/v1/channels/{id}/bridge", admin, s.setBridge)
+	op(api, s, "removeBridge", "DELETE", "/api/v1/channels/{id}/bridge", admin, s.removeBridge, noContent)
+	op(api, s, "reportDelivery", "POST", "/api/v1/messages/{id}/delivery", member, s.reportDelivery)
 	op(api, s, "getOutboundSettings", "GET", "/api/v1/outbound-settings", admin, s.outboundSettings)
 	op(api, s, "setOutboundSettings", "PUT", "/api/v1/outbound-settings", admin, s.setOutboundSettings)
 

@@ -12,12 +12,18 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const messageColumns = `id, conversation_id, kind, direction, author_id, contact_id, text, html, email, bot, created_at`
+const messageColumns = `id, conversation_id, kind, direction, author_id, contact_id, text, html, email, bot, bridge, created_at`
 
 func scanMessage(sc interface{ Scan(...any) error }, m *parley.Message) error {
-	var email, bot string
-	if err := sc.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.AuthorID, &m.ContactID, &m.Text, &m.HTML, &email, &bot, &m.CreatedAt); err != nil {
+	var email, bot, bridge string
+	if err := sc.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.AuthorID, &m.ContactID, &m.Text, &m.HTML, &email, &bot, &bridge, &m.CreatedAt); err != nil {
 		return err
+	}
+	if bridge != "" {
+		m.Bridge = new(parley.Bridged)
+		if err := json.Unmarshal([]byte(bridge), m.Bridge); err != nil {
+			return fmt.Errorf("message %d: bridge: %w", m.ID, err)
+		}
 	}
 	if email != "" {
 		m.Email = new(parley.Email)
@@ -179,6 +185,15 @@ func (q *Q) LastInboundEmail(ctx context.Context, conversationID, contactID parl
 		return nil, q.notFound(err, "email")
 	}
 	return &m, nil
+}
+
+// SetMessageBridge saves where m stands with its channel's bridge.
+func (tx *Tx) SetMessageBridge(ctx context.Context, m *parley.Message) error {
+	bridge, err := jsonColumn(m.Bridge)
+	if err != nil {
+		return fmt.Errorf("store: message bridge: %w", err)
+	}
+	return tx.exec1(ctx, "message", `UPDATE messages SET bridge = $2 WHERE id = $1`, m.ID, bridge)
 }
 
 // SetMessageEmail saves a message's email details (an outbound email's

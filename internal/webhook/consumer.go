@@ -37,6 +37,11 @@ func (s *Service) Consumer() consume.Consumer {
 		if slices.Contains(private, e.Type) {
 			return nil
 		}
+		if e.Type == parley.EventMessageSent {
+			if err := s.toBridge(ctx, tx, &e); err != nil {
+				return err
+			}
+		}
 		hooks, err := tx.Webhooks(ctx, KindWebhook, true)
 		if err != nil {
 			return err
