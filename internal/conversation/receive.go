@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
@@ -16,6 +17,10 @@ type Inbound struct {
 	ClientID     string
 	ContactEmail string
 	ContactName  string
+	// ContactPhone finds the sender by phone when there is no email (an
+	// SMS or messaging bridge): the oldest contact with that number, or a
+	// new one.
+	ContactPhone string
 	Subject      string
 	Text         string
 	HTML         string
@@ -54,8 +59,15 @@ func (in *Inbound) validate() error {
 			return err
 		}
 	}
-	if in.ContactEmail == "" && in.ContactName == "" && in.ConversationID == 0 {
-		return parley.Invalid("contact", "an email or a name is required")
+	if in.ContactPhone != "" {
+		phone, err := parley.PhoneNumber("contact.phone", in.ContactPhone)
+		if err != nil {
+			return err
+		}
+		in.ContactPhone = phone
+	}
+	if in.ContactEmail == "" && in.ContactName == "" && in.ContactPhone == "" && in.ConversationID == 0 {
+		return parley.Invalid("contact", "an email, a phone or a name is required")
 	}
 	if len(in.Subject) > 1000 {
 		return parley.Invalid("subject", "is longer than 1000 characters")
@@ -100,6 +112,11 @@ func (s *Service) Receive(ctx context.Context, a parley.Actor, in Inbound) (*Rec
 			return attach(ctx, tx, a, m, in.Attachments)
 		},
 	}
+	if in.ContactEmail == "" && in.ContactPhone != "" && in.ConversationID == 0 {
+		arr.contact = func(ctx context.Context, tx *store.Tx) (*parley.Contact, error) {
+			return s.contactByPhone(ctx, tx, in, ch.InboxID, arr.at)
+		}
+	}
 	out, err := s.take(ctx, arr)
 	if err != nil {
 		return nil, err
@@ -131,10 +148,16 @@ func pushThread(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Inboun
 		}
 		return c, "conversation_id", nil
 	}
-	if in.NewConversation || in.ContactEmail == "" {
+	if in.NewConversation || in.ContactEmail == "" && in.ContactPhone == "" {
 		return nil, "new", nil
 	}
-	contact, err := tx.ContactByEmail(ctx, in.ContactEmail)
+	var contact *parley.Contact
+	var err error
+	if in.ContactEmail != "" {
+		contact, err = tx.ContactByEmail(ctx, in.ContactEmail)
+	} else {
+		contact, err = tx.ContactByPhone(ctx, in.ContactPhone)
+	}
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return nil, "new", nil
 	}
@@ -150,6 +173,24 @@ func pushThread(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Inboun
 	}
 	c, err := tx.Conversation(ctx, id)
 	return c, "latest", err
+}
+
+// contactByPhone finds a pushed message's sender by their phone, the
+// oldest contact with that number, or creates them.
+func (s *Service) contactByPhone(ctx context.Context, tx *store.Tx, in Inbound, inbox parley.ID, now time.Time) (*parley.Contact, error) {
+	contact, err := tx.ContactByPhone(ctx, in.ContactPhone)
+	if parley.ErrorCode(err) != parley.ENOTFOUND {
+		return contact, err
+	}
+	contact = &parley.Contact{Name: in.ContactName, Phone: in.ContactPhone, CreatedAt: now}
+	if contact.Name != "" {
+		contact.NameInbox = &inbox
+	}
+	if err := tx.CreateContact(ctx, contact); err != nil {
+		return nil, err
+	}
+	tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
+	return contact, nil
 }
 
 // maxTitle is the longest title taken from a first message, in characters.

@@ -276,14 +276,8 @@ func checkEmails(in []string) ([]string, error) {
 }
 
 // CheckPhone returns a phone number as kept (trimmed), or EINVALID naming
-// field: digits, spaces and + ( ) - . only, at most 50 characters.
-func CheckPhone(field, phone string) (string, error) {
-	phone = strings.TrimSpace(phone)
-	if phone == "" || len(phone) > 50 || strings.ContainsFunc(phone, func(r rune) bool { return !strings.ContainsRune("+0123456789 ()-.", r) }) {
-		return "", parley.Invalid(field, "is not a phone number: digits, spaces, + ( ) - . and at most 50 characters").Because("phone_invalid")
-	}
-	return phone, nil
-}
+// field (parley.PhoneNumber).
+func CheckPhone(field, phone string) (string, error) { return parley.PhoneNumber(field, phone) }
 
 func checkPhones(in []string) ([]string, error) {
 	if len(in) > maxAddresses {

@@ -252,6 +252,16 @@ func (c *Channel) EmailSettings() EmailSettings {
 	return s
 }
 
+// PhoneNumber returns a phone number as kept (trimmed), or EINVALID naming
+// field: digits, spaces and + ( ) - . only, at most 50 characters.
+func PhoneNumber(field, phone string) (string, error) {
+	phone = strings.TrimSpace(phone)
+	if phone == "" || len(phone) > 50 || strings.ContainsFunc(phone, func(r rune) bool { return !strings.ContainsRune("+0123456789 ()-.", r) }) {
+		return "", Invalid(field, "is not a phone number: digits, spaces, + ( ) - . and at most 50 characters").Because("phone_invalid")
+	}
+	return phone, nil
+}
+
 // EmailAddress returns s as Parley keeps an email address (trimmed, lower
 // case), or EINVALID naming field when s is not one bare address.
 func EmailAddress(field, s string) (string, error) {

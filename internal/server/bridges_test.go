@@ -19,7 +19,7 @@ import (
 )
 
 // TestBridge: an SMS bridge pushes a customer's message into an API
-// channel; an agent's reply goes to the channel's bridge, signed, with the
+// channel, the customer known by phone; an agent's reply goes to the channel's bridge, signed, with the
 // conversation and the contact; the bridge reports it delivered, then
 // another reply failed, and both show on the message and in the
 // timeline. Only admins set a bridge, only on an API channel; a report
@@ -80,8 +80,18 @@ func TestBridge(t *testing.T) {
 		}
 
 		// In from the bridge; out to it.
-		in := w.push(w.salesAPI, "sms-1", "jo@example.org", "Where is my order?")
+		sms := func(id, phone, text string) response {
+			return w.admin.call("POST", path("/channels/%d/messages", w.salesAPI), map[string]any{
+				"client_id": id, "contact": map[string]string{"phone": phone, "name": "Jo"}, "text": text})
+		}
+		in := sms("sms-1", "+33 6 12 34 56 78", "Where is my order?")
 		conv := parley.ID(in.num("conversation_id"))
+		if again := sms("sms-2", "+33 6 12 34 56 78", "Hello?"); again.status != 201 || parley.ID(again.num("conversation_id")) != conv {
+			t.Errorf("the same phone again continues its conversation: %d %s", again.status, again.raw)
+		}
+		if bad := sms("sms-3", "call me maybe", "Hi"); bad.status != 400 || !strings.Contains(string(bad.raw), "body.contact.phone") {
+			t.Errorf("a phone that is not one: %d %s", bad.status, bad.raw)
+		}
 		before := w.ana.must(201, "POST", path("/conversations/%d/comments", conv), map[string]any{"text": "Checking the depot."})
 		reply := w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]any{"text": "It left this morning."})
 		if r := w.ana.call("POST", path("/messages/%d/delivery", reply.id()), map[string]any{"status": "delivered"}); r.status != 409 || r.body["type"] != "urn:parley:problem:not_bridged" {
@@ -90,7 +100,7 @@ func TestBridge(t *testing.T) {
 		sendAll()
 		mu.Lock()
 		if len(got) != 1 || got[0].Type != "message.sent" || got[0].Data.MessageID != reply.id() || got[0].Data.ConversationID != conv ||
-			got[0].Data.Contact == nil || got[0].Data.Contact.Email != "jo@example.org" || got[0].Data.Message.Text != "It left this morning." {
+			got[0].Data.Contact == nil || got[0].Data.Contact.Phone != "+33 6 12 34 56 78" || got[0].Data.Message.Text != "It left this morning." {
 			t.Fatalf("the bridge got %+v", got)
 		}
 		mu.Unlock()

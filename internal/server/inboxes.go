@@ -179,6 +179,7 @@ type receiveInput struct {
 		ClientID string `json:"client_id,omitempty" maxLength:"255" doc:"Your id for this message: the same id twice is stored once."`
 		Contact  *struct {
 			Email string `json:"email,omitempty" maxLength:"320"`
+			Phone string `json:"phone,omitempty" maxLength:"50" doc:"Without an email, the sender is found by phone (an SMS or messaging bridge): the oldest contact with this number, or a new one."`
 			Name  string `json:"name,omitempty" maxLength:"200"`
 		} `json:"contact,omitempty"`
 		Subject         string      `json:"subject,omitempty" maxLength:"1000" doc:"The conversation's title when the message opens one; without it, the first line of the message, cut to 60 characters."`
@@ -208,7 +209,7 @@ func (s *Server) receiveMessage(ctx context.Context, a parley.Actor, in *receive
 	msg := conversation.Inbound{ChannelID: in.ID, ClientID: b.ClientID, Subject: b.Subject,
 		Text: b.Text, HTML: b.HTML, Attachments: b.Attachments, ConversationID: b.ConversationID, NewConversation: b.NewConversation}
 	if b.Contact != nil {
-		msg.ContactEmail, msg.ContactName = b.Contact.Email, b.Contact.Name
+		msg.ContactEmail, msg.ContactName, msg.ContactPhone = b.Contact.Email, b.Contact.Name, b.Contact.Phone
 	}
 	r, err := s.conv.Receive(ctx, a, msg)
 	if err != nil {

@@ -205,6 +205,17 @@ func (q *Q) ContactByEmail(ctx context.Context, email string) (*parley.Contact, 
 	return q.Contact(ctx, id)
 }
 
+// ContactByPhone returns the first contact (the oldest) with the phone
+// number as written, or ENOTFOUND.
+func (q *Q) ContactByPhone(ctx context.Context, phone string) (*parley.Contact, error) {
+	var id parley.ID
+	err := q.db.QueryRowContext(ctx, `SELECT contact_id FROM contact_phones WHERE phone = $1 ORDER BY contact_id LIMIT 1`, strings.TrimSpace(phone)).Scan(&id)
+	if err != nil {
+		return nil, q.notFound(err, "contact")
+	}
+	return q.Contact(ctx, id)
+}
+
 // ContactsByID returns the contacts with the given ids (name, its inbox
 // and the primary email only), by id.
 func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*parley.Contact, error) {

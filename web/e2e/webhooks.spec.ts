@@ -138,3 +138,48 @@ test('the webhooks screen reads in French and fits a phone', async ({ browser, p
   expect(width).toBeLessThanOrEqual(390);
   await parley.api('DELETE', `/webhooks/${made.id}`);
 });
+
+test('a messaging bridge set on an API channel gets an agent’s reply, and its report shows in the thread', async ({ browser, parley }) => {
+  const { box, close } = await receiver();
+  try {
+    await parley.api('PUT', '/outbound-settings', { allow_private_targets: true });
+    const inbox = await parley.inbox('SMS desk');
+    const admin = await signIn(browser, parley, await parley.user('Bea Bridge', 'admin'));
+    await admin.goto('/settings/channels');
+    await admin.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'SMS desk' });
+    const bridge = admin.getByRole('region', { name: 'Messaging bridge' });
+    await expect(bridge).toContainText('Replies on this channel go nowhere');
+    await bridge.getByLabel('Bridge URL').fill(box.url);
+    await bridge.getByRole('button', { name: 'Set the bridge' }).click();
+    await expect(bridge.locator('code.secret')).toHaveText(/^whsec_/);
+    const secret = (await bridge.locator('code.secret').textContent()) ?? '';
+
+    // A text comes in from the bridge; an agent answers in the app.
+    await parley.push(inbox.channel, { email: 'sam@sms.test', name: 'Sam Sms' }, 'Is my parcel on its way?');
+    const page = await signIn(browser, parley, await parley.user('Abe Agent'));
+    await page.locator('.conversation', { hasText: 'Sam Sms' }).getByRole('link').click();
+    await page.getByRole('textbox', { name: 'Your reply' }).fill('Yes, it left today.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => box.got.length).toBe(1);
+    const got = box.got[0];
+    expect(verify(secret, got)).toBe(true);
+    const sent = JSON.parse(got.body).data;
+    expect(sent.contact.email).toBe('sam@sms.test');
+    expect(sent.message.text).toContain('Yes, it left today.');
+    const reply = page.getByRole('listitem', { name: /Abe Agent/ }).filter({ hasText: 'Yes, it left today.' });
+    await expect(reply.locator('.chip.delivery')).toHaveText('Sending');
+
+    // The provider could not deliver it: the bridge says so, and the thread shows it.
+    await parley.api('POST', `/messages/${sent.message_id}/delivery`, { status: 'failed', reason: 'Handset off' });
+    await expect(reply.locator('.chip.delivery')).toHaveText('Not delivered');
+    await expect(page.getByText('A reply could not be delivered: the messaging bridge could not deliver it.')).toBeVisible();
+    await shot(page, 'bridge-failed');
+
+    // The bridge is removed after a confirmation.
+    await bridge.getByRole('button', { name: 'Remove the bridge' }).click();
+    await admin.getByRole('dialog', { name: 'Remove this channel’s bridge?' }).getByRole('button', { name: 'Remove the bridge' }).click();
+    await expect(bridge).toContainText('Replies on this channel go nowhere');
+  } finally {
+    await close();
+  }
+});

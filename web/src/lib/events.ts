@@ -115,7 +115,7 @@ function routed(d: Record<string, unknown>, person: (id: unknown) => string, tea
   return t('event.rerouted', { previous: t(`routing.previous.${d.previous}` as Key, { name: person(d.previous_user_id) }), rest });
 }
 
-const deliveryErrors = ['no_relay', 'refused', 'unreachable', 'bounced'];
+const deliveryErrors = ['no_relay', 'refused', 'unreachable', 'bounced', 'bridge'];
 
 /** deliveryError is the catalogue's words for why an email was not delivered. */
 function deliveryError(code: unknown): Key {
