@@ -107,7 +107,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 		hub:           realtime.NewHub(st, realtime.Options{Log: log, Now: now, Poll: cfg.StreamPoll}),
 		mailboxes:     imap.NewManager(st, imap.Options{Receiver: conv, Log: log, Now: now}),
 		consumers:     consume.NewGroup(st, log, now),
-		webhooks:      webhook.New(st, webhook.Options{Now: now, Log: log, UserAgent: "Parley-Webhooks/" + version}),
+		webhooks:      webhook.New(st, webhook.Options{Now: now, Log: log, UserAgent: "Parley-Webhooks/" + version, BaseURL: cfg.BaseURL}),
 	}
 	// Reactions to events that must not be lost run as log consumers.
 	a.consumers.Add(routing.Consumer(now))

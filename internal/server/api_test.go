@@ -74,7 +74,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	}
 	conv := conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs})
 	chats := chat.New(s, conv, chat.NewIdentities([]byte("test secret")), "parley.test", blobs)
-	hooks := webhook.New(s, webhook.Options{Log: log})
+	hooks := webhook.New(s, webhook.Options{Log: log, BaseURL: cfg.BaseURL})
 	h := server.New(cfg, server.Deps{
 		Log: log, Database: s, Conv: conv, Org: o, Hub: hub, Chat: chats, CRM: crm.New(s, crm.Options{InUse: chat.FlowsUsingList}),
 		Library: library.New(s, blobs, nil), Routing: routing.New(s, nil), Notifications: notify.NewNotifications(s, nil),

@@ -48,9 +48,11 @@ func TestBridge(t *testing.T) {
 			got = append(got, p)
 		}))
 		defer bridge.Close()
+		var seen int64 // the log read so far, as the consumer's cursor would be
 		sendAll := func() {
 			t.Helper()
-			if _, err := consume.Replay(ctx, s, w.a.webhooks.Consumer(), 0); err != nil {
+			var err error
+			if seen, err = consume.Replay(ctx, s, w.a.webhooks.Consumer(), seen); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := w.a.webhooks.SendDue(ctx); err != nil {

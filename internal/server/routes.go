@@ -197,6 +197,10 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "setBridge", "PUT", "/api/v1/channels/{id}/bridge", admin, s.setBridge)
 	op(api, s, "removeBridge", "DELETE", "/api/v1/channels/{id}/bridge", admin, s.removeBridge, noContent)
 	op(api, s, "reportDelivery", "POST", "/api/v1/messages/{id}/delivery", member, s.reportDelivery)
+	// Chat-tool posts (SPEC CHN-10): an inbox's, admins'.
+	op(api, s, "getSlack", "GET", "/api/v1/inboxes/{id}/slack", admin, s.getSlack)
+	op(api, s, "setSlack", "PUT", "/api/v1/inboxes/{id}/slack", admin, s.setSlack)
+	op(api, s, "removeSlack", "DELETE", "/api/v1/inboxes/{id}/slack", admin, s.removeSlack, noContent)
 	op(api, s, "getOutboundSettings", "GET", "/api/v1/outbound-settings", admin, s.outboundSettings)
 	op(api, s, "setOutboundSettings", "PUT", "/api/v1/outbound-settings", admin, s.setOutboundSettings)
 

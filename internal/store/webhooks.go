@@ -25,7 +25,8 @@ type Webhook struct {
 	// DisabledReason says why Parley turned it off ("" when a person did,
 	// or it is on).
 	DisabledReason string
-	Failures       int // failed attempts in a row
+	Failures       int    // failed attempts in a row
+	Locale         string // the language of a post written for people (slack): en or fr
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -63,12 +64,12 @@ type Attempt struct {
 	Response   string // the start of the receiver's answer
 }
 
-const webhookColumns = `id, kind, url, description, secret, event_types, inbox_id, channel_id, enabled, disabled_reason, failures, created_at, updated_at`
+const webhookColumns = `id, kind, url, description, secret, event_types, inbox_id, channel_id, enabled, disabled_reason, failures, locale, created_at, updated_at`
 
 func (q *Q) scanWebhook(sc interface{ Scan(...any) error }, w *Webhook) error {
 	var types string
 	if err := sc.Scan(&w.ID, &w.Kind, &w.URL, &w.Description, &w.Secret, &types, &w.InboxID, &w.ChannelID, &w.Enabled, &w.DisabledReason,
-		&w.Failures, &w.CreatedAt, &w.UpdatedAt); err != nil {
+		&w.Failures, &w.Locale, &w.CreatedAt, &w.UpdatedAt); err != nil {
 		return err
 	}
 	if strings.HasPrefix(w.Secret, sealedPrefix) {
@@ -100,18 +101,21 @@ func typesJSON(types []string) string {
 
 // CreateWebhook inserts w and sets its id.
 func (tx *Tx) CreateWebhook(ctx context.Context, w *Webhook) error {
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO webhook_endpoints (kind, url, description, secret, event_types, inbox_id, channel_id, enabled, disabled_reason, failures, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+	if w.Locale == "" {
+		w.Locale = "en"
+	}
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO webhook_endpoints (kind, url, description, secret, event_types, inbox_id, channel_id, enabled, disabled_reason, failures, locale, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		w.Kind, w.URL, w.Description, tx.sealed(w.Secret), typesJSON(w.EventTypes), w.InboxID, w.ChannelID, w.Enabled, w.DisabledReason, w.Failures,
-		w.CreatedAt, w.UpdatedAt).Scan(&w.ID)
+		w.Locale, w.CreatedAt, w.UpdatedAt).Scan(&w.ID)
 	return tx.wrap(err, "create webhook")
 }
 
 // UpdateWebhook saves w, or is ENOTFOUND.
 func (tx *Tx) UpdateWebhook(ctx context.Context, w *Webhook) error {
 	return tx.exec1(ctx, "webhook", `UPDATE webhook_endpoints SET url = $2, description = $3, secret = $4, event_types = $5, enabled = $6,
-		disabled_reason = $7, failures = $8, updated_at = $9 WHERE id = $1`,
-		w.ID, w.URL, w.Description, tx.sealed(w.Secret), typesJSON(w.EventTypes), w.Enabled, w.DisabledReason, w.Failures, w.UpdatedAt)
+		disabled_reason = $7, failures = $8, locale = $9, updated_at = $10 WHERE id = $1`,
+		w.ID, w.URL, w.Description, tx.sealed(w.Secret), typesJSON(w.EventTypes), w.Enabled, w.DisabledReason, w.Failures, w.Locale, w.UpdatedAt)
 }
 
 // DeleteWebhook removes an endpoint and its deliveries, or is ENOTFOUND.

@@ -42,6 +42,9 @@ func (s *Service) Consumer() consume.Consumer {
 				return err
 			}
 		}
+		if err := s.toSlack(ctx, tx, &e); err != nil {
+			return err
+		}
 		hooks, err := tx.Webhooks(ctx, KindWebhook, true)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@
 package webhook
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -38,6 +39,8 @@ type Options struct {
 	MaxFailures int
 	// UserAgent is sent with every call.
 	UserAgent string
+	// BaseURL is where the app is, for the links in chat-tool posts.
+	BaseURL string
 }
 
 // Service manages endpoints and delivers to them.
@@ -277,7 +280,11 @@ func (s *Service) Test(ctx context.Context, a parley.Actor, id parley.ID) (*stor
 		return nil, nil, err
 	}
 	now := parley.Normalize(s.opts.Now())
-	body, err := json.Marshal(map[string]any{"type": TestType, "timestamp": now.UTC(), "data": map[string]any{"webhook_id": w.ID, "url": w.URL}})
+	var test any = map[string]any{"type": TestType, "timestamp": now.UTC(), "data": map[string]any{"webhook_id": w.ID, "url": w.URL}}
+	if w.Kind == KindSlack {
+		test = map[string]string{"text": slackWords[cmp.Or(w.Locale, "en")]["test"]}
+	}
+	body, err := json.Marshal(test)
 	if err != nil {
 		return nil, nil, err
 	}

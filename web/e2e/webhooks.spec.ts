@@ -183,3 +183,36 @@ test('a messaging bridge set on an API channel gets an agent’s reply, and its 
     await close();
   }
 });
+
+test('an inbox posts its new conversations to Slack, in French, with a link back', async ({ browser, parley }) => {
+  const { box, close } = await receiver();
+  try {
+    await parley.api('PUT', '/outbound-settings', { allow_private_targets: true });
+    const inbox = await parley.inbox('Slacked desk');
+    const page = await signIn(browser, parley, await parley.user('Sol Slack', 'admin'));
+    await page.goto('/settings/inboxes');
+    await page.getByRole('button', { name: 'Edit Slacked desk' }).click();
+    const slack = page.getByRole('region', { name: 'Post Slacked desk to Slack' });
+    await slack.getByLabel('Incoming webhook URL').fill(box.url);
+    await slack.getByLabel('Post assignments too').check();
+    await slack.getByLabel('Language of the posts').selectOption('fr');
+    await slack.getByRole('button', { name: 'Start posting' }).click();
+    await expect(slack.getByRole('button', { name: 'Send a test post' })).toBeVisible();
+    await slack.getByRole('button', { name: 'Send a test post' }).click();
+    await expect(page.getByText('Test posted.').first()).toBeVisible();
+    expect(JSON.parse(box.got[0].body).text).toContain('Parley est connecté');
+
+    const pushed = await parley.push(inbox.channel, { email: 'kim@client.test', name: 'Kim Client' }, 'Can I change my order?', 'Order change');
+    await expect.poll(() => box.got.length).toBe(2);
+    expect(JSON.parse(box.got[1].body).text).toBe(
+      `Nouvelle conversation dans *Slacked desk* de Kim Client : <${parley.url}/inbox/all/all/c/${pushed.conversation_id}|Order change>`,
+    );
+    await shot(page, 'slack-settings');
+
+    await slack.getByRole('button', { name: 'Stop posting' }).click();
+    await page.getByRole('dialog', { name: 'Stop posting this inbox to Slack?' }).getByRole('button', { name: 'Stop posting' }).click();
+    await expect(slack.getByRole('button', { name: 'Start posting' })).toBeVisible();
+  } finally {
+    await close();
+  }
+});
