@@ -40,7 +40,7 @@ func TestBridge(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			if err := webhook.Verify(secret, r.Header.Get("webhook-id"), r.Header.Get("webhook-timestamp"), r.Header.Get("webhook-signature"), b, time.Now(), time.Minute); err != nil {
-				http.Error(rw, err.Error(), 401)
+				http.Error(rw, err.Error(), http.StatusUnauthorized)
 				return
 			}
 			var p webhook.BridgePayload

@@ -36,7 +36,7 @@ func TestSlackPosts(t *testing.T) {
 			b, _ := io.ReadAll(r.Body)
 			var p struct{ Text string }
 			if json.Unmarshal(b, &p) != nil || p.Text == "" {
-				http.Error(rw, "no_text", 400) // what Slack answers
+				http.Error(rw, "no_text", http.StatusBadRequest) // what Slack answers
 				return
 			}
 			mu.Lock()
