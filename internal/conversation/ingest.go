@@ -323,13 +323,18 @@ func (s *Service) resolveContact(ctx context.Context, tx *store.Tx, from parley.
 			return nil, err
 		}
 	}
-	contact := &parley.Contact{Name: from.Name, Email: from.Email, CreatedAt: now}
+	return createContact(ctx, tx, &parley.Contact{Name: from.Name, Email: from.Email, CreatedAt: now}, inbox)
+}
+
+// createContact makes a contact a channel met; the name it gave is
+// learnt in inbox.
+func createContact(ctx context.Context, tx *store.Tx, contact *parley.Contact, inbox parley.ID) (*parley.Contact, error) {
 	if contact.Name != "" {
 		contact.NameInbox = &inbox
 	}
 	if err := tx.CreateContact(ctx, contact); err != nil {
 		return nil, err
 	}
-	tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
+	tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, contact.CreatedAt, map[string]any{"contact_id": contact.ID}))
 	return contact, nil
 }

@@ -182,15 +182,7 @@ func (s *Service) contactByPhone(ctx context.Context, tx *store.Tx, in Inbound, 
 	if parley.ErrorCode(err) != parley.ENOTFOUND {
 		return contact, err
 	}
-	contact = &parley.Contact{Name: in.ContactName, Phone: in.ContactPhone, CreatedAt: now}
-	if contact.Name != "" {
-		contact.NameInbox = &inbox
-	}
-	if err := tx.CreateContact(ctx, contact); err != nil {
-		return nil, err
-	}
-	tx.Append(parley.NewEvent(parley.EventContactCreated, parley.System, now, map[string]any{"contact_id": contact.ID}))
-	return contact, nil
+	return createContact(ctx, tx, &parley.Contact{Name: in.ContactName, Phone: in.ContactPhone, CreatedAt: now}, inbox)
 }
 
 // maxTitle is the longest title taken from a first message, in characters.

@@ -55,9 +55,5 @@ func (s *Server) reportDelivery(ctx context.Context, a parley.Actor, in *deliver
 	if err != nil {
 		return nil, err
 	}
-	atts, err := s.conv.Attachments(ctx, a, m)
-	if err != nil {
-		return nil, err
-	}
-	return &body[present.MessageJSON]{*present.Message(m, atts)}, nil
+	return s.messageView(ctx, a, m)
 }

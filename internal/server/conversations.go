@@ -336,6 +336,11 @@ func (s *Server) reply(ctx context.Context, a parley.Actor, in *replyInput) (*bo
 	if err != nil {
 		return nil, err
 	}
+	return s.messageView(ctx, a, m)
+}
+
+// messageView renders a message with its attachments.
+func (s *Server) messageView(ctx context.Context, a parley.Actor, m *parley.Message) (*body[present.MessageJSON], error) {
 	atts, err := s.conv.Attachments(ctx, a, m)
 	if err != nil {
 		return nil, err
