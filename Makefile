@@ -32,7 +32,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-# make bench: W1 to W9 (BENCHMARKS.md). Datasets are made once and kept in
+# make bench: W1 to W10 (BENCHMARKS.md). Datasets are made once and kept in
 # data-bench/ (100k conversations: ~2 min; 1M conversations, 10M messages: ~15 min).
 bench: build
 	@test -f data-bench/100000/bench.json || ./$(BIN) bench seed --conversations 100000

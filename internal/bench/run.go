@@ -129,6 +129,12 @@ func Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 	}
+	if want("W10") && o.URL == "" {
+		fmt.Fprintln(o.Log, "bench: W10 webhooks")
+		if err := w10Webhooks(ctx, o, env, t); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(o.Out, "\nParley bench — %d conversations, %d messages, %s — %s\n\n", o.Dataset.Conversations,
 		o.Dataset.Messages, o.Dataset.Engine, time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	t.print(o.Out)
