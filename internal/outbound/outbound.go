@@ -89,6 +89,11 @@ func (c *Client) http(allowPrivate bool) *http.Client {
 		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 			return fmt.Errorf("a redirect to %s: is not http or https", req.URL.Scheme)
 		}
+		if via[0].Method != http.MethodGet && via[0].Method != http.MethodHead {
+			// A POST redirected would lose its body (301-303) or carry it
+			// elsewhere (307, 308): the answer is the redirect itself, not a 2xx.
+			return http.ErrUseLastResponse
+		}
 		return nil // where it leads is checked when it is dialled
 	}}
 }

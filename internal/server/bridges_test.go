@@ -77,6 +77,12 @@ func TestBridge(t *testing.T) {
 		if !strings.HasPrefix(secret, "whsec_") || made.body["url"] != bridge.URL+"/sms" {
 			t.Fatalf("the bridge: %s", made.raw)
 		}
+		// Two saves at once cannot make a second, hidden bridge.
+		channel := w.salesAPI
+		twin := &store.Webhook{Kind: webhook.KindBridge, ChannelID: &channel, URL: bridge.URL, Secret: "whsec_x", Enabled: true, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.CreateWebhook(ctx, twin) }); parley.ErrorCode(err) != parley.ECONFLICT {
+			t.Errorf("a second bridge on a channel: %v", err)
+		}
 		if l := w.admin.must(200, "GET", path("/webhooks"), nil); len(l.items()) != 0 {
 			t.Errorf("a bridge is not among the webhooks: %s", l.raw)
 		}

@@ -91,7 +91,7 @@ func TestSlackPosts(t *testing.T) {
 		link := fmt.Sprintf("<http://127.0.0.1/inbox/all/all/c/%d|About my order>", conv)
 		want := []string{
 			"Parley est connecté : les nouvelles conversations de cette boîte seront publiées ici.",
-			"Nouvelle conversation dans *Sales* de Customer jo@example.org : " + link,
+			"Nouvelle conversation dans *Sales* de Customer jo@\u2060example.org : " + link,
 			link + " attribuée à ana par root",
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {

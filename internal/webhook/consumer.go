@@ -45,7 +45,7 @@ func (s *Service) Consumer() consume.Consumer {
 		if err := s.toSlack(ctx, tx, &e); err != nil {
 			return err
 		}
-		hooks, err := tx.Webhooks(ctx, KindWebhook, true)
+		hooks, err := tx.Webhooks(ctx, KindWebhook, false) // one turned off keeps its events for when it is on again
 		if err != nil {
 			return err
 		}

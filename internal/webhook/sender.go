@@ -27,13 +27,42 @@ func (s *Service) Wake() {
 
 // Run sends due deliveries until ctx ends: endpoints in parallel (at most
 // eight at a time), each endpoint's deliveries one after the other, in
-// order. Any number of nodes may run it: an endpoint is leased to one.
+// order. An endpoint that takes long holds only itself: the others are
+// looked at again as soon as one of them is done. Any number of nodes may
+// run it: an endpoint is leased to one.
 func (s *Service) Run(ctx context.Context) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		busy = map[parley.ID]bool{}
+	)
+	defer wg.Wait()
 	for {
-		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
-			s.opts.Log.Error("webhooks: send", "err", err)
+		ids, err := s.store.DueWebhooks(ctx, parley.Normalize(s.opts.Now()), 64)
+		if err != nil && ctx.Err() == nil {
+			s.opts.Log.Error("webhooks: due", "err", err)
+		}
+		for _, id := range ids {
+			mu.Lock()
+			if busy[id] || len(busy) >= 8 {
+				mu.Unlock()
+				continue
+			}
+			busy[id] = true
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := s.sendEndpoint(ctx, id); err != nil && ctx.Err() == nil {
+					s.opts.Log.Error("webhooks: send", "webhook", id, "err", err)
+				}
+				mu.Lock()
+				delete(busy, id)
+				mu.Unlock()
+				s.Wake()
+			}()
 		}
 		select {
 		case <-ctx.Done():
@@ -49,7 +78,7 @@ func (s *Service) Run(ctx context.Context) {
 func (s *Service) SendDue(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		ids, err := s.store.DueWebhooks(ctx, s.opts.Now(), 64)
+		ids, err := s.store.DueWebhooks(ctx, parley.Normalize(s.opts.Now()), 64)
 		if err != nil || len(ids) == 0 {
 			return total, err
 		}
@@ -83,14 +112,20 @@ func (s *Service) SendDue(ctx context.Context) (int, error) {
 }
 
 // sendEndpoint holds an endpoint and sends its due deliveries in order,
-// stopping at the first that fails (it is retried first, later).
+// stopping at the first that fails (it is retried first, later). The
+// lease is renewed when half of it is gone, longer than any call takes.
 func (s *Service) sendEndpoint(ctx context.Context, id parley.ID) (int, error) {
-	held, err := s.store.LeaseWebhook(ctx, id, s.owner, s.opts.Now(), lease)
+	held, err := s.store.LeaseWebhook(ctx, id, s.owner, parley.Normalize(s.opts.Now()), lease)
 	if err != nil || !held {
 		return 0, err
 	}
+	until := s.opts.Now().Add(lease)
 	defer s.store.ReleaseWebhook(context.WithoutCancel(ctx), id, s.owner)
 	w, err := s.store.Webhook(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	allow, err := s.store.AllowPrivateTargets(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -105,13 +140,16 @@ func (s *Service) sendEndpoint(ctx context.Context, id parley.ID) (int, error) {
 			if d.NextAt.After(s.opts.Now()) {
 				return sent, nil
 			}
-			ok, err := s.deliver(ctx, w, d)
+			ok, err := s.deliver(ctx, w, d, allow)
 			sent++
 			if err != nil || !ok {
 				return sent, err
 			}
-			if held, err := s.store.LeaseWebhook(ctx, id, s.owner, s.opts.Now(), lease); err != nil || !held {
-				return sent, err
+			if now := parley.Normalize(s.opts.Now()); until.Sub(now) < lease/2 {
+				if held, err := s.store.LeaseWebhook(ctx, id, s.owner, now, lease); err != nil || !held {
+					return sent, err
+				}
+				until = now.Add(lease)
 			}
 		}
 	}
@@ -121,8 +159,8 @@ func (s *Service) sendEndpoint(ctx context.Context, id parley.ID) (int, error) {
 // deliver posts d to w once and records the attempt: a 2xx delivers it;
 // anything else waits for the next attempt, and turns w off when it has
 // failed MaxFailures times in a row. It reports whether d was delivered.
-func (s *Service) deliver(ctx context.Context, w *store.Webhook, d *store.Delivery) (bool, error) {
-	a := s.post(ctx, w, d)
+func (s *Service) deliver(ctx context.Context, w *store.Webhook, d *store.Delivery, allow bool) (bool, error) {
+	a := s.post(ctx, w, d, allow)
 	d.Attempts++
 	ok := a.Status >= 200 && a.Status < 300
 	if ok {
@@ -130,12 +168,17 @@ func (s *Service) deliver(ctx context.Context, w *store.Webhook, d *store.Delive
 	} else {
 		d.NextAt = parley.Normalize(a.At.Add(s.opts.Backoff(d.Attempts)))
 	}
+	gone := false
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.RecordAttempt(ctx, d, &a); err != nil {
+		cur, err := tx.Webhook(ctx, w.ID)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			gone = true // deleted while the call was made: nothing to record
+			return nil
+		}
+		if err != nil {
 			return err
 		}
-		cur, err := tx.Webhook(ctx, w.ID)
-		if err != nil {
+		if err := tx.RecordAttempt(ctx, d, &a); err != nil {
 			return err
 		}
 		switch {
@@ -153,12 +196,12 @@ func (s *Service) deliver(ctx context.Context, w *store.Webhook, d *store.Delive
 		w.Failures = cur.Failures
 		return tx.UpdateWebhook(ctx, cur)
 	})
-	return ok && err == nil, err
+	return ok && err == nil && !gone, err
 }
 
 // post makes one call and says how it went. A call is made for a test
 // too, so it never touches the endpoint's record.
-func (s *Service) post(ctx context.Context, w *store.Webhook, d *store.Delivery) store.Attempt {
+func (s *Service) post(ctx context.Context, w *store.Webhook, d *store.Delivery, allow bool) store.Attempt {
 	start := s.opts.Now()
 	a := store.Attempt{At: parley.Normalize(start)}
 	sig, err := Sign(w.Secret, d.MessageID, start, d.Payload)
@@ -176,11 +219,6 @@ func (s *Service) post(ctx context.Context, w *store.Webhook, d *store.Delivery)
 	req.Header.Set("webhook-id", d.MessageID)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(start.Unix(), 10))
 	req.Header.Set("webhook-signature", sig)
-	allow, err := s.store.AllowPrivateTargets(ctx)
-	if err != nil {
-		a.Error = err.Error()
-		return a
-	}
 	clock := time.Now()
 	res, err := s.opts.Client.Do(req, allow)
 	a.DurationMS = int(time.Since(clock).Milliseconds())

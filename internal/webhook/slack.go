@@ -76,9 +76,6 @@ func (s *Service) SetSlack(ctx context.Context, a parley.Actor, inboxID parley.I
 	if _, err := s.store.Inbox(ctx, inboxID); err != nil {
 		return nil, err
 	}
-	if in.Locale != nil && *in.Locale != "en" && *in.Locale != "fr" {
-		return nil, parley.Invalid("locale", "is en or fr")
-	}
 	w, err := slackOf(ctx, &s.store.Q, inboxID)
 	if err != nil {
 		return nil, err
@@ -89,22 +86,14 @@ func (s *Service) SetSlack(ctx context.Context, a parley.Actor, inboxID parley.I
 		types = &t
 	}
 	if w != nil {
-		w, err = s.Update(ctx, a, w.ID, Input{URL: in.URL, EventTypes: types, Enabled: in.Enabled})
-		if err != nil || in.Locale == nil || *in.Locale == w.Locale {
-			return w, err
-		}
-		w.Locale = *in.Locale
-		return w, s.store.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateWebhook(ctx, w) })
+		return s.Update(ctx, a, w.ID, Input{URL: in.URL, EventTypes: types, Enabled: in.Enabled, Locale: in.Locale})
 	}
 	if in.URL == nil {
 		return nil, parley.Invalid("url", "is required").Because("url_invalid")
 	}
 	now := parley.Normalize(s.opts.Now())
 	w = &store.Webhook{Kind: KindSlack, InboxID: &inboxID, Secret: NewSecret(), Enabled: true, Locale: "en", EventTypes: slackTypes(false), CreatedAt: now, UpdatedAt: now}
-	if in.Locale != nil {
-		w.Locale = *in.Locale
-	}
-	if err := s.apply(ctx, w, Input{URL: in.URL, EventTypes: types, Enabled: in.Enabled}); err != nil {
+	if err := s.apply(ctx, w, Input{URL: in.URL, EventTypes: types, Enabled: in.Enabled, Locale: in.Locale}); err != nil {
 		return nil, err
 	}
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
@@ -146,8 +135,11 @@ var slackWords = map[string]map[string]string{
 	},
 }
 
-// slackEscape makes s safe in a Slack message: &, < and > are its markup.
-var slackEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+// slackEscape makes what a customer wrote inert in a post: &, < and > are
+// Slack's markup; an @ is kept from waking a whole channel (@channel,
+// @everyone in the tools that speak Slack's language) and "](" from
+// making a Markdown link, each by a word joiner nobody sees.
+var slackEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "@", "@\u2060", "](", "]\u2060(")
 
 // toSlack queues the posts an event makes for the inboxes that want them.
 func (s *Service) toSlack(ctx context.Context, tx *store.Tx, e *parley.Event) error {
@@ -184,6 +176,9 @@ func (s *Service) slackText(ctx context.Context, tx *store.Tx, e *parley.Event, 
 	}
 	if err != nil {
 		return "", err
+	}
+	if c.Placement != parley.PlacementInbox {
+		return "", nil // filtered (a blocked sender), spam or trash: nobody is called to it
 	}
 	title := c.Subject
 	if title == "" {

@@ -90,6 +90,7 @@ type Input struct {
 	Description *string
 	EventTypes  *[]string
 	Enabled     *bool
+	Locale      *string // a chat-tool post's language
 }
 
 // Create registers an endpoint with a fresh secret (admins).
@@ -135,6 +136,12 @@ func (s *Service) apply(ctx context.Context, w *store.Webhook, in Input) error {
 		}
 		w.URL = u.String()
 	}
+	if in.Locale != nil {
+		if *in.Locale != "en" && *in.Locale != "fr" {
+			return parley.Invalid("locale", "is en or fr")
+		}
+		w.Locale = *in.Locale
+	}
 	if in.Description != nil {
 		d := strings.TrimSpace(*in.Description)
 		if len([]rune(d)) > 200 {
@@ -149,11 +156,40 @@ func (s *Service) apply(ctx context.Context, w *store.Webhook, in Input) error {
 	return nil
 }
 
+// keep sets on w what in changes, as apply checked it into probe.
+func (s *Service) keep(w *store.Webhook, in Input, probe *store.Webhook) {
+	if in.URL != nil {
+		w.URL = probe.URL
+	}
+	if in.EventTypes != nil {
+		w.EventTypes = probe.EventTypes
+	}
+	if in.Description != nil {
+		w.Description = probe.Description
+	}
+	if in.Locale != nil {
+		w.Locale = probe.Locale
+	}
+	if in.Enabled != nil && *in.Enabled != w.Enabled {
+		w.Enabled = *in.Enabled
+		w.DisabledReason, w.Failures = "", 0
+	}
+}
+
 // Update changes an endpoint (admins). Turned back on, it goes on with the
 // deliveries it had left.
 func (s *Service) Update(ctx context.Context, a parley.Actor, id parley.ID, in Input) (*store.Webhook, error) {
 	if err := auth.Admin(a); err != nil {
 		return nil, err
+	}
+	// The URL is checked (a DNS lookup) before the transaction, which
+	// must not hold SQLite's one writer while a resolver answers.
+	var probe store.Webhook
+	if err := s.apply(ctx, &probe, in); err != nil {
+		return nil, err
+	}
+	if in.URL != nil {
+		in.URL = &probe.URL
 	}
 	var out *store.Webhook
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
@@ -162,9 +198,7 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, id parley.ID, in I
 			return err
 		}
 		was := w.Enabled
-		if err := s.apply(ctx, w, in); err != nil {
-			return err
-		}
+		s.keep(w, in, &probe)
 		w.UpdatedAt = parley.Normalize(s.opts.Now())
 		if err := tx.UpdateWebhook(ctx, w); err != nil {
 			return err
@@ -289,7 +323,11 @@ func (s *Service) Test(ctx context.Context, a parley.Actor, id parley.ID) (*stor
 		return nil, nil, err
 	}
 	d := &store.Delivery{EndpointID: w.ID, MessageID: "test_" + NewSecret()[6:22], EventType: TestType, Payload: body, CreatedAt: now, NextAt: now}
-	at := s.post(ctx, w, d)
+	allow, err := s.store.AllowPrivateTargets(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	at := s.post(ctx, w, d, allow)
 	d.Attempts, d.State, d.DoneAt = 1, store.DeliveryFailed, &at.At
 	if at.Status >= 200 && at.Status < 300 {
 		d.State = store.DeliveryDelivered
@@ -329,7 +367,10 @@ func (s *Service) SetAllowPrivateTargets(ctx context.Context, a parley.Actor, al
 
 // changed is the event of a change to w.
 func changed(a parley.Actor, w *store.Webhook, change, reason string, at time.Time) parley.Event {
-	data := map[string]any{"webhook_id": w.ID, "url": w.URL, "change": change}
+	data := map[string]any{"webhook_id": w.ID, "kind": w.Kind, "change": change}
+	if w.Kind == KindWebhook {
+		data["url"] = w.URL // a Slack or bridge URL is a credential: never in the log
+	}
 	if reason != "" {
 		data["reason"] = reason
 	}

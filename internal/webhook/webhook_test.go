@@ -351,3 +351,87 @@ func TestSignature(t *testing.T) {
 		}
 	}
 }
+
+// TestRunDoesNotWaitForASlowEndpoint: while one endpoint's call hangs,
+// the sender goes on delivering what comes later to the others.
+func TestRunDoesNotWaitForASlowEndpoint(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clock := storetest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+		o, boss, _ := firstStart(t, s, clock.Now)
+		rcv := newReceiver(t, clock)
+		w := webhook.New(s, webhook.Options{Now: clock.Now, Client: outbound.New(outbound.Options{Timeout: time.Minute})})
+		if err := w.SetAllowPrivateTargets(ctx, boss, true); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{"/slow", "/fast"} {
+			u := rcv.URL + p
+			h, err := w.Create(ctx, boss, webhook.Input{URL: &u, EventTypes: &[]string{parley.EventOrgUpdated}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rcv.set(func() { rcv.secrets[p] = h.Secret })
+		}
+		rcv.set(func() { rcv.hang["/slow"] = make(chan struct{}) })
+		seen, _ := s.LastSeq(ctx)
+		rename := func(name string) {
+			t.Helper()
+			if _, err := o.RenameOrganization(ctx, boss, name); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			if seen, err = consume.Replay(ctx, s, w.Consumer(), seen); err != nil {
+				t.Fatal(err)
+			}
+			w.Wake()
+		}
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { w.Run(runCtx); close(done) }()
+		defer func() { rcv.release("/slow"); stop(); <-done }()
+
+		got := func(n int) {
+			t.Helper()
+			deadline := time.After(10 * time.Second)
+			for len(rcv.types("/fast")) < n {
+				select {
+				case <-deadline:
+					t.Fatalf("while /slow hangs, /fast got %v", rcv.types("/fast"))
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+		}
+		rename("One")
+		if p := <-rcv.entered; p != "/slow" {
+			t.Fatalf("entered %s", p)
+		}
+		got(1)
+		rename("Two")
+		got(2)
+	})
+}
+
+// TestSendDueInAnyTimeZone: a server whose clock is not in UTC sends what
+// is due, no later (SQLite compares the times as text).
+func TestSendDueInAnyTimeZone(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clock := storetest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.FixedZone("EST", -5*3600)))
+		o, boss, _ := firstStart(t, s, clock.Now)
+		rcv := newReceiver(t, clock)
+		w := webhook.New(s, webhook.Options{Now: clock.Now})
+		w.SetAllowPrivateTargets(ctx, boss, true)
+		u := rcv.URL + "/est"
+		h, err := w.Create(ctx, boss, webhook.Input{URL: &u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rcv.set(func() { rcv.secrets["/est"] = h.Secret })
+		from, _ := s.LastSeq(ctx)
+		o.RenameOrganization(ctx, boss, "Eastern")
+		consume.Replay(ctx, s, w.Consumer(), from)
+		if n, err := w.SendDue(ctx); n == 0 || err != nil || len(rcv.types("/est")) == 0 {
+			t.Errorf("sent %d (%v), received %v", n, err, rcv.types("/est"))
+		}
+	})
+}

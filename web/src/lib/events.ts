@@ -48,7 +48,8 @@ export function describe(item: TimelineItem, app: App): string {
     case 'contact.unblocked':
       return t('event.unblocked', { who });
     case 'message.delivery_failed':
-      return t('event.deliveryFailed', { reason: t(deliveryError(d.code)) });
+      // A bridge's reason is the provider's own words: shown as they are.
+      return t('event.deliveryFailed', { reason: d.code === 'bridge' && d.reason ? String(d.reason) : t(deliveryError(d.code)) });
     case 'conversation.routed':
       return routed(d, person, team);
     case 'ticket.created':

@@ -88,6 +88,8 @@ export const enIntegrations = {
   'slack.removeTitle': 'Stop posting this inbox to Slack?',
   'slack.removeText': 'Nothing more is posted and the log of posts is forgotten. You can start again at any time.',
   'slack.removed': 'No longer posting to Slack.',
+  'outbound.confirmTitle': 'Allow calls to private networks?',
+  'outbound.confirm': 'Allow private addresses',
   'outbound.title': 'Outbound calls',
   'outbound.private': 'Allow addresses on private networks',
   'outbound.privateHint': 'Off, Parley refuses to call loopback, private and link-local addresses (10.x, 192.168.x, 127.x, 169.254.x…), even through a redirect, so an endpoint cannot reach the machines beside it. Turn it on only for a receiver on your own network.',

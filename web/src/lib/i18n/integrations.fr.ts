@@ -88,6 +88,8 @@ export const frIntegrations: Record<keyof typeof enIntegrations, Message> = {
   'slack.removeTitle': 'Arrêter de publier cette boîte dans Slack ?',
   'slack.removeText': 'Plus rien n’est publié et le journal des publications est oublié. Vous pouvez recommencer à tout moment.',
   'slack.removed': 'Plus de publication dans Slack.',
+  'outbound.confirmTitle': 'Autoriser les appels vers les réseaux privés ?',
+  'outbound.confirm': 'Autoriser les adresses privées',
   'outbound.title': 'Appels sortants',
   'outbound.private': 'Autoriser les adresses des réseaux privés',
   'outbound.privateHint': 'Désactivé, Parley refuse d’appeler les adresses locales, privées et de lien local (10.x, 192.168.x, 127.x, 169.254.x…), même au bout d’une redirection, pour qu’un point d’accès ne puisse atteindre les machines voisines. Activez-le seulement pour un récepteur sur votre propre réseau.',
