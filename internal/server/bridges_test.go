@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -155,8 +156,18 @@ func TestBridge(t *testing.T) {
 			t.Errorf("a report from outside the inbox: %d %s", r.status, r.raw)
 		}
 
-		// Removed, replies go nowhere again.
+		// Removed, replies go nowhere again; one it had not been given yet
+		// is not delivered, and says why.
+		waiting := w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]any{"text": "One more thing."})
+		if _, err := consume.Replay(ctx, s, w.a.webhooks.Consumer(), seen); err != nil {
+			t.Fatal(err)
+		}
+		seen, _ = s.LastSeq(ctx)
 		w.admin.must(204, "DELETE", path("/channels/%d/bridge", w.salesAPI), nil)
+		tl = string(w.ana.must(200, "GET", path("/conversations/%d/timeline", conv), nil).raw)
+		if !strings.Contains(tl, `"code":"bridge_removed"`) || !strings.Contains(tl, fmt.Sprintf(`"id":%d`, waiting.id())) || strings.Contains(tl, `"state":"sending"`) {
+			t.Errorf("a reply the bridge never got, once it is removed: %s", tl)
+		}
 		third := w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]any{"text": "Anything else?"})
 		sendAll()
 		if r := w.admin.call("POST", path("/messages/%d/delivery", third.id()), map[string]any{"status": "delivered"}); r.status != 409 {

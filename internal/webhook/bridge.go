@@ -117,13 +117,64 @@ func (s *Service) SetBridge(ctx context.Context, a parley.Actor, channelID parle
 }
 
 // RemoveBridge removes an API channel's bridge and its log; replies on
-// the channel go nowhere again (admins).
+// the channel go nowhere again, and those it had not been given yet are
+// marked not delivered, in their timelines (admins).
 func (s *Service) RemoveBridge(ctx context.Context, a parley.Actor, channelID parley.ID) error {
 	b, err := s.Bridge(ctx, a, channelID)
 	if err != nil {
 		return err
 	}
-	return s.Delete(ctx, a, b.ID)
+	now := parley.Normalize(s.opts.Now())
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Webhook(ctx, b.ID); err != nil { // held until the end: the sender records nothing more
+			return err
+		}
+		pending, err := tx.PendingDeliveries(ctx, b.ID, 100_000)
+		if err != nil {
+			return err
+		}
+		for i := range pending {
+			if err := s.unsent(ctx, tx, a, &pending[i], now); err != nil {
+				return err
+			}
+		}
+		if err := tx.DeleteWebhook(ctx, b.ID); err != nil {
+			return err
+		}
+		tx.Append(changed(a, b, "deleted", "", now))
+		return nil
+	})
+}
+
+// unsent marks the reply a pending bridge delivery carried as not
+// delivered, the bridge being removed (the delivery goes with it).
+func (s *Service) unsent(ctx context.Context, tx *store.Tx, a parley.Actor, d *store.Delivery, now time.Time) error {
+	var p BridgePayload
+	if err := json.Unmarshal(d.Payload, &p); err != nil {
+		return err
+	}
+	m, err := tx.Message(ctx, p.Data.MessageID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if m.Bridge == nil || m.Bridge.State != parley.BridgeSending {
+		return nil
+	}
+	c, err := tx.Conversation(ctx, m.ConversationID)
+	if err != nil {
+		return err
+	}
+	m.Bridge = &parley.Bridged{State: parley.BridgeFailed, Reason: "bridge_removed", At: now}
+	if err := tx.SetMessageBridge(ctx, m); err != nil {
+		return err
+	}
+	ev := parley.NewEvent(parley.EventDeliveryFailed, a, now, map[string]any{"message_id": m.ID, "via": "bridge", "code": "bridge_removed"})
+	ev.MessageID = &m.ID
+	tx.Append(ev.In(c))
+	return nil
 }
 
 // toBridge queues a reply sent on an API channel for the channel's bridge,

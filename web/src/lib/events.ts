@@ -116,7 +116,7 @@ function routed(d: Record<string, unknown>, person: (id: unknown) => string, tea
   return t('event.rerouted', { previous: t(`routing.previous.${d.previous}` as Key, { name: person(d.previous_user_id) }), rest });
 }
 
-const deliveryErrors = ['no_relay', 'refused', 'unreachable', 'bounced', 'bridge'];
+const deliveryErrors = ['no_relay', 'refused', 'unreachable', 'bounced', 'bridge', 'bridge_removed'];
 
 /** deliveryError is the catalogue's words for why an email was not delivered. */
 function deliveryError(code: unknown): Key {
