@@ -227,6 +227,19 @@ func (tx *Tx) RecordAttempt(ctx context.Context, d *Delivery, a *Attempt) error 
 		d.ID, d.State, d.Attempts, d.NextAt, d.DoneAt)
 }
 
+// PurgeDeliveries deletes up to limit deliveries done before before (and
+// their attempts); pending ones stay whatever their age. It returns how
+// many went.
+func (s *Store) PurgeDeliveries(ctx context.Context, before time.Time, limit int) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries
+		WHERE state <> 'pending' AND done_at < $1 ORDER BY done_at LIMIT $2)`, before, limit)
+	if err != nil {
+		return 0, s.wrap(err, "purge deliveries")
+	}
+	n, err := res.RowsAffected()
+	return n, s.wrap(err, "purge deliveries")
+}
+
 // RetryNow makes a pending delivery due at now.
 func (tx *Tx) RetryNow(ctx context.Context, id parley.ID, now time.Time) error {
 	return tx.exec1(ctx, "delivery", `UPDATE webhook_deliveries SET next_at = $2 WHERE id = $1 AND state = 'pending'`, id, now)

@@ -33,6 +33,8 @@ func (s *Service) Wake() {
 func (s *Service) Run(ctx context.Context) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	purge := time.NewTicker(time.Hour)
+	defer purge.Stop()
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
@@ -69,6 +71,24 @@ func (s *Service) Run(ctx context.Context) {
 			return
 		case <-s.wake:
 		case <-tick.C:
+		case <-purge.C:
+			if _, err := s.Purge(ctx); err != nil && ctx.Err() == nil {
+				s.opts.Log.Error("webhooks: purge", "err", err)
+			}
+		}
+	}
+}
+
+// Purge deletes the deliveries done with for longer than Options.Keep,
+// a thousand at a time, and returns how many went.
+func (s *Service) Purge(ctx context.Context) (int64, error) {
+	before := parley.Normalize(s.opts.Now().Add(-s.opts.Keep))
+	var total int64
+	for {
+		n, err := s.store.PurgeDeliveries(ctx, before, 1000)
+		total += n
+		if err != nil || n < 1000 {
+			return total, err
 		}
 	}
 }

@@ -41,6 +41,9 @@ type Options struct {
 	UserAgent string
 	// BaseURL is where the app is, for the links in chat-tool posts.
 	BaseURL string
+	// Keep is how long a delivery done with stays in the log (default 30
+	// days); pending ones stay until they are delivered.
+	Keep time.Duration
 }
 
 // Service manages endpoints and delivers to them.
@@ -67,6 +70,9 @@ func New(s *store.Store, o Options) *Service {
 	}
 	if o.MaxFailures == 0 {
 		o.MaxFailures = 10
+	}
+	if o.Keep == 0 {
+		o.Keep = 30 * 24 * time.Hour
 	}
 	if o.UserAgent == "" {
 		o.UserAgent = "Parley-Webhooks/1"

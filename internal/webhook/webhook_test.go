@@ -435,3 +435,48 @@ func TestSendDueInAnyTimeZone(t *testing.T) {
 		}
 	})
 }
+
+// TestPurge: deliveries done with go after Keep, with their attempts;
+// one still pending stays, however old.
+func TestPurge(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clock := storetest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+		o, boss, _ := firstStart(t, s, clock.Now)
+		rcv := newReceiver(t, clock)
+		w := webhook.New(s, webhook.Options{Now: clock.Now, Keep: 24 * time.Hour})
+		w.SetAllowPrivateTargets(ctx, boss, true)
+		hook := func(p string) *store.Webhook {
+			u := rcv.URL + p
+			h, err := w.Create(ctx, boss, webhook.Input{URL: &u, EventTypes: &[]string{parley.EventOrgUpdated}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rcv.set(func() { rcv.secrets[p] = h.Secret })
+			return h
+		}
+		ok, failing := hook("/ok"), hook("/failing")
+		rcv.set(func() { rcv.fail["/failing"] = 100 })
+		from, _ := s.LastSeq(ctx)
+		o.RenameOrganization(ctx, boss, "Old news")
+		consume.Replay(ctx, s, w.Consumer(), from)
+		w.SendDue(ctx)
+		done, _, _ := w.Deliveries(ctx, boss, ok.ID, 0, 10)
+		if len(done) != 1 {
+			t.Fatalf("delivered: %+v", done)
+		}
+		clock.Advance(25 * time.Hour)
+		if n, err := w.Purge(ctx); n != 1 || err != nil {
+			t.Errorf("purged %d, %v; want the delivered one", n, err)
+		}
+		if ds, _, _ := w.Deliveries(ctx, boss, ok.ID, 0, 10); len(ds) != 0 {
+			t.Errorf("a delivered one older than Keep stays: %+v", ds)
+		}
+		if atts, err := s.Attempts(ctx, []parley.ID{done[0].ID}); err != nil || len(atts[done[0].ID]) != 0 {
+			t.Errorf("its attempts stay: %+v %v", atts, err)
+		}
+		if ds, _, _ := w.Deliveries(ctx, boss, failing.ID, 0, 10); len(ds) != 1 || ds[0].State != store.DeliveryPending {
+			t.Errorf("a pending one goes: %+v", ds)
+		}
+	})
+}
