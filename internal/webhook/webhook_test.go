@@ -480,3 +480,35 @@ func TestPurge(t *testing.T) {
 		}
 	})
 }
+
+// TestLeaseHeldElsewhere: an endpoint another node holds is not sent to
+// until that node's lease runs out (it died holding it); then it is.
+func TestLeaseHeldElsewhere(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clock := storetest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+		o, boss, _ := firstStart(t, s, clock.Now)
+		rcv := newReceiver(t, clock)
+		w := webhook.New(s, webhook.Options{Now: clock.Now})
+		w.SetAllowPrivateTargets(ctx, boss, true)
+		u := rcv.URL + "/held"
+		h, err := w.Create(ctx, boss, webhook.Input{URL: &u, EventTypes: &[]string{parley.EventOrgUpdated}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rcv.set(func() { rcv.secrets["/held"] = h.Secret })
+		from, _ := s.LastSeq(ctx)
+		o.RenameOrganization(ctx, boss, "Held")
+		consume.Replay(ctx, s, w.Consumer(), from)
+		if held, err := s.LeaseWebhook(ctx, h.ID, "a node that died", clock.Now(), time.Minute); !held || err != nil {
+			t.Fatal(held, err)
+		}
+		if n, _ := w.SendDue(ctx); n != 0 || len(rcv.types("/held")) != 0 {
+			t.Errorf("sent %d while another node holds the endpoint", n)
+		}
+		clock.Advance(61 * time.Second)
+		if n, err := w.SendDue(ctx); n != 1 || err != nil || len(rcv.types("/held")) != 1 {
+			t.Errorf("after the lease ran out: sent %d (%v), received %v", n, err, rcv.types("/held"))
+		}
+	})
+}
