@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/backup"
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/config"
@@ -52,6 +53,7 @@ type app struct {
 	blobs         *blob.Dir
 	orgs          *org.Service
 	sessions      *auth.Sessions
+	twoFactor     *auth.TwoFactor
 	conv          *conversation.Service
 	library       *library.Service
 	routing       *routing.Service
@@ -63,6 +65,7 @@ type app struct {
 	hub           *realtime.Hub
 	mailboxes     *imap.Manager
 	consumers     *consume.Group
+	backups       *backup.Schedule // nil unless PARLEY_BACKUP_DIR is set, on SQLite
 }
 
 // newApp opens the store and builds every service on it. Nothing runs yet:
@@ -99,6 +102,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 	a = &app{cfg: cfg, log: log, secret: secret, store: st, blobs: blobs, conv: conv, queue: queue,
 		orgs:          org.New(st, org.Options{Now: now, Passwords: passwords, Blobs: blobs}),
 		sessions:      auth.NewSessions(st, auth.SessionOptions{Now: now, Passwords: passwords}),
+		twoFactor:     auth.NewTwoFactor(st, auth.TwoFactorOptions{Now: now, Passwords: passwords, Key: deriveKey(secret, "parley two-factor challenges")}),
 		library:       library.New(st, blobs, now),
 		routing:       routing.New(st, now),
 		notifications: notify.NewNotifications(st, now),
@@ -116,6 +120,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 	a.consumers.Add(crm.Consumer(now))
 	a.consumers.Add(a.webhooks.Consumer()).OnMove = func(int64) { a.webhooks.Wake() }
 	queue.Handle(notify.JobMail, notify.MailJob(st, cfg.BaseURL, now))
+	if cfg.BackupDir != "" && st.Engine() == "sqlite" {
+		a.backups = &backup.Schedule{Dir: cfg.BackupDir, Every: cfg.BackupEvery, Keep: cfg.BackupKeep,
+			Source: backupSource(cfg, st, blobs, now), Log: log}
+	}
 	st.SetOnEvents(a.committed)
 	return a, nil
 }
@@ -148,7 +156,7 @@ func (a *app) handler(maxStreams int) http.Handler {
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
 		MetricsToken: cfg.MetricsToken, DeviceKey: deriveKey(a.secret, "parley device cookies"), MaxStreams: maxStreams,
 	}, server.Deps{
-		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Chat: a.chat, CRM: a.crm, Webhooks: a.webhooks, Sessions: a.sessions,
+		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Chat: a.chat, CRM: a.crm, Webhooks: a.webhooks, Sessions: a.sessions, TwoFactor: a.twoFactor,
 		Registry: reg, Hub: a.hub, Web: web.Dist(), Blobs: a.blobs,
 	})
 }

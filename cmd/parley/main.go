@@ -39,11 +39,14 @@ Usage:
   parley user set-password --email E        (reads the password from stdin)
   parley token create --email E [--name N]  (prints a personal API token)
   parley import mbox --inbox SLUG FILE      import a mailbox's history (threaded, deduplicated, closed)
+  parley backup FILE                write a backup while Parley runs: database, blobs, secret key (- for stdout)
+  parley restore FILE               restore a backup into an empty data directory (- for stdin)
   parley bench seed --conversations N [--messages M] [--dir D]   make a benchmark dataset
   parley bench [--dir D] [--workloads W3,W4,W6,W8]                 run the benchmarks (make bench)
   parley version
 
 Configuration comes from PARLEY_* environment variables; see README.md.
+Scheduled backups: PARLEY_BACKUP_DIR, PARLEY_BACKUP_EVERY (24h), PARLEY_BACKUP_KEEP (7).
 `
 
 // run is the whole program, with its world passed in so tests can call it.
@@ -63,6 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return importCmd(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args, getenv, stdin, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args, getenv, stdout, stderr)
 	case "version", "--version", "-v":

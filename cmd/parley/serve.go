@@ -93,6 +93,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go func() { a.mailboxes.Run(jobCtx); close(mailboxesDone) }()
 	consumersDone := make(chan struct{})
 	go func() { a.consumers.Run(jobCtx); close(consumersDone) }()
+	backupsDone := runBackups(jobCtx, a)
 	jobs.Schedule(jobCtx, log, jobs.Task{Name: "trash purge", Every: time.Hour, Run: func(ctx context.Context) error {
 		n, err := a.conv.PurgeTrash(ctx)
 		if n > 0 {
@@ -143,6 +144,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	<-hubDone // closes the streams, so Shutdown does not wait for them
 	<-mailboxesDone
 	<-consumersDone
+	<-backupsDone // a backup in progress is stopped and its file removed
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if mailLn != nil {

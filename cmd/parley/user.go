@@ -113,7 +113,7 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return cliError(err)
 	}
-	token, err := a.orgs.CreateToken(ctx, parley.System, u.ID, *name)
+	token, err := a.orgs.CreateToken(ctx, parley.System, u.ID, org.NewAPIToken{Name: *name})
 	if err != nil {
 		return cliError(err)
 	}

@@ -9,6 +9,9 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
+// Device is where a session is opened from: the browser and the address.
+type Device = store.Device
+
 // SessionTTL is how long a web session lasts.
 const SessionTTL = 30 * 24 * time.Hour
 
@@ -53,24 +56,49 @@ func (s *Sessions) clock() time.Time { return parley.Normalize(s.now()) }
 // being checked at once. A deactivated user who gives the right password is
 // told so (EFORBIDDEN): only they can know the account exists.
 func (s *Sessions) Login(ctx context.Context, email, password string) (string, *parley.User, error) {
+	u, err := s.Verify(ctx, email, password)
+	if err != nil {
+		return "", nil, err
+	}
+	token, err := s.open(ctx, u.ID, store.Device{})
+	return token, u, err
+}
+
+// Verify checks an email and password as Login does, without opening a
+// session: the sign-in goes on with a second factor (Open when it is
+// given).
+func (s *Sessions) Verify(ctx context.Context, email, password string) (*parley.User, error) {
 	u, hash, err := s.store.UserByEmail(ctx, email)
 	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
-		return "", nil, err
+		return nil, err
 	}
 	if u == nil || hash == "" {
 		hash = dummyHash
 	}
 	ok, err := s.passwords.Check(ctx, hash, password)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	if !ok || u == nil || hash == dummyHash {
-		return "", nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong email or password")
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong email or password")
+	}
+	if !u.Active() {
+		return nil, ErrDeactivated
+	}
+	return u, nil
+}
+
+// Open opens a session for a user who proved who they are (their password
+// and second factor), from device; a deactivated user's is EFORBIDDEN.
+func (s *Sessions) Open(ctx context.Context, userID parley.ID, device store.Device) (string, *parley.User, error) {
+	u, err := s.store.User(ctx, userID)
+	if err != nil {
+		return "", nil, err
 	}
 	if !u.Active() {
 		return "", nil, ErrDeactivated
 	}
-	token, err := s.open(ctx, u.ID)
+	token, err := s.open(ctx, u.ID, device)
 	return token, u, err
 }
 
@@ -80,7 +108,7 @@ var ErrDeactivated = parley.Errorf(parley.EFORBIDDEN, "this account is deactivat
 // UseLoginLink signs a user in with a one-time link and opens a session. A
 // link that is unknown, used or expired is EUNAUTHORIZED; a deactivated
 // user's is EFORBIDDEN.
-func (s *Sessions) UseLoginLink(ctx context.Context, linkToken string) (string, *parley.User, error) {
+func (s *Sessions) UseLoginLink(ctx context.Context, linkToken string, device store.Device) (string, *parley.User, error) {
 	var (
 		u     *parley.User
 		token string
@@ -93,26 +121,32 @@ func (s *Sessions) UseLoginLink(ctx context.Context, linkToken string) (string, 
 		if !u.Active() {
 			return ErrDeactivated
 		}
-		token, err = s.openTx(ctx, tx, u.ID)
+		token, err = s.openTx(ctx, tx, u.ID, device)
 		return err
 	})
 	return token, u, err
 }
 
-func (s *Sessions) open(ctx context.Context, userID parley.ID) (string, error) {
+func (s *Sessions) open(ctx context.Context, userID parley.ID, device store.Device) (string, error) {
 	var token string
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		token, err = s.openTx(ctx, tx, userID)
+		token, err = s.openTx(ctx, tx, userID, device)
 		return err
 	})
 	return token, err
 }
 
-func (s *Sessions) openTx(ctx context.Context, tx *store.Tx, userID parley.ID) (string, error) {
+// maxUserAgent bounds the browser's name kept with a session.
+const maxUserAgent = 300
+
+func (s *Sessions) openTx(ctx context.Context, tx *store.Tx, userID parley.ID, device store.Device) (string, error) {
 	token, hash := NewToken("")
 	now := s.clock()
-	return token, tx.CreateSession(ctx, hash, userID, now, now.Add(SessionTTL))
+	if len(device.UserAgent) > maxUserAgent {
+		device.UserAgent = strings.ToValidUTF8(device.UserAgent[:maxUserAgent], "")
+	}
+	return token, tx.CreateSession(ctx, hash, userID, now, now.Add(SessionTTL), device)
 }
 
 // Logout ends a session; the event it records ends the streams opened
@@ -144,13 +178,59 @@ func (s *Sessions) Session(ctx context.Context, token string) (*parley.User, err
 	if token == "" {
 		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
 	}
-	return s.store.SessionUser(ctx, HashToken(token), s.clock())
+	hash, now := HashToken(token), s.clock()
+	u, seen, err := s.store.SessionUser(ctx, hash, now)
+	if err == nil && (seen == nil || seen.Before(now.Add(-seenEvery))) {
+		// Seen once every few minutes, not per request: a session in use
+		// costs a write now and then.
+		err = s.store.SeeSession(ctx, hash, now, now.Add(-seenEvery))
+	}
+	return u, err
 }
 
-// Bearer returns the user of an API token, or EUNAUTHORIZED.
-func (s *Sessions) Bearer(ctx context.Context, token string) (*parley.User, error) {
+// seenEvery is how stale a session's last-seen time may get.
+const seenEvery = 5 * time.Minute
+
+// Bearer returns the user of an unexpired API token, or EUNAUTHORIZED, and
+// whether the token may only read.
+func (s *Sessions) Bearer(ctx context.Context, token string) (*parley.User, bool, error) {
 	if !strings.HasPrefix(token, "prl_") {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "invalid API token")
+		return nil, false, parley.Errorf(parley.EUNAUTHORIZED, "invalid API token")
 	}
-	return s.store.TokenUser(ctx, HashToken(token))
+	return s.store.TokenUser(ctx, HashToken(token), s.clock())
+}
+
+// Sessions lists a user's open sessions; current is the asking session's
+// token, marked as such.
+func (s *Sessions) List(ctx context.Context, userID parley.ID, current string) ([]store.Session, error) {
+	return s.store.UserSessions(ctx, userID, HashToken(current), s.clock())
+}
+
+// End signs one of a user's sessions out, by its id; its streams close.
+func (s *Sessions) End(ctx context.Context, userID, id parley.ID) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteUserSession(ctx, userID, id); err != nil {
+			return err
+		}
+		tx.Append(SessionsEnded(userID, "signed_out", s.clock()))
+		return nil
+	})
+}
+
+// EndAll signs a person out everywhere (admins): every session of theirs
+// ends, and their streams close. Their API tokens stay.
+func (s *Sessions) EndAll(ctx context.Context, a parley.Actor, userID parley.ID) error {
+	if err := Admin(a); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.User(ctx, userID); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteSessions(ctx, userID, ""); err != nil {
+			return err
+		}
+		tx.Append(SessionsEnded(userID, "signed_out_by_admin", s.clock()))
+		return nil
+	})
 }

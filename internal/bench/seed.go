@@ -82,7 +82,7 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 		if err != nil {
 			return nil, err
 		}
-		tok, err := orgs.CreateToken(ctx, parley.System, u.ID, "bench")
+		tok, err := orgs.CreateToken(ctx, parley.System, u.ID, org.NewAPIToken{Name: "bench"})
 		if err != nil {
 			return nil, err
 		}

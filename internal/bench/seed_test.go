@@ -37,7 +37,7 @@ func TestSeed(t *testing.T) {
 		if open == 0 || closed < open {
 			t.Errorf("open %d, closed %d: want some open and more closed", open, closed)
 		}
-		u, err := s.TokenUser(ctx, auth.HashToken(ds.Tokens[0]))
+		u, _, err := s.TokenUser(ctx, auth.HashToken(ds.Tokens[0]), time.Now())
 		if err != nil || u.Role != "admin" {
 			t.Errorf("the first token is %v's, %v; want an admin's", u, err)
 		}

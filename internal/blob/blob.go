@@ -6,8 +6,10 @@ package blob
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -108,4 +110,65 @@ func (d *Dir) Read(key string) ([]byte, error) {
 	}
 	defer r.Close()
 	return io.ReadAll(r)
+}
+
+// Keys calls fn with the key of every blob in the directory, in no
+// particular order, and stops at fn's first error. Anything else in the
+// directory, such as a Put's temporary file, is passed over.
+func (d *Dir) Keys(fn func(key string) error) error {
+	err := filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.Type().IsRegular() {
+			return nil
+		}
+		if want, err := d.path(e.Name()); err != nil || want != p {
+			return nil
+		}
+		return fn(e.Name())
+	})
+	if err != nil {
+		return fmt.Errorf("blob: %w", err)
+	}
+	return nil
+}
+
+// ErrDamaged says content given to Write is not what its key names.
+var ErrDamaged = errors.New("blob: the content does not match its key")
+
+// Write stores the content read from r under key, checking that key is its
+// SHA-256: for copying blobs from elsewhere (a restore). Unlike Put it
+// streams and does not sync: a caller writing many syncs once at the end.
+// Content that does not match its key is ErrDamaged and is not kept.
+func (d *Dir) Write(key string, r io.Reader) error {
+	p, err := d.path(key)
+	if err != nil {
+		return fmt.Errorf("blob: %q is not a key", key)
+	}
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("blob: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".put-*")
+	if err != nil {
+		return fmt.Errorf("blob: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op once renamed
+	h := sha256.New()
+	_, err = io.Copy(io.MultiWriter(f, h), r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("blob: write %s: %w", key, err)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != key {
+		return fmt.Errorf("%w: %s", ErrDamaged, key)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		return fmt.Errorf("blob: %w", err)
+	}
+	return nil
 }

@@ -2,8 +2,11 @@ package blob
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -41,5 +44,64 @@ func TestDir(t *testing.T) {
 		if _, err := d.Read(key); parley.ErrorCode(err) != parley.ENOTFOUND {
 			t.Errorf("Read(%q) = %v, want ENOTFOUND", key, err)
 		}
+	}
+}
+
+// TestKeysAndWrite copies one directory's blobs to another the way a
+// restore does: Keys lists them (not a Put's leftover), Write checks each
+// content against its key.
+func TestKeysAndWrite(t *testing.T) {
+	from, err := Open(filepath.Join(t.TempDir(), "from"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, s := range []string{"one", "two", "three"} {
+		k, err := from.Put([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, k)
+	}
+	k := want[0]
+	if err := os.WriteFile(filepath.Join(from.root, k[:2], k[2:4], ".put-123"), []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	to, err := Open(filepath.Join(t.TempDir(), "to"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = from.Keys(func(key string) error {
+		got = append(got, key)
+		r, err := from.Open(key)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		return to.Write(key, r)
+	})
+	slices.Sort(got)
+	slices.Sort(want)
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("Keys = %v, %v; want %v", got, err, want)
+	}
+	for _, key := range want {
+		a, _ := from.Read(key)
+		if b, err := to.Read(key); err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s copied as %q, %v; want %q", key, b, err, a)
+		}
+	}
+
+	// Content that is not its key's is refused and not kept.
+	other := Key([]byte("four"))
+	if err := to.Write(other, strings.NewReader("not four")); !errors.Is(err, ErrDamaged) {
+		t.Errorf("Write of the wrong content: %v, want ErrDamaged", err)
+	}
+	if _, err := to.Read(other); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("the wrong content was kept: %v", err)
+	}
+	if err := to.Write("../../x", strings.NewReader("x")); err == nil {
+		t.Error("Write under a name that is not a key did not fail")
 	}
 }

@@ -291,10 +291,11 @@ func (v *Visitor) Message(ctx context.Context, conversationID, id parley.ID) (*M
 
 // visible says whether a visitor sees a message of their conversation:
 // what they and the team said to each other — never an internal comment,
-// a forward to someone outside, or what someone else wrote into it.
+// a forward to someone outside, a logged phone call (its notes are the
+// team's), or what someone else wrote into it.
 func visible(m *parley.Message, c *parley.Conversation) bool {
 	switch {
-	case m.Kind != parley.KindMessage:
+	case m.Kind != parley.KindMessage, m.Call != nil:
 		return false
 	case m.Email != nil && m.Email.Forward:
 		return false

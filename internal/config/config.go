@@ -74,6 +74,14 @@ type Config struct {
 	// (PARLEY_METRICS_TOKEN); without it /metrics is open to anyone who
 	// can reach the listen address.
 	MetricsToken string
+	// BackupDir, when set, turns on scheduled backups: serve writes one
+	// archive there every BackupEvery and keeps the last BackupKeep
+	// (PARLEY_BACKUP_DIR, PARLEY_BACKUP_EVERY default 24h,
+	// PARLEY_BACKUP_KEEP default 7). SQLite only: PostgreSQL has its own
+	// tools.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
 }
 
 // Load reads the configuration from getenv and validates it.
@@ -128,6 +136,19 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config: PARLEY_MAX_MESSAGE_MB %q: want a size in megabytes, at least 1", getenv("PARLEY_MAX_MESSAGE_MB"))
 	}
 	c.MaxMessageBytes = int64(mb * (1 << 20))
+	c.BackupDir = get("PARLEY_BACKUP_DIR", "")
+	// Less than a minute apart, backups would follow each other without
+	// rest on a database of any size.
+	every, err := time.ParseDuration(get("PARLEY_BACKUP_EVERY", "24h"))
+	if err != nil || every < time.Minute {
+		return c, fmt.Errorf("config: PARLEY_BACKUP_EVERY %q: want a duration of a minute or more, such as 24h", getenv("PARLEY_BACKUP_EVERY"))
+	}
+	c.BackupEvery = every
+	keep, err := strconv.Atoi(get("PARLEY_BACKUP_KEEP", "7"))
+	if err != nil || keep < 1 {
+		return c, fmt.Errorf("config: PARLEY_BACKUP_KEEP %q: want how many backups to keep, at least 1", getenv("PARLEY_BACKUP_KEEP"))
+	}
+	c.BackupKeep = keep
 	// Loopback by default: Parley listens there, and what connects from
 	// the same machine is the proxy in front of it.
 	for _, v := range strings.Split(get("PARLEY_TRUSTED_PROXIES", "127.0.0.0/8, ::1"), ",") {
@@ -206,6 +227,10 @@ func defaultMailDomain(baseURL string) string {
 	return u.Hostname()
 }
 
+// SecretKeyFile is where the secret key is kept when PARLEY_SECRET_KEY is
+// not set: secret.key in the data dir.
+func (c Config) SecretKeyFile() string { return filepath.Join(c.DataDir, "secret.key") }
+
 // EnsureSecretKey sets c.SecretKey from the data dir's secret.key, creating
 // that file with a random key on first start. A key set in the environment
 // wins.
@@ -213,7 +238,7 @@ func (c *Config) EnsureSecretKey() error {
 	if c.SecretKey != "" {
 		return nil
 	}
-	path := filepath.Join(c.DataDir, "secret.key")
+	path := c.SecretKeyFile()
 	b, err := os.ReadFile(path)
 	if err == nil {
 		key := strings.TrimSpace(string(b))

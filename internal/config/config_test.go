@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/config"
 )
@@ -30,10 +31,24 @@ func TestLoadRefuses(t *testing.T) {
 		"PARLEY_TRUSTED_PROXIES":            {"PARLEY_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
 		"PARLEY_METRICS_TOKEN too short":    {"PARLEY_METRICS_TOKEN": "short"},
 		"PARLEY_METRICS_TOKEN with a space": {"PARLEY_METRICS_TOKEN": "0123456789 abcdef"},
+		"PARLEY_BACKUP_EVERY":               {"PARLEY_BACKUP_EVERY": "daily"},
+		"PARLEY_BACKUP_EVERY too often":     {"PARLEY_BACKUP_EVERY": "30s"},
+		"PARLEY_BACKUP_KEEP":                {"PARLEY_BACKUP_KEEP": "0"},
 	} {
 		if _, err := config.Load(env(vars)); err == nil || !strings.Contains(err.Error(), strings.Fields(name)[0]) {
 			t.Errorf("%v: error %v, want one naming %s", vars, err, name)
 		}
+	}
+}
+
+func TestBackups(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.BackupDir != "" || c.BackupEvery != 24*time.Hour || c.BackupKeep != 7 {
+		t.Errorf("by default: dir %q every %v keep %d, %v; want off, 24h, 7", c.BackupDir, c.BackupEvery, c.BackupKeep, err)
+	}
+	c, err = config.Load(env(map[string]string{"PARLEY_BACKUP_DIR": "/var/backups/parley", "PARLEY_BACKUP_EVERY": "6h", "PARLEY_BACKUP_KEEP": "28"}))
+	if err != nil || c.BackupDir != "/var/backups/parley" || c.BackupEvery != 6*time.Hour || c.BackupKeep != 28 {
+		t.Errorf("set: dir %q every %v keep %d, %v", c.BackupDir, c.BackupEvery, c.BackupKeep, err)
 	}
 }
 
@@ -77,6 +92,9 @@ func TestSecretKeyIsMadeOnceAndKept(t *testing.T) {
 	}
 	if len(c.SecretKey) != 64 {
 		t.Fatalf("key %q: want 64 hex characters", c.SecretKey)
+	}
+	if c.SecretKeyFile() != filepath.Join(dir, "secret.key") {
+		t.Errorf("SecretKeyFile = %s", c.SecretKeyFile())
 	}
 	st, err := os.Stat(filepath.Join(dir, "secret.key"))
 	if err != nil || st.Mode().Perm() != 0o600 {

@@ -43,6 +43,11 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 				b.Via, because = parley.ChannelEmail, "visitor_left"
 			}
 		}
+		if b.Via == "" && ch.Kind == parley.ChannelForm {
+			// A form's submitter is answered by email, and their answer
+			// threads back (SPEC CHN-7).
+			b.Via, because = parley.ChannelEmail, "form"
+		}
 		switch {
 		case b.Via == "" || b.Via == ch.Kind:
 		case b.Via == parley.ChannelEmail:

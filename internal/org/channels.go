@@ -39,9 +39,19 @@ func (s *Service) CreateChannel(ctx context.Context, a parley.Actor, inboxID par
 	c := &parley.Channel{InboxID: inboxID, Kind: in.Kind, Name: name, Enabled: in.Enabled == nil || *in.Enabled,
 		Config: keepPassword(json.RawMessage(`{}`), cfg), CreatedAt: s.clock()}
 	c.Mailbox = mailboxOf(c)
-	if c.Kind == parley.ChannelChat {
+	switch c.Kind {
+	case parley.ChannelChat:
 		c.PublicKey = publicKey()
 		c.Config = withIdentitySecret(c.Config)
+	case parley.ChannelForm:
+		// A form is found by its key (/f/<key>); its config is always
+		// complete, even when created with none.
+		c.PublicKey = publicKey()
+		if len(cfg) == 0 {
+			if c.Config, err = validConfig(c.Kind, json.RawMessage(`{}`)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Inbox(ctx, inboxID); err != nil {
@@ -161,11 +171,21 @@ func validConfig(kind parley.ChannelKind, cfg json.RawMessage) (json.RawMessage,
 		}
 		m["allowed_origins"] = cs.AllowedOrigins
 		return json.Marshal(m)
+	case parley.ChannelForm:
+		var fs parley.FormSettings
+		if err := json.Unmarshal(cfg, &fs); err != nil {
+			return nil, parley.Invalid("config", "has a form setting of the wrong type")
+		}
+		fs, err := fs.Validate()
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(fs)
 	}
 	return cfg, nil
 }
 
-// publicKey makes a chat channel's public key: 26 random letters and
+// publicKey makes a chat's or a form's public key: 26 random letters and
 // digits (130 bits), safe in a URL and an HTML attribute.
 func publicKey() string { return strings.ToLower(rand.Text()) }
 

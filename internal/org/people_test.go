@@ -36,7 +36,7 @@ func TestDeactivate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, err := o.CreateToken(ctx, parley.UserActor(ana), ana.ID, "script")
+		token, err := o.CreateToken(ctx, parley.UserActor(ana), ana.ID, org.NewAPIToken{Name: "script"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func TestDeactivate(t *testing.T) {
 		if _, err := sessions.Session(ctx, session); parley.ErrorCode(err) != parley.EUNAUTHORIZED {
 			t.Errorf("the leaver's session: %v, want EUNAUTHORIZED", err)
 		}
-		if _, err := sessions.Bearer(ctx, token); parley.ErrorCode(err) != parley.EUNAUTHORIZED {
+		if _, _, err := sessions.Bearer(ctx, token); parley.ErrorCode(err) != parley.EUNAUTHORIZED {
 			t.Errorf("the leaver's API token: %v, want EUNAUTHORIZED", err)
 		}
 		if _, _, err := sessions.Login(ctx, "ana@example.com", "password-ana"); parley.ErrorCode(err) != parley.EFORBIDDEN {
@@ -98,7 +98,7 @@ func TestDeactivate(t *testing.T) {
 		if _, _, err := sessions.Login(ctx, "ana@example.com", "password-ana"); err != nil {
 			t.Errorf("signing in again: %v", err)
 		}
-		if _, err := sessions.Bearer(ctx, token); err != nil {
+		if _, _, err := sessions.Bearer(ctx, token); err != nil {
 			t.Errorf("the API token after reactivation: %v", err)
 		}
 	})

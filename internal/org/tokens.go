@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/parley"
@@ -13,12 +14,25 @@ import (
 // integration, few enough that tokens cannot be minted to multiply limits.
 const MaxTokens = 50
 
+// NewAPIToken describes a token to make.
+type NewAPIToken struct {
+	Name string
+	// ExpiresAt, when set, is when it stops working (in the future).
+	ExpiresAt *time.Time
+	// ReadOnly tokens may only read: the API answers anything else 403.
+	ReadOnly bool
+}
+
 // CreateToken makes a personal API token for the actor, or for another user
 // when the actor is the system (the command line). The token is shown once.
 // A user holding MaxTokens already gets ECONFLICT: revoke one first.
-func (s *Service) CreateToken(ctx context.Context, a parley.Actor, userID parley.ID, name string) (string, error) {
+func (s *Service) CreateToken(ctx context.Context, a parley.Actor, userID parley.ID, t NewAPIToken) (string, error) {
+	name := t.Name
 	if a.Kind != parley.ActorSystem && (a.Kind != parley.ActorUser || a.UserID != userID) {
 		return "", parley.Errorf(parley.EFORBIDDEN, "tokens are personal: create your own")
+	}
+	if t.ExpiresAt != nil && !t.ExpiresAt.After(s.clock()) {
+		return "", parley.Invalid("expires_at", "must be in the future")
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -42,7 +56,12 @@ func (s *Service) CreateToken(ctx context.Context, a parley.Actor, userID parley
 			return parley.Errorf(parley.ECONFLICT, "you hold %d API tokens, the most allowed: revoke one first", MaxTokens).Because("too_many_tokens")
 		}
 		now := s.clock()
-		id, err := tx.CreateAPIToken(ctx, hash, userID, name, now)
+		var expires *time.Time
+		if t.ExpiresAt != nil {
+			e := parley.Normalize(*t.ExpiresAt)
+			expires = &e
+		}
+		id, err := tx.CreateAPIToken(ctx, hash, userID, name, now, expires, t.ReadOnly)
 		if err != nil {
 			return err
 		}

@@ -21,13 +21,15 @@ func TestTokenCapUnderConcurrency(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range org.MaxTokens - 3 {
-			if _, err := o.CreateToken(t.Context(), parley.System, u.ID, fmt.Sprint(i)); err != nil {
+			if _, err := o.CreateToken(t.Context(), parley.System, u.ID, org.NewAPIToken{Name: fmt.Sprint(i)}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		var wg sync.WaitGroup
 		for i := range 12 {
-			wg.Go(func() { o.CreateToken(t.Context(), parley.System, u.ID, fmt.Sprint("racer ", i)) })
+			wg.Go(func() {
+				o.CreateToken(t.Context(), parley.System, u.ID, org.NewAPIToken{Name: fmt.Sprint("racer ", i)})
+			})
 		}
 		wg.Wait()
 		held, err := s.APITokens(t.Context(), u.ID)

@@ -44,6 +44,7 @@ const (
 	EventTokenCreated        = "token.created"
 	EventTokenRevoked        = "token.revoked"               // data: user_id, token_id
 	EventSessionEnded        = "session.ended"               // data: user_id, reason (signed_out, password_changed, deactivated)
+	EventTwoFactorChanged    = "user.two_factor_changed"     // data: user_id, enabled; only that person hears it
 	EventContactListCreated  = "contact_list.created"        // data: list_id, name
 	EventContactListUpdated  = "contact_list.updated"        // data: list_id, name
 	EventContactListDeleted  = "contact_list.deleted"        // data: list_id, name

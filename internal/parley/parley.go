@@ -263,7 +263,11 @@ type Message struct {
 	Bot *BotSaid
 	// Bridge is where a reply on an API channel with a bridge stands: sent
 	// to the bridge, then delivered or failed as the bridge reports.
-	Bridge    *Bridged
+	Bridge *Bridged
+	// Form is set on the message a form opens a conversation with; Call
+	// on a logged call.
+	Form      *FormSubmitted
+	Call      *Call
 	CreatedAt time.Time
 }
 

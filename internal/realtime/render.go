@@ -62,7 +62,7 @@ func (h *Hub) render(ctx context.Context, evs []parley.Event) ([]Event, error) {
 // data's user_id.
 func subjectUser(e *parley.Event) *parley.ID {
 	switch e.Type {
-	case parley.EventUserCreated, parley.EventUserUpdated, parley.EventSessionEnded, parley.EventTokenCreated, parley.EventTokenRevoked,
+	case parley.EventUserCreated, parley.EventUserUpdated, parley.EventSessionEnded, parley.EventTwoFactorChanged, parley.EventTokenCreated, parley.EventTokenRevoked,
 		parley.EventNotified:
 	default:
 		return nil

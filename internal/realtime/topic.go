@@ -73,7 +73,7 @@ func EventTopics(e Event) []Topic {
 		return []Topic{TopicAdmins}
 	case parley.EventWebhookChanged:
 		return []Topic{TopicAdmins}
-	case parley.EventSessionEnded, parley.EventTokenRevoked, parley.EventNotified:
+	case parley.EventSessionEnded, parley.EventTwoFactorChanged, parley.EventTokenRevoked, parley.EventNotified:
 		if e.UserID != nil {
 			return []Topic{UserTopic(*e.UserID)}
 		}

@@ -28,6 +28,7 @@ import (
 	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/store/storetest"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -42,6 +43,9 @@ type api struct {
 	// webhooks is the server's; a test runs its consumer and sender by
 	// hand (consume.Replay, SendDue).
 	webhooks *webhook.Service
+	// twoFactorClock is the two-factor service's: a test moves it to make
+	// codes of another time (it starts at the real time).
+	twoFactorClock *storetest.Clock
 }
 
 func newAPI(t *testing.T, s *store.Store, cfg server.Config) *api {
@@ -66,6 +70,8 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	passwords.Wait = time.Minute
 	o := org.New(s, org.Options{Passwords: passwords, Blobs: blobs})
 	sessions := auth.NewSessions(s, auth.SessionOptions{Passwords: passwords})
+	clock := storetest.NewClock(time.Now())
+	twoFactor := auth.NewTwoFactor(s, auth.TwoFactorOptions{Passwords: passwords, Now: clock.Now, Key: []byte("test two-factor key")})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { hub.Run(ctx); close(done) }()
@@ -78,7 +84,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	h := server.New(cfg, server.Deps{
 		Log: log, Database: s, Conv: conv, Org: o, Hub: hub, Chat: chats, CRM: crm.New(s, crm.Options{InUse: chat.FlowsUsingList}),
 		Library: library.New(s, blobs, nil), Routing: routing.New(s, nil), Notifications: notify.NewNotifications(s, nil),
-		Webhooks: hooks, Sessions: sessions, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}, "widget.html": {Data: []byte("<h1>chat</h1>")}, "widget.js": {Data: []byte("/* loader */")}},
+		Webhooks: hooks, Sessions: sessions, TwoFactor: twoFactor, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}, "widget.html": {Data: []byte("<h1>chat</h1>")}, "widget.js": {Data: []byte("/* loader */")}},
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
@@ -86,7 +92,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 		<-done
 		srv.Close()
 	})
-	return &api{t: t, url: srv.URL, s: s, org: o, chat: chats, cfg: cfg, webhooks: hooks}
+	return &api{t: t, url: srv.URL, s: s, org: o, chat: chats, cfg: cfg, webhooks: hooks, twoFactorClock: clock}
 }
 
 // client calls the API as one user.
@@ -105,7 +111,7 @@ func (a *api) user(name string, role parley.Role) (*client, parley.ID) {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	tok, err := a.org.CreateToken(context.Background(), parley.System, u.ID, "test")
+	tok, err := a.org.CreateToken(context.Background(), parley.System, u.ID, org.NewAPIToken{Name: "test"})
 	if err != nil {
 		a.t.Fatal(err)
 	}

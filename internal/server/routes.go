@@ -18,6 +18,19 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	// Session and self.
 	op(api, s, "login", "POST", "/api/v1/session", public, s.login, created)
 	op(api, s, "logout", "DELETE", "/api/v1/session", public, s.logout, noContent)
+	op(api, s, "signInCode", "POST", "/api/v1/session/two-factor", public, s.signInCode)
+	op(api, s, "enrolAtSignIn", "POST", "/api/v1/session/two-factor/enrol", public, s.enrolAtSignIn)
+	op(api, s, "listMySessions", "GET", "/api/v1/me/sessions", signedIn, s.mySessions)
+	op(api, s, "endSession", "DELETE", "/api/v1/me/sessions/{id}", signedIn, s.endSession, noContent)
+	op(api, s, "endUserSessions", "DELETE", "/api/v1/users/{id}/sessions", admin, s.endUserSessions, noContent)
+	op(api, s, "getMyTwoFactor", "GET", "/api/v1/me/two-factor", signedIn, s.myTwoFactor)
+	op(api, s, "beginTwoFactor", "POST", "/api/v1/me/two-factor", signedIn, s.beginTwoFactor)
+	op(api, s, "confirmTwoFactor", "POST", "/api/v1/me/two-factor/confirm", signedIn, s.confirmTwoFactor)
+	op(api, s, "disableTwoFactor", "POST", "/api/v1/me/two-factor/disable", signedIn, s.disableTwoFactor, noContent)
+	op(api, s, "newRecoveryCodes", "POST", "/api/v1/me/two-factor/recovery-codes", signedIn, s.newRecoveryCodes)
+	op(api, s, "resetTwoFactor", "DELETE", "/api/v1/users/{id}/two-factor", admin, s.resetTwoFactor, noContent)
+	op(api, s, "getSignInSettings", "GET", "/api/v1/sign-in-settings", signedIn, s.signInSettings)
+	op(api, s, "setSignInSettings", "PUT", "/api/v1/sign-in-settings", admin, s.setSignInSettings)
 	op(api, s, "getMe", "GET", "/api/v1/me", signedIn, s.me)
 	op(api, s, "setAvailability", "PUT", "/api/v1/me/availability", signedIn, s.setAvailability)
 	op(api, s, "getSchedule", "GET", "/api/v1/me/availability-schedule", signedIn, s.schedule)
@@ -73,6 +86,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "getRouting", "GET", "/api/v1/channels/{id}/routing", admin, s.getRouting)
 	op(api, s, "setRouting", "PUT", "/api/v1/channels/{id}/routing", admin, s.setRouting)
 	op(api, s, "receiveMessage", "POST", "/api/v1/channels/{id}/messages", member, s.receiveMessage, created, maxBody(2<<20))
+	op(api, s, "logCall", "POST", "/api/v1/channels/{id}/calls", member, s.logCall, created, maxBody(2<<20))
 	op(api, s, "sendEmail", "POST", "/api/v1/inboxes/{id}/emails", member, s.sendEmail, created, maxBody(2<<20))
 	op(api, s, "requestFromAddress", "POST", "/api/v1/channels/{id}/from-address", admin, s.requestFromAddress, noContent)
 	mux.HandleFunc("GET /verify-from/{token}", s.verifyFromPage)
@@ -93,6 +107,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 	op(api, s, "reply", "POST", "/api/v1/conversations/{id}/replies", member, s.reply, created, maxBody(2<<20))
 	op(api, s, "forward", "POST", "/api/v1/conversations/{id}/forwards", member, s.forward, created, maxBody(2<<20))
 	op(api, s, "comment", "POST", "/api/v1/conversations/{id}/comments", member, s.comment, created, maxBody(2<<20))
+	op(api, s, "logConversationCall", "POST", "/api/v1/conversations/{id}/calls", member, s.logConversationCall, created, maxBody(2<<20))
 	op(api, s, "markRead", "POST", "/api/v1/conversations/{id}/read", member, s.markRead, noContent)
 	op(api, s, "markUnread", "POST", "/api/v1/conversations/{id}/unread", member, s.markUnread, noContent)
 	op(api, s, "assign", "PUT", "/api/v1/conversations/{id}/assignee", member, s.assign)
@@ -210,6 +225,7 @@ func (s *Server) routes(api huma.API, mux *http.ServeMux) {
 
 	// The chat widget's public endpoints (widget.go).
 	s.widgetRoutes(mux)
+	s.formRoutes(mux)
 
 	// Operations and the app.
 	mux.HandleFunc("GET /healthz", s.health)

@@ -99,6 +99,7 @@ type Server struct {
 	crm           *crm.Service
 	webhooks      *webhook.Service
 	sessions      *auth.Sessions
+	twoFactor     *auth.TwoFactor
 	logins        *auth.Limiter // sign-ins per email
 	// loginsByIP allows more failures per address than per email: many
 	// people may sign in from one office.
@@ -111,6 +112,8 @@ type Server struct {
 	// badCredentials counts unknown API tokens per client address; anonymous
 	// is a token bucket per address for requests without credentials.
 	badCredentials *auth.Limiter
+	// codes counts wrong second-factor codes per person.
+	codes          *auth.Limiter
 	staleCookies   *auth.Limiter
 	anonymous      *auth.Buckets
 	api            *auth.Buckets // per credential
@@ -120,11 +123,13 @@ type Server struct {
 	chatTabs       *widgetTabs          // each visitor's open widgets on this node
 	// A chat visitor's messages, and all of one chat's.
 	visitorRate, siteRate *auth.Buckets
-	untrustedProxy        sync.Once // warns once of X-Forwarded-For from an unknown proxy
-	metrics               *metrics
-	hub                   *realtime.Hub
-	web                   fs.FS
-	blobs                 Blobs
+	// Form posts from one address, and to one form (SPEC CHN-7).
+	formsByAddress, formsByForm *auth.Buckets
+	untrustedProxy              sync.Once // warns once of X-Forwarded-For from an unknown proxy
+	metrics                     *metrics
+	hub                         *realtime.Hub
+	web                         fs.FS
+	blobs                       Blobs
 }
 
 // Deps are the server's collaborators.
@@ -143,10 +148,12 @@ type Deps struct {
 	CRM           *crm.Service
 	Webhooks      *webhook.Service
 	Sessions      *auth.Sessions
-	Registry      *prometheus.Registry
-	Hub           *realtime.Hub
-	Web           fs.FS
-	Blobs         Blobs
+	// TwoFactor checks second factors at sign-in.
+	TwoFactor *auth.TwoFactor
+	Registry  *prometheus.Registry
+	Hub       *realtime.Hub
+	Web       fs.FS
+	Blobs     Blobs
 }
 
 // Blobs reads attachment and raw-message content.
@@ -191,7 +198,7 @@ func New(cfg Config, d Deps) http.Handler {
 		cfg.StreamRecheck = 5 * time.Minute
 	}
 	s := &Server{
-		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, chat: d.Chat, crm: d.CRM, webhooks: d.Webhooks, sessions: d.Sessions,
+		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, chat: d.Chat, crm: d.CRM, webhooks: d.Webhooks, sessions: d.Sessions, twoFactor: d.TwoFactor,
 		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
 		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
@@ -199,6 +206,7 @@ func New(cfg Config, d Deps) http.Handler {
 		resets:         auth.NewLimiter(3, time.Hour),
 		resetsByIP:     auth.NewLimiter(10, time.Hour),
 		badCredentials: auth.NewLimiter(20, time.Minute),
+		codes:          auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		anonymous:      auth.NewBuckets(20, 200),
 		staleCookies:   auth.NewLimiter(60, time.Minute),
 		api:            auth.NewBuckets(cfg.APIRate, cfg.APIBurst),
@@ -208,9 +216,11 @@ func New(cfg Config, d Deps) http.Handler {
 		chatTabs:       &widgetTabs{n: map[string]int{}},
 		visitorRate:    auth.NewBuckets(1, 10),
 		siteRate:       auth.NewBuckets(50, 500),
+		formsByAddress: auth.NewBuckets(1.0/60, 10),
+		formsByForm:    auth.NewBuckets(1, 100),
 		metrics:        newMetrics(d.Registry), hub: d.Hub, web: d.Web, blobs: d.Blobs,
 	}
-	for _, l := range []*auth.Limiter{s.logins, s.loginsByIP, s.loginsByDevice} {
+	for _, l := range []*auth.Limiter{s.logins, s.loginsByIP, s.loginsByDevice, s.codes} {
 		l.Delay = cfg.LoginDelay
 	}
 	s.resets.Delay, s.resetsByIP.Delay = 5*time.Minute, 5*time.Minute
@@ -234,8 +244,12 @@ func New(cfg Config, d Deps) http.Handler {
 	h := s.metrics.instrument(mux)
 	h = s.authenticate(h)
 	h = guardMetrics(h, cfg.MetricsToken) // before authenticate, which would take its bearer for an API token
-	h = http.NewCrossOriginProtection().Handler(h)
-	return secureHeaders(s.recoverer(h), widgetPaths...)
+	cop := http.NewCrossOriginProtection()
+	// A form is posted from other sites by design (SPEC CHN-7): it checks
+	// their origin itself, and no credential of ours acts through it.
+	cop.AddInsecureBypassPattern("POST /f/{key}")
+	h = cop.Handler(h)
+	return secureHeaders(s.recoverer(h), append(widgetPaths, formPaths...)...)
 }
 
 // authenticate puts the actor of a session cookie or bearer token, and the
@@ -281,7 +295,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		cred := credential{bearer: bearer, cookie: cookie}
-		u, err := s.credentialUser(r.Context(), cred)
+		u, readOnly, err := s.credentialUser(r.Context(), cred)
 		if cookie != "" {
 			if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
 				// A stale cookie is no credential: forget it and go on
@@ -311,6 +325,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		// signing in again does not multiply it.
 		if ok, wait := s.users.Take(strconv.FormatInt(int64(u.ID), 10)); !ok {
 			tooMany(w, wait, "too many requests: slow down")
+			return
+		}
+		// A read-only token reads: anything else is refused here, for
+		// every route at once.
+		if readOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(`{"title":"Forbidden","status":403,"type":"urn:parley:problem:read_only_token","detail":"this API token may only read"}` + "\n"))
 			return
 		}
 		ctx := parley.WithActor(r.Context(), parley.UserActor(u))

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -22,7 +23,8 @@ type loginInput struct {
 		Email    string `json:"email" maxLength:"320"`
 		Password string `json:"password" maxLength:"1024"`
 	}
-	Device string `cookie:"parley_device" doc:"Set by a previous sign-in in this browser."`
+	Device    string `cookie:"parley_device" doc:"Set by a previous sign-in in this browser."`
+	UserAgent string `header:"User-Agent"`
 }
 
 type sessionOutput struct {
@@ -59,7 +61,7 @@ func (s *Server) login(ctx context.Context, _ parley.Actor, in *loginInput) (*se
 			return nil, retryAfter(huma.NewError(http.StatusTooManyRequests, "too many failed sign-ins; try again later"), wait)
 		}
 	}
-	token, u, err := s.sessions.Login(ctx, email, in.Body.Password)
+	u, err := s.sessions.Verify(ctx, email, in.Body.Password)
 	if err != nil {
 		if parley.ErrorCode(err) != parley.EUNAUTHORIZED {
 			forgive(attempts) // not a guess: the server could not check it
@@ -70,6 +72,14 @@ func (s *Server) login(ctx context.Context, _ parley.Actor, in *loginInput) (*se
 		return nil, err
 	}
 	forgive(attempts)
+	// The password was right: a second factor may be asked for first.
+	if err := s.secondFactor(ctx, u); err != nil {
+		return nil, err
+	}
+	token, u, err := s.sessions.Open(ctx, u.ID, auth.Device{UserAgent: in.UserAgent, Address: clientAddr(ctx)})
+	if err != nil {
+		return nil, err
+	}
 	return &sessionOutput{SetCookie: []http.Cookie{s.cookie(token), s.deviceCookie(email)}, Body: present.User(u)}, nil
 }
 
@@ -120,7 +130,7 @@ func (s *Server) me(ctx context.Context, a parley.Actor, _ *struct{}) (*body[pre
 // loginLink signs in with a one-time link printed at first start, then goes
 // to the app.
 func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
-	token, u, err := s.sessions.UseLoginLink(r.Context(), r.PathValue("token"))
+	token, u, err := s.sessions.UseLoginLink(r.Context(), r.PathValue("token"), auth.Device{UserAgent: r.UserAgent(), Address: clientAddr(r.Context())})
 	if err != nil {
 		status := statusOf(parley.ErrorCode(err))
 		if status == http.StatusInternalServerError {
@@ -130,8 +140,22 @@ func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The link proves who this is: it lifts the account's sign-in delays
-	// and makes this browser a known one.
+	// and makes this browser a known one. It is no second factor: someone
+	// who has one, or must, is asked for it before the session is theirs.
 	s.logins.Reset(u.Email)
+	if purpose, err := s.secondFactorFor(r.Context(), u); err != nil || purpose != "" {
+		s.sessions.Logout(r.Context(), token)
+		if err != nil {
+			s.log.Error("login link", "err", err)
+			page(w, r, http.StatusInternalServerError, "link_failed", nil)
+			return
+		}
+		c, d := s.challengeCookie(s.twoFactor.Challenge(u.ID, purpose)), s.deviceCookie(u.Email)
+		http.SetCookie(w, &c)
+		http.SetCookie(w, &d)
+		http.Redirect(w, r, "/?two-factor="+url.QueryEscape(challengeReasons[purpose]), http.StatusSeeOther)
+		return
+	}
 	c, d := s.cookie(token), s.deviceCookie(u.Email)
 	http.SetCookie(w, &c)
 	http.SetCookie(w, &d)
@@ -145,10 +169,11 @@ type credentialKey struct{}
 type credential struct{ bearer, cookie string }
 
 // credentialUser returns the user of c as they are now, or EUNAUTHORIZED
-// when c no longer works.
-func (s *Server) credentialUser(ctx context.Context, c credential) (*parley.User, error) {
+// when c no longer works, and whether c may only read (a read-only token).
+func (s *Server) credentialUser(ctx context.Context, c credential) (*parley.User, bool, error) {
 	if c.bearer != "" {
 		return s.sessions.Bearer(ctx, c.bearer)
 	}
-	return s.sessions.Session(ctx, c.cookie)
+	u, err := s.sessions.Session(ctx, c.cookie)
+	return u, false, err
 }

@@ -137,7 +137,7 @@ func TestAPIRateLimit(t *testing.T) {
 	// tokens does not multiply it.
 	got := map[int]int{}
 	for i := range 8 {
-		tok, err := a.org.CreateToken(t.Context(), parley.System, bobID, fmt.Sprint("extra ", i))
+		tok, err := a.org.CreateToken(t.Context(), parley.System, bobID, org.NewAPIToken{Name: fmt.Sprint("extra ", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +158,7 @@ func TestChangePassword(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, _ := a.org.CreateToken(t.Context(), parley.System, u.ID, "t")
+		tok, _ := a.org.CreateToken(t.Context(), parley.System, u.ID, org.NewAPIToken{Name: "t"})
 		c := &client{api: a, name: "link", token: tok, http: &http.Client{}}
 		if got := c.call("PUT", path("/me/password"), map[string]string{"password": "short"}); got.status != 400 || !strings.Contains(string(got.raw), "password") {
 			t.Errorf("a short password: %d %s", got.status, got.raw)

@@ -120,7 +120,7 @@ func (s *Server) serveStream(ctx context.Context, conn *websocket.Conn, a parley
 	// reach this stream: a sign-out committed while the client said hello
 	// is seen here, one committed after, as its event.
 	recheck := func() error {
-		u, err := s.credentialUser(ctx, cred)
+		u, _, err := s.credentialUser(ctx, cred)
 		if parley.ErrorCode(err) == parley.EUNAUTHORIZED {
 			return closeError{closeSignedOut, "signed out: sign in again"}
 		}

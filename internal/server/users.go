@@ -114,7 +114,9 @@ func (s *Server) setAvailability(ctx context.Context, a parley.Actor, in *availa
 
 type tokenInput struct {
 	Body struct {
-		Name string `json:"name,omitempty" maxLength:"100"`
+		Name      string     `json:"name,omitempty" maxLength:"100"`
+		ExpiresAt *time.Time `json:"expires_at,omitempty" doc:"When it stops working; none: never."`
+		ReadOnly  bool       `json:"read_only,omitempty" doc:"It may only read (GET): anything else is 403."`
 	}
 }
 
@@ -124,7 +126,7 @@ type tokenJSON struct {
 }
 
 func (s *Server) createToken(ctx context.Context, a parley.Actor, in *tokenInput) (*body[tokenJSON], error) {
-	token, err := s.org.CreateToken(ctx, a, a.UserID, in.Body.Name)
+	token, err := s.org.CreateToken(ctx, a, a.UserID, org.NewAPIToken{Name: in.Body.Name, ExpiresAt: in.Body.ExpiresAt, ReadOnly: in.Body.ReadOnly})
 	if err != nil {
 		return nil, err
 	}
@@ -136,9 +138,11 @@ func (s *Server) createToken(ctx context.Context, a parley.Actor, in *tokenInput
 }
 
 type tokenInfoJSON struct {
-	ID        parley.ID `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        parley.ID  `json:"id"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	ReadOnly  bool       `json:"read_only"`
 }
 
 func (s *Server) listTokens(ctx context.Context, a parley.Actor, _ *struct{}) (*body[listJSON[tokenInfoJSON]], error) {
@@ -148,7 +152,7 @@ func (s *Server) listTokens(ctx context.Context, a parley.Actor, _ *struct{}) (*
 	}
 	out := make([]tokenInfoJSON, len(tokens))
 	for i, t := range tokens {
-		out[i] = tokenInfoJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt}
+		out[i] = tokenInfoJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, ReadOnly: t.ReadOnly}
 	}
 	return list(out), nil
 }

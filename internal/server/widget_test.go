@@ -254,6 +254,11 @@ func TestWidgetChat(t *testing.T) {
 			"to": []map[string]string{{"email": "warehouse@acme.example"}}, "text": "Internal: where is it?"}); fw.status != 201 {
 			t.Fatalf("forward: %d %s", fw.status, fw.raw)
 		}
+		// Nor is a phone call logged in the conversation, either way.
+		for _, direction := range []string{"inbound", "outbound"} {
+			w.ana.must(201, "POST", path("/conversations/%d/calls", conv), map[string]any{"notes": "Internal: called about it.", "call": map[string]any{
+				"direction": direction, "from": "+33 6 12 34 56 78", "to": "+33 1 40 00 00 00", "started_at": time.Now().Add(-time.Minute).Format(time.RFC3339), "duration": 60, "outcome": "answered"}})
+		}
 		all := openWidget(t, w, key, ana.token, 0)
 		if a, b := all.next(), all.next(); a.Message.ID != first.Message.ID || b.Message.ID != reply.Message.ID {
 			t.Errorf("the whole history: %+v %+v", a, b)

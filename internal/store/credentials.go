@@ -13,9 +13,9 @@ import (
 // yield working sessions or API tokens.
 
 // CreateSession stores a session for a user.
-func (tx *Tx) CreateSession(ctx context.Context, tokenHash string, userID parley.ID, at, expires time.Time) error {
-	_, err := tx.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		tokenHash, userID, at, expires)
+func (tx *Tx) CreateSession(ctx context.Context, tokenHash string, userID parley.ID, at, expires time.Time, d Device) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent, address, last_seen_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $3)`, tokenHash, userID, at, expires, d.UserAgent, d.Address)
 	return tx.wrap(err, "create session")
 }
 
@@ -42,17 +42,19 @@ func (tx *Tx) DeleteSessions(ctx context.Context, userID parley.ID, keepHash str
 }
 
 // SessionUser returns the active user of an unexpired session, or
-// EUNAUTHORIZED.
-func (q *Q) SessionUser(ctx context.Context, tokenHash string, now time.Time) (*parley.User, error) {
-	return q.credentialUser(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL`, tokenHash, now)
+// EUNAUTHORIZED, with when the session was last seen (nil: never).
+func (q *Q) SessionUser(ctx context.Context, tokenHash string, now time.Time) (*parley.User, *time.Time, error) {
+	var seen *time.Time
+	u, err := q.credentialUser(ctx, `SELECT `+prefixed("u.", userColumns)+`, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL`, []any{tokenHash, now}, &seen)
+	return u, seen, err
 }
 
 // CreateAPIToken stores a personal API token and returns its id.
-func (tx *Tx) CreateAPIToken(ctx context.Context, tokenHash string, userID parley.ID, name string, at time.Time) (parley.ID, error) {
+func (tx *Tx) CreateAPIToken(ctx context.Context, tokenHash string, userID parley.ID, name string, at time.Time, expires *time.Time, readOnly bool) (parley.ID, error) {
 	var id parley.ID
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		tokenHash, userID, name, at).Scan(&id)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, read_only) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		tokenHash, userID, name, at, expires, readOnly).Scan(&id)
 	return id, tx.wrap(err, "create token")
 }
 
@@ -61,13 +63,15 @@ type APIToken struct {
 	ID        parley.ID
 	Name      string
 	CreatedAt time.Time
+	ExpiresAt *time.Time // nil: never
+	ReadOnly  bool       // it may only read (GET)
 }
 
 // APITokens lists a user's tokens, newest first.
 func (q *Q) APITokens(ctx context.Context, userID parley.ID) ([]APIToken, error) {
-	return appendRows(ctx, q, nil, "tokens", `SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, []any{userID},
+	return appendRows(ctx, q, nil, "tokens", `SELECT id, name, created_at, expires_at, read_only FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, []any{userID},
 		func(sc interface{ Scan(...any) error }, t *APIToken) error {
-			return sc.Scan(&t.ID, &t.Name, &t.CreatedAt)
+			return sc.Scan(&t.ID, &t.Name, &t.CreatedAt, &t.ExpiresAt, &t.ReadOnly)
 		})
 }
 
@@ -88,10 +92,13 @@ func (tx *Tx) DeleteAPIToken(ctx context.Context, id, userID parley.ID) error {
 	return nil
 }
 
-// TokenUser returns the active user of an API token, or EUNAUTHORIZED.
-func (q *Q) TokenUser(ctx context.Context, tokenHash string) (*parley.User, error) {
-	return q.credentialUser(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND u.deactivated_at IS NULL`, tokenHash)
+// TokenUser returns the active user of an unexpired API token, or
+// EUNAUTHORIZED, and whether the token may only read.
+func (q *Q) TokenUser(ctx context.Context, tokenHash string, now time.Time) (*parley.User, bool, error) {
+	var readOnly bool
+	u, err := q.credentialUser(ctx, `SELECT `+prefixed("u.", userColumns)+`, t.read_only FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.deactivated_at IS NULL`, []any{tokenHash, now}, &readOnly)
+	return u, readOnly, err
 }
 
 // CreateLoginLink stores a one-time sign-in link for a user.
@@ -128,9 +135,9 @@ func (tx *Tx) useLink(ctx context.Context, table, tokenHash string, now time.Tim
 	return tx.User(ctx, userID)
 }
 
-func (q *Q) credentialUser(ctx context.Context, query string, args ...any) (*parley.User, error) {
+func (q *Q) credentialUser(ctx context.Context, query string, args []any, more ...any) (*parley.User, error) {
 	var u parley.User
-	if err := scanUser(q.db.QueryRowContext(ctx, query, args...), &u); err != nil {
+	if err := scanUserAnd(q.db.QueryRowContext(ctx, query, args...), &u, more...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, parley.Errorf(parley.EUNAUTHORIZED, "invalid or expired credentials")
 		}

@@ -12,12 +12,18 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-const messageColumns = `id, conversation_id, kind, direction, author_id, contact_id, text, html, email, bot, bridge, created_at`
+const messageColumns = `id, conversation_id, kind, direction, author_id, contact_id, text, html, email, bot, bridge, form, call_log, created_at`
 
 func scanMessage(sc interface{ Scan(...any) error }, m *parley.Message) error {
-	var email, bot, bridge string
-	if err := sc.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.AuthorID, &m.ContactID, &m.Text, &m.HTML, &email, &bot, &bridge, &m.CreatedAt); err != nil {
+	var email, bot, bridge, form, call string
+	if err := sc.Scan(&m.ID, &m.ConversationID, &m.Kind, &m.Direction, &m.AuthorID, &m.ContactID, &m.Text, &m.HTML, &email, &bot, &bridge, &form, &call, &m.CreatedAt); err != nil {
 		return err
+	}
+	if err := fromJSONColumn(form, &m.Form); err != nil {
+		return fmt.Errorf("message %d: form: %w", m.ID, err)
+	}
+	if err := fromJSONColumn(call, &m.Call); err != nil {
+		return fmt.Errorf("message %d: call: %w", m.ID, err)
 	}
 	if bridge != "" {
 		m.Bridge = new(parley.Bridged)
@@ -49,6 +55,15 @@ func jsonColumn[T any](v *T) (string, error) {
 	return string(b), err
 }
 
+// fromJSONColumn reads a TEXT column of JSON into *v, leaving it nil for "".
+func fromJSONColumn[T any](col string, v **T) error {
+	if col == "" {
+		return nil
+	}
+	*v = new(T)
+	return json.Unmarshal([]byte(col), *v)
+}
+
 // CreateMessage inserts m and sets m.ID.
 func (tx *Tx) CreateMessage(ctx context.Context, m *parley.Message) error {
 	email, err := jsonColumn(m.Email)
@@ -59,9 +74,17 @@ func (tx *Tx) CreateMessage(ctx context.Context, m *parley.Message) error {
 	if err != nil {
 		return fmt.Errorf("store: create message: %w", err)
 	}
-	err = tx.db.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, author_id, contact_id, text, html, email, bot, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		m.ConversationID, m.Kind, m.Direction, m.AuthorID, m.ContactID, m.Text, m.HTML, email, bot, m.CreatedAt).Scan(&m.ID)
+	form, err := jsonColumn(m.Form)
+	if err != nil {
+		return fmt.Errorf("store: create message: %w", err)
+	}
+	call, err := jsonColumn(m.Call)
+	if err != nil {
+		return fmt.Errorf("store: create message: %w", err)
+	}
+	err = tx.db.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, kind, direction, author_id, contact_id, text, html, email, bot, form, call_log, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		m.ConversationID, m.Kind, m.Direction, m.AuthorID, m.ContactID, m.Text, m.HTML, email, bot, form, call, m.CreatedAt).Scan(&m.ID)
 	return tx.wrap(err, "create message")
 }
 

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -64,9 +63,13 @@ type Options struct {
 	// Secret is the server's secret key; channel secrets are sealed with
 	// a key derived from it (secrets.go). Nil stores them in the clear.
 	Secret []byte
+	// NoMigrate opens the database as it is: a backup copies what is
+	// there, so one taken before an upgrade can bring the old version back.
+	NoMigrate bool
 }
 
-// Open connects to the database named by opts.URL and applies migrations.
+// Open connects to the database named by opts.URL and applies migrations
+// (unless opts.NoMigrate).
 func Open(ctx context.Context, opts Options) (*Store, error) {
 	var (
 		d   dialect
@@ -76,13 +79,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
-	switch {
-	case strings.HasPrefix(opts.URL, "postgres://"), strings.HasPrefix(opts.URL, "postgresql://"):
+	switch EngineOf(opts.URL) {
+	case "postgres":
 		d = postgresDialect{}
 	default:
 		d = sqliteDialect{}
 	}
-	s.w, s.r, err = d.open(ctx, strings.TrimPrefix(opts.URL, "sqlite:"))
+	s.w, s.r, err = d.open(ctx, SQLitePath(opts.URL))
 	if err != nil {
 		return nil, err
 	}
@@ -92,9 +95,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: secret key: %w", err)
 	}
 	s.Q = Q{db: s.r, d: d, secrets: secrets}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
+	if !opts.NoMigrate {
+		if err := s.migrate(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	if _, ok := d.(postgresDialect); ok {
 		var schema string

@@ -10,9 +10,12 @@ import (
 
 const userColumns = `id, email, name, role, routable, availability, reassign_when_away, password_hash <> '', meeting_link, avatar_blob, avatar_type, locale, deactivated_at, created_at`
 
-func scanUser(sc interface{ Scan(...any) error }, u *parley.User) error {
-	return sc.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Routable, &u.Availability,
-		&u.ReassignWhenAway, &u.HasPassword, &u.MeetingLink, &u.AvatarBlob, &u.AvatarType, &u.Locale, &u.DeactivatedAt, &u.CreatedAt)
+func scanUser(sc interface{ Scan(...any) error }, u *parley.User) error { return scanUserAnd(sc, u) }
+
+// scanUserAnd reads userColumns into u, then any more columns into more.
+func scanUserAnd(sc interface{ Scan(...any) error }, u *parley.User, more ...any) error {
+	return sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Routable, &u.Availability,
+		&u.ReassignWhenAway, &u.HasPassword, &u.MeetingLink, &u.AvatarBlob, &u.AvatarType, &u.Locale, &u.DeactivatedAt, &u.CreatedAt}, more...)...)
 }
 
 // CreateUser inserts u (its email lowercased) with a password hash, which may

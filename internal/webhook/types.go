@@ -33,7 +33,7 @@ var Types = []string{
 
 // private are the log's events no endpoint receives: one person's
 // credentials and notifications.
-var private = []string{parley.EventNotified, parley.EventSessionEnded, parley.EventTokenCreated, parley.EventTokenRevoked}
+var private = []string{parley.EventNotified, parley.EventSessionEnded, parley.EventTwoFactorChanged, parley.EventTokenCreated, parley.EventTokenRevoked}
 
 // TestType is the type of the event "send a test event" sends.
 const TestType = "webhook.test"

@@ -21,7 +21,7 @@ test.describe('sessions and tokens', () => {
     const tab = await phone.context().newPage();
     await tab.goto('/');
     await expect(tab.getByRole('navigation', { name: 'Inboxes and views' })).toBeVisible();
-    await phone.getByRole('button', { name: 'Sign out' }).click();
+    await phone.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(signInForm(tab)).toBeVisible();
   });
 
@@ -48,5 +48,33 @@ test.describe('sessions and tokens', () => {
     await expect(page.getByText('Token “Nightly export” revoked')).toBeVisible();
     await expect(page.getByRole('listitem').filter({ hasText: 'Nightly export' })).toHaveCount(0);
     expect(await me()).toBe(401);
+  });
+
+  test('a person signs another browser out from the list of sessions; a read-only token cannot write', async ({ browser, parley }) => {
+    const ana = await parley.user('Ana Devices');
+    const laptop = await signIn(browser, parley, ana);
+    const phone = await signIn(browser, parley, ana);
+    await laptop.goto('/settings/profile');
+    const list = laptop.getByRole('region', { name: 'Where you are signed in' });
+    await expect(list.getByRole('listitem')).toHaveCount(2);
+    await expect(list.getByText('This browser', { exact: true })).toHaveCount(1);
+    const other = list.getByRole('listitem').filter({ hasNot: laptop.getByText('This browser', { exact: true }) });
+    await expect(other.getByText(/127\.0\.0\.1/)).toBeVisible();
+    await other.getByRole('button', { name: 'Sign out Chrome · Linux' }).click();
+    await other.getByRole('alert').getByRole('button', { name: 'Yes, sign it out' }).click();
+    await expect(list.getByRole('listitem')).toHaveCount(1);
+    // The phone's open app learns at once.
+    await expect(phone.locator('input[type=password]')).toBeVisible();
+
+    // A read-only token made in the same screen reads, and only reads.
+    const tokens = laptop.getByRole('form', { name: 'API tokens' });
+    await tokens.getByLabel('Token name').fill('Dashboard');
+    await tokens.getByLabel(/Read only/).check();
+    await tokens.getByRole('button', { name: 'Create a token' }).click();
+    const token = (await tokens.locator('code.token').textContent())!;
+    await expect(tokens.getByText('Read only', { exact: true })).toBeVisible();
+    const call = (method: string) => fetch(`${parley.url}/api/v1/tokens`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+    expect((await call('GET')).status).toBe(200);
+    expect((await call('POST')).status).toBe(403);
   });
 });

@@ -41,4 +41,8 @@ describe('cards', () => {
     expect(sizes([msg(kim, '2026-01-01T10:00:00Z', { email }), msg(kim, '2026-01-01T10:00:10Z', { email })])).toEqual([1, 1]);
     expect(sizes([msg(ana, '2026-01-01T10:00:00Z'), msg(ana, '2026-01-01T10:00:10Z', { kind: 'comment' })])).toEqual([1, 1]);
   });
+  it('never joins a logged call to a chat message', () => {
+    const call = { direction: 'outbound', from: '+1 555 0100', to: '+1 555 0199', started_at: '2026-01-01T09:58:00Z', duration: 60, outcome: 'answered' } as const;
+    expect(sizes([msg(ana, '2026-01-01T10:00:00Z'), msg(ana, '2026-01-01T10:00:10Z', { call }), msg(ana, '2026-01-01T10:00:20Z')])).toEqual([1, 1, 1]);
+  });
 });

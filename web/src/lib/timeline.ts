@@ -16,7 +16,7 @@ export function shown(item: TimelineItem) {
  * cards groups a timeline: a chat message joins the card before it when
  * that card holds chat messages of the same kind (in, out, note) by the same
  * person and its newest is at most groupWindow older. Emails, with their
- * own headers, and events each stand alone.
+ * own headers, logged calls and events each stand alone.
  */
 export function cards(items: TimelineItem[]): TimelineItem[][] {
   const out: TimelineItem[][] = [];
@@ -32,7 +32,7 @@ export function cards(items: TimelineItem[]): TimelineItem[][] {
 function joins(prev: TimelineItem, item: TimelineItem): boolean {
   const a = shown(prev);
   const b = shown(item);
-  if (!a || !b || a.email || b.email) return false;
+  if (!a || !b || a.email || b.email || a.call || b.call) return false;
   return (
     a.kind === b.kind &&
     a.direction === b.direction &&

@@ -3,6 +3,9 @@
 
 import { enCrm } from './crm.en';
 import { enIntegrations } from './integrations.en';
+import { enCalls } from './calls.en';
+import { enForms } from './forms.en';
+import { enSecurity } from './security.en';
 
 export type Message = string | { one?: string; other: string };
 
@@ -788,6 +791,9 @@ export const en = {
   'people.teamDeleted': 'Team {name} deleted.',
   ...enCrm,
   ...enIntegrations,
+  ...enCalls,
+  ...enForms,
+  ...enSecurity,
 } satisfies Record<string, Message>;
 
 export type Key = keyof typeof en;

@@ -1,6 +1,9 @@
 // Français. Chaque clé de en.ts doit être ici (le typage et i18n.test.ts le vérifient).
 import { frCrm } from './crm.fr';
 import { frIntegrations } from './integrations.fr';
+import { frCalls } from './calls.fr';
+import { frForms } from './forms.fr';
+import { frSecurity } from './security.fr';
 import type { Key, Message } from './en';
 
 export const fr: Record<Key, Message> = {
@@ -784,4 +787,7 @@ export const fr: Record<Key, Message> = {
   'people.teamDeleted': 'Équipe {name} supprimée.',
   ...frCrm,
   ...frIntegrations,
+  ...frCalls,
+  ...frForms,
+  ...frSecurity,
 };
