@@ -9,6 +9,6 @@ describe('browserName', () => {
     ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', 'Safari · iOS'],
     ['curl/8.5.0', 'curl'],
     ['', '?'],
-    ['SomeRobot/1.0 (+https://robot.example/about-this-very-long-agent-name)', 'SomeRobot/1.0 (+https://robot.example/abou…'],
+    ['SomeRobot/1.0 (+https://robot.example/about-this-very-long-agent-name)', 'SomeRobot/1.0 (+https://robot.example/ab…'],
   ])('%s', (ua, want) => expect(browserName(ua)).toBe(want));
 });

@@ -1,6 +1,6 @@
 /**
  * browserName says a session's browser and system in a few words, from
- * its User-Agent: "Firefox on Linux", "Chrome on Android". An agent that
+ * its User-Agent: "Firefox · Linux", "Chrome · Android". An agent that
  * names nothing known is shown as it is, shortened.
  */
 export function browserName(ua: string): string {
