@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,6 +25,7 @@ import (
 	"github.com/parleyhq/parley/internal/consume"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/crm"
+	"github.com/parleyhq/parley/internal/export"
 	"github.com/parleyhq/parley/internal/imap"
 	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/library"
@@ -54,6 +56,7 @@ type app struct {
 	orgs          *org.Service
 	sessions      *auth.Sessions
 	twoFactor     *auth.TwoFactor
+	sso           *auth.SSO
 	conv          *conversation.Service
 	library       *library.Service
 	routing       *routing.Service
@@ -66,6 +69,7 @@ type app struct {
 	mailboxes     *imap.Manager
 	consumers     *consume.Group
 	backups       *backup.Schedule // nil unless PARLEY_BACKUP_DIR is set, on SQLite
+	exports       *export.Service
 }
 
 // newApp opens the store and builds every service on it. Nothing runs yet:
@@ -103,6 +107,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 		orgs:          org.New(st, org.Options{Now: now, Passwords: passwords, Blobs: blobs}),
 		sessions:      auth.NewSessions(st, auth.SessionOptions{Now: now, Passwords: passwords}),
 		twoFactor:     auth.NewTwoFactor(st, auth.TwoFactorOptions{Now: now, Passwords: passwords, Key: deriveKey(secret, "parley two-factor challenges")}),
+		sso:           auth.NewSSO(st, auth.SSOOptions{Now: now}),
 		library:       library.New(st, blobs, now),
 		routing:       routing.New(st, now),
 		notifications: notify.NewNotifications(st, now),
@@ -120,6 +125,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (a *app, e
 	a.consumers.Add(crm.Consumer(now))
 	a.consumers.Add(a.webhooks.Consumer()).OnMove = func(int64) { a.webhooks.Wake() }
 	queue.Handle(notify.JobMail, notify.MailJob(st, cfg.BaseURL, now))
+	a.exports = export.New(st, export.Options{Now: now, Log: log, Version: version, Dir: filepath.Join(cfg.DataDir, "exports"), Blobs: blobs})
 	if cfg.BackupDir != "" && st.Engine() == "sqlite" {
 		a.backups = &backup.Schedule{Dir: cfg.BackupDir, Every: cfg.BackupEvery, Keep: cfg.BackupKeep,
 			Source: backupSource(cfg, st, blobs, now), Log: log}
@@ -156,7 +162,7 @@ func (a *app) handler(maxStreams int) http.Handler {
 		MailDomain: cfg.MailDomain, MaxMessageBytes: cfg.MaxMessageBytes, TrustedProxies: cfg.TrustedProxies,
 		MetricsToken: cfg.MetricsToken, DeviceKey: deriveKey(a.secret, "parley device cookies"), MaxStreams: maxStreams,
 	}, server.Deps{
-		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Chat: a.chat, CRM: a.crm, Webhooks: a.webhooks, Sessions: a.sessions, TwoFactor: a.twoFactor,
+		Log: a.log, Database: a.store, Conv: a.conv, Org: a.orgs, Library: a.library, Routing: a.routing, Notifications: a.notifications, Chat: a.chat, CRM: a.crm, Webhooks: a.webhooks, Sessions: a.sessions, TwoFactor: a.twoFactor, Exports: a.exports, SSO: a.sso,
 		Registry: reg, Hub: a.hub, Web: web.Dist(), Blobs: a.blobs,
 	})
 }

@@ -41,6 +41,7 @@ Usage:
   parley import mbox --inbox SLUG FILE      import a mailbox's history (threaded, deduplicated, closed)
   parley backup FILE                write a backup while Parley runs: database, blobs, secret key (- for stdout)
   parley restore FILE               restore a backup into an empty data directory (- for stdin)
+  parley export [--inbox ID|SLUG] FILE   export everything, or an inbox, as JSON lines and attachments (- for stdout)
   parley bench seed --conversations N [--messages M] [--dir D]   make a benchmark dataset
   parley bench [--dir D] [--workloads W3,W4,W6,W8]                 run the benchmarks (make bench)
   parley version
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return backupCmd(ctx, args, getenv, stdout, stderr)
 	case "restore":
 		return restoreCmd(ctx, args, getenv, stdin, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args, getenv, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args, getenv, stdout, stderr)
 	case "version", "--version", "-v":

@@ -16,6 +16,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/jobs"
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
@@ -94,10 +95,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	consumersDone := make(chan struct{})
 	go func() { a.consumers.Run(jobCtx); close(consumersDone) }()
 	backupsDone := runBackups(jobCtx, a)
+	exportsDone := make(chan struct{})
+	go func() { a.exports.Run(jobCtx); close(exportsDone) }()
 	jobs.Schedule(jobCtx, log, jobs.Task{Name: "trash purge", Every: time.Hour, Run: func(ctx context.Context) error {
 		n, err := a.conv.PurgeTrash(ctx)
 		if n > 0 {
 			log.Info("trash purged", "conversations", n)
+		}
+		return err
+	}}, jobs.Task{Name: "retention", Every: conversation.RetentionEvery, Run: func(ctx context.Context) error {
+		// Each inbox's closed conversations past its retention (issue 18).
+		n, err := a.conv.ExpireClosed(ctx)
+		if n > 0 {
+			log.Info("retention deleted closed conversations", "conversations", n)
 		}
 		return err
 	}}, jobs.Task{Name: "routing sweep", Every: 5 * time.Minute, Run: func(ctx context.Context) error {
@@ -145,6 +155,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	<-mailboxesDone
 	<-consumersDone
 	<-backupsDone // a backup in progress is stopped and its file removed
+	<-exportsDone // an export in progress is stopped and its file removed; it is queued again once its heartbeat is two minutes old
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if mailLn != nil {

@@ -60,7 +60,7 @@ func (s *Sessions) Login(ctx context.Context, email, password string) (string, *
 	if err != nil {
 		return "", nil, err
 	}
-	token, err := s.open(ctx, u.ID, store.Device{})
+	token, err := s.open(ctx, u.ID, store.Device{Address: parley.AddressOf(ctx)})
 	return token, u, err
 }
 
@@ -109,6 +109,7 @@ var ErrDeactivated = parley.Errorf(parley.EFORBIDDEN, "this account is deactivat
 // link that is unknown, used or expired is EUNAUTHORIZED; a deactivated
 // user's is EFORBIDDEN.
 func (s *Sessions) UseLoginLink(ctx context.Context, linkToken string, device store.Device) (string, *parley.User, error) {
+	device.Method = MethodLink
 	var (
 		u     *parley.User
 		token string
@@ -146,7 +147,10 @@ func (s *Sessions) openTx(ctx context.Context, tx *store.Tx, userID parley.ID, d
 	if len(device.UserAgent) > maxUserAgent {
 		device.UserAgent = strings.ToValidUTF8(device.UserAgent[:maxUserAgent], "")
 	}
-	return token, tx.CreateSession(ctx, hash, userID, now, now.Add(SessionTTL), device)
+	if err := tx.CreateSession(ctx, hash, userID, now, now.Add(SessionTTL), device); err != nil {
+		return "", err
+	}
+	return token, auditSignIn(ctx, tx, userID, device, now)
 }
 
 // Logout ends a session; the event it records ends the streams opened

@@ -270,10 +270,15 @@ func (f *TwoFactor) SetRequired(ctx context.Context, a parley.Actor, who string)
 		return parley.Invalid("require_two_factor", "must be none, admins or everyone")
 	}
 	return f.store.InTx(ctx, func(tx *store.Tx) error {
+		was, err := tx.RequireTwoFactor(ctx)
+		if err != nil {
+			return err
+		}
 		if err := tx.SetRequireTwoFactor(ctx, who); err != nil {
 			return err
 		}
-		tx.Append(parley.NewEvent(parley.EventOrgUpdated, a, f.clock(), map[string]any{"require_two_factor": who}))
+		tx.Append(parley.NewEvent(parley.EventOrgUpdated, a, f.clock(), map[string]any{"require_two_factor": who}).
+			Was(map[string]any{"require_two_factor": was}))
 		return nil
 	})
 }

@@ -273,7 +273,7 @@ func (s *Service) seen(ctx context.Context, tx *store.Tx, ch *parley.Channel, ke
 		}
 	}
 	if found == nil {
-		return false, nil
+		return s.erased(ctx, q, tx, keys, out)
 	}
 	*out = EmailReceived{Duplicate: true, Deleted: found.Tombstone()}
 	if !found.Tombstone() {
@@ -292,6 +292,26 @@ func (s *Service) seen(ctx context.Context, tx *store.Tx, ch *parley.Channel, ke
 		}
 		if err != nil {
 			return false, err
+		}
+	}
+	return true, nil
+}
+
+// erased reports whether any of keys names an item of an erased contact
+// (store.EraseContact keeps their hashes): it is answered as deleted and
+// not taken in again, and its other keys are recorded the same way.
+func (s *Service) erased(ctx context.Context, q *store.Q, tx *store.Tx, keys []string, out *EmailReceived) (bool, error) {
+	erased, err := q.AnyErased(ctx, store.ErasedKey, keys)
+	if err != nil || !erased {
+		return false, err
+	}
+	*out = EmailReceived{Duplicate: true, Deleted: true}
+	if tx != nil {
+		now := s.clock()
+		for _, k := range keys {
+			if err := tx.PutErased(ctx, store.ErasedKey, k, now); err != nil {
+				return false, err
+			}
 		}
 	}
 	return true, nil

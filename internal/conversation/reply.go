@@ -91,6 +91,14 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, id parley.ID, b Bod
 		if err := attach(ctx, tx, a, m, b.Attachments); err != nil {
 			return nil, err
 		}
+		if ch.Kind == parley.ChannelAPI {
+			// Said now, not when the webhooks consumer queues it: the reply
+			// and its event show "sending" from the start (the consumer
+			// used to race the stream, and the thread missed it).
+			if err := markBridged(ctx, tx, ch.ID, m, now); err != nil {
+				return nil, err
+			}
+		}
 		if m.Email != nil {
 			if err := enqueueSend(ctx, tx, m, now); err != nil {
 				return nil, err
@@ -218,3 +226,15 @@ func visitorLeft(ctx context.Context, tx *store.Tx, c *parley.Conversation, now 
 // VisitorHereFor is how long after its last sign of life a chat visitor's
 // widget counts as open (the chat package keeps it alive).
 const VisitorHereFor = 90 * time.Second
+
+// markBridged marks a reply on an API channel as sending when the channel
+// has a messaging bridge (on or off: one turned off keeps its replies for
+// when it is on again), which the webhooks consumer then posts to.
+func markBridged(ctx context.Context, tx *store.Tx, channelID parley.ID, m *parley.Message, now time.Time) error {
+	has, err := tx.HasBridge(ctx, channelID)
+	if err != nil || !has {
+		return err
+	}
+	m.Bridge = &parley.Bridged{State: parley.BridgeSending, At: now}
+	return tx.SetMessageBridge(ctx, m)
+}

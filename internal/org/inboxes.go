@@ -194,6 +194,7 @@ func (s *Service) changeInbox(ctx context.Context, a parley.Actor, id parley.ID,
 		if err != nil {
 			return err
 		}
+		before := inboxState(ib)
 		if err := change(ib); err != nil {
 			return err
 		}
@@ -203,9 +204,7 @@ func (s *Service) changeInbox(ctx context.Context, a parley.Actor, id parley.ID,
 		if ib, err = tx.Inbox(ctx, id); err != nil {
 			return err
 		}
-		e := parley.NewEvent(typ, a, s.clock(), map[string]any{
-			"name": ib.Name, "access": ib.Access, "user_ids": ib.UserIDs, "team_ids": ib.TeamIDs,
-		})
+		e := parley.NewEvent(typ, a, s.clock(), inboxState(ib)).Was(before)
 		e.InboxID = &ib.ID
 		tx.Append(e)
 		out = ib
@@ -278,4 +277,11 @@ func slugify(name string) string {
 		s = "inbox"
 	}
 	return s
+}
+
+// inboxState is what an inbox's event says of it, and the audit log keeps
+// from before and after a change.
+func inboxState(ib *parley.Inbox) map[string]any {
+	return map[string]any{"name": ib.Name, "access": ib.Access, "user_ids": ib.UserIDs, "team_ids": ib.TeamIDs,
+		"chat_transcripts": ib.ChatTranscripts}
 }

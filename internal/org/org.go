@@ -190,6 +190,7 @@ func (s *Service) updateUserTx(ctx context.Context, tx *store.Tx, a parley.Actor
 		return nil, err
 	}
 	wasAdmin, wasActive := u.Role == parley.RoleAdmin && u.Active(), u.Active()
+	before := userState(u)
 	change(u)
 	lostAdmin := wasAdmin && (u.Role != parley.RoleAdmin || !u.Active())
 	if lostAdmin {
@@ -210,10 +211,7 @@ func (s *Service) updateUserTx(ctx context.Context, tx *store.Tx, a parley.Actor
 		}
 	}
 	now := s.clock()
-	tx.Append(parley.NewEvent(typ, a, now, map[string]any{
-		"user_id": u.ID, "role": u.Role, "routable": u.Routable, "availability": u.Availability,
-		"reassign_when_away": u.ReassignWhenAway, "active": u.Active(),
-	}))
+	tx.Append(parley.NewEvent(typ, a, now, userState(u)).Was(before))
 	if wasActive && !u.Active() {
 		if _, err := tx.DeleteSessions(ctx, u.ID, ""); err != nil {
 			return nil, err
@@ -221,6 +219,15 @@ func (s *Service) updateUserTx(ctx context.Context, tx *store.Tx, a parley.Actor
 		tx.Append(auth.SessionsEnded(u.ID, "deactivated", now))
 	}
 	return u, nil
+}
+
+// userState is what a user's event says of them, and the audit log keeps
+// from before and after a change.
+func userState(u *parley.User) map[string]any {
+	return map[string]any{
+		"user_id": u.ID, "name": u.Name, "role": u.Role, "locale": u.Locale, "routable": u.Routable, "availability": u.Availability,
+		"reassign_when_away": u.ReassignWhenAway, "active": u.Active(),
+	}
 }
 
 // Users lists every user; any signed-in user may, to assign and mention.

@@ -37,10 +37,15 @@ func (s *Service) RenameOrganization(ctx context.Context, a parley.Actor, name s
 		return "", parley.Invalid("name", "must be one line of text")
 	}
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		was, _, err := tx.OrgName(ctx)
+		if err != nil {
+			return err
+		}
 		if err := tx.RenameOrg(ctx, name); err != nil {
 			return err
 		}
-		tx.Append(parley.NewEvent(parley.EventOrgUpdated, a, s.clock(), map[string]any{"name": name}))
+		tx.Append(parley.NewEvent(parley.EventOrgUpdated, a, s.clock(), map[string]any{"name": name}).
+			Was(map[string]any{"name": was}))
 		return nil
 	})
 	if err != nil {

@@ -182,6 +182,35 @@ func (c *Client) Check(ctx context.Context, field, raw string, allowPrivate bool
 	return u, nil
 }
 
+// HTTP returns an http.Client that dials under the same policy, for a
+// library that makes its own calls (OpenID Connect discovery, keys and
+// tokens); each answer's body is cut at MaxBody.
+func (c *Client) HTTP(allowPrivate bool) *http.Client {
+	h := *c.strict
+	if allowPrivate {
+		h = *c.lenient
+	}
+	h.Transport = capped{h.Transport, c.opts.MaxBody}
+	return &h
+}
+
+// capped reads at most max bytes of each answer's body.
+type capped struct {
+	rt  http.RoundTripper
+	max int64
+}
+
+func (t capped) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := t.rt.RoundTrip(req)
+	if err == nil {
+		res.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.LimitReader(res.Body, t.max), res.Body}
+	}
+	return res, err
+}
+
 // Response is what came back from a call: its status and the start of its
 // body.
 type Response struct {

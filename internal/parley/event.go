@@ -52,9 +52,10 @@ const (
 	EventContactListRemoved  = "contact_list.member_removed" // data: list_id, contact_id
 	EventTeamCreated         = "team.created"
 	EventTeamMembersChanged  = "team.members_changed"
-	EventTeamUpdated         = "team.updated" // data: team_id, name
-	EventTeamDeleted         = "team.deleted" // data: team_id, name
-	EventOrgUpdated          = "org.updated"  // data: name, or allow_private_targets
+	EventTeamUpdated         = "team.updated"    // data: team_id, name
+	EventTeamDeleted         = "team.deleted"    // data: team_id, name
+	EventOrgUpdated          = "org.updated"     // data: name, or allow_private_targets
+	EventSSOChanged          = "org.sso_changed" // data: name, issuer, client_id, enabled, join_role, password_sign_in, secret_changed (never the secret); Before the same fields
 	EventInboxCreated        = "inbox.created"
 	EventInboxUpdated        = "inbox.updated"
 	EventInboxMembersChanged = "inbox.members_changed"
@@ -84,6 +85,16 @@ const (
 	EventDealUnlinked        = "deal.unlinked"                 // data: deal_id, name
 	EventDealDeleted         = "deal.deleted"                  // data: deal_id, name
 	EventWebhookChanged      = "webhook.changed"               // data: webhook_id, url, change (created, updated, deleted, disabled, enabled), reason
+	EventExportCreated       = "export.created"                // data: export_id, everything, inbox_id, inbox_name: an admin asked for an export (admins' stream only, no webhook)
+	EventExportDownloaded    = "export.downloaded"             // data: export_id, everything, inbox_id, inbox_name
+	EventExportDeleted       = "export.deleted"                // data: export_id, everything, inbox_id, inbox_name, reason (deleted, expired)
+)
+
+// Retention and erasure (issue 18, GDPR).
+const (
+	EventRetentionChanged     = "inbox.retention_changed" // data: inbox_id, days, from_days (0: kept for good)
+	EventConversationsExpired = "conversations.expired"   // data: inbox_id, count, days, closed_before: a batch of closed conversations deleted by the inbox's retention
+	EventContactErased        = "contact.erased"          // data: contact_id, conversations, messages, attachments — never who they were
 )
 
 // Event is one entry of the append-only log, ordered by Seq.
@@ -97,6 +108,20 @@ type Event struct {
 	ActorID        *ID
 	At             time.Time
 	Data           json.RawMessage
+	// Before is what the event's subject was before it, for the audit log
+	// alone: the log keeps Data, what it is now.
+	Before json.RawMessage
+}
+
+// Was returns e with what its subject was before (Data says what it is
+// after), for the audit log.
+func (e Event) Was(before any) Event {
+	b, err := json.Marshal(before)
+	if err != nil {
+		panic("parley: event's before does not marshal: " + err.Error())
+	}
+	e.Before = b
+	return e
 }
 
 // NewEvent returns an event of type typ done by a at time at, with data

@@ -318,6 +318,9 @@ const (
 	ActorContact ActorKind = "contact"
 	ActorSystem  ActorKind = "system"
 	ActorBot     ActorKind = "bot" // a chat flow's bot (SPEC CHT-14)
+	// ActorAnonymous is someone not signed in, in the audit log: a failed
+	// sign-in, named by the email tried.
+	ActorAnonymous ActorKind = "anonymous"
 )
 
 // Actor is who performs an action: a signed-in user, a contact writing in, or

@@ -65,6 +65,8 @@ func (v *Viewer) Sees(e Event) bool {
 	case parley.EventContactUpdated, parley.EventContactListAdded, parley.EventContactListRemoved:
 		// A contact may be in inboxes the reader cannot see.
 		return auth.Admin(v.actor) == nil
+	case parley.EventExportCreated, parley.EventExportDownloaded, parley.EventExportDeleted:
+		return auth.Admin(v.actor) == nil
 	case parley.EventSessionEnded, parley.EventTwoFactorChanged, parley.EventTokenRevoked, parley.EventNotified:
 		return e.UserID != nil && *e.UserID == v.actor.UserID
 	}

@@ -34,6 +34,8 @@ func TestViewer(t *testing.T) {
 			{"a restricted inbox's event", ev(parley.EventMessageReceived, id(closed.ID), nil), map[*parley.User]bool{ana: true, bob: false, root: true}},
 			{"an organisation event", ev(parley.EventUserCreated, nil, id(root.ID)), map[*parley.User]bool{ana: true, bob: true, root: true}},
 			{"ana's token", ev(parley.EventTokenCreated, nil, id(ana.ID)), map[*parley.User]bool{ana: true, bob: false, root: true}},
+			{"an export", ev(parley.EventExportCreated, nil, id(root.ID)), map[*parley.User]bool{ana: false, bob: false, root: true}},
+			{"an export downloaded", ev(parley.EventExportDownloaded, nil, id(root.ID)), map[*parley.User]bool{ana: false, root: true}},
 		}
 		for _, tt := range tests {
 			for u, want := range tt.sees {

@@ -79,13 +79,14 @@ func TestHubRoutesByTopic(t *testing.T) {
 		Event{Seq: 6, Type: parley.EventUserCreated, ActorID: id(root)},
 		Event{Seq: 7, Type: parley.EventInboxMembersChanged, InboxID: id(2)},
 		Event{Seq: 8, Type: parley.EventNotified, UserID: id(bob)},
+		Event{Seq: 9, Type: parley.EventExportCreated, ActorID: id(root)}, // admins only, even of an inbox's export
 	)
 	want := map[string][]int64{
 		"inbox 1":        {1},
 		"inbox 2":        {2, 7},
 		"ana":            {3, 6, 7},
 		"bob":            {4, 5, 6, 7, 8},
-		"root":           {4, 6, 7},
+		"root":           {4, 6, 7, 9},
 		"both inboxes":   {1, 2, 6, 7},
 		"conversation 7": {1},
 	}

@@ -71,7 +71,9 @@ func EventTopics(e Event) []Topic {
 	case parley.EventContactUpdated, parley.EventContactListAdded, parley.EventContactListRemoved:
 		// A contact may be in inboxes a reader cannot see: admins only.
 		return []Topic{TopicAdmins}
-	case parley.EventWebhookChanged:
+	case parley.EventWebhookChanged, parley.EventSSOChanged:
+		return []Topic{TopicAdmins}
+	case parley.EventExportCreated, parley.EventExportDownloaded, parley.EventExportDeleted:
 		return []Topic{TopicAdmins}
 	case parley.EventSessionEnded, parley.EventTwoFactorChanged, parley.EventTokenRevoked, parley.EventNotified:
 		if e.UserID != nil {

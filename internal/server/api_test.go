@@ -20,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/crm"
+	"github.com/parleyhq/parley/internal/export"
 	"github.com/parleyhq/parley/internal/library"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/org"
@@ -46,6 +47,11 @@ type api struct {
 	// twoFactorClock is the two-factor service's: a test moves it to make
 	// codes of another time (it starts at the real time).
 	twoFactorClock *storetest.Clock
+	// ssoClock is single sign-on's: its states expire and its ID tokens
+	// are checked by it.
+	ssoClock *storetest.Clock
+	// exports is the server's; a test runs its runner by hand (RunOnce).
+	exports *export.Service
 }
 
 func newAPI(t *testing.T, s *store.Store, cfg server.Config) *api {
@@ -72,6 +78,8 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	sessions := auth.NewSessions(s, auth.SessionOptions{Passwords: passwords})
 	clock := storetest.NewClock(time.Now())
 	twoFactor := auth.NewTwoFactor(s, auth.TwoFactorOptions{Passwords: passwords, Now: clock.Now, Key: []byte("test two-factor key")})
+	ssoClock := storetest.NewClock(time.Now())
+	sso := auth.NewSSO(s, auth.SSOOptions{Now: ssoClock.Now})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { hub.Run(ctx); close(done) }()
@@ -81,10 +89,11 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 	conv := conversation.New(s, conversation.Options{MailDomain: "parley.test", Blobs: blobs})
 	chats := chat.New(s, conv, chat.NewIdentities([]byte("test secret")), "parley.test", blobs)
 	hooks := webhook.New(s, webhook.Options{Log: log, BaseURL: cfg.BaseURL})
+	exports := export.New(s, export.Options{Log: log, Dir: t.TempDir(), Blobs: blobs})
 	h := server.New(cfg, server.Deps{
 		Log: log, Database: s, Conv: conv, Org: o, Hub: hub, Chat: chats, CRM: crm.New(s, crm.Options{InUse: chat.FlowsUsingList}),
 		Library: library.New(s, blobs, nil), Routing: routing.New(s, nil), Notifications: notify.NewNotifications(s, nil),
-		Webhooks: hooks, Sessions: sessions, TwoFactor: twoFactor, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}, "widget.html": {Data: []byte("<h1>chat</h1>")}, "widget.js": {Data: []byte("/* loader */")}},
+		Webhooks: hooks, Sessions: sessions, TwoFactor: twoFactor, SSO: sso, Exports: exports, Blobs: blobs, Web: fstest.MapFS{"index.html": {Data: []byte("<h1>app</h1>")}, "widget.html": {Data: []byte("<h1>chat</h1>")}, "widget.js": {Data: []byte("/* loader */")}},
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
@@ -92,7 +101,7 @@ func newAPIWithHub(t *testing.T, s *store.Store, cfg server.Config, buffer int) 
 		<-done
 		srv.Close()
 	})
-	return &api{t: t, url: srv.URL, s: s, org: o, chat: chats, cfg: cfg, webhooks: hooks, twoFactorClock: clock}
+	return &api{t: t, url: srv.URL, s: s, org: o, chat: chats, cfg: cfg, webhooks: hooks, twoFactorClock: clock, ssoClock: ssoClock, exports: exports}
 }
 
 // client calls the API as one user.

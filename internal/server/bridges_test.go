@@ -103,8 +103,13 @@ func TestBridge(t *testing.T) {
 		}
 		before := w.ana.must(201, "POST", path("/conversations/%d/comments", conv), map[string]any{"text": "Checking the depot."})
 		reply := w.ana.must(201, "POST", path("/conversations/%d/replies", conv), map[string]any{"text": "It left this morning."})
-		if r := w.ana.call("POST", path("/messages/%d/delivery", reply.id()), map[string]any{"status": "delivered"}); r.status != 409 || r.body["type"] != "urn:parley:problem:not_bridged" {
-			t.Errorf("a report before the bridge was given it: %d %s", r.status, r.raw)
+		// The reply says "sending" as it is answered (its event too), not
+		// once the consumer has queued it: the thread shows it at once.
+		if b, _ := reply.body["bridge"].(map[string]any); b["state"] != "sending" {
+			t.Errorf("a reply on a bridged channel: %s, want it sending", reply.raw)
+		}
+		if r := w.ana.call("POST", path("/messages/%d/delivery", before.id()), map[string]any{"status": "delivered"}); r.status != 409 || r.body["type"] != "urn:parley:problem:not_bridged" {
+			t.Errorf("a report on a comment, which no bridge is given: %d %s", r.status, r.raw)
 		}
 		sendAll()
 		mu.Lock()

@@ -8,15 +8,12 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/parley"
 )
 
-type clientKey struct{}
-
-// clientAddr returns the client's address that authenticate put in ctx.
-func clientAddr(ctx context.Context) string {
-	a, _ := ctx.Value(clientKey{}).(string)
-	return a
-}
+// clientAddr returns the client's address that authenticate put in ctx
+// (with parley.WithAddress, so the audit log records it too).
+func clientAddr(ctx context.Context) string { return parley.AddressOf(ctx) }
 
 // clientAddress is the address per-address limits count by: the peer, or,
 // when the peer is a trusted proxy (Config.TrustedProxies), the nearest

@@ -89,7 +89,9 @@ func (w *policyWriter) settle() {
 			csp = pagePolicy
 		}
 	}
-	if w.frame && !strings.Contains(csp, "frame-ancestors") {
+	// What does not say who may frame it is framed by nobody: on the
+	// framable paths too, whose refusals and errors name no one.
+	if !strings.Contains(csp, "frame-ancestors") {
 		csp += "; " + noFraming
 	}
 	h.Set("Content-Security-Policy", csp)

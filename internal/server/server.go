@@ -26,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/internal/chat"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/crm"
+	"github.com/parleyhq/parley/internal/export"
 	"github.com/parleyhq/parley/internal/library"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/org"
@@ -100,6 +101,8 @@ type Server struct {
 	webhooks      *webhook.Service
 	sessions      *auth.Sessions
 	twoFactor     *auth.TwoFactor
+	sso           *auth.SSO
+	exports       *export.Service
 	logins        *auth.Limiter // sign-ins per email
 	// loginsByIP allows more failures per address than per email: many
 	// people may sign in from one office.
@@ -150,10 +153,15 @@ type Deps struct {
 	Sessions      *auth.Sessions
 	// TwoFactor checks second factors at sign-in.
 	TwoFactor *auth.TwoFactor
-	Registry  *prometheus.Registry
-	Hub       *realtime.Hub
-	Web       fs.FS
-	Blobs     Blobs
+	// SSO signs people in through the organisation's OpenID Connect
+	// provider.
+	SSO *auth.SSO
+	// Exports are the admins' archives of the data (SPEC PLT-3).
+	Exports  *export.Service
+	Registry *prometheus.Registry
+	Hub      *realtime.Hub
+	Web      fs.FS
+	Blobs    Blobs
 }
 
 // Blobs reads attachment and raw-message content.
@@ -198,7 +206,7 @@ func New(cfg Config, d Deps) http.Handler {
 		cfg.StreamRecheck = 5 * time.Minute
 	}
 	s := &Server{
-		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, chat: d.Chat, crm: d.CRM, webhooks: d.Webhooks, sessions: d.Sessions, twoFactor: d.TwoFactor,
+		cfg: cfg, log: d.Log, database: d.Database, conv: d.Conv, org: d.Org, library: d.Library, routing: d.Routing, notifications: d.Notifications, chat: d.Chat, crm: d.CRM, webhooks: d.Webhooks, sessions: d.Sessions, twoFactor: d.TwoFactor, sso: d.SSO, exports: d.Exports,
 		logins:         auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
 		loginsByIP:     auth.NewLimiter(5*cfg.LoginLimit, cfg.LoginWindow),
 		loginsByDevice: auth.NewLimiter(cfg.LoginLimit, cfg.LoginWindow),
@@ -260,7 +268,7 @@ func New(cfg Config, d Deps) http.Handler {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		addr := s.clientAddress(r)
-		r = r.WithContext(context.WithValue(r.Context(), clientKey{}, addr))
+		r = r.WithContext(parley.WithAddress(r.Context(), addr))
 		var bearer, cookie string
 		if h := r.Header.Get("Authorization"); h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")

@@ -63,6 +63,12 @@ func (s *Server) login(ctx context.Context, _ parley.Actor, in *loginInput) (*se
 	}
 	u, err := s.sessions.Verify(ctx, email, in.Body.Password)
 	if err != nil {
+		switch parley.ErrorCode(err) {
+		case parley.EUNAUTHORIZED:
+			s.signInFailed(ctx, email, 0, auth.MethodPassword, "wrong_credentials")
+		case parley.EFORBIDDEN:
+			s.signInFailed(ctx, email, 0, auth.MethodPassword, "deactivated")
+		}
 		if parley.ErrorCode(err) != parley.EUNAUTHORIZED {
 			forgive(attempts) // not a guess: the server could not check it
 		}
@@ -72,15 +78,28 @@ func (s *Server) login(ctx context.Context, _ parley.Actor, in *loginInput) (*se
 		return nil, err
 	}
 	forgive(attempts)
+	// The password was right, but single sign-on may have replaced it.
+	if err := s.sso.PasswordAllowed(ctx, u); err != nil {
+		s.signInFailed(ctx, email, u.ID, auth.MethodPassword, "password_sign_in_off")
+		return nil, err
+	}
 	// The password was right: a second factor may be asked for first.
 	if err := s.secondFactor(ctx, u); err != nil {
 		return nil, err
 	}
-	token, u, err := s.sessions.Open(ctx, u.ID, auth.Device{UserAgent: in.UserAgent, Address: clientAddr(ctx)})
+	token, u, err := s.sessions.Open(ctx, u.ID, auth.Device{UserAgent: in.UserAgent, Address: clientAddr(ctx), Method: auth.MethodPassword})
 	if err != nil {
 		return nil, err
 	}
 	return &sessionOutput{SetCookie: []http.Cookie{s.cookie(token), s.deviceCookie(email)}, Body: present.User(u)}, nil
+}
+
+// signInFailed records a failed sign-in in the audit log; a failure to
+// record it is logged, and the answer stays the refusal it was.
+func (s *Server) signInFailed(ctx context.Context, email string, userID parley.ID, method, reason string) {
+	if err := s.sessions.SignInFailed(ctx, email, userID, method, reason); err != nil {
+		s.log.Error("audit a failed sign-in", "err", err)
+	}
 }
 
 // deviceCookie marks this browser as one that signed in as email; only the
@@ -132,6 +151,7 @@ func (s *Server) me(ctx context.Context, a parley.Actor, _ *struct{}) (*body[pre
 func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
 	token, u, err := s.sessions.UseLoginLink(r.Context(), r.PathValue("token"), auth.Device{UserAgent: r.UserAgent(), Address: clientAddr(r.Context())})
 	if err != nil {
+		s.signInFailed(r.Context(), "", 0, auth.MethodLink, "link_invalid")
 		status := statusOf(parley.ErrorCode(err))
 		if status == http.StatusInternalServerError {
 			s.log.Error("login link", "err", err)

@@ -112,6 +112,7 @@ func (s *Server) signInCode(ctx context.Context, _ parley.Actor, in *codeInput) 
 		}
 		codes, err = s.twoFactor.Confirm(ctx, u, in.Body.Code)
 		if parley.ErrorReason(err) == "two_factor_wrong" {
+			s.signInFailed(ctx, "", id, auth.MethodTwoFactor, "code_wrong")
 			return nil, err
 		}
 		if err != nil {
@@ -121,11 +122,13 @@ func (s *Server) signInCode(ctx context.Context, _ parley.Actor, in *codeInput) 
 	} else if err := s.twoFactor.Check(ctx, id, in.Body.Code); err != nil {
 		if parley.ErrorCode(err) != parley.EUNAUTHORIZED {
 			s.codes.Forgive(key)
+		} else {
+			s.signInFailed(ctx, "", id, auth.MethodTwoFactor, "code_wrong")
 		}
 		return nil, err
 	}
 	s.codes.Forgive(key)
-	token, u, err := s.sessions.Open(ctx, id, auth.Device{UserAgent: in.UserAgent, Address: clientAddr(ctx)})
+	token, u, err := s.sessions.Open(ctx, id, auth.Device{UserAgent: in.UserAgent, Address: clientAddr(ctx), Method: auth.MethodTwoFactor})
 	if err != nil {
 		return nil, err
 	}

@@ -246,7 +246,7 @@ func (q *Q) ContactsByID(ctx context.Context, ids []parley.ID) (map[parley.ID]*p
 // admin). It serves the picker that attaches a contact to a conversation,
 // so a plain substring match over a bounded result is enough.
 func (q *Q) SearchContacts(ctx context.Context, query string, inboxes []parley.ID, all bool, limit int) ([]parley.ID, error) {
-	pattern := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(strings.TrimSpace(query))) + "%"
+	pattern := "%" + likeEscape(strings.ToLower(strings.TrimSpace(query))) + "%"
 	if all {
 		return q.ids(ctx, `SELECT id FROM contacts WHERE LOWER(search_text) LIKE $1 ESCAPE '\' ORDER BY id DESC LIMIT $2`, pattern, limit)
 	}

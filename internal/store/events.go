@@ -34,6 +34,9 @@ func (tx *Tx) flushEvents(ctx context.Context) error {
 			return tx.wrap(err, "append event %s", e.Type)
 		}
 	}
+	if err := tx.auditEvents(ctx); err != nil {
+		return err
+	}
 	if n := len(tx.events); n > 0 {
 		return tx.notifyEvents(ctx, tx.events[n-1].Seq)
 	}

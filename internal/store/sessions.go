@@ -12,6 +12,9 @@ import (
 type Device struct {
 	UserAgent string
 	Address   string
+	// Method is how the person proved who they are (auth.MethodPassword…),
+	// for the audit log; it is not kept with the session.
+	Method string
 }
 
 // Session is one of a person's sessions as they see it: never its token.

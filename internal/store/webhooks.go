@@ -279,3 +279,10 @@ func (q *Q) AllowPrivateTargets(ctx context.Context) (bool, error) {
 func (tx *Tx) SetAllowPrivateTargets(ctx context.Context, allow bool) error {
 	return tx.exec1(ctx, "organization", `UPDATE org SET allow_private_targets = $1 WHERE id = 1`, allow)
 }
+
+// HasBridge reports whether an API channel has a messaging bridge.
+func (q *Q) HasBridge(ctx context.Context, channelID parley.ID) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM webhook_endpoints WHERE kind = 'bridge' AND channel_id = $1`, channelID).Scan(&n)
+	return n > 0, q.wrap(err, "has bridge")
+}

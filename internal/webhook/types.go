@@ -28,12 +28,14 @@ var Types = []string{
 	parley.EventUserCreated, parley.EventUserUpdated, parley.EventAvailabilityChanged, parley.EventTeamCreated, parley.EventTeamMembersChanged,
 	parley.EventTeamUpdated, parley.EventTeamDeleted, parley.EventOrgUpdated, parley.EventInboxCreated, parley.EventInboxUpdated,
 	parley.EventInboxMembersChanged, parley.EventInboxDeleted, parley.EventChannelCreated, parley.EventChannelUpdated,
-	parley.EventLibraryChanged, parley.EventWebhookChanged,
+	parley.EventLibraryChanged, parley.EventWebhookChanged, parley.EventSSOChanged,
+	parley.EventRetentionChanged, parley.EventConversationsExpired, parley.EventContactErased,
 }
 
 // private are the log's events no endpoint receives: one person's
 // credentials and notifications.
-var private = []string{parley.EventNotified, parley.EventSessionEnded, parley.EventTwoFactorChanged, parley.EventTokenCreated, parley.EventTokenRevoked}
+var private = []string{parley.EventNotified, parley.EventSessionEnded, parley.EventTwoFactorChanged, parley.EventTokenCreated, parley.EventTokenRevoked,
+	parley.EventExportCreated, parley.EventExportDownloaded, parley.EventExportDeleted}
 
 // TestType is the type of the event "send a test event" sends.
 const TestType = "webhook.test"

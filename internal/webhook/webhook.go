@@ -363,10 +363,15 @@ func (s *Service) SetAllowPrivateTargets(ctx context.Context, a parley.Actor, al
 		return err
 	}
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		was, err := tx.AllowPrivateTargets(ctx)
+		if err != nil {
+			return err
+		}
 		if err := tx.SetAllowPrivateTargets(ctx, allow); err != nil {
 			return err
 		}
-		tx.Append(parley.NewEvent(parley.EventOrgUpdated, a, parley.Normalize(s.opts.Now()), map[string]any{"allow_private_targets": allow}))
+		tx.Append(parley.NewEvent(parley.EventOrgUpdated, a, parley.Normalize(s.opts.Now()), map[string]any{"allow_private_targets": allow}).
+			Was(map[string]any{"allow_private_targets": was}))
 		return nil
 	})
 }

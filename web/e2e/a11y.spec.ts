@@ -41,7 +41,7 @@ test.describe('accessibility', () => {
     await page.getByText('Filters').click();
     expect(await violations(page), 'email thread with filters open').toEqual([]);
 
-    for (const section of ['profile', 'inboxes', 'channels', 'people', 'library']) {
+    for (const section of ['profile', 'inboxes', 'channels', 'people', 'library', 'audit']) {
       await page.goto(`/settings/${section}`);
       await expect(page.getByRole('navigation', { name: 'Settings sections' })).toBeVisible();
       await page.waitForLoadState('networkidle');

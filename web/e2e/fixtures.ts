@@ -29,9 +29,12 @@ export const test = base.extend<
   { noPageErrors: void; noPolicyViolations: void; expectedViolations: RegExp[] },
   { parley: Parley; ownServer: boolean }
 >({
-  // test.use({ ownServer: true }) gives a file a server of its own (a worker
-  // fixture option: files that differ in it never share a worker), for
-  // checks that read whole screens and must not see other tests' data.
+  // test.use({ ownServer: true }) gives a file a server apart from the
+  // shared one (a worker fixture option: files that differ in it never
+  // share a worker), for checks that read whole screens or change
+  // organisation-wide settings. The files that use it share that one
+  // server among themselves: one that changes a setting for all puts it
+  // back in test.afterAll (two-factor.spec.ts once broke webhooks.spec.ts).
   ownServer: [false, { scope: 'worker', option: true }],
   noPageErrors: [
     async ({}, use) => {

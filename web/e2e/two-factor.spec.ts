@@ -2,8 +2,12 @@ import { createHmac } from 'node:crypto';
 import { test, expect, signIn, shot } from './fixtures';
 
 // Requiring two-factor sign-in of everyone would stop every other test's
-// sign-in: a server of its own.
+// sign-in: a server apart from the tests that share one, and the rule put
+// back after, for the other files that share this one.
 test.use({ ownServer: true });
+test.afterAll(async ({ parley }) => {
+  await parley.api('PUT', '/sign-in-settings', { require_two_factor: 'none' });
+});
 
 // RFC 6238 as an authenticator app computes it: HMAC-SHA1 of the 30-second
 // step under the base32 key, six digits.

@@ -42,5 +42,4 @@ export const enCalls = {
   'field.call.outcome': 'Outcome',
   'field.call.recording_url': 'Recording link',
   'field.notes': 'Notes',
-  'error.phone_invalid': 'That is not a phone number: use digits, spaces and + ( ) - . only.',
 } satisfies Record<string, Message>;

@@ -43,5 +43,4 @@ export const frCalls: Record<keyof typeof enCalls, Message> = {
   'field.call.outcome': 'Issue',
   'field.call.recording_url': 'Lien de l’enregistrement',
   'field.notes': 'Notes sur l’appel',
-  'error.phone_invalid': 'Ce n’est pas un numéro de téléphone : chiffres, espaces et + ( ) - . seulement.',
 };

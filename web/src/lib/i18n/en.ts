@@ -6,6 +6,10 @@ import { enIntegrations } from './integrations.en';
 import { enCalls } from './calls.en';
 import { enForms } from './forms.en';
 import { enSecurity } from './security.en';
+import { enSso } from './sso.en';
+import { enAudit } from './audit.en';
+import { enRetention } from './retention.en';
+import { enExport } from './export.en';
 
 export type Message = string | { one?: string; other: string };
 
@@ -794,6 +798,10 @@ export const en = {
   ...enCalls,
   ...enForms,
   ...enSecurity,
+  ...enSso,
+  ...enAudit,
+  ...enRetention,
+  ...enExport,
 } satisfies Record<string, Message>;
 
 export type Key = keyof typeof en;

@@ -4,6 +4,10 @@ import { frIntegrations } from './integrations.fr';
 import { frCalls } from './calls.fr';
 import { frForms } from './forms.fr';
 import { frSecurity } from './security.fr';
+import { frSso } from './sso.fr';
+import { frAudit } from './audit.fr';
+import { frRetention } from './retention.fr';
+import { frExport } from './export.fr';
 import type { Key, Message } from './en';
 
 export const fr: Record<Key, Message> = {
@@ -790,4 +794,8 @@ export const fr: Record<Key, Message> = {
   ...frCalls,
   ...frForms,
   ...frSecurity,
+  ...frSso,
+  ...frAudit,
+  ...frRetention,
+  ...frExport,
 };

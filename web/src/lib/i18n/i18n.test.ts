@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
 import { fr } from './fr';
@@ -7,6 +8,21 @@ const placeholders = (m: string | { one?: string; other: string }) =>
   [...(typeof m === 'string' ? m : `${m.one ?? ''} ${m.other}`).matchAll(/\{(\w+)\}/g)].map((x) => x[1]).sort();
 
 describe('catalogues', () => {
+  // The catalogue is spread from several files: a key written in two
+  // would be silently overridden by the later one ("This is" became "That
+  // is" and a test of the contact page failed).
+  it.each(['en', 'fr'])('no %s key is written twice', (locale) => {
+    const where = new Map<string, string>();
+    const twice: string[] = [];
+    const dir = 'src/lib/i18n'; // vitest runs in web/
+    for (const file of readdirSync(dir).filter((f) => f === `${locale}.ts` || f.endsWith(`.${locale}.ts`))) {
+      for (const [, key] of readFileSync(`${dir}/${file}`, 'utf8').matchAll(/^\s*['"]([\w.-]+)['"]\s*:/gm)) {
+        if (where.has(key)) twice.push(`${key}: ${where.get(key)} and ${file}`);
+        else where.set(key, file);
+      }
+    }
+    expect(twice).toEqual([]);
+  });
   it('French has every English key and no other', () => {
     expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
   });
@@ -19,7 +35,9 @@ describe('catalogues', () => {
   // translated ("Routable" was): only words French shares may be.
   it('French translates every message but the words both languages share', () => {
     const shared = new Set(['Parley', 'Cc', 'Message', 'Menu', 'Chat', 'Bots', 'Bot', 'Agent', 'Conversation', 'Conversations',
-      'Articles', 'Documents', 'Contact', 'Contacts', 'Tickets', 'Pipeline', 'Description', 'Urgent', 'Type', 'Date', '{count} contact', '{count} contacts', 'Port', 'Source', '@ Mentions', '{count} conversation', '{count} conversations', 'Notifications', 'Webhooks', '{ms} ms']);
+      'Articles', 'Documents', 'Contact', 'Contacts', 'Tickets', 'Pipeline', 'Description', 'Urgent', 'Type', 'Date', '{count} contact', '{count} contacts', 'Port', 'Source', '@ Mentions', '{count} conversation', '{count} conversations', 'Notifications', 'Webhooks', '{ms} ms',
+      // lower case, where a sentence names the thing
+      'webhook', 'conversation', 'contact', 'ticket', 'pipeline', 'export', 'organisation']);
     for (const [k, m] of Object.entries(en)) {
       const f = fr[k as keyof typeof en];
       const forms = (x: typeof m) => (typeof x === 'string' ? [x] : [x.one ?? '', x.other]);

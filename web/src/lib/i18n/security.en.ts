@@ -63,7 +63,7 @@ export const enSecurity = {
   'sessions.endNamed': 'Sign out {name}',
   'sessions.ended': '{name} was signed out.',
   'sessions.endAll': 'Sign out everywhere',
-  'sessions.endAllNamed': 'Sign {name} out everywhere',
+  'sessions.endAllNamed': 'Sign out everywhere: {name}',
   'sessions.endAllTitle': 'Sign {name} out everywhere?',
   'sessions.endAllText': 'Every browser {name} is signed in with is signed out at once; they can sign in again with their password. Their API tokens keep working: revoke those from their profile if needed.',
   'sessions.endedAll': '{name} was signed out everywhere.',
