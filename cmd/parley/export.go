@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/export"
+	"github.com/parleyhq/parley/internal/parley"
 )
 
 // exportCmd writes everything, or one inbox, as an archive of JSON lines
@@ -81,6 +83,14 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if file == "-" {
 		file = "standard output"
+	}
+	// Exported from the machine, not the app: the audit log says so too,
+	// with no address (the one who ran it had the server's files).
+	after, _ := json.Marshal(map[string]any{"everything": opt.Inbox == nil, "inbox_id": opt.Inbox, "inbox_name": opt.InboxName,
+		"via": "command line", "file": file, "conversations": m.Counts["conversations"]})
+	if err := st.AppendAudit(ctx, &parley.AuditEntry{At: time.Now(), Action: parley.EventExportCreated, ActorKind: parley.ActorSystem,
+		ActorName: "parley export", After: after}); err != nil {
+		return fmt.Errorf("export: written, but not recorded in the audit log: %w", err)
 	}
 	fmt.Fprintf(stderr, "export of %s written to %s in %s: %d conversations, %d messages, %d contacts, %d attachments, %d raw mails\n",
 		what, file, time.Since(start).Round(time.Millisecond), m.Counts["conversations"], m.Counts["messages"], m.Counts["contacts"],

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/export"
+	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store/storetest"
 )
 
@@ -59,6 +62,21 @@ func TestExportCmd(t *testing.T) {
 			if files := readTarGz(t, stdout.Bytes()); !strings.Contains(string(files["conversations.jsonl"]), `"subject":"Refund"`) ||
 				!strings.Contains(string(files["manifest.json"]), `"inbox": null`) || !strings.Contains(errOut.String(), "export of everything written to standard output") {
 				t.Errorf("everything: %q, %v", errOut.String(), files)
+			}
+
+			// Both are in the audit log, as the command line's.
+			cfg, err := config.Load(getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, _, err := openStore(ctx, &cfg, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries, err := st.AuditEntries(ctx, parley.AuditFilter{Actions: []string{parley.EventExportCreated}})
+			st.Close()
+			if err != nil || len(entries) != 2 || entries[0].ActorName != "parley export" || !strings.Contains(string(entries[1].After), `"inbox_name":"Support"`) {
+				t.Errorf("the exports in the audit log: %v %+v", err, entries)
 			}
 
 			if err := run(ctx, []string{"export", "--inbox", "nope", archive}, getenv, strings.NewReader(""), &out, &errOut); err == nil || !strings.Contains(err.Error(), "nope") {

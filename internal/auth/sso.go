@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -25,8 +27,13 @@ import (
 // SSOStateTTL and taken once, and the browser that began holds it in a
 // cookie, so a callback from another browser is refused. The ID token must
 // come from the issuer, for our client id, unexpired, with our nonce and a
-// verified email; the person is the user with that email, or joins with
-// the role an admin chose, or is refused. The provider's own second factor
+// verified email; the person is the user with that email, or, if their
+// email's domain is one the admin allowed, joins with the role an admin
+// chose, or is refused. The provider's subject (sub) is recorded at a
+// user's first sign-in from the issuer, and later ones must present it: an
+// address the provider gives someone new does not open the old account.
+// The issuer and its endpoints are https unless the organisation allows
+// private targets (tests, a provider on the local network). The provider's own second factor
 // is its business: Parley asks no code after it. While single sign-on is
 // on, an admin may turn password sign-in off for everyone but admins, who
 // keep it so that nobody is locked out when the provider is down.
@@ -109,6 +116,7 @@ type SSOInput struct {
 	Enabled        bool
 	JoinRole       parley.Role
 	PasswordSignIn bool
+	AllowedDomains []string
 }
 
 // Settings returns the provider's settings (admins); none saved yet is a
@@ -133,9 +141,16 @@ func (s *SSO) SetSettings(ctx context.Context, a parley.Actor, in SSOInput) (*SS
 	if err := Admin(a); err != nil {
 		return nil, err
 	}
-	next := store.SSOSettings{Name: strings.TrimSpace(in.Name), Issuer: strings.TrimRight(strings.TrimSpace(in.Issuer), "/"),
+	// The issuer as typed: go-oidc compares the discovered one exactly,
+	// and some end in a slash (Auth0's https://tenant.auth0.com/).
+	next := store.SSOSettings{Name: strings.TrimSpace(in.Name), Issuer: strings.TrimSpace(in.Issuer),
 		ClientID: strings.TrimSpace(in.ClientID), Enabled: in.Enabled, JoinRole: in.JoinRole, PasswordSignIn: in.PasswordSignIn,
 		UpdatedAt: s.clock()}
+	domains, err := ssoDomains(in.AllowedDomains)
+	if err != nil {
+		return nil, err
+	}
+	next.AllowedDomains = domains
 	switch {
 	case next.Name == "":
 		return nil, parley.Invalid("name", "is required")
@@ -147,12 +162,18 @@ func (s *SSO) SetSettings(ctx context.Context, a parley.Actor, in SSOInput) (*SS
 		return nil, parley.Invalid("client_id", "is too long")
 	case next.JoinRole != "" && next.JoinRole != parley.RoleAgent && next.JoinRole != parley.RoleViewer:
 		return nil, parley.Invalid("join_role", "must be agent, viewer or empty (nobody joins)")
+	case next.JoinRole != "" && len(next.AllowedDomains) == 0:
+		// Else anyone with an account at a public provider joins.
+		return nil, parley.Invalid("allowed_domains", "are required when people may join").Because("sso_domains_required")
 	}
 	// Turned off, it is saved as it is: an admin turns off a provider
 	// that is gone.
 	if next.Enabled {
 		allow, err := s.store.AllowPrivateTargets(ctx)
 		if err != nil {
+			return nil, err
+		}
+		if err := ssoSecure("issuer", next.Issuer, allow); err != nil {
 			return nil, err
 		}
 		if _, err := s.client.Check(ctx, "issuer", next.Issuer, allow); err != nil {
@@ -162,13 +183,17 @@ func (s *SSO) SetSettings(ctx context.Context, a parley.Actor, in SSOInput) (*SS
 			}
 			return nil, err
 		}
-		if _, err := s.provider(ctx, next.Issuer, allow); err != nil {
-			return nil, parley.Invalid("issuer", "%v", err).Because("sso_discovery_failed")
+		p, err := s.provider(ctx, next.Issuer, allow)
+		if err != nil {
+			return nil, parley.Invalid("issuer", "%s", clip(err.Error(), 200)).Because("sso_discovery_failed")
+		}
+		if err := ssoSecureEndpoints(p, allow); err != nil {
+			return nil, err
 		}
 	} else if u, err := url.Parse(next.Issuer); next.Issuer != "" && (err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https") {
 		return nil, parley.Invalid("issuer", "is not an http or https address").Because("url_invalid")
 	}
-	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockOrg(ctx); err != nil {
 			return err
 		}
@@ -203,7 +228,73 @@ func (s *SSO) SetSettings(ctx context.Context, a parley.Actor, in SSOInput) (*SS
 // ssoFields are the settings an event may carry: all but the secret.
 func ssoFields(st *store.SSOSettings) map[string]any {
 	return map[string]any{"name": st.Name, "issuer": st.Issuer, "client_id": st.ClientID, "enabled": st.Enabled,
-		"join_role": string(st.JoinRole), "password_sign_in": st.PasswordSignIn}
+		"join_role": string(st.JoinRole), "password_sign_in": st.PasswordSignIn, "allowed_domains": st.AllowedDomains}
+}
+
+// ssoDomains normalises the allowed email domains: lowercase, without a
+// leading "@", each once.
+func ssoDomains(in []string) ([]string, error) {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, d := range in {
+		d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "@")
+		if d == "" || seen[d] {
+			continue
+		}
+		if len(d) > 253 || !strings.Contains(d, ".") || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") ||
+			strings.ContainsFunc(d, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-') }) {
+			return nil, parley.Invalid("allowed_domains", "%q is not a domain (example.com)", clip(d, 60)).Because("sso_domain_invalid")
+		}
+		seen[d] = true
+		out = append(out, d)
+	}
+	if len(out) > 50 {
+		return nil, parley.Invalid("allowed_domains", "are more than 50")
+	}
+	return out, nil
+}
+
+// ssoSecure refuses an address of the provider that is not https, unless
+// the organisation allows private targets (tests, a provider on the local
+// network): the ID token and the code travel over it.
+func ssoSecure(field, raw string, allowPrivate bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https" {
+		return parley.Invalid(field, "is not an http or https address").Because("url_invalid")
+	}
+	if u.Scheme != "https" && !allowPrivate {
+		return parley.Invalid(field, "%s is not an https address", clip(raw, 200)).Because("sso_issuer_insecure")
+	}
+	return nil
+}
+
+// ssoSecureEndpoints holds the provider's discovered endpoints to the
+// issuer's rule.
+func ssoSecureEndpoints(p *oidc.Provider, allowPrivate bool) error {
+	var doc struct {
+		JWKS string `json:"jwks_uri"`
+	}
+	_ = p.Claims(&doc)
+	for _, u := range []string{p.Endpoint().AuthURL, p.Endpoint().TokenURL, doc.JWKS} {
+		if u == "" {
+			continue
+		}
+		if err := ssoSecure("issuer", u, allowPrivate); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clip cuts s to at most n bytes, on a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // provider fetches the issuer's discovery document through the outbound
@@ -241,9 +332,15 @@ func (s *SSO) connect(ctx context.Context, redirectURL string) (*connection, err
 	}
 	client := s.client.HTTP(allow)
 	ctx = context.WithValue(oidc.ClientContext(ctx, client), oauth2.HTTPClient, client)
+	if err := ssoSecure("issuer", st.Issuer, allow); err != nil {
+		return nil, ssoFailed(parley.EUNAVAILABLE, "sso_provider_failed", "the provider: %s", parley.ErrorMessage(err))
+	}
 	p, err := oidc.NewProvider(ctx, st.Issuer)
 	if err != nil {
-		return nil, ssoFailed(parley.EUNAVAILABLE, "sso_provider_failed", "the provider's discovery: %v", err)
+		return nil, ssoFailed(parley.EUNAVAILABLE, "sso_provider_failed", "the provider's discovery: %s", clip(err.Error(), 200))
+	}
+	if err := ssoSecureEndpoints(p, allow); err != nil {
+		return nil, ssoFailed(parley.EUNAVAILABLE, "sso_provider_failed", "the provider's discovery: %s", parley.ErrorMessage(err))
 	}
 	return &connection{ctx: ctx, settings: st, provider: p, oauth: oauth2.Config{ClientID: st.ClientID, ClientSecret: st.ClientSecret,
 		Endpoint: p.Endpoint(), RedirectURL: redirectURL, Scopes: []string{oidc.ScopeOpenID, "email", "profile"}}}, nil
@@ -327,6 +424,7 @@ func (s *SSO) Finish(ctx context.Context, cb Callback) (*parley.User, error) {
 		Email         string          `json:"email"`
 		EmailVerified json.RawMessage `json:"email_verified"`
 		Name          string          `json:"name"`
+		HostedDomain  string          `json:"hd"` // Google Workspace's
 	}
 	if err := idt.Claims(&claims); err != nil {
 		return nil, ssoFailed(parley.EUNAUTHORIZED, "sso_token_invalid", "the ID token's claims: %v", err)
@@ -337,7 +435,11 @@ func (s *SSO) Finish(ctx context.Context, cb Callback) (*parley.User, error) {
 	if email == "" || !verified {
 		return nil, &SSORefusal{email, ssoFailed(parley.EFORBIDDEN, "sso_email_unverified", "the provider did not vouch for an email (%q, verified %s)", email, claims.EmailVerified)}
 	}
-	u, err := s.person(ctx, c.settings, email, strings.TrimSpace(claims.Name))
+	if idt.Subject == "" {
+		return nil, ssoFailed(parley.EUNAUTHORIZED, "sso_token_invalid", "the ID token has no subject")
+	}
+	u, err := s.person(ctx, c.settings, identity{email: email, name: strings.TrimSpace(claims.Name),
+		hd: strings.ToLower(strings.TrimSpace(claims.HostedDomain)), issuer: c.settings.Issuer, subject: idt.Subject})
 	if err != nil {
 		return nil, &SSORefusal{email, err}
 	}
@@ -353,18 +455,34 @@ type SSORefusal struct {
 func (r *SSORefusal) Error() string { return r.Err.Error() }
 func (r *SSORefusal) Unwrap() error { return r.Err }
 
-// person is the user with email, or one who joins as the settings allow.
-func (s *SSO) person(ctx context.Context, st *store.SSOSettings, email, name string) (*parley.User, error) {
+// identity is who the provider says signed in.
+type identity struct {
+	email, name     string
+	hd              string // Google's hosted domain, if any
+	issuer, subject string
+}
+
+// person is the user with the email, or one who joins as the settings
+// allow, once the provider's subject is theirs: recorded at their first
+// sign-in from this issuer, the same one at every later one.
+func (s *SSO) person(ctx context.Context, st *store.SSOSettings, id identity) (*parley.User, error) {
 	var u *parley.User
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		u, _, err = tx.UserByEmail(ctx, email)
-		if err == nil || parley.ErrorCode(err) != parley.ENOTFOUND {
+		u, _, err = tx.UserByEmail(ctx, id.email)
+		switch {
+		case err == nil:
+			if !u.Active() {
+				return ssoFailed(parley.EFORBIDDEN, "sso_deactivated", "%s is deactivated", id.email)
+			}
+			return s.subject(ctx, tx, u, id)
+		case parley.ErrorCode(err) != parley.ENOTFOUND:
 			return err
 		}
-		if st.JoinRole == "" {
-			return ssoFailed(parley.EFORBIDDEN, "sso_not_invited", "%s is not a user here and nobody joins by single sign-on", email)
+		if err := joinable(st, id); err != nil {
+			return err
 		}
+		email, name := id.email, id.name
 		if name == "" || len(name) > 100 {
 			name, _, _ = strings.Cut(email, "@")
 		}
@@ -374,13 +492,49 @@ func (s *SSO) person(ctx context.Context, st *store.SSOSettings, email, name str
 		}
 		tx.Append(parley.NewEvent(parley.EventUserCreated, parley.UserActor(u), u.CreatedAt,
 			map[string]any{"user_id": u.ID, "role": u.Role, "via": "sso"}))
-		return nil
+		return s.subject(ctx, tx, u, id)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if !u.Active() {
-		return nil, ssoFailed(parley.EFORBIDDEN, "sso_deactivated", "%s is deactivated", email)
-	}
 	return u, nil
+}
+
+// joinable refuses someone unknown unless people join, their email's
+// domain is one allowed, and Google's hosted domain, when sent, is it.
+func joinable(st *store.SSOSettings, id identity) error {
+	if st.JoinRole == "" {
+		return ssoFailed(parley.EFORBIDDEN, "sso_not_invited", "%s is not a user here and nobody joins by single sign-on", id.email)
+	}
+	_, domain, _ := strings.Cut(id.email, "@")
+	if !slices.Contains(st.AllowedDomains, domain) {
+		return ssoFailed(parley.EFORBIDDEN, "sso_domain_refused", "%s is not a user here and %s is not a domain whose people join", id.email, domain)
+	}
+	if id.hd != "" && id.hd != domain {
+		return ssoFailed(parley.EFORBIDDEN, "sso_domain_refused", "%s is not of the provider's hosted domain %s", id.email, id.hd)
+	}
+	return nil
+}
+
+// subject holds u to the provider's subject at the issuer: the first
+// sign-in records it, a later one must present it, and a subject already
+// someone else's is refused.
+func (s *SSO) subject(ctx context.Context, tx *store.Tx, u *parley.User, id identity) error {
+	sub, err := tx.SSOSubject(ctx, u.ID, id.issuer)
+	switch {
+	case err != nil:
+		return err
+	case sub == id.subject:
+		return nil
+	case sub != "":
+		return ssoFailed(parley.EFORBIDDEN, "sso_subject_changed", "the provider's account for %s is not the one that signed in before", id.email)
+	}
+	owner, err := tx.SSOSubjectUser(ctx, id.issuer, id.subject)
+	if err != nil {
+		return err
+	}
+	if owner != 0 {
+		return ssoFailed(parley.EFORBIDDEN, "sso_subject_changed", "the provider's account that signs in as %s signed in as another user before", id.email)
+	}
+	return tx.AddSSOSubject(ctx, u.ID, id.issuer, id.subject, s.clock())
 }

@@ -12,19 +12,30 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
 
 // Dir is a content-addressed store in a directory.
-type Dir struct{ root string }
+type Dir struct {
+	root string
+	now  func() time.Time // what a Put sets as a file's modification time
+}
 
 // Open returns the store in dir, creating it.
-func Open(dir string) (*Dir, error) {
+func Open(dir string) (*Dir, error) { return OpenClock(dir, nil) }
+
+// OpenClock is Open with the clock that Put writes as a file's modification
+// time and RemoveIdle reads it by (time.Now when nil): tests inject theirs.
+func OpenClock(dir string, now func() time.Time) (*Dir, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
 	}
-	return &Dir{root: dir}, nil
+	if now == nil {
+		now = time.Now
+	}
+	return &Dir{root: dir, now: now}, nil
 }
 
 // Key returns the key data is stored under.
@@ -45,11 +56,15 @@ func (d *Dir) path(key string) (string, error) {
 
 // Put stores data and returns its key. It returns once the content is on
 // disk (written, synced and renamed into place, the directory synced), so a
-// transaction that records the key after Put never points at nothing.
+// transaction that records the key after Put never points at nothing. The
+// file's modification time is set to now, also when the content was
+// already there: RemoveIdle leaves a file touched within its grace period,
+// so a row about to name it is not left pointing at nothing.
 func (d *Dir) Put(data []byte) (string, error) {
 	key := Key(data)
 	p, _ := d.path(key)
-	if _, err := os.Stat(p); err == nil {
+	now := d.now()
+	if err := os.Chtimes(p, now, now); err == nil {
 		return key, nil
 	}
 	dir := filepath.Dir(p)
@@ -71,6 +86,9 @@ func (d *Dir) Put(data []byte) (string, error) {
 		return "", fmt.Errorf("blob: sync: %w", err)
 	}
 	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("blob: %w", err)
+	}
+	if err := os.Chtimes(tmp, now, now); err != nil {
 		return "", fmt.Errorf("blob: %w", err)
 	}
 	if err := os.Rename(tmp, p); err != nil {

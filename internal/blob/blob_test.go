@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -103,5 +104,65 @@ func TestKeysAndWrite(t *testing.T) {
 	}
 	if err := to.Write("../../x", strings.NewReader("x")); err == nil {
 		t.Error("Write under a name that is not a key did not fail")
+	}
+}
+
+// TestRemoveIdle: Put sets a file's time by the store's clock, also when
+// the content is already there, and RemoveIdle removes only a file idle
+// for Grace.
+func TestRemoveIdle(t *testing.T) {
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	d, err := OpenClock(filepath.Join(t.TempDir(), "blobs"), func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := d.Put([]byte("shared"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := d.path(k)
+	mtime := func() time.Time {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.ModTime()
+	}
+	if !mtime().Equal(now) {
+		t.Errorf("a new file's time = %v, want %v", mtime(), now)
+	}
+	now = now.Add(Grace - time.Second)
+	if gone, err := d.RemoveIdle(k); err != nil || gone {
+		t.Fatalf("RemoveIdle within the grace period = %v, %v", gone, err)
+	}
+	if _, err := d.Read(k); err != nil {
+		t.Fatalf("kept file unreadable: %v", err)
+	}
+	// The same content Put again is touched: idle from now on.
+	if k2, err := d.Put([]byte("shared")); err != nil || k2 != k || !mtime().Equal(now) {
+		t.Fatalf("Put again = %s, %v; time %v, want %v", k2, err, mtime(), now)
+	}
+	now = now.Add(Grace - time.Second)
+	if gone, err := d.RemoveIdle(k); err != nil || gone {
+		t.Fatalf("RemoveIdle after a touch = %v, %v", gone, err)
+	}
+	now = now.Add(time.Second)
+	if gone, err := d.RemoveIdle(k); err != nil || !gone {
+		t.Fatalf("RemoveIdle after the grace period = %v, %v", gone, err)
+	}
+	if _, err := d.Read(k); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Errorf("removed file still read: %v", err)
+	}
+	if gone, err := d.RemoveIdle(k); err != nil || !gone {
+		t.Errorf("RemoveIdle of a missing file = %v, %v", gone, err)
+	}
+	n := 0
+	_ = d.Keys(func(string) error { n++; return nil })
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	if n != 0 || len(entries) != 0 {
+		t.Errorf("left behind: %d keys, %d files", n, len(entries))
+	}
+	if _, err := d.RemoveIdle("../x"); err == nil {
+		t.Error("RemoveIdle of a name that is not a key did not fail")
 	}
 }

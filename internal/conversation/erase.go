@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -23,34 +24,34 @@ type Erased struct {
 // their conversations in every inbox with messages, attachments, raw mail
 // and search entries, their messages in others' conversations, visitors,
 // consents, list, ticket and deal links, notifications, addresses and
-// phones, then the blobs no other row names. confirm must be the contact's
-// name or one of its addresses, as typed by the person erasing (EINVALID
-// on confirm otherwise). It appends contact.erased (the contact's id and
-// counts, nothing of who they were) and a conversation.deleted per
-// conversation, and leaves hashes of their addresses and of their items'
-// dedupe keys so that a re-delivery or a mailbox re-sync of what was
-// erased is dropped on the way in (admit). A new message from the same
-// address later is a new contact: erasure forgets, it does not block.
+// phones, the queued jobs mailing them or naming their conversations,
+// then the blobs no other row names and no Put touched within blob.Grace
+// (the others at the next retention round). confirm must be the contact's
+// name or one of its addresses (case ignored), a phone, or "#" and its id,
+// as typed by the person erasing (EINVALID on confirm otherwise). It
+// appends contact.erased (the contact's id and counts, nothing of who they
+// were) and a conversation.deleted per conversation, and leaves hashes of
+// their items' dedupe keys so that a re-delivery or a mailbox re-sync of
+// what was erased is dropped on the way in (admit). A new message from the
+// same address later is a new contact: erasure forgets, it does not block.
 func (s *Service) EraseContact(ctx context.Context, a parley.Actor, id parley.ID, confirm string) (*Erased, error) {
 	if err := auth.Admin(a); err != nil {
 		return nil, err
 	}
 	out := &Erased{ContactID: id}
-	var blobs []string
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.Contact(ctx, id)
 		if err != nil {
 			return err
 		}
 		if !confirmsContact(c, confirm) {
-			return parley.Invalid("confirm", "type the contact's name or email address to confirm").Because("confirm_contact")
+			return parley.Invalid("confirm", "type the contact's name, email address or #id to confirm").Because("confirm_contact")
 		}
 		now := s.clock()
 		er, err := tx.EraseContact(ctx, c, now)
 		if err != nil {
 			return err
 		}
-		blobs = er.Blobs
 		out.Conversations, out.Messages, out.Attachments = len(er.Conversations), len(er.MessageIDs), er.Attachments
 		// Others' conversations that lost a message of theirs show their
 		// newest message left, not theirs.
@@ -92,22 +93,27 @@ func (s *Service) EraseContact(ctx context.Context, a parley.Actor, id parley.ID
 	if err != nil {
 		return nil, err
 	}
-	out.Blobs = s.removeBlobs(ctx, blobs)
+	out.Blobs = s.removeBlobs(ctx)
 	return out, nil
 }
 
-// confirmsContact reports whether typed names the contact: its name
-// (spaces trimmed), or one of its addresses or phones (case ignored).
+// confirmsContact reports whether typed names the contact: "#" and its id
+// (always: a chat visitor may have no name, address or phone), its name or
+// one of its addresses (spaces trimmed, case ignored), or one of its
+// phones.
 func confirmsContact(c *parley.Contact, typed string) bool {
 	typed = strings.TrimSpace(typed)
 	if typed == "" {
 		return false
 	}
-	if c.Name != "" && typed == strings.TrimSpace(c.Name) {
+	if typed == "#"+strconv.FormatInt(int64(c.ID), 10) {
+		return true
+	}
+	if name := strings.TrimSpace(c.Name); name != "" && strings.EqualFold(typed, name) {
 		return true
 	}
 	for _, e := range c.Emails {
-		if strings.EqualFold(typed, e) {
+		if strings.EqualFold(typed, strings.TrimSpace(e)) {
 			return true
 		}
 	}

@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -84,33 +86,49 @@ func retentionCutoff(now time.Time, days int) time.Time {
 	return parley.Normalize(now.Add(-time.Duration(days) * 24 * time.Hour))
 }
 
+// JobsKeep is how long a finished job (done or failed) is kept: its
+// payload may hold a customer's words (a transcript, a subject, an
+// address).
+const JobsKeep = 7 * 24 * time.Hour
+
 // ExpireClosed deletes for good, as the system, the conversations of each
 // inbox with a retention that have been closed for longer than it, by the
 // service's clock, in transactions of up to 500, and returns how many. Each
 // transaction appends one conversations.expired event (inbox, count) for the
-// audit log. A conversation reopened meanwhile is kept: each is checked
-// again under its row lock. On PostgreSQL one node at a time does a batch
-// (an advisory lock; the others skip it), so nodes never fight. Unreferenced
-// blobs the deleted messages named are removed after commit.
+// audit log, and empties the data of the deleted conversations' events and
+// deletes their webhook deliveries, as erasure does. A conversation
+// reopened meanwhile is kept: each is checked again under its row lock. On
+// PostgreSQL one node at a time does a batch (an advisory lock; the others
+// skip it), so nodes never fight. An inbox that fails does not stop the
+// others: the errors are returned joined. Then, each round, it removes the
+// blobs that erasure or retention left unnamed and that no Put touched for
+// an hour (blob.Grace; the others wait for the next round), and deletes
+// the jobs that finished more than JobsKeep ago.
 func (s *Service) ExpireClosed(ctx context.Context) (int, error) {
 	inboxes, err := s.store.InboxRetentions(ctx)
 	if err != nil {
 		return 0, err
 	}
 	total := 0
+	var errs []error
 	for inboxID, days := range inboxes {
 		for {
 			n, more, err := s.expireBatch(ctx, inboxID, days)
 			total += n
 			if err != nil {
-				return total, err
+				errs = append(errs, fmt.Errorf("inbox %d: %w", inboxID, err))
+				break
 			}
 			if !more {
 				break
 			}
 		}
 	}
-	return total, nil
+	s.removeBlobs(ctx)
+	if _, err := s.store.PurgeFinishedJobs(ctx, s.clock().Add(-JobsKeep)); err != nil {
+		errs = append(errs, err)
+	}
+	return total, errors.Join(errs...)
 }
 
 // expireBatch deletes one batch of an inbox's expired conversations; more
@@ -118,7 +136,6 @@ func (s *Service) ExpireClosed(ctx context.Context) (int, error) {
 func (s *Service) expireBatch(ctx context.Context, inboxID parley.ID, days int) (n int, more bool, err error) {
 	now := s.clock()
 	cutoff := retentionCutoff(now, days)
-	var blobs []string
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		if ok, err := tx.TryLockRetention(ctx); err != nil || !ok {
 			return err // another node is at it
@@ -131,9 +148,7 @@ func (s *Service) expireBatch(ctx context.Context, inboxID parley.ID, days int) 
 			return err
 		}
 		more = len(ids) == retentionBatch
-		if blobs, err = tx.ConversationBlobs(ctx, ids); err != nil {
-			return err
-		}
+		var gone []parley.ID
 		for _, id := range ids {
 			c, err := tx.Conversation(ctx, id)
 			if parley.ErrorCode(err) == parley.ENOTFOUND {
@@ -145,13 +160,28 @@ func (s *Service) expireBatch(ctx context.Context, inboxID parley.ID, days int) 
 			if c.Status != parley.StatusClosed || c.ClosedAt == nil || !c.ClosedAt.Before(cutoff) {
 				continue // reopened meanwhile
 			}
+			gone = append(gone, id)
+		}
+		if len(gone) == 0 {
+			return nil
+		}
+		// What the deleted rows name: the blobs, and their events' data
+		// (a forward's or a transcript's recipients, a chat's page).
+		blobs, err := tx.ConversationBlobs(ctx, gone)
+		if err != nil {
+			return err
+		}
+		if err := tx.NoteBlobOrphans(ctx, blobs, now); err != nil {
+			return err
+		}
+		if err := tx.ForgetEvents(ctx, "conversation_id", gone); err != nil {
+			return err
+		}
+		for _, id := range gone {
 			if err := tx.DeleteConversation(ctx, id); err != nil {
 				return err
 			}
 			n++
-		}
-		if n == 0 {
-			return nil
 		}
 		e := parley.NewEvent(parley.EventConversationsExpired, parley.System, now, map[string]any{
 			"inbox_id": inboxID, "count": n, "days": days, "closed_before": cutoff})
@@ -162,32 +192,55 @@ func (s *Service) expireBatch(ctx context.Context, inboxID parley.ID, days int) 
 	if err != nil {
 		return 0, false, err
 	}
-	if n > 0 {
-		s.removeBlobs(ctx, blobs)
-	}
 	return n, more && n > 0, nil
 }
 
 // blobRemover is a blob store that deletes (blob.Dir).
-type blobRemover interface{ Remove(key string) error }
+type blobRemover interface {
+	RemoveIdle(key string) (bool, error)
+}
 
-// removeBlobs removes, after the rows that named them are gone, those of
-// keys no row names any more, and returns how many it removed. A file it
-// fails to remove is only a file no row names: nothing reads it again.
-func (s *Service) removeBlobs(ctx context.Context, keys []string) int {
+// orphansPage is how many noted blobs removeBlobs reads at a time.
+const orphansPage = 500
+
+// removeBlobs removes, after the rows that named them are gone, the noted
+// blobs (store.NoteBlobOrphans) that no row names any more and that no Put
+// touched within blob.Grace, and returns how many. A blob named again is
+// forgotten; one touched lately waits for the next round. A file it fails
+// to remove is only a file no row names: it is tried again next round.
+func (s *Service) removeBlobs(ctx context.Context) int {
 	r, ok := s.blobs.(blobRemover)
-	if !ok || len(keys) == 0 {
+	if !ok {
 		return 0
 	}
-	gone, err := s.store.UnreferencedBlobs(ctx, keys)
-	if err != nil {
-		return 0
-	}
-	n := 0
-	for _, k := range gone {
-		if r.Remove(k) == nil {
-			n++
+	n, after := 0, ""
+	for {
+		keys, err := s.store.BlobOrphans(ctx, after, orphansPage)
+		if err != nil || len(keys) == 0 {
+			return n
+		}
+		after = keys[len(keys)-1]
+		unused, err := s.store.UnreferencedBlobs(ctx, keys)
+		if err != nil {
+			return n
+		}
+		free := map[string]bool{}
+		for _, k := range unused {
+			free[k] = true
+		}
+		var done []string
+		for _, k := range keys {
+			if !free[k] {
+				done = append(done, k) // a row names it again
+				continue
+			}
+			if gone, err := r.RemoveIdle(k); err == nil && gone {
+				done = append(done, k)
+				n++
+			}
+		}
+		if err := s.store.DropBlobOrphans(ctx, done); err != nil || len(keys) < orphansPage {
+			return n
 		}
 	}
-	return n
 }

@@ -106,9 +106,26 @@ func TestRetention(t *testing.T) {
 			t.Fatalf("retention = %d, %v", d, err)
 		}
 		head, _ := s.EventsAfter(ctx, 0, 100000)
+		expiring := []parley.ID{old[0], old[1], old[2], trashed, withFile}
+		said := func() (n int) {
+			all, _ := s.EventsAfter(ctx, 0, 100000)
+			for _, e := range all {
+				if e.ConversationID != nil && slices.Contains(expiring, *e.ConversationID) && len(e.Data) > 0 && string(e.Data) != "{}" {
+					n++
+				}
+			}
+			return n
+		}
+		if said() == 0 {
+			t.Fatal("before: the expiring conversations' events say nothing")
+		}
 		n, err := w.svc.ExpireClosed(ctx)
 		if err != nil || n != 5 {
 			t.Fatalf("expired %d, %v; want 5 (four closed 30 days ago, one of them in the trash)", n, err)
+		}
+		// Their events keep their type and time, not what they said.
+		if n := said(); n != 0 {
+			t.Errorf("after: %d events of expired conversations keep their data", n)
 		}
 		for id, gone := range map[parley.ID]bool{old[0]: true, old[1]: true, old[2]: true, trashed: true, withFile: true,
 			open: false, reopened: false, recent: false, elsewhere: false, keptMail: false} {

@@ -42,7 +42,7 @@ func newWorld(t *testing.T, s *store.Store) *world {
 	w.restricted = f.Inbox("restricted", tier2, vic)
 	w.supportAPI = f.Channel(w.support, parley.ChannelAPI)
 	w.restrAPI = f.Channel(w.restricted, parley.ChannelAPI)
-	blobs, err := blob.Open(t.TempDir())
+	blobs, err := blob.OpenClock(t.TempDir(), w.clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

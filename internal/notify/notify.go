@@ -116,6 +116,10 @@ var pages = map[string]map[string][3]string{
 		"en": {"This sign-in link does not work", "It was already used or has expired: each link works once. Sign in with your password, or ask for a new link by email if you have none or forgot it.", ""},
 		"fr": {"Ce lien de connexion ne fonctionne pas", "Il a déjà servi ou a expiré : chaque lien ne fonctionne qu'une fois. Connectez-vous avec votre mot de passe, ou demandez un nouveau lien par e-mail si vous n'en avez pas ou l'avez oublié.", ""},
 	},
+	"link_wait": {
+		"en": {"Too many sign-in links tried", "Too many links were tried from your address. Wait a few minutes, then open yours again.", ""},
+		"fr": {"Trop de liens de connexion essayés", "Trop de liens ont été essayés depuis votre adresse. Attendez quelques minutes, puis ouvrez le vôtre à nouveau.", ""},
+	},
 	"from_confirm": {
 		"en": {"Confirm this sender address", "Confirm that mail from this inbox may be sent from your address.", "Confirm"},
 		"fr": {"Confirmez cette adresse d'expéditeur", "Confirmez que le courrier de cette boîte peut partir de votre adresse.", "Confirmer"},

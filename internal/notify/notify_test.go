@@ -59,7 +59,7 @@ func TestLocale(t *testing.T) {
 // TestPages: every page the server shows has every locale, fills its
 // values, and is not English in French.
 func TestPages(t *testing.T) {
-	for _, key := range []string{"link_failed", "from_confirm", "from_confirmed", "from_unknown"} {
+	for _, key := range []string{"link_failed", "link_wait", "from_confirm", "from_confirmed", "from_unknown"} {
 		en, enText, _ := notify.Page("en", key, map[string]string{"reason": "R", "channel": "C", "email": "E"})
 		fr, frText, _ := notify.Page("fr", key, map[string]string{"reason": "R", "channel": "C", "email": "E"})
 		if en == "" || fr == "" || en == fr || enText == frText || leftover.MatchString(enText+frText) {

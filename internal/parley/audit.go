@@ -59,25 +59,39 @@ var audited = map[string]bool{
 	EventRetentionChanged: true, EventConversationsExpired: true, EventContactErased: true,
 }
 
-// auditOmits are the data keys an audit entry does not copy from an
-// event: who a customer is. The log's copy of an event about a contact is
-// emptied when they are erased; the audit log, which nothing changes, must
-// never hold it (a merge's entry keeps the two ids).
-var auditOmits = map[string]bool{"name": true, "email": true, "phone": true}
+// personal are the audited events whose data may say who a customer is
+// (a contact's name, a ticket's subject, a company's or deal's name). Of
+// those an entry keeps only ids, numbers and flags: the log's copy of such
+// an event is emptied when the customer is erased, but the audit log,
+// which nothing changes, must never hold it.
+func personal(typ string) bool {
+	switch typ {
+	case EventCompanyDeleted, EventTicketDeleted, EventDealDeleted, EventConversationDeleted:
+		return true
+	}
+	return strings.HasPrefix(typ, "contact.") || strings.HasPrefix(typ, "contacts.")
+}
 
 // AuditData is what an audit entry keeps of an event's data: all of it,
-// but for events about contacts, whose names and addresses it leaves out.
+// but for events that may say who a customer is, only its ids, numbers
+// and flags.
 func AuditData(e *Event) json.RawMessage {
-	if !strings.HasPrefix(e.Type, "contact.") && !strings.HasPrefix(e.Type, "contacts.") {
+	if !personal(e.Type) {
 		return e.Data
 	}
 	var data map[string]json.RawMessage
 	if json.Unmarshal(e.Data, &data) != nil {
 		return nil
 	}
-	for k := range data {
-		if auditOmits[k] {
-			delete(data, k)
+	for k, v := range data {
+		var x any
+		_ = json.Unmarshal(v, &x)
+		switch x.(type) {
+		case float64, bool, nil:
+		default:
+			if !strings.HasSuffix(k, "_id") || x == nil {
+				delete(data, k)
+			}
 		}
 	}
 	b, _ := json.Marshal(data)

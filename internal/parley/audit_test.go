@@ -26,6 +26,12 @@ func TestAuditSubjectAndData(t *testing.T) {
 		{"the organisation", parley.NewEvent(parley.EventOrgUpdated, parley.System, time.Time{}, map[string]any{"name": "Acme"}), "org", 0, `{"name":"Acme"}`},
 		{"a merge keeps ids, not who", parley.NewEvent(parley.EventContactMerged, parley.System, time.Time{},
 			map[string]any{"contact_id": 5, "from_contact_id": 6, "name": "Zoé", "email": "zoe@example.org"}), "contact", 5, `{"contact_id":5,"from_contact_id":6}`},
+		{"a deleted ticket keeps no subject", parley.NewEvent(parley.EventTicketDeleted, parley.System, time.Time{},
+			map[string]any{"ticket_id": 8, "subject": "Refund for Zoé Martin"}), "ticket", 8, `{"ticket_id":8}`},
+		{"an erasure keeps its counts", parley.NewEvent(parley.EventContactErased, parley.System, time.Time{},
+			map[string]any{"contact_id": 5, "conversations": 2, "messages": 9}), "contact", 5, `{"contact_id":5,"conversations":2,"messages":9}`},
+		{"a deleted conversation keeps its flags", parley.NewEvent(parley.EventConversationDeleted, parley.System, time.Time{},
+			map[string]any{"trashed_at": "2026-01-01T00:00:00Z", "for_good": true}), "conversation", 0, `{"for_good":true}`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			kind, id := parley.AuditSubject(&tt.e)

@@ -36,6 +36,10 @@ func TestViewer(t *testing.T) {
 			{"ana's token", ev(parley.EventTokenCreated, nil, id(ana.ID)), map[*parley.User]bool{ana: true, bob: false, root: true}},
 			{"an export", ev(parley.EventExportCreated, nil, id(root.ID)), map[*parley.User]bool{ana: false, bob: false, root: true}},
 			{"an export downloaded", ev(parley.EventExportDownloaded, nil, id(root.ID)), map[*parley.User]bool{ana: false, root: true}},
+			// Admins' settings: a replay must not give them to an agent.
+			{"a webhook changed", ev(parley.EventWebhookChanged, nil, id(root.ID)), map[*parley.User]bool{ana: false, root: true}},
+			{"single sign-on changed", ev(parley.EventSSOChanged, nil, id(root.ID)), map[*parley.User]bool{ana: false, root: true}},
+			{"someone's sessions ended", realtime.Event{Type: parley.EventSessionEnded, UserID: id(ana.ID)}, map[*parley.User]bool{ana: true, bob: false, root: false}},
 		}
 		for _, tt := range tests {
 			for u, want := range tt.sees {

@@ -128,11 +128,14 @@ type Server struct {
 	visitorRate, siteRate *auth.Buckets
 	// Form posts from one address, and to one form (SPEC CHN-7).
 	formsByAddress, formsByForm *auth.Buckets
-	untrustedProxy              sync.Once // warns once of X-Forwarded-For from an unknown proxy
-	metrics                     *metrics
-	hub                         *realtime.Hub
-	web                         fs.FS
-	blobs                       Blobs
+	// ssoStarts bounds single sign-on begun per address: each writes a
+	// state and may fetch the provider's discovery document.
+	ssoStarts      *auth.Buckets
+	untrustedProxy sync.Once // warns once of X-Forwarded-For from an unknown proxy
+	metrics        *metrics
+	hub            *realtime.Hub
+	web            fs.FS
+	blobs          Blobs
 }
 
 // Deps are the server's collaborators.
@@ -225,6 +228,7 @@ func New(cfg Config, d Deps) http.Handler {
 		visitorRate:    auth.NewBuckets(1, 10),
 		siteRate:       auth.NewBuckets(50, 500),
 		formsByAddress: auth.NewBuckets(1.0/60, 10),
+		ssoStarts:      auth.NewBuckets(1.0/6, 20),
 		formsByForm:    auth.NewBuckets(1, 100),
 		metrics:        newMetrics(d.Registry), hub: d.Hub, web: d.Web, blobs: d.Blobs,
 	}

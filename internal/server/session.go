@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -77,12 +78,19 @@ func (s *Server) login(ctx context.Context, _ parley.Actor, in *loginInput) (*se
 		}
 		return nil, err
 	}
-	forgive(attempts)
-	// The password was right, but single sign-on may have replaced it.
+	// The password was right, but single sign-on may have replaced it: the
+	// answer is a wrong password's, counted as one, so that it confirms no
+	// password while it is off (the sign-in screen offers none to those
+	// who are not admins); the audit log says why.
 	if err := s.sso.PasswordAllowed(ctx, u); err != nil {
+		if parley.ErrorReason(err) != "password_sign_in_off" {
+			forgive(attempts)
+			return nil, err
+		}
 		s.signInFailed(ctx, email, u.ID, auth.MethodPassword, "password_sign_in_off")
-		return nil, err
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong email or password") // as auth.Sessions.Verify says it
 	}
+	forgive(attempts)
 	// The password was right: a second factor may be asked for first.
 	if err := s.secondFactor(ctx, u); err != nil {
 		return nil, err
@@ -149,7 +157,18 @@ func (s *Server) me(ctx context.Context, a parley.Actor, _ *struct{}) (*body[pre
 // loginLink signs in with a one-time link printed at first start, then goes
 // to the app.
 func (s *Server) loginLink(w http.ResponseWriter, r *http.Request) {
-	token, u, err := s.sessions.UseLoginLink(r.Context(), r.PathValue("token"), auth.Device{UserAgent: r.UserAgent(), Address: clientAddr(r.Context())})
+	// Counted per address like passwords: a guessed link costs a lookup
+	// and an audit entry, so guessing is slowed before either.
+	addr := clientAddr(r.Context())
+	if ok, wait := s.loginsByIP.Try(addr); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		page(w, r, http.StatusTooManyRequests, "link_wait", nil)
+		return
+	}
+	token, u, err := s.sessions.UseLoginLink(r.Context(), r.PathValue("token"), auth.Device{UserAgent: r.UserAgent(), Address: addr})
+	if err == nil || parley.ErrorCode(err) != parley.EUNAUTHORIZED {
+		s.loginsByIP.Forgive(addr) // not a guess
+	}
 	if err != nil {
 		s.signInFailed(r.Context(), "", 0, auth.MethodLink, "link_invalid")
 		status := statusOf(parley.ErrorCode(err))

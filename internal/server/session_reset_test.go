@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -78,5 +79,29 @@ func TestLoginLinkFailed(t *testing.T) {
 				t.Errorf("%s: page lacks %q", lang, w)
 			}
 		}
+	}
+}
+
+// TestLoginLinkGuessing: guessed sign-in links are counted per address like
+// passwords, so neither the lookups nor the audit entries they write grow
+// faster than the limit lets anyone guess; past it, 429 with Retry-After.
+func TestLoginLinkGuessing(t *testing.T) {
+	s := storetest.New(t, "sqlite", nil)
+	a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1"})
+	root, _ := a.user("root", parley.RoleAdmin)
+	anon := &client{api: a, name: "anyone", http: &http.Client{}}
+	var refused response
+	for i := range 60 {
+		if r := anon.call("GET", fmt.Sprintf("/login/guess-%d", i), nil); r.status == http.StatusTooManyRequests {
+			refused = r
+			break
+		}
+	}
+	if refused.status != http.StatusTooManyRequests || refused.header.Get("Retry-After") == "" || !strings.Contains(string(refused.raw), "Too many") {
+		t.Fatalf("60 guessed links from one address: the last %d %v", refused.status, refused.header)
+	}
+	entries, _ := root.must(200, "GET", path("/audit")+"?action=sign_in.failed&limit=200", nil).body["entries"].([]any)
+	if len(entries) == 0 || len(entries) > 50 {
+		t.Errorf("%d failed sign-ins recorded, want some and at most the limit's 50", len(entries))
 	}
 }

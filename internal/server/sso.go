@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +53,11 @@ func (s *Server) ssoStateCookie(state string) http.Cookie {
 
 // ssoStart sends the browser to the provider.
 func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
+	if ok, wait := s.ssoStarts.Take(clientAddr(r.Context())); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		http.Redirect(w, r, "/?sso=sso_wait", http.StatusSeeOther)
+		return
+	}
 	to, state, err := s.sso.Begin(r.Context(), s.ssoCallbackURL(r))
 	if err != nil {
 		s.ssoFailed(w, r, "", err)
@@ -136,6 +142,7 @@ type ssoSettingsJSON struct {
 	SecretSet      bool       `json:"client_secret_set" doc:"A client secret is saved (it is never returned)."`
 	Enabled        bool       `json:"enabled"`
 	JoinRole       string     `json:"join_role" enum:"none,agent,viewer" doc:"Whom an unknown person who signs in through the provider joins as; none refuses them."`
+	AllowedDomains []string   `json:"allowed_domains" doc:"The email domains whose unknown people may join (exact, lowercase); required unless join_role is none. Existing users sign in whatever their domain."`
 	PasswordSignIn bool       `json:"password_sign_in" doc:"While single sign-on is on, whether people other than admins may sign in with a password."`
 	CallbackURL    string     `json:"callback_url" doc:"The redirect URI to register at the provider."`
 	UpdatedAt      *time.Time `json:"updated_at,omitempty"`
@@ -143,14 +150,15 @@ type ssoSettingsJSON struct {
 
 type ssoSettingsInput struct {
 	Body struct {
-		Name           string `json:"name" maxLength:"60"`
-		Issuer         string `json:"issuer" maxLength:"2000"`
-		ClientID       string `json:"client_id" maxLength:"500"`
-		ClientSecret   string `json:"client_secret,omitempty" maxLength:"2000" writeOnly:"true" doc:"Empty keeps the saved secret."`
-		ClearSecret    bool   `json:"clear_secret,omitempty" doc:"Remove the saved secret (a public client, with PKCE alone)."`
-		Enabled        bool   `json:"enabled"`
-		JoinRole       string `json:"join_role" enum:"none,agent,viewer"`
-		PasswordSignIn bool   `json:"password_sign_in"`
+		Name           string   `json:"name" maxLength:"60"`
+		Issuer         string   `json:"issuer" maxLength:"2000"`
+		ClientID       string   `json:"client_id" maxLength:"500"`
+		ClientSecret   string   `json:"client_secret,omitempty" maxLength:"2000" writeOnly:"true" doc:"Empty keeps the saved secret."`
+		ClearSecret    bool     `json:"clear_secret,omitempty" doc:"Remove the saved secret (a public client, with PKCE alone)."`
+		Enabled        bool     `json:"enabled"`
+		JoinRole       string   `json:"join_role" enum:"none,agent,viewer"`
+		PasswordSignIn bool     `json:"password_sign_in"`
+		AllowedDomains []string `json:"allowed_domains,omitempty" maxItems:"50" doc:"Required unless join_role is none."`
 	}
 }
 
@@ -160,7 +168,10 @@ func (s *Server) ssoSettings(ctx context.Context, a parley.Actor, _ *struct{}) (
 		return nil, err
 	}
 	out := ssoSettingsJSON{Name: st.Name, Issuer: st.Issuer, ClientID: st.ClientID, SecretSet: st.ClientSecret != "", Enabled: st.Enabled,
-		JoinRole: string(st.JoinRole), PasswordSignIn: st.PasswordSignIn, CallbackURL: s.ssoCallbackURL(nil)}
+		JoinRole: string(st.JoinRole), PasswordSignIn: st.PasswordSignIn, AllowedDomains: st.AllowedDomains, CallbackURL: s.ssoCallbackURL(nil)}
+	if out.AllowedDomains == nil {
+		out.AllowedDomains = []string{}
+	}
 	if out.JoinRole == "" {
 		out.JoinRole = "none"
 	}
@@ -177,7 +188,8 @@ func (s *Server) setSSOSettings(ctx context.Context, a parley.Actor, in *ssoSett
 		role = ""
 	}
 	if _, err := s.sso.SetSettings(ctx, a, auth.SSOInput{Name: b.Name, Issuer: b.Issuer, ClientID: b.ClientID, ClientSecret: b.ClientSecret,
-		ClearSecret: b.ClearSecret, Enabled: b.Enabled, JoinRole: role, PasswordSignIn: b.PasswordSignIn}); err != nil {
+		ClearSecret: b.ClearSecret, Enabled: b.Enabled, JoinRole: role, PasswordSignIn: b.PasswordSignIn,
+		AllowedDomains: b.AllowedDomains}); err != nil {
 		return nil, err
 	}
 	return s.ssoSettings(ctx, a, nil)

@@ -36,6 +36,7 @@ type oidcProvider struct {
 	other    *rsa.PrivateKey // signs a forged token: its key is not in the set
 	clientID string
 	secret   string
+	slash    bool // its issuer ends in "/", as Auth0's do
 
 	mu     sync.Mutex
 	person map[string]any // the claims about the person signed in
@@ -60,7 +61,7 @@ func newOIDCProvider(t *testing.T) *oidcProvider {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{
-			"issuer": p.srv.URL, "authorization_endpoint": p.srv.URL + "/authorize", "token_endpoint": p.srv.URL + "/token",
+			"issuer": p.issuer(), "authorization_endpoint": p.srv.URL + "/authorize", "token_endpoint": p.srv.URL + "/token",
 			"jwks_uri": p.srv.URL + "/jwks", "response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
 			"id_token_signing_alg_values_supported": []string{"RS256"}, "code_challenge_methods_supported": []string{"S256"},
 		})
@@ -103,9 +104,13 @@ func newOIDCProvider(t *testing.T) *oidcProvider {
 			return
 		}
 		now := time.Now()
-		claims := map[string]any{"iss": p.srv.URL, "sub": "subject-1", "aud": p.clientID, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "nonce": g.nonce}
+		claims := map[string]any{"iss": p.issuer(), "sub": "subject-1", "aud": p.clientID, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "nonce": g.nonce}
 		for k, v := range person {
 			claims[k] = v
+		}
+		// Each address its own subject at the provider, as a person.
+		if email, ok := person["email"].(string); ok {
+			claims["sub"] = "subject-" + strings.ToLower(email)
 		}
 		if tweak != nil {
 			tweak(claims)
@@ -116,6 +121,13 @@ func newOIDCProvider(t *testing.T) *oidcProvider {
 	p.srv = httptest.NewServer(mux)
 	t.Cleanup(p.srv.Close)
 	return p
+}
+
+func (p *oidcProvider) issuer() string {
+	if p.slash {
+		return p.srv.URL + "/"
+	}
+	return p.srv.URL
 }
 
 func (p *oidcProvider) sign(t *testing.T, claims map[string]any) string {
@@ -241,21 +253,40 @@ func TestSingleSignOn(t *testing.T) {
 			t.Errorf("single sign-on before any settings: %q", reason)
 		}
 
-		// The issuer is on loopback: refused until private targets are
-		// allowed, as a webhook's address is; one that is no provider is
-		// refused when saved.
-		if r := admin.call("PUT", path("/sso-settings"), settings); r.status != 400 || !strings.Contains(string(r.raw), "sso_issuer_private") ||
-			!strings.Contains(string(r.raw), "body.issuer") {
+		with := func(changes map[string]any) map[string]any {
+			out := map[string]any{}
+			for k, v := range settings {
+				out[k] = v
+			}
+			for k, v := range changes {
+				out[k] = v
+			}
+			return out
+		}
+		// The issuer is https, unless private targets are allowed (the ID
+		// token and the code travel to it); on loopback it is refused until
+		// they are, as a webhook's address is; one that is no provider is
+		// refused when saved, with what it answered cut short.
+		if r := admin.call("PUT", path("/sso-settings"), with(map[string]any{"issuer": "http://sso.example.com"})); r.status != 400 ||
+			!strings.Contains(string(r.raw), "sso_issuer_insecure") || !strings.Contains(string(r.raw), "body.issuer") {
+			t.Errorf("an http issuer: %d %s", r.status, r.raw)
+		}
+		if r := admin.call("PUT", path("/sso-settings"), with(map[string]any{"issuer": strings.Replace(p.srv.URL, "http:", "https:", 1)})); r.status != 400 ||
+			!strings.Contains(string(r.raw), "sso_issuer_private") || !strings.Contains(string(r.raw), "body.issuer") {
 			t.Fatalf("a loopback issuer: %d %s", r.status, r.raw)
 		}
 		admin.must(200, "PUT", path("/outbound-settings"), map[string]any{"allow_private_targets": true})
-		notOne := map[string]any{}
-		for k, v := range settings {
-			notOne[k] = v
-		}
-		notOne["issuer"] = a.url // Parley has no discovery document
-		if r := admin.call("PUT", path("/sso-settings"), notOne); r.status != 400 || !strings.Contains(string(r.raw), "sso_discovery_failed") {
+		// Parley has no discovery document.
+		if r := admin.call("PUT", path("/sso-settings"), with(map[string]any{"issuer": a.url})); r.status != 400 || !strings.Contains(string(r.raw), "sso_discovery_failed") {
 			t.Fatalf("an issuer with no discovery: %d %s", r.status, r.raw)
+		}
+		chatty := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, strings.Repeat("a long page ", 5000), http.StatusNotFound)
+		}))
+		defer chatty.Close()
+		if r := admin.call("PUT", path("/sso-settings"), with(map[string]any{"issuer": chatty.URL})); r.status != 400 ||
+			!strings.Contains(string(r.raw), "sso_discovery_failed") || len(r.raw) > 1000 {
+			t.Errorf("an issuer whose discovery answers a long page: %d, %d bytes: %.300s", r.status, len(r.raw), r.raw)
 		}
 		if r := ana.call("PUT", path("/sso-settings"), settings); r.status != 403 {
 			t.Errorf("an agent saving the settings: %d", r.status)
@@ -293,6 +324,10 @@ func TestSingleSignOn(t *testing.T) {
 			}, "sso_token_invalid"},
 			{"a token signed by another key", person("ana@example.com", true), func(c map[string]any) { c["forged"] = true }, "sso_token_invalid"},
 			{"someone unknown, nobody joins", person("zoe@example.com", true), nil, "sso_not_invited"},
+			// The provider's subject: ana's first sign-in recorded hers.
+			{"ana's address with another subject", person("ana@example.com", true), func(c map[string]any) { c["sub"] = "someone-new" }, "sso_subject_changed"},
+			{"ana's subject with another address", person("dan@example.com", true), func(c map[string]any) { c["sub"] = "subject-ana@example.com" }, "sso_subject_changed"},
+			{"ana again", person("ana@example.com", true), nil, ""},
 		} {
 			p.as(c.person, c.tweak)
 			if _, reason := ssoSignIn(t, a); reason != c.want {
@@ -361,7 +396,9 @@ func TestSingleSignOn(t *testing.T) {
 			t.Errorf("a deactivated person: %q", reason)
 		}
 
-		// Unknown people join as the role an admin chose, never admin.
+		// Unknown people join as the role an admin chose, never admin, and
+		// only from the email domains the admin allowed: without them,
+		// anyone with an account at a public provider would.
 		for _, role := range []string{"admin", "owner"} {
 			settings["join_role"] = role
 			if r := admin.call("PUT", path("/sso-settings"), settings); r.status != 400 || !strings.Contains(string(r.raw), "body.join_role") {
@@ -369,8 +406,45 @@ func TestSingleSignOn(t *testing.T) {
 			}
 		}
 		settings["join_role"] = "viewer"
+		for _, domains := range []any{nil, []string{}, []string{" "}} {
+			settings["allowed_domains"] = domains
+			if r := admin.call("PUT", path("/sso-settings"), settings); r.status != 400 || !strings.Contains(string(r.raw), "body.allowed_domains") ||
+				!strings.Contains(string(r.raw), "sso_domains_required") {
+				t.Errorf("joining with allowed domains %v: %d %s", domains, r.status, r.raw)
+			}
+		}
+		settings["allowed_domains"] = []string{"not a domain"}
+		if r := admin.call("PUT", path("/sso-settings"), settings); r.status != 400 || !strings.Contains(string(r.raw), "body.allowed_domains") {
+			t.Errorf("an allowed domain that is none: %d %s", r.status, r.raw)
+		}
+		settings["allowed_domains"] = []string{"@Example.COM ", "example.com", "example.org"}
+		if d := admin.must(200, "PUT", path("/sso-settings"), settings).body["allowed_domains"]; len(d.([]any)) != 2 || d.([]any)[0] != "example.com" {
+			t.Errorf("allowed domains saved as %v", d)
+		}
+		for _, c := range []struct {
+			name   string
+			person map[string]any
+			want   string
+		}{
+			{"someone from another domain", person("eve@gmail.com", true), "sso_domain_refused"},
+			{"someone from a domain that ends like one allowed", person("eve@notexample.com", true), "sso_domain_refused"},
+			{"someone of another Google hosted domain", map[string]any{"email": "eve@example.com", "email_verified": true, "hd": "evil.com"}, "sso_domain_refused"},
+			{"an existing user, whatever the domain", person("ana@example.com", true), ""},
+		} {
+			p.as(c.person, nil)
+			if _, reason := ssoSignIn(t, a); reason != c.want {
+				t.Errorf("%s: %q, want %q", c.name, reason, c.want)
+			}
+		}
+		settings["allowed_domains"] = []string{"example.org"}
 		admin.must(200, "PUT", path("/sso-settings"), settings)
-		p.as(map[string]any{"email": "Zoe@Example.com", "email_verified": true, "name": "Zoé Martin"}, nil)
+		p.as(person("ana@example.com", true), nil)
+		if _, reason := ssoSignIn(t, a); reason != "" {
+			t.Errorf("an invited user of a domain not allowed to join: %q", reason)
+		}
+		settings["allowed_domains"] = []string{"example.com"}
+		admin.must(200, "PUT", path("/sso-settings"), settings)
+		p.as(map[string]any{"email": "Zoe@Example.com", "email_verified": true, "name": "Zoé Martin", "hd": "example.com"}, nil)
 		b, reason := ssoSignIn(t, a)
 		if me := b.call("GET", path("/me"), nil).body; reason != "" || me["email"] != "zoe@example.com" || me["name"] != "Zoé Martin" || me["role"] != "viewer" {
 			t.Errorf("someone who joined: %q %v", reason, me)
@@ -388,20 +462,21 @@ func TestSingleSignOn(t *testing.T) {
 			t.Errorf("someone with two-factor sign-in, through the provider: %q", reason)
 		}
 
-		// Password sign-in off: agents are refused (with their right
-		// password), admins keep it; off again when single sign-on is.
+		// Password sign-in off: agents are refused, their right password
+		// answered as a wrong one (it confirms nothing), admins keep it;
+		// off again when single sign-on is.
 		settings["password_sign_in"] = false
 		delete(settings, "client_secret") // kept
 		admin.must(200, "PUT", path("/sso-settings"), settings)
 		if o := ana.must(200, "GET", path("/session/options"), nil).body; o["password"] != false {
 			t.Errorf("options with passwords off: %v", o)
 		}
-		if c, status := a.browser("dan@example.com", "password-dan"); status != 403 || !strings.Contains(c.call("POST", "/api/v1/session",
-			map[string]string{"email": "dan@example.com", "password": "password-dan"}).raw2(), "password_sign_in_off") {
-			t.Errorf("an agent's password with passwords off: %d", status)
-		}
-		if _, status := a.browser("dan@example.com", "wrong-password"); status != 401 {
-			t.Errorf("an agent's wrong password with passwords off: %d", status)
+		dan := a.ssoBrowser()
+		right := dan.call("POST", "/api/v1/session", map[string]string{"email": "dan@example.com", "password": "password-dan"})
+		wrong := dan.call("POST", "/api/v1/session", map[string]string{"email": "dan@example.com", "password": "wrong-password"})
+		if _, status := a.browser("dan@example.com", "password-dan"); status != 401 || right.status != 401 || wrong.status != 401 ||
+			right.raw2() != wrong.raw2() || right.header.Get("Content-Type") != wrong.header.Get("Content-Type") {
+			t.Errorf("an agent's password with passwords off: %d %d %s, a wrong one: %d %s", status, right.status, right.raw, wrong.status, wrong.raw)
 		}
 		if _, status := a.browser("root@example.com", "password-root"); status != 201 {
 			t.Errorf("an admin's password with passwords off: %d", status)
@@ -412,6 +487,19 @@ func TestSingleSignOn(t *testing.T) {
 		}
 		if r := admin.must(200, "GET", path("/sso-settings"), nil).body; r["client_secret_set"] != true {
 			t.Errorf("the secret was not kept: %v", r)
+		}
+		// An issuer that ends in "/" is kept as typed: the discovered one
+		// must be it exactly. The subject is recorded per issuer.
+		slash := newOIDCProvider(t)
+		slash.slash = true
+		admin.must(200, "PUT", path("/sso-settings"), with(map[string]any{"issuer": slash.issuer(), "client_id": slash.clientID, "client_secret": slash.secret,
+			"join_role": "none", "password_sign_in": false}))
+		if got := admin.must(200, "GET", path("/sso-settings"), nil).body["issuer"]; got != slash.issuer() {
+			t.Errorf("an issuer with a slash saved as %v", got)
+		}
+		slash.as(person("ana@example.com", true), nil)
+		if _, reason := ssoSignIn(t, a); reason != "" {
+			t.Errorf("ana through an issuer that ends in a slash: %q", reason)
 		}
 		// A provider that is gone can be turned off.
 		settings["enabled"], settings["issuer"] = false, "http://127.0.0.1:1"
@@ -438,7 +526,8 @@ func TestSingleSignOn(t *testing.T) {
 			}
 		}
 		if methods["sso"] < 5 || refusals["sso_not_invited"] != 1 || refusals["sso_deactivated"] != 1 || refusals["sso_email_unverified"] != 2 ||
-			refusals["password_sign_in_off"] != 2 || refusals["sso_state_invalid"] != 0 {
+			refusals["password_sign_in_off"] != 2 || refusals["wrong_credentials"] < 1 || refusals["sso_state_invalid"] != 0 ||
+			refusals["sso_subject_changed"] != 2 || refusals["sso_domain_refused"] != 3 {
 			t.Errorf("the audit log's sign-ins: %v, refusals %v", methods, refusals)
 		}
 
@@ -462,8 +551,8 @@ func TestSingleSignOn(t *testing.T) {
 				joined++
 			}
 		}
-		if changes != 4 || joined != 1 {
-			t.Errorf("%d sso changes (want 4), %d joined (want 1)", changes, joined)
+		if changes != 7 || joined != 1 {
+			t.Errorf("%d sso changes (want 7), %d joined (want 1)", changes, joined)
 		}
 	})
 }

@@ -29,3 +29,11 @@ func (s *Store) IndexedRows(ctx context.Context, word string) (int, error) {
 	}
 	return total, nil
 }
+
+// SetEraseChunk makes erasure name n ids per statement until the returned
+// function puts it back.
+func SetEraseChunk(n int) func() {
+	was := eraseChunk
+	eraseChunk = n
+	return func() { eraseChunk = was }
+}

@@ -91,28 +91,28 @@ func (tx *Tx) TryLockRetention(ctx context.Context) (bool, error) {
 // ConversationBlobs returns the blob keys the messages of conversations
 // name (attachments, raw mail kept as a blob), each once.
 func (q *Q) ConversationBlobs(ctx context.Context, conversationIDs []parley.ID) ([]string, error) {
-	if len(conversationIDs) == 0 {
-		return nil, nil
-	}
-	args, in := inList(conversationIDs, 0)
-	return q.blobsOf(ctx, `SELECT a.blob, '' FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.conversation_id IN (`+in+`)
-		UNION ALL SELECT '', m.email FROM messages m WHERE m.conversation_id IN (`+in+`) AND m.email LIKE '%"raw":"%'`, args)
+	seen := map[string]bool{}
+	var out []string
+	err := inChunks(conversationIDs, func(args []any, in string) error {
+		return q.blobsOf(ctx, `SELECT a.blob, '' FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.conversation_id IN (`+in+`)
+		UNION ALL SELECT '', m.email FROM messages m WHERE m.conversation_id IN (`+in+`) AND m.email LIKE '%"raw":"%'`, args, seen, &out)
+	})
+	return out, err
 }
 
 // MessageBlobs is ConversationBlobs for single messages.
 func (q *Q) MessageBlobs(ctx context.Context, messageIDs []parley.ID) ([]string, error) {
-	if len(messageIDs) == 0 {
-		return nil, nil
-	}
-	args, in := inList(messageIDs, 0)
-	return q.blobsOf(ctx, `SELECT a.blob, '' FROM attachments a WHERE a.message_id IN (`+in+`)
-		UNION ALL SELECT '', m.email FROM messages m WHERE m.id IN (`+in+`) AND m.email LIKE '%"raw":"%'`, args)
-}
-
-func (q *Q) blobsOf(ctx context.Context, query string, args []any) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
-	err := q.eachRow(ctx, "message blobs", query, args, func(rows *sql.Rows) error {
+	err := inChunks(messageIDs, func(args []any, in string) error {
+		return q.blobsOf(ctx, `SELECT a.blob, '' FROM attachments a WHERE a.message_id IN (`+in+`)
+		UNION ALL SELECT '', m.email FROM messages m WHERE m.id IN (`+in+`) AND m.email LIKE '%"raw":"%'`, args, seen, &out)
+	})
+	return out, err
+}
+
+func (q *Q) blobsOf(ctx context.Context, query string, args []any, seen map[string]bool, out *[]string) error {
+	return q.eachRow(ctx, "message blobs", query, args, func(rows *sql.Rows) error {
 		var key, email string
 		if err := rows.Scan(&key, &email); err != nil {
 			return err
@@ -127,11 +127,10 @@ func (q *Q) blobsOf(ctx context.Context, query string, args []any) ([]string, er
 		}
 		if key != "" && !seen[key] {
 			seen[key] = true
-			out = append(out, key)
+			*out = append(*out, key)
 		}
 		return nil
 	})
-	return out, err
 }
 
 // UnreferencedBlobs returns those of keys that no row names any more:
@@ -143,18 +142,19 @@ func (q *Q) UnreferencedBlobs(ctx context.Context, keys []string) ([]string, err
 		return nil, nil
 	}
 	used := map[string]bool{}
-	args, in := inList(keys, 0)
-	err := q.eachRow(ctx, "blob references", `SELECT blob FROM attachments WHERE blob IN (`+in+`)
+	err := inChunks(keys, func(args []any, in string) error {
+		return q.eachRow(ctx, "blob references", `SELECT blob FROM attachments WHERE blob IN (`+in+`)
 		UNION SELECT blob FROM uploads WHERE blob IN (`+in+`)
 		UNION SELECT blob FROM documents WHERE blob IN (`+in+`)
 		UNION SELECT blob FROM quarantine WHERE blob IN (`+in+`)
 		UNION SELECT avatar_blob FROM users WHERE avatar_blob IN (`+in+`)`, args, func(rows *sql.Rows) error {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return err
-		}
-		used[k] = true
-		return nil
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				return err
+			}
+			used[k] = true
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -184,4 +184,38 @@ func (q *Q) UnreferencedBlobs(ctx context.Context, keys []string) ([]string, err
 		}
 	}
 	return out, nil
+}
+
+// NoteBlobOrphans records keys as blobs that the rows being deleted named:
+// RemoveBlobOrphans' caller removes those no row names any more. Noted in
+// the transaction that deletes the rows, so a crash after commit forgets
+// none.
+func (tx *Tx) NoteBlobOrphans(ctx context.Context, keys []string, at time.Time) error {
+	for _, k := range keys {
+		if _, err := tx.db.ExecContext(ctx, `INSERT INTO blob_orphans (blob, noted_at) VALUES ($1, $2)
+			ON CONFLICT (blob) DO NOTHING`, k, at); err != nil {
+			return tx.wrap(err, "note blob orphan")
+		}
+	}
+	return nil
+}
+
+// BlobOrphans returns up to limit noted blob keys after the key after, in
+// key order.
+func (q *Q) BlobOrphans(ctx context.Context, after string, limit int) ([]string, error) {
+	return appendRows(ctx, q, nil, "blob orphans", `SELECT blob FROM blob_orphans WHERE blob > $1 ORDER BY blob LIMIT $2`,
+		[]any{after, limit}, scanValue[string])
+}
+
+// DropBlobOrphans forgets noted keys: removed, or named by a row again.
+func (s *Store) DropBlobOrphans(ctx context.Context, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		return inChunks(keys, func(args []any, in string) error {
+			_, err := tx.db.ExecContext(ctx, `DELETE FROM blob_orphans WHERE blob IN (`+in+`)`, args...)
+			return tx.wrap(err, "drop blob orphans")
+		})
+	})
 }

@@ -24,6 +24,10 @@ type SSOSettings struct {
 	// PasswordSignIn says whether people other than admins may sign in
 	// with a password while single sign-on is on.
 	PasswordSignIn bool
+	// AllowedDomains are the email domains (lowercase, exact) whose people
+	// may join; required when JoinRole is not "". Existing users match by
+	// email whatever their domain.
+	AllowedDomains []string
 	UpdatedAt      time.Time
 }
 
@@ -31,14 +35,18 @@ type SSOSettings struct {
 // A secret this server cannot open reads as empty, to be entered again.
 func (q *Q) SSOSettings(ctx context.Context) (*SSOSettings, error) {
 	var s SSOSettings
-	err := q.db.QueryRowContext(ctx, `SELECT name, issuer, client_id, client_secret, enabled, join_role, password_sign_in, updated_at
+	var domains string
+	err := q.db.QueryRowContext(ctx, `SELECT name, issuer, client_id, client_secret, enabled, join_role, password_sign_in, allowed_domains, updated_at
 		FROM sso_settings WHERE id = 1`).
-		Scan(&s.Name, &s.Issuer, &s.ClientID, &s.ClientSecret, &s.Enabled, &s.JoinRole, &s.PasswordSignIn, &s.UpdatedAt)
+		Scan(&s.Name, &s.Issuer, &s.ClientID, &s.ClientSecret, &s.Enabled, &s.JoinRole, &s.PasswordSignIn, &domains, &s.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, q.wrap(err, "sso settings")
+	}
+	if domains != "" {
+		s.AllowedDomains = strings.Split(domains, ",")
 	}
 	if strings.HasPrefix(s.ClientSecret, sealedPrefix) {
 		if s.ClientSecret, err = q.secrets.open(s.ClientSecret); err != nil {
@@ -50,12 +58,14 @@ func (q *Q) SSOSettings(ctx context.Context) (*SSOSettings, error) {
 
 // SetSSOSettings saves the provider's settings, its secret sealed.
 func (tx *Tx) SetSSOSettings(ctx context.Context, s *SSOSettings) error {
-	_, err := tx.db.ExecContext(ctx, `INSERT INTO sso_settings (id, name, issuer, client_id, client_secret, enabled, join_role, password_sign_in, updated_at)
-		VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO sso_settings (id, name, issuer, client_id, client_secret, enabled, join_role, password_sign_in,
+			allowed_domains, updated_at)
+		VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, issuer = excluded.issuer, client_id = excluded.client_id,
 			client_secret = excluded.client_secret, enabled = excluded.enabled, join_role = excluded.join_role,
-			password_sign_in = excluded.password_sign_in, updated_at = excluded.updated_at`,
-		s.Name, s.Issuer, s.ClientID, tx.sealed(s.ClientSecret), s.Enabled, string(s.JoinRole), s.PasswordSignIn, s.UpdatedAt)
+			password_sign_in = excluded.password_sign_in, allowed_domains = excluded.allowed_domains, updated_at = excluded.updated_at`,
+		s.Name, s.Issuer, s.ClientID, tx.sealed(s.ClientSecret), s.Enabled, string(s.JoinRole), s.PasswordSignIn,
+		strings.Join(s.AllowedDomains, ","), s.UpdatedAt)
 	return tx.wrap(err, "save sso settings")
 }
 
@@ -89,4 +99,34 @@ func (tx *Tx) TakeSSOState(ctx context.Context, stateHash string) (*SSOState, er
 		return nil, tx.notFound(err, "sign-in")
 	}
 	return &st, nil
+}
+
+// SSOSubject returns the provider's subject recorded for a user at issuer,
+// "" when none is yet.
+func (tx *Tx) SSOSubject(ctx context.Context, userID parley.ID, issuer string) (string, error) {
+	var sub string
+	err := tx.db.QueryRowContext(ctx, `SELECT subject FROM sso_identities WHERE user_id = $1 AND issuer = $2`, userID, issuer).Scan(&sub)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return sub, tx.wrap(err, "sso identity")
+}
+
+// SSOSubjectUser returns the user a subject at issuer was recorded for, 0
+// when none.
+func (tx *Tx) SSOSubjectUser(ctx context.Context, issuer, subject string) (parley.ID, error) {
+	var id parley.ID
+	err := tx.db.QueryRowContext(ctx, `SELECT user_id FROM sso_identities WHERE issuer = $1 AND subject = $2`, issuer, subject).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, tx.wrap(err, "sso identity")
+}
+
+// AddSSOSubject records the provider's subject at issuer for a user, at
+// their first sign-in from it.
+func (tx *Tx) AddSSOSubject(ctx context.Context, userID parley.ID, issuer, subject string, now time.Time) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO sso_identities (user_id, issuer, subject, created_at) VALUES ($1, $2, $3, $4)`,
+		userID, issuer, subject, parley.Normalize(now))
+	return tx.wrap(err, "add sso identity")
 }

@@ -79,6 +79,35 @@ test('the erase dialog in French and on a phone', async ({ browser, parley }) =>
   await expect(page.getByText('Rémi Oubli a été effacé, avec 1 conversation.')).toBeVisible();
 });
 
+// An anonymous chat visitor has no name, address or phone: the dialog asks
+// for the contact's number, which the server always accepts. (The page is
+// shown such a contact by stripping a pushed one's details on the way.)
+test('a contact with nothing to type is erased by its number', async ({ browser, parley }) => {
+  const inbox = await parley.inbox('Visitor desk');
+  const pushed = await parley.push(inbox.channel, { email: 'vic@anon.test', name: 'Vic Anon' }, 'Hello from the widget', 'Chat');
+  const conv = await parley.api('GET', `/conversations/${pushed.conversation_id}`);
+  const id = conv.contact.id as number;
+  const page = await signIn(browser, parley, await parley.user('Ida Eraser', 'admin'));
+  await page.route(new RegExp(`/api/v1/contacts/${id}$`), async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const response = await route.fetch();
+    const json = await response.json();
+    await route.fulfill({ response, json: { ...json, name: '', email: '', emails: [], phone: '', phones: [] } });
+  });
+  await page.goto(`/contacts/${id}`);
+  const zone = page.getByRole('region', { name: 'Erase this contact' });
+  await zone.getByRole('button', { name: 'Erase this contact…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Erase Unknown?' });
+  await expect(dialog).toContainText('This contact has no name, address or phone: type its number, with the #.');
+  const erase = dialog.getByRole('button', { name: 'Erase for good' });
+  await dialog.getByLabel(`Type #${id} to confirm`).fill(` #${id} `);
+  await expect(erase).toBeEnabled();
+  expect(await violations(page), 'erase dialog for a visitor').toEqual([]);
+  await erase.click();
+  await expect(page.getByText('Unknown was erased, with 1 conversation.')).toBeVisible();
+  await expect(parley.api('GET', `/contacts/${id}`)).rejects.toThrow(/404/);
+});
+
 test('an inbox’s retention is saved from its settings, asking first', async ({ browser, parley }) => {
   const inbox = await parley.inbox('Kept desk');
   const page = await signIn(browser, parley, await parley.user('Rita Retain', 'admin'));

@@ -46,22 +46,33 @@ test('an admin sets up single sign-on and people sign in through the provider', 
     await expect(other.getByRole('alert')).toHaveText('You have no account here yet: ask an admin to invite you.');
     await expect(other).toHaveURL(`${parley.url}/`);
 
-    // Unknown people join as viewers, and passwords are for admins only
-    // (asked first).
+    // Unknown people join as viewers, from the email domains named (then
+    // required), and passwords are for admins only (asked first).
     await card.getByLabel('Someone the provider knows who has no account here').selectOption({ label: 'Joins as a viewer' });
+    await expect(card.getByLabel('Email domains whose people may join')).toHaveAttribute('required', '');
+    await card.getByLabel('Email domains whose people may join').fill('Elsewhere.test, example.org');
     await card.getByLabel('Everyone may also sign in with a password').uncheck();
     await card.getByRole('button', { name: 'Save' }).click();
     const confirm = admin.getByRole('dialog', { name: 'Turn password sign-in off?' });
     await expect(confirm).toContainText('Everyone but admins will have to sign in with Acme ID');
     await confirm.getByRole('button', { name: 'Turn it off and save' }).click();
     await expect(admin.getByText('Saved.').first()).toBeVisible();
+    await expect(card.getByLabel('Email domains whose people may join')).toHaveValue('elsewhere.test, example.org');
+
+    // Someone of another domain is still refused, and told why.
+    provider.person = { email: 'drifter@public-mail.test', name: 'Drifter' };
+    await other.getByRole('link', { name: 'Sign in with Acme ID' }).click();
+    await expect(other.getByRole('alert')).toHaveText(
+      'You have no account here, and people of your email domain do not join by themselves: ask an admin to invite you.',
+    );
+    provider.person = { email: 'stranger@elsewhere.test', name: 'Stranger' };
 
     await other.getByRole('link', { name: 'Sign in with Acme ID' }).click();
     await expect(other.getByRole('navigation', { name: /inbox/i })).toBeVisible();
     expect((await (await other.request.get('/api/v1/me')).json()).role).toBe('viewer');
 
     // The sign-in page offers the provider; the password form is behind a
-    // link, and an agent's right password is refused.
+    // link, and an agent's right password is refused as a wrong one.
     const fresh = await (await browser.newContext({ baseURL: parley.url, locale: 'en-US' })).newPage();
     await fresh.goto('/');
     await expect(fresh.getByText('Your organisation signs in with Acme ID.')).toBeVisible();
@@ -70,7 +81,9 @@ test('an admin sets up single sign-on and people sign in through the provider', 
     await fresh.locator('input[type=email]').fill(sam.email);
     await fresh.locator('input[type=password]').fill(sam.password);
     await fresh.locator('button[type=submit]').click();
-    await expect(fresh.getByRole('alert')).toHaveText('Your organisation signs in with single sign-on: use the button above.');
+    await expect(fresh.getByRole('alert')).toHaveText(
+      'That email and password do not match. Only admins sign in with a password here: others use “Sign in with Acme ID”.',
+    );
     await fresh.setViewportSize({ width: 390, height: 844 });
     await shot(fresh, 'sso-sign-in-phone');
 

@@ -32,6 +32,7 @@ export const enRetention = {
   'erase.explain':
     'Everything Parley holds about {name} is deleted for good: their conversations in every inbox, with every message, attachment and the raw mail, their details, lists, consents and chat visits. This cannot be undone.',
   'erase.newMail': 'If they write again later, their new message arrives as from a new contact.',
+  'erase.noName': 'This contact has no name, address or phone: type its number, with the #.',
   'erase.confirmLabel': 'Type {value} to confirm',
   'erase.confirm': 'Erase for good',
   'erase.done': {
@@ -39,5 +40,5 @@ export const enRetention = {
     other: '{name} was erased, with {count} conversations.',
   },
   'error.retention_days': 'Choose a number of days from 1 to 3650.',
-  'error.confirm_contact': 'Type the contact’s name or email address exactly as it is shown.',
+  'error.confirm_contact': 'Type the contact’s name, email address or number (#…) as it is shown.',
 } satisfies Record<string, Message>;

@@ -31,6 +31,7 @@ export const frRetention: Record<keyof typeof enRetention, Message> = {
   'erase.explain':
     'Tout ce que Parley détient sur {name} est supprimé définitivement : ses conversations dans toutes les boîtes, avec chaque message, pièce jointe et le courrier brut, ses informations, listes, consentements et visites du chat. Action irréversible.',
   'erase.newMail': 'Si cette personne écrit de nouveau plus tard, son nouveau message arrive comme venant d’un nouveau contact.',
+  'erase.noName': 'Ce contact n’a ni nom, ni adresse, ni téléphone : saisissez son numéro, avec le #.',
   'erase.confirmLabel': 'Saisissez {value} pour confirmer',
   'erase.confirm': 'Effacer définitivement',
   'erase.done': {
@@ -38,5 +39,5 @@ export const frRetention: Record<keyof typeof enRetention, Message> = {
     other: '{name} a été effacé, avec {count} conversations.',
   },
   'error.retention_days': 'Choisissez un nombre de jours de 1 à 3650.',
-  'error.confirm_contact': 'Saisissez le nom ou l’adresse e-mail du contact exactement comme affiché.',
+  'error.confirm_contact': 'Saisissez le nom, l’adresse e-mail ou le numéro (#…) du contact comme affiché.',
 };
