@@ -228,7 +228,7 @@ func New(cfg Config, d Deps) http.Handler {
 		visitorRate:    auth.NewBuckets(1, 10),
 		siteRate:       auth.NewBuckets(50, 500),
 		formsByAddress: auth.NewBuckets(1.0/60, 10),
-		ssoStarts:      auth.NewBuckets(1.0/6, 20),
+		ssoStarts:      auth.NewBuckets(1, 100), // an office signing in at nine is not refused
 		formsByForm:    auth.NewBuckets(1, 100),
 		metrics:        newMetrics(d.Registry), hub: d.Hub, web: d.Web, blobs: d.Blobs,
 	}

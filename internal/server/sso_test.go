@@ -565,3 +565,27 @@ func must[T any](v T, err error) T {
 }
 
 func (r response) raw2() string { return string(r.raw) }
+
+// TestSingleSignOnStartsLimited: each start writes a state and may fetch
+// the provider's discovery document, so one address may begin a hundred
+// at once (an office at nine), then one a second.
+func TestSingleSignOnStartsLimited(t *testing.T) {
+	s := storetest.New(t, "sqlite", nil)
+	a := newAPI(t, s, server.Config{BaseURL: "http://127.0.0.1"})
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var last *http.Response
+	for range 101 {
+		res, err := c.Get(a.url + "/api/v1/session/sso")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		last = res
+		if strings.Contains(res.Header.Get("Location"), "sso_wait") {
+			break
+		}
+	}
+	if loc := last.Header.Get("Location"); !strings.Contains(loc, "sso=sso_wait") || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("101 starts from one address: the last went to %q (Retry-After %q)", loc, last.Header.Get("Retry-After"))
+	}
+}
