@@ -62,7 +62,8 @@ test.describe('people, teams and the organisation', () => {
     await name.fill('Globex');
     // The page has a Save per form (the name, the sign-in rules): the name's.
     await page.locator('form', { has: name }).getByRole('button', { name: 'Enregistrer' }).click();
-    await expect(page.getByText('Ada at Globex')).toBeVisible();
+    await expect(page.getByText('Ada at Globex')).toBeVisible(); // a preview of the field, before it is saved
+    await expect(page.getByText('Enregistré.')).toBeVisible();
     expect((await parley.api('GET', '/organization')).name).toBe('Globex');
   });
 });
