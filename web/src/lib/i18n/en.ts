@@ -10,6 +10,7 @@ import { enSso } from './sso.en';
 import { enAudit } from './audit.en';
 import { enRetention } from './retention.en';
 import { enExport } from './export.en';
+import { enPeople } from './people.en';
 
 export type Message = string | { one?: string; other: string };
 
@@ -737,28 +738,6 @@ export const en = {
   'channels.reason': 'Reason',
   'channels.raw': 'Download',
 
-  'people.name': 'Name',
-  'people.email': 'Email',
-  'people.role': 'Role',
-  'people.roleOf': 'Role of {name}',
-  'people.routable': 'Routable',
-  'people.routableOf': '{name} receives routed conversations',
-  'people.routableHint': 'Receives conversations by routing',
-  'people.availability': 'Availability',
-  'people.open': 'Open conversations',
-  'people.password': 'Password (leave empty to send an invitation)',
-  'people.add': 'Add a teammate',
-  'people.addButton': 'Add',
-  'people.added': '{name} added.',
-  'people.invite': 'Invite again',
-  'people.inviteNamed': 'Invite again: {name}',
-  'people.invited': '{name} was sent a sign-in link by email. You can also give it to them yourself; it works once, for 7 days:',
-  'people.teams': 'Teams',
-  'people.noTeams': 'No team yet.',
-  'people.noMembers': 'no members',
-  'people.newTeam': 'New team',
-  'people.teamName': 'Team name',
-  'people.createTeam': 'Create team',
   'signin.forgot': 'Forgot password?',
   'signin.deactivated': 'This account is deactivated. Ask an admin of your team to reactivate it.',
   'forgot.title': 'Reset your password',
@@ -777,22 +756,6 @@ export const en = {
   'settings.organization': 'Organization',
   'organization.name': 'Organization name',
   'organization.nameHint': 'Customers see it: your replies come from “{from}”.',
-  'people.inactive': 'Deactivated',
-  'people.deactivate': 'Deactivate',
-  'people.deactivateNamed': 'Deactivate {name}',
-  'people.deactivateTitle': 'Deactivate {name}?',
-  'people.deactivateText': '{name} is signed out everywhere at once, their API tokens stop working, and they can no longer sign in or be assigned. Their conversations stay as they are. You can reactivate them later.',
-  'people.deactivated': '{name} is deactivated.',
-  'people.reactivate': 'Reactivate',
-  'people.reactivateNamed': 'Reactivate {name}',
-  'people.reactivated': '{name} is active again.',
-  'people.renameTeam': 'Rename',
-  'people.renameTeamNamed': 'Rename team {name}',
-  'people.deleteTeam': 'Delete team',
-  'people.deleteTeamNamed': 'Delete team {name}',
-  'people.deleteTeamTitle': 'Delete the team {name}?',
-  'people.deleteTeamText': 'Its members stay, and so do their conversations; conversations assigned to the team keep their assignee but no longer have a team. Inboxes opened to the team are no longer open to it. This cannot be undone.',
-  'people.teamDeleted': 'Team {name} deleted.',
   ...enCrm,
   ...enIntegrations,
   ...enCalls,
@@ -802,6 +765,7 @@ export const en = {
   ...enAudit,
   ...enRetention,
   ...enExport,
+  ...enPeople,
 } satisfies Record<string, Message>;
 
 export type Key = keyof typeof en;

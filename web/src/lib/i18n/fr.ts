@@ -8,6 +8,7 @@ import { frSso } from './sso.fr';
 import { frAudit } from './audit.fr';
 import { frRetention } from './retention.fr';
 import { frExport } from './export.fr';
+import { frPeople } from './people.fr';
 import type { Key, Message } from './en';
 
 export const fr: Record<Key, Message> = {
@@ -733,28 +734,6 @@ export const fr: Record<Key, Message> = {
   'channels.reason': 'Motif',
   'channels.raw': 'Télécharger',
 
-  'people.name': 'Nom',
-  'people.email': 'E-mail',
-  'people.role': 'Rôle',
-  'people.roleOf': 'Rôle de {name}',
-  'people.routable': 'Routage',
-  'people.routableOf': '{name} reçoit des conversations par routage',
-  'people.routableHint': 'Reçoit des conversations par routage',
-  'people.availability': 'Disponibilité',
-  'people.open': 'Conversations ouvertes',
-  'people.password': 'Mot de passe (vide : une invitation est envoyée)',
-  'people.add': 'Ajouter un collègue',
-  'people.addButton': 'Ajouter',
-  'people.added': '{name} ajouté.',
-  'people.invite': 'Inviter à nouveau',
-  'people.inviteNamed': 'Inviter à nouveau : {name}',
-  'people.invited': '{name} a reçu un lien de connexion par e-mail. Vous pouvez aussi le lui transmettre vous-même ; il sert une fois, pendant 7 jours :',
-  'people.teams': 'Équipes',
-  'people.noTeams': 'Aucune équipe pour l’instant.',
-  'people.noMembers': 'aucun membre',
-  'people.newTeam': 'Nouvelle équipe',
-  'people.teamName': 'Nom de l’équipe',
-  'people.createTeam': 'Créer l’équipe',
   'signin.forgot': 'Mot de passe oublié ?',
   'signin.deactivated': 'Ce compte est désactivé. Demandez à un administrateur de votre équipe de le réactiver.',
   'forgot.title': 'Réinitialiser votre mot de passe',
@@ -773,22 +752,6 @@ export const fr: Record<Key, Message> = {
   'settings.organization': 'Organisation',
   'organization.name': 'Nom de l’organisation',
   'organization.nameHint': 'Vos clients le voient : vos réponses viennent de « {from} ».',
-  'people.inactive': 'Désactivé',
-  'people.deactivate': 'Désactiver',
-  'people.deactivateNamed': 'Désactiver {name}',
-  'people.deactivateTitle': 'Désactiver {name} ?',
-  'people.deactivateText': '{name} est aussitôt déconnecté partout, ses jetons d’API cessent de fonctionner, et il ne peut plus se connecter ni recevoir de conversations. Ses conversations restent telles quelles. Vous pourrez le réactiver plus tard.',
-  'people.deactivated': '{name} est désactivé.',
-  'people.reactivate': 'Réactiver',
-  'people.reactivateNamed': 'Réactiver {name}',
-  'people.reactivated': '{name} est de nouveau actif.',
-  'people.renameTeam': 'Renommer',
-  'people.renameTeamNamed': 'Renommer l’équipe {name}',
-  'people.deleteTeam': 'Supprimer l’équipe',
-  'people.deleteTeamNamed': 'Supprimer l’équipe {name}',
-  'people.deleteTeamTitle': 'Supprimer l’équipe {name} ?',
-  'people.deleteTeamText': 'Ses membres restent, tout comme leurs conversations ; les conversations attribuées à l’équipe gardent leur responsable mais n’ont plus d’équipe. Les boîtes ouvertes à l’équipe ne lui sont plus ouvertes. Action irréversible.',
-  'people.teamDeleted': 'Équipe {name} supprimée.',
   ...frCrm,
   ...frIntegrations,
   ...frCalls,
@@ -798,4 +761,5 @@ export const fr: Record<Key, Message> = {
   ...frAudit,
   ...frRetention,
   ...frExport,
+  ...frPeople,
 };
