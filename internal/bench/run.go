@@ -62,6 +62,12 @@ func Run(ctx context.Context, o RunOptions) error {
 	size := fmt.Sprintf("%dk", o.Dataset.Conversations/1000)
 	t := &table{}
 	fmt.Fprintf(o.Log, "bench: %d conversations, %d messages (%s)\n", o.Dataset.Conversations, o.Dataset.Messages, o.Dataset.Engine)
+	fmt.Fprintln(o.Log, "bench: calibrating")
+	m, err := calibrate(ctx, o.Dir)
+	if err != nil {
+		return err
+	}
+	m.record(t)
 
 	if want("W6") {
 		if err := w6Start(ctx, o, t); err != nil {
@@ -82,7 +88,7 @@ func Run(ctx context.Context, o RunOptions) error {
 	}
 	if want("W1") && o.URL == "" {
 		fmt.Fprintln(o.Log, "bench: W1 email ingest")
-		if err := w1Ingest(ctx, o, env, t); err != nil {
+		if err := w1Ingest(ctx, o, env, t, m); err != nil {
 			return err
 		}
 	}
@@ -131,7 +137,7 @@ func Run(ctx context.Context, o RunOptions) error {
 	}
 	if want("W10") && o.URL == "" {
 		fmt.Fprintln(o.Log, "bench: W10 webhooks")
-		if err := w10Webhooks(ctx, o, env, t); err != nil {
+		if err := w10Webhooks(ctx, o, env, t, m); err != nil {
 			return err
 		}
 	}

@@ -145,13 +145,10 @@ func TestEraseContact(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			hits, err := s.Search(ctx, terms, []parley.ID{w.support.ID, w.restricted.ID}, []parley.Placement{parley.PlacementInbox, parley.PlacementFiltered, parley.PlacementSpam}, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var ids []parley.ID
-			for _, h := range hits {
-				ids = append(ids, h.Conversation.ID)
+			if err := s.Search(ctx, terms, []parley.ID{w.support.ID, w.restricted.ID}, []parley.Placement{parley.PlacementInbox, parley.PlacementFiltered, parley.PlacementSpam}, 100,
+				func(hits []parley.ID) (bool, error) { ids = append(ids, hits...); return true, nil }); err != nil {
+				t.Fatal(err)
 			}
 			return ids
 		}

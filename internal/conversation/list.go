@@ -57,31 +57,35 @@ func (s *Service) List(ctx context.Context, a parley.Actor, f ListFilter) ([]par
 	if err != nil {
 		return nil, err
 	}
-	hits, err := s.store.Search(ctx, terms, inboxes, v.Placements, SearchCap)
-	if err != nil {
-		return nil, err
-	}
-	mentioned := map[parley.ID]time.Time{}
-	if v.MentionOf != nil {
-		ids := make([]parley.ID, len(hits))
-		for i, h := range hits {
-			ids[i] = h.Conversation.ID
-		}
-		if mentioned, err = s.store.MentionTimes(ctx, *v.MentionOf, ids); err != nil {
-			return nil, err
-		}
-	}
+	// Each rank's conversations are loaded a page at a time (doubling)
+	// until the filters have let enough through.
 	limit := max(f.Limit, 1)
 	var out []parley.Conversation
-	for _, h := range hits {
-		if _, ok := mentioned[h.Conversation.ID]; (ok || v.MentionOf == nil) && v.Matches(&h.Conversation) {
-			out = append(out, h.Conversation)
-			if len(out) == limit {
-				break
+	err = s.store.Search(ctx, terms, inboxes, v.Placements, SearchCap, func(hits []parley.ID) (bool, error) {
+		if v.MentionOf != nil {
+			mentioned, err := s.store.MentionTimes(ctx, *v.MentionOf, hits)
+			if err != nil {
+				return false, err
+			}
+			hits = slices.DeleteFunc(hits, func(id parley.ID) bool { _, ok := mentioned[id]; return !ok })
+		}
+		for from, n := 0, limit; from < len(hits) && len(out) < limit; from, n = from+n, 2*n {
+			convs, err := s.store.ConversationsByID(ctx, hits[from:min(from+n, len(hits))])
+			if err != nil {
+				return false, err
+			}
+			for i := range convs {
+				if v.Matches(&convs[i]) {
+					out = append(out, convs[i])
+					if len(out) == limit {
+						break
+					}
+				}
 			}
 		}
-	}
-	return out, nil
+		return len(out) < limit, nil
+	})
+	return out, err
 }
 
 // readable returns the inboxes to list: the one asked for, if the actor may

@@ -90,6 +90,7 @@ func (sqliteDialect) open(ctx context.Context, path string) (*sql.DB, *sql.DB, e
 		return nil, nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
 	q.Add("_pragma", "query_only(1)")
+	q.Add("_pragma", "mmap_size(1099511627776)")
 	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		w.Close()

@@ -3,8 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -87,6 +88,13 @@ type searchSQL struct {
 	messages []string // $1 query, $2 cap → conversation_id
 	subjects []string // $1 query, $2 cap → id
 	contacts []string // $1 query, $2 cap → conversation id
+	// rank orders candidates of one score that are in the inboxes and
+	// placements given by recency ($1 candidates, $2 inboxes, $3
+	// placements, made by rankArgs): in the engine, so that only ids cross
+	// the driver, each list bound as one value (SQLite binds a list of
+	// placeholders by name in quadratic time).
+	rank     string
+	rankArgs func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any
 }
 
 // searchEnough is how many candidates of a kind end the search for them.
@@ -125,6 +133,17 @@ var sqliteSearch = searchSQL{
 	contacts: []string{`SELECT c.id FROM conversations c WHERE c.contact_id IN (
 		SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)
 		ORDER BY c.id DESC LIMIT $2`},
+	// CROSS JOIN keeps the candidates outside: each is looked up by
+	// primary key, never an inbox's conversations scanned.
+	rank: `SELECT c.id FROM json_each($1) r CROSS JOIN conversations c ON c.id = r.value
+		WHERE c.inbox_id IN (SELECT value FROM json_each($2)) AND c.placement IN (SELECT value FROM json_each($3))
+		ORDER BY c.last_activity_at DESC, c.id DESC`,
+	rankArgs: func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any {
+		c, _ := json.Marshal(ids)
+		in, _ := json.Marshal(inboxIDs)
+		pl, _ := json.Marshal(placements)
+		return []any{string(c), string(in), string(pl)}
+	},
 }
 
 var postgresSearch = searchSQL{
@@ -166,22 +185,29 @@ var postgresSearch = searchSQL{
 			SELECT c.id FROM conversations c WHERE c.contact_id IN (SELECT id FROM k ORDER BY id DESC LIMIT $2)
 			ORDER BY c.id DESC LIMIT $2`,
 	},
-}
-
-// SearchHit is a conversation found by a search, with how it matched.
-type SearchHit struct {
-	Conversation parley.Conversation
-	Score        int
+	rank: `SELECT c.id FROM conversations c WHERE c.id = ANY($1::bigint[])
+		AND c.inbox_id = ANY($2::bigint[]) AND c.placement = ANY($3::text[])
+		ORDER BY c.last_activity_at DESC, c.id DESC`,
+	rankArgs: func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any {
+		pl := make([]string, len(placements))
+		for i, p := range placements {
+			pl[i] = string(p)
+		}
+		return []any{int64s(ids), int64s(inboxIDs), pl}
+	},
 }
 
 // Search finds conversations matching every term in their subject, contact
 // (name, emails) or messages, among the inboxes and placements given. The
 // candidates of each kind are the cap most recent; hits rank by relevance
 // (a subject or contact match weighs 3, each matching message 1, up to 5)
-// then recency.
-func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID, placements []parley.Placement, cap int) ([]SearchHit, error) {
+// then recency. Search calls each with the hits of one score at a time,
+// best first, most recent first, until each returns false: the
+// conversations of a rank are looked up only when the ranks above it
+// did not fill the caller's page.
+func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID, placements []parley.Placement, cap int, each func([]parley.ID) (bool, error)) error {
 	if len(inboxIDs) == 0 {
-		return nil, nil
+		return nil
 	}
 	sq := q.d.search()
 	query := sq.render(terms)
@@ -195,7 +221,7 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 		for _, sql := range src.queries {
 			found, err := q.searchIDs(ctx, sql, query, cap)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if len(found) >= len(ids) {
 				ids = found
@@ -214,32 +240,35 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 			scores[id] += s
 		}
 	}
-	if len(scores) == 0 {
-		return nil, nil
+	ranks := map[int][]parley.ID{}
+	for id, score := range scores {
+		ranks[score] = append(ranks[score], id)
 	}
-	ids := make([]parley.ID, 0, len(scores))
-	for id := range scores {
-		ids = append(ids, id)
-	}
-	convs, err := q.conversationsIn(ctx, ids, inboxIDs, placements)
-	if err != nil {
-		return nil, err
-	}
-	hits := make([]SearchHit, len(convs))
-	for i, c := range convs {
-		hits[i] = SearchHit{Conversation: c, Score: scores[c.ID]}
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		a, b := hits[i], hits[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
+	for _, score := range slices.Backward(slices.Sorted(maps.Keys(ranks))) {
+		var hits []parley.ID
+		if err := q.eachRow(ctx, "search", sq.rank, sq.rankArgs(ranks[score], inboxIDs, placements), func(rows *sql.Rows) error {
+			var id parley.ID
+			hits = append(hits, id)
+			return rows.Scan(&hits[len(hits)-1])
+		}); err != nil {
+			return err
 		}
-		if !a.Conversation.LastActivityAt.Equal(b.Conversation.LastActivityAt) {
-			return a.Conversation.LastActivityAt.After(b.Conversation.LastActivityAt)
+		if len(hits) == 0 {
+			continue
 		}
-		return a.Conversation.ID > b.Conversation.ID
-	})
-	return hits, nil
+		if more, err := each(hits); err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+func int64s(ids []parley.ID) []int64 {
+	out := make([]int64, len(ids))
+	for i, id := range ids {
+		out[i] = int64(id)
+	}
+	return out
 }
 
 // searchIDs runs one candidate query within searchBudget and returns the ids
@@ -263,28 +292,29 @@ func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.
 	return out, err
 }
 
-// conversationsIn loads the conversations among ids that are in the inboxes
-// and placements given. It selects by id alone, so the engine looks each up
-// by primary key; with the inbox in the query SQLite would rather scan an
-// inbox's index.
-func (q *Q) conversationsIn(ctx context.Context, ids, inboxIDs []parley.ID, placements []parley.Placement) ([]parley.Conversation, error) {
-	inbox := make(map[parley.ID]bool, len(inboxIDs))
-	for _, id := range inboxIDs {
-		inbox[id] = true
+// ConversationsByID loads the conversations of ids, in the order given;
+// an id with no conversation (deleted since) is left out.
+func (q *Q) ConversationsByID(ctx context.Context, ids []parley.ID) ([]parley.Conversation, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	args, idIn := inList(ids, 0)
-	var out []parley.Conversation
+	byID := make(map[parley.ID]parley.Conversation, len(ids))
 	if err := q.eachRow(ctx, "search", `SELECT `+conversationColumns+conversationFrom+` WHERE c.id IN (`+idIn+`)`, args, func(rows *sql.Rows) error {
 		var c parley.Conversation
 		if err := scanConversation(rows, &c); err != nil {
 			return err
 		}
-		if inbox[c.InboxID] && slices.Contains(placements, c.Placement) {
-			out = append(out, c)
-		}
+		byID[c.ID] = c
 		return nil
 	}); err != nil {
 		return nil, err
+	}
+	out := make([]parley.Conversation, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+		}
 	}
 	return out, nil
 }
