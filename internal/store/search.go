@@ -214,11 +214,16 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 	scores := map[parley.ID]int{}
 	for _, src := range []struct {
 		queries []string
+		table   string
 		weight  int
 		max     int
-	}{{sq.subjects, 3, 3}, {sq.contacts, 3, 3}, {sq.messages, 1, 5}} {
+	}{{sq.subjects, "conversations", 3, 3}, {sq.contacts, "contacts", 3, 3}, {sq.messages, "messages", 1, 5}} {
+		queries := src.queries
+		if q.terms != nil && len(queries) > 1 && q.terms.rare(ctx, q, src.table, terms) {
+			queries = queries[len(queries)-1:] // the index alone: a rare word's entries are few
+		}
 		var ids []parley.ID
-		for _, sql := range src.queries {
+		for _, sql := range queries {
 			found, err := q.searchIDs(ctx, sql, query, cap)
 			if err != nil {
 				return err

@@ -33,6 +33,9 @@ type Q struct {
 	// derive a change (and its count deltas) from the same old row. SQLite's
 	// single writer needs none.
 	lock string
+	// terms tells a rare search word from a common one on PostgreSQL
+	// (search_stats.go); nil elsewhere.
+	terms *termStats
 }
 
 // Store is an open database.
@@ -95,6 +98,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: secret key: %w", err)
 	}
 	s.Q = Q{db: s.r, d: d, secrets: secrets}
+	if d.name() == "postgres" {
+		s.Q.terms = newTermStats()
+	}
 	if !opts.NoMigrate {
 		if err := s.migrate(ctx); err != nil {
 			s.Close()
@@ -140,6 +146,20 @@ func (s *Store) log(err error) {
 	if err != nil {
 		s.logger.Warn("store", "err", err)
 	}
+}
+
+// Analyze refreshes PostgreSQL's statistics of every table, as its
+// autovacuum does after enough writes, and the search's word statistics
+// read from them: after a bulk load. SQLite needs none.
+func (s *Store) Analyze(ctx context.Context) error {
+	if s.terms == nil {
+		return nil
+	}
+	if _, err := s.w.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("store: analyze: %w", err)
+	}
+	s.terms.forget()
+	return nil
 }
 
 // Engine returns "sqlite" or "postgres".
