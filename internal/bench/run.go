@@ -32,12 +32,12 @@ type RunOptions struct {
 
 // Targets (BENCHMARKS.md).
 const (
-	targetW3     = 10 * time.Millisecond
-	targetW4     = 50 * time.Millisecond
-	capW4        = 250 * time.Millisecond
-	targetFind   = time.Second
-	targetReady  = 250 * time.Millisecond
-	targetIdleMB = 30
+	targetW3            = 10 * time.Millisecond
+	targetW4            = 50 * time.Millisecond
+	capW4               = 250 * time.Millisecond
+	targetFind          = time.Second
+	targetReady         = 250 * time.Millisecond
+	targetIdlePrivateMB = 12
 )
 
 // Run starts a server on the dataset (or uses o.URL), runs the workloads
@@ -395,7 +395,7 @@ func w4Search(ctx context.Context, c *client, o RunOptions, t *table, label stri
 // an empty SQLite database.
 func w6Start(ctx context.Context, o RunOptions, t *table) error {
 	var ready sample
-	var rss []int64
+	var rss, private []int64
 	for range 5 {
 		dir, err := os.MkdirTemp("", "parley-w6-")
 		if err != nil {
@@ -410,6 +410,9 @@ func w6Start(ctx context.Context, o RunOptions, t *table) error {
 		if r, err := srv.rss(); err == nil {
 			rss = append(rss, r)
 		}
+		if p, err := privateOf(srv.cmd.Process.Pid); err == nil {
+			private = append(private, p)
+		}
 		srv.stop()
 		os.RemoveAll(dir)
 	}
@@ -417,8 +420,15 @@ func w6Start(ctx context.Context, o RunOptions, t *table) error {
 	slices.Sort(rss)
 	if len(rss) > 0 {
 		idle := rss[len(rss)/2]
-		ok := idle <= targetIdleMB<<20
-		t.figure("W6", "idle RSS (median of 5)", mib(idle), fmt.Sprintf("≤ %d MB", targetIdleMB), &ok)
+		t.figure("W6", "idle RSS (median of 5)", mib(idle), "", nil)
+	}
+	// The target is on private memory (BENCHMARKS.md, W6): RSS also counts
+	// the binary's code and data paged in from its file.
+	slices.Sort(private)
+	if len(private) > 0 {
+		idle := private[len(private)/2]
+		ok := idle <= targetIdlePrivateMB<<20
+		t.figure("W6", "idle private memory, RssAnon (median of 5)", mib(idle), fmt.Sprintf("≤ %d MB", targetIdlePrivateMB), &ok)
 	}
 	return nil
 }

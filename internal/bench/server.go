@@ -74,7 +74,15 @@ func (s *server) rss() (int64, error) {
 	return rssOf(s.cmd.Process.Pid)
 }
 
-func rssOf(pid int) (int64, error) {
+func rssOf(pid int) (int64, error) { return statusOf(pid, "VmRSS") }
+
+// privateOf is a process's anonymous resident memory: its own heap, stacks
+// and runtime, without the binary's code and data paged in from its file
+// (clean pages the kernel shares and can drop).
+func privateOf(pid int) (int64, error) { return statusOf(pid, "RssAnon") }
+
+// statusOf reads a size in kB from /proc/<pid>/status.
+func statusOf(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -82,12 +90,12 @@ func rssOf(pid int) (int64, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb * 1024, err
 		}
 	}
-	return 0, fmt.Errorf("bench: no VmRSS for %d", pid)
+	return 0, fmt.Errorf("bench: no %s for %d", field, pid)
 }
 
 func (s *server) stop() {
