@@ -29,7 +29,7 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", "data-bench/100000", "a directory made by parley bench seed")
 	url := fs.String("url", "", "a running server to load instead of starting one on the dataset (loopback only)")
-	workloads := fs.String("workloads", "W1,W2,W3,W4,W5,W6,W7,W8,W10", "the workloads to run")
+	workloads := fs.String("workloads", "W1,W2,W3,W4,W5,W6,W7,W8,W10,W11", "the workloads to run")
 	serverBin := fs.String("server", "", "the parley binary whose servers it starts (default: this one), to compare two builds under the same load")
 	serverCPUs := fs.String("server-cpus", "", "pin the servers it starts to these CPUs (a taskset list, e.g. 0; run the bench itself under taskset on the others)")
 	requests := fs.Int("requests", 200, "requests per measured case")

@@ -92,6 +92,12 @@ func Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 	}
+	if want("W11") && o.URL == "" {
+		fmt.Fprintln(o.Log, "bench: W11 API ingest")
+		if err := w11APIIngest(ctx, o, env, t); err != nil {
+			return err
+		}
+	}
 	var capacity float64
 	if want("W3") || want("W4") || want("W8") {
 		base, srv := o.URL, (*server)(nil)

@@ -139,8 +139,12 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
 		return nil
 	}))
+	// Every connection is kept: one closed when a burst returns it costs
+	// the next burst a new server process, whose first statements parse
+	// and plan on cold catalog caches (50–70 ms each; with 8 idle, API
+	// ingest from 8 clients ran at 40 messages a second, BENCHMARKS.md W11).
 	db.SetMaxOpenConns(32)
-	db.SetMaxIdleConns(8)
+	db.SetMaxIdleConns(32)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, nil, fmt.Errorf("store: open postgres: %w", err)

@@ -1,0 +1,63 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// targetW11 is the API ingest tail's target (BENCHMARKS.md, W11).
+const targetW11 = 50 * time.Millisecond
+
+// w11APIIngest posts messages through the API from 8 clients, each sending
+// its next as soon as the last is answered (a closed loop: what a bridge or
+// an importer does), to a server held to one core (GOMAXPROCS=1), and
+// measures each request: where its tail goes is what this workload is for
+// (BENCHMARKS.md, W11). Each client writes as a different agent to a
+// different inbox's API channel, on conversations of 50 contacts of its own.
+func w11APIIngest(ctx context.Context, o RunOptions, env []string, t *table) error {
+	srv, err := startServer(ctx, o, append(env, "GOMAXPROCS=1", "PARLEY_API_RATE=1000000", "PARLEY_API_BURST=1000000"), o.Log)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	c := newClient(srv.url)
+	const (
+		clients  = 8
+		duration = 8 * time.Second
+	)
+	var mu sync.Mutex
+	var s sample
+	failed := 0
+	var wg sync.WaitGroup
+	began := time.Now()
+	end := began.Add(duration)
+	for w := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tok := o.Dataset.Tokens[2+w%(len(o.Dataset.Tokens)-2)]
+			ch := o.Dataset.Channels[w%len(o.Dataset.Channels)]
+			for i := 0; time.Now().Before(end); i++ {
+				status, _, took, err := c.do(ctx, tok, "POST", fmt.Sprintf("/api/v1/channels/%d/messages", ch), map[string]any{
+					"client_id": fmt.Sprintf("w11-%d-%d-%d", began.UnixNano(), w, i),
+					"contact":   map[string]string{"email": fmt.Sprintf("w11-%d-%d@example.org", w, i%50)},
+					"text":      "Hello, my order has not arrived and the tracking page shows nothing since Monday.",
+				})
+				mu.Lock()
+				if err == nil && status == 201 {
+					s = append(s, took)
+				} else {
+					failed++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	t.latency("W11", fmt.Sprintf("API ingest, %d clients in a closed loop, 1 core", clients), s, targetW11)
+	t.figure("W11", "throughput", perSecond(float64(len(s))/time.Since(began).Seconds(), "msg/s"), "", nil)
+	t.figure("W11", "failed", fmt.Sprint(failed), "0", boolp(failed == 0))
+	return nil
+}
