@@ -334,8 +334,9 @@ func w4Search(ctx context.Context, c *client, o RunOptions, t *table, label stri
 	var ingested atomic.Int64
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { // background ingest, 20 messages a second
+	go func() { // background ingest, 20 messages a second, in the dataset's words
 		defer wg.Done()
+		text := newWriter(uint64(time.Now().UnixNano()))
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for i := 0; ; i++ {
@@ -347,7 +348,7 @@ func w4Search(ctx context.Context, c *client, o RunOptions, t *table, label stri
 			ch := o.Dataset.Channels[i%len(o.Dataset.Channels)]
 			status, _, _, err := c.do(ingestCtx, o.Dataset.Tokens[1], "POST", fmt.Sprintf("/api/v1/channels/%d/messages", ch), map[string]any{
 				"client_id": fmt.Sprintf("w4-%d-%d", time.Now().UnixNano(), i), "contact": map[string]string{"email": fmt.Sprintf("ingest%d@example.org", i%500)},
-				"text": "Hello, my order has not arrived and the tracking page shows nothing since Monday.",
+				"text": text.message(),
 			})
 			if err == nil && status == 201 {
 				ingested.Add(1)
