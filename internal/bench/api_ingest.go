@@ -18,6 +18,9 @@ const targetW11 = 50 * time.Millisecond
 // different inbox's API channel, on conversations of 50 contacts of its own,
 // in the seeded text's words.
 func w11APIIngest(ctx context.Context, o RunOptions, env []string, t *table) error {
+	if len(o.Dataset.Tokens) < 3 {
+		return fmt.Errorf("bench: W11 needs at least 3 agents in the dataset")
+	}
 	srv, err := startServer(ctx, o, append(env, "GOMAXPROCS=1", "PARLEY_API_RATE=1000000", "PARLEY_API_BURST=1000000"), o.Log)
 	if err != nil {
 		return err
@@ -44,7 +47,7 @@ func w11APIIngest(ctx context.Context, o RunOptions, env []string, t *table) err
 			text := newWriter(uint64(began.UnixNano()) + uint64(w))
 			tok := o.Dataset.Tokens[2+w%(len(o.Dataset.Tokens)-2)]
 			ch := o.Dataset.Channels[w%len(o.Dataset.Channels)]
-			for i := 0; time.Now().Before(end); i++ {
+			for i := 0; time.Now().Before(end) && ctx.Err() == nil; i++ {
 				status, _, took, err := c.do(ctx, tok, "POST", fmt.Sprintf("/api/v1/channels/%d/messages", ch), map[string]any{
 					"client_id": fmt.Sprintf("w11-%d-%d-%d", began.UnixNano(), w, i),
 					"contact":   map[string]string{"email": fmt.Sprintf("w11-%d-%d@example.org", w, i%50)},

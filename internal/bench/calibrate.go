@@ -38,8 +38,8 @@ const probeTime = 400 * time.Millisecond
 // in dir.
 func calibrate(ctx context.Context, dir string) (machine, error) {
 	var m machine
-	prev := runtime.GOMAXPROCS(1)
-	defer runtime.GOMAXPROCS(prev)
+	runtime.GOMAXPROCS(1)
+	defer runtime.SetDefaultGOMAXPROCS() // as it was: the runtime's own, following the machine
 	texts, err := probeParse(&m)
 	if err != nil {
 		return m, err

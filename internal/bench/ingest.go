@@ -107,7 +107,7 @@ func w1Run(ctx context.Context, o RunOptions, srv *server, rate int, t *table, m
 				if from == 0 {
 					from = -1
 				}
-				if ws, err = dial(from); err != nil {
+				if ws, err = dial(from); err != nil { // err is this goroutine's (from ws.Read)
 					return
 				}
 				continue
@@ -157,6 +157,7 @@ func w1Run(ctx context.Context, o RunOptions, srv *server, rate int, t *table, m
 			}()
 			for i := range jobs {
 				if cl == nil {
+					var err error
 					if cl, err = gosmtp.Dial(srv.smtp); err != nil {
 						refused.Store(i, err)
 						cl = nil

@@ -143,8 +143,11 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 	// the next burst a new server process, whose first statements parse
 	// and plan on cold catalog caches (50–70 ms each; with 8 idle, API
 	// ingest from 8 clients ran at 40 messages a second, BENCHMARKS.md W11).
+	// Five idle minutes close one: a quiet node does not hold 32 server
+	// processes for ever.
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, nil, fmt.Errorf("store: open postgres: %w", err)

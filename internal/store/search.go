@@ -220,7 +220,10 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 	}{{sq.subjects, "conversations", 3, 3}, {sq.contacts, "contacts", 3, 3}, {sq.messages, "messages", 1, 5}} {
 		queries := src.queries
 		if q.terms != nil && len(queries) > 1 && q.terms.rare(ctx, q, src.table, terms) {
-			queries = queries[len(queries)-1:] // the index alone: a rare word's entries are few
+			// The index first: a rare word's entries are few. Should the
+			// statistics be wrong (and the index run out of time), the
+			// window still follows, and the larger answer stands.
+			queries = append(queries[len(queries)-1:len(queries):len(queries)], queries[:len(queries)-1]...)
 		}
 		var ids []parley.ID
 		for _, sql := range queries {

@@ -9,14 +9,15 @@ import (
 // TestRareTerms checks how PostgreSQL's search tells a rare search from a
 // common one by the most common words' shares (search_stats.go).
 func TestRareTerms(t *testing.T) {
-	table := &tableTerms{known: true, rows: 1_000_000,
+	table := &tableTerms{known: true, rows: 1_000_000, least: 0.001,
 		freq:  map[string]float64{"order": 0.3, "please": 0.1, "refund": 0.0015, "refunded": 0.001, "thank": 0.05, "you": 0.4},
 		words: []string{"order", "please", "refund", "refunded", "thank", "you"}}
 	s := newTermStats()
 	s.now = func() time.Time { return time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC) }
 	s.tables["messages"] = table
 	s.tables["cold"] = &tableTerms{rows: 1_000_000, freq: map[string]float64{}}
-	s.tables["cold"].read, table.read = s.now(), s.now()
+	s.tables["large"] = &tableTerms{known: true, rows: 10_000_000, least: 0.0005, freq: map[string]float64{"order": 0.3}, words: []string{"order"}}
+	s.tables["cold"].read, s.tables["large"].read, table.read = s.now(), s.now(), s.now()
 	tests := []struct {
 		table, q string
 		rare     bool
