@@ -223,7 +223,8 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 			// The index first: a rare word's entries are few. Should the
 			// statistics be wrong (and the index run out of time), the
 			// window still follows, and the larger answer stands.
-			queries = append(queries[len(queries)-1:len(queries):len(queries)], queries[:len(queries)-1]...)
+			last := len(queries) - 1
+			queries = append([]string{queries[last]}, queries[:last]...)
 		}
 		var ids []parley.ID
 		for _, sql := range queries {
@@ -256,8 +257,11 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 		var hits []parley.ID
 		if err := q.eachRow(ctx, "search", sq.rank, sq.rankArgs(ranks[score], inboxIDs, placements), func(rows *sql.Rows) error {
 			var id parley.ID
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
 			hits = append(hits, id)
-			return rows.Scan(&hits[len(hits)-1])
+			return nil
 		}); err != nil {
 			return err
 		}
