@@ -90,6 +90,9 @@ func (sqliteDialect) open(ctx context.Context, path string) (*sql.DB, *sql.DB, e
 		return nil, nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
 	q.Add("_pragma", "query_only(1)")
+	// Readers map the file: a page read is a memory access, not a system
+	// call (search looks up hundreds of rows by id, BENCHMARKS.md "Issue
+	// 19"). SQLite caps the map at 2 GB, past which pages are read again.
 	q.Add("_pragma", "mmap_size(1099511627776)")
 	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
