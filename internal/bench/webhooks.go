@@ -103,7 +103,7 @@ func w10Webhooks(ctx context.Context, o RunOptions, env []string, t *table, m ma
 		if err != nil {
 			return err
 		}
-		rcv.await(ctx, 0, len(commits), 30*time.Second)
+		rcv.await(ctx, 0, commits, 30*time.Second)
 		s, first, last, missing := rcv.join(0, commits)
 		lost += missing
 		name := fmt.Sprintf("commit → delivery, %d events/s offered, 1 endpoint", rate)
@@ -180,7 +180,7 @@ func w10Drain(ctx context.Context, p *w10Poster, rcv *receiver, ids []int64, n i
 	total, missing := 0, 0
 	var last time.Time
 	for k := range ids {
-		rcv.await(ctx, k, len(commits), 60*time.Second)
+		rcv.await(ctx, k, commits, 60*time.Second)
 		s, _, l, m := rcv.join(k, commits)
 		total += len(s)
 		missing += m
@@ -472,14 +472,23 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 // await returns when endpoint k has received n deliveries, or after wait.
-func (r *receiver) await(ctx context.Context, k, n int, wait time.Duration) {
+func (r *receiver) await(ctx context.Context, k int, commits map[int64]time.Time, wait time.Duration) {
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
+		// Only the committed events count: an endpoint may still be
+		// delivering events from before (PostgreSQL, 2026-12-02: endpoints
+		// 2–4 had as many deliveries as commits, of earlier events, and
+		// the run stopped waiting for the ones it had committed).
 		r.mu.Lock()
-		got := len(r.at[k])
+		got := 0
+		for id := range commits {
+			if _, ok := r.at[k][id]; ok {
+				got++
+			}
+		}
 		r.mu.Unlock()
-		if got >= n {
+		if got >= len(commits) {
 			return
 		}
 		select {
