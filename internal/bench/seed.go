@@ -9,6 +9,8 @@ import (
 	"io"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/parleyhq/parley/internal/org"
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
@@ -71,52 +73,9 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 	if _, err := orgs.FirstStart(ctx, "Bench Corp", ""); err != nil {
 		return nil, err
 	}
-	var agents []parley.ID
-	for i := range o.Agents {
-		role := parley.RoleAgent
-		if i == 0 {
-			role = parley.RoleAdmin
-		}
-		name, _ := w.person(i)
-		u, err := orgs.CreateUser(ctx, parley.System, org.NewUser{Email: fmt.Sprintf("agent%d@bench.example", i), Name: name, Role: role})
-		if err != nil {
-			return nil, err
-		}
-		tok, err := orgs.CreateToken(ctx, parley.System, u.ID, org.NewAPIToken{Name: "bench"})
-		if err != nil {
-			return nil, err
-		}
-		agents = append(agents, u.ID)
-		ds.Tokens = append(ds.Tokens, tok)
-		ds.AgentIDs = append(ds.AgentIDs, int64(u.ID))
-	}
-	team, err := orgs.CreateTeam(ctx, parley.System, "Tier 2", agents[:o.Agents/2])
+	agents, team, inboxes, err := seedOrganisation(ctx, orgs, o, w, ds)
 	if err != nil {
 		return nil, err
-	}
-	kinds := []parley.ChannelKind{parley.ChannelEmail, parley.ChannelChat, parley.ChannelForm, parley.ChannelCall, parley.ChannelAPI}
-	type inboxChannels struct {
-		id       parley.ID
-		channels []*parley.Channel
-	}
-	var inboxes []inboxChannels
-	for i := range o.Inboxes {
-		ib, err := orgs.CreateInbox(ctx, parley.System, org.NewInbox{Name: fmt.Sprintf("Inbox %d", i+1)})
-		if err != nil {
-			return nil, err
-		}
-		ic := inboxChannels{id: ib.ID}
-		for _, k := range kinds {
-			ch, err := orgs.CreateChannel(ctx, parley.System, ib.ID, org.NewChannel{Kind: k, Name: string(k)})
-			if err != nil {
-				return nil, err
-			}
-			ic.channels = append(ic.channels, ch)
-			if k == parley.ChannelAPI {
-				ds.Channels = append(ds.Channels, int64(ch.ID))
-			}
-		}
-		inboxes = append(inboxes, ic)
 	}
 
 	// Conversations in order of creation over two years, so ids and times
@@ -125,111 +84,117 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 	start := end.Add(-2 * 365 * 24 * time.Hour)
 	step := end.Sub(start) / time.Duration(max(o.Conversations, 1))
 	perConv := max(1, o.Messages/max(o.Conversations, 1))
-	var contacts []parley.ID
-	const batch = 250
+	var contacts []*parley.Contact
+	const batch = 1000
 	made, msgs := 0, 0
-	for made < o.Conversations {
-		var pending []*parley.Message
-		err := s.InTx(ctx, func(tx *store.Tx) error {
-			pending = pending[:0]
-			for i := 0; i < batch && made < o.Conversations; i++ {
-				at := start.Add(step * time.Duration(made))
-				contactID, err := seedContact(ctx, tx, w, &contacts, at)
-				if err != nil {
-					return err
-				}
-				ic := inboxes[w.rng.IntN(len(inboxes))]
-				ch := ic.channels[w.rng.IntN(len(ic.channels))]
-				c := &parley.Conversation{InboxID: ic.id, ChannelID: ch.ID, ChannelKind: ch.Kind, ContactID: &contactID,
-					Subject: w.subject(), Status: parley.StatusClosed, Placement: parley.PlacementInbox, CreatedAt: at,
-					Origin: parley.OriginCustomer}
-				switch p := w.rng.IntN(100); {
-				case p < 20:
-					c.Status = parley.StatusOpen
-				case p < 22:
-					c.Placement = parley.PlacementFiltered
-				case p < 24:
-					c.Placement = parley.PlacementSpam
-				case p < 25:
-					c.Placement, c.TrashedAt = parley.PlacementTrash, &at
-				}
-				if c.Status == parley.StatusClosed {
-					c.ClosedAt = &at
-				}
-				if w.rng.IntN(10) < 7 {
-					a := agents[w.rng.IntN(len(agents))]
-					c.AssigneeID = &a
-					if w.rng.IntN(4) == 0 {
-						c.TeamID = &team.ID
+	// Each batch is made in memory and copied in (PostgreSQL: COPY), and
+	// the indexes are built once after the load, not row by row.
+	err = s.WithoutIndexes(ctx, []string{"conversations", "messages", "contacts", "contact_emails", "contact_phones"}, func() error {
+		// Messages are most of the work (PostgreSQL makes each one's
+		// search vector): two copiers take them while the next batch is
+		// made.
+		g, gctx := errgroup.WithContext(ctx)
+		copies := make(chan []*parley.Message)
+		for range 2 {
+			g.Go(func() error {
+				for ms := range copies {
+					if err := s.CopyMessages(gctx, ms); err != nil {
+						return err
 					}
 				}
-				if ch.Kind == parley.ChannelChat && c.Status == parley.StatusOpen && w.rng.IntN(5) == 0 {
-					c.Bot = true
+				return nil
+			})
+		}
+		g.Go(func() error {
+			defer close(copies)
+			for made < o.Conversations {
+				var (
+					newContacts []*parley.Contact
+					convs       []*parley.Conversation
+					convContact []*parley.Contact
+					convMsgs    [][]*parley.Message
+				)
+				for i := 0; i < batch && made < o.Conversations; i++ {
+					at := start.Add(step * time.Duration(made))
+					known := len(contacts)
+					contact := seedContact(w, &contacts, at)
+					if len(contacts) > known {
+						newContacts = append(newContacts, contact)
+					}
+					ic := inboxes[w.rng.IntN(len(inboxes))]
+					ch := ic.channels[w.rng.IntN(len(ic.channels))]
+					c := seedConversation(w, ic.id, ch, agents, team, at)
+					// About perConv each, every conversation at least one, and
+					// exactly o.Messages in all.
+					left := o.Conversations - made
+					n := min(1+w.rng.IntN(2*perConv), max(1, o.Messages-msgs-(left-1)))
+					if left == 1 {
+						n = max(1, o.Messages-msgs)
+					}
+					ms := seedMessages(w, c, n)
+					last := at.Add(time.Duration(n) * time.Minute)
+					c.LastActivityAt = last
+					c.LastCustomerAt = &last
+					c.Preview = clip(ms[n-1].Text, 120)
+					convs, convContact, convMsgs = append(convs, c), append(convContact, contact), append(convMsgs, ms)
+					made++
+					msgs += n
 				}
-				if w.rng.IntN(20) == 0 {
-					c.Origin, c.LastSentAt = parley.OriginAgent, &at // in Sent
-				}
-				// About perConv each, every conversation at least one, and
-				// exactly o.Messages in all.
-				left := o.Conversations - made
-				n := min(1+w.rng.IntN(2*perConv), max(1, o.Messages-msgs-(left-1)))
-				if left == 1 {
-					n = max(1, o.Messages-msgs)
-				}
-				texts := make([]string, n)
-				for k := range texts {
-					texts[k] = w.message()
-				}
-				last := at.Add(time.Duration(n) * time.Minute)
-				c.LastActivityAt = last
-				c.LastCustomerAt = &last
-				c.Preview = clip(texts[n-1], 120)
-				if err := tx.CreateConversation(ctx, c); err != nil {
+				if err := s.CopyContacts(gctx, newContacts); err != nil {
 					return err
 				}
-				for k, text := range texts {
-					m := &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound,
-						ContactID: &contactID, Text: text, CreatedAt: at.Add(time.Duration(k) * time.Minute)}
-					if k%2 == 1 {
-						m.Direction, m.ContactID, m.AuthorID = parley.Outbound, nil, c.AssigneeID
-					}
-					pending = append(pending, m)
+				for i, c := range convs {
+					id := convContact[i].ID
+					c.ContactID = &id
 				}
-				made++
-				msgs += n
+				if err := s.CopyConversations(gctx, convs); err != nil {
+					return err
+				}
+				var pending []*parley.Message
+				for i, c := range convs {
+					for _, m := range convMsgs[i] {
+						m.ConversationID = c.ID
+						if m.Direction == parley.Inbound {
+							m.ContactID = c.ContactID
+						}
+					}
+					pending = append(pending, convMsgs[i]...)
+				}
+				select {
+				case copies <- pending:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				if made%(batch*10) == 0 || made == o.Conversations {
+					fmt.Fprintf(o.Progress, "  %d conversations, %d messages (%s)\n", made, msgs, time.Since(began).Round(time.Second))
+				}
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
+		if err := g.Wait(); err != nil {
+			return err
 		}
-		if err := s.CopyMessages(ctx, pending); err != nil {
-			return nil, err
-		}
-		if made%(batch*40) == 0 || made == o.Conversations {
-			fmt.Fprintf(o.Progress, "  %d conversations, %d messages (%s)\n", made, msgs, time.Since(began).Round(time.Second))
-		}
-	}
-	ds.Messages = msgs
-	for len(contacts) < o.Contacts {
-		err := s.InTx(ctx, func(tx *store.Tx) error {
-			for i := 0; i < batch*4 && len(contacts) < o.Contacts; i++ {
+		for len(contacts) < o.Contacts {
+			var more []*parley.Contact
+			for i := 0; i < batch && len(contacts) < o.Contacts; i++ {
 				name, email := w.person(len(contacts))
 				c := &parley.Contact{Name: name, Email: email, CreatedAt: end}
-				if err := tx.CreateContact(ctx, c); err != nil {
-					return err
-				}
-				contacts = append(contacts, c.ID)
+				more, contacts = append(more, c), append(contacts, c)
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
+			if err := s.CopyContacts(ctx, more); err != nil {
+				return err
+			}
+			if len(contacts)%(batch*10) == 0 || len(contacts) == o.Contacts {
+				fmt.Fprintf(o.Progress, "  %d contacts (%s)\n", len(contacts), time.Since(began).Round(time.Second))
+			}
 		}
-		if len(contacts)%(batch*40) == 0 || len(contacts) == o.Contacts {
-			fmt.Fprintf(o.Progress, "  %d contacts (%s)\n", len(contacts), time.Since(began).Round(time.Second))
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	ds.Messages = msgs
+	fmt.Fprintf(o.Progress, "  indexes built (%s)\n", time.Since(began).Round(time.Second))
 	ds.Contacts = len(contacts)
 	if err := seedCompanies(ctx, s, o.Companies); err != nil {
 		return nil, err
@@ -251,19 +216,124 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 	return ds, nil
 }
 
+// inboxChannels is an inbox and its channels, one of each kind.
+type inboxChannels struct {
+	id       parley.ID
+	channels []*parley.Channel
+}
+
+// seedOrganisation makes o's agents (the first an admin) with an API token
+// each, a team of half of them, and o's inboxes with a channel of every
+// kind, recording the tokens, agents and API channels in ds.
+func seedOrganisation(ctx context.Context, orgs *org.Service, o SeedOptions, w *writer, ds *Dataset) ([]parley.ID, parley.ID, []inboxChannels, error) {
+	var agents []parley.ID
+	for i := range o.Agents {
+		role := parley.RoleAgent
+		if i == 0 {
+			role = parley.RoleAdmin
+		}
+		name, _ := w.person(i)
+		u, err := orgs.CreateUser(ctx, parley.System, org.NewUser{Email: fmt.Sprintf("agent%d@bench.example", i), Name: name, Role: role})
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		tok, err := orgs.CreateToken(ctx, parley.System, u.ID, org.NewAPIToken{Name: "bench"})
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		agents = append(agents, u.ID)
+		ds.Tokens = append(ds.Tokens, tok)
+		ds.AgentIDs = append(ds.AgentIDs, int64(u.ID))
+	}
+	team, err := orgs.CreateTeam(ctx, parley.System, "Tier 2", agents[:o.Agents/2])
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	kinds := []parley.ChannelKind{parley.ChannelEmail, parley.ChannelChat, parley.ChannelForm, parley.ChannelCall, parley.ChannelAPI}
+	var inboxes []inboxChannels
+	for i := range o.Inboxes {
+		ib, err := orgs.CreateInbox(ctx, parley.System, org.NewInbox{Name: fmt.Sprintf("Inbox %d", i+1)})
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		ic := inboxChannels{id: ib.ID}
+		for _, k := range kinds {
+			ch, err := orgs.CreateChannel(ctx, parley.System, ib.ID, org.NewChannel{Kind: k, Name: string(k)})
+			if err != nil {
+				return nil, 0, nil, err
+			}
+			ic.channels = append(ic.channels, ch)
+			if k == parley.ChannelAPI {
+				ds.Channels = append(ds.Channels, int64(ch.ID))
+			}
+		}
+		inboxes = append(inboxes, ic)
+	}
+	return agents, team.ID, inboxes, nil
+}
+
+// seedConversation makes a conversation of ch in inbox begun at at: a fifth
+// open, the rest closed; a few filtered, spam or trash; seven in ten
+// assigned, a quarter of those with the team; some open chats with a bot;
+// one in twenty started by an agent (in Sent).
+func seedConversation(w *writer, inbox parley.ID, ch *parley.Channel, agents []parley.ID, team parley.ID, at time.Time) *parley.Conversation {
+	c := &parley.Conversation{InboxID: inbox, ChannelID: ch.ID, ChannelKind: ch.Kind,
+		Subject: w.subject(), Status: parley.StatusClosed, Placement: parley.PlacementInbox, CreatedAt: at,
+		Origin: parley.OriginCustomer}
+	switch p := w.rng.IntN(100); {
+	case p < 20:
+		c.Status = parley.StatusOpen
+	case p < 22:
+		c.Placement = parley.PlacementFiltered
+	case p < 24:
+		c.Placement = parley.PlacementSpam
+	case p < 25:
+		c.Placement, c.TrashedAt = parley.PlacementTrash, &at
+	}
+	if c.Status == parley.StatusClosed {
+		c.ClosedAt = &at
+	}
+	if w.rng.IntN(10) < 7 {
+		a := agents[w.rng.IntN(len(agents))]
+		c.AssigneeID = &a
+		if w.rng.IntN(4) == 0 {
+			c.TeamID = &team
+		}
+	}
+	if ch.Kind == parley.ChannelChat && c.Status == parley.StatusOpen && w.rng.IntN(5) == 0 {
+		c.Bot = true
+	}
+	if w.rng.IntN(20) == 0 {
+		c.Origin, c.LastSentAt = parley.OriginAgent, &at // in Sent
+	}
+	return c
+}
+
+// seedMessages makes c's n messages a minute apart, the customer's and the
+// assignee's in turn.
+func seedMessages(w *writer, c *parley.Conversation, n int) []*parley.Message {
+	ms := make([]*parley.Message, n)
+	for k := range ms {
+		m := &parley.Message{Kind: parley.KindMessage, Direction: parley.Inbound, Text: w.message(),
+			CreatedAt: c.CreatedAt.Add(time.Duration(k) * time.Minute)}
+		if k%2 == 1 {
+			m.Direction, m.AuthorID = parley.Outbound, c.AssigneeID
+		}
+		ms[k] = m
+	}
+	return ms
+}
+
 // seedContact returns a returning customer a third of the time, else a new
-// one.
-func seedContact(ctx context.Context, tx *store.Tx, w *writer, contacts *[]parley.ID, at time.Time) (parley.ID, error) {
+// one, without an ID until it is copied in.
+func seedContact(w *writer, contacts *[]*parley.Contact, at time.Time) *parley.Contact {
 	if len(*contacts) > 0 && w.rng.IntN(3) == 0 {
-		return (*contacts)[w.rng.IntN(len(*contacts))], nil
+		return (*contacts)[w.rng.IntN(len(*contacts))]
 	}
 	name, email := w.person(len(*contacts))
 	c := &parley.Contact{Name: name, Email: email, CreatedAt: at}
-	if err := tx.CreateContact(ctx, c); err != nil {
-		return 0, err
-	}
-	*contacts = append(*contacts, c.ID)
-	return c.ID, nil
+	*contacts = append(*contacts, c)
+	return c
 }
 
 // seedCompanies makes n companies, company-<i>.example each, and puts

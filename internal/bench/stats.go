@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -34,10 +35,25 @@ type row struct {
 type table struct{ rows []row }
 
 func (t *table) latency(workload, name string, s sample, target time.Duration) {
+	t.latencyWithin(workload, name, s, 0, target, "")
+}
+
+// latencyWithin adds a row checked against a p50 and a p99 limit (either
+// zero for none); why, if given, says where the p99 limit comes from.
+func (t *table) latencyWithin(workload, name string, s sample, p50, p99 time.Duration, why string) {
 	r := row{workload: workload, name: name, n: len(s), p50: s.pct(50), p99: s.pct(99), max: s.pct(100)}
-	if target > 0 {
-		ok := r.p99 <= target
-		r.ok, r.target = &ok, "p99 ≤ "+target.String()
+	var limits []string
+	ok := true
+	if p50 > 0 {
+		ok = ok && r.p50 <= p50
+		limits = append(limits, "p50 ≤ "+p50.String())
+	}
+	if p99 > 0 {
+		ok = ok && r.p99 <= p99
+		limits = append(limits, "p99 ≤ "+p99.Round(10*time.Microsecond).String()+why)
+	}
+	if len(limits) > 0 {
+		r.ok, r.target = &ok, strings.Join(limits, ", ")
 	}
 	t.rows = append(t.rows, r)
 }

@@ -2,7 +2,11 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/parleyhq/parley/internal/parley"
 	"github.com/parleyhq/parley/internal/store"
@@ -47,6 +51,95 @@ func TestCopyMessages(t *testing.T) {
 			return true, nil
 		}); err != nil || len(hits) != 1 || hits[0] != c.ID {
 			t.Errorf("search parcel: %v, %v; want the conversation", hits, err)
+		}
+	})
+}
+
+// TestCopyContactsAndConversations loads contacts and conversations in
+// bulk: each gets its id, is stored whole, moves the views' counts, and
+// what is created one at a time afterwards gets ids of its own.
+func TestCopyContactsAndConversations(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := storetest.NewFixtures(t, s)
+		in := f.Inbox("Support")
+		ch := f.Channel(in, parley.ChannelEmail)
+		agent := f.User("ana", parley.RoleAgent)
+		cs := []*parley.Contact{
+			{Name: "Léa Martin", Email: "Lea@Example.org", Emails: []string{"lea.martin@work.example"}, Phone: "+33 6 12 34 56 78", CreatedAt: f.At},
+			{Name: "Tom", Email: "tom@example.org", CreatedAt: f.At},
+		}
+		if err := s.CopyContacts(ctx, cs); err != nil {
+			t.Fatal(err)
+		}
+		if cs[0].ID == 0 || cs[1].ID <= cs[0].ID {
+			t.Fatalf("contact ids %d, %d: want increasing ids", cs[0].ID, cs[1].ID)
+		}
+		got, err := s.ContactByEmail(ctx, "lea.martin@work.example")
+		if err != nil || got.ID != cs[0].ID || got.Email != "lea@example.org" || got.Phone != "+33 6 12 34 56 78" || len(got.Emails) != 2 {
+			t.Errorf("Léa by her second address: %+v, %v", got, err)
+		}
+		closedAt := f.At.Add(time.Hour)
+		convs := []*parley.Conversation{
+			{InboxID: in.ID, ChannelID: ch.ID, ChannelKind: ch.Kind, ContactID: &cs[0].ID, Subject: "Parcel", Status: parley.StatusOpen,
+				Placement: parley.PlacementInbox, AssigneeID: &agent.ID, CreatedAt: f.At, LastActivityAt: f.At},
+			{InboxID: in.ID, ChannelID: ch.ID, ChannelKind: ch.Kind, ContactID: &cs[1].ID, Subject: "Invoice", Status: parley.StatusClosed,
+				Placement: parley.PlacementInbox, CreatedAt: f.At, LastActivityAt: closedAt, ClosedAt: &closedAt},
+		}
+		if err := s.CopyConversations(ctx, convs); err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.Conversation(ctx, convs[1].ID)
+		if err != nil || c.Subject != "Invoice" || c.Status != parley.StatusClosed || c.ClosedAt == nil || !c.ClosedAt.Equal(closedAt) ||
+			c.ContactID == nil || *c.ContactID != cs[1].ID || c.Origin != parley.OriginCustomer {
+			t.Errorf("the closed conversation came back as %+v, %v", c, err)
+		}
+		want, _ := s.RecountViews(ctx)
+		stored, _ := s.StoredViewCounts(ctx)
+		if diff := cmp.Diff(want, stored); diff != "" || want[in.ID]["open"] != 1 {
+			t.Errorf("counts (-recount +stored):\n%s", diff)
+		}
+		next := &parley.Conversation{InboxID: in.ID, ChannelID: ch.ID, ChannelKind: ch.Kind, Status: parley.StatusOpen,
+			Placement: parley.PlacementInbox, CreatedAt: f.At, LastActivityAt: f.At}
+		nextContact := &parley.Contact{Name: "Zoé", Email: "zoe@example.org", CreatedAt: f.At}
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			return errors.Join(tx.CreateConversation(ctx, next), tx.CreateContact(ctx, nextContact))
+		})
+		if err != nil || next.ID <= convs[1].ID || nextContact.ID <= cs[1].ID {
+			t.Errorf("created after the load: conversation %d, contact %d, %v; want ids after the loaded ones", next.ID, nextContact.ID, err)
+		}
+	})
+}
+
+// TestWithoutIndexes: the indexes set aside for a load are all back after
+// it, the same, whether the load succeeded or failed.
+func TestWithoutIndexes(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		tables := []string{"conversations", "messages", "contacts"}
+		before := map[string][]string{}
+		for _, tb := range tables {
+			before[tb], _ = s.IndexDefs(ctx, tb)
+		}
+		failed := errors.New("the load failed")
+		for _, result := range []error{nil, failed} {
+			var during []string
+			err := s.WithoutIndexes(ctx, tables, func() error {
+				during, _ = s.IndexDefs(ctx, "messages")
+				return result
+			})
+			if !errors.Is(err, result) || (result == nil && err != nil) {
+				t.Errorf("load returning %v: %v", result, err)
+			}
+			if s.Engine() == "postgres" && (len(during) == 0 || len(during) >= len(before["messages"])) {
+				t.Errorf("during the load messages had %d indexes of %d; want only the primary key's", len(during), len(before["messages"]))
+			}
+			for _, tb := range tables {
+				after, _ := s.IndexDefs(ctx, tb)
+				if diff := cmp.Diff(before[tb], after); diff != "" || len(after) == 0 {
+					t.Errorf("%s's indexes after a load returning %v (-before +after):\n%s", tb, result, diff)
+				}
+			}
 		}
 	})
 }

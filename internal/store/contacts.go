@@ -15,6 +15,23 @@ import (
 // CreateContact inserts c with its emails (lowercased, primary first) and sets
 // c.ID. An email that belongs to another contact is ECONFLICT.
 func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
+	normalizeContact(c)
+	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, name_inbox_id, owner_id, company_id, search_text, details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		c.Name, c.NameInbox, c.OwnerID, c.CompanyID, contactSearchText(c), detailsText(c.Details), c.CreatedAt).Scan(&c.ID)
+	if err != nil {
+		return tx.wrap(err, "create contact")
+	}
+	for i, e := range c.Emails {
+		if err := tx.insertEmail(ctx, c.ID, e, i); err != nil {
+			return err
+		}
+	}
+	return tx.insertPhones(ctx, c.ID, c.Phones)
+}
+
+// normalizeContact lowercases a new contact's emails and puts the primary
+// email and phone first in Emails and Phones.
+func normalizeContact(c *parley.Contact) {
 	emails := c.Emails
 	if c.Email != "" && (len(emails) == 0 || !strings.EqualFold(emails[0], c.Email)) {
 		emails = append([]string{c.Email}, emails...)
@@ -27,17 +44,6 @@ func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
 		c.Email = c.Emails[0]
 	}
 	c.Phones = phonesOf(c)
-	err := tx.db.QueryRowContext(ctx, `INSERT INTO contacts (name, name_inbox_id, owner_id, company_id, search_text, details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		c.Name, c.NameInbox, c.OwnerID, c.CompanyID, contactSearchText(c), detailsText(c.Details), c.CreatedAt).Scan(&c.ID)
-	if err != nil {
-		return tx.wrap(err, "create contact")
-	}
-	for i, e := range c.Emails {
-		if err := tx.insertEmail(ctx, c.ID, e, i); err != nil {
-			return err
-		}
-	}
-	return tx.insertPhones(ctx, c.ID, c.Phones)
 }
 
 // phonesOf is a contact's phones with the primary first, as Emails.

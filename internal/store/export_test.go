@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -19,4 +20,21 @@ func (s *Store) RawChannelConfig(ctx context.Context, id parley.ID) (string, err
 func (s *Store) ExecRaw(ctx context.Context, query string, args ...any) error {
 	_, err := s.w.ExecContext(ctx, query, args...)
 	return err
+}
+
+// IndexDefs returns the definitions of a table's indexes, sorted, for tests
+// of what a bulk load leaves behind.
+func (s *Store) IndexDefs(ctx context.Context, table string) ([]string, error) {
+	q := `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1 ORDER BY 1`
+	if _, ok := s.d.(postgresDialect); !ok {
+		q = `SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL ORDER BY 1`
+	}
+	var defs []string
+	err := s.eachRow(ctx, "index defs", q, []any{table}, func(rows *sql.Rows) error {
+		var def string
+		err := rows.Scan(&def)
+		defs = append(defs, def)
+		return err
+	})
+	return defs, err
 }

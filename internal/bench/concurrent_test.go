@@ -1,0 +1,52 @@
+package bench
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestConcurrently(t *testing.T) {
+	var inFlight, most, calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		calls.Add(1)
+		if r.URL.Path == "/broken" {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		time.Sleep(time.Millisecond) // long enough for the callers to overlap
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	c := newClient(srv.URL)
+	ctx := context.Background()
+	alone := sample{time.Hour} // a limit no loopback call misses
+	probes := []probe{{"a", "/a", alone}, {"b", "/b", alone}, {"c", "/c", alone}}
+	var tab table
+	if err := c.concurrently(ctx, "t", probes, 20, &tab, "W3@1k"); err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.rows) != 3 || calls.Load() != 60 {
+		t.Fatalf("%d rows after %d calls; want 3 rows, 60 calls", len(tab.rows), calls.Load())
+	}
+	for i, r := range tab.rows {
+		if r.workload != "W3@1k ×8" || r.name != probes[i].name || r.n != 20 || r.ok == nil || !*r.ok || !strings.Contains(r.target, "2h0m0s (2× alone)") {
+			t.Errorf("row %d = %+v", i, r)
+		}
+	}
+	if most.Load() < 2 {
+		t.Errorf("at most %d calls at once; want several", most.Load())
+	}
+	tab = table{}
+	if err := c.concurrently(ctx, "t", []probe{{"broken", "/broken", alone}}, 5, &tab, "W3"); err == nil || len(tab.rows) != 0 {
+		t.Errorf("a 500 answer: %v, %d rows; want an error and no row", err, len(tab.rows))
+	}
+}
