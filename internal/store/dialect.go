@@ -134,6 +134,13 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: postgres URL: %w", err)
 	}
+	// No JIT compilation: it pays off for long analytical queries, not for
+	// ours; at 1M conversations the planner's estimates for a search's
+	// GIN lookup passed jit_above_cost and every such query spent ~5 ms
+	// compiling what ran in 3 (BENCHMARKS.md "Issue 19").
+	if _, set := cfg.RuntimeParams["jit"]; !set {
+		cfg.RuntimeParams["jit"] = "off"
+	}
 	// pgx scans timestamptz into time.Local; Parley's times are UTC
 	// everywhere, so the API prints the same instant the same way on any
 	// server.

@@ -38,3 +38,10 @@ func (s *Store) IndexDefs(ctx context.Context, table string) ([]string, error) {
 	})
 	return defs, err
 }
+
+// Setting returns a PostgreSQL setting as the store's connections have it.
+func (s *Store) Setting(ctx context.Context, name string) (string, error) {
+	var v string
+	err := s.r.QueryRowContext(ctx, `SELECT current_setting($1)`, name).Scan(&v)
+	return v, err
+}
