@@ -34,10 +34,13 @@ func TestConcurrently(t *testing.T) {
 	if err := c.concurrently(ctx, "t", probes, 20, &tab, "W3@1k"); err != nil {
 		t.Fatal(err)
 	}
-	if len(tab.rows) != 3 || calls.Load() != 60 {
-		t.Fatalf("%d rows after %d calls; want 3 rows, 60 calls", len(tab.rows), calls.Load())
+	if len(tab.rows) != 4 || calls.Load() != 60 {
+		t.Fatalf("%d rows after %d calls; want 3 rows and the throughput, 60 calls", len(tab.rows), calls.Load())
 	}
-	for i, r := range tab.rows {
+	if r := tab.rows[3]; r.name != "throughput" || !strings.HasSuffix(r.value, " req/s") {
+		t.Errorf("last row = %+v; want the throughput", r)
+	}
+	for i, r := range tab.rows[:3] {
 		if r.workload != "W3@1k ×8" || r.name != probes[i].name || r.n != 20 || r.ok == nil || !*r.ok || !strings.Contains(r.target, "2h0m0s (2× alone)") {
 			t.Errorf("row %d = %+v", i, r)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -130,9 +131,31 @@ func (postgresDialect) claimLock() string           { return " FOR UPDATE SKIP L
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
 
 func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, error) {
+	// Every connection is kept: one closed when a burst returns it costs
+	// the next burst a new server process, whose first statements parse
+	// and plan on cold catalog caches (50–70 ms each; with 8 idle, API
+	// ingest from 8 clients ran at 40 messages a second, BENCHMARKS.md W11).
+	db, err := openPostgres(ctx, dsn, 32, nil)
+	return db, db, err
+}
+
+// openPostgresSearch opens the pool of search's candidate queries: the
+// server itself ends each at searchBudget (statement_timeout). A query
+// cancelled from here instead went on running in its server process, and
+// pgx dropped its connection, so the next search paid for a new one: at 1M
+// conversations, searches over budget kept dozens of processes busy for
+// seconds (BENCHMARKS.md "Issue 19").
+func openPostgresSearch(ctx context.Context, dsn string) (*sql.DB, error) {
+	return openPostgres(ctx, dsn, 8, map[string]string{"statement_timeout": fmt.Sprint(searchBudget.Milliseconds())})
+}
+
+// openPostgres opens a pool of up to conns connections, all kept (five idle
+// minutes close one: a quiet node does not hold its server processes for
+// ever), with params set on each.
+func openPostgres(ctx context.Context, dsn string, conns int, params map[string]string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: postgres URL: %w", err)
+		return nil, fmt.Errorf("store: postgres URL: %w", err)
 	}
 	// No JIT compilation: it pays off for long analytical queries, not for
 	// ours; at 1M conversations the planner's estimates for a search's
@@ -141,6 +164,7 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 	if _, set := cfg.RuntimeParams["jit"]; !set {
 		cfg.RuntimeParams["jit"] = "off"
 	}
+	maps.Copy(cfg.RuntimeParams, params)
 	// pgx scans timestamptz into time.Local; Parley's times are UTC
 	// everywhere, so the API prints the same instant the same way on any
 	// server.
@@ -149,20 +173,21 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
 		return nil
 	}))
-	// Every connection is kept: one closed when a burst returns it costs
-	// the next burst a new server process, whose first statements parse
-	// and plan on cold catalog caches (50–70 ms each; with 8 idle, API
-	// ingest from 8 clients ran at 40 messages a second, BENCHMARKS.md W11).
-	// Five idle minutes close one: a quiet node does not hold 32 server
-	// processes for ever.
-	db.SetMaxOpenConns(32)
-	db.SetMaxIdleConns(32)
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, nil, fmt.Errorf("store: open postgres: %w", err)
+		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
-	return db, db, nil
+	return db, nil
+}
+
+// overBudget reports whether err is PostgreSQL ending a statement at its
+// statement_timeout.
+func overBudget(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "57014" // query_canceled
 }
 
 func (postgresDialect) mapError(err error) error {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
 )
@@ -44,4 +46,26 @@ func (s *Store) Setting(ctx context.Context, name string) (string, error) {
 	var v string
 	err := s.r.QueryRowContext(ctx, `SELECT current_setting($1)`, name).Scan(&v)
 	return v, err
+}
+
+// SearchOverBudget runs query as one of search's candidate queries and
+// returns what it found, the server process that ran it, and how long it
+// took; search's pool is held to one connection.
+func (s *Store) SearchOverBudget(ctx context.Context, query string) ([]parley.ID, int64, int64, time.Duration, error) {
+	s.sr.SetMaxOpenConns(1)
+	var before, after int64
+	if err := s.sr.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&before); err != nil {
+		return nil, 0, 0, 0, err
+	}
+	began := time.Now()
+	ids, complete, err := s.searchIDs(ctx, query)
+	if complete {
+		return nil, 0, 0, 0, errors.New("a query over budget called complete")
+	}
+	took := time.Since(began)
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	err = s.sr.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&after)
+	return ids, before, after, took, err
 }

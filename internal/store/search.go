@@ -219,6 +219,10 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 		max     int
 	}{{sq.subjects, "conversations", 3, 3}, {sq.contacts, "contacts", 3, 3}, {sq.messages, "messages", 1, 5}} {
 		queries := src.queries
+		// The last query reads every match (PostgreSQL's index): answered
+		// within its time, it is the most recent cap matches, which no
+		// other query can better.
+		exhaustive := queries[len(queries)-1]
 		if q.terms != nil && len(queries) > 1 && q.terms.rare(ctx, q, src.table, terms) {
 			// The index first: a rare word's entries are few. Should the
 			// statistics be wrong (and the index run out of time), the
@@ -228,14 +232,14 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 		}
 		var ids []parley.ID
 		for _, sql := range queries {
-			found, err := q.searchIDs(ctx, sql, query, cap)
+			found, complete, err := q.searchIDs(ctx, sql, query, cap)
 			if err != nil {
 				return err
 			}
 			if len(found) >= len(ids) {
 				ids = found
 			}
-			if len(ids) >= searchEnough {
+			if len(ids) >= searchEnough || (complete && sql == exhaustive) {
 				break
 			}
 		}
@@ -284,13 +288,20 @@ func int64s(ids []parley.ID) []int64 {
 }
 
 // searchIDs runs one candidate query within searchBudget and returns the ids
-// it read; a query that runs out of time returns what it had read, which is
-// not an error.
-func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.ID, error) {
-	qctx, cancel := context.WithTimeout(ctx, searchBudget)
+// it read, and whether that is its whole answer; a query that runs out of
+// time returns what it had read, which is not an error.
+func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.ID, bool, error) {
+	on, budget := q, searchBudget
+	if q.search != nil {
+		// PostgreSQL ends the query at the budget itself; this deadline
+		// only backs it up.
+		on = &Q{db: q.search, d: q.d}
+		budget += time.Second
+	}
+	qctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	var out []parley.ID
-	err := q.eachRow(qctx, "search", query, args, func(rows *sql.Rows) error {
+	err := on.eachRow(qctx, "search", query, args, func(rows *sql.Rows) error {
 		var id parley.ID
 		if err := rows.Scan(&id); err != nil {
 			return err
@@ -298,10 +309,10 @@ func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.
 		out = append(out, id)
 		return nil
 	})
-	if err != nil && qctx.Err() != nil && ctx.Err() == nil {
-		return out, nil // over budget: keep what was found
+	if err != nil && (qctx.Err() != nil || overBudget(err)) && ctx.Err() == nil {
+		return out, false, nil // over budget: keep what was found
 	}
-	return out, err
+	return out, err == nil, err
 }
 
 // ConversationsByID loads the conversations of ids, in the order given;

@@ -36,6 +36,10 @@ type Q struct {
 	// terms tells a rare search word from a common one on PostgreSQL
 	// (search_stats.go); nil elsewhere.
 	terms *termStats
+	// search, on PostgreSQL outside a transaction, is the pool that runs
+	// search's candidate queries under the server's own time limit
+	// (openPostgresSearch); nil elsewhere.
+	search querier
 }
 
 // Store is an open database.
@@ -43,6 +47,7 @@ type Store struct {
 	Q
 	w        *sql.DB // the writer: one connection on SQLite
 	r        *sql.DB // the reader pool
+	sr       *sql.DB // search's pool on PostgreSQL, nil on SQLite
 	url      string
 	onEvents func([]parley.Event)
 	logger   *slog.Logger
@@ -100,6 +105,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.Q = Q{db: s.r, d: d, secrets: secrets}
 	if d.name() == "postgres" {
 		s.Q.terms = newTermStats()
+		if s.sr, err = openPostgresSearch(ctx, opts.URL); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.Q.search = s.sr
 	}
 	if !opts.NoMigrate {
 		if err := s.migrate(ctx); err != nil {
@@ -134,6 +144,9 @@ func (s *Store) Close() error {
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
+	}
+	if s.sr != nil {
+		err = errors.Join(err, s.sr.Close())
 	}
 	return err
 }
