@@ -84,7 +84,7 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 	start := end.Add(-2 * 365 * 24 * time.Hour)
 	step := end.Sub(start) / time.Duration(max(o.Conversations, 1))
 	perConv := max(1, o.Messages/max(o.Conversations, 1))
-	var contacts []*parley.Contact
+	var contacts []parley.ID // those copied in
 	const batch = 1000
 	made, msgs := 0, 0
 	// Each batch is made in memory and copied in (PostgreSQL: COPY), and
@@ -92,7 +92,8 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 	err = s.WithoutIndexes(ctx, []string{"conversations", "messages", "contacts", "contact_emails", "contact_phones"}, func() error {
 		// Messages are most of the work (PostgreSQL makes each one's
 		// search vector): two copiers take them while the next batch is
-		// made.
+		// made. (Message ids of neighbouring batches may interleave; their
+		// times stay in order within a conversation.)
 		g, gctx := errgroup.WithContext(ctx)
 		copies := make(chan []*parley.Message)
 		for range 2 {
@@ -116,11 +117,7 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 				)
 				for i := 0; i < batch && made < o.Conversations; i++ {
 					at := start.Add(step * time.Duration(made))
-					known := len(contacts)
-					contact := seedContact(w, &contacts, at)
-					if len(contacts) > known {
-						newContacts = append(newContacts, contact)
-					}
+					contact := seedContact(w, contacts, &newContacts, at)
 					ic := inboxes[w.rng.IntN(len(inboxes))]
 					ch := ic.channels[w.rng.IntN(len(ic.channels))]
 					c := seedConversation(w, ic.id, ch, agents, team, at)
@@ -142,6 +139,9 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 				}
 				if err := s.CopyContacts(gctx, newContacts); err != nil {
 					return err
+				}
+				for _, c := range newContacts {
+					contacts = append(contacts, c.ID)
 				}
 				for i, c := range convs {
 					id := convContact[i].ID
@@ -174,20 +174,22 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 		if err := g.Wait(); err != nil {
 			return err
 		}
-		for len(contacts) < o.Contacts {
+		// Then those without a conversation (imported), to o.Contacts.
+		total := len(contacts)
+		for total < o.Contacts {
 			var more []*parley.Contact
-			for i := 0; i < batch && len(contacts) < o.Contacts; i++ {
-				name, email := w.person(len(contacts))
-				c := &parley.Contact{Name: name, Email: email, CreatedAt: end}
-				more, contacts = append(more, c), append(contacts, c)
+			for ; len(more) < batch && total < o.Contacts; total++ {
+				name, email := w.person(total)
+				more = append(more, &parley.Contact{Name: name, Email: email, CreatedAt: end})
 			}
 			if err := s.CopyContacts(ctx, more); err != nil {
 				return err
 			}
-			if len(contacts)%(batch*10) == 0 || len(contacts) == o.Contacts {
-				fmt.Fprintf(o.Progress, "  %d contacts (%s)\n", len(contacts), time.Since(began).Round(time.Second))
+			if total%(batch*10) == 0 || total == o.Contacts {
+				fmt.Fprintf(o.Progress, "  %d contacts (%s)\n", total, time.Since(began).Round(time.Second))
 			}
 		}
+		ds.Contacts = total
 		return nil
 	})
 	if err != nil {
@@ -195,7 +197,6 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 	}
 	ds.Messages = msgs
 	fmt.Fprintf(o.Progress, "  indexes built (%s)\n", time.Since(began).Round(time.Second))
-	ds.Contacts = len(contacts)
 	if err := seedCompanies(ctx, s, o.Companies); err != nil {
 		return nil, err
 	}
@@ -324,15 +325,22 @@ func seedMessages(w *writer, c *parley.Conversation, n int) []*parley.Message {
 	return ms
 }
 
-// seedContact returns a returning customer a third of the time, else a new
-// one, without an ID until it is copied in.
-func seedContact(w *writer, contacts *[]*parley.Contact, at time.Time) *parley.Contact {
-	if len(*contacts) > 0 && w.rng.IntN(3) == 0 {
-		return (*contacts)[w.rng.IntN(len(*contacts))]
+// seedContact returns a returning customer a third of the time — one of
+// those copied in (known, a Contact with only its ID) or of this batch's
+// fresh ones — else a new one, added to fresh without an ID until it is
+// copied in.
+func seedContact(w *writer, known []parley.ID, fresh *[]*parley.Contact, at time.Time) *parley.Contact {
+	all := len(known) + len(*fresh)
+	if all > 0 && w.rng.IntN(3) == 0 {
+		i := w.rng.IntN(all)
+		if i < len(known) {
+			return &parley.Contact{ID: known[i]}
+		}
+		return (*fresh)[i-len(known)]
 	}
-	name, email := w.person(len(*contacts))
+	name, email := w.person(all)
 	c := &parley.Contact{Name: name, Email: email, CreatedAt: at}
-	*contacts = append(*contacts, c)
+	*fresh = append(*fresh, c)
 	return c
 }
 

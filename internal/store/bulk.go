@@ -15,10 +15,9 @@ import (
 )
 
 // The Copy functions insert many rows at once for bulk loads such as the
-// bench's datasets, appending no events. On PostgreSQL each is a COPY per
-// table, the ids taken from the table's sequence first; on SQLite they are
-// INSERTs in one transaction. A load is not one transaction: it is for a
-// database no one else uses yet.
+// bench's datasets, appending no events, each call in one transaction. On
+// PostgreSQL each is a COPY per table, the ids taken from the table's
+// sequence first; on SQLite they are INSERTs.
 
 // CopyContacts inserts new contacts with their emails and phones, and sets
 // each one's ID.
@@ -33,7 +32,7 @@ func (s *Store) CopyContacts(ctx context.Context, cs []*parley.Contact) error {
 			return nil
 		})
 	}
-	return s.pgCopy(ctx, "contacts", func(conn *pgx.Conn) error {
+	return s.pgCopy(ctx, "contacts", func(conn pgx.Tx) error {
 		ids, err := reserveIDs(ctx, conn, "contacts", len(cs))
 		if err != nil {
 			return err
@@ -74,7 +73,7 @@ func (s *Store) CopyConversations(ctx context.Context, cs []*parley.Conversation
 			return nil
 		})
 	}
-	err := s.pgCopy(ctx, "conversations", func(conn *pgx.Conn) error {
+	return s.pgCopy(ctx, "conversations", func(conn pgx.Tx) error {
 		ids, err := reserveIDs(ctx, conn, "conversations", len(cs))
 		if err != nil {
 			return err
@@ -90,18 +89,29 @@ func (s *Store) CopyConversations(ctx context.Context, cs []*parley.Conversation
 				idOrNil(c.TeamID), c.CreatedAt, c.LastActivityAt, timeOrNil(c.LastCustomerAt), timeOrNil(c.LastAgentAt),
 				timeOrNil(c.ClosedAt), timeOrNil(c.TrashedAt), timeOrNil(c.LastSentAt)}
 		}
-		return copyRows(ctx, conn, "conversations", rows, "id", "inbox_id", "channel_id", "channel_kind", "bot", "origin",
+		err = copyRows(ctx, conn, "conversations", rows, "id", "inbox_id", "channel_id", "channel_kind", "bot", "origin",
 			"contact_id", "subject", "preview", "status", "placement", "assignee_id", "team_id", "created_at",
 			"last_activity_at", "last_customer_at", "last_agent_at", "closed_at", "trashed_at", "last_sent_at")
-	})
-	if err != nil {
-		return err
-	}
-	return s.InTx(ctx, func(tx *Tx) error {
-		for _, c := range cs {
-			tx.count(c, +1)
+		if err != nil {
+			return err
 		}
-		return nil
+		// The counts move under the event log's lock, as every writer's.
+		counts := map[countKey]int64{}
+		for _, c := range cs {
+			for _, k := range c.CountKeys() {
+				counts[countKey{c.InboxID, k}]++
+			}
+		}
+		if _, err := conn.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(eventLogLock)); err != nil {
+			return err
+		}
+		return applyCounts(counts, func(what, query string, args ...any) error {
+			_, err := conn.Exec(ctx, query, args...)
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			return nil
+		})
 	})
 }
 
@@ -117,38 +127,45 @@ func (s *Store) CopyMessages(ctx context.Context, ms []*parley.Message) error {
 	for i, m := range ms {
 		rows[i] = []any{int64(m.ConversationID), string(m.Kind), string(m.Direction), idOrNil(m.AuthorID), idOrNil(m.ContactID), m.Text, m.HTML, m.CreatedAt}
 	}
-	return s.pgCopy(ctx, "messages", func(conn *pgx.Conn) error {
+	return s.pgCopy(ctx, "messages", func(conn pgx.Tx) error {
 		return copyRows(ctx, conn, "messages", rows, "conversation_id", "kind", "direction", "author_id", "contact_id", "text", "html", "created_at")
 	})
 }
 
-// pgCopy runs f on one of PostgreSQL's connections of the writer pool.
-func (s *Store) pgCopy(ctx context.Context, what string, f func(*pgx.Conn) error) error {
+// pgCopy runs f in a transaction on one of PostgreSQL's connections of the
+// writer pool.
+func (s *Store) pgCopy(ctx context.Context, what string, f func(pgx.Tx) error) error {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: copy %s: %w", what, err)
 	}
 	defer conn.Close()
-	if err := conn.Raw(func(dc any) error { return f(dc.(*stdlib.Conn).Conn()) }); err != nil {
-		return fmt.Errorf("store: copy %s: %w", what, err)
+	err = conn.Raw(func(dc any) error {
+		return pgx.BeginFunc(ctx, dc.(*stdlib.Conn).Conn(), f)
+	})
+	if err != nil {
+		return fmt.Errorf("store: copy %s: %w", what, s.d.mapError(err))
 	}
 	return nil
 }
 
 // reserveIDs takes n ids from table's sequence, in increasing order.
-func reserveIDs(ctx context.Context, conn *pgx.Conn, table string, n int) ([]parley.ID, error) {
+func reserveIDs(ctx context.Context, conn pgx.Tx, table string, n int) ([]parley.ID, error) {
 	rows, err := conn.Query(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
 	if err != nil {
 		return nil, err
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[parley.ID])
+	if err != nil {
+		return nil, err
+	}
 	slices.Sort(ids)
-	return ids, err
+	return ids, nil
 }
 
 // copyRows COPYs rows into table's columns. (COPY writes identity columns
 // as given, as INSERT's OVERRIDING SYSTEM VALUE would.)
-func copyRows(ctx context.Context, conn *pgx.Conn, table string, rows [][]any, columns ...string) error {
+func copyRows(ctx context.Context, conn pgx.Tx, table string, rows [][]any, columns ...string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -226,6 +243,10 @@ func (s *Store) WithoutIndexes(ctx context.Context, tables []string, load func()
 			if _, xerr := conn.ExecContext(ctx, def); xerr != nil {
 				err = errors.Join(err, fmt.Errorf("store: rebuild indexes: %w", xerr))
 			}
+		}
+		// The connection goes back to the pool.
+		if _, xerr := conn.ExecContext(ctx, "RESET maintenance_work_mem"); xerr != nil {
+			err = errors.Join(err, fmt.Errorf("store: rebuild indexes: %w", xerr))
 		}
 	}()
 	return load()

@@ -79,6 +79,14 @@ func TestCopyContactsAndConversations(t *testing.T) {
 		if err != nil || got.ID != cs[0].ID || got.Email != "lea@example.org" || got.Phone != "+33 6 12 34 56 78" || len(got.Emails) != 2 {
 			t.Errorf("Léa by her second address: %+v, %v", got, err)
 		}
+		// A load that fails stores none of it: two contacts with one address.
+		twice := []*parley.Contact{{Name: "Quentin Twice", Email: "q@example.org", CreatedAt: f.At}, {Name: "Quentin Twice", Email: "q@example.org", CreatedAt: f.At}}
+		if err := s.CopyContacts(ctx, twice); parley.ErrorCode(err) != parley.ECONFLICT {
+			t.Errorf("two contacts with one address: %v; want ECONFLICT", err)
+		}
+		if ids, err := s.SearchContacts(ctx, "quentin", nil, true, 10); err != nil || len(ids) != 0 {
+			t.Errorf("after the failed load, Quentin is %v, %v; want nobody", ids, err)
+		}
 		closedAt := f.At.Add(time.Hour)
 		convs := []*parley.Conversation{
 			{InboxID: in.ID, ChannelID: ch.ID, ChannelKind: ch.Kind, ContactID: &cs[0].ID, Subject: "Parcel", Status: parley.StatusOpen,

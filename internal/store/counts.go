@@ -27,35 +27,44 @@ func (tx *Tx) count(c *parley.Conversation, d int64) {
 }
 
 func (tx *Tx) flushCounts(ctx context.Context) error {
+	return applyCounts(tx.counts, func(what, query string, args ...any) error {
+		_, err := tx.tx.ExecContext(ctx, query, args...)
+		return tx.wrap(err, "%s", what)
+	})
+}
+
+// applyCounts adds count deltas to view_counts and each person's open
+// count through exec (a transaction's, under the event log's lock).
+func applyCounts(counts map[countKey]int64, exec func(what, query string, args ...any) error) error {
 	const q = `
 		INSERT INTO view_counts (inbox_id, view, count) VALUES ($1, $2, $3)
 		ON CONFLICT (inbox_id, view) DO UPDATE SET count = view_counts.count + excluded.count`
-	for k, d := range tx.counts {
+	for k, d := range counts {
 		if d == 0 {
 			continue
 		}
-		if _, err := tx.tx.ExecContext(ctx, q, k.inbox, k.view, d); err != nil {
-			return tx.wrap(err, "view count %s", k.view)
+		if err := exec("view count "+k.view, q, int64(k.inbox), k.view, d); err != nil {
+			return err
 		}
 	}
 	// Each person's open count, in all inboxes, moves with theirs.
-	for id, d := range tx.ownerDeltas() {
+	for id, d := range ownerDeltas(counts) {
 		if d == 0 {
 			continue
 		}
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO user_open_counts (user_id, count) VALUES ($1, $2)
-			ON CONFLICT (user_id) DO UPDATE SET count = user_open_counts.count + excluded.count`, id, d); err != nil {
-			return tx.wrap(err, "open count of user %d", id)
+		if err := exec(fmt.Sprintf("open count of user %d", id), `INSERT INTO user_open_counts (user_id, count) VALUES ($1, $2)
+			ON CONFLICT (user_id) DO UPDATE SET count = user_open_counts.count + excluded.count`, int64(id), d); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// ownerDeltas sums this transaction's changes to each person's open
-// conversations, over inboxes.
-func (tx *Tx) ownerDeltas() map[parley.ID]int64 {
+// ownerDeltas sums count changes to each person's open conversations,
+// over inboxes.
+func ownerDeltas(counts map[countKey]int64) map[parley.ID]int64 {
 	out := map[parley.ID]int64{}
-	for k, d := range tx.counts {
+	for k, d := range counts {
 		if id, ok := parley.AssigneeOfCountKey(k.view); ok {
 			out[id] += d
 		}

@@ -69,7 +69,7 @@ func (tx *Tx) routingCandidates(ctx context.Context, inboxID parley.ID, ids []pa
 		return nil, tx.notFound(err, "inbox")
 	}
 	args, in := inList(ids, 0)
-	pending := tx.ownerDeltas()
+	pending := ownerDeltas(tx.counts)
 	everyone := access == parley.AccessEveryone
 	query := `SELECT u.id, u.role, u.routable, u.deactivated_at IS NULL, u.availability, u.reassign_when_away, u.routed_us, COALESCE(o.count, 0)
 		FROM users u LEFT JOIN user_open_counts o ON o.user_id = u.id WHERE u.id IN (` + in + `)`
