@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -135,7 +134,7 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 	// the next burst a new server process, whose first statements parse
 	// and plan on cold catalog caches (50–70 ms each; with 8 idle, API
 	// ingest from 8 clients ran at 40 messages a second, BENCHMARKS.md W11).
-	db, err := openPostgres(ctx, dsn, 32, nil)
+	db, err := openPostgres(ctx, dsn, 32, "")
 	return db, db, err
 }
 
@@ -144,15 +143,19 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 // cancelled from here instead went on running in its server process, and
 // pgx dropped its connection, so the next search paid for a new one: at 1M
 // conversations, searches over budget kept dozens of processes busy for
-// seconds (BENCHMARKS.md "Issue 19").
+// seconds (docs/benchmarks/issue-19.md).
+// It has as many connections as the main pool: a search waiting for one
+// waits within its budget's backup deadline only (searchIDs).
 func openPostgresSearch(ctx context.Context, dsn string) (*sql.DB, error) {
-	return openPostgres(ctx, dsn, 8, map[string]string{"statement_timeout": fmt.Sprint(searchBudget.Milliseconds())})
+	return openPostgres(ctx, dsn, 32, fmt.Sprintf("SET statement_timeout = %d", searchBudget.Milliseconds()))
 }
 
 // openPostgres opens a pool of up to conns connections, all kept (five idle
 // minutes close one: a quiet node does not hold its server processes for
-// ever), with params set on each.
-func openPostgres(ctx context.Context, dsn string, conns int, params map[string]string) (*sql.DB, error) {
+// ever), each running set first, if given. Settings are SET once connected
+// rather than sent as startup parameters, which a connection pooler such as
+// PgBouncer refuses unless told to ignore them.
+func openPostgres(ctx context.Context, dsn string, conns int, set string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres URL: %w", err)
@@ -160,18 +163,19 @@ func openPostgres(ctx context.Context, dsn string, conns int, params map[string]
 	// No JIT compilation: it pays off for long analytical queries, not for
 	// ours; at 1M conversations the planner's estimates for a search's
 	// GIN lookup passed jit_above_cost and every such query spent ~5 ms
-	// compiling what ran in 3 (BENCHMARKS.md "Issue 19").
-	if _, set := cfg.RuntimeParams["jit"]; !set {
-		cfg.RuntimeParams["jit"] = "off"
+	// compiling what ran in 3 (docs/benchmarks/issue-19.md).
+	sets := "SET jit = off"
+	if set != "" {
+		sets += "; " + set
 	}
-	maps.Copy(cfg.RuntimeParams, params)
-	// pgx scans timestamptz into time.Local; Parley's times are UTC
-	// everywhere, so the API prints the same instant the same way on any
-	// server.
-	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(_ context.Context, c *pgx.Conn) error {
+	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+		// pgx scans timestamptz into time.Local; Parley's times are UTC
+		// everywhere, so the API prints the same instant the same way on
+		// any server.
 		c.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
 			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
-		return nil
+		_, err := c.Exec(ctx, sets)
+		return err
 	}))
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)

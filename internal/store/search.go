@@ -294,9 +294,9 @@ func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.
 	on, budget := q, searchBudget
 	if q.search != nil {
 		// PostgreSQL ends the query at the budget itself; this deadline
-		// only backs it up.
+		// backs it up, and bounds the wait for a connection.
 		on = &Q{db: q.search, d: q.d}
-		budget += time.Second
+		budget *= 2
 	}
 	qctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
