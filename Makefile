@@ -32,14 +32,10 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-# make bench: W1 to W10 (BENCHMARKS.md). Datasets are made once and kept in
-# data-bench/ (100k conversations: ~2 min; 1M conversations, 10M messages: ~15 min).
+# make bench: the workloads of BENCHMARKS.md on SQLite, then on PostgreSQL
+# (scripts/bench.sh: datasets are made once and kept in data-bench/).
 bench: build
-	@test -f data-bench/100000/bench.json || ./$(BIN) bench seed --conversations 100000
-	./$(BIN) bench --dir data-bench/100000
-	@test -f data-bench/1000000/bench.json || ./$(BIN) bench seed --conversations 1000000 --contacts 1000000 --companies 50000 --tickets 100000
-	./$(BIN) bench --dir data-bench/1000000 --workloads W3,W4
-	node web/bench/first-paint.mjs --dir data-bench/1000000
+	scripts/bench.sh
 
 clean:
 	rm -rf bin web/dist/app

@@ -4,24 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-
-apt_updated=
-apt_install() {
-	if [ -z "$apt_updated" ]; then
-		as_root apt-get update -qq
-		apt_updated=1
-	fi
-	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@"
-}
-
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-
-if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
-	echo "== installing PostgreSQL"
-	apt_install postgresql
-fi
-PGBIN=$(pg_bin)
+. scripts/pg.sh
+need_postgres
 
 # Browser tests drive Debian's Chromium; a downloaded browser cannot work here.
 if [ ! -x /usr/bin/chromium ]; then
@@ -30,25 +14,16 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 command -v npm >/dev/null || { echo "make test needs Node.js 20 and npm"; exit 1; }
 
-# PostgreSQL refuses to run as root: run it as the postgres system user then.
-run_pg() {
-	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
 tmp=$(mktemp -d /tmp/parley-pg.XXXXXX)
-chmod 755 "$tmp"
-[ "$(id -u)" = 0 ] && chown postgres "$tmp"
 port=$(( 20000 + RANDOM % 20000 ))
 cleanup() {
-	run_pg "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
+	pg_stop "$tmp"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 echo "== starting a throwaway PostgreSQL on 127.0.0.1:$port"
-run_pg "$PGBIN/initdb" -D "$tmp/data" -A trust -U postgres -E UTF8 --no-instructions >/dev/null
-run_pg "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/log" -w \
-	-o "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+pg_start "$tmp" "$port"
 run_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres parley_test
 export PARLEY_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/parley_test?sslmode=disable"
 
