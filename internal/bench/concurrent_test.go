@@ -48,6 +48,16 @@ func TestConcurrently(t *testing.T) {
 	if most.Load() < 2 {
 		t.Errorf("at most %d calls at once; want several", most.Load())
 	}
+	// A pass the time bound cuts short is marked so, and missed.
+	concurrentBound = 5 * time.Millisecond
+	defer func() { concurrentBound = 2 * time.Minute }()
+	tab = table{}
+	if err := c.concurrently(ctx, "t", []probe{{"a", "/a", alone}}, 1000, &tab, "W3"); err != nil {
+		t.Fatal(err)
+	}
+	if r := tab.rows[0]; !strings.Contains(r.name, "cut short at") || r.ok == nil || *r.ok {
+		t.Errorf("a pass cut short: row %+v", r)
+	}
 	tab = table{}
 	if err := c.concurrently(ctx, "t", []probe{{"broken", "/broken", alone}}, 5, &tab, "W3"); err == nil || len(tab.rows) != 0 {
 		t.Errorf("a 500 answer: %v, %d rows; want an error and no row", err, len(tab.rows))
