@@ -175,7 +175,8 @@ func (s *Service) callIn(ctx context.Context, ch *parley.Channel, in LoggedCall)
 				c, err := tx.Conversation(ctx, in.ConversationID)
 				return c, "conversation_id", err
 			}
-			return pushThread(ctx, tx, ch, Inbound{ConversationID: in.ConversationID, ContactEmail: in.ContactEmail, NewConversation: true})
+			c, rule, _, err := pushThread(ctx, tx, ch, Inbound{ConversationID: in.ConversationID, ContactEmail: in.ContactEmail, NewConversation: true})
+			return c, rule, err
 		},
 	}
 	if in.ConversationID == 0 {

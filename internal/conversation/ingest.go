@@ -331,19 +331,23 @@ func (s *Service) resolveContact(ctx context.Context, tx *store.Tx, from parley.
 	if from.Email != "" {
 		contact, err := tx.ContactByEmail(ctx, from.Email)
 		if err == nil {
-			if contact.Name == "" && from.Name != "" {
-				contact.Name, contact.NameInbox = from.Name, &inbox
-				if err := tx.NameContact(ctx, contact); err != nil {
-					return nil, err
-				}
-			}
-			return contact, nil
+			return contact, learnName(ctx, tx, contact, from, inbox)
 		}
 		if parley.ErrorCode(err) != parley.ENOTFOUND {
 			return nil, err
 		}
 	}
 	return createContact(ctx, tx, &parley.Contact{Name: from.Name, Email: from.Email, CreatedAt: now}, inbox)
+}
+
+// learnName gives a contact without a name the one from gave, learnt in
+// inbox.
+func learnName(ctx context.Context, tx *store.Tx, contact *parley.Contact, from parley.Mailbox, inbox parley.ID) error {
+	if contact.Name != "" || from.Name == "" {
+		return nil
+	}
+	contact.Name, contact.NameInbox = from.Name, &inbox
+	return tx.NameContact(ctx, contact)
 }
 
 // createContact makes a contact a channel met; the name it gave is

@@ -102,19 +102,32 @@ func (s *Service) Receive(ctx context.Context, a parley.Actor, in Inbound) (*Rec
 	if in.ClientID != "" {
 		keys = []string{in.ClientID}
 	}
+	var known *parley.Contact // found by its email while threading
 	arr := &arrival{
 		ch: ch, keys: keys, at: s.clock(), from: parley.Mailbox{Name: in.ContactName, Email: in.ContactEmail},
 		subject: subjectOf(in), msg: parley.Message{Text: in.Text, HTML: in.HTML},
 		thread: func(ctx context.Context, tx *store.Tx) (*parley.Conversation, string, error) {
-			return pushThread(ctx, tx, ch, in)
+			c, rule, contact, err := pushThread(ctx, tx, ch, in)
+			known = contact
+			return c, rule, err
 		},
 		stored: func(ctx context.Context, tx *store.Tx, _ *parley.Conversation, m *parley.Message) error {
 			return attach(ctx, tx, a, m, in.Attachments)
 		},
 	}
-	if in.ContactEmail == "" && in.ContactPhone != "" && in.ConversationID == 0 {
+	switch {
+	case in.ContactEmail == "" && in.ContactPhone != "" && in.ConversationID == 0:
 		arr.contact = func(ctx context.Context, tx *store.Tx) (*parley.Contact, error) {
 			return s.contactByPhone(ctx, tx, in, ch.InboxID, arr.at)
+		}
+	case in.ContactEmail != "":
+		// The contact threading just read, in this transaction, is not
+		// read again (three statements of a push's seventeen).
+		arr.contact = func(ctx context.Context, tx *store.Tx) (*parley.Contact, error) {
+			if known != nil {
+				return known, learnName(ctx, tx, known, arr.from, ch.InboxID)
+			}
+			return s.resolveContact(ctx, tx, arr.from, nil, ch.InboxID, arr.at)
 		}
 	}
 	out, err := s.take(ctx, arr)
@@ -127,29 +140,31 @@ func (s *Service) Receive(ctx context.Context, a parley.Actor, in Inbound) (*Rec
 	return &Received{ConversationID: out.ConversationID, MessageID: out.MessageID, Duplicate: out.Duplicate}, nil
 }
 
-// pushThread finds the conversation a pushed message continues: the one it
+// pushThread finds the conversation a pushed message continues, and the
+// contact it found by the message's email on the way (nil if none): the one it
 // names, else the contact's latest on the channel that is not in spam or
 // trash, unless it asks for a new one. It never joins a thread that
 // belongs to a different customer.
-func pushThread(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Inbound) (*parley.Conversation, string, error) {
+func pushThread(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Inbound) (*parley.Conversation, string, *parley.Contact, error) {
 	if in.ConversationID != 0 {
 		c, err := tx.Conversation(ctx, in.ConversationID)
 		if err != nil || c.InboxID != ch.InboxID {
-			return nil, "", parley.Invalid("conversation_id", "no such conversation in this channel's inbox")
+			return nil, "", nil, parley.Invalid("conversation_id", "no such conversation in this channel's inbox")
 		}
+		var contact *parley.Contact
 		if in.ContactEmail != "" {
-			contact, err := tx.ContactByEmail(ctx, in.ContactEmail)
+			contact, err = tx.ContactByEmail(ctx, in.ContactEmail)
 			if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
-				return nil, "", err
+				return nil, "", nil, err
 			}
 			if contact == nil || c.ContactID == nil || *c.ContactID != contact.ID {
-				return nil, "", parley.Invalid("conversation_id", "the conversation belongs to another contact")
+				return nil, "", nil, parley.Invalid("conversation_id", "the conversation belongs to another contact")
 			}
 		}
-		return c, "conversation_id", nil
+		return c, "conversation_id", contact, nil
 	}
 	if in.NewConversation || in.ContactEmail == "" && in.ContactPhone == "" {
-		return nil, "new", nil
+		return nil, "new", nil, nil
 	}
 	var contact *parley.Contact
 	var err error
@@ -159,20 +174,24 @@ func pushThread(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Inboun
 		contact, err = tx.ContactByPhone(ctx, in.ContactPhone)
 	}
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return nil, "new", nil
+		return nil, "new", nil, nil
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
+	}
+	found := contact
+	if in.ContactEmail == "" {
+		found = nil // found by phone: the contact step finds them so too
 	}
 	id, err := tx.LatestConversation(ctx, ch.ID, contact.ID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return nil, "new", nil
+		return nil, "new", found, nil
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	c, err := tx.Conversation(ctx, id)
-	return c, "latest", err
+	return c, "latest", found, err
 }
 
 // contactByPhone finds a pushed message's sender by their phone, the
