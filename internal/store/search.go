@@ -309,8 +309,12 @@ func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.
 		out = append(out, id)
 		return nil
 	})
-	if err != nil && (qctx.Err() != nil || overBudget(err)) && ctx.Err() == nil {
-		return out, false, nil // over budget: keep what was found
+	// Over budget: keep what was found. The budget is judged by the clock
+	// too: a connection dialled under it can fail with its own i/o timeout
+	// an instant before the context says it is done.
+	deadline, _ := qctx.Deadline()
+	if err != nil && (qctx.Err() != nil || !time.Now().Before(deadline) || overBudget(err)) && ctx.Err() == nil {
+		return out, false, nil
 	}
 	return out, err == nil, err
 }
