@@ -294,9 +294,13 @@ func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.
 	on, budget := q, searchBudget
 	if q.search != nil {
 		// PostgreSQL ends the query at the budget itself; this deadline
-		// backs it up, and bounds the wait for a connection.
+		// backs it up. It also bounds dialling a new connection, which
+		// takes longer than a budget on a busy machine: bounded by twice
+		// the budget, no dial succeeded under 8 clients at 1M, and every
+		// query waited out its deadline (W4 ×8 p50 727 ms, 12 searches/s;
+		// docs/benchmarks/issue-19.md).
 		on = &Q{db: q.search, d: q.d}
-		budget *= 2
+		budget += time.Second
 	}
 	qctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
