@@ -58,9 +58,8 @@ func TestSearchRanking(t *testing.T) {
 		}
 		got := search()
 		if s.Engine() == "postgres" {
-			// Once ANALYZE has run, PostgreSQL searches rare words in the
-			// index first (store/search_stats.go; every word is rare in so
-			// few rows): the ranking must not move.
+			// Once ANALYZE has run, the planner knows the search indexes'
+			// words (store/search_postgres.go): the ranking must not move.
 			if !slices.Equal(got["order"], search()["order"]) {
 				t.Fatal("two searches for the same word ranked differently")
 			}

@@ -81,7 +81,7 @@ func (q *Q) ListContacts(ctx context.Context, f ContactFilter) ([]*parley.Contac
 		ids, err = q.searchContactsFTS(ctx, f)
 	case len(f.Query) > 0:
 		match := q.contactMatch(f.Query)
-		ids, err = q.contactIDs(ctx, f, `k.id IN (SELECT r.id FROM (SELECT id, search FROM contacts ORDER BY id DESC LIMIT `+pgWindow+`) r
+		ids, err = q.contactIDs(ctx, f, `k.id IN (SELECT r.id FROM (SELECT id, search FROM contacts ORDER BY id DESC LIMIT 5000) r
 			WHERE r.search @@ to_tsquery('simple', $1))`, match)
 		if err == nil && len(ids) < f.Limit {
 			ids, err = q.contactIDs(ctx, f, `k.search @@ to_tsquery('simple', $1)`, match)

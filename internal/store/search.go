@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/parleyhq/parley/internal/parley"
 )
 
@@ -77,17 +79,16 @@ func words(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// Full-text search, per engine, in this one place: how a query is written
-// and the candidate queries of each kind (messages, subjects, contacts).
-// Each returns conversation ids, most recent first, capped: ranking is
-// bounded by the cap however common a word is. A kind may have several
-// queries, tried in order until one finds searchEnough candidates (the last
-// one's answer stands).
+// Full-text search, per engine, in this one place: how a query is written,
+// the candidates of each kind (subjects, contacts, messages) and how a
+// score's candidates are ranked. A kind's candidates are conversation ids,
+// most recent first, capped: ranking is bounded by the cap however common
+// a word is.
 type searchSQL struct {
-	render   func([]SearchTerm) string
-	messages []string // $1 query, $2 cap → conversation_id
-	subjects []string // $1 query, $2 cap → id
-	contacts []string // $1 query, $2 cap → conversation id
+	render func([]SearchTerm) string
+	// kinds are SQLite's candidate queries, one per kind ($1 query, $2
+	// cap); PostgreSQL's are pgKinds (search_postgres.go).
+	kinds [kindCount]string
 	// rank orders candidates of one score that are in the inboxes and
 	// placements given by recency ($1 candidates, $2 inboxes, $3
 	// placements, made by rankArgs): in the engine, so that only ids cross
@@ -97,22 +98,29 @@ type searchSQL struct {
 	rankArgs func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any
 }
 
-// searchEnough is how many candidates of a kind end the search for them.
+// The kinds of candidates, and how much each weighs in a conversation's
+// score: a subject or contact match 3, each matching message 1, up to 5.
+const (
+	kindSubjects = iota
+	kindContacts
+	kindMessages
+	kindCount
+)
+
+var searchWeights = [kindCount]struct{ weight, max int }{
+	kindSubjects: {3, 3},
+	kindContacts: {3, 3},
+	kindMessages: {1, 5},
+}
+
+// searchEnough is how many candidates of a kind make a word common enough
+// to be found among the newest rows (PostgreSQL).
 const searchEnough = 20
 
 // searchBudget bounds each candidate query in time. A query over it is
 // interrupted and the search keeps what it had: the most recent matches,
-// or none of that kind. Three kinds at most two queries each stay under the
-// 250 ms a search may ever take.
+// or none of that kind.
 const searchBudget = 60 * time.Millisecond
-
-// On PostgreSQL no single plan is safe: walking the primary key backwards,
-// filtering, is instant for a common word but reads every row for a rare
-// one (0.5 s at a million messages); the GIN index is instant for a rare
-// word but must fetch every match of a common one (1 s). So: first filter
-// the 5,000 most recent rows (a few ms); fewer than
-// searchEnough matches there means a rare word, whose GIN bitmap is small.
-const pgWindow = "5000"
 
 var sqliteSearch = searchSQL{
 	render: func(terms []SearchTerm) string {
@@ -127,12 +135,14 @@ var sqliteSearch = searchSQL{
 	},
 	// FTS5 walks its index in rowid order and stops at the limit: one
 	// query serves rare and common words alike.
-	messages: []string{`SELECT m.conversation_id FROM messages m WHERE m.id IN (
-		SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)`},
-	subjects: []string{`SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH $1 ORDER BY rowid DESC LIMIT $2`},
-	contacts: []string{`SELECT c.id FROM conversations c WHERE c.contact_id IN (
-		SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)
-		ORDER BY c.id DESC LIMIT $2`},
+	kinds: [kindCount]string{
+		kindSubjects: `SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH $1 ORDER BY rowid DESC LIMIT $2`,
+		kindContacts: `SELECT c.id FROM conversations c WHERE c.contact_id IN (
+			SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)
+			ORDER BY c.id DESC LIMIT $2`,
+		kindMessages: `SELECT m.conversation_id FROM messages m WHERE m.id IN (
+			SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)`,
+	},
 	// CROSS JOIN keeps the candidates outside: each is looked up by
 	// primary key, never an inbox's conversations scanned.
 	rank: `SELECT c.id FROM json_each($1) r CROSS JOIN conversations c ON c.id = r.value
@@ -164,27 +174,6 @@ var postgresSearch = searchSQL{
 		}
 		return strings.Join(parts, " & ")
 	},
-	messages: []string{
-		`SELECT conversation_id FROM (SELECT id, conversation_id, search FROM messages ORDER BY id DESC LIMIT ` + pgWindow + `) r
-			WHERE search @@ to_tsquery('simple', $1) ORDER BY id DESC LIMIT $2`,
-		`WITH m AS MATERIALIZED (SELECT id, conversation_id FROM messages WHERE search @@ to_tsquery('simple', $1))
-			SELECT conversation_id FROM m ORDER BY id DESC LIMIT $2`,
-	},
-	subjects: []string{
-		`SELECT id FROM (SELECT id, search FROM conversations ORDER BY id DESC LIMIT ` + pgWindow + `) r
-			WHERE search @@ to_tsquery('simple', $1) ORDER BY id DESC LIMIT $2`,
-		`WITH m AS MATERIALIZED (SELECT id FROM conversations WHERE search @@ to_tsquery('simple', $1))
-			SELECT id FROM m ORDER BY id DESC LIMIT $2`,
-	},
-	contacts: []string{
-		`SELECT c.id FROM conversations c WHERE c.contact_id IN (
-			SELECT id FROM (SELECT id, search FROM contacts ORDER BY id DESC LIMIT ` + pgWindow + `) r
-			WHERE search @@ to_tsquery('simple', $1) ORDER BY id DESC LIMIT $2)
-			ORDER BY c.id DESC LIMIT $2`,
-		`WITH k AS MATERIALIZED (SELECT id FROM contacts WHERE search @@ to_tsquery('simple', $1))
-			SELECT c.id FROM conversations c WHERE c.contact_id IN (SELECT id FROM k ORDER BY id DESC LIMIT $2)
-			ORDER BY c.id DESC LIMIT $2`,
-	},
 	rank: `SELECT c.id FROM conversations c WHERE c.id = ANY($1::bigint[])
 		AND c.inbox_id = ANY($2::bigint[]) AND c.placement = ANY($3::text[])
 		ORDER BY c.last_activity_at DESC, c.id DESC`,
@@ -210,43 +199,17 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 		return nil
 	}
 	sq := q.d.search()
-	query := sq.render(terms)
+	candidates, err := q.searchCandidates(ctx, terms, sq, cap)
+	if err != nil {
+		return err
+	}
 	scores := map[parley.ID]int{}
-	for _, src := range []struct {
-		queries []string
-		table   string
-		weight  int
-		max     int
-	}{{sq.subjects, "conversations", 3, 3}, {sq.contacts, "contacts", 3, 3}, {sq.messages, "messages", 1, 5}} {
-		queries := src.queries
-		// The last query reads every match (PostgreSQL's index): answered
-		// within its time, it is the most recent cap matches, which no
-		// other query can better.
-		exhaustive := queries[len(queries)-1]
-		if q.terms != nil && len(queries) > 1 && q.terms.rare(ctx, q, src.table, terms) {
-			// The index first: a rare word's entries are few. Should the
-			// statistics be wrong (and the index run out of time), the
-			// window still follows, and the larger answer stands.
-			last := len(queries) - 1
-			queries = append([]string{queries[last]}, queries[:last]...)
-		}
-		var ids []parley.ID
-		for _, sql := range queries {
-			found, complete, err := q.searchIDs(ctx, sql, query, cap)
-			if err != nil {
-				return err
-			}
-			if len(found) >= len(ids) {
-				ids = found
-			}
-			if len(ids) >= searchEnough || (complete && sql == exhaustive) {
-				break
-			}
-		}
+	for kind, ids := range candidates {
+		w := searchWeights[kind]
 		got := map[parley.ID]int{}
 		for _, id := range ids {
-			if got[id] < src.max {
-				got[id] += src.weight
+			if got[id] < w.max {
+				got[id] += w.weight
 			}
 		}
 		for id, s := range got {
@@ -277,6 +240,44 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 		}
 	}
 	return nil
+}
+
+// searchCandidates returns each kind's candidates. On PostgreSQL outside a
+// transaction the kinds are searched at once, each on a connection of
+// search's pool: a search takes as long as its slowest kind, not the sum.
+func (q *Q) searchCandidates(ctx context.Context, terms []SearchTerm, sq searchSQL, cap int) ([kindCount][]parley.ID, error) {
+	var out [kindCount][]parley.ID
+	query := sq.render(terms)
+	if q.d.name() != "postgres" {
+		for kind := range kindCount {
+			var err error
+			if out[kind], _, err = q.searchIDs(ctx, sq.kinds[kind], query, cap); err != nil {
+				return out, err
+			}
+		}
+		return out, nil
+	}
+	top, err := q.newestIDs(ctx)
+	if err != nil {
+		return out, err
+	}
+	if q.search == nil { // in a transaction: one connection
+		for kind := range kindCount {
+			if out[kind], err = q.postgresCandidates(ctx, kind, terms, query, top[kind], cap); err != nil {
+				return out, err
+			}
+		}
+		return out, nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for kind := range kindCount {
+		g.Go(func() error {
+			var err error
+			out[kind], err = q.postgresCandidates(gctx, kind, terms, query, top[kind], cap)
+			return err
+		})
+	}
+	return out, g.Wait()
 }
 
 func int64s(ids []parley.ID) []int64 {

@@ -33,9 +33,6 @@ type Q struct {
 	// derive a change (and its count deltas) from the same old row. SQLite's
 	// single writer needs none.
 	lock string
-	// terms tells a rare search word from a common one on PostgreSQL
-	// (search_stats.go); nil elsewhere.
-	terms *termStats
 	// search, on PostgreSQL outside a transaction, is the pool that runs
 	// search's candidate queries under the server's own time limit
 	// (openPostgresSearch); nil elsewhere.
@@ -104,7 +101,6 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s.Q = Q{db: s.r, d: d, secrets: secrets}
 	if d.name() == "postgres" {
-		s.Q.terms = newTermStats()
 		if s.sr, err = openPostgresSearch(ctx, opts.URL); err != nil {
 			s.Close()
 			return nil, err
@@ -162,16 +158,15 @@ func (s *Store) log(err error) {
 }
 
 // Analyze refreshes PostgreSQL's statistics of every table, as its
-// autovacuum does after enough writes, and the search's word statistics
-// read from them: after a bulk load. SQLite needs none.
+// autovacuum does after enough writes: after a bulk load. SQLite needs
+// none.
 func (s *Store) Analyze(ctx context.Context) error {
-	if s.terms == nil {
+	if s.d.name() != "postgres" {
 		return nil
 	}
 	if _, err := s.w.ExecContext(ctx, "ANALYZE"); err != nil {
 		return fmt.Errorf("store: analyze: %w", err)
 	}
-	s.terms.forget()
 	return nil
 }
 
