@@ -120,7 +120,7 @@ func Seed(ctx context.Context, s *store.Store, orgs *org.Service, o SeedOptions)
 					contact := seedContact(w, contacts, &newContacts, at)
 					ic := inboxes[w.rng.IntN(len(inboxes))]
 					ch := ic.channels[w.rng.IntN(len(ic.channels))]
-					c := seedConversation(w, ic.id, ch, agents, team, at)
+					c := seedConversation(w, ic.id, ch, agents, team, at, end)
 					// About perConv each, every conversation at least one, and
 					// exactly o.Messages in all.
 					left := o.Conversations - made
@@ -276,8 +276,11 @@ func seedOrganisation(ctx context.Context, orgs *org.Service, o SeedOptions, w *
 // seedConversation makes a conversation of ch in inbox begun at at: a fifth
 // open, the rest closed; a few filtered, spam or trash; seven in ten
 // assigned, a quarter of those with the team; some open chats with a bot;
-// one in twenty started by an agent (in Sent).
-func seedConversation(w *writer, inbox parley.ID, ch *parley.Channel, agents []parley.ID, team parley.ID, at time.Time) *parley.Conversation {
+// one in twenty started by an agent (in Sent). What is in the trash was
+// put there in the last fortnight before end: older, the server would
+// purge it as it starts (parley.TrashRetention), thousands of deletions
+// under the first benchmark run on a new dataset.
+func seedConversation(w *writer, inbox parley.ID, ch *parley.Channel, agents []parley.ID, team parley.ID, at, end time.Time) *parley.Conversation {
 	c := &parley.Conversation{InboxID: inbox, ChannelID: ch.ID, ChannelKind: ch.Kind,
 		Subject: w.subject(), Status: parley.StatusClosed, Placement: parley.PlacementInbox, CreatedAt: at,
 		Origin: parley.OriginCustomer}
@@ -289,7 +292,11 @@ func seedConversation(w *writer, inbox parley.ID, ch *parley.Channel, agents []p
 	case p < 24:
 		c.Placement = parley.PlacementSpam
 	case p < 25:
-		c.Placement, c.TrashedAt = parley.PlacementTrash, &at
+		trashed := end.Add(-parley.TrashRetention / 2)
+		if at.After(trashed) {
+			trashed = at
+		}
+		c.Placement, c.TrashedAt = parley.PlacementTrash, &trashed
 	}
 	if c.Status == parley.StatusClosed {
 		c.ClosedAt = &at
