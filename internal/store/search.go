@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -89,14 +88,19 @@ type searchSQL struct {
 	// kinds are SQLite's candidate queries, one per kind ($1 query, $2
 	// cap); PostgreSQL's are pgKinds (search_postgres.go).
 	kinds [kindCount]string
-	// rank orders candidates of one score that are in the inboxes and
-	// placements given by recency ($1 candidates, $2 inboxes, $3
-	// placements, made by rankArgs): in the engine, so that only ids cross
-	// the driver, each list bound as one value (SQLite binds a list of
-	// placeholders by name in quadratic time).
+	// rank orders candidates that are in the inboxes and placements given
+	// by score, then recency ($1 candidates, $2 inboxes, $3 placements,
+	// $4 their scores, made by rankArgs): in the engine, so that only ids
+	// cross the driver, each list bound as one value (SQLite binds a list
+	// of placeholders by name in quadratic time).
 	rank     string
-	rankArgs func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any
+	rankArgs func(ids []parley.ID, scores []int, inboxIDs []parley.ID, placements []parley.Placement) []any
 }
+
+// searchBatch is how many candidates of the best scores are ranked in one
+// statement: the ranks above a page's last hit are usually a few each,
+// and a statement for each was a round trip each.
+const searchBatch = 64
 
 // The kinds of candidates, and how much each weighs in a conversation's
 // score: a subject or contact match 3, each matching message 1, up to 5.
@@ -122,40 +126,6 @@ const searchEnough = 20
 // or none of that kind.
 const searchBudget = 60 * time.Millisecond
 
-var sqliteSearch = searchSQL{
-	render: func(terms []SearchTerm) string {
-		parts := make([]string, len(terms))
-		for i, t := range terms {
-			parts[i] = `"` + strings.Join(t.Words, " ") + `"`
-			if t.Prefix {
-				parts[i] += "*"
-			}
-		}
-		return strings.Join(parts, " ")
-	},
-	// FTS5 walks its index in rowid order and stops at the limit: one
-	// query serves rare and common words alike.
-	kinds: [kindCount]string{
-		kindSubjects: `SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH $1 ORDER BY rowid DESC LIMIT $2`,
-		kindContacts: `SELECT c.id FROM conversations c WHERE c.contact_id IN (
-			SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)
-			ORDER BY c.id DESC LIMIT $2`,
-		kindMessages: `SELECT m.conversation_id FROM messages m WHERE m.id IN (
-			SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)`,
-	},
-	// CROSS JOIN keeps the candidates outside: each is looked up by
-	// primary key, never an inbox's conversations scanned.
-	rank: `SELECT c.id FROM json_each($1) r CROSS JOIN conversations c ON c.id = r.value
-		WHERE c.inbox_id IN (SELECT value FROM json_each($2)) AND c.placement IN (SELECT value FROM json_each($3))
-		ORDER BY c.last_activity_at DESC, c.id DESC`,
-	rankArgs: func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any {
-		c, _ := json.Marshal(ids)
-		in, _ := json.Marshal(inboxIDs)
-		pl, _ := json.Marshal(placements)
-		return []any{string(c), string(in), string(pl)}
-	},
-}
-
 var postgresSearch = searchSQL{
 	render: func(terms []SearchTerm) string {
 		parts := make([]string, len(terms))
@@ -174,15 +144,15 @@ var postgresSearch = searchSQL{
 		}
 		return strings.Join(parts, " & ")
 	},
-	rank: `SELECT c.id FROM conversations c WHERE c.id = ANY($1::bigint[])
-		AND c.inbox_id = ANY($2::bigint[]) AND c.placement = ANY($3::text[])
-		ORDER BY c.last_activity_at DESC, c.id DESC`,
-	rankArgs: func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any {
+	rank: `SELECT c.id FROM unnest($1::bigint[], $4::int[]) AS r(id, score) JOIN conversations c ON c.id = r.id
+		WHERE c.inbox_id = ANY($2::bigint[]) AND c.placement = ANY($3::text[])
+		ORDER BY r.score DESC, c.last_activity_at DESC, c.id DESC`,
+	rankArgs: func(ids []parley.ID, scores []int, inboxIDs []parley.ID, placements []parley.Placement) []any {
 		pl := make([]string, len(placements))
 		for i, p := range placements {
 			pl[i] = string(p)
 		}
-		return []any{int64s(ids), int64s(inboxIDs), pl}
+		return []any{int64s(ids), int64s(inboxIDs), pl, scores}
 	},
 }
 
@@ -190,10 +160,11 @@ var postgresSearch = searchSQL{
 // (name, emails) or messages, among the inboxes and placements given. The
 // candidates of each kind are the cap most recent; hits rank by relevance
 // (a subject or contact match weighs 3, each matching message 1, up to 5)
-// then recency. Search calls each with the hits of one score at a time,
-// best first, most recent first, until each returns false: the
-// conversations of a rank are looked up only when the ranks above it
-// did not fill the caller's page.
+// then recency. Search calls each with hits in that order, a batch at a
+// time (a score's, or the next scores' together while they are at most
+// searchBatch candidates), until each returns false: the conversations of
+// a rank are looked up only when the ranks above it did not fill the
+// caller's page.
 func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID, placements []parley.Placement, cap int, each func([]parley.ID) (bool, error)) error {
 	if len(inboxIDs) == 0 {
 		return nil
@@ -220,9 +191,19 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 	for id, score := range scores {
 		ranks[score] = append(ranks[score], id)
 	}
-	for _, score := range slices.Backward(slices.Sorted(maps.Keys(ranks))) {
+	var batch []parley.ID
+	var batchScores []int
+	order := slices.Sorted(maps.Keys(ranks))
+	for i, score := range slices.Backward(order) {
+		batch = append(batch, ranks[score]...)
+		for range ranks[score] {
+			batchScores = append(batchScores, score)
+		}
+		if i > 0 && len(batch)+len(ranks[order[i-1]]) <= searchBatch {
+			continue // the next rank joins this statement
+		}
 		var hits []parley.ID
-		if err := q.eachRow(ctx, "search", sq.rank, sq.rankArgs(ranks[score], inboxIDs, placements), func(rows *sql.Rows) error {
+		if err := q.eachRow(ctx, "search", sq.rank, sq.rankArgs(batch, batchScores, inboxIDs, placements), func(rows *sql.Rows) error {
 			var id parley.ID
 			if err := rows.Scan(&id); err != nil {
 				return err
@@ -232,6 +213,7 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 		}); err != nil {
 			return err
 		}
+		batch, batchScores = batch[:0], batchScores[:0]
 		if len(hits) == 0 {
 			continue
 		}
@@ -247,16 +229,19 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 // search's pool: a search takes as long as its slowest kind, not the sum.
 func (q *Q) searchCandidates(ctx context.Context, terms []SearchTerm, sq searchSQL, cap int) ([kindCount][]parley.ID, error) {
 	var out [kindCount][]parley.ID
-	query := sq.render(terms)
 	if q.d.name() != "postgres" {
 		for kind := range kindCount {
-			var err error
-			if out[kind], _, err = q.searchIDs(ctx, sq.kinds[kind], query, cap); err != nil {
+			match, ok, err := q.sqliteMatch(ctx, kind, terms)
+			if err == nil && ok {
+				out[kind], _, err = q.searchIDs(ctx, sq.kinds[kind], match, cap)
+			}
+			if err != nil {
 				return out, err
 			}
 		}
 		return out, nil
 	}
+	query := sq.render(terms)
 	top, err := q.newestIDs(ctx)
 	if err != nil {
 		return out, err
