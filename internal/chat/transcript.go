@@ -131,8 +131,9 @@ func TranscriptConsumer(now func() time.Time, mailDomain string) consume.Consume
 	if now == nil {
 		now = time.Now
 	}
-	return consume.Consumer{Name: "chat", Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
-		if e.Type != parley.EventClosed || e.ConversationID == nil {
+	closed := func(e parley.Event) bool { return e.Type == parley.EventClosed && e.ConversationID != nil }
+	return consume.Consumer{Name: "chat", Wants: closed, Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
+		if !closed(e) {
 			return nil
 		}
 		c, err := tx.Conversation(ctx, *e.ConversationID)

@@ -14,7 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -31,6 +34,12 @@ type Consumer struct {
 	// FromStart makes a new consumer handle the whole log; otherwise it
 	// handles the events after the log's end when it first runs.
 	FromStart bool
+	// Wants, if set, says from an event alone whether Handle would do
+	// anything with it. A batch it wants none of is passed over without a
+	// transaction: its cursor is stored with the next batch it handles, or
+	// by the next poll (Settle), and a restart before then reads those
+	// events again and passes over them again. Nil wants every event.
+	Wants func(parley.Event) bool
 }
 
 // Runner runs one consumer on this node whenever this node holds it.
@@ -40,6 +49,9 @@ type Runner struct {
 	c     Consumer
 	now   func() time.Time
 	wake  chan struct{}
+	// handled is where this runner has handled the log up to, for
+	// wakeAfter.
+	handled atomic.Int64
 
 	// Batch is how many events one transaction handles at most (default
 	// 100).
@@ -54,8 +66,8 @@ type Runner struct {
 	// OnHold, if set, is called with true when this runner starts holding
 	// the consumer and with false before it lets go.
 	OnHold func(held bool)
-	// OnMove, if set, is called after each commit that moved the cursor,
-	// with where it is now.
+	// OnMove, if set, is called after each batch handled or passed over,
+	// with where the cursor is now.
 	OnMove func(seq int64)
 }
 
@@ -74,6 +86,15 @@ func (r *Runner) Wake() {
 	select {
 	case r.wake <- struct{}{}:
 	default:
+	}
+}
+
+// wakeAfter wakes the runner if seq is past what it has handled: a
+// notification of its own node's commit, which Wake already told it of, is
+// then no second read of the log.
+func (r *Runner) wakeAfter(seq int64) {
+	if seq > r.handled.Load() {
+		r.Wake()
 	}
 }
 
@@ -109,8 +130,10 @@ func (r *Runner) hold(ctx context.Context, lock *store.Lock) error {
 	}
 	poll := time.NewTicker(r.Poll)
 	defer poll.Stop()
+	c := cursor{handled: seq, stored: seq}
+	r.handled.Store(seq)
 	for {
-		if seq, err = r.drain(ctx, seq); err != nil {
+		if err := r.drain(ctx, &c); err != nil {
 			return err
 		}
 		select {
@@ -121,48 +144,84 @@ func (r *Runner) hold(ctx context.Context, lock *store.Lock) error {
 			if err := lock.Check(ctx); err != nil {
 				return err
 			}
+			if c.handled != c.stored {
+				if err := r.store.InTx(ctx, func(tx *store.Tx) error {
+					if err := r.check(ctx, tx, c.stored); err != nil {
+						return err
+					}
+					return tx.MoveCursor(ctx, r.c.Name, c.handled, r.now())
+				}); err != nil {
+					return err
+				}
+				c.stored = c.handled
+			}
 		}
 	}
 }
+
+// A cursor is where a runner has handled the log up to, and where the
+// stored cursor says: behind it by the batches passed over since.
+type cursor struct{ handled, stored int64 }
 
 // errMoved means the cursor is not where this runner left it: another
 // runner held the consumer meanwhile.
 var errMoved = errors.New("consume: the cursor moved under this runner")
 
-// drain handles every event after seq, a batch per transaction, and
-// returns the new cursor.
-func (r *Runner) drain(ctx context.Context, seq int64) (int64, error) {
+// drain handles every event after c.handled, a batch per transaction,
+// passing over the batches the consumer wants nothing of. A batch short of
+// Batch is the log's end: what commits after it wakes the runner again.
+func (r *Runner) drain(ctx context.Context, c *cursor) error {
 	for {
-		evs, err := r.store.EventsAfter(ctx, seq, r.Batch)
+		evs, err := r.store.EventsAfter(ctx, c.handled, r.Batch)
 		if err != nil || len(evs) == 0 {
-			return seq, err
+			return err
 		}
 		last := evs[len(evs)-1].Seq
-		err = r.store.InTx(ctx, func(tx *store.Tx) error {
-			// The lock makes one holder at a time; the cursor check makes a
-			// holder that lost it unknowingly harmless.
-			at, err := tx.LockCursor(ctx, r.c.Name)
+		wanted := evs
+		if r.c.Wants != nil {
+			wanted = slices.DeleteFunc(evs, func(e parley.Event) bool { return !r.c.Wants(e) })
+		}
+		if len(wanted) > 0 {
+			err = r.store.InTx(ctx, func(tx *store.Tx) error {
+				if err := r.check(ctx, tx, c.stored); err != nil {
+					return err
+				}
+				for _, e := range wanted {
+					if err := r.c.Handle(ctx, tx, e); err != nil {
+						return fmt.Errorf("consume: %s: event %d (%s): %w", r.c.Name, e.Seq, e.Type, err)
+					}
+				}
+				return tx.MoveCursor(ctx, r.c.Name, last, r.now())
+			})
 			if err != nil {
 				return err
 			}
-			if at != seq {
-				return fmt.Errorf("%w: at %d, not %d", errMoved, at, seq)
-			}
-			for _, e := range evs {
-				if err := r.c.Handle(ctx, tx, e); err != nil {
-					return fmt.Errorf("consume: %s: event %d (%s): %w", r.c.Name, e.Seq, e.Type, err)
-				}
-			}
-			return tx.MoveCursor(ctx, r.c.Name, last, r.now())
-		})
-		if err != nil {
-			return seq, err
+			c.stored = last
 		}
-		seq = last
+		c.handled = last
+		r.handled.Store(last)
 		if r.OnMove != nil {
-			r.OnMove(seq)
+			r.OnMove(last)
+		}
+		if len(evs) < r.Batch {
+			return nil
 		}
 	}
+}
+
+// check locks the stored cursor until tx ends and checks that it is where
+// this runner left it (from). The lock makes one holder at a time, and two
+// transactions of one consumer never make effects at once; the check makes
+// a holder that lost the lock unknowingly harmless.
+func (r *Runner) check(ctx context.Context, tx *store.Tx, from int64) error {
+	at, err := tx.LockCursor(ctx, r.c.Name)
+	if err != nil {
+		return err
+	}
+	if at != from {
+		return fmt.Errorf("%w: at %d, not %d", errMoved, at, from)
+	}
+	return nil
 }
 
 // Group runs a node's consumers and wakes them on every commit: this
@@ -205,7 +264,16 @@ func (g *Group) Run(ctx context.Context) {
 	go func() {
 		defer wg.Done()
 		ch := g.store.EventsChannel()
-		g.store.Listen(ctx, []string{ch}, g.Wake, func(string, string) { g.Wake() })
+		g.store.Listen(ctx, []string{ch}, g.Wake, func(_, payload string) {
+			seq, err := strconv.ParseInt(payload, 10, 64)
+			if err != nil {
+				g.Wake()
+				return
+			}
+			for _, r := range g.runners {
+				r.wakeAfter(seq)
+			}
+		})
 	}()
 	for _, r := range g.runners {
 		wg.Add(1)

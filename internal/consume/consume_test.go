@@ -306,3 +306,72 @@ func wait(t *testing.T, held <-chan int) int {
 		return -1
 	}
 }
+
+// TestConsumerPassesOver: a consumer that wants some events only handles
+// those, each once; the batches it wants none of cost no transaction, so
+// its stored cursor stays at the last batch it handled until a poll stores
+// where it is; a runner started from there reads what was passed over
+// again and handles none of it.
+func TestConsumerPassesOver(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		appendEvents(t, s, 300)
+		evs, err := s.EventsAfter(ctx, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mid, last := evs[149].Seq, evs[len(evs)-1].Seq
+		var want []int64
+		for _, e := range evs {
+			if e.Seq%10 == 0 && e.Seq <= mid {
+				want = append(want, e.Seq)
+			}
+		}
+		var mu sync.Mutex
+		var handled []int64
+		c := consume.Consumer{Name: "some", FromStart: true,
+			Wants: func(e parley.Event) bool { return e.Seq%10 == 0 && e.Seq <= mid },
+			Handle: func(_ context.Context, _ *store.Tx, e parley.Event) error {
+				mu.Lock()
+				defer mu.Unlock()
+				handled = append(handled, e.Seq)
+				return nil
+			}}
+		stored := func() int64 {
+			seq, err := s.OpenCursor(ctx, c.Name, true, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return seq
+		}
+		run := func(poll time.Duration, until func() bool) {
+			rctx, cancel := context.WithCancel(ctx)
+			r := consume.NewRunner(s, quiet(), c, nil)
+			r.Batch, r.Poll = 10, poll
+			moved, onMove := moves()
+			r.OnMove = onMove
+			done := make(chan struct{})
+			go func() { r.Run(rctx); close(done) }()
+			waitFor(t, moved, last)
+			for deadline := time.Now().Add(10 * time.Second); !until() && time.Now().Before(deadline); {
+				time.Sleep(5 * time.Millisecond) // the poll is the runner's own clock
+			}
+			cancel()
+			<-done
+		}
+
+		run(time.Hour, func() bool { return true })
+		if at := stored(); at < want[len(want)-1] || at >= last {
+			t.Errorf("stored cursor at %d after passing over: want from %d to before %d", at, want[len(want)-1], last)
+		}
+		run(20*time.Millisecond, func() bool { return stored() == last })
+		if at := stored(); at != last {
+			t.Errorf("stored cursor at %d after the polls, want %d", at, last)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if fmt.Sprint(handled) != fmt.Sprint(want) {
+			t.Errorf("handled %v\nwant %v", handled, want)
+		}
+	})
+}

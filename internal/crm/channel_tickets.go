@@ -98,8 +98,8 @@ func Consumer(now func() time.Time) consume.Consumer {
 	if now == nil {
 		now = time.Now
 	}
-	return consume.Consumer{Name: "crm", Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
-		if e.ConversationID == nil {
+	return consume.Consumer{Name: "crm", Wants: wants, Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
+		if !wants(e) {
 			return nil
 		}
 		switch e.Type {
@@ -110,6 +110,16 @@ func Consumer(now func() time.Time) consume.Consumer {
 		}
 		return nil
 	}}
+}
+
+// wants says which events the crm's consumer handles: a conversation's
+// creation and its changes of hands.
+func wants(e parley.Event) bool {
+	switch e.Type {
+	case parley.EventConversationCreated, parley.EventAssigned, parley.EventReassigned, parley.EventUnassigned, parley.EventRouted:
+		return e.ConversationID != nil
+	}
+	return false
 }
 
 // openFor opens the ticket of a new conversation, if its channel treats

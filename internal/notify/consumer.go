@@ -31,7 +31,7 @@ func Consumer(now func() time.Time, mailDelay time.Duration) consume.Consumer {
 	if now == nil {
 		now = time.Now
 	}
-	return consume.Consumer{Name: "notify", Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
+	return consume.Consumer{Name: "notify", Wants: news, Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
 		who, kind, err := concerns(ctx, tx, e)
 		if err != nil || who == 0 {
 			return err
@@ -67,14 +67,19 @@ func Consumer(now func() time.Time, mailDelay time.Duration) consume.Consumer {
 	}}
 }
 
-// concerns says whom an event is news for, and how; 0 for nobody.
-func concerns(ctx context.Context, tx *store.Tx, e parley.Event) (parley.ID, string, error) {
-	if e.ConversationID == nil {
-		return 0, "", nil
-	}
+// news says from the event alone whether it may be news for someone:
+// what concerns looks into further.
+func news(e parley.Event) bool {
 	switch e.Type {
 	case parley.EventAssigned, parley.EventReassigned, parley.EventRouted, parley.EventMentioned, parley.EventMessageReceived:
-	default:
+		return e.ConversationID != nil
+	}
+	return false
+}
+
+// concerns says whom an event is news for, and how; 0 for nobody.
+func concerns(ctx context.Context, tx *store.Tx, e parley.Event) (parley.ID, string, error) {
+	if !news(e) {
 		return 0, "", nil
 	}
 	c, err := tx.Conversation(ctx, *e.ConversationID)

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -224,7 +225,14 @@ func (h *Hub) Run(ctx context.Context) error {
 	close(h.ready)
 	go h.store.Listen(ctx, []string{h.store.EventsChannel(), h.store.SignalsChannel()}, h.Wake, func(channel, payload string) {
 		if channel == h.store.EventsChannel() {
-			h.Wake()
+			// This node's own commits woke the hub already (Wake).
+			seq, err := strconv.ParseInt(payload, 10, 64)
+			h.mu.Lock()
+			behind := err != nil || seq > h.head
+			h.mu.Unlock()
+			if behind {
+				h.Wake()
+			}
 			return
 		}
 		var sig Signal
@@ -248,7 +256,8 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 }
 
-// drain dispatches every event after the head, in order.
+// drain dispatches every event after the head, in order. A batch short of
+// 500 is the log's end: what commits after it wakes the hub again.
 func (h *Hub) drain(ctx context.Context) error {
 	for {
 		h.mu.Lock()
@@ -266,6 +275,9 @@ func (h *Hub) drain(ctx context.Context) error {
 		h.dispatch(rendered)
 		h.head = evs[len(evs)-1].Seq
 		h.mu.Unlock()
+		if len(evs) < 500 {
+			return nil
+		}
 	}
 }
 

@@ -37,7 +37,7 @@ func Consumer(now func() time.Time) consume.Consumer {
 	if now == nil {
 		now = time.Now
 	}
-	return consume.Consumer{Name: "routing", Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
+	return consume.Consumer{Name: "routing", Wants: frees, Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
 		if !frees(e) {
 			return nil
 		}

@@ -33,8 +33,9 @@ type EventData struct {
 // moves the cursor, so an event is queued once, never lost. An endpoint
 // turned off gets nothing new until it is turned on again.
 func (s *Service) Consumer() consume.Consumer {
-	return consume.Consumer{Name: "webhooks", Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
-		if slices.Contains(private, e.Type) {
+	public := func(e parley.Event) bool { return !slices.Contains(private, e.Type) }
+	return consume.Consumer{Name: "webhooks", Wants: public, Handle: func(ctx context.Context, tx *store.Tx, e parley.Event) error {
+		if !public(e) {
 			return nil
 		}
 		if e.Type == parley.EventMessageSent {
