@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -57,21 +56,7 @@ func TestSearchAcrossBuckets(t *testing.T) {
 			if i == n-1 {
 				subject = "Parcel lost"
 			}
-			at := f.At.Add(time.Duration(i) * time.Minute)
-			k := &parley.Contact{Name: name, Email: fmt.Sprintf("c%d@example.org", i), CreatedAt: at}
-			if err := s.CopyContacts(ctx, []*parley.Contact{k}); err != nil {
-				t.Fatal(err)
-			}
-			c := &parley.Conversation{InboxID: in.ID, ChannelID: ch.ID, ChannelKind: ch.Kind, ContactID: &k.ID, Subject: subject,
-				Status: parley.StatusOpen, Placement: parley.PlacementInbox, CreatedAt: at, LastActivityAt: at}
-			if err := s.CopyConversations(ctx, []*parley.Conversation{c}); err != nil {
-				t.Fatal(err)
-			}
-			m := &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound, Text: text, CreatedAt: at}
-			if err := s.CopyMessages(ctx, []*parley.Message{m}); err != nil {
-				t.Fatal(err)
-			}
-			ids[i] = c.ID
+			ids[i] = addSearchable(t, s, in.ID, ch, f.At.Add(time.Duration(i)*time.Minute), i, name, subject, text)
 		}
 		if s.Engine() == "postgres" && (ids[1]>>11 == ids[0]>>11 || ids[n-1]>>11 != ids[n-25]>>11) {
 			t.Fatalf("conversation ids %d, %d, %d, %d: not bucketed as planned", ids[0], ids[1], ids[n-25], ids[n-1])
@@ -113,17 +98,7 @@ func TestSearchAcrossBuckets(t *testing.T) {
 			if tc.pg != nil && s.Engine() == "postgres" {
 				tc.want = tc.pg
 			}
-			terms, err := store.ParseSearch(tc.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []parley.ID
-			if err := s.Search(ctx, terms, []parley.ID{in.ID}, []parley.Placement{parley.PlacementInbox}, tc.cap, func(hits []parley.ID) (bool, error) {
-				got = append(got, hits...)
-				return true, nil
-			}); err != nil {
-				t.Fatal(err)
-			}
+			got := searchAll(t, s, tc.q, in.ID, tc.cap)
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("%s (cap %d): %d hits %v\nwant %d %v", tc.q, tc.cap, len(got), got, len(tc.want), tc.want)
 			}

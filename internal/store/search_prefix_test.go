@@ -20,7 +20,6 @@ import (
 // is the same.
 func TestSearchPrefix(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
 		f := storetest.NewFixtures(t, s)
 		in := f.Inbox("Support")
 		ch := f.Channel(in, parley.ChannelAPI)
@@ -42,21 +41,7 @@ func TestSearchPrefix(t *testing.T) {
 		}
 		ids := make([]parley.ID, len(texts))
 		for i, x := range texts {
-			at := f.At.Add(time.Duration(i) * time.Minute)
-			k := &parley.Contact{Name: x.name, Email: fmt.Sprintf("c%d@example.org", i), CreatedAt: at}
-			if err := s.CopyContacts(ctx, []*parley.Contact{k}); err != nil {
-				t.Fatal(err)
-			}
-			c := &parley.Conversation{InboxID: in.ID, ChannelID: ch.ID, ChannelKind: ch.Kind, ContactID: &k.ID, Subject: x.subject,
-				Status: parley.StatusOpen, Placement: parley.PlacementInbox, CreatedAt: at, LastActivityAt: at}
-			if err := s.CopyConversations(ctx, []*parley.Conversation{c}); err != nil {
-				t.Fatal(err)
-			}
-			m := &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound, Text: x.text, CreatedAt: at}
-			if err := s.CopyMessages(ctx, []*parley.Message{m}); err != nil {
-				t.Fatal(err)
-			}
-			ids[i] = c.ID
+			ids[i] = addSearchable(t, s, in.ID, ch, f.At.Add(time.Duration(i)*time.Minute), i, x.name, x.subject, x.text)
 		}
 		zq := func() []int {
 			var out []int
@@ -90,17 +75,7 @@ func TestSearchPrefix(t *testing.T) {
 			if tc.pg != nil && s.Engine() == "postgres" {
 				tc.want = tc.pg
 			}
-			terms, err := store.ParseSearch(tc.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []parley.ID
-			if err := s.Search(ctx, terms, []parley.ID{in.ID}, []parley.Placement{parley.PlacementInbox}, 100, func(hits []parley.ID) (bool, error) {
-				got = append(got, hits...)
-				return true, nil
-			}); err != nil {
-				t.Fatal(err)
-			}
+			got := searchAll(t, s, tc.q, in.ID, 100)
 			var want []parley.ID
 			for _, i := range tc.want {
 				want = append(want, ids[i])
@@ -111,4 +86,43 @@ func TestSearchPrefix(t *testing.T) {
 			}
 		}
 	})
+}
+
+// addSearchable adds a conversation of ch in inbox at at, with its contact
+// (named name), its subject and one message of text, as a bulk load does.
+func addSearchable(t *testing.T, s *store.Store, inbox parley.ID, ch *parley.Channel, at time.Time, i int, name, subject, text string) parley.ID {
+	t.Helper()
+	ctx := context.Background()
+	k := &parley.Contact{Name: name, Email: fmt.Sprintf("c%d@example.org", i), CreatedAt: at}
+	if err := s.CopyContacts(ctx, []*parley.Contact{k}); err != nil {
+		t.Fatal(err)
+	}
+	c := &parley.Conversation{InboxID: inbox, ChannelID: ch.ID, ChannelKind: ch.Kind, ContactID: &k.ID, Subject: subject,
+		Status: parley.StatusOpen, Placement: parley.PlacementInbox, CreatedAt: at, LastActivityAt: at}
+	if err := s.CopyConversations(ctx, []*parley.Conversation{c}); err != nil {
+		t.Fatal(err)
+	}
+	m := &parley.Message{ConversationID: c.ID, Kind: parley.KindMessage, Direction: parley.Inbound, Text: text, CreatedAt: at}
+	if err := s.CopyMessages(ctx, []*parley.Message{m}); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// searchAll returns every hit of q in inbox, best first, the candidates
+// of each kind capped at cap.
+func searchAll(t *testing.T, s *store.Store, q string, inbox parley.ID, cap int) []parley.ID {
+	t.Helper()
+	terms, err := store.ParseSearch(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []parley.ID
+	if err := s.Search(context.Background(), terms, []parley.ID{inbox}, []parley.Placement{parley.PlacementInbox}, cap, func(hits []parley.ID) (bool, error) {
+		got = append(got, hits...)
+		return true, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
