@@ -37,8 +37,8 @@ type Consumer struct {
 	// Wants, if set, says from an event alone whether Handle would do
 	// anything with it. A batch it wants none of is passed over without a
 	// transaction: its cursor is stored with the next batch it handles, or
-	// by the next poll (Settle), and a restart before then reads those
-	// events again and passes over them again. Nil wants every event.
+	// at the next poll, and a restart before then reads those events again
+	// and passes over them again. Nil wants every event.
 	Wants func(parley.Event) bool
 }
 
@@ -67,7 +67,8 @@ type Runner struct {
 	// the consumer and with false before it lets go.
 	OnHold func(held bool)
 	// OnMove, if set, is called after each batch handled or passed over,
-	// with where the cursor is now.
+	// with where the runner has handled the log up to (the stored cursor
+	// may be behind it: Consumer.Wants).
 	OnMove func(seq int64)
 }
 

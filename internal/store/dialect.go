@@ -134,7 +134,7 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 	// the next burst a new server process, whose first statements parse
 	// and plan on cold catalog caches (50–70 ms each; with 8 idle, API
 	// ingest from 8 clients ran at 40 messages a second, BENCHMARKS.md W11).
-	db, err := openPostgres(ctx, dsn, 32, "")
+	db, err := openPostgres(ctx, dsn, 32, "", nil, "")
 	return db, db, err
 }
 
@@ -150,15 +150,33 @@ func openPostgresSearch(ctx context.Context, dsn string) (*sql.DB, error) {
 	// Generic plans: the candidate queries' plans do not depend on the
 	// words (store/search_postgres.go), and planning each execution anew
 	// cost 0.4–0.8 ms of a probe.
-	return openPostgres(ctx, dsn, 32, fmt.Sprintf("SET statement_timeout = %d; SET plan_cache_mode = force_generic_plan", searchBudget.Milliseconds()))
+	return openPostgres(ctx, dsn, 32, "SET plan_cache_mode = force_generic_plan", warmSearch,
+		fmt.Sprintf("SET statement_timeout = %d", searchBudget.Milliseconds()))
+}
+
+// warmSearch prepares and plans each candidate query on a new connection
+// of search's pool, before its budget is set: a new server process loads
+// the catalog entries of the tables, indexes and functions a statement
+// names the first time it plans one, which on a busy machine took longer
+// than the budget, and the first search on the connection found nothing
+// in that kind. Each runs with nothing to find. Warming is best effort: a
+// database opened as it is (Options.NoMigrate), of an older schema, warms
+// what it has.
+func warmSearch(ctx context.Context, c *pgx.Conn) error {
+	for _, k := range pgKinds {
+		_, _ = c.Exec(ctx, k.probe, []string{}, "x", 0)
+		_, _ = c.Exec(ctx, k.exhaustive, "x", 0)
+	}
+	return ctx.Err()
 }
 
 // openPostgres opens a pool of up to conns connections, all kept (five idle
 // minutes close one: a quiet node does not hold its server processes for
-// ever), each running set first, if given. Settings are SET once connected
-// rather than sent as startup parameters, which a connection pooler such as
-// PgBouncer refuses unless told to ignore them.
-func openPostgres(ctx context.Context, dsn string, conns int, set string) (*sql.DB, error) {
+// ever), each running set first, if given, then warm and then after.
+// Settings are SET once connected rather than sent as startup parameters,
+// which a connection pooler such as PgBouncer refuses unless told to
+// ignore them.
+func openPostgres(ctx context.Context, dsn string, conns int, set string, warm func(context.Context, *pgx.Conn) error, after string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres URL: %w", err)
@@ -177,8 +195,19 @@ func openPostgres(ctx context.Context, dsn string, conns int, set string) (*sql.
 		// any server.
 		c.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
 			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
-		_, err := c.Exec(ctx, sets)
-		return err
+		if _, err := c.Exec(ctx, sets); err != nil {
+			return err
+		}
+		if warm != nil {
+			if err := warm(ctx, c); err != nil {
+				return err
+			}
+		}
+		if after != "" {
+			_, err := c.Exec(ctx, after)
+			return err
+		}
+		return nil
 	}))
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)

@@ -262,7 +262,8 @@ func (q *Q) searchCandidates(ctx context.Context, terms []SearchTerm, sq searchS
 			return err
 		})
 	}
-	return out, g.Wait()
+	err = g.Wait()
+	return out, err
 }
 
 func int64s(ids []parley.ID) []int64 {

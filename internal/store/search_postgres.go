@@ -22,9 +22,8 @@ const searchShift = 11
 // A kind's candidates come from at most three statements. The first
 // probes the newest pgWindow buckets (12,288 rows) for up to the cap; if
 // they hold fewer than searchEnough, the second probes the buckets after
-// them, to pgRareAfter (176,000 rows), for up to searchEnough in all —
-// rather than fetch every match of a fairly common word in thousands of
-// rows; if they still hold fewer, the word is rare and the plain index
+// them, to pgRareAfter (176,000 rows), for up to the cap in all; if they
+// still hold fewer than searchEnough, the word is rare and the plain index
 // fetches its every match, which is cheap for it. A probe walks groups of
 // buckets newest first, each group one GIN lookup whose matches are
 // sorted, and stops at its limit: the newest bucket may have just begun,
@@ -95,13 +94,14 @@ func (q *Q) newestIDs(ctx context.Context) ([kindCount]int64, error) {
 func (q *Q) postgresCandidates(ctx context.Context, kind int, terms []SearchTerm, query string, top int64, cap int) ([]parley.ID, error) {
 	k := pgKinds[kind]
 	hi := top >> searchShift
+	enough := min(searchEnough, cap)
 	ids, complete, err := q.searchIDs(ctx, k.probe, bucketGroups(terms, hi, pgGroups[0]), query, cap)
-	if err != nil || !complete || len(ids) >= searchEnough || hi < pgWindow {
+	if err != nil || !complete || len(ids) >= enough || hi < pgWindow {
 		return ids, err
 	}
-	more, complete, err := q.searchIDs(ctx, k.probe, bucketGroups(terms, hi-pgWindow, pgGroups[1]), query, searchEnough-len(ids))
+	more, complete, err := q.searchIDs(ctx, k.probe, bucketGroups(terms, hi-pgWindow, pgGroups[1]), query, cap-len(ids))
 	ids = append(ids, more...)
-	if err != nil || !complete || len(ids) >= searchEnough || hi < pgRareAfter {
+	if err != nil || !complete || len(ids) >= enough || hi < pgRareAfter {
 		return ids, err
 	}
 	all, _, err := q.searchIDs(ctx, k.exhaustive, query, cap)

@@ -55,9 +55,9 @@ var sqliteSearch = searchSQL{
 // the kind's FTS5 index itself (sqliteVocab, migration 00053), skipped
 // through one at a time: each lookup seeks the index (~0.1 ms), so a
 // prefix beginning more than maxPrefixWords words keeps FTS5's prefix
-// query, as does one outside the Latin script (the index holds words
-// folded by unicode61's remove_diacritics, which prefixFold matches for
-// Latin letters only).
+// query, as does one with a letter that does not fold to ASCII (the index
+// holds words folded by unicode61's remove_diacritics, which prefixFold
+// matches for those letters only).
 const maxPrefixWords = 32
 
 var sqliteVocab = [kindCount]string{
@@ -131,16 +131,16 @@ func (q *Q) prefixWords(ctx context.Context, vocab, prefix string) ([]string, bo
 }
 
 // prefixFold folds a prefix as unicode61's remove_diacritics does the
-// words it indexes (é → e); false if the prefix has a letter outside the
-// Latin script, whose folding is not matched here.
+// words it indexes, for the letters it folds to ASCII (é → e, ç → c);
+// false if a letter is not one of those (ø, ß, ǿ, Greek…), whose folding
+// is not matched here.
 func prefixFold(s string) (string, bool) {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
 		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r < unicode.MaxASCII || unicode.Is(unicode.Latin, r):
+		case r <= unicode.MaxASCII:
 			b.WriteRune(r)
-		default:
+		case !unicode.Is(unicode.Mn, r):
 			return "", false
 		}
 	}

@@ -17,7 +17,7 @@ func TestSQLiteMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	text := "refund refunds refunded refurbished réponse répondre καλημέρα ordre"
+	text := "refund refunds refunded refurbished réponse répondre καλημέρα ordre ǿresund"
 	for i := range maxPrefixWords + 1 {
 		text += fmt.Sprintf(" zq%02d", i)
 	}
@@ -35,6 +35,7 @@ func TestSQLiteMatch(t *testing.T) {
 		{"répon*", `("repondre" OR "reponse")`},
 		{"repon*", `("repondre" OR "reponse")`},
 		{"καλη*", `"καλη"*`},
+		{"ǿr*", `"ǿr"*`},
 		{"zq*", `"zq"*`},
 		{"zq1*", `("zq10" OR "zq11" OR "zq12" OR "zq13" OR "zq14" OR "zq15" OR "zq16" OR "zq17" OR "zq18" OR "zq19")`},
 		{"zq32*", `"zq32"`},

@@ -100,18 +100,19 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: secret key: %w", err)
 	}
 	s.Q = Q{db: s.r, d: d, secrets: secrets}
-	if d.name() == "postgres" {
-		if s.sr, err = openPostgresSearch(ctx, opts.URL); err != nil {
-			s.Close()
-			return nil, err
-		}
-		s.Q.search = s.sr
-	}
 	if !opts.NoMigrate {
 		if err := s.migrate(ctx); err != nil {
 			s.Close()
 			return nil, err
 		}
+	}
+	if d.name() == "postgres" {
+		// After the migrations: its connections are warmed on the schema.
+		if s.sr, err = openPostgresSearch(ctx, opts.URL); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.Q.search = s.sr
 	}
 	if _, ok := d.(postgresDialect); ok {
 		var schema string
