@@ -34,8 +34,12 @@ const (
 )
 
 // pgGroups are the sizes of a probe's groups of buckets, newest first:
-// the window's, then the rest's.
-var pgGroups = [2][]int64{{1, 1, 4}, {16, 64}}
+// the window's, then the rest's. A group's matches are all fetched and
+// sorted before the limit applies, so the rest's groups stay small: as
+// {16, 64}, a fairly common pair of words ("order please") fetched
+// thousands of rows of the 64 buckets to keep 500 (W4 p50 at 1M 33 ms,
+// 15 ms as these; docs/benchmarks/issue-19.md).
+var pgGroups = [2][]int64{{1, 1, 4}, {4, 4, 8, 16, 16, 32}}
 
 // A pgKind is a kind of candidate on PostgreSQL. Its probe takes the
 // groups' queries ($1, tsquery texts), the search ($2, a tsquery text: it
