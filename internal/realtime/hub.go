@@ -256,14 +256,17 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 }
 
+// hubBatch is how many events the hub reads from the log at a time.
+const hubBatch = 500
+
 // drain dispatches every event after the head, in order. A batch short of
-// 500 is the log's end: what commits after it wakes the hub again.
+// hubBatch is the log's end: what commits after it wakes the hub again.
 func (h *Hub) drain(ctx context.Context) error {
 	for {
 		h.mu.Lock()
 		head := h.head
 		h.mu.Unlock()
-		evs, err := h.store.EventsAfter(ctx, head, 500)
+		evs, err := h.store.EventsAfter(ctx, head, hubBatch)
 		if err != nil || len(evs) == 0 {
 			return err
 		}
@@ -275,7 +278,7 @@ func (h *Hub) drain(ctx context.Context) error {
 		h.dispatch(rendered)
 		h.head = evs[len(evs)-1].Seq
 		h.mu.Unlock()
-		if len(evs) < 500 {
+		if len(evs) < hubBatch {
 			return nil
 		}
 	}
@@ -402,7 +405,7 @@ func (h *Hub) closeAll() {
 // Replay calls fn with each event in (after, upto], in order, rendered.
 func (h *Hub) Replay(ctx context.Context, after, upto int64, fn func(Event) error) error {
 	for after < upto {
-		evs, err := h.store.EventsAfter(ctx, after, 500)
+		evs, err := h.store.EventsAfter(ctx, after, hubBatch)
 		if err != nil {
 			return err
 		}

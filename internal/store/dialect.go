@@ -134,7 +134,7 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 	// the next burst a new server process, whose first statements parse
 	// and plan on cold catalog caches (50–70 ms each; with 8 idle, API
 	// ingest from 8 clients ran at 40 messages a second, BENCHMARKS.md W11).
-	db, err := openPostgres(ctx, dsn, 32, "", nil, "")
+	db, err := openPostgres(ctx, dsn, 32, nil)
 	return db, db, err
 }
 
@@ -147,36 +147,38 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 // It has as many connections as the main pool: a search waiting for one
 // waits within its budget's backup deadline only (searchIDs).
 func openPostgresSearch(ctx context.Context, dsn string) (*sql.DB, error) {
-	// Generic plans: the candidate queries' plans do not depend on the
-	// words (store/search_postgres.go), and planning each execution anew
-	// cost 0.4–0.8 ms of a probe.
-	return openPostgres(ctx, dsn, 32, "SET plan_cache_mode = force_generic_plan", warmSearch,
-		fmt.Sprintf("SET statement_timeout = %d", searchBudget.Milliseconds()))
+	return openPostgres(ctx, dsn, 32, prepareSearch)
 }
 
-// warmSearch prepares and plans each candidate query on a new connection
-// of search's pool, before its budget is set: a new server process loads
+// prepareSearch readies a new connection of search's pool. Generic plans:
+// the candidate queries' plans do not depend on the words
+// (store/search_postgres.go), and planning each execution anew cost
+// 0.4–0.8 ms of a probe. Each candidate query is then planned once, with
+// nothing to find, before the budget is set: a new server process loads
 // the catalog entries of the tables, indexes and functions a statement
 // names the first time it plans one, which on a busy machine took longer
 // than the budget, and the first search on the connection found nothing
-// in that kind. Each runs with nothing to find. Warming is best effort: a
-// database opened as it is (Options.NoMigrate), of an older schema, warms
-// what it has.
-func warmSearch(ctx context.Context, c *pgx.Conn) error {
+// in that kind. That warming is best effort: a database opened as it is
+// (Options.NoMigrate), of an older schema, warms what it has.
+func prepareSearch(ctx context.Context, c *pgx.Conn) error {
+	if _, err := c.Exec(ctx, "SET plan_cache_mode = force_generic_plan"); err != nil {
+		return err
+	}
 	for _, k := range pgKinds {
 		_, _ = c.Exec(ctx, k.probe, []string{}, "x", 0)
 		_, _ = c.Exec(ctx, k.exhaustive, "x", 0)
 	}
-	return ctx.Err()
+	_, err := c.Exec(ctx, fmt.Sprintf("SET statement_timeout = %d", searchBudget.Milliseconds()))
+	return err
 }
 
 // openPostgres opens a pool of up to conns connections, all kept (five idle
 // minutes close one: a quiet node does not hold its server processes for
-// ever), each running set first, if given, then warm and then after.
-// Settings are SET once connected rather than sent as startup parameters,
-// which a connection pooler such as PgBouncer refuses unless told to
-// ignore them.
-func openPostgres(ctx context.Context, dsn string, conns int, set string, warm func(context.Context, *pgx.Conn) error, after string) (*sql.DB, error) {
+// ever), each readied by prepare, if given, once the settings every
+// connection has are made. Settings are SET once connected rather than
+// sent as startup parameters, which a connection pooler such as PgBouncer
+// refuses unless told to ignore them.
+func openPostgres(ctx context.Context, dsn string, conns int, prepare func(context.Context, *pgx.Conn) error) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres URL: %w", err)
@@ -185,27 +187,17 @@ func openPostgres(ctx context.Context, dsn string, conns int, set string, warm f
 	// ours; at 1M conversations the planner's estimates for a search's
 	// GIN lookup passed jit_above_cost and every such query spent ~5 ms
 	// compiling what ran in 3 (docs/benchmarks/issue-19.md).
-	sets := "SET jit = off"
-	if set != "" {
-		sets += "; " + set
-	}
 	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
 		// pgx scans timestamptz into time.Local; Parley's times are UTC
 		// everywhere, so the API prints the same instant the same way on
 		// any server.
 		c.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
 			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
-		if _, err := c.Exec(ctx, sets); err != nil {
+		if _, err := c.Exec(ctx, "SET jit = off"); err != nil {
 			return err
 		}
-		if warm != nil {
-			if err := warm(ctx, c); err != nil {
-				return err
-			}
-		}
-		if after != "" {
-			_, err := c.Exec(ctx, after)
-			return err
+		if prepare != nil {
+			return prepare(ctx, c)
 		}
 		return nil
 	}))
