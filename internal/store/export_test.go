@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -68,4 +69,65 @@ func (s *Store) SearchOverBudget(ctx context.Context, query string) ([]parley.ID
 	}
 	err = s.sr.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&after)
 	return ids, before, after, took, err
+}
+
+// OpenByMigrations opens a SQLite database as Open does, but applies every
+// migration one by one even to a new one.
+func OpenByMigrations(ctx context.Context, url string) (*Store, error) {
+	return Open(ctx, Options{URL: url, migrationsOnly: true})
+}
+
+// DumpSQLiteSchema writes the database's schema as the schema file holds it.
+func (s *Store) DumpSQLiteSchema(ctx context.Context, version int64) (string, error) {
+	return dumpSQLiteSchema(ctx, s.w, version)
+}
+
+// Migrations lists goose's rows: each version and whether it is applied.
+func (s *Store) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := s.w.QueryContext(ctx, `SELECT version_id, is_applied FROM goose_db_version ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v int64
+		var applied bool
+		if err := rows.Scan(&v, &applied); err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprint(v, applied))
+	}
+	return out, rows.Err()
+}
+
+// TableRows counts the rows of each of the database's own tables (not
+// goose's, not a virtual table's), for TestSchemaFile.
+func (s *Store) TableRows(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.w.QueryContext(ctx, `SELECT name FROM pragma_table_list
+		WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version'`)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	counts := map[string]int64{}
+	for _, n := range names {
+		var c int64
+		if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM "`+n+`"`).Scan(&c); err != nil {
+			return nil, err
+		}
+		if c > 0 {
+			counts[n] = c
+		}
+	}
+	return counts, nil
 }

@@ -22,9 +22,26 @@ func MigrationFS(engine string) (fs.FS, error) {
 	return fs.Sub(migrations, "migrations/"+engine)
 }
 
-// migrate applies every pending migration. goose takes a lock on PostgreSQL
-// so several nodes starting at once migrate once.
-func (s *Store) migrate(ctx context.Context) error {
+// migrate applies every pending migration, a new SQLite database first
+// starting from the schema file (schema.go) if fromSchema. goose takes a lock
+// on PostgreSQL so several nodes starting at once migrate once.
+func (s *Store) migrate(ctx context.Context, fromSchema bool) error {
+	if fromSchema {
+		if err := s.startFromSchema(ctx); err != nil {
+			return err
+		}
+	}
+	// A database at this build's last migration needs none: goose would
+	// still read and parse every file (20 ms, and 8 MB of buffers kept to
+	// the next collections).
+	latest, err := LatestSchema(s.d.name())
+	if err != nil {
+		return err
+	}
+	var applied int64
+	if err := s.w.QueryRowContext(ctx, `SELECT MAX(version_id) FROM goose_db_version`).Scan(&applied); err == nil && applied == latest {
+		return nil
+	}
 	fsys, err := MigrationFS(s.d.name())
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)

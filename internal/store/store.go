@@ -71,6 +71,9 @@ type Options struct {
 	// NoMigrate opens the database as it is: a backup copies what is
 	// there, so one taken before an upgrade can bring the old version back.
 	NoMigrate bool
+	// migrationsOnly applies every migration one by one, even to a new
+	// database (for TestSchemaFile).
+	migrationsOnly bool
 }
 
 // Open connects to the database named by opts.URL and applies migrations
@@ -101,7 +104,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s.Q = Q{db: s.r, d: d, secrets: secrets}
 	if !opts.NoMigrate {
-		if err := s.migrate(ctx); err != nil {
+		if err := s.migrate(ctx, !opts.migrationsOnly); err != nil {
 			s.Close()
 			return nil, err
 		}
