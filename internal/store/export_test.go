@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/parley"
+	"github.com/pressly/goose/v3"
 )
 
 // RawChannelConfig is a channel's config as the database holds it, for
@@ -77,48 +79,49 @@ func OpenByMigrations(ctx context.Context, url string) (*Store, error) {
 	return Open(ctx, Options{URL: url, migrationsOnly: true})
 }
 
-// DumpSQLiteSchema writes the database's schema as the schema file holds it.
+// DumpSQLiteSchema writes the database's schema as the schema file holds it
+// (schema.go): tables (virtual tables make their own shadow tables), then
+// indexes, views and triggers, each in the order they were made. goose's
+// table is left out: startFromSchema makes it.
 func (s *Store) DumpSQLiteSchema(ctx context.Context, version int64) (string, error) {
-	return dumpSQLiteSchema(ctx, s.w, version)
+	stmts, err := appendRows(ctx, &s.Q, nil, "schema", `
+		SELECT sql FROM sqlite_master
+		WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND tbl_name <> $1
+		  AND name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow')
+		ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid`,
+		[]any{goose.DefaultTablename}, func(r interface{ Scan(...any) error }, stmt *string) error { return r.Scan(stmt) })
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s%d\n-- Written by TestSchemaFile -update: do not edit (schema.go).\n", schemaHeader, version)
+	for _, stmt := range stmts {
+		b.WriteString("\n" + stmt + ";\n")
+	}
+	return b.String(), nil
 }
 
 // Migrations lists goose's rows: each version and whether it is applied.
 func (s *Store) Migrations(ctx context.Context) ([]string, error) {
-	rows, err := s.w.QueryContext(ctx, `SELECT version_id, is_applied FROM goose_db_version ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v int64
-		var applied bool
-		if err := rows.Scan(&v, &applied); err != nil {
-			return nil, err
-		}
-		out = append(out, fmt.Sprint(v, applied))
-	}
-	return out, rows.Err()
+	return appendRows(ctx, &s.Q, nil, "migrations", `SELECT version_id, is_applied FROM goose_db_version ORDER BY id`, nil,
+		func(r interface{ Scan(...any) error }, out *string) error {
+			var v int64
+			var applied bool
+			err := r.Scan(&v, &applied)
+			*out = fmt.Sprint(v, applied)
+			return err
+		})
 }
 
 // TableRows counts the rows of each of the database's own tables (not
 // goose's, not a virtual table's), for TestSchemaFile.
 func (s *Store) TableRows(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.w.QueryContext(ctx, `SELECT name FROM pragma_table_list
-		WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version'`)
+	names, err := appendRows(ctx, &s.Q, nil, "tables", `SELECT name FROM pragma_table_list
+		WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version'`, nil,
+		func(r interface{ Scan(...any) error }, name *string) error { return r.Scan(name) })
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	rows.Close()
 	counts := map[string]int64{}
 	for _, n := range names {
 		var c int64

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	_ "embed"
 	"fmt"
 	"strconv"
@@ -82,31 +81,4 @@ func (s *Store) startFromSchema(ctx context.Context) error {
 	// memory an idle server kept (W6).
 	_, err = s.w.ExecContext(ctx, `PRAGMA shrink_memory`)
 	return err
-}
-
-// dumpSQLiteSchema writes the schema of a SQLite database as statements that
-// make it again: tables (virtual tables' own shadow tables are theirs to
-// make), then indexes, views and triggers, each in the order they were made.
-// goose's table is left out: startFromSchema makes it.
-func dumpSQLiteSchema(ctx context.Context, db *sql.DB, version int64) (string, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT sql FROM sqlite_master
-		WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND tbl_name <> $1
-		  AND name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow')
-		ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid`,
-		goose.DefaultTablename)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s%d\n-- Written by TestSchemaFile -update: do not edit (schema.go).\n", schemaHeader, version)
-	for rows.Next() {
-		var stmt string
-		if err := rows.Scan(&stmt); err != nil {
-			return "", err
-		}
-		b.WriteString("\n" + stmt + ";\n")
-	}
-	return b.String(), rows.Err()
 }

@@ -76,16 +76,18 @@ func TestSchemaFile(t *testing.T) {
 // BenchmarkOpenNew opens a new SQLite database, most of W6's cold start
 // (BENCHMARKS.md): from the schema file, and by its migrations one by one.
 func BenchmarkOpenNew(b *testing.B) {
-	open := map[string]func(context.Context, string) (*store.Store, error){
-		"schema file": func(ctx context.Context, url string) (*store.Store, error) {
+	for _, bc := range []struct {
+		name string
+		open func(context.Context, string) (*store.Store, error)
+	}{
+		{"schema file", func(ctx context.Context, url string) (*store.Store, error) {
 			return store.Open(ctx, store.Options{URL: url})
-		},
-		"migrations": store.OpenByMigrations,
-	}
-	for _, name := range []string{"schema file", "migrations"} {
-		b.Run(name, func(b *testing.B) {
+		}},
+		{"migrations", store.OpenByMigrations},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				s, err := open[name](context.Background(), filepath.Join(b.TempDir(), "parley.db"))
+				s, err := bc.open(context.Background(), filepath.Join(b.TempDir(), "parley.db"))
 				if err != nil {
 					b.Fatal(err)
 				}
