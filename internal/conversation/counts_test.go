@@ -45,6 +45,15 @@ func TestCountsNeverDrift(t *testing.T) {
 				_, err := w.svc.Receive(ctx, parley.System, conversation.Inbound{ChannelID: w.supportAPI.ID, ConversationID: id, Text: "again"})
 				return err
 			},
+			func(rng *rand.Rand, _ parley.ID) error {
+				// By the sender's address alone: it continues their latest
+				// conversation on the channel, or opens one. Concurrent
+				// pushes share a transaction, so one may move the same
+				// conversation twice.
+				email := string(rune('a'+rng.IntN(26))) + "@example.org"
+				_, err := w.svc.Receive(ctx, parley.System, conversation.Inbound{ChannelID: w.supportAPI.ID, ContactEmail: email, Text: "again, by email"})
+				return err
+			},
 			func(_ *rand.Rand, id parley.ID) error {
 				c, err := s.Conversation(ctx, id)
 				if err != nil {

@@ -183,15 +183,14 @@ func pushThread(ctx context.Context, tx *store.Tx, ch *parley.Channel, in Inboun
 	if in.ContactEmail == "" {
 		found = nil // found by phone: the contact step finds them so too
 	}
-	id, err := tx.LatestConversation(ctx, ch.ID, contact.ID)
+	c, err := tx.LatestConversation(ctx, ch.ID, contact.ID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		return nil, "new", found, nil
 	}
 	if err != nil {
 		return nil, "", nil, err
 	}
-	c, err := tx.Conversation(ctx, id)
-	return c, "latest", found, err
+	return c, "latest", found, nil
 }
 
 // contactByPhone finds a pushed message's sender by their phone, the

@@ -191,24 +191,26 @@ func (tx *Tx) SetContactBlocked(ctx context.Context, id parley.ID, at *time.Time
 
 // Contact returns a contact with its emails, or ENOTFOUND.
 func (q *Q) Contact(ctx context.Context, id parley.ID) (*parley.Contact, error) {
+	return q.contactWhere(ctx, `id = $1`, id)
+}
+
+// contactWhere returns the contact the condition finds, with its addresses,
+// or ENOTFOUND. In a transaction on PostgreSQL the row stays locked to the
+// end: what reads a contact to write it back loses no one else's change.
+func (q *Q) contactWhere(ctx context.Context, where string, arg any) (*parley.Contact, error) {
 	var c parley.Contact
-	// In a transaction on PostgreSQL the row stays locked to the end: what
-	// reads a contact to write it back loses no one else's change.
-	if err := scanContact(q.db.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE id = $1`+q.lock, id), &c); err != nil {
+	if err := scanContact(q.db.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE `+where+q.lock, arg), &c); err != nil {
 		return nil, q.notFound(err, "contact")
 	}
-	return &c, q.addresses(ctx, map[parley.ID]*parley.Contact{id: &c})
+	return &c, q.addresses(ctx, map[parley.ID]*parley.Contact{c.ID: &c})
 }
 
 // ContactByEmail returns the contact with an address, or ENOTFOUND.
 func (q *Q) ContactByEmail(ctx context.Context, email string) (*parley.Contact, error) {
-	var id parley.ID
-	err := q.db.QueryRowContext(ctx, `SELECT contact_id FROM contact_emails WHERE email = $1`,
-		strings.ToLower(strings.TrimSpace(email))).Scan(&id)
-	if err != nil {
-		return nil, q.notFound(err, "contact")
-	}
-	return q.Contact(ctx, id)
+	// One statement, not the address's then the contact's: every message
+	// pushed by email looks its sender up (W11).
+	return q.contactWhere(ctx, `id = (SELECT contact_id FROM contact_emails WHERE email = $1)`,
+		strings.ToLower(strings.TrimSpace(email)))
 }
 
 // ContactByPhone returns the first contact (the oldest) with the phone

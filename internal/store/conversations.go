@@ -38,15 +38,19 @@ func (tx *Tx) CreateConversation(ctx context.Context, c *parley.Conversation) er
 	if err != nil {
 		return tx.wrap(err, "create conversation")
 	}
-	tx.count(c, +1)
+	tx.count(standingOf(c), +1)
+	tx.hold(c)
 	return nil
 }
 
 // UpdateConversation saves every mutable field of c and moves its counts.
 func (tx *Tx) UpdateConversation(ctx context.Context, c *parley.Conversation) error {
-	old, err := tx.Conversation(ctx, c.ID)
-	if err != nil {
-		return err
+	old, ok := tx.held[c.ID]
+	if !ok {
+		if _, err := tx.Conversation(ctx, c.ID); err != nil {
+			return err
+		}
+		old = tx.held[c.ID]
 	}
 	const q = `
 		UPDATE conversations SET contact_id = $2, subject = $3, preview = $4, status = $5, placement = $6,
@@ -58,7 +62,8 @@ func (tx *Tx) UpdateConversation(ctx context.Context, c *parley.Conversation) er
 		return err
 	}
 	tx.count(old, -1)
-	tx.count(c, +1)
+	tx.count(standingOf(c), +1)
+	tx.hold(c)
 	return nil
 }
 
@@ -70,7 +75,8 @@ func (tx *Tx) DeleteConversation(ctx context.Context, id parley.ID) error {
 	if err != nil {
 		return err
 	}
-	tx.count(old, -1)
+	tx.count(standingOf(old), -1)
+	delete(tx.held, id)
 	if _, err := tx.db.ExecContext(ctx, `UPDATE inbound_keys SET conversation_id = NULL, message_id = NULL WHERE conversation_id = $1`, id); err != nil {
 		return tx.wrap(err, "tombstone conversation %d", id)
 	}
@@ -85,6 +91,7 @@ func (q *Q) Conversation(ctx context.Context, id parley.ID) (*parley.Conversatio
 	if err := scanConversation(row, &c); err != nil {
 		return nil, q.notFound(err, "conversation")
 	}
+	q.hold(&c)
 	return &c, nil
 }
 
@@ -115,16 +122,17 @@ func (q *Q) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]parley
 		t, limit)
 }
 
-// LatestConversation returns the id of a contact's most recently active
-// conversation on a channel that is in the inbox or filtered (not spam or
-// trash), or ENOTFOUND.
-func (q *Q) LatestConversation(ctx context.Context, channelID, contactID parley.ID) (parley.ID, error) {
-	var id parley.ID
-	err := q.db.QueryRowContext(ctx, `SELECT id FROM conversations
-		WHERE contact_id = $1 AND channel_id = $2 AND placement IN ('inbox', 'filtered')
-		ORDER BY last_activity_at DESC, id DESC LIMIT 1`, contactID, channelID).Scan(&id)
-	if err != nil {
-		return 0, q.notFound(err, "conversation")
+// LatestConversation returns a contact's most recently active conversation
+// on a channel that is in the inbox or filtered (not spam or trash), or
+// ENOTFOUND. In a write transaction it locks the row until commit.
+func (q *Q) LatestConversation(ctx context.Context, channelID, contactID parley.ID) (*parley.Conversation, error) {
+	var c parley.Conversation
+	row := q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+conversationFrom+`
+		WHERE c.contact_id = $1 AND c.channel_id = $2 AND c.placement IN ('inbox', 'filtered')
+		ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 1`+q.lock, contactID, channelID)
+	if err := scanConversation(row, &c); err != nil {
+		return nil, q.notFound(err, "conversation")
 	}
-	return id, nil
+	q.hold(&c)
+	return &c, nil
 }

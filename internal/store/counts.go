@@ -14,15 +14,32 @@ type countKey struct {
 	view  string
 }
 
-// count adds d to every count c is in. Deltas are applied at commit, under
+// standing is where a conversation stands in the view counts: its inbox and
+// the counts it is in.
+type standing struct {
+	inbox parley.ID
+	keys  []string
+}
+
+func standingOf(c *parley.Conversation) standing { return standing{c.InboxID, c.CountKeys()} }
+
+// count adds d to every count of st. Deltas are applied at commit, under
 // the event log's lock, so concurrent writers never lose an update and the
 // counts never disagree with the rows.
-func (tx *Tx) count(c *parley.Conversation, d int64) {
+func (tx *Tx) count(st standing, d int64) {
 	if tx.counts == nil {
 		tx.counts = map[countKey]int64{}
 	}
-	for _, k := range c.CountKeys() {
-		tx.counts[countKey{c.InboxID, k}] += d
+	for _, k := range st.keys {
+		tx.counts[countKey{st.inbox, k}] += d
+	}
+}
+
+// hold records where conversation c stands as this transaction last read
+// (and locked) or wrote it; a no-op outside a write transaction.
+func (q *Q) hold(c *parley.Conversation) {
+	if q.held != nil {
+		q.held[c.ID] = standingOf(c)
 	}
 }
 

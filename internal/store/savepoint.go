@@ -38,5 +38,6 @@ func (tx *Tx) RollbackTo(ctx context.Context, sp *Savepoint) error {
 		return tx.wrap(err, "release savepoint")
 	}
 	tx.events, tx.after, tx.counts = tx.events[:sp.events], tx.after[:sp.after], sp.counts
+	clear(tx.held) // read again when next updated
 	return nil
 }

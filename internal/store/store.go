@@ -37,6 +37,11 @@ type Q struct {
 	// search's candidate queries under the server's own time limit
 	// (openPostgresSearch); nil elsewhere.
 	search querier
+	// held, in a write transaction, is where each conversation it read
+	// (locked) or wrote stands in the view counts: an update moves the
+	// counts from there without reading the row again, one statement of
+	// every message that continues a conversation (W11). Nil elsewhere.
+	held map[parley.ID]standing
 }
 
 // Store is an open database.
@@ -207,7 +212,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.d.mapError(err))
 	}
-	tx := &Tx{Q: Q{db: sqlTx, d: s.d, lock: s.d.rowLock(), secrets: s.secrets}, tx: sqlTx, channelSuffix: s.channelSuffix}
+	tx := &Tx{Q: Q{db: sqlTx, d: s.d, lock: s.d.rowLock(), secrets: s.secrets, held: map[parley.ID]standing{}}, tx: sqlTx, channelSuffix: s.channelSuffix}
 	if s.wstmts != nil {
 		tx.Q.db = cachedTx{Tx: sqlTx, c: s.wstmts}
 		defer s.wstmts.prepareWanted(context.WithoutCancel(ctx))
