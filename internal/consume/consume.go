@@ -139,25 +139,41 @@ func (r *Runner) hold(ctx context.Context, lock *store.Lock) error {
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			// What was passed over since the last poll is stored on the way
+			// out: a node restarted after a busy spell read it all again,
+			// every consumer at once, and its first second of requests
+			// waited (W11, docs/benchmarks/issue-19.md).
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			return r.storePassed(sctx, &c)
 		case <-r.wake:
 		case <-poll.C:
 			if err := lock.Check(ctx); err != nil {
 				return err
 			}
-			if c.handled != c.stored {
-				if err := r.store.InTx(ctx, func(tx *store.Tx) error {
-					if err := r.check(ctx, tx, c.stored); err != nil {
-						return err
-					}
-					return tx.MoveCursor(ctx, r.c.Name, c.handled, r.now())
-				}); err != nil {
-					return err
-				}
-				c.stored = c.handled
+			if err := r.storePassed(ctx, &c); err != nil {
+				return err
 			}
 		}
 	}
+}
+
+// storePassed stores the cursor where the runner has handled the log up to,
+// if the batches passed over since it was last stored left it behind.
+func (r *Runner) storePassed(ctx context.Context, c *cursor) error {
+	if c.handled == c.stored {
+		return nil
+	}
+	if err := r.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := r.check(ctx, tx, c.stored); err != nil {
+			return err
+		}
+		return tx.MoveCursor(ctx, r.c.Name, c.handled, r.now())
+	}); err != nil {
+		return err
+	}
+	c.stored = c.handled
+	return nil
 }
 
 // A cursor is where a runner has handled the log up to, and where the

@@ -311,9 +311,8 @@ func wait(t *testing.T, held <-chan int) int {
 // those, each once — batches it wants nothing of lie between the others,
 // so a batch handled after them finds the stored cursor where the last
 // handled one left it; the batches it wants none of cost no transaction, so
-// its stored cursor stays at the last batch it handled until a poll stores
-// where it is; a runner started from there reads what was passed over
-// again and handles none of it.
+// its stored cursor stays at the last batch it handled while the runner
+// goes on, until a poll or the runner's stop stores where it is.
 func TestConsumerPassesOver(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -346,7 +345,9 @@ func TestConsumerPassesOver(t *testing.T) {
 			}
 			return seq
 		}
-		run := func(poll time.Duration, until func() bool) {
+		// run runs a runner until it has passed last, and reports whether
+		// until held before it was stopped.
+		run := func(poll time.Duration, last int64, until func() bool) bool {
 			rctx, cancel := context.WithCancel(ctx)
 			r := consume.NewRunner(s, quiet(), c, nil)
 			r.Batch, r.Poll = 10, poll
@@ -355,20 +356,29 @@ func TestConsumerPassesOver(t *testing.T) {
 			done := make(chan struct{})
 			go func() { r.Run(rctx); close(done) }()
 			waitFor(t, moved, last)
-			for deadline := time.Now().Add(10 * time.Second); !until() && time.Now().Before(deadline); {
+			ok := until()
+			for deadline := time.Now().Add(10 * time.Second); !ok && time.Now().Before(deadline); ok = until() {
 				time.Sleep(5 * time.Millisecond) // the poll is the runner's own clock
 			}
 			cancel()
 			<-done
+			return ok
 		}
 
-		run(time.Hour, func() bool { return true })
-		if at := stored(); at < want[len(want)-1] || at >= last {
-			t.Errorf("stored cursor at %d after passing over: want from %d to before %d", at, want[len(want)-1], last)
+		if !run(time.Hour, last, func() bool { at := stored(); return at >= want[len(want)-1] && at < last }) {
+			t.Errorf("stored cursor at %d while passing over: want from %d to before %d", stored(), want[len(want)-1], last)
 		}
-		run(20*time.Millisecond, func() bool { return stored() == last })
 		if at := stored(); at != last {
-			t.Errorf("stored cursor at %d after the polls, want %d", at, last)
+			t.Errorf("stored cursor at %d once the runner stopped, want %d", at, last)
+		}
+		appendEvents(t, s, 50)
+		evs, err = s.EventsAfter(ctx, last, 1000)
+		if err != nil || len(evs) != 50 {
+			t.Fatalf("%d events after %d: %v", len(evs), last, err)
+		}
+		last = evs[len(evs)-1].Seq
+		if !run(20*time.Millisecond, last, func() bool { return stored() == last }) {
+			t.Errorf("stored cursor at %d while the runner polls, want %d", stored(), last)
 		}
 		mu.Lock()
 		defer mu.Unlock()
