@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,9 +38,17 @@ const (
 // the window's, then the rest's. A group's matches are all fetched and
 // sorted before the limit applies, so the rest's groups stay small: as
 // {16, 64}, a fairly common pair of words ("order please") fetched
-// thousands of rows of the 64 buckets to keep 500 (W4 p50 at 1M 33 ms,
-// 15 ms as these; docs/benchmarks/issue-19.md).
-var pgGroups = [2][]int64{{1, 1, 4}, {4, 4, 8, 16, 16, 32}}
+// thousands of rows of the 64 buckets to keep 500 (W4 p50 at 1M 33 ms, 15
+// ms as {4, 4, 8, 16, 16, 32}). And a group's lookup costs more than its
+// size: GIN checks each row any of its words finds against the group's
+// whole query, one branch per bucket, so the 80 buckets after the window
+// took 28 ms as one group, 13 ms as those six and 9 ms as twenty of four
+// (a rare pair in subjects at 1M; docs/benchmarks/issue-19.md). The
+// window's buckets are a group each: a common pair of words fills the
+// limit within two or three, and as {1, 1, 4} the last group's 2,048
+// rows more were fetched and sorted for nothing (the messages' probe of
+// "order please" 2.6 → 0.9 ms, "refund" 1.6 → 0.7 ms).
+var pgGroups = [2][]int64{slices.Repeat([]int64{1}, pgWindow), slices.Repeat([]int64{4}, 20)}
 
 // A pgKind is a kind of candidate on PostgreSQL. Its probe takes the
 // groups' queries ($1, tsquery texts), the search ($2, a tsquery text: it
