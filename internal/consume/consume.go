@@ -36,9 +36,10 @@ type Consumer struct {
 	FromStart bool
 	// Wants, if set, says from an event alone whether Handle would do
 	// anything with it. A batch it wants none of is passed over without a
-	// transaction: its cursor is stored with the next batch it handles, or
-	// at the next poll, and a restart before then reads those events again
-	// and passes over them again. Nil wants every event.
+	// transaction: its cursor is stored with the next batch it handles, at
+	// the next poll or when the runner stops; a node that dies before then
+	// reads those events again and passes over them again. Nil wants every
+	// event.
 	Wants func(parley.Event) bool
 }
 
@@ -134,18 +135,18 @@ func (r *Runner) hold(ctx context.Context, lock *store.Lock) error {
 	c := cursor{handled: seq, stored: seq}
 	r.handled.Store(seq)
 	for {
-		if err := r.drain(ctx, &c); err != nil {
+		err := r.drain(ctx, &c)
+		if ctx.Err() != nil {
+			r.stop(ctx, &c) // stopped in the drain or before it
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		select {
 		case <-ctx.Done():
-			// What was passed over since the last poll is stored on the way
-			// out: a node restarted after a busy spell read it all again,
-			// every consumer at once, and its first second of requests
-			// waited (W11, docs/benchmarks/issue-19.md).
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			return r.storePassed(sctx, &c)
+			r.stop(ctx, &c)
+			return nil
 		case <-r.wake:
 		case <-poll.C:
 			if err := lock.Check(ctx); err != nil {
@@ -155,6 +156,18 @@ func (r *Runner) hold(ctx context.Context, lock *store.Lock) error {
 				return err
 			}
 		}
+	}
+}
+
+// stop stores on the way out what was passed over since the last poll: a
+// node restarted after a busy spell read it all again, every consumer at
+// once, and its first second of requests waited (W11,
+// docs/benchmarks/issue-19.md). ctx is the runner's, already done.
+func (r *Runner) stop(ctx context.Context, c *cursor) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := r.storePassed(sctx, c); err != nil {
+		r.log.Warn("consume: "+r.c.Name+": storing the cursor on stop", "err", err)
 	}
 }
 

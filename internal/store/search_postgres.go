@@ -27,8 +27,8 @@ const searchShift = 11
 // still hold fewer than searchEnough, the word is rare and the plain index
 // fetches its every match, which is cheap for it. A probe walks groups of
 // buckets newest first, each group one GIN lookup whose matches are
-// sorted, and stops at its limit: the newest bucket may have just begun,
-// and the groups after it widen (pgGroups).
+// sorted, and stops at its limit: the window's groups are a bucket each
+// (the newest may have just begun), the rest's four (pgGroups).
 const (
 	pgWindow    = 6
 	pgRareAfter = 86
