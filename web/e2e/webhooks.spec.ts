@@ -147,11 +147,25 @@ test('a messaging bridge set on an API channel gets an agent’s reply, and its 
     await parley.api('PUT', '/outbound-settings', { allow_private_targets: true });
     const inbox = await parley.inbox('SMS desk');
     const admin = await signIn(browser, parley, await parley.user('Bea Bridge', 'admin'));
+    // The channel's bridge is read only once the admin has typed its URL:
+    // what they typed stays (it was replaced by the empty answer, and the
+    // form then refused to send an empty URL).
+    let answer = () => {};
+    const typed = new Promise<void>((resolve) => (answer = resolve));
+    await admin.route(`**/api/v1/channels/${inbox.channel}/bridge`, async (route) => {
+      if (route.request().method() === 'GET') await typed;
+      await route.continue();
+    });
     await admin.goto('/settings/channels');
     await admin.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'SMS desk' });
     const bridge = admin.getByRole('region', { name: 'Messaging bridge' });
     await expect(bridge).toContainText('Replies on this channel go nowhere');
     await bridge.getByLabel('Bridge URL').fill(box.url);
+    const read = admin.waitForResponse((r) => r.url().endsWith(`/channels/${inbox.channel}/bridge`) && r.request().method() === 'GET');
+    answer();
+    await read;
+    await admin.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    await expect(bridge.getByLabel('Bridge URL')).toHaveValue(box.url);
     await bridge.getByRole('button', { name: 'Set the bridge' }).click();
     await expect(bridge.locator('code.secret')).toHaveText(/^whsec_/);
     const secret = (await bridge.locator('code.secret').textContent()) ?? '';
