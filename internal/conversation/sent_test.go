@@ -86,27 +86,6 @@ func TestSentView(t *testing.T) {
 		if n := counts.Views[parley.ViewSent]; n != 2 {
 			t.Errorf("sent counts %d, want 2", n)
 		}
-		checkCounts(t, s)
+		storetest.Counts(t, s)
 	})
-}
-
-// checkCounts fails when the stored counts disagree with the conversations.
-func checkCounts(t *testing.T, s *store.Store) {
-	t.Helper()
-	ctx := context.Background()
-	want, err := s.RecountViews(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.StoredViewCounts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for inbox, keys := range want {
-		for k, n := range keys {
-			if got[inbox][k] != n {
-				t.Errorf("inbox %d %s: stored %d, recounted %d", inbox, k, got[inbox][k], n)
-			}
-		}
-	}
 }
