@@ -31,7 +31,9 @@ const searchShift = 11
 // (the newest may have just begun), the rest's four (pgGroups).
 const (
 	pgWindow    = 6
-	pgRareAfter = 86
+	pgRest      = 20 // groups after the window, of pgRestGroup buckets each
+	pgRestGroup = 4
+	pgRareAfter = pgWindow + pgRest*pgRestGroup
 )
 
 // pgGroups are the sizes of a probe's groups of buckets, newest first:
@@ -48,7 +50,7 @@ const (
 // limit within two or three, and as {1, 1, 4} the last group's 2,048
 // rows more were fetched and sorted for nothing (the messages' probe of
 // "order please" 2.6 → 0.9 ms, "refund" 1.6 → 0.7 ms).
-var pgGroups = [2][]int64{slices.Repeat([]int64{1}, pgWindow), slices.Repeat([]int64{4}, 20)}
+var pgGroups = [2][]int64{slices.Repeat([]int64{1}, pgWindow), slices.Repeat([]int64{pgRestGroup}, pgRest)}
 
 // A pgKind is a kind of candidate on PostgreSQL. Its probe takes the
 // groups' queries ($1, tsquery texts), the search ($2, a tsquery text: it

@@ -1,11 +1,31 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Page } from '@playwright/test';
 import { test, expect, signIn, shot } from './fixtures';
 
 // Allowing private targets is the organisation's and an endpoint for
 // conversation events would hear every other test's: a server of its own.
 test.use({ ownServer: true });
+
+// holdReads holds the page's reads of path (an API path) until the
+// function it returns is called, which lets them answer and waits until the
+// page has drawn the first: a form's first read can answer after an admin
+// began to type, and what they typed must stay.
+async function holdReads(page: Page, path: string): Promise<() => Promise<void>> {
+  let answer = () => {};
+  const typed = new Promise<void>((resolve) => (answer = resolve));
+  await page.route(`**${path}`, async (route) => {
+    if (route.request().method() === 'GET') await typed;
+    await route.continue();
+  });
+  return async () => {
+    const read = page.waitForResponse((r) => r.url().endsWith(path) && r.request().method() === 'GET');
+    answer();
+    await read;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  };
+}
 
 type Received = { headers: IncomingHttpHeaders; body: string; type: string };
 
@@ -150,21 +170,13 @@ test('a messaging bridge set on an API channel gets an agent’s reply, and its 
     // The channel's bridge is read only once the admin has typed its URL:
     // what they typed stays (it was replaced by the empty answer, and the
     // form then refused to send an empty URL).
-    let answer = () => {};
-    const typed = new Promise<void>((resolve) => (answer = resolve));
-    await admin.route(`**/api/v1/channels/${inbox.channel}/bridge`, async (route) => {
-      if (route.request().method() === 'GET') await typed;
-      await route.continue();
-    });
+    const answer = await holdReads(admin, `/api/v1/channels/${inbox.channel}/bridge`);
     await admin.goto('/settings/channels');
     await admin.getByRole('combobox', { name: 'Inbox' }).last().selectOption({ label: 'SMS desk' });
     const bridge = admin.getByRole('region', { name: 'Messaging bridge' });
     await expect(bridge).toContainText('Replies on this channel go nowhere');
     await bridge.getByLabel('Bridge URL').fill(box.url);
-    const read = admin.waitForResponse((r) => r.url().endsWith(`/channels/${inbox.channel}/bridge`) && r.request().method() === 'GET');
-    answer();
-    await read;
-    await admin.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    await answer();
     await expect(bridge.getByLabel('Bridge URL')).toHaveValue(box.url);
     await bridge.getByRole('button', { name: 'Set the bridge' }).click();
     await expect(bridge.locator('code.secret')).toHaveText(/^whsec_/);
@@ -206,12 +218,18 @@ test('an inbox posts its new conversations to Slack, in French, with a link back
     await parley.api('PUT', '/outbound-settings', { allow_private_targets: true });
     const inbox = await parley.inbox('Slacked desk');
     const page = await signIn(browser, parley, await parley.user('Sol Slack', 'admin'));
+    // As with the bridge: the inbox's Slack settings answer once all is chosen.
+    const answer = await holdReads(page, `/api/v1/inboxes/${inbox.id}/slack`);
     await page.goto('/settings/inboxes');
     await page.getByRole('button', { name: 'Edit Slacked desk' }).click();
     const slack = page.getByRole('region', { name: 'Post Slacked desk to Slack' });
     await slack.getByLabel('Incoming webhook URL').fill(box.url);
     await slack.getByLabel('Post assignments too').check();
     await slack.getByLabel('Language of the posts').selectOption('fr');
+    await answer();
+    await expect(slack.getByLabel('Incoming webhook URL')).toHaveValue(box.url);
+    await expect(slack.getByLabel('Post assignments too')).toBeChecked();
+    await expect(slack.getByLabel('Language of the posts')).toHaveValue('fr');
     await slack.getByRole('button', { name: 'Start posting' }).click();
     await expect(slack.getByRole('button', { name: 'Send a test post' })).toBeVisible();
     await slack.getByRole('button', { name: 'Send a test post' }).click();
