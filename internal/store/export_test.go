@@ -52,25 +52,25 @@ func (s *Store) Setting(ctx context.Context, name string) (string, error) {
 }
 
 // SearchOverBudget runs query as one of search's candidate queries and
-// returns what it found, the server process that ran it, and how long it
-// took; search's pool is held to one connection.
-func (s *Store) SearchOverBudget(ctx context.Context, query string) ([]parley.ID, int64, int64, time.Duration, error) {
+// returns how many hits it found, the server process that ran it, and how
+// long it took; search's pool is held to one connection.
+func (s *Store) SearchOverBudget(ctx context.Context, query string) (int, int64, int64, time.Duration, error) {
 	s.sr.SetMaxOpenConns(1)
 	var before, after int64
 	if err := s.sr.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&before); err != nil {
-		return nil, 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	began := time.Now()
-	ids, complete, err := s.searchIDs(ctx, query)
+	hits, complete, err := s.searchHits(ctx, query)
 	if complete {
-		return nil, 0, 0, 0, errors.New("a query over budget called complete")
+		return 0, 0, 0, 0, errors.New("a query over budget called complete")
 	}
 	took := time.Since(began)
 	if err != nil {
-		return nil, 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	err = s.sr.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&after)
-	return ids, before, after, took, err
+	return len(hits), before, after, took, err
 }
 
 // OpenByMigrations opens a SQLite database as Open does, but applies every

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -79,27 +81,65 @@ func words(s string) []string {
 }
 
 // Full-text search, per engine, in this one place: how a query is written,
-// the candidates of each kind (subjects, contacts, messages) and how a
-// score's candidates are ranked. A kind's candidates are conversation ids,
-// most recent first, capped: ranking is bounded by the cap however common
-// a word is.
+// the candidates of each kind (subjects, contacts, messages) and how the
+// conversations of candidates are read to be ranked. A kind's candidates
+// are conversations, most recent first, capped: ranking is bounded by the
+// cap however common a word is.
 type searchSQL struct {
 	render func([]SearchTerm) string
 	// kinds are SQLite's candidate queries, one per kind ($1 query, $2
-	// cap); PostgreSQL's are pgKinds (search_postgres.go).
+	// cap); PostgreSQL's are pgKinds (search_postgres.go). Each returns a
+	// conversation's id for each match (a message's conversation once for
+	// each of its messages) and, where the query reads the conversation's
+	// row anyway, hitRow's columns after it.
 	kinds [kindCount]string
-	// rank orders candidates that are in the inboxes and placements given
-	// by score, then recency ($1 candidates, $2 inboxes, $3 placements,
-	// $4 their scores, made by rankArgs): in the engine, so that only ids
-	// cross the driver, each list bound as one value (SQLite binds a list
-	// of placeholders by name in quadratic time).
-	rank     string
-	rankArgs func(ids []parley.ID, scores []int, inboxIDs []parley.ID, placements []parley.Placement) []any
+	// rows reads the conversations of ids ($1): each one's id, whether it
+	// is in the inboxes ($2) and placements ($3) searched, and its last
+	// activity (an activity). rowsArgs binds each list as one value
+	// (SQLite binds a list of placeholders by name in quadratic time).
+	rows     string
+	rowsArgs func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any
 }
 
-// searchBatch is how many candidates of the best scores are ranked in one
-// statement: the ranks above a page's last hit are usually a few each,
-// and a statement for each was a round trip each.
+// hitRow are the columns of a conversation that rank it, after its id,
+// as a kind's query reads them: where it is, and its last activity.
+const hitRow = `inbox_id, placement, last_activity_at`
+
+// A searchHit is a match's conversation, with hitRow once read.
+type searchHit struct {
+	id        parley.ID
+	read      bool // inbox, placement and at hold hitRow
+	inbox     parley.ID
+	placement parley.Placement
+	at        activity
+}
+
+// An activity is a conversation's last activity as ranking compares it,
+// in Unix microseconds. SQLite's is read as its text and parsed here, in
+// the one layout the driver writes: the driver's own parse of a DATETIME
+// column tries its layouts in turn, and SQLite's date functions made a
+// number of it more slowly still.
+type activity int64
+
+func (a *activity) Scan(v any) error {
+	t, ok := v.(time.Time)
+	if s, isText := v.(string); isText {
+		var err error
+		if t, err = time.Parse(sqliteTimeLayout, s); err != nil {
+			return err
+		}
+		ok = true
+	}
+	if !ok {
+		return fmt.Errorf("store: a last activity of type %T", v)
+	}
+	*a = activity(t.UnixMicro())
+	return nil
+}
+
+// searchBatch is how many candidates of the best scores are ranked at
+// once: the ranks above a page's last hit are usually a few each, and a
+// statement for each was a round trip each.
 const searchBatch = 64
 
 // The kinds of candidates, and how much each weighs in a conversation's
@@ -144,15 +184,14 @@ var postgresSearch = searchSQL{
 		}
 		return strings.Join(parts, " & ")
 	},
-	rank: `SELECT c.id FROM unnest($1::bigint[], $4::int[]) AS r(id, score) JOIN conversations c ON c.id = r.id
-		WHERE c.inbox_id = ANY($2::bigint[]) AND c.placement = ANY($3::text[])
-		ORDER BY r.score DESC, c.last_activity_at DESC, c.id DESC`,
-	rankArgs: func(ids []parley.ID, scores []int, inboxIDs []parley.ID, placements []parley.Placement) []any {
+	rows: `SELECT id, inbox_id = ANY($2::bigint[]) AND placement = ANY($3::text[]), last_activity_at
+		FROM conversations WHERE id = ANY($1::bigint[])`,
+	rowsArgs: func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any {
 		pl := make([]string, len(placements))
 		for i, p := range placements {
 			pl[i] = string(p)
 		}
-		return []any{int64s(ids), int64s(inboxIDs), pl, scores}
+		return []any{int64s(ids), int64s(inboxIDs), pl}
 	},
 }
 
@@ -160,60 +199,38 @@ var postgresSearch = searchSQL{
 // (name, emails) or messages, among the inboxes and placements given. The
 // candidates of each kind are the cap most recent; hits rank by relevance
 // (a subject or contact match weighs 3, each matching message 1, up to 5)
-// then recency. Search calls each with hits in that order, a batch at a
-// time (a score's, or the next scores' together while they are at most
-// searchBatch candidates), until each returns false: the conversations of
-// a rank are looked up only when the ranks above it did not fill the
-// caller's page.
+// then recency (last activity, then id). Search calls each with hits in
+// that order, a batch at a time (a score's, or the next scores' together
+// while they are at most searchBatch candidates), until each returns
+// false: the conversations of a rank not read with their candidates are
+// read only when the ranks above it did not fill the caller's page.
 func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID, placements []parley.Placement, cap int, each func([]parley.ID) (bool, error)) error {
 	if len(inboxIDs) == 0 {
 		return nil
 	}
 	sq := q.d.search()
-	candidates, err := q.searchCandidates(ctx, terms, sq, cap)
+	found, err := q.searchCandidates(ctx, terms, sq, cap)
 	if err != nil {
 		return err
 	}
-	scores := map[parley.ID]int{}
-	for kind, ids := range candidates {
-		w := searchWeights[kind]
-		got := map[parley.ID]int{}
-		for _, id := range ids {
-			if got[id] < w.max {
-				got[id] += w.weight
-			}
-		}
-		for id, s := range got {
-			scores[id] += s
-		}
+	r := ranking{inboxIDs: inboxIDs, placements: placements}
+	r.add(found)
+	ranks := map[int32][]int32{}
+	for i, c := range r.cands {
+		ranks[c.score] = append(ranks[c.score], int32(i))
 	}
-	ranks := map[int][]parley.ID{}
-	for id, score := range scores {
-		ranks[score] = append(ranks[score], id)
-	}
-	var batch []parley.ID
-	var batchScores []int
+	var batch []int32
 	order := slices.Sorted(maps.Keys(ranks))
 	for i, score := range slices.Backward(order) {
 		batch = append(batch, ranks[score]...)
-		for range ranks[score] {
-			batchScores = append(batchScores, score)
-		}
 		if i > 0 && len(batch)+len(ranks[order[i-1]]) <= searchBatch {
-			continue // the next rank joins this statement
+			continue // the next rank joins this batch
 		}
-		var hits []parley.ID
-		if err := q.eachRow(ctx, "search", sq.rank, sq.rankArgs(batch, batchScores, inboxIDs, placements), func(rows *sql.Rows) error {
-			var id parley.ID
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			hits = append(hits, id)
-			return nil
-		}); err != nil {
+		hits, err := q.rank(ctx, sq, &r, batch)
+		if err != nil {
 			return err
 		}
-		batch, batchScores = batch[:0], batchScores[:0]
+		batch = batch[:0]
 		if len(hits) == 0 {
 			continue
 		}
@@ -224,16 +241,120 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 	return nil
 }
 
+// A ranking holds a search's candidates, each conversation once, in a
+// slice indexed by a map of ids: kept as a map of structs, a common
+// word's search spent twice as long inserting into maps (W4 at 1M).
+type ranking struct {
+	inboxIDs   []parley.ID
+	placements []parley.Placement
+	index      map[parley.ID]int32
+	cands      []candidate
+}
+
+// A candidate is a conversation search found, its score and, once its
+// row is read, whether it is among the inboxes and placements searched
+// and its last activity.
+type candidate struct {
+	id    parley.ID
+	n     [kindCount]int32 // matches of each kind
+	score int32
+	read  bool
+	in    bool
+	at    activity
+}
+
+// add counts each kind's hits by conversation, then scores them.
+func (r *ranking) add(found [kindCount][]searchHit) {
+	total := 0
+	for _, hits := range found {
+		total += len(hits)
+	}
+	r.index = make(map[parley.ID]int32, total)
+	r.cands = make([]candidate, 0, total)
+	for kind, hits := range found {
+		for i := range hits {
+			h := &hits[i]
+			j, ok := r.index[h.id]
+			if !ok {
+				j = int32(len(r.cands))
+				r.index[h.id] = j
+				r.cands = append(r.cands, candidate{id: h.id})
+			}
+			c := &r.cands[j]
+			c.n[kind]++
+			if h.read && !c.read {
+				r.read(c, h)
+			}
+		}
+	}
+	for i := range r.cands {
+		c := &r.cands[i]
+		for kind, w := range searchWeights {
+			c.score += min(c.n[kind]*int32(w.weight), int32(w.max))
+		}
+	}
+}
+
+// read records h's row as c's.
+func (r *ranking) read(c *candidate, h *searchHit) {
+	c.read, c.at = true, h.at
+	c.in = slices.Contains(r.inboxIDs, h.inbox) && slices.Contains(r.placements, h.placement)
+}
+
+// rank returns the ids of batch (indexes of r's candidates) in the
+// inboxes and placements searched, by score, then recency; it first reads
+// the rows of those not read with their candidates. A conversation gone
+// since is left out.
+func (q *Q) rank(ctx context.Context, sq searchSQL, r *ranking, batch []int32) ([]parley.ID, error) {
+	var unread []parley.ID
+	for _, j := range batch {
+		if c := &r.cands[j]; !c.read {
+			unread = append(unread, c.id)
+		}
+	}
+	if len(unread) > 0 {
+		if err := q.eachRow(ctx, "search", sq.rows, sq.rowsArgs(unread, r.inboxIDs, r.placements), func(rows *sql.Rows) error {
+			var id parley.ID
+			var in bool
+			var at activity
+			if err := rows.Scan(&id, &in, &at); err != nil {
+				return err
+			}
+			if j, ok := r.index[id]; ok {
+				c := &r.cands[j]
+				c.read, c.in, c.at = true, in, at
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	ranked := make([]*candidate, 0, len(batch))
+	for _, j := range batch {
+		if c := &r.cands[j]; c.read && c.in {
+			ranked = append(ranked, c)
+		}
+	}
+	slices.SortFunc(ranked, func(a, b *candidate) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.at, a.at), cmp.Compare(b.id, a.id))
+	})
+	ids := make([]parley.ID, len(ranked))
+	for i, c := range ranked {
+		ids[i] = c.id
+	}
+	return ids, nil
+}
+
 // searchCandidates returns each kind's candidates. On PostgreSQL outside a
 // transaction the kinds are searched at once, each on a connection of
 // search's pool: a search takes as long as its slowest kind, not the sum.
-func (q *Q) searchCandidates(ctx context.Context, terms []SearchTerm, sq searchSQL, cap int) ([kindCount][]parley.ID, error) {
-	var out [kindCount][]parley.ID
+func (q *Q) searchCandidates(ctx context.Context, terms []SearchTerm, sq searchSQL, cap int) ([kindCount][]searchHit, error) {
+	var out [kindCount][]searchHit
 	if q.d.name() != "postgres" {
 		for kind := range kindCount {
 			match, ok, err := q.sqliteMatch(ctx, kind, terms)
 			if err == nil && ok {
-				out[kind], _, err = q.searchIDs(ctx, sq.kinds[kind], match, cap)
+				out[kind], _, err = q.searchHits(ctx, sq.kinds[kind], match, cap)
 			}
 			if err != nil {
 				return out, err
@@ -274,10 +395,10 @@ func int64s(ids []parley.ID) []int64 {
 	return out
 }
 
-// searchIDs runs one candidate query within searchBudget and returns the ids
-// it read, and whether that is its whole answer; a query that runs out of
-// time returns what it had read, which is not an error.
-func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.ID, bool, error) {
+// searchHits runs one candidate query within searchBudget and returns the
+// hits it read, and whether that is its whole answer; a query that runs
+// out of time returns what it had read, which is not an error.
+func (q *Q) searchHits(ctx context.Context, query string, args ...any) ([]searchHit, bool, error) {
 	on, budget := q, searchBudget
 	if q.search != nil {
 		// PostgreSQL ends the query at the budget itself; this deadline
@@ -291,13 +412,25 @@ func (q *Q) searchIDs(ctx context.Context, query string, args ...any) ([]parley.
 	}
 	qctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
-	var out []parley.ID
+	var out []searchHit
+	read := false
 	err := on.eachRow(qctx, "search", query, args, func(rows *sql.Rows) error {
-		var id parley.ID
-		if err := rows.Scan(&id); err != nil {
+		if len(out) == 0 {
+			cols, err := rows.Columns()
+			if err != nil {
+				return err
+			}
+			read = len(cols) > 1
+		}
+		h := searchHit{read: read}
+		dest := []any{&h.id}
+		if read {
+			dest = append(dest, &h.inbox, &h.placement, &h.at)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		out = append(out, id)
+		out = append(out, h)
 		return nil
 	})
 	// Over budget: keep what was found. The budget is judged by the clock

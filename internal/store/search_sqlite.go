@@ -13,6 +13,10 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
+// sqliteTimeLayout is how the driver writes a time as text
+// (_time_format=sqlite, sqliteDialect.open).
+const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
+
 var sqliteSearch = searchSQL{
 	render: func(terms []SearchTerm) string {
 		parts := make([]string, len(terms))
@@ -34,17 +38,15 @@ var sqliteSearch = searchSQL{
 		kindMessages: `SELECT m.conversation_id FROM messages m WHERE m.id IN (
 			SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1 ORDER BY rowid DESC LIMIT $2)`,
 	},
-	// CROSS JOIN keeps the candidates outside: each is looked up by
-	// primary key, never an inbox's conversations scanned.
-	rank: `SELECT c.id FROM json_each($1) r CROSS JOIN conversations c ON c.id = r.value
-		WHERE c.inbox_id IN (SELECT value FROM json_each($2)) AND c.placement IN (SELECT value FROM json_each($3))
-		ORDER BY $4 ->> r.key DESC, c.last_activity_at DESC, c.id DESC`,
-	rankArgs: func(ids []parley.ID, scores []int, inboxIDs []parley.ID, placements []parley.Placement) []any {
+	// CROSS JOIN keeps the ids outside: each is looked up by primary key.
+	// The last activity is read as its text (activity).
+	rows: `SELECT c.id, c.inbox_id IN (SELECT value FROM json_each($2)) AND c.placement IN (SELECT value FROM json_each($3)),
+		CAST(c.last_activity_at AS TEXT) FROM json_each($1) r CROSS JOIN conversations c ON c.id = r.value`,
+	rowsArgs: func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any {
 		c, _ := json.Marshal(ids)
 		in, _ := json.Marshal(inboxIDs)
 		pl, _ := json.Marshal(placements)
-		sc, _ := json.Marshal(scores)
-		return []any{string(c), string(in), string(pl), string(sc)}
+		return []any{string(c), string(in), string(pl)}
 	},
 }
 
