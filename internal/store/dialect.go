@@ -145,7 +145,7 @@ func (postgresDialect) open(ctx context.Context, dsn string) (*sql.DB, *sql.DB, 
 // conversations, searches over budget kept dozens of processes busy for
 // seconds (docs/benchmarks/issue-19.md).
 // It has as many connections as the main pool: a search waiting for one
-// waits within its budget's backup deadline only (searchIDs).
+// waits within its budget's backup deadline only (searchHits).
 func openPostgresSearch(ctx context.Context, dsn string) (*sql.DB, error) {
 	return openPostgres(ctx, dsn, 32, prepareSearch)
 }

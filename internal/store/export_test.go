@@ -61,7 +61,7 @@ func (s *Store) SearchOverBudget(ctx context.Context, query string) (int, int64,
 		return 0, 0, 0, 0, err
 	}
 	began := time.Now()
-	hits, complete, err := s.searchHits(ctx, query)
+	hits, complete, err := s.searchHits(ctx, false, query)
 	if complete {
 		return 0, 0, 0, 0, errors.New("a query over budget called complete")
 	}

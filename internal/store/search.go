@@ -91,7 +91,7 @@ type searchSQL struct {
 	// cap); PostgreSQL's are pgKinds (search_postgres.go). Each returns a
 	// conversation's id for each match (a message's conversation once for
 	// each of its messages) and, where the query reads the conversation's
-	// row anyway, hitRow's columns after it.
+	// row anyway (pgKind.withRow), hitRow's columns after it.
 	kinds [kindCount]string
 	// rows reads the conversations of ids ($1): each one's id, whether it
 	// is in the inboxes ($2) and placements ($3) searched, and its last
@@ -116,21 +116,27 @@ type searchHit struct {
 
 // An activity is a conversation's last activity as ranking compares it,
 // in Unix microseconds. SQLite's is read as its text and parsed here, in
-// the one layout the driver writes: the driver's own parse of a DATETIME
+// the layout the driver writes first: the driver's own parse of a DATETIME
 // column tries its layouts in turn, and SQLite's date functions made a
 // number of it more slowly still.
 type activity int64
 
 func (a *activity) Scan(v any) error {
-	t, ok := v.(time.Time)
-	if s, isText := v.(string); isText {
+	var t time.Time
+	switch v := v.(type) {
+	case time.Time:
+		t = v
+	case string:
 		var err error
-		if t, err = time.Parse(sqliteTimeLayout, s); err != nil {
-			return err
+		for _, layout := range sqliteTimeLayouts {
+			if t, err = time.Parse(layout, v); err == nil {
+				break
+			}
 		}
-		ok = true
-	}
-	if !ok {
+		if err != nil {
+			return fmt.Errorf("store: a last activity of %q: %w", v, err)
+		}
+	default:
 		return fmt.Errorf("store: a last activity of type %T", v)
 	}
 	*a = activity(t.UnixMicro())
@@ -144,6 +150,9 @@ const searchBatch = 64
 
 // The kinds of candidates, and how much each weighs in a conversation's
 // score: a subject or contact match 3, each matching message 1, up to 5.
+// A kind's part of a score is min(matches × weight, max), which is what
+// adding the weight while under the max gives when max is a multiple of
+// the weight, as each is.
 const (
 	kindSubjects = iota
 	kindContacts
@@ -203,7 +212,8 @@ var postgresSearch = searchSQL{
 // that order, a batch at a time (a score's, or the next scores' together
 // while they are at most searchBatch candidates), until each returns
 // false: the conversations of a rank not read with their candidates are
-// read only when the ranks above it did not fill the caller's page.
+// read only when the ranks above it did not fill the caller's page. A
+// conversation deleted during the search may be among the hits.
 func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID, placements []parley.Placement, cap int, each func([]parley.ID) (bool, error)) error {
 	if len(inboxIDs) == 0 {
 		return nil
@@ -243,7 +253,7 @@ func (q *Q) Search(ctx context.Context, terms []SearchTerm, inboxIDs []parley.ID
 
 // A ranking holds a search's candidates, each conversation once, in a
 // slice indexed by a map of ids: kept as a map of structs, a common
-// word's search spent twice as long inserting into maps (W4 at 1M).
+// word's search ("order" at 1M) spent twice as long inserting into maps.
 type ranking struct {
 	inboxIDs   []parley.ID
 	placements []parley.Placement
@@ -303,8 +313,9 @@ func (r *ranking) read(c *candidate, h *searchHit) {
 
 // rank returns the ids of batch (indexes of r's candidates) in the
 // inboxes and placements searched, by score, then recency; it first reads
-// the rows of those not read with their candidates. A conversation gone
-// since is left out.
+// the rows of those not read with their candidates. A conversation whose
+// row it reads and finds gone is left out; one read with its candidates
+// and deleted since is not.
 func (q *Q) rank(ctx context.Context, sq searchSQL, r *ranking, batch []int32) ([]parley.ID, error) {
 	var unread []parley.ID
 	for _, j := range batch {
@@ -354,7 +365,7 @@ func (q *Q) searchCandidates(ctx context.Context, terms []SearchTerm, sq searchS
 		for kind := range kindCount {
 			match, ok, err := q.sqliteMatch(ctx, kind, terms)
 			if err == nil && ok {
-				out[kind], _, err = q.searchHits(ctx, sq.kinds[kind], match, cap)
+				out[kind], _, err = q.searchHits(ctx, false, sq.kinds[kind], match, cap)
 			}
 			if err != nil {
 				return out, err
@@ -397,8 +408,9 @@ func int64s(ids []parley.ID) []int64 {
 
 // searchHits runs one candidate query within searchBudget and returns the
 // hits it read, and whether that is its whole answer; a query that runs
-// out of time returns what it had read, which is not an error.
-func (q *Q) searchHits(ctx context.Context, query string, args ...any) ([]searchHit, bool, error) {
+// out of time returns what it had read, which is not an error. withRow
+// says the query returns hitRow after each id.
+func (q *Q) searchHits(ctx context.Context, withRow bool, query string, args ...any) ([]searchHit, bool, error) {
 	on, budget := q, searchBudget
 	if q.search != nil {
 		// PostgreSQL ends the query at the budget itself; this deadline
@@ -413,18 +425,10 @@ func (q *Q) searchHits(ctx context.Context, query string, args ...any) ([]search
 	qctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	var out []searchHit
-	read := false
 	err := on.eachRow(qctx, "search", query, args, func(rows *sql.Rows) error {
-		if len(out) == 0 {
-			cols, err := rows.Columns()
-			if err != nil {
-				return err
-			}
-			read = len(cols) > 1
-		}
-		h := searchHit{read: read}
+		h := searchHit{read: withRow}
 		dest := []any{&h.id}
-		if read {
+		if withRow {
 			dest = append(dest, &h.inbox, &h.placement, &h.at)
 		}
 		if err := rows.Scan(dest...); err != nil {

@@ -61,10 +61,11 @@ var pgGroups = [2][]int64{slices.Repeat([]int64{1}, pgWindow), slices.Repeat([]i
 // match is not ANDed in, and without copying the rows' tsvectors out
 // (3.3 → 1.7 ms for a common word's two newest buckets at 1M messages).
 // Each group is sorted, and the LIMIT stops the walk after the group that
-// reaches it.
+// reaches it. Where withRow, both return hitRow after each id.
 type pgKind struct {
 	probe      string
 	exhaustive string
+	withRow    bool
 }
 
 const pgGroupsOf = `unnest($1::text[]) AS g(q), LATERAL (
@@ -76,9 +77,10 @@ var pgKinds = [...]pgKind{
 	kindSubjects: {
 		`SELECT x.id FROM ` + fmt.Sprintf(pgGroupsOf, "conversations", "") + ` LIMIT $3`,
 		`WITH m AS MATERIALIZED (SELECT id FROM conversations WHERE search @@ $1::tsquery)
-			SELECT id FROM m ORDER BY id DESC LIMIT $2`},
+			SELECT id FROM m ORDER BY id DESC LIMIT $2`,
+		false},
 	// A contact's candidates read their conversations' rows anyway: hitRow
-	// comes with them (a contact name's 500 were read again to rank them,
+	// comes with them (a contact name's ~430 were read again to rank them,
 	// 1.2 ms at 1M).
 	kindContacts: {
 		`SELECT id, ` + hitRow + ` FROM conversations WHERE contact_id IN (
@@ -86,11 +88,13 @@ var pgKinds = [...]pgKind{
 			ORDER BY id DESC LIMIT $3`,
 		`WITH k AS MATERIALIZED (SELECT id FROM contacts WHERE search @@ $1::tsquery)
 			SELECT id, ` + hitRow + ` FROM conversations WHERE contact_id IN (SELECT id FROM k ORDER BY id DESC LIMIT $2)
-			ORDER BY id DESC LIMIT $2`},
+			ORDER BY id DESC LIMIT $2`,
+		true},
 	kindMessages: {
 		`SELECT x.conversation_id FROM ` + fmt.Sprintf(pgGroupsOf, "messages", ", conversation_id") + ` LIMIT $3`,
 		`WITH m AS MATERIALIZED (SELECT id, conversation_id FROM messages WHERE search @@ $1::tsquery)
-			SELECT conversation_id FROM m ORDER BY id DESC LIMIT $2`},
+			SELECT conversation_id FROM m ORDER BY id DESC LIMIT $2`,
+		false},
 }
 
 // newestIDs returns each kind's table's highest id: its newest bucket. It
@@ -111,16 +115,16 @@ func (q *Q) postgresCandidates(ctx context.Context, kind int, terms []SearchTerm
 	k := pgKinds[kind]
 	hi := top >> searchShift
 	enough := min(searchEnough, cap)
-	hits, complete, err := q.searchHits(ctx, k.probe, bucketGroups(terms, hi, pgGroups[0]), query, cap)
+	hits, complete, err := q.searchHits(ctx, k.withRow, k.probe, bucketGroups(terms, hi, pgGroups[0]), query, cap)
 	if err != nil || !complete || len(hits) >= enough || hi < pgWindow {
 		return hits, err
 	}
-	more, complete, err := q.searchHits(ctx, k.probe, bucketGroups(terms, hi-pgWindow, pgGroups[1]), query, cap-len(hits))
+	more, complete, err := q.searchHits(ctx, k.withRow, k.probe, bucketGroups(terms, hi-pgWindow, pgGroups[1]), query, cap-len(hits))
 	hits = append(hits, more...)
 	if err != nil || !complete || len(hits) >= enough || hi < pgRareAfter {
 		return hits, err
 	}
-	all, _, err := q.searchHits(ctx, k.exhaustive, query, cap)
+	all, _, err := q.searchHits(ctx, k.withRow, k.exhaustive, query, cap)
 	if err != nil || len(all) < len(hits) {
 		return hits, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -13,9 +14,10 @@ import (
 	"github.com/parleyhq/parley/internal/parley"
 )
 
-// sqliteTimeLayout is how the driver writes a time as text
-// (_time_format=sqlite, sqliteDialect.open).
-const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
+// sqliteTimeLayouts are how a time may be written as text: by the driver
+// (_time_format=sqlite, sqliteDialect.open: every time Parley writes),
+// then as SQL or other tools write them (without a zone, UTC).
+var sqliteTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"}
 
 var sqliteSearch = searchSQL{
 	render: func(terms []SearchTerm) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestSQLiteMatch: how a search is written for FTS5, each prefix as the
@@ -51,6 +52,33 @@ func TestSQLiteMatch(t *testing.T) {
 		}
 		if got != tc.want || ok != (tc.want != "") {
 			t.Errorf("%s: %q %v, want %q", tc.q, got, ok, tc.want)
+		}
+	}
+}
+
+// TestActivityScan: a last activity reads as Unix microseconds from a time,
+// from the text the SQLite driver writes, and from text without a zone
+// (UTC); anything else is an error naming it.
+func TestActivityScan(t *testing.T) {
+	want := time.Date(2026, 12, 3, 16, 18, 38, 723681000, time.UTC).UnixMicro()
+	for _, tc := range []struct {
+		in   any
+		want int64
+		err  bool
+	}{
+		{time.Date(2026, 12, 3, 16, 18, 38, 723681000, time.UTC), want, false},
+		{"2026-12-03 16:18:38.723681+00:00", want, false},
+		{"2026-12-03 17:18:38.723681+01:00", want, false},
+		{"2026-12-03 16:18:38+00:00", want - 723681, false},
+		{"2026-12-03 16:18:38.723681", want, false},
+		{"2026-12-03T16:18:38.723681Z", want, false},
+		{"yesterday", 0, true},
+		{int64(5), 0, true},
+	} {
+		var a activity
+		err := a.Scan(tc.in)
+		if (err != nil) != tc.err || int64(a) != tc.want {
+			t.Errorf("Scan(%v) = %d, %v; want %d, error %v", tc.in, a, err, tc.want, tc.err)
 		}
 	}
 }

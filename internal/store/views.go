@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -251,10 +252,15 @@ func (q *Q) userTimes(ctx context.Context, query string, userID parley.ID, ids [
 	return out, nil
 }
 
-// Matches reports whether c satisfies v's conditions other than the inboxes,
-// the mentions, the cursor and the limit: the same conditions ListView writes in SQL, for
-// candidates found another way (search).
+// Matches reports whether c satisfies v's conditions other than the
+// mentions, the cursor and the limit: the same conditions ListView writes
+// in SQL, for candidates found another way (search). Search keeps to the
+// inboxes already, from a row it may have read before this one; the inbox
+// is checked again on the conversation as loaded.
 func (v ViewQuery) Matches(c *parley.Conversation) bool {
+	if !slices.Contains(v.InboxIDs, c.InboxID) {
+		return false
+	}
 	statusOK := len(v.Statuses) == 0
 	for _, s := range v.Statuses {
 		statusOK = statusOK || c.Status == s
