@@ -93,12 +93,11 @@ type searchSQL struct {
 	// each of its messages) and, where the query reads the conversation's
 	// row anyway (pgKind.withRow), hitRow's columns after it.
 	kinds [kindCount]string
-	// rows reads the conversations of ids ($1): each one's id, whether it
-	// is in the inboxes ($2) and placements ($3) searched, and its last
-	// activity (an activity). rowsArgs binds each list as one value
-	// (SQLite binds a list of placeholders by name in quadratic time).
-	rows     string
-	rowsArgs func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any
+	// rows reads the id and hitRow of the conversations of ids ($1, made by
+	// rowsArg): bound as one value (SQLite binds a list of placeholders by
+	// name in quadratic time).
+	rows    string
+	rowsArg func(ids []parley.ID) any
 }
 
 // hitRow are the columns of a conversation that rank it, after its id,
@@ -149,10 +148,8 @@ func (a *activity) Scan(v any) error {
 const searchBatch = 64
 
 // The kinds of candidates, and how much each weighs in a conversation's
-// score: a subject or contact match 3, each matching message 1, up to 5.
-// A kind's part of a score is min(matches × weight, max), which is what
-// adding the weight while under the max gives when max is a multiple of
-// the weight, as each is.
+// score: a subject or contact match 3, each matching message 1, up to 5
+// (a kind's part is min(matches × weight, max)).
 const (
 	kindSubjects = iota
 	kindContacts
@@ -193,15 +190,8 @@ var postgresSearch = searchSQL{
 		}
 		return strings.Join(parts, " & ")
 	},
-	rows: `SELECT id, inbox_id = ANY($2::bigint[]) AND placement = ANY($3::text[]), last_activity_at
-		FROM conversations WHERE id = ANY($1::bigint[])`,
-	rowsArgs: func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any {
-		pl := make([]string, len(placements))
-		for i, p := range placements {
-			pl[i] = string(p)
-		}
-		return []any{int64s(ids), int64s(inboxIDs), pl}
-	},
+	rows:    `SELECT id, ` + hitRow + ` FROM conversations WHERE id = ANY($1::bigint[])`,
+	rowsArg: func(ids []parley.ID) any { return int64s(ids) },
 }
 
 // Search finds conversations matching every term in their subject, contact
@@ -305,7 +295,8 @@ func (r *ranking) add(found [kindCount][]searchHit) {
 	}
 }
 
-// read records h's row as c's.
+// read records h's row as c's: the one place a hit is held to the
+// inboxes and placements searched.
 func (r *ranking) read(c *candidate, h *searchHit) {
 	c.read, c.at = true, h.at
 	c.in = slices.Contains(r.inboxIDs, h.inbox) && slices.Contains(r.placements, h.placement)
@@ -324,16 +315,13 @@ func (q *Q) rank(ctx context.Context, sq searchSQL, r *ranking, batch []int32) (
 		}
 	}
 	if len(unread) > 0 {
-		if err := q.eachRow(ctx, "search", sq.rows, sq.rowsArgs(unread, r.inboxIDs, r.placements), func(rows *sql.Rows) error {
-			var id parley.ID
-			var in bool
-			var at activity
-			if err := rows.Scan(&id, &in, &at); err != nil {
+		if err := q.eachRow(ctx, "search", sq.rows, []any{sq.rowsArg(unread)}, func(rows *sql.Rows) error {
+			var h searchHit
+			if err := rows.Scan(&h.id, &h.inbox, &h.placement, &h.at); err != nil {
 				return err
 			}
-			if j, ok := r.index[id]; ok {
-				c := &r.cands[j]
-				c.read, c.in, c.at = true, in, at
+			if j, ok := r.index[h.id]; ok {
+				r.read(&r.cands[j], &h)
 			}
 			return nil
 		}); err != nil {

@@ -42,13 +42,11 @@ var sqliteSearch = searchSQL{
 	},
 	// CROSS JOIN keeps the ids outside: each is looked up by primary key.
 	// The last activity is read as its text (activity).
-	rows: `SELECT c.id, c.inbox_id IN (SELECT value FROM json_each($2)) AND c.placement IN (SELECT value FROM json_each($3)),
-		CAST(c.last_activity_at AS TEXT) FROM json_each($1) r CROSS JOIN conversations c ON c.id = r.value`,
-	rowsArgs: func(ids, inboxIDs []parley.ID, placements []parley.Placement) []any {
-		c, _ := json.Marshal(ids)
-		in, _ := json.Marshal(inboxIDs)
-		pl, _ := json.Marshal(placements)
-		return []any{string(c), string(in), string(pl)}
+	rows: `SELECT c.id, c.inbox_id, c.placement, CAST(c.last_activity_at AS TEXT)
+		FROM json_each($1) r CROSS JOIN conversations c ON c.id = r.value`,
+	rowsArg: func(ids []parley.ID) any {
+		b, _ := json.Marshal(ids)
+		return string(b)
 	},
 }
 
