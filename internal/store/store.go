@@ -37,6 +37,10 @@ type Q struct {
 	// search's candidate queries under the server's own time limit
 	// (openPostgresSearch); nil elsewhere.
 	search querier
+	// views, on PostgreSQL outside a transaction, is the pool whose
+	// connections keep one generic plan per view query (openPostgresViews);
+	// nil elsewhere.
+	views querier
 	// held, in a write transaction, is where each conversation it read
 	// (locked) or wrote stands in the view counts: an update moves the
 	// counts from there without reading the row again, one statement of
@@ -50,6 +54,7 @@ type Store struct {
 	w        *sql.DB // the writer: one connection on SQLite
 	r        *sql.DB // the reader pool
 	sr       *sql.DB // search's pool on PostgreSQL, nil on SQLite
+	vr       *sql.DB // the views' pool on PostgreSQL, nil on SQLite
 	url      string
 	onEvents func([]parley.Event)
 	logger   *slog.Logger
@@ -121,6 +126,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 			return nil, err
 		}
 		s.Q.search = s.sr
+		if s.vr, err = openPostgresViews(ctx, opts.URL); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.Q.views = s.vr
 	}
 	if _, ok := d.(postgresDialect); ok {
 		var schema string
@@ -150,8 +160,10 @@ func (s *Store) Close() error {
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
-	if s.sr != nil {
-		err = errors.Join(err, s.sr.Close())
+	for _, db := range []*sql.DB{s.sr, s.vr} {
+		if db != nil {
+			err = errors.Join(err, db.Close())
+		}
 	}
 	return err
 }

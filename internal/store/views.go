@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,31 +47,87 @@ func (q *Q) ListView(ctx context.Context, v ViewQuery) ([]parley.Conversation, e
 		return nil, nil
 	}
 	query, args := viewSQL(v)
-	return appendRows(ctx, q, nil, "list view", query, args, scanConversation)
+	on := q
+	if q.views != nil {
+		on = &Q{db: q.views, d: q.d}
+	}
+	return appendRows(ctx, on, nil, "list view", query, args, scanConversation)
 }
 
 // ExplainView returns the engine's query plan for a view query, one line per
 // step, for tests and the docs that show every view is an index range scan.
 // On PostgreSQL it disables sequential scans first, so the plan shows
-// whether an index can serve the query rather than what a tiny table costs.
+// whether an index can serve the query rather than what a tiny table costs,
+// and it explains the statement prepared on a connection of the pool that
+// lists views, as the driver prepares it: the last line says whether the
+// server used a "generic plan", made once for any values, or a "custom
+// plan", made again on each run (openPostgresViews).
 func (s *Store) ExplainView(ctx context.Context, v ViewQuery) ([]string, error) {
 	query, args := viewSQL(v)
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	pool := s.r
+	if s.vr != nil {
+		pool = s.vr
+	}
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return nil, s.wrap(err, "explain")
+	}
+	defer conn.Close()
+	// A prepared statement lives as long as its session, not its
+	// transaction: it is dropped once the transaction is over, before the
+	// connection goes back to the pool.
+	if s.d.name() == "postgres" {
+		defer conn.ExecContext(context.WithoutCancel(ctx), "DEALLOCATE parley_view") //nolint:errcheck // none if PREPARE failed
+	}
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, s.wrap(err, "explain")
 	}
 	defer tx.Rollback()
-	prefix := "EXPLAIN QUERY PLAN "
-	if s.d.name() == "postgres" {
-		prefix = "EXPLAIN "
-		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
-			return nil, s.wrap(err, "explain")
-		}
+	q := &Q{db: tx, d: s.d}
+	if s.d.name() != "postgres" {
+		return explainRows(ctx, q, "EXPLAIN QUERY PLAN "+query, args)
 	}
+	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+		return nil, s.wrap(err, "explain")
+	}
+	if _, err := tx.ExecContext(ctx, "PREPARE parley_view AS "+query); err != nil {
+		return nil, s.wrap(err, "explain")
+	}
+	// EXECUTE's arguments are written as quoted literals, which take the
+	// statement's parameter types: the server does not describe a utility
+	// statement's parameters, so the driver cannot bind them.
+	params := make([]string, len(args))
+	for i, a := range args {
+		text := fmt.Sprint(a)
+		if t, ok := a.(time.Time); ok {
+			text = t.Format(time.RFC3339Nano)
+		}
+		params[i] = "'" + strings.ReplaceAll(text, "'", "''") + "'"
+	}
+	out, err := explainRows(ctx, q, "EXPLAIN EXECUTE parley_view("+strings.Join(params, ", ")+")", nil)
+	if err != nil {
+		return nil, err
+	}
+	var generic int64
+	if err := tx.QueryRowContext(ctx, "SELECT generic_plans FROM pg_prepared_statements WHERE name = 'parley_view'").Scan(&generic); err != nil {
+		return nil, s.wrap(err, "explain")
+	}
+	if generic > 0 {
+		return append(out, "generic plan"), nil
+	}
+	return append(out, "custom plan"), nil
+}
+
+// explainRows runs an EXPLAIN and returns the last column of each row: the
+// step (SQLite's EXPLAIN QUERY PLAN returns ids before it).
+func explainRows(ctx context.Context, q *Q, query string, args []any) ([]string, error) {
 	var out []string
-	// On tx, where PostgreSQL has sequential scans off.
-	if err := (&Q{db: tx, d: s.d}).eachRow(ctx, "explain", prefix+query, args, func(rows *sql.Rows) error {
-		cols, _ := rows.Columns()
+	err := q.eachRow(ctx, "explain", query, args, func(rows *sql.Rows) error {
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range vals {
@@ -81,10 +138,8 @@ func (s *Store) ExplainView(ctx context.Context, v ViewQuery) ([]string, error) 
 		}
 		out = append(out, fmt.Sprint(vals[len(vals)-1]))
 		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	})
+	return out, err
 }
 
 // viewSQL writes a view query's SQL and arguments.
@@ -147,7 +202,10 @@ func viewSQL(v ViewQuery) (string, []any) {
 	if v.After != nil {
 		common = append(common, "(c."+col+", c.id) "+cmp+" ("+arg(v.After.At)+", "+arg(v.After.ID)+")")
 	}
-	lim := arg(limit)
+	// The limit is written into the text, not bound: a generic plan
+	// (openPostgresViews) would have to guess a bound limit, and PostgreSQL
+	// guesses a tenth of the rows.
+	lim := strconv.Itoa(limit)
 	branchOrder := " ORDER BY c." + col + " " + dir + ", c.id " + dir + " LIMIT " + lim
 	mergeOrder := " ORDER BY sort_at " + dir + ", id " + dir + " LIMIT " + lim
 
