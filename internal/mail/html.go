@@ -85,7 +85,7 @@ func SplitQuoteHTML(raw string) (reply, quoted string) {
 		return raw, ""
 	}
 	// The attribution line sits just before Apple Mail's blockquote.
-	if prev := prevElement(marker); prev != nil && attribution.MatchString(textOf(prev)) {
+	if prev := prevElement(marker); prev != nil && isAttribution(textOf(prev)) {
 		marker = prev
 	}
 	var cut []*html.Node

@@ -3,14 +3,16 @@ package mail
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Quote headers that mail clients write above the message being answered.
 var (
 	// "On Tue, 3 Nov 2026 at 10:02, Ana <ana@example.com> wrote:" (Gmail,
 	// Apple Mail, Thunderbird), the French "Le … a écrit :", the German
-	// "Am … schrieb Ana:" and the Spanish "El … escribió:".
-	attribution = regexp.MustCompile(`(?i)^\s*(on\s.{4,300}\swrote|le\s.{4,300}\sa\s+écrit|am\s.{4,300}\sschrieb\s.{1,200}|el\s.{4,300}\sescribió)\s*:\s*$`)
+	// "Am … schrieb Ana:" and the Spanish "El … escribió:", of at most
+	// attributionMax characters (isAttribution).
+	attribution = regexp.MustCompile(`(?i)^\s*(on\s.{4,}\swrote|le\s.{4,}\sa\s+écrit|am\s.{4,}\sschrieb\s.+|el\s.{4,}\sescribió)\s*:\s*$`)
 	// Outlook: "-----Original Message-----", "-----Message d'origine-----".
 	originalMessage = regexp.MustCompile(`(?i)^\s*-{2,}\s*(original message|message d'origine)\s*-{2,}\s*$`)
 	// Outlook's separator line, then a header block.
@@ -18,6 +20,18 @@ var (
 	headerFrom  = regexp.MustCompile(`(?i)^\s*\*?(from|de)\s*:`)
 	headerNext  = regexp.MustCompile(`(?i)^\s*\*?(sent|date|envoyé|to|à|subject|objet)\s*:`)
 )
+
+// attributionMax bounds an attribution line's length, in characters: a
+// paragraph that happens to begin with "On" and end with "wrote:" is text.
+// The bound is not in the pattern: a counted repetition such as .{4,300}
+// compiles to a program of that many steps, and the pattern held 124 kB of
+// every server's memory (BENCHMARKS.md W6).
+const attributionMax = 320
+
+// isAttribution reports whether line is a quote header: "On … wrote:".
+func isAttribution(line string) bool {
+	return utf8.RuneCountInString(line) <= attributionMax && attribution.MatchString(line)
+}
 
 // SplitQuote separates the new text of a reply from the quoted history under
 // it, so the history can be folded away. A forward, or a message that would
@@ -38,9 +52,9 @@ func SplitQuote(text string) (reply, quoted string) {
 func quoteStart(lines []string) int {
 	for i, line := range lines {
 		switch {
-		case attribution.MatchString(line):
+		case isAttribution(line):
 			return i
-		case i+1 < len(lines) && attribution.MatchString(line+" "+lines[i+1]):
+		case i+1 < len(lines) && isAttribution(line+" "+lines[i+1]):
 			// Gmail wraps long attributions over two lines.
 			return i
 		case originalMessage.MatchString(line):

@@ -1,6 +1,9 @@
 package mail
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSplitQuote(t *testing.T) {
 	tests := []struct {
@@ -12,6 +15,8 @@ func TestSplitQuote(t *testing.T) {
 		{"only a quote stays whole", "> Did it work?", "> Did it work?", ""},
 		{"english attribution", "Yes\n\nOn Mon, 2 Nov 2026, Sam <s@a.example> wrote:\n> Q", "Yes", "On Mon, 2 Nov 2026, Sam <s@a.example> wrote:\n> Q"},
 		{"french attribution", "Oui\n\nLe lun. 2 nov. 2026 à 10:00, Sam <s@a.example> a écrit :\n> Q", "Oui", "Le lun. 2 nov. 2026 à 10:00, Sam <s@a.example> a écrit :\n> Q"},
+		{"german attribution, wrapped", "Ja\n\nAm Mo., 2. Nov. 2026 um 10:00 Uhr schrieb Sam\n<s@a.example>:\n> Q", "Ja", "Am Mo., 2. Nov. 2026 um 10:00 Uhr schrieb Sam\n<s@a.example>:\n> Q"},
+		{"a long paragraph is not an attribution", "Yes\n\nOn " + strings.Repeat("and so on ", 32) + "as the manual wrote:\nthe end", "Yes\n\nOn " + strings.Repeat("and so on ", 32) + "as the manual wrote:\nthe end", ""},
 		{"outlook original message", "Ok\n-----Original Message-----\nFrom: Sam\nQ", "Ok", "-----Original Message-----\nFrom: Sam\nQ"},
 		{"a From: line alone is text", "From: the account page\nI clicked save", "From: the account page\nI clicked save", ""},
 		{"signature is kept", "Thanks\n-- \nAna\nAcme", "Thanks\n-- \nAna\nAcme", ""},
