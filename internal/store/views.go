@@ -77,7 +77,10 @@ func (s *Store) ExplainView(ctx context.Context, v ViewQuery) ([]string, error) 
 	// transaction: it is dropped once the transaction is over, before the
 	// connection goes back to the pool.
 	if s.d.name() == "postgres" {
-		defer conn.ExecContext(context.WithoutCancel(ctx), "DEALLOCATE parley_view") //nolint:errcheck // none if PREPARE failed
+		defer func() {
+			// It fails only when PREPARE did: nothing to drop.
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "DEALLOCATE parley_view")
+		}()
 	}
 	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
