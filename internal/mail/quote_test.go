@@ -39,6 +39,8 @@ func TestSplitQuoteHTML(t *testing.T) {
 		{"gmail", `<div>Yes</div><div class="gmail_quote">On … wrote:<blockquote>Q</blockquote></div>`,
 			"<div>Yes</div>", `<div class="gmail_quote">On … wrote:<blockquote>Q</blockquote></div>`},
 		{"only a quote stays whole", `<blockquote type="cite">Q</blockquote>`, `<blockquote type="cite">Q</blockquote>`, ""},
+		{"apple mail's attribution goes with its quote, however indented", "<div>Yes</div><div>" + strings.Repeat("\n  ", 200) + "On 2 Nov 2026, at 10:00, Sam wrote:\n</div><blockquote type=\"cite\">Q</blockquote>",
+			"<div>Yes</div>", "<div>" + strings.Repeat("\n  ", 200) + "On 2 Nov 2026, at 10:00, Sam wrote:\n</div><blockquote type=\"cite\">Q</blockquote>"},
 		{"everything after the marker goes", `<div><p>Yes</p><div id="divRplyFwdMsg">From: Sam</div><p>Q</p></div><p>more Q</p>`,
 			"<div><p>Yes</p></div>", `<div id="divRplyFwdMsg">From: Sam</div><p>Q</p><p>more Q</p>`},
 	}

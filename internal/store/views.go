@@ -46,7 +46,7 @@ func (q *Q) ListView(ctx context.Context, v ViewQuery) ([]parley.Conversation, e
 	if len(v.InboxIDs) == 0 || len(v.Placements) == 0 {
 		return nil, nil
 	}
-	query, args := viewSQL(v)
+	query, args := viewSQL(v, q.d)
 	on := q
 	if q.views != nil {
 		on = &Q{db: q.views, d: q.d}
@@ -63,7 +63,7 @@ func (q *Q) ListView(ctx context.Context, v ViewQuery) ([]parley.Conversation, e
 // server used a "generic plan", made once for any values, or a "custom
 // plan", made again on each run (openPostgresViews).
 func (s *Store) ExplainView(ctx context.Context, v ViewQuery) ([]string, error) {
-	query, args := viewSQL(v)
+	query, args := viewSQL(v, s.d)
 	pool := s.r
 	if s.vr != nil {
 		pool = s.vr
@@ -145,8 +145,8 @@ func explainRows(ctx context.Context, q *Q, query string, args []any) ([]string,
 	return out, err
 }
 
-// viewSQL writes a view query's SQL and arguments.
-func viewSQL(v ViewQuery) (string, []any) {
+// viewSQL writes a view query's SQL and arguments for d.
+func viewSQL(v ViewQuery, d dialect) (string, []any) {
 	limit := v.Limit
 	if limit <= 0 {
 		limit = 50
@@ -205,10 +205,17 @@ func viewSQL(v ViewQuery) (string, []any) {
 	if v.After != nil {
 		common = append(common, "(c."+col+", c.id) "+cmp+" ("+arg(v.After.At)+", "+arg(v.After.ID)+")")
 	}
-	// The limit is written into the text, not bound: a generic plan
-	// (openPostgresViews) would have to guess a bound limit, and PostgreSQL
-	// guesses a tenth of the rows.
-	lim := strconv.Itoa(limit)
+	// On PostgreSQL the limit is written into the text, not bound: a
+	// generic plan (openPostgresViews) would have to guess a bound limit,
+	// and PostgreSQL guesses a tenth of the rows. SQLite binds it: its
+	// statement cache keeps each text, and a limit of 1 to 200 would make
+	// as many texts of each view.
+	var lim string
+	if d.name() == "postgres" {
+		lim = strconv.Itoa(limit)
+	} else {
+		lim = arg(limit)
+	}
 	branchOrder := " ORDER BY c." + col + " " + dir + ", c.id " + dir + " LIMIT " + lim
 	mergeOrder := " ORDER BY sort_at " + dir + ", id " + dir + " LIMIT " + lim
 
