@@ -303,11 +303,7 @@ func (s *Service) Unread(ctx context.Context, a parley.Actor, convs []parley.Con
 	for i, c := range convs {
 		ids[i] = c.ID
 	}
-	reads, err := s.store.ReadTimes(ctx, a.UserID, ids)
-	if err != nil {
-		return nil, err
-	}
-	mentions, err := s.store.MentionTimes(ctx, a.UserID, ids)
+	reads, mentions, err := s.store.ReadAndMentionTimes(ctx, a.UserID, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -255,13 +255,7 @@ func (s *Service) Names(ctx context.Context, a parley.Actor, userIDs, teamIDs []
 	if a.Kind != parley.ActorUser && a.Kind != parley.ActorSystem {
 		return nil, nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in first")
 	}
-	if users, err = s.store.UserNames(ctx, userIDs); err != nil {
-		return nil, nil, err
-	}
-	if teams, err = s.store.TeamNames(ctx, teamIDs); err != nil {
-		return nil, nil, err
-	}
-	return users, teams, nil
+	return s.store.Names(ctx, userIDs, teamIDs)
 }
 
 // User returns a user to anyone signed in, or ENOTFOUND.

@@ -20,7 +20,8 @@ func (tx *Tx) AddMention(ctx context.Context, userID parley.ID, m *parley.Messag
 // MentionTimes returns, for those of the conversations that mention a user,
 // when the latest mention was made.
 func (q *Q) MentionTimes(ctx context.Context, userID parley.ID, ids []parley.ID) (map[parley.ID]time.Time, error) {
-	return q.userTimes(ctx, `SELECT conversation_id, created_at FROM mentions WHERE user_id = $1 AND conversation_id IN `, userID, ids, "mention times")
+	_, mentions, err := q.userTimes(ctx, userID, ids, false, true)
+	return mentions, err
 }
 
 // UnreadMentions counts the conversations in the given inboxes, outside

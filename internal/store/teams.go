@@ -66,7 +66,8 @@ func (q *Q) Teams(ctx context.Context) ([]parley.Team, error) {
 // TeamNames returns the names of the teams with the given ids, by id; an
 // id that names no team (one deleted) is left out.
 func (q *Q) TeamNames(ctx context.Context, ids []parley.ID) (map[parley.ID]string, error) {
-	return q.names(ctx, "team names", `SELECT id, name FROM teams WHERE id IN (`, ids)
+	_, teams, err := q.Names(ctx, nil, ids)
+	return teams, err
 }
 
 // pairs reads two id columns into a map from the first to the seconds.

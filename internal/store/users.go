@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/parley"
@@ -91,30 +92,45 @@ func (q *Q) Users(ctx context.Context) ([]parley.User, error) {
 // that mentions a few people never loads everyone, and a rename shows at
 // the next read.
 func (q *Q) UserNames(ctx context.Context, ids []parley.ID) (map[parley.ID]string, error) {
-	return q.names(ctx, "user names", `SELECT id, name FROM users WHERE id IN (`, ids)
+	users, _, err := q.Names(ctx, ids, nil)
+	return users, err
 }
 
-// names reads the (id, name) pairs that selectIn, a query ending in an open
-// IN list, returns for ids.
-func (q *Q) names(ctx context.Context, what, selectIn string, ids []parley.ID) (map[parley.ID]string, error) {
-	out := map[parley.ID]string{}
-	ids = parley.Unique(ids)
-	if len(ids) == 0 {
-		return out, nil
+// Names returns UserNames and TeamNames together, in one statement: the
+// names a page shows.
+func (q *Q) Names(ctx context.Context, userIDs, teamIDs []parley.ID) (users, teams map[parley.ID]string, err error) {
+	out := [2]map[parley.ID]string{{}, {}}
+	var (
+		parts []string
+		args  []any
+	)
+	for kind, table := range [2]string{"users", "teams"} {
+		ids := parley.Unique([2][]parley.ID{userIDs, teamIDs}[kind])
+		if len(ids) == 0 {
+			continue
+		}
+		a, in := inList(ids, len(args))
+		parts = append(parts, fmt.Sprintf(`SELECT %d, id, name FROM %s WHERE id IN (%s)`, kind, table, in))
+		args = append(args, a...)
 	}
-	args, in := inList(ids, 0)
-	if err := q.eachRow(ctx, what, selectIn+in+`)`, args, func(rows *sql.Rows) error {
-		var id parley.ID
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
+	if len(parts) == 0 {
+		return out[0], out[1], nil
+	}
+	if err := q.eachRow(ctx, "names", strings.Join(parts, " UNION ALL "), args, func(rows *sql.Rows) error {
+		var (
+			kind int
+			id   parley.ID
+			name string
+		)
+		if err := rows.Scan(&kind, &id, &name); err != nil {
 			return err
 		}
-		out[id] = name
+		out[kind][id] = name
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out[0], out[1], nil
 }
 
 // CountUsers returns how many users exist.

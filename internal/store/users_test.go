@@ -46,6 +46,17 @@ func TestNames(t *testing.T) {
 		if diff := cmp.Diff(map[parley.ID]string{billing.ID: "Billing"}, teams(billing.ID)); diff != "" {
 			t.Errorf("teams (-want +got):\n%s", diff)
 		}
+		// Together, in one statement: each kept to its own table.
+		gotUsers, gotTeams, err := s.Names(ctx, []parley.ID{ana.ID, bob.ID}, []parley.ID{billing.ID, sales.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(map[parley.ID]string{ana.ID: "ana", bob.ID: "bob"}, gotUsers); diff != "" {
+			t.Errorf("Names' users (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(map[parley.ID]string{billing.ID: "Billing", sales.ID: "Sales"}, gotTeams); diff != "" {
+			t.Errorf("Names' teams (-want +got):\n%s", diff)
+		}
 
 		ana.Name = "Ana Lima"
 		if err := s.InTx(ctx, func(tx *store.Tx) error {

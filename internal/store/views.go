@@ -289,35 +289,50 @@ func (tx *Tx) MarkUnread(ctx context.Context, userID, conversationID parley.ID) 
 // ReadTimes returns when a user last read each of the conversations, for
 // those they have read.
 func (q *Q) ReadTimes(ctx context.Context, userID parley.ID, ids []parley.ID) (map[parley.ID]time.Time, error) {
-	return q.userTimes(ctx, `SELECT conversation_id, read_at FROM conversation_reads WHERE user_id = $1 AND conversation_id IN `, userID, ids, "read times")
+	reads, _, err := q.userTimes(ctx, userID, ids, true, false)
+	return reads, err
 }
 
-// userTimes runs query, which selects (conversation id, time) rows of a
-// user ($1) for the conversations listed after IN, and keeps the latest
-// time of each. The latest is kept here: SQLite's max() of a time is text,
-// not a time.
-func (q *Q) userTimes(ctx context.Context, query string, userID parley.ID, ids []parley.ID, what string) (map[parley.ID]time.Time, error) {
-	out := map[parley.ID]time.Time{}
+// ReadAndMentionTimes returns ReadTimes and MentionTimes together, in one
+// statement: what a page of conversations shows as unread.
+func (q *Q) ReadAndMentionTimes(ctx context.Context, userID parley.ID, ids []parley.ID) (reads, mentions map[parley.ID]time.Time, err error) {
+	return q.userTimes(ctx, userID, ids, true, true)
+}
+
+// userTimes reads a user's ($1) reads and mentions of the conversations
+// listed, as asked, and keeps the latest time of each conversation in
+// each. The latest is kept here: SQLite's max() of a time is text, not a
+// time.
+func (q *Q) userTimes(ctx context.Context, userID parley.ID, ids []parley.ID, reads, mentions bool) (map[parley.ID]time.Time, map[parley.ID]time.Time, error) {
+	out := [2]map[parley.ID]time.Time{{}, {}}
 	if len(ids) == 0 {
-		return out, nil
+		return out[0], out[1], nil
 	}
 	args, in := inList(ids, 1)
-	if err := q.eachRow(ctx, what, query+"("+in+")", append([]any{userID}, args...), func(rows *sql.Rows) error {
+	var parts []string
+	if reads {
+		parts = append(parts, `SELECT 0, conversation_id, read_at FROM conversation_reads WHERE user_id = $1 AND conversation_id IN (`+in+`)`)
+	}
+	if mentions {
+		parts = append(parts, `SELECT 1, conversation_id, created_at FROM mentions WHERE user_id = $1 AND conversation_id IN (`+in+`)`)
+	}
+	if err := q.eachRow(ctx, "read and mention times", strings.Join(parts, " UNION ALL "), append([]any{userID}, args...), func(rows *sql.Rows) error {
 		var (
-			id parley.ID
-			at time.Time
+			kind int
+			id   parley.ID
+			at   time.Time
 		)
-		if err := rows.Scan(&id, &at); err != nil {
+		if err := rows.Scan(&kind, &id, &at); err != nil {
 			return err
 		}
-		if at.After(out[id]) {
-			out[id] = at
+		if m := out[kind]; at.After(m[id]) {
+			m[id] = at
 		}
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out[0], out[1], nil
 }
 
 // Matches reports whether c satisfies v's conditions other than the
