@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"unicode"
 )
 
 // vocabulary is what support mail is made of, English and French, most
@@ -42,6 +43,18 @@ var lastNames = strings.Fields(`Martin Bernard Dubois Thomas Robert Richard Peti
 Lefebvre Michel Garcia Smith Johnson Williams Brown Jones Miller Davis Wilson Taylor Anderson Lima Stone`)
 
 var domains = strings.Fields(`gmail.com outlook.fr orange.fr yahoo.com free.fr example.org acme.example company.example`)
+
+// rareWords returns up to n of the vocabulary's rarest words (the end of
+// its Zipf draw), rarest first: single words of letters only.
+func rareWords(n int) []string {
+	var out []string
+	for i := len(vocabulary) - 1; i >= 0 && len(out) < n; i-- {
+		if w := vocabulary[i]; strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
 
 // writer makes text with a deterministic random source.
 type writer struct {
